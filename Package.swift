@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ordrel",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ordrel", targets: ["ordrel"]),
+        .executable(name: "ordrelctl", targets: ["ordrelctl"]),
+        .executable(name: "ordrel-model", targets: ["ordrel-model"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // The libev macros and CMSG helpers Swift cannot import directly.
+        .target(name: "CLibev", linkerSettings: [.linkedLibrary("ev")]),
+        // The one module that calls libc for sockets and fds.
+        .target(name: "OrdrelSystem", dependencies: ["CLibev"]),
+        // libev loop and watchers at stable heap addresses.
+        .target(name: "OrdrelEventLoop", dependencies: ["CLibev", "OrdrelSystem"]),
+        // haproxy-format configuration parser (pure, no I/O beyond reading files).
+        .target(name: "OrdrelConfig"),
+        // Sans-IO stats-socket (CLI) protocol core and stats renderers.
+        .target(name: "OrdrelCLI"),
+        // The proxy runtime: listeners, proxies, servers, streams, checks.
+        .target(name: "OrdrelCore", dependencies: [
+            "OrdrelSystem", "OrdrelEventLoop", "OrdrelConfig", "OrdrelCLI",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
+        // Deterministic model of the illumos tl loopback transport (bug 12694).
+        .target(name: "UnixStreamModel", dependencies: ["OrdrelCLI"]),
+        .executableTarget(name: "ordrel", dependencies: [
+            "OrdrelCore", "OrdrelConfig",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "ordrelctl", dependencies: [
+            "OrdrelSystem",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "ordrel-model", dependencies: [
+            "UnixStreamModel",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "OrdrelConfigTests", dependencies: ["OrdrelConfig"]),
+        .testTarget(name: "OrdrelCLITests", dependencies: ["OrdrelCLI"]),
+        .testTarget(name: "OrdrelCoreTests", dependencies: ["OrdrelCore"]),
+        .testTarget(name: "UnixStreamModelTests", dependencies: ["UnixStreamModel", "OrdrelCLI"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["OrdrelSystem"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

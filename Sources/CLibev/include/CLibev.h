@@ -1,0 +1,67 @@
+#ifndef ORDREL_CLIBEV_H
+#define ORDREL_CLIBEV_H
+
+/*
+ * The few pieces of libev and the socket API that Swift cannot import:
+ * libev's ev_*_init / ev_is_active are macros, and CMSG_* are macros too.
+ * Each function below is a thin, named wrapper around exactly one of them.
+ */
+
+#include <ev.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <stddef.h>
+
+/* ev_default_loop(0) with the backend libev considers best (epoll on Linux). */
+struct ev_loop *ordrel_ev_default_loop(void);
+/* ev_loop_new(EVFLAG_AUTO): one loop per extra thread. */
+struct ev_loop *ordrel_ev_loop_new(void);
+
+/* ev_io_init: set callback, fd and event mask (EV_READ / EV_WRITE) on an io watcher. */
+void ordrel_ev_io_init(ev_io *w, void (*cb)(struct ev_loop *, ev_io *, int), int fd, int events);
+/* ev_io_set: change fd/events of a stopped io watcher without touching its callback. */
+void ordrel_ev_io_set(ev_io *w, int fd, int events);
+/* ev_timer_init: callback, first delay and repeat interval (seconds). */
+void ordrel_ev_timer_init(ev_timer *w, void (*cb)(struct ev_loop *, ev_timer *, int), double after, double repeat);
+/* ev_timer_set: change the delay/repeat of a stopped timer. */
+void ordrel_ev_timer_set(ev_timer *w, double after, double repeat);
+/* ev_signal_init: callback for a signal number. */
+void ordrel_ev_signal_init(ev_signal *w, void (*cb)(struct ev_loop *, ev_signal *, int), int signum);
+/* ev_async_init: callback for cross-thread wakeups via ev_async_send. */
+void ordrel_ev_async_init(ev_async *w, void (*cb)(struct ev_loop *, ev_async *, int));
+/* ev_is_active for each watcher type (the macro takes any watcher). */
+int ordrel_ev_io_is_active(const ev_io *w);
+int ordrel_ev_timer_is_active(const ev_timer *w);
+/* The watcher's `data` slot, where the Swift owner keeps its Unmanaged pointer. */
+void ordrel_ev_set_data(void *watcher, void *data);
+void *ordrel_ev_get_data(const void *watcher);
+
+/* Space needed for a control message carrying `fds` file descriptors (CMSG_SPACE). */
+size_t ordrel_cmsg_space_fds(int fds);
+/*
+ * Fill `control` (of `controllen` bytes, CMSG_SPACE-sized) with one SCM_RIGHTS
+ * message carrying `fds[0..<count]`, and point `msg` at it. Returns 0, or -1 if too small.
+ */
+int ordrel_cmsg_put_rights(struct msghdr *msg, void *control, size_t controllen, const int *fds, int count);
+/*
+ * Walk the control messages of a received `msg` and copy up to `max` SCM_RIGHTS
+ * descriptors into `fds`. Returns how many were found (possibly more than `max`;
+ * the extra ones are closed so none leak).
+ */
+int ordrel_cmsg_get_rights(struct msghdr *msg, int *fds, int max);
+
+
+/*
+ * GNU extensions Glibc's Swift module does not export (they need _GNU_SOURCE).
+ * Each returns what the libc call returns and leaves errno set.
+ */
+/* accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC: the accepted fd is non-blocking from birth. */
+int ordrel_accept4_nonblock(int fd, struct sockaddr *addr, socklen_t *len);
+/* pipe2 with O_NONBLOCK | O_CLOEXEC, for splice(). */
+int ordrel_pipe2_nonblock(int fds[2]);
+/* splice with SPLICE_F_MOVE | SPLICE_F_NONBLOCK between a socket and a pipe. */
+long ordrel_splice(int from, int to, size_t len);
+/* SO_REUSEPORT, which some Glibc module maps hide. */
+int ordrel_so_reuseport(void);
+
+#endif

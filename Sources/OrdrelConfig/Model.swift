@@ -1,0 +1,306 @@
+/// The resolved configuration: what the runtime builds its listeners, proxies and servers from.
+/// `defaults` inheritance is already applied; every value here is final.
+public struct Configuration: Sendable, Equatable {
+    public var global: GlobalConfig
+    /// Proxies (frontend, backend, listen) in file order; `id`s are assigned like haproxy's (1, 2, ...).
+    public var proxies: [ProxyConfig]
+
+    public init(global: GlobalConfig = GlobalConfig(), proxies: [ProxyConfig] = []) {
+        self.global = global
+        self.proxies = proxies
+    }
+}
+
+/// Where a config item came from, for messages of the form `file:line`.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+
+    public var description: String { "\(file):\(line)" }
+}
+
+/// The `global` section.
+public struct GlobalConfig: Sendable, Equatable {
+    public var daemon = false
+    /// Process-wide concurrent connection limit; nil = derived from the fd limit.
+    public var maxconn: Int?
+    /// Worker threads; nil = one per CPU.
+    public var nbthread: Int?
+    public var pidfile: String?
+    /// `log` targets as written (ordrel logs to stderr; targets are accepted for compatibility).
+    public var logTargets: [String] = []
+    public var tuneBufsize = 16384
+    /// Consecutive accepts per listener wakeup; -1 = unlimited.
+    public var tuneMaxaccept = 4
+    public var user: String?
+    public var group: String?
+    public var uid: Int?
+    public var gid: Int?
+    public var chroot: String?
+    /// false after `no strict-limits`: failing to raise the fd limit is a warning, not fatal.
+    public var strictLimits = true
+    public var statsSockets: [StatsSocketConfig] = []
+    /// `stats timeout`: idle timeout of CLI sessions, ms (haproxy default 10 s).
+    public var statsTimeoutMs: UInt64 = 10_000
+    /// `stats maxconn`: concurrent CLI sessions per stats socket (haproxy default 10).
+    public var statsMaxconn = 10
+    public var hardStopAfterMs: UInt64?
+    public var graceMs: UInt64?
+
+    public init() {}
+}
+
+/// CLI access level of a stats socket (`level user|operator|admin`).
+public enum AccessLevel: Int, Sendable, Comparable, CaseIterable, CustomStringConvertible {
+    /// Read-only, no sensitive data.
+    case user = 1
+    /// Read-only plus a few non-destructive actions (clear counters, show sess).
+    case `operator` = 2
+    /// Everything.
+    case admin = 3
+
+    public static func < (lhs: AccessLevel, rhs: AccessLevel) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String {
+        switch self {
+        case .user: return "user"
+        case .operator: return "operator"
+        case .admin: return "admin"
+        }
+    }
+}
+
+/// One `stats socket <path> [options]` line.
+public struct StatsSocketConfig: Sendable, Equatable {
+    public var path: String
+    /// File mode, parsed from octal (`mode 600`).
+    public var mode: UInt32?
+    public var uid: Int?
+    public var gid: Int?
+    public var user: String?
+    public var group: String?
+    public var level: AccessLevel = .operator
+    public var exposeFDListeners = false
+    public var location: SourceLocation
+
+    public init(path: String, location: SourceLocation) {
+        self.path = path
+        self.location = location
+    }
+}
+
+/// Proxy mode. Only `tcp` is implemented; `http` is rejected by the parser.
+public enum ProxyMode: String, Sendable, Equatable {
+    case tcp
+}
+
+/// Load-balancing algorithm (`balance`).
+public enum BalanceAlgorithm: String, Sendable, Equatable, CaseIterable {
+    case roundrobin
+    case staticRR = "static-rr"
+    case leastconn
+    case first
+    case source
+}
+
+/// Inactivity and queueing timeouts, in milliseconds; nil = not set (infinite).
+public struct Timeouts: Sendable, Equatable {
+    public var connect: UInt64?
+    public var client: UInt64?
+    public var server: UInt64?
+    public var clientFin: UInt64?
+    public var serverFin: UInt64?
+    public var queue: UInt64?
+    public var check: UInt64?
+    public var tunnel: UInt64?
+
+    public init() {}
+}
+
+/// `option ...` flags that matter in TCP mode.
+public struct ProxyOptions: Sendable, Equatable {
+    /// `option redispatch`: retries may go to another server.
+    public var redispatch = false
+    /// `option nolinger`: close with SO_LINGER {1,0} (RST).
+    public var nolinger = false
+    /// `option tcpka`: SO_KEEPALIVE on both sides.
+    public var tcpka = false
+    /// `option clitcpka`: SO_KEEPALIVE on the client side.
+    public var clitcpka = false
+    /// `option srvtcpka`: SO_KEEPALIVE on the server side.
+    public var srvtcpka = false
+    /// `option tcplog`: log one haproxy-format TCP line per stream.
+    public var tcplog = false
+    /// `option dontlognull`: no log line for streams that carried no data.
+    public var dontlognull = false
+    /// `option allbackups`: balance across all backup servers, not just the first.
+    public var allbackups = false
+    /// `option abortonclose`: drop queued streams whose client has gone.
+    public var abortonclose = false
+
+    public init() {}
+}
+
+/// Where a `bind` listens.
+public enum BindAddress: Sendable, Equatable, CustomStringConvertible {
+    /// A TCP address: host may be empty (`:port`, `*`) meaning all IPv4 addresses, or `::`.
+    case tcp(host: String, port: UInt16)
+    /// A Unix stream socket path (`unix@/path` or `/path`).
+    case unix(path: String)
+
+    public var description: String {
+        switch self {
+        case .tcp(let host, let port):
+            return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        case .unix(let path):
+            return "unix@\(path)"
+        }
+    }
+}
+
+/// One address of a `bind` line (a line may list several, or a port range).
+public struct BindConfig: Sendable, Equatable {
+    public var address: BindAddress
+    public var name: String?
+    public var backlog: Int?
+    public var maxconn: Int?
+    /// For Unix binds: file mode (octal), owner and group.
+    public var mode: UInt32?
+    public var uid: Int?
+    public var gid: Int?
+    public var location: SourceLocation
+
+    public init(address: BindAddress, location: SourceLocation) {
+        self.address = address
+        self.location = location
+    }
+}
+
+/// One `server` line, with `default-server` values applied.
+public struct ServerConfig: Sendable, Equatable {
+    public var name: String
+    /// Host as written (an IP literal or a name resolved at start-up).
+    public var host: String
+    public var port: UInt16
+    /// Numeric id (`id`), or assigned 1, 2, ... in file order.
+    public var id: Int
+    /// 0...256; 0 takes no new traffic.
+    public var weight = 1
+    /// Concurrent connection limit; 0 = unlimited.
+    public var maxconn = 0
+    /// Queue limit; 0 = unlimited.
+    public var maxqueue = 0
+    public var backup = false
+    /// Starts in maintenance.
+    public var disabled = false
+    /// Health checks enabled.
+    public var check = false
+    public var interMs: UInt64 = 2000
+    public var fastinterMs: UInt64?
+    public var downinterMs: UInt64?
+    public var rise = 2
+    public var fall = 3
+    /// Check target overrides.
+    public var checkPort: UInt16?
+    public var checkAddr: String?
+    /// `on-marked-down shutdown-sessions`.
+    public var shutdownSessionsOnMarkedDown = false
+    /// `on-marked-up shutdown-backup-sessions`.
+    public var shutdownBackupSessionsOnMarkedUp = false
+    public var location: SourceLocation
+
+    public init(name: String, host: String, port: UInt16, id: Int, location: SourceLocation) {
+        self.name = name
+        self.host = host
+        self.port = port
+        self.id = id
+        self.location = location
+    }
+}
+
+/// A proxy: a `frontend` (accepts), a `backend` (has servers) or a `listen` (both).
+public struct ProxyConfig: Sendable, Equatable {
+    /// What kind of section declared this proxy.
+    public enum Kind: String, Sendable, Equatable {
+        case frontend
+        case backend
+        case listen
+    }
+
+    public var name: String
+    public var kind: Kind
+    /// Numeric id (`id`), or assigned 1, 2, ... in file order (haproxy's `iid`).
+    public var id: Int
+    public var mode: ProxyMode = .tcp
+    public var binds: [BindConfig] = []
+    /// Backend used when no `use_backend` applies; for `listen`, the proxy itself.
+    public var defaultBackend: String?
+    /// Unconditional `use_backend` rules in order (the first one wins).
+    public var useBackends: [String] = []
+    public var balance: BalanceAlgorithm = .roundrobin
+    public var servers: [ServerConfig] = []
+    /// Frontend concurrent limit; nil = use the global one.
+    public var maxconn: Int?
+    public var fullconn: Int?
+    public var timeouts = Timeouts()
+    /// Connect retries after a failed connect (haproxy default 3).
+    public var retries = 3
+    public var options = ProxyOptions()
+    /// `disabled` keyword: the proxy starts stopped.
+    public var disabled = false
+    public var location: SourceLocation
+
+    public init(name: String, kind: Kind, id: Int, location: SourceLocation) {
+        self.name = name
+        self.kind = kind
+        self.id = id
+        self.location = location
+    }
+
+    /// Accepts connections (frontend or listen).
+    public var isFrontend: Bool { kind != .backend }
+    /// Forwards to servers (backend or listen).
+    public var isBackend: Bool { kind != .frontend }
+}
+
+/// A message about the configuration, in haproxy's wording: `parsing [file:line] : ...`.
+public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
+    /// How serious the message is.
+    public enum Severity: String, Sendable, Equatable {
+        /// The configuration is refused.
+        case alert = "ALERT"
+        /// Accepted, but the operator should know (ignored keyword, odd value).
+        case warning = "WARNING"
+    }
+
+    public var severity: Severity
+    public var location: SourceLocation?
+    public var message: String
+
+    public init(_ severity: Severity, _ location: SourceLocation?, _ message: String) {
+        self.severity = severity
+        self.location = location
+        self.message = message
+    }
+
+    public var description: String {
+        if let location {
+            return "[\(severity.rawValue)] config : parsing [\(location)] : \(message)"
+        }
+        return "[\(severity.rawValue)] config : \(message)"
+    }
+}
+
+/// Thrown when the configuration has at least one alert; carries every diagnostic found.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [ConfigDiagnostic]
+
+    public init(diagnostics: [ConfigDiagnostic]) { self.diagnostics = diagnostics }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}
