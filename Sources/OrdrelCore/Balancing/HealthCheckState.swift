@@ -1,0 +1,165 @@
+/// Result of a TCP-connect health check: haproxy's `check_status` (HCHK_STATUS_*). Raw values are
+/// haproxy's internal numbers, as `show servers state` prints them in `srv_check_status`.
+public enum CheckResult: Int, Sendable, CaseIterable {
+    /// No check has completed yet (`INI`).
+    case initializing = 1
+    /// The check socket could not be created or set up (`SOCKERR`).
+    case socketError = 5
+    /// The TCP connection was established (`L4OK`).
+    case layer4OK = 6
+    /// The TCP connection did not complete in time (`L4TOUT`).
+    case layer4Timeout = 7
+    /// The TCP connection failed, e.g. refused or unreachable (`L4CON`).
+    case layer4ConnectionProblem = 8
+
+    /// The `check_status` column value.
+    public var code: String {
+        switch self {
+        case .initializing: return "INI"
+        case .socketError: return "SOCKERR"
+        case .layer4OK: return "L4OK"
+        case .layer4Timeout: return "L4TOUT"
+        case .layer4ConnectionProblem: return "L4CON"
+        }
+    }
+
+    /// The `check_desc` column value and the `reason:` of state-change logs (check.c `check_statuses`).
+    public var description: String {
+        switch self {
+        case .initializing: return "Initializing"
+        case .socketError: return "Socket error"
+        case .layer4OK: return "Layer4 check passed"
+        case .layer4Timeout: return "Layer4 timeout"
+        case .layer4ConnectionProblem: return "Layer4 connection problem"
+        }
+    }
+
+    /// `srv_check_result` of `show servers state`: 0 unknown, 2 failed, 3 passed.
+    public var resultCode: Int {
+        switch self {
+        case .initializing: return 0
+        case .socketError, .layer4Timeout, .layer4ConnectionProblem: return 2
+        case .layer4OK: return 3
+        }
+    }
+
+    /// Whether this result counts as a success for the health counter.
+    public var passed: Bool { self == .layer4OK }
+}
+
+/// Operational change caused by a check result; the runtime logs it and updates the balancer.
+public enum HealthTransition: Sendable, Equatable {
+    /// The operational state did not change (the health counter may have moved).
+    case none
+    /// The server became UP: log "Server be/s is UP, ..." and make it usable.
+    case wentUp
+    /// The server became DOWN (chkdown was incremented): log "Server be/s is DOWN, ...".
+    case wentDown
+}
+
+/// haproxy 2.6's health counter for one server with `check` (check.c `set_server_check_status`).
+///
+/// `health` runs from 0 to rise+fall−1. A failure while health > 0 counts in `failedChecks`
+/// (chkfail) and decrements it; falling below `rise` resets it to 0 and the server goes DOWN
+/// (`downTransitions`, chkdown). A success increments it; reaching `rise` jumps to the maximum
+/// and the server goes UP.
+///
+/// Start-up, as in haproxy 2.6 (server.c `srv_settings_cpy`: "up, but will fall down at first
+/// failure"): the server is UP with health = rise, check status `INI`, shown as `UP 1/3` for
+/// rise 2 / fall 3 until the first check; one success makes it `UP`, one failure makes it `DOWN`.
+/// Leaving maintenance restarts the same way (captured: `UP 1/3` after `state ready`).
+public struct HealthCheckState: Sendable, Equatable {
+    /// Consecutive successes needed to go UP.
+    public let rise: Int
+    /// Consecutive failures needed to go DOWN.
+    public let fall: Int
+    /// The `check_health` column: 0...rise+fall−1.
+    public private(set) var health: Int
+    /// Operationally UP (haproxy's running state) as decided by the checks.
+    public private(set) var isUp: Bool
+    /// `chkfail`: failed checks counted while health > 0.
+    public private(set) var failedChecks = 0
+    /// `chkdown`: UP→DOWN transitions.
+    public private(set) var downTransitions = 0
+    /// The last check result (`check_status` / `check_desc`).
+    public private(set) var lastResult = CheckResult.initializing
+    /// Checks are paused (server in maintenance); results are ignored until `resume()`.
+    public private(set) var isPaused = false
+
+    /// A checked server at start-up: UP with health = rise.
+    public init(rise: Int = 2, fall: Int = 3) {
+        precondition(rise >= 1 && fall >= 1, "rise and fall must be at least 1")
+        self.rise = rise
+        self.fall = fall
+        health = rise
+        isUp = true
+    }
+
+    /// The top of the health range: rise+fall−1, fully UP.
+    public var maxHealth: Int { rise + fall - 1 }
+
+    /// Feeds a finished check's result and reports whether the server changed state.
+    public mutating func record(_ result: CheckResult) -> HealthTransition {
+        guard !isPaused, result != .initializing else { return .none }
+        lastResult = result
+        if result.passed {
+            if health < maxHealth {
+                health += 1
+                if health >= rise { health = maxHealth }
+            }
+            guard !isUp, health >= rise else { return .none }
+            isUp = true
+            return .wentUp
+        }
+        if health > 0 {
+            failedChecks += 1
+            health -= 1
+            if health < rise { health = 0 }
+        }
+        guard isUp, health == 0 else { return .none }
+        isUp = false
+        downTransitions += 1
+        return .wentDown
+    }
+
+    /// Entering maintenance: checks pause and health drops to 0. A server that was UP counts a
+    /// DOWN transition, as haproxy's "is going DOWN for maintenance" does.
+    public mutating func pause() {
+        guard !isPaused else { return }
+        isPaused = true
+        health = 0
+        if isUp {
+            isUp = false
+            downTransitions += 1
+        }
+    }
+
+    /// Leaving maintenance: checks resume from health = rise, UP until the first failure.
+    public mutating func resume() {
+        guard isPaused else { return }
+        isPaused = false
+        health = rise
+        isUp = true
+    }
+
+    /// Delay before the next check (server.c `srv_getinter`): `inter` when fully UP,
+    /// `downinter` when fully DOWN, `fastinter` while in between (including before the first
+    /// check). An unset or zero `fastinter`/`downinter` falls back to `inter`.
+    public func nextCheckInterval(inter: UInt64, fastinter: UInt64? = nil, downinter: UInt64? = nil) -> UInt64 {
+        if health == maxHealth { return inter }
+        if !isUp && health == 0 { return Self.orInter(downinter, inter) }
+        return Self.orInter(fastinter, inter)
+    }
+
+    /// Delay of the first check of server `index` among `count` checked servers, so checks do
+    /// not fire in bursts (check.c `start_checks`: interval × position / number of checks).
+    public static func spreadInitialDelay(index: Int, count: Int, inter: UInt64) -> UInt64 {
+        guard count > 0, index > 0 else { return 0 }
+        return inter * UInt64(index) / UInt64(count)
+    }
+
+    private static func orInter(_ value: UInt64?, _ inter: UInt64) -> UInt64 {
+        guard let value, value > 0 else { return inter }
+        return value
+    }
+}
