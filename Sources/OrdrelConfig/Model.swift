@@ -173,6 +173,11 @@ public struct BindConfig: Sendable, Equatable {
     public var mode: UInt32?
     public var uid: Int?
     public var gid: Int?
+    /// For Unix binds: owner and group by name (`user`/`group`), resolved by the runtime.
+    public var user: String?
+    public var group: String?
+    /// `v6only` (true) or `v4v6` (false); nil = the system default for `::` sockets.
+    public var ipv6Only: Bool?
     public var location: SourceLocation
 
     public init(address: BindAddress, location: SourceLocation) {
@@ -212,6 +217,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var shutdownSessionsOnMarkedDown = false
     /// `on-marked-up shutdown-backup-sessions`.
     public var shutdownBackupSessionsOnMarkedUp = false
+    /// The id came from an `id` keyword (haproxy's `srv_f_forced_id` in `show servers state`).
+    public var forcedID = false
     public var location: SourceLocation
 
     public init(name: String, host: String, port: UInt16, id: Int, location: SourceLocation) {
@@ -253,6 +260,13 @@ public struct ProxyConfig: Sendable, Equatable {
     public var options = ProxyOptions()
     /// `disabled` keyword: the proxy starts stopped.
     public var disabled = false
+    /// The id came from an `id` keyword (haproxy's `bk_f_forced_id` in `show servers state`).
+    public var forcedID = false
+    /// `log` targets as written, `log global` replaced by the global ones; empty = no logging
+    /// (haproxy logs nothing for a proxy without `log`, even with `option tcplog`).
+    public var logTargets: [String] = []
+    /// `description` text (shown by `show stat desc`).
+    public var description: String?
     public var location: SourceLocation
 
     public init(name: String, kind: Kind, id: Int, location: SourceLocation) {

@@ -1,0 +1,274 @@
+import Foundation
+
+/// A configuration that parsed without alerts, with the warnings to print at start-up.
+public struct ParsedConfiguration: Sendable {
+    public var configuration: Configuration
+    public var warnings: [ConfigDiagnostic]
+
+    public init(configuration: Configuration, warnings: [ConfigDiagnostic]) {
+        self.configuration = configuration
+        self.warnings = warnings
+    }
+}
+
+/// Entry points of the haproxy-format configuration parser.
+public enum ConfigParser {
+    /// Parses files in order; a directory contributes its `*.cfg` files in lexical order
+    /// (haproxy `-f dir`). Throws every diagnostic (alerts and warnings) when any alert is found.
+    public static func parse(
+        paths: [String],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError) -> ParsedConfiguration {
+        let builder = ConfigBuilder(environment: environment)
+        for path in paths {
+            for source in ConfigFiles.load(path, diagnostics: &builder.diagnostics) {
+                builder.parse(text: source.text, file: source.name)
+            }
+        }
+        return try builder.finish()
+    }
+
+    /// Parses `text` as if read from `file` (tests, and `-f -` after reading standard input).
+    public static func parse(
+        text: String,
+        file: String,
+        environment: [String: String] = [:]
+    ) throws(ConfigError) -> ParsedConfiguration {
+        let builder = ConfigBuilder(environment: environment)
+        builder.parse(text: text, file: file)
+        return try builder.finish()
+    }
+}
+
+/// A proxy or `defaults` section while it is being read: the resolved-model values plus what is
+/// only needed until the end of parsing (default-server template, where things were written).
+struct ProxyDraft {
+    /// Which section declared it; `defaults` has both capabilities, like in haproxy.
+    enum Role: String {
+        case defaults, frontend, backend, listen
+
+        var hasFrontend: Bool { self != .backend }
+        var hasBackend: Bool { self != .frontend }
+        /// haproxy's `proxy_type_str`: a `listen` is called "proxy" in messages.
+        var typeName: String { self == .listen ? "proxy" : rawValue }
+    }
+
+    /// One `log` line of a proxy; `log global` is resolved once the global section is known.
+    enum LogEntry: Equatable {
+        case global
+        case target(String)
+    }
+
+    var role: Role
+    var config: ProxyConfig
+    /// `default-server` values: the starting point of every later `server` line.
+    var defaultServer: ServerConfig
+    var logs: [LogEntry] = []
+    var defaultBackendLocation: SourceLocation?
+    var useBackendLocations: [SourceLocation] = []
+
+    /// A fresh unnamed `defaults`: haproxy's built-in values.
+    static func builtinDefaults(location: SourceLocation) -> ProxyDraft {
+        ProxyDraft(
+            role: .defaults,
+            config: ProxyConfig(name: "", kind: .listen, id: 0, location: location),
+            defaultServer: ServerConfig(name: "", host: "", port: 0, id: 0, location: location))
+    }
+
+    /// A section inheriting everything a `defaults` section can set.
+    func inherited(name: String, role: Role, location: SourceLocation) -> ProxyDraft {
+        var draft = self
+        draft.role = role
+        draft.config.name = name
+        draft.config.location = location
+        draft.config.id = 0
+        draft.config.forcedID = false
+        draft.config.description = nil
+        draft.config.binds = []
+        draft.config.servers = []
+        draft.config.useBackends = []
+        draft.useBackendLocations = []
+        if !role.hasFrontend {
+            draft.config.defaultBackend = nil
+            draft.defaultBackendLocation = nil
+        }
+        switch role {
+        case .frontend: draft.config.kind = .frontend
+        case .backend: draft.config.kind = .backend
+        case .listen, .defaults: draft.config.kind = .listen
+        }
+        return draft
+    }
+}
+
+/// Reads sections line by line, collecting every diagnostic rather than stopping at the first.
+final class ConfigBuilder {
+    /// What the lines being read belong to.
+    enum Section {
+        /// Before the first section header of a file.
+        case none
+        case global
+        /// A `defaults`, `frontend`, `backend` or `listen` section: see `current`.
+        case proxy
+        /// A section ordrel does not read (peers, resolvers, ...): lines are skipped.
+        case skipped
+    }
+
+    var environment: [String: String]
+    var diagnostics: [ConfigDiagnostic] = []
+    var global = GlobalConfig()
+    var proxies: [ProxyDraft] = []
+    /// The `defaults` the next proxy inherits from (the last one read, named or not).
+    var lastDefaults: ProxyDraft
+    var namedDefaults: [String: ProxyDraft] = [:]
+    var section: Section = .none
+    var current: ProxyDraft
+    var location = SourceLocation(file: "", line: 0)
+    /// The section name for `${.SECTION}`.
+    var sectionName = ""
+    var pidfileSet = false
+    var userSet = false
+    var groupSet = false
+
+    init(environment: [String: String]) {
+        self.environment = environment
+        let start = SourceLocation(file: "", line: 0)
+        lastDefaults = ProxyDraft.builtinDefaults(location: start)
+        current = lastDefaults
+    }
+
+    func alert(_ message: String) {
+        diagnostics.append(ConfigDiagnostic(.alert, location, message))
+    }
+
+    func warn(_ message: String) {
+        diagnostics.append(ConfigDiagnostic(.warning, location, message))
+    }
+
+    /// Parses one file's text. Sections do not continue across files, but `defaults` do.
+    func parse(text: String, file: String) {
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            location = SourceLocation(file: file, line: lineNumber)
+            let tokenizer = Tokenizer(lookup: { [unowned self] name in self.variable(name) })
+            switch tokenizer.split(String(rawLine)) {
+            case .failure(let failure):
+                alert(failure.description)
+            case .success(let line):
+                guard !line.words.isEmpty else { continue }
+                for name in line.unquotedExpansions {
+                    warn("'${\(name)}' expanded outside double quotes; haproxy only expands variables within double quotes")
+                }
+                handle(line.words)
+            }
+        }
+        endSection()
+        section = .none
+        sectionName = ""
+    }
+
+    private func variable(_ name: String) -> String? {
+        switch name {
+        case ".FILE": return location.file
+        case ".LINE": return String(location.line)
+        case ".SECTION": return sectionName
+        default: return environment[name]
+        }
+    }
+
+    private func handle(_ words: [String]) {
+        let keyword = words[0]
+        if keyword.hasPrefix(".") {
+            alert("'\(keyword)' : conditional blocks and dot directives are not supported by ordrel")
+            return
+        }
+        switch keyword {
+        case "global":
+            endSection()
+            section = .global
+            sectionName = "global"
+            if words.count > 1 { alert("'global' cannot handle unexpected argument '\(words[1])'.") }
+            return
+        case "defaults", "frontend", "backend", "listen":
+            endSection()
+            startProxy(words)
+            return
+        default:
+            break
+        }
+        if Keywords.unsupportedSections.contains(keyword) {
+            endSection()
+            section = .skipped
+            sectionName = keyword
+            alert("'\(keyword)' sections are not supported by ordrel")
+            return
+        }
+        switch section {
+        case .none:
+            alert("unknown keyword '\(keyword)' out of section.")
+        case .global:
+            parseGlobal(words)
+        case .proxy:
+            parseProxy(words)
+        case .skipped:
+            break
+        }
+    }
+
+    /// Closes the current section: a proxy joins the list, a `defaults` becomes the one to inherit.
+    private func endSection() {
+        guard case .proxy = section else { return }
+        if current.role == .defaults {
+            lastDefaults = current
+            if !current.config.name.isEmpty { namedDefaults[current.config.name] = current }
+        } else {
+            proxies.append(current)
+        }
+        section = .none
+    }
+
+    /// `defaults [<name>] [from <defaults>]`, `frontend|backend|listen <name> [from <defaults>]`.
+    private func startProxy(_ words: [String]) {
+        let role = ProxyDraft.Role(rawValue: words[0])!
+        var rest = Array(words.dropFirst())
+        var name = ""
+        if let first = rest.first, role != .defaults || first != "from" {
+            name = first
+            rest.removeFirst()
+        }
+        if role != .defaults && name.isEmpty {
+            alert("'\(role.rawValue)' expects an <id> argument")
+        }
+        if let bad = name.first(where: { !($0.isLetter || $0.isNumber || "-_.:".contains($0)) }) {
+            alert("character '\(bad)' is not permitted in '\(role.rawValue)' name '\(name)'.")
+        }
+        var parent = lastDefaults
+        if let first = rest.first {
+            if first == "from" {
+                if rest.count < 2 || rest[1].isEmpty {
+                    alert("'from' expects the name of a defaults section for \(role.typeName) '\(name)'.")
+                } else if let named = namedDefaults[rest[1]] {
+                    parent = named
+                } else {
+                    alert("defaults section '\(rest[1])' not found for \(role.typeName) '\(name)'.")
+                }
+                if rest.count > 2 { alert("'\(role.rawValue)' cannot handle unexpected argument '\(rest[2])'.") }
+            } else {
+                alert("'\(role.rawValue)' cannot handle unexpected argument '\(first)'.")
+            }
+        }
+        if role != .defaults, !name.isEmpty,
+           let other = proxies.first(where: { $0.config.name == name && overlaps($0.role, role) }) {
+            alert("\(role.typeName) '\(name)' has the same name as \(other.role.typeName) '\(name)' declared at \(other.config.location).")
+        }
+        current = parent.inherited(name: name, role: role, location: location)
+        section = .proxy
+        sectionName = name.isEmpty ? role.rawValue : name
+    }
+
+    /// haproxy refuses two proxies with one name only when their capabilities overlap.
+    private func overlaps(_ a: ProxyDraft.Role, _ b: ProxyDraft.Role) -> Bool {
+        (a.hasFrontend && b.hasFrontend) || (a.hasBackend && b.hasBackend)
+    }
+}

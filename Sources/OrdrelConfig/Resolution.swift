@@ -1,0 +1,88 @@
+/// What haproxy does after reading every file (`check_config_validity`): ids, backend
+/// references, inherited defaults that depend on other values, and sanity warnings.
+extension ConfigBuilder {
+    func finish() throws(ConfigError) -> ParsedConfiguration {
+        var proxies = self.proxies.map(\.config)
+        assignProxyIDs(&proxies)
+        for index in proxies.indices {
+            let draft = self.proxies[index]
+            var proxy = proxies[index]
+            assignServerIDs(&proxy.servers)
+            proxy.logTargets = draft.logs.flatMap { entry -> [String] in
+                switch entry {
+                case .global: return global.logTargets
+                case .target(let target): return [target]
+                }
+            }
+            if proxy.timeouts.queue == nil { proxy.timeouts.queue = proxy.timeouts.connect }
+            if proxy.kind == .listen && proxy.defaultBackend == nil { proxy.defaultBackend = proxy.name }
+            checkReferences(proxy, draft, all: proxies)
+            checkSanity(proxy, draft)
+            proxies[index] = proxy
+        }
+        let configuration = Configuration(global: global, proxies: proxies)
+        if diagnostics.contains(where: { $0.severity == .alert }) {
+            throw ConfigError(diagnostics: diagnostics)
+        }
+        return ParsedConfiguration(configuration: configuration, warnings: diagnostics)
+    }
+
+    /// Forced ids first, then 1, 2, ... in file order skipping used ones (as `show stat` shows).
+    private func assignProxyIDs(_ proxies: inout [ProxyConfig]) {
+        var used: [Int: ProxyConfig] = [:]
+        for proxy in proxies where proxy.forcedID {
+            if let other = used[proxy.id] {
+                diagnostics.append(ConfigDiagnostic(.alert, proxy.location,
+                    "\(proxy.kind.rawValue) \(proxy.name) reuses same custom id as \(other.kind.rawValue) \(other.name) (declared at \(other.location))."))
+            } else {
+                used[proxy.id] = proxy
+            }
+        }
+        var next = 1
+        for index in proxies.indices where !proxies[index].forcedID {
+            while used[next] != nil { next += 1 }
+            proxies[index].id = next
+            used[next] = proxies[index]
+        }
+    }
+
+    private func assignServerIDs(_ servers: inout [ServerConfig]) {
+        var used = Set(servers.filter(\.forcedID).map(\.id))
+        var next = 1
+        for index in servers.indices where !servers[index].forcedID {
+            while used.contains(next) { next += 1 }
+            servers[index].id = next
+            used.insert(next)
+        }
+    }
+
+    /// `default_backend` and `use_backend` must name a proxy with backend capability.
+    private func checkReferences(_ proxy: ProxyConfig, _ draft: ProxyDraft, all: [ProxyConfig]) {
+        func exists(_ name: String) -> Bool { all.contains { $0.name == name && $0.isBackend } }
+        if proxy.isFrontend, let name = proxy.defaultBackend, !exists(name) {
+            diagnostics.append(ConfigDiagnostic(.alert, draft.defaultBackendLocation ?? proxy.location,
+                "Proxy '\(proxy.name)': unable to find required default_backend: '\(name)'."))
+        }
+        for (name, location) in zip(proxy.useBackends, draft.useBackendLocations) where !exists(name) {
+            diagnostics.append(ConfigDiagnostic(.alert, location,
+                "Proxy '\(proxy.name)': unable to find required use_backend: '\(name)'."))
+        }
+    }
+
+    /// haproxy's start-up warnings that point at a likely mistake.
+    private func checkSanity(_ proxy: ProxyConfig, _ draft: ProxyDraft) {
+        let label = "\(draft.role.typeName) '\(proxy.name)'"
+        if proxy.kind == .frontend && proxy.binds.isEmpty {
+            diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
+                "frontend '\(proxy.name)' has no 'bind' directive. Please declare it as a backend if this was intended."))
+        }
+        var missing: [String] = []
+        if proxy.isFrontend && proxy.timeouts.client == nil { missing.append("client") }
+        if proxy.isBackend && proxy.timeouts.connect == nil { missing.append("connect") }
+        if proxy.isBackend && proxy.timeouts.server == nil { missing.append("server") }
+        if !missing.isEmpty {
+            diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
+                "missing timeouts for \(label) (\(missing.map { "'\($0)'" }.joined(separator: ", "))); unset timeouts never expire."))
+        }
+    }
+}

@@ -1,0 +1,192 @@
+/// `server` and `default-server` lines.
+extension ConfigBuilder {
+    /// `server <name> <addr>:<port> [options]`: starts from the proxy's `default-server` values.
+    func parseServer(_ words: [String]) {
+        guard words.count >= 3, !words[1].isEmpty, !words[2].isEmpty else {
+            alert("'server' expects <name> and <addr>[:<port>] as arguments.")
+            return
+        }
+        let name = words[1]
+        let prefix = "'server \(current.config.name)/\(name)' : "
+        var server = current.defaultServer
+        server.name = name
+        server.location = location
+        server.id = 0
+        server.forcedID = false
+        var ok = serverAddress(words[2], prefix: prefix, into: &server)
+        ok = serverOptions(words, from: 3, prefix: prefix, into: &server, isDefault: false) && ok
+
+        if let previous = current.config.servers.first(where: { $0.name == name }) {
+            alert("\(current.role.rawValue) '\(current.config.name)', another server named '\(name)' was already defined at line \(previous.location.line), please use distinct names.")
+            ok = false
+        }
+        if server.forcedID, let previous = current.config.servers.first(where: { $0.forcedID && $0.id == server.id }) {
+            alert(prefix + "'id' : custom id \(server.id) already used at \(previous.location) ('server \(previous.name)').")
+            ok = false
+        }
+        if ok { current.config.servers.append(server) }
+    }
+
+    /// `default-server [options]`: values for the servers declared after it in this section
+    /// (or, in `defaults`, in the proxies that inherit it).
+    func parseDefaultServer(_ words: [String]) {
+        var server = current.defaultServer
+        if serverOptions(words, from: 1, prefix: "", into: &server, isDefault: true) {
+            current.defaultServer = server
+        }
+    }
+
+    /// `host:port`, `[v6]:port`, `ipv4@`/`ipv6@` prefixes. ordrel needs an explicit port and a
+    /// TCP address (no Unix or abstract sockets to servers, no port offsets).
+    private func serverAddress(_ text: String, prefix: String, into server: inout ServerConfig) -> Bool {
+        let (family, rest, other) = AddressSyntax.family(of: Substring(text))
+        if other != nil || text.hasPrefix("/") {
+            alert(prefix + "ordrel only supports TCP servers (got '\(text)').")
+            return false
+        }
+        guard let (host, portText) = AddressSyntax.splitHostPort(rest), !host.isEmpty,
+              AddressSyntax.isValidHost(host, family) else {
+            alert(prefix + "invalid address: '\(text)'")
+            return false
+        }
+        guard let portText, !portText.isEmpty else {
+            alert(prefix + "ordrel needs an explicit port in '\(text)' (haproxy would reuse the client's destination port).")
+            return false
+        }
+        if portText.hasPrefix("+") || portText.hasPrefix("-") {
+            alert(prefix + "port offsets are not supported by ordrel (got '\(portText)').")
+            return false
+        }
+        guard let port = AddressSyntax.port(portText) else {
+            alert(prefix + "invalid port '\(portText)'")
+            return false
+        }
+        server.host = String(host)
+        server.port = port
+        return true
+    }
+
+    /// Applies server options; reports every bad option. `prefix` is empty for default-server.
+    private func serverOptions(_ words: [String], from start: Int, prefix: String,
+                               into server: inout ServerConfig, isDefault: Bool) -> Bool {
+        var ok = true
+        var index = start
+        func fail(_ message: String) {
+            alert(prefix + message)
+            ok = false
+        }
+        func number(_ option: String, _ range: ClosedRange<Int>) -> Int? {
+            let value = index + 1 < words.count ? words[index + 1] : ""
+            guard let n = Int(value) else {
+                fail("'\(option)' expects an integer argument.")
+                return nil
+            }
+            guard range.contains(n) else {
+                fail("'\(option)' value must be between \(range.lowerBound) and \(range.upperBound) (was \(n)).")
+                return nil
+            }
+            return n
+        }
+        func time(_ option: String) -> UInt64? {
+            let value = index + 1 < words.count ? words[index + 1] : ""
+            switch DurationParser.parse(value) {
+            case .success(0):
+                fail("invalid value 0 for argument '\(option)' of server \(server.name).")
+            case .success(let ms) where ms <= DurationParser.maximumTimerMs:
+                return ms
+            case .success, .failure(.overflow):
+                fail("timer overflow in argument '\(value)' to '\(option)' (maximum value is 2147483647 ms or ~24.8 days)")
+            case .failure(.empty):
+                fail("'\(option)' expects a time value.")
+            case .failure(.unexpectedCharacter(let c)), .failure(.trailingCharacter(let c)):
+                fail("unexpected character '\(c)' in '\(option)' argument of server \(server.name).")
+            }
+            return nil
+        }
+
+        while index < words.count {
+            let option = words[index]
+            var consumed = 2
+            switch option {
+            case "weight":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                if let n = Int(value), (0...256).contains(n) {
+                    server.weight = n
+                } else if let n = Int(value) {
+                    fail("weight of server \(server.name) is not within 0 and 256 (\(n)).")
+                } else {
+                    fail("'weight' expects an integer argument.")
+                }
+            case "maxconn": if let n = number(option, 0...Int(Int32.max)) { server.maxconn = n }
+            case "maxqueue": if let n = number(option, 0...Int(Int32.max)) { server.maxqueue = n }
+            case "rise", "fall":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                if let n = Int(value), n > 0 {
+                    if option == "rise" { server.rise = n } else { server.fall = n }
+                } else if Int(value) != nil {
+                    fail("'\(option)' has to be > 0.")
+                } else {
+                    fail("'\(option)' expects an integer argument.")
+                }
+            case "inter": if let ms = time(option) { server.interMs = ms }
+            case "fastinter": if let ms = time(option) { server.fastinterMs = ms }
+            case "downinter": if let ms = time(option) { server.downinterMs = ms }
+            case "port":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                if let port = AddressSyntax.port(Substring(value)) {
+                    server.checkPort = port
+                } else {
+                    fail("invalid port '\(value)' for 'port' (expects 1..65535).")
+                }
+            case "addr":
+                let value = index + 1 < words.count ? Substring(words[index + 1]) : ""
+                if AddressSyntax.isIPv4(value) || AddressSyntax.isIPv6(value) {
+                    server.checkAddr = String(value)
+                } else {
+                    fail("'addr' expects <ipv4|ipv6> as argument.")
+                }
+            case "id":
+                if isDefault {
+                    fail("'id' is not allowed in 'default-server'.")
+                } else if let n = number(option, 1...Int(Int32.max)) {
+                    server.id = n
+                    server.forcedID = true
+                }
+            case "on-marked-down":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                if value == "shutdown-sessions" {
+                    server.shutdownSessionsOnMarkedDown = true
+                } else {
+                    fail("'on-marked-down' expects 'shutdown-sessions' but got '\(value)'.")
+                }
+            case "on-marked-up":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                if value == "shutdown-backup-sessions" {
+                    server.shutdownBackupSessionsOnMarkedUp = true
+                } else {
+                    fail("'on-marked-up' expects 'shutdown-backup-sessions' but got '\(value)'.")
+                }
+            case "backup", "no-backup":
+                server.backup = option == "backup"
+                consumed = 1
+            case "disabled", "enabled":
+                server.disabled = option == "disabled"
+                consumed = 1
+            case "check", "no-check":
+                server.check = option == "check"
+                consumed = 1
+            default:
+                if Keywords.unsupportedServerOptions.contains(option) {
+                    fail("'\(option)' is not supported by ordrel.")
+                } else if isDefault && index == start && (option.contains(":") || option.contains("@")) {
+                    fail("unknown keyword '\(option)'. Hint: no address was expected for this server.")
+                } else {
+                    fail("unknown keyword '\(option)'.")
+                }
+                return false
+            }
+            index += consumed
+        }
+        return ok
+    }
+}
