@@ -1,1 +1,138 @@
-print("not yet")
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import CLibev
+import Logging
+import OrdrelConfig
+import OrdrelCore
+import OrdrelSystem
+
+/// ordrel's version string, printed by `-v` and `show version`.
+let ordrelVersion = "0.1.0"
+
+/// `ordrel`, spelled like haproxy: `ordrel -f ordrel.cfg [-c] [-d|-db|-D] [-p pidfile] [-q] [-v|-vv]`.
+struct OrdrelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ordrel",
+        abstract: "A TCP load balancer that reads haproxy configuration files.",
+        discussion: "Flags use haproxy's single-dash spellings: -f, -c, -d, -db, -D, -p, -q, -v, -vv."
+    )
+
+    @Option(name: .customShort("f"), help: "Configuration file or directory (*.cfg, lexical order); repeatable.")
+    var files: [String] = []
+
+    @Flag(name: .customShort("c"), help: "Check the configuration and exit (0 valid, 1 invalid).")
+    var checkOnly = false
+
+    @Flag(name: .customShort("d"), help: "Debug mode: stay in the foreground and log debug messages.")
+    var debug = false
+
+    @Flag(name: .customLong("db", withSingleDash: true), help: "Stay in the foreground (disable background mode).")
+    var foreground = false
+
+    @Flag(name: .customShort("D"), help: "Run as a daemon.")
+    var daemonize = false
+
+    @Option(name: .customShort("p"), help: "Write the process id to this file.")
+    var pidfile: String?
+
+    @Flag(name: .customShort("q"), help: "Quiet mode: print only errors.")
+    var quiet = false
+
+    @Flag(name: .customShort("v"), help: "Print the version and exit.")
+    var version = false
+
+    @Flag(name: .customLong("vv", withSingleDash: true), help: "Print the version and build options, then exit.")
+    var buildOptions = false
+
+    @Argument(help: "More configuration files (after --).")
+    var extraFiles: [String] = []
+
+    mutating func run() throws {
+        if version || buildOptions {
+            print("ordrel version \(ordrelVersion) - a TCP load balancer with orderly release")
+            if buildOptions {
+                print("Running on: libev \(ev_version_major()).\(ev_version_minor())")
+                print("Available polling systems : libev backend mask 0x\(String(ev_supported_backends(), radix: 16))")
+                print("Supported modes : tcp")
+            }
+            return
+        }
+        let paths = files + extraFiles
+        guard !paths.isEmpty else {
+            throw ValidationError("no configuration file given (use -f <file|dir>).")
+        }
+        let level: Logger.Level = debug ? .debug : (quiet ? .warning : .info)
+        LoggingSystem.bootstrap { HaproxyStyleLogHandler(label: $0, level: level) }
+        let logger = Logger(label: "ordrel")
+
+        let result = Result { () throws(ConfigError) in try ConfigParser.parse(paths: paths) }
+        guard case .success(let parsed) = result else {
+            if case .failure(let error) = result {
+                for diagnostic in error.diagnostics { printError(diagnostic.description) }
+            }
+            if !quiet { printError("[ALERT]    (\(getpid())) : config : Fatal errors found in configuration.") }
+            throw ExitCode(1)
+        }
+        if !quiet { for warning in parsed.warnings { printError(warning.description) } }
+        let configuration = parsed.configuration
+
+        let runtime: Runtime
+        do {
+            runtime = try Runtime(configuration: configuration, logger: logger)
+        } catch {
+            printError("[ALERT]    (\(getpid())) : config : \(error)")
+            throw ExitCode(1)
+        }
+        if checkOnly {
+            if !quiet { print("Configuration file is valid") }
+            return
+        }
+
+        Files.ignoreSIGPIPE()
+        do {
+            try runtime.start()
+        } catch {
+            printError("[ALERT]    (\(getpid())) : Starting proxies: \(error)")
+            throw ExitCode(1)
+        }
+        let background = (daemonize || configuration.global.daemon) && !debug && !foreground
+        if background {
+            try Daemon.detach()
+            runtime.loop.afterFork()
+        }
+        if let path = pidfile ?? configuration.global.pidfile {
+            try Files.write("\(getpid())\n", to: path)
+        }
+        logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn).")
+        runtime.run()
+        if let path = pidfile ?? configuration.global.pidfile { try? Files.unlinkIfPresent(path) }
+    }
+}
+
+/// Writes a line to stderr.
+func printError(_ line: String) {
+    var bytes = Array((line + "\n").utf8)
+    bytes.withUnsafeMutableBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
+
+/// Classic double-fork-free daemonisation: fork, the parent exits, the child starts a session and
+/// points stdio at /dev/null. Listeners are already bound, so errors were reported in the foreground.
+enum Daemon {
+    static func detach() throws {
+        let pid = fork()
+        if pid < 0 { throw SyscallError(call: "fork", errno: errno) }
+        if pid > 0 { exit(0) }
+        setsid()
+        let devnull = open("/dev/null", O_RDWR)
+        if devnull >= 0 {
+            dup2(devnull, STDIN_FILENO)
+            dup2(devnull, STDOUT_FILENO)
+            dup2(devnull, STDERR_FILENO)
+            if devnull > STDERR_FILENO { close(devnull) }
+        }
+    }
+}
+
+OrdrelCommand.main()

@@ -1,0 +1,33 @@
+# ordrel: `make run` starts the demo, `make test` runs every test. See README.md.
+SHELL := /bin/bash
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+RELEASE_BIN := .build/release
+
+.PHONY: run build release test deps bench clean
+
+# Installs the Debian packages the build and the demo need, when missing.
+deps:
+	@missing=""; for p in libev-dev socat; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# The demo: two tiny HTTP backends on 127.0.0.1:9101/9102 and ordrel on conf/ordrel.cfg in front.
+run: release
+	@./examples/demo/run-demo.sh $(RELEASE_BIN)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: release
+	@./bench/run.sh
+
+clean:
+	rm -rf .build

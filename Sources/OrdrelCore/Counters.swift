@@ -1,0 +1,128 @@
+/// Events per second over a sliding one-second window (haproxy's `freq_ctr`): the current
+/// second's count plus the previous second's, weighted by how much of it is still in the window.
+public struct RateCounter: Sendable {
+    private var second: UInt64 = 0
+    private var current: UInt32 = 0
+    private var previous: UInt32 = 0
+    /// Highest rate seen.
+    public private(set) var max: UInt32 = 0
+
+    public init() {}
+
+    public mutating func record(nowMs: UInt64) {
+        rotate(nowMs: nowMs)
+        current &+= 1
+        let rate = self.rate(nowMs: nowMs)
+        if rate > max { max = rate }
+    }
+
+    public func rate(nowMs: UInt64) -> UInt32 {
+        let s = nowMs / 1000
+        if s == second {
+            let remaining = 1000 - nowMs % 1000
+            return current + UInt32(UInt64(previous) * remaining / 1000)
+        }
+        if s == second + 1 {
+            let remaining = 1000 - nowMs % 1000
+            return UInt32(UInt64(current) * remaining / 1000)
+        }
+        return 0
+    }
+
+    private mutating func rotate(nowMs: UInt64) {
+        let s = nowMs / 1000
+        if s == second { return }
+        previous = s == second + 1 ? current : 0
+        current = 0
+        second = s
+    }
+
+    public mutating func reset() { self = RateCounter() }
+}
+
+/// Running average over the last 1024 samples, as haproxy's `swrate` for qtime/ctime/ttime.
+public struct SlidingAverage: Sendable {
+    private var sum: UInt64 = 0
+    /// Largest sample seen.
+    public private(set) var max: UInt64 = 0
+    private static let window: UInt64 = 1024
+
+    public init() {}
+
+    public mutating func add(_ sample: UInt64) {
+        sum = sum - (sum + Self.window - 1) / Self.window + sample
+        if sample > max { max = sample }
+    }
+
+    public var average: UInt64 { (sum + Self.window - 1) / Self.window }
+}
+
+/// The counters behind `show stat` for one frontend, backend or server.
+public struct TrafficCounters: Sendable {
+    /// Streams currently open.
+    public var current = 0
+    /// Highest `current` seen.
+    public var maxCurrent = 0
+    /// Streams since start (`stot`).
+    public var total: UInt64 = 0
+    /// Bytes from clients (request direction).
+    public var bytesIn: UInt64 = 0
+    /// Bytes to clients (response direction).
+    public var bytesOut: UInt64 = 0
+    /// Request errors (`ereq`): early client errors.
+    public var requestErrors: UInt64 = 0
+    /// Connection errors to servers (`econ`).
+    public var connectionErrors: UInt64 = 0
+    /// Response errors (`eresp`): server-side aborts while forwarding.
+    public var responseErrors: UInt64 = 0
+    /// Connect retries (`wretr`).
+    public var retries: UInt64 = 0
+    /// Redispatches to another server (`wredis`).
+    public var redispatches: UInt64 = 0
+    /// Streams aborted by the client (`cli_abrt`).
+    public var clientAborts: UInt64 = 0
+    /// Streams aborted by the server (`srv_abrt`).
+    public var serverAborts: UInt64 = 0
+    /// Times the server was picked by load balancing (`lbtot`).
+    public var loadBalanced: UInt64 = 0
+    /// Connections accepted (`conn_tot`, frontends).
+    public var connectionsTotal: UInt64 = 0
+    /// Connections denied (`dcon`, `dses`).
+    public var deniedConnections: UInt64 = 0
+    public var deniedSessions: UInt64 = 0
+    /// Wall-clock second of the last stream assigned (`lastsess`).
+    public var lastSessionWallSeconds: UInt64?
+    /// New streams per second (`rate`) and new connections per second (`conn_rate`).
+    public var sessionRate = RateCounter()
+    public var connectionRate = RateCounter()
+    /// Queue, connect and total times in ms (`qtime`, `ctime`, `ttime` and their maxima).
+    public var queueTime = SlidingAverage()
+    public var connectTime = SlidingAverage()
+    public var totalTime = SlidingAverage()
+    /// Highest queue length seen (`qmax`).
+    public var maxQueue = 0
+
+    public init() {}
+
+    public mutating func opened(nowMs: UInt64, wallSeconds: UInt64) {
+        current += 1
+        total += 1
+        if current > maxCurrent { maxCurrent = current }
+        sessionRate.record(nowMs: nowMs)
+        lastSessionWallSeconds = wallSeconds
+    }
+
+    /// `clear counters`: maxima and rates only. `clear counters all`: everything but `current`.
+    public mutating func clear(all: Bool) {
+        if all {
+            let keep = current
+            self = TrafficCounters()
+            current = keep
+        } else {
+            maxCurrent = current
+            maxQueue = 0
+            sessionRate = RateCounter()
+            connectionRate = RateCounter()
+        }
+    }
+}

@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import OrdrelConfig
+import OrdrelEventLoop
+import OrdrelSystem
+
+/// Why a listener is not accepting right now.
+enum ListenerPause: Equatable {
+    /// The process or frontend is at `maxconn`: new connections wait in the kernel backlog.
+    case limit
+    /// accept() hit EMFILE/ENFILE/ENOMEM: wait a moment instead of spinning.
+    case resources
+    /// `disable frontend` or a soft stop.
+    case disabled
+}
+
+/// A bound, listening socket of a frontend.
+final class Listener {
+    let fd: FD
+    let bind: BindConfig
+    unowned let proxy: Proxy
+    private(set) var watcher: IOWatcher!
+    private(set) var pause: ListenerPause?
+    private var resumeTimer: TimerWatcher?
+
+    /// Creates, binds and listens. Unix socket files are created under a temporary name and renamed
+    /// over the final path, so a restart never leaves a window without a socket.
+    init(bind: BindConfig, proxy: Proxy, loop: EventLoop, onReadable: @escaping (Listener) -> Void) throws {
+        self.bind = bind
+        self.proxy = proxy
+        fd = try Listener.open(bind)
+        watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in onReadable(self) }
+    }
+
+    static func open(_ bind: BindConfig) throws -> FD {
+        switch bind.address {
+        case .tcp(let host, let port):
+            let bindHost = host.isEmpty || host == "*" ? "0.0.0.0" : host
+            guard let address = SocketAddress.resolve(host: bindHost, port: port) else {
+                throw ListenerError(bind: bind, reason: "cannot resolve address '\(host)'")
+            }
+            let fd = try FD.streamSocket(for: address.family)
+            do {
+                try fd.setReuseAddress()
+                try fd.bind(to: address)
+                try fd.listen(backlog: Int32(bind.backlog ?? 1024))
+            } catch {
+                fd.close()
+                throw ListenerError(bind: bind, reason: "\(error)")
+            }
+            return fd
+        case .unix(let path):
+            return try UnixListenSocket.bindAtomically(path: path, mode: bind.mode, uid: bind.uid, gid: bind.gid,
+                                                       backlog: Int32(bind.backlog ?? 1024), location: bind.location)
+        }
+    }
+
+    var isAccepting: Bool { pause == nil }
+
+    func start() { watcher.setInterest(.read) }
+
+    func pause(_ reason: ListenerPause, loop: EventLoop, for seconds: Double? = nil) {
+        pause = reason
+        watcher.setInterest([])
+        guard let seconds else { return }
+        let timer = resumeTimer ?? TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.resume() }
+        resumeTimer = timer
+        timer.schedule(after: seconds)
+    }
+
+    func resume() {
+        pause = nil
+        resumeTimer?.cancel()
+        watcher.setInterest(.read)
+    }
+
+    /// Stops listening for good (soft stop); a Unix socket file is left for the next process.
+    func close() {
+        watcher.setInterest([])
+        resumeTimer?.cancel()
+        pause = .disabled
+        fd.close()
+    }
+}
+
+/// A bind or socket-file failure, naming the config line it came from.
+public struct ListenerError: Error, CustomStringConvertible {
+    public let location: SourceLocation
+    public let address: String
+    public let reason: String
+
+    init(bind: BindConfig, reason: String) {
+        self.location = bind.location
+        self.address = bind.address.description
+        self.reason = reason
+    }
+
+    init(location: SourceLocation, address: String, reason: String) {
+        self.location = location
+        self.address = address
+        self.reason = reason
+    }
+
+    public var description: String { "[\(location)] : cannot bind \(address): \(reason)" }
+}
+
+/// Unix stream sockets bound atomically: bind a temporary name, chmod/chown, rename over the path.
+enum UnixListenSocket {
+    static func bindAtomically(path: String, mode: UInt32?, uid: Int?, gid: Int?, backlog: Int32,
+                               location: SourceLocation) throws -> FD {
+        let temporary = "\(path).\(getpid()).tmp"
+        guard let address = SocketAddress(unixPath: temporary) else {
+            throw ListenerError(location: location, address: "unix@\(path)", reason: "path too long for a Unix socket")
+        }
+        let fd = try FD.streamSocket(for: .unix)
+        do {
+            try Files.unlinkIfPresent(temporary)
+            try fd.bind(to: address)
+            if let mode { try Files.chmod(temporary, mode: mode) }
+            if uid != nil || gid != nil { try Files.chown(temporary, uid: Int32(uid ?? -1), gid: Int32(gid ?? -1)) }
+            try fd.listen(backlog: backlog)
+            try Files.rename(temporary, to: path)
+        } catch {
+            fd.close()
+            try? Files.unlinkIfPresent(temporary)
+            throw ListenerError(location: location, address: "unix@\(path)", reason: "\(error)")
+        }
+        return fd
+    }
+}

@@ -1,0 +1,450 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import OrdrelConfig
+import OrdrelEventLoop
+import OrdrelSystem
+
+/// Where a stream is in its life.
+public enum StreamPhase: Sendable, Equatable {
+    /// Non-blocking connect to the chosen server in progress.
+    case connecting
+    /// Waiting the turn-around delay before retrying a failed connect.
+    case retryDelay
+    /// Both sides connected; each direction follows its own `HalfCloseState`.
+    case established
+    /// Finished: both fds closed, the stream is out of the table.
+    case closed
+}
+
+/// Which side ended a stream abnormally, for counters and the tcplog termination state.
+enum StreamSide {
+    case client
+    case server
+}
+
+/// A client connection and its server connection, forwarding bytes both ways with per-direction
+/// half-close. All of it runs on its loop's thread. I/O is speculative: each syscall is tried first
+/// and a watcher is armed only for the direction that returned EAGAIN. One timer carries the
+/// stream's single deadline.
+final class Stream {
+    let id: StreamID
+    unowned(unsafe) let runtime: Runtime
+    let frontend: Proxy
+    let backend: Proxy
+    private(set) var server: Server?
+    let client: FD
+    let clientAddress: SocketAddress
+    private(set) var serverFD: FD?
+    private(set) var phase: StreamPhase = .connecting
+    /// Client → server.
+    private(set) var request = Channel()
+    /// Server → client.
+    private(set) var response = Channel()
+
+    private var clientWatcher: IOWatcher!
+    private var serverWatcher: IOWatcher!
+    private var timer: TimerWatcher!
+    /// When the armed timer fires; the deadline itself may move later without re-arming it.
+    private var timerFiresAt = Double.infinity
+
+    private var retriesLeft: Int
+    private var redispatched = false
+    /// Loop-clock times (seconds) for timeouts and the tcplog timers.
+    let acceptedAt: Double
+    let acceptedWallMicros: UInt64
+    private var connectStartedAt: Double
+    private var connectedAt: Double?
+    private var retryAt: Double = 0
+    private var clientActivityAt: Double
+    private var serverActivityAt: Double
+    /// tcplog `%ts`: who ended the stream, and in which phase.
+    private var termination: (cause: Character, phase: Character) = ("-", "-")
+
+    init(id: StreamID, runtime: Runtime, frontend: Proxy, backend: Proxy, client: FD, clientAddress: SocketAddress) {
+        self.id = id
+        self.runtime = runtime
+        self.frontend = frontend
+        self.backend = backend
+        self.client = client
+        self.clientAddress = clientAddress
+        self.retriesLeft = backend.config.retries
+        let now = runtime.loop.now
+        acceptedAt = now
+        acceptedWallMicros = runtime.wallClockMicros()
+        connectStartedAt = now
+        clientActivityAt = now
+        serverActivityAt = now
+        // Each callback holds the stream for its duration: closing it removes it from the table,
+        // which may drop the last other reference while the callback is still running.
+        clientWatcher = IOWatcher(loop: runtime.loop, fd: client.rawValue) { [unowned(unsafe) self] _ in
+            withExtendedLifetime(self) { $0.process() }
+        }
+        serverWatcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] _ in
+            withExtendedLifetime(self) { $0.serverReady() }
+        }
+        timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self] in
+            withExtendedLifetime(self) { $0.timerFired() }
+        }
+    }
+
+    /// Applies socket options, picks a server and starts connecting.
+    func start() {
+        try? client.setNoDelay()
+        if frontend.config.options.tcpka || frontend.config.options.clitcpka { try? client.setKeepAlive() }
+        connect(to: backend.pickServer())
+        if phase != .closed { process() }
+    }
+
+    // MARK: connecting
+
+    private func connect(to chosen: Server?) {
+        guard let chosen else {
+            terminate(cause: "S", phase: "C", reset: false)
+            return
+        }
+        assign(chosen)
+        phase = .connecting
+        connectStartedAt = runtime.loop.now
+        do {
+            let fd = try FD.streamSocket(for: chosen.address.family)
+            serverFD = fd
+            serverWatcher.rebind(fd: fd.rawValue)
+            try? fd.setNoDelay()
+            if backend.config.options.tcpka || backend.config.options.srvtcpka { try? fd.setKeepAlive() }
+            if try fd.connect(to: chosen.address) {
+                connected()
+            } else {
+                serverWatcher.setInterest(.write)
+                armTimer()
+            }
+        } catch {
+            connectFailed(timedOut: false)
+        }
+    }
+
+    private func assign(_ chosen: Server) {
+        if server === chosen { return }
+        releaseServer()
+        server = chosen
+        chosen.counters.opened(nowMs: runtime.nowMs, wallSeconds: runtime.wallSeconds)
+        chosen.counters.loadBalanced += 1
+    }
+
+    private func releaseServer() {
+        guard let old = server else { return }
+        old.counters.current -= 1
+        server = nil
+    }
+
+    private func serverReady() {
+        guard phase == .connecting, let fd = serverFD else {
+            process()
+            return
+        }
+        let error = (try? fd.pendingError()) ?? ECONNREFUSED
+        if error == 0 { connected() } else { connectFailed(timedOut: false) }
+    }
+
+    private func connected() {
+        phase = .established
+        connectedAt = runtime.loop.now
+        serverActivityAt = runtime.loop.now
+        if let server {
+            let ms = UInt64(max(0, runtime.loop.now - connectStartedAt) * 1000)
+            server.counters.connectTime.add(ms)
+            backend.backendCounters.connectTime.add(ms)
+        }
+        process()
+    }
+
+    /// A connect attempt failed (refused, unreachable, or `timeout connect`): retry, redispatch, or give up.
+    private func connectFailed(timedOut: Bool) {
+        if let fd = serverFD {
+            serverWatcher.rebind(fd: -1)
+            fd.close()
+            serverFD = nil
+        }
+        server?.counters.connectionErrors += 1
+        backend.backendCounters.connectionErrors += 1
+        guard retriesLeft > 0 else {
+            terminate(cause: timedOut ? "s" : "S", phase: "C", reset: false)
+            return
+        }
+        retriesLeft -= 1
+        server?.counters.retries += 1
+        backend.backendCounters.retries += 1
+        // `option redispatch`: the last retry goes to another server, without the turn-around delay.
+        if backend.config.options.redispatch && retriesLeft == 0,
+           let other = backend.pickServer(excluding: server), other !== server {
+            redispatched = true
+            server?.counters.redispatches += 1
+            backend.backendCounters.redispatches += 1
+            connect(to: other)
+            return
+        }
+        phase = .retryDelay
+        retryAt = runtime.loop.now + min(Double(backend.config.timeouts.connect ?? 1000), 1000) / 1000
+        armTimer()
+    }
+
+    // MARK: forwarding
+
+    /// Moves bytes both ways until every due syscall would block, then arms exactly the
+    /// watchers for what is still wanted.
+    func process() {
+        guard phase != .closed else { return }
+        let connected = phase == .established
+        var rounds = 0
+        var progress = true
+        while progress && rounds < 8 {
+            var outcome = pump(&request, from: client, to: connected ? serverFD : nil, sourceSide: .client)
+            if connected, let serverFD, case .moved(let requestMoved) = outcome {
+                outcome = pump(&response, from: serverFD, to: client, sourceSide: .server)
+                if case .moved(let responseMoved) = outcome { outcome = .moved(requestMoved || responseMoved) }
+            }
+            switch outcome {
+            case .moved(let moved):
+                progress = moved
+            case .failed(let side, let errno):
+                runtime.logger.debug("stream \(id): \(side == .client ? "client" : "server") side failed: errno \(errno)")
+                terminate(cause: side == .client ? "C" : "S", phase: "D", reset: true)
+                return
+            }
+            rounds += 1
+        }
+        if request.state == .closed && response.state == .closed {
+            finish()
+            return
+        }
+        let capacity = runtime.pool.bufferSize
+        var clientInterest: IOEvents = []
+        if request.wantsRead(capacity: capacity) { clientInterest.insert(.read) }
+        if response.wantsWrite { clientInterest.insert(.write) }
+        clientWatcher.setInterest(clientInterest)
+        if connected {
+            var serverInterest: IOEvents = []
+            if response.wantsRead(capacity: capacity) { serverInterest.insert(.read) }
+            if request.wantsWrite { serverInterest.insert(.write) }
+            serverWatcher.setInterest(serverInterest)
+        }
+        armTimer()
+    }
+
+    /// What one `pump` round did.
+    private enum PumpOutcome {
+        /// Whether any byte, EOF or FIN moved.
+        case moved(Bool)
+        /// A syscall on this side failed (reset, broken pipe): the stream must end.
+        case failed(StreamSide, Int32)
+    }
+
+    /// One round for one direction: read once if due, write what is pending, forward FIN when drained.
+    private func pump(_ channel: inout Channel, from source: FD, to sink: FD?, sourceSide: StreamSide) -> PumpOutcome {
+        var progress = false
+        let pool = runtime.pool
+        if channel.wantsRead(capacity: pool.bufferSize) {
+            let space = channel.readSpace(pool: pool)
+            do {
+                switch try source.read(into: space) {
+                case .processed(0):
+                    channel.didReadEOF(pool: pool)
+                    progress = true
+                case .processed(let count):
+                    channel.didRead(count, pool: pool)
+                    account(count, from: sourceSide)
+                    touch(sourceSide)
+                    progress = true
+                case .wouldBlock:
+                    channel.readFoundNothing(pool: pool)
+                }
+            } catch {
+                return .failed(sourceSide, (error as? SyscallError)?.errno ?? 0)
+            }
+        }
+        guard let sink else { return .moved(progress) }
+        let sinkSide: StreamSide = sourceSide == .client ? .server : .client
+        if channel.wantsWrite {
+            do {
+                if case .processed(let count) = try sink.write(channel.pending) {
+                    channel.didWrite(count, pool: pool)
+                    touch(sinkSide)
+                    progress = true
+                }
+            } catch {
+                return .failed(sinkSide, (error as? SyscallError)?.errno ?? 0)
+            }
+        }
+        if channel.needsShutdown {
+            _ = try? sink.shutdown(.write)
+            channel.didShutdown()
+            progress = true
+        }
+        return .moved(progress)
+    }
+
+    private func account(_ count: Int, from side: StreamSide) {
+        let bytes = UInt64(count)
+        if side == .client {
+            frontend.frontendCounters.bytesIn += bytes
+            backend.backendCounters.bytesIn += bytes
+            server?.counters.bytesIn += bytes
+        } else {
+            frontend.frontendCounters.bytesOut += bytes
+            backend.backendCounters.bytesOut += bytes
+            server?.counters.bytesOut += bytes
+        }
+    }
+
+    private func touch(_ side: StreamSide) {
+        if side == .client { clientActivityAt = runtime.loop.now } else { serverActivityAt = runtime.loop.now }
+    }
+
+    // MARK: the deadline
+
+    /// The one instant at which this stream must be looked at again.
+    private var deadline: Double {
+        let timeouts = (client: frontend.config.timeouts, server: backend.config.timeouts)
+        switch phase {
+        case .connecting:
+            return connectStartedAt + seconds(timeouts.server.connect)
+        case .retryDelay:
+            return retryAt
+        case .established:
+            let halfClosed = request.state != .open || response.state != .open
+            let clientTimeout = timeouts.server.tunnel ?? (halfClosed ? timeouts.client.clientFin ?? timeouts.client.client : timeouts.client.client)
+            let serverTimeout = timeouts.server.tunnel ?? (halfClosed ? timeouts.server.serverFin ?? timeouts.server.server : timeouts.server.server)
+            return min(clientActivityAt + seconds(clientTimeout), serverActivityAt + seconds(serverTimeout))
+        case .closed:
+            return .infinity
+        }
+    }
+
+    private func seconds(_ ms: UInt64?) -> Double { ms.map { Double($0) / 1000 } ?? .infinity }
+
+    /// Arms the timer only when the deadline moved earlier than the armed instant ("be smart about
+    /// timeouts"): activity pushes the deadline later without touching libev.
+    private func armTimer() {
+        let due = deadline
+        if due == .infinity {
+            if timerFiresAt != .infinity { timer.cancel(); timerFiresAt = .infinity }
+            return
+        }
+        if due < timerFiresAt || !timer.isActive {
+            timer.schedule(after: due - runtime.loop.now)
+            timerFiresAt = due
+        }
+    }
+
+    private func timerFired() {
+        timerFiresAt = .infinity
+        let now = runtime.loop.now
+        let due = deadline
+        if now + 0.0005 < due {
+            armTimer()
+            return
+        }
+        switch phase {
+        case .connecting:
+            connectFailed(timedOut: true)
+        case .retryDelay:
+            connect(to: redispatchTarget())
+        case .established:
+            let clientSideExpired = now + 0.0005 >= clientActivityAt + seconds(clientTimeoutInEffect)
+            terminate(cause: clientSideExpired ? "c" : "s", phase: "D", reset: false)
+        case .closed:
+            break
+        }
+    }
+
+    private var clientTimeoutInEffect: UInt64? {
+        let halfClosed = request.state != .open || response.state != .open
+        return backend.config.timeouts.tunnel
+            ?? (halfClosed ? frontend.config.timeouts.clientFin ?? frontend.config.timeouts.client : frontend.config.timeouts.client)
+    }
+
+    /// The server for a retry after the turn-around delay: the same one while it is still usable.
+    private func redispatchTarget() -> Server? {
+        if let server, server.isUsable { return server }
+        guard backend.config.options.redispatch else { return nil }
+        return backend.pickServer(excluding: server)
+    }
+
+    // MARK: ending
+
+    /// Both directions closed in order: close both fds; every byte was delivered.
+    private func finish() {
+        close(reset: backend.config.options.nolinger || frontend.config.options.nolinger)
+    }
+
+    /// Ends the stream now: on an error or reset the other side is reset too (SO_LINGER 0), so the
+    /// peer learns promptly that the stream did not complete.
+    func terminate(cause: Character, phase: Character, reset: Bool) {
+        guard self.phase != .closed else { return }
+        termination = (cause, phase)
+        switch cause {
+        case "C": backend.backendCounters.clientAborts += 1; server?.counters.clientAborts += 1
+        case "S" where phase == "D":
+            backend.backendCounters.serverAborts += 1; server?.counters.serverAborts += 1
+        default: break
+        }
+        close(reset: reset || frontend.config.options.nolinger || backend.config.options.nolinger)
+    }
+
+    /// `shutdown session`: the operator killed this stream.
+    func kill() {
+        terminate(cause: "K", phase: phase == .established ? "D" : "C", reset: true)
+    }
+
+    private func close(reset: Bool) {
+        let finalPhase = phase
+        phase = .closed
+        clientWatcher.setInterest([])
+        serverWatcher.setInterest([])
+        timer.cancel()
+        request.abort(pool: runtime.pool)
+        response.abort(pool: runtime.pool)
+        if reset { try? client.setLingerZero() }
+        client.close()
+        if let serverFD {
+            if reset { try? serverFD.setLingerZero() }
+            serverFD.close()
+            self.serverFD = nil
+        }
+        let now = runtime.loop.now
+        let totalMs = UInt64(max(0, now - acceptedAt) * 1000)
+        backend.backendCounters.totalTime.add(totalMs)
+        server?.counters.totalTime.add(totalMs)
+        if finalPhase == .connecting || finalPhase == .retryDelay, connectedAt == nil, termination.cause == "-" {
+            termination = ("S", "C")
+        }
+        let line = logLine(totalMs: totalMs)
+        releaseServer()
+        runtime.streamClosed(self, log: line)
+    }
+
+    /// The haproxy `option tcplog` line for this stream.
+    private func logLine(totalMs: UInt64) -> TCPLogLine {
+        TCPLogLine(
+            clientAddress: clientAddress,
+            acceptedWallMicros: acceptedWallMicros,
+            frontend: frontend.name,
+            backend: backend.name,
+            server: server?.name,
+            waitMs: 0,
+            connectMs: connectedAt.map { Int64(max(0, $0 - connectStartedAt) * 1000) } ?? -1,
+            totalMs: Int64(totalMs),
+            bytesRead: response.totalBytes,
+            termination: termination,
+            retries: backend.config.retries - retriesLeft,
+            redispatched: redispatched,
+            carriedData: request.totalBytes + response.totalBytes > 0,
+            serverConnections: server?.counters.current ?? 0
+        )
+    }
+
+    // MARK: introspection for `show sess`
+
+    /// Age in seconds, for `show sess`.
+    func age(now: Double) -> Double { now - acceptedAt }
+}

@@ -1,0 +1,43 @@
+import CLibev
+
+/// One libev loop. Each thread that runs streams owns exactly one; nothing here is thread-safe
+/// except `wakeUp`, which uses an `ev_async` as libev intends.
+public final class EventLoop {
+    /// The underlying `struct ev_loop *`.
+    public let raw: OpaquePointer
+
+    /// The process's default loop: the only one that can watch signals.
+    public static func makeDefault() -> EventLoop {
+        guard let loop = ordrel_ev_default_loop() else { fatalError("libev: no usable backend for the default loop") }
+        return EventLoop(raw: loop)
+    }
+
+    /// A fresh loop for an extra thread.
+    public static func makeNew() -> EventLoop {
+        guard let loop = ordrel_ev_loop_new() else { fatalError("libev: no usable backend for a new loop") }
+        return EventLoop(raw: loop)
+    }
+
+    private init(raw: OpaquePointer) { self.raw = raw }
+
+    /// Runs until `stop()` is called or no active watcher remains.
+    public func run() { ev_run(raw, 0) }
+
+    /// Runs one iteration, blocking for events if `block` is true (used by tests).
+    public func runOnce(block: Bool) { ev_run(raw, block ? Int32(EVRUN_ONCE) : Int32(EVRUN_NOWAIT)) }
+
+    /// Makes `run()` return after the current iteration.
+    public func stop() { ev_break(raw, Int32(EVBREAK_ALL)) }
+
+    /// The loop's cached time in seconds (updated once per iteration; cheap).
+    public var now: Double { ev_now(raw) }
+
+    /// Refreshes the cached time (after a long computation inside a callback).
+    public func updateNow() { ev_now_update(raw) }
+
+    /// Must be called in the child after fork() before the loop runs again (libev's rule).
+    public func afterFork() { ev_loop_fork(raw) }
+
+    /// Monotonic milliseconds, from the loop's cached time.
+    public var nowMilliseconds: UInt64 { UInt64(max(0, ev_now(raw)) * 1000) }
+}

@@ -1,0 +1,146 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+
+/// Locates the binaries `swift build` produced next to the test bundle.
+enum Binaries {
+    static var directory: URL {
+        if let override = ProcessInfo.processInfo.environment["ORDREL_BIN_DIR"] {
+            return URL(fileURLWithPath: override)
+        }
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL
+    }
+
+    static func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+}
+
+/// Runs a command to completion, capturing its output.
+struct CommandResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+func runCommand(_ path: String, _ arguments: [String], input: String? = nil) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    if let input {
+        let inPipe = Pipe()
+        process.standardInput = inPipe
+        try process.run()
+        inPipe.fileHandleForWriting.write(Data(input.utf8))
+        try inPipe.fileHandleForWriting.close()
+    } else {
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus,
+                         stdout: String(decoding: stdoutData, as: UTF8.self),
+                         stderr: String(decoding: stderrData, as: UTF8.self))
+}
+
+/// A temporary directory removed when the test ends.
+final class TemporaryDirectory {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "ordrel-test-" + UUID().uuidString.prefix(8)
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func write(_ name: String, _ contents: String) -> String {
+        let file = path + "/" + name
+        _ = FileManager.default.createFile(atPath: file, contents: Data(contents.utf8))
+        return file
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// The real `ordrel` daemon started in the foreground on a config, stopped at the end of the test.
+final class OrdrelProcess {
+    let process = Process()
+    let directory = TemporaryDirectory()
+    let configPath: String
+    private let errorFile: String
+    private var stopped = false
+
+    /// Starts ordrel and waits until `readyPort` (or `readySocket`) accepts connections.
+    init(config: String, readyPort: UInt16? = nil, readySocket: String? = nil, binary: String = "ordrel") throws {
+        configPath = directory.write("ordrel.cfg", config)
+        errorFile = directory.path + "/stderr.log"
+        _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+        process.executableURL = URL(fileURLWithPath: Binaries.path(binary))
+        process.arguments = ["-db", "-f", configPath]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: errorFile)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if !process.isRunning {
+                throw TestSocket.Failure(description: "ordrel exited with \(process.terminationStatus): \(stderrText)")
+            }
+            if let readyPort, let fd = try? TestSocket.connect(port: readyPort) {
+                close(fd)
+                return
+            }
+            if let readySocket, let fd = try? TestSocket.connect(unixPath: readySocket) {
+                close(fd)
+                return
+            }
+            if readyPort == nil && readySocket == nil { return }
+            usleep(20_000)
+        }
+        throw TestSocket.Failure(description: "ordrel did not become ready: \(stderrText)")
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    var stderrText: String {
+        (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
+    }
+
+    /// Open fds of the daemon, from /proc.
+    var openDescriptorCount: Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
+    }
+
+    func signal(_ number: Int32) { kill(pid, number) }
+
+    /// Waits for exit; returns the status or nil on timeout.
+    func waitForExit(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// Stops the daemon; a daemon that already died on its own fails the test with its stderr.
+    func stop() {
+        guard process.isRunning else {
+            if !stopped {
+                stopped = true
+                XCTFail("ordrel exited on its own (status \(process.terminationStatus)): \(stderrText)")
+            }
+            return
+        }
+        stopped = true
+        kill(pid, SIGTERM)
+        if waitForExit(timeout: 5) == nil { kill(pid, SIGKILL); process.waitUntilExit() }
+    }
+
+    deinit { stop() }
+}
