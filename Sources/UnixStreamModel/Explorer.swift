@@ -32,6 +32,9 @@ public struct ExplorationResult: Sendable {
     public let schedules: ScheduleCounts?
     /// A shortest counterexample per violated invariant (breadth-first).
     public let counterexamples: [Invariant: Counterexample]
+    /// A shortest schedule whose last step frees user bytes the reader is still waiting for.
+    /// §7.5 of the design note counts its counterexample up to this point.
+    public let shortestDataDiscard: [Step]?
     /// Wall time of the exploration.
     public let duration: Duration
 
@@ -58,6 +61,7 @@ public struct Explorer: Sendable {
         var errorPathTransitions = 0
         var transitions = 0
         var terminalViolations: [ViolationSet] = []
+        var firstDiscard: (state: Int, step: Step)?
 
         _ = graph.insert(scenario.initialState, parent: nil)
         var next = 0
@@ -80,6 +84,7 @@ public struct Explorer: Sendable {
             for step in steps {
                 let transition = scheduler.apply(step, to: state)
                 if transition.tookErrorPath { errorPathTransitions += 1 }
+                if transition.discardedData && firstDiscard == nil { firstDiscard = (current, step) }
                 successors.append(graph.insert(transition.state, parent: (current, step)))
             }
             transitions += successors.count
@@ -101,6 +106,7 @@ public struct Explorer: Sendable {
             violatingTerminalStates: violatingTerminals,
             schedules: graph.countSchedules(isQuiescent: { $0.isQuiescent }),
             counterexamples: counterexamples,
+            shortestDataDiscard: firstDiscard.map { graph.path(to: $0.state) + [$0.step] },
             duration: clock.now - start)
     }
 }

@@ -32,7 +32,7 @@ extension Machine {
                 note("no fast path, closing: putq on \(id).wq")
                 putq(id, .data(bytes))
             } else {
-                note("no fast path, closing in \(sender.state): freemsg")
+                discard(.data(bytes), from: id, "no fast path, closing in \(sender.state)")
             }
         } else {
             let peerState = peer(of: id).map { "\(state.endpoints[$0].state)" } ?? "none"
@@ -116,18 +116,18 @@ extension Machine {
     private mutating func transferData(_ id: EndpointID, _ message: Message) {
         let sender = state.endpoints[id]
         if sender.closing && !sender.state.maySend {
-            note("tl_data(\(message)): \(id) closing in \(sender.state): freemsg")
+            discard(message, from: id, "tl_data: \(id) closing in \(sender.state)")
             return
         }
         switch sender.state {
         case .idle:
-            note("tl_data(\(message)): \(id) IDLE: freemsg")
+            discard(message, from: id, "tl_data: \(id) IDLE")
             return
         case .dataXfer where !sender.hasPeer:
             errorPath(id, "tl_data(\(message)) in DX without peer")
             return
         case .wreqOrdrel where !sender.hasPeer:
-            note("tl_data(\(message)): \(id) WREQ without peer: freemsg")
+            discard(message, from: id, "tl_data: \(id) WREQ without peer")
             disconnectIndication(id, reason: 0)
             return
         case .dataXfer, .wreqOrdrel:
@@ -138,7 +138,7 @@ extension Machine {
         }
         let peer = id.other
         if state.endpoints[peer].closing {
-            note("tl_data(\(message)): peer \(peer) closing: freemsg")
+            discard(message, from: id, "tl_data: peer \(peer) closing")
             return
         }
         if !state.heads[peer].canPut && !sender.closing {
@@ -217,7 +217,7 @@ extension Machine {
     private mutating func disconnectIndication(_ id: EndpointID, reason: Int) {
         guard !state.endpoints[id].closing else { return }
         state.endpoints[id].state = .idle
-        state.endpoints[id].writeQueue.removeAll()
+        flushWriteQueue(id, "M_FLUSH(FLUSHW)")
         if state.heads[id].eof {
             state.heads[id].cantSendMore = true
         } else {
@@ -235,7 +235,7 @@ extension Machine {
         }
         markErrorPath()
         note("\(why): tl_merror(\(id), EPROTO)")
-        state.endpoints[id].writeQueue.removeAll()
+        flushWriteQueue(id, "tl_merror flushq")
         coUnconnect(id)
     }
 
@@ -249,6 +249,13 @@ extension Machine {
             violate(.noDataAfterEOF, "\(message) delivered to \(reader) after EOF")
         }
         state.heads[reader].queue.append(message.payload)
+    }
+
+    /// `flushq(te_wq, FLUSHALL)`.
+    private mutating func flushWriteQueue(_ id: EndpointID, _ why: String) {
+        let flushed = state.endpoints[id].writeQueue
+        state.endpoints[id].writeQueue.removeAll()
+        for message in flushed { discard(message, from: id, why) }
     }
 
     /// `TL_PUTQ`: append to `te_wq`, clear `te_nowsrv`, schedule the service procedure.

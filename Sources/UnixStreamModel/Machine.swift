@@ -8,6 +8,8 @@ struct Machine {
     private(set) var narration: [String]?
     /// Whether the step took a `tl_merror` (EPROTO) path; a diagnostic, not a violation.
     private(set) var tookErrorPath = false
+    /// Whether the step freed user bytes whose reader is not closing; a diagnostic for §7.5's count.
+    private(set) var discardedData = false
 
     init(state: ModelState, configuration: ModelConfiguration, narrating: Bool) {
         self.state = state
@@ -31,6 +33,12 @@ struct Machine {
     /// Notes that an EPROTO path was taken.
     mutating func markErrorPath() {
         tookErrorPath = true
+    }
+
+    /// Notes that `message`, on its way from `sender` to the other end, is freed by the transport.
+    mutating func discard(_ message: Message, from sender: EndpointID, _ why: @autoclosure () -> String) {
+        note("\(why()): freemsg \(message)")
+        if !message.payload.isEmpty && !state.endpoints[sender.other].closing { discardedData = true }
     }
 
     /// `te_conp`, when linked.

@@ -27,6 +27,8 @@ public struct Transition: Sendable {
     public let narration: [String]
     /// Whether a `tl_merror` (EPROTO) path was taken.
     public let tookErrorPath: Bool
+    /// Whether user bytes were freed while their reader was not closing.
+    public let discardedData: Bool
 }
 
 /// Enumerates and applies steps for one configuration.
@@ -84,7 +86,7 @@ public struct Scheduler: Sendable {
             machine.note("\(id) stream head back-enables: rsrv(\(id)) entered")
         }
         return Transition(state: machine.state, narration: machine.narration ?? [],
-                          tookErrorPath: machine.tookErrorPath)
+                          tookErrorPath: machine.tookErrorPath, discardedData: machine.discardedData)
     }
 
     /// Whether `state` has no enabled step although work remains: invariant (c).

@@ -52,6 +52,9 @@ struct Check: ParsableCommand {
             let schedules = result.schedules.map { "\($0.violating[invariant] ?? 0)" } ?? "?"
             print("\(invariant): \(schedules) schedules, \(result.violatingTerminalStates[invariant] ?? 0) terminal states")
         }
+        if let discard = result.shortestDataDiscard {
+            print("shortest schedule that frees undelivered user data: \(discard.count) steps")
+        }
         print("time: \(result.duration.milliseconds) ms")
         guard let invariant = result.violated.first, let counterexample = result.counterexamples[invariant] else {
             print("no invariant violated")
