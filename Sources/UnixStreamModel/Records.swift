@@ -190,14 +190,6 @@ public enum Job: Hashable, Sendable, CustomStringConvertible {
     /// `tl_close_finish_ser`.
     case closeFinish(EndpointID)
 
-    /// The endpoint whose serializer entry this is.
-    var endpoint: EndpointID {
-        switch self {
-        case .writeData(let e, _), .putqSer(let e, _), .writeService(let e),
-             .readService(let e), .closeSer(let e), .closeFinish(let e): e
-        }
-    }
-
     /// Whether the job carries user bytes of `id` (a data write or a non-empty T_OPTDATA_REQ).
     func carriesData(of id: EndpointID) -> Bool {
         switch self {

@@ -56,13 +56,16 @@ struct Check: ParsableCommand {
             print("shortest schedule that frees undelivered user data: \(discard.count) steps")
         }
         print("time: \(result.duration.milliseconds) ms")
-        guard let invariant = result.violated.first, let counterexample = result.counterexamples[invariant] else {
+        guard !result.violated.isEmpty else {
             print("no invariant violated")
             return
         }
-        let outcome = try scenario.replay(counterexample.steps)
-        print("\nshortest counterexample for \(invariant) (\(counterexample.steps.count) steps):\n")
-        print(TraceRenderer.table(outcome, initialState: scenario.initialState))
+        for invariant in result.violated {
+            guard let counterexample = result.counterexamples[invariant] else { continue }
+            let outcome = try scenario.replay(counterexample.steps)
+            print("\nshortest counterexample for \(invariant) (\(counterexample.steps.count) steps):\n")
+            print(TraceRenderer.table(outcome, initialState: scenario.initialState))
+        }
         throw ExitCode(1)
     }
 }
