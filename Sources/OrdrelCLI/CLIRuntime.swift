@@ -1,0 +1,257 @@
+/// What the CLI needs from the proxy runtime. Every call is synchronous and made on the driver's
+/// thread; all results are plain values. Proxy/server arguments are passed as typed by the
+/// operator (a name or `#<numeric id>`); resolving them is the runtime's job.
+public protocol CLIRuntime: AnyObject {
+    /// `show version` text, e.g. "2.6.12-1+deb12u4" or ordrel's own version.
+    var version: String { get }
+    /// `show info` values keyed by haproxy field name (`InfoField.names`); absent keys are not printed.
+    func info() -> [String: InfoValue]
+    /// Every `show stat` row in configuration order (per proxy: FRONTEND, servers, BACKEND).
+    /// Pulled lazily while the dump streams, so it may walk live structures.
+    func statsRows() -> any IteratorProtocol<StatsRow>
+    /// Numeric id of the proxy with this name (for `show stat <proxy> <type> <sid>`).
+    func proxyID(named name: String) -> UInt64?
+    /// `show backend`: backend names (including `listen` sections) in configuration order.
+    func backendNames() -> [String]
+    /// `show servers state [backend]`; `nil` when the backend does not exist.
+    func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)?
+    /// `show sess`: current sessions, lazily.
+    func sessions() -> any IteratorProtocol<SessionInfo>
+    /// `show sess <id>`; `nil` when no live session has this id (stale ids must not match).
+    func session(id: UInt64) -> SessionInfo?
+    /// Process environment as `NAME=value` entries, in order.
+    func environment() -> [String]
+    /// Date printed by `show errors`, formatted like haproxy: `21/Nov/2026:14:09:12.740`.
+    func currentDateString() -> String
+
+    /// `shutdown session <id>`: ends the session if `id` names a live one, else `.noSuchSession`.
+    func shutdownSession(id: UInt64) -> SessionShutdownResult
+    /// Resolves `<backend>/<server>` before an action, so lookup errors win over argument errors.
+    func lookupServer(backend: String, server: String) -> ServerLookup
+    /// `shutdown sessions server`.
+    func shutdownSessions(backend: String, server: String) -> ServerLookup
+    /// `set server ... state`, `enable/disable server`.
+    func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerLookup
+    /// `get weight`: current and initial weight.
+    func serverWeight(backend: String, server: String) -> ServerWeightResult
+    /// `set weight` / `set server ... weight` with an already validated request.
+    func setServerWeight(backend: String, server: String, weight: WeightRequest) -> SetWeightResult
+    /// `set server ... addr <ip> [port <p>]`.
+    func setServerAddress(backend: String, server: String, address: String, port: PortRequest?) -> SetAddressResult
+    /// `set maxconn server`.
+    func setServerMaxconn(backend: String, server: String, maxconn: UInt32) -> ServerLookup
+    /// Whether a frontend with this name (or `#id`) exists.
+    func frontendExists(_ name: String) -> Bool
+    /// `set maxconn frontend` (value already checked to be >= 0).
+    func setFrontendMaxconn(frontend: String, maxconn: Int32) -> FrontendResult
+    /// `set maxconn global`; 0 restores the initial value.
+    func setGlobalMaxconn(_ maxconn: Int32) -> GlobalMaxconnResult
+    /// `enable frontend` (`true`) / `disable frontend` (`false`).
+    func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult
+    /// `clear counters` (max values only) or `clear counters all`.
+    func clearCounters(all: Bool)
+}
+
+/// Outcome of resolving or acting on `<backend>/<server>`.
+public enum ServerLookup: Sendable, Equatable {
+    case ok
+    case noSuchBackend
+    case noSuchServer
+}
+
+/// Admin state requested for a server.
+public enum ServerAdminState: Sendable, Equatable {
+    /// Leave drain and maintenance.
+    case ready
+    /// Drain: no new load-balanced traffic.
+    case drain
+    /// Maintenance: no traffic, checks paused.
+    case maint
+}
+
+/// `shutdown session` outcome.
+public enum SessionShutdownResult: Sendable, Equatable {
+    case done
+    case noSuchSession
+}
+
+/// `get weight` outcome.
+public enum ServerWeightResult: Sendable, Equatable {
+    case weight(current: UInt32, initial: UInt32)
+    case noSuchBackend
+    case noSuchServer
+}
+
+/// A validated weight change.
+public enum WeightRequest: Sendable, Equatable {
+    /// 0...256.
+    case absolute(UInt32)
+    /// Percentage (0...25600) of the server's initial weight; the runtime caps the result at 256.
+    case relative(UInt32)
+}
+
+/// `set weight` outcome.
+public enum SetWeightResult: Sendable, Equatable {
+    case done
+    case noSuchBackend
+    case noSuchServer
+    /// Static LB algorithms only take 0% and 100% at runtime.
+    case staticAlgorithm
+}
+
+/// A port given to `set server ... addr ... port`.
+public enum PortRequest: Sendable, Equatable {
+    /// An absolute port (haproxy truncates to 16 bits: 70000 becomes 4464).
+    case absolute(UInt16)
+    /// `+N`/`-N`: a port offset (port map).
+    case offset(Int32)
+    /// Not a number; echoed back in the error text.
+    case invalid(String)
+}
+
+/// `set server ... addr` outcome; the CLI renders haproxy's exact sentence from it.
+public enum SetAddressResult: Sendable, Equatable {
+    case noSuchBackend
+    case noSuchServer
+    /// The address did not parse: `Invalid addr '<a>'`.
+    case invalidAddress
+    /// Applied: `addressChange` nil means "no need to change the addr".
+    case updated(addressChange: (from: String, to: String)?, port: PortOutcome?)
+
+    public static func == (a: SetAddressResult, b: SetAddressResult) -> Bool {
+        switch (a, b) {
+        case (.noSuchBackend, .noSuchBackend), (.noSuchServer, .noSuchServer), (.invalidAddress, .invalidAddress):
+            return true
+        case let (.updated(x, p), .updated(y, q)):
+            return x?.from == y?.from && x?.to == y?.to && p == q
+        default:
+            return false
+        }
+    }
+}
+
+/// What happened to the port of a `set server ... addr ... port` request.
+public enum PortOutcome: Sendable, Equatable {
+    case changed(from: String, to: String)
+    case unchanged
+    /// `problem converting port '<p>' to an int`.
+    case invalid(String)
+    /// A port map cannot be used with the server's health check port configuration.
+    case incompatibleWithCheckPort
+}
+
+/// Frontend action outcome.
+public enum FrontendResult: Sendable, Equatable {
+    case done
+    case noSuchFrontend
+    /// `enable` on an enabled frontend / `disable` on a disabled one.
+    case alreadyInState
+}
+
+/// `set maxconn global` outcome.
+public enum GlobalMaxconnResult: Sendable, Equatable {
+    case done
+    /// Negative or above the hard limit.
+    case outOfRange
+}
+
+/// One `show servers state` line (format version 1).
+public struct ServerStateRow: Sendable, Equatable {
+    public var backendID: UInt64
+    public var backendName: String
+    public var serverID: UInt64
+    public var serverName: String
+    public var address: String
+    /// 0 stopped, 1 starting, 2 running, 3 stopping.
+    public var opState: UInt32
+    /// Bitmask: 0x01 forced maint, 0x04 config maint, 0x08 forced drain...
+    public var adminState: UInt32
+    public var userWeight: UInt32
+    public var initialWeight: UInt32
+    public var secondsSinceLastChange: UInt64
+    /// Internal HCHK_STATUS number (6 L4OK, 8 L4CON, 1 none).
+    public var checkStatus: UInt32
+    /// 0 unknown, 1 neutral, 2 failed, 3 passed, 4 conditional pass.
+    public var checkResult: UInt32
+    public var checkHealth: UInt32
+    /// Bitmask 0x01 in progress, 0x02 configured, 0x04 enabled, 0x08 paused.
+    public var checkState: UInt32
+    public var agentState: UInt32 = 0
+    public var backendForcedID: Bool = false
+    public var serverForcedID: Bool = false
+    public var fqdn: String?
+    public var port: UInt16
+    public var srvRecord: String?
+    public var useSSL: Bool = false
+    public var checkPort: UInt16 = 0
+    public var checkAddress: String?
+    public var agentAddress: String?
+    public var agentPort: UInt16 = 0
+
+    public init(backendID: UInt64, backendName: String, serverID: UInt64, serverName: String, address: String,
+                opState: UInt32, adminState: UInt32, userWeight: UInt32, initialWeight: UInt32,
+                secondsSinceLastChange: UInt64, checkStatus: UInt32, checkResult: UInt32, checkHealth: UInt32,
+                checkState: UInt32, port: UInt16) {
+        self.backendID = backendID
+        self.backendName = backendName
+        self.serverID = serverID
+        self.serverName = serverName
+        self.address = address
+        self.opState = opState
+        self.adminState = adminState
+        self.userWeight = userWeight
+        self.initialWeight = initialWeight
+        self.secondsSinceLastChange = secondsSinceLastChange
+        self.checkStatus = checkStatus
+        self.checkResult = checkResult
+        self.checkHealth = checkHealth
+        self.checkState = checkState
+        self.port = port
+    }
+}
+
+/// One session for `show sess`. `id` is an opaque, never-reused identifier chosen by the runtime.
+public struct SessionInfo: Sendable, Equatable {
+    public var id: UInt64
+    /// "tcpv4", "tcpv6", "unix_stream".
+    public var proto: String
+    /// "127.0.0.1:60776" or "unix:1".
+    public var source: String
+    public var frontend: String
+    /// nil prints `<NONE>`.
+    public var backend: String?
+    /// nil prints `<none>`.
+    public var server: String?
+    public var ageSeconds: UInt64
+    public var calls: UInt64
+    public var frontendFD: Int32
+    public var backendFD: Int32
+    /// Remaining time before expiry in seconds, nil when none.
+    public var expiresInSeconds: UInt64?
+    /// Accept date for the detailed form, e.g. "21/Nov/2026:13:24:41.325556".
+    public var acceptDate: String = ""
+    /// Sequential stream number for the detailed form (`id=95`).
+    public var uniqueID: UInt64 = 0
+    public var frontendID: UInt64 = 0
+    public var listenerAddress: String = ""
+    public var backendID: UInt64 = 0
+    public var serverID: UInt64 = 0
+    public var serverAddress: String = ""
+    public var bytesIn: UInt64 = 0
+    public var bytesOut: UInt64 = 0
+
+    public init(id: UInt64, proto: String, source: String, frontend: String, backend: String?, server: String?,
+                ageSeconds: UInt64, calls: UInt64, frontendFD: Int32, backendFD: Int32, expiresInSeconds: UInt64?) {
+        self.id = id
+        self.proto = proto
+        self.source = source
+        self.frontend = frontend
+        self.backend = backend
+        self.server = server
+        self.ageSeconds = ageSeconds
+        self.calls = calls
+        self.frontendFD = frontendFD
+        self.backendFD = backendFD
+        self.expiresInSeconds = expiresInSeconds
+    }
+}

@@ -1,0 +1,148 @@
+import XCTest
+@testable import OrdrelCLI
+
+final class CommandTests: XCTestCase {
+    func testHelpAndUnknownMatchCapturedText() {
+        XCTAssertEqual(exchange("help\n", level: .user).text, Captured.help)
+        XCTAssertEqual(exchange("help show\n").text, Captured.helpShow)
+        XCTAssertEqual(exchange("set maxconn\n").text, Captured.fuzzySetMaxconn)
+    }
+
+    /// Fuzzy suggestions: same framing as haproxy; the chosen lines may differ where haproxy
+    /// breaks distance ties by keyword registration order (documented deviation).
+    func testUnknownCommandFraming() {
+        for (cmd, captured) in [("show foo", Captured.showFoo), ("foo", Captured.fuzzyFoo),
+                                ("shw stat", Captured.fuzzyShwStat), ("show", Captured.fuzzyShow),
+                                ("clear", Captured.fuzzyClear)] {
+            let ours = exchange(cmd + "\n").text.split(separator: "\n", omittingEmptySubsequences: false)
+            let theirs = captured.split(separator: "\n", omittingEmptySubsequences: false)
+            XCTAssertEqual(ours.first, theirs.first, cmd)
+            XCTAssertEqual(Array(ours.suffix(5)), Array(theirs.suffix(5)), cmd)
+            let usage = Set(Captured.help.split(separator: "\n"))
+            XCTAssertTrue(ours.dropFirst().dropLast(2).allSatisfy { usage.contains($0) }, cmd)
+        }
+    }
+
+    func testAccessLevels() {
+        let rt = TestRuntime()
+        XCTAssertEqual(exchange("disable server be_app/s4\n", level: .user, runtime: rt).text, "Permission denied\n\n")
+        XCTAssertEqual(exchange("disable server be_app/s4\n", level: .operator, runtime: rt).text, "Permission denied\n\n")
+        XCTAssertEqual(rt.servers[2].admin, .ready)
+        XCTAssertEqual(exchange("clear counters\n", level: .user, runtime: rt).text, "Permission denied\n\n")
+        XCTAssertEqual(exchange("clear counters\n", level: .operator, runtime: rt).text, "\n")
+        XCTAssertEqual(exchange("clear counters all\n", level: .operator, runtime: rt).text, "Permission denied\n\n")
+        XCTAssertEqual(exchange("clear counters all\n", level: .admin, runtime: rt).text, "\n")
+        XCTAssertEqual(rt.cleared, [false, true])
+        XCTAssertEqual(exchange("disable server be_app/s4\n", level: .admin, runtime: rt).text, "\n")
+        XCTAssertEqual(rt.servers[2].admin, .maint)
+        XCTAssertEqual(exchange("show sess\n", level: .user, runtime: rt).text, "Permission denied\n\n")
+        XCTAssertEqual(exchange("show env HOME\n", level: .user, runtime: rt).text, "Permission denied\n\n")
+        XCTAssertEqual(exchange("get weight be_app/s2\n", level: .user, runtime: rt).text, "50 (initial 50)\n\n")
+        XCTAssertEqual(exchange("operator;show cli level;user;show cli level;operator\n", level: .admin).text,
+                       "\noperator\n\n\nuser\n\nPermission denied\n\n")
+        XCTAssertEqual(exchange("shutdown session 0x1\n", level: .operator).text, "Permission denied\n\n")
+    }
+
+    func testShowStatCSVIsByteIdenticalToHaproxy() {
+        XCTAssertEqual(exchange("show stat\n").text, Captured.statCSV)
+        XCTAssertEqual(String(decoding: StatsColumns.csvHeader, as: UTF8.self),
+                       String(Captured.statCSV.prefix { $0 != "\n" }) + "\n")
+        XCTAssertEqual(StatsColumns.all.count, 128)
+        XCTAssertEqual(StatsColumns.all.map(\.name), StatsColumns.headerNames)
+    }
+
+    func testShowStatTypedAndJSONAreByteIdentical() {
+        XCTAssertEqual(exchange("show stat typed\n").text, Captured.statTyped)
+        XCTAssertEqual(exchange("show stat json\n").text, Captured.statJSON)
+        XCTAssertEqual(exchange("show stat typed\n", level: .user).text, Captured.statTypedUser)
+    }
+
+    func testShowStatFilters() {
+        let header = String(decoding: StatsColumns.csvHeader, as: UTF8.self)
+        let lines = Captured.statCSV.split(separator: "\n").map { String($0) + "\n" }
+        XCTAssertEqual(exchange("show stat be_app 4 2\n").text, header + lines[3] + "\n")
+        XCTAssertEqual(exchange("show stat -1 1 -1\n").text, header + lines[1] + "\n")
+        XCTAssertEqual(exchange("show stat 7 -1 -1\n").text, header + "\n")
+        XCTAssertEqual(exchange("show stat foo -1 -1\n").text, "No such proxy.\n\n")
+        XCTAssertEqual(exchange("show stat domain dns\n").text, "Invalid statistics domain.\n\n")
+    }
+
+    func testShowInfoAndServersState() {
+        XCTAssertEqual(exchange("show info\n").text, Captured.info)
+        let typed = exchange("show info typed\n").text.split(separator: "\n")
+        XCTAssertEqual(typed[0], "0.Name.1:POS:str:HAProxy")
+        XCTAssertEqual(typed[3], "3.Nbthread.1:CGS:u32:2")
+        let json = exchange("show info json\n").text
+        XCTAssertTrue(json.hasPrefix("[{\"field\":{\"pos\":0,\"name\":\"Name\"},\"processNum\":1,\"tags\":{\"origin\":\"Product\","
+            + "\"nature\":\"Output\",\"scope\":\"Service\"},\"value\":{\"type\":\"str\",\"value\":\"HAProxy\"}},"))
+        XCTAssertTrue(json.hasSuffix("\"value\":{\"type\":\"str\",\"value\":\"0\"}}]\n\n"))
+        XCTAssertEqual(exchange("show servers state\n").text, Captured.serversState)
+        XCTAssertEqual(exchange("show servers state nope\n").text, "Can't find backend.\n\n")
+    }
+
+    func testServerAdminRepliesMatchHaproxy() {
+        let rt = TestRuntime()
+        func x(_ c: String) -> String { exchange(c + "\n", runtime: rt).text }
+        XCTAssertEqual(x("get weight"), "Require 'backend/server'.\n\n")
+        XCTAssertEqual(x("get weight be_app/"), "Require 'backend/server'.\n\n")
+        XCTAssertEqual(x("get weight nope/s1"), "No such backend.\n\n")
+        XCTAssertEqual(x("get weight be_app/s9"), "No such server.\n\n")
+        XCTAssertEqual(x("set weight be_app/s2"), "Require <weight> or <weight%>.\n\n")
+        XCTAssertEqual(x("set weight be_app/s2 abc"), "Empty weight string empty or preceded by garbage\n")
+        XCTAssertEqual(x("set weight be_app/s2 257"), "Absolute weight can only be between 0 and 256 inclusive.\n\n")
+        XCTAssertEqual(x("set weight be_app/s2 50x"), "Trailing garbage in weight string\n")
+        XCTAssertEqual(x("set weight be_app/s2 25"), "\n")
+        XCTAssertEqual(x("get weight be_app/s2"), "25 (initial 50)\n\n")
+        XCTAssertEqual(x("set weight be_app/s2 200%"), "\n")
+        XCTAssertEqual(x("get weight be_app/s2"), "100 (initial 50)\n\n")
+        XCTAssertEqual(x("set server be_app/s2 weight 300"), "Absolute weight can only be between 0 and 256 inclusive.\n\n")
+        XCTAssertEqual(x("set server be_app/s1"), "usage: set server <backend>/<server> addr | agent | agent-addr | "
+            + "agent-port | agent-send | check-addr | check-port | fqdn | health | ssl | state | weight\n\n")
+        XCTAssertEqual(x("set server be_app/s1 state foo"), "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n")
+        XCTAssertEqual(x("set server be_app/s9 state ready"), "No such server.\n\n")
+        XCTAssertEqual(x("set server nope/s1 state ready"), "No such backend.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 state drain"), "\n")
+        XCTAssertEqual(rt.servers[0].admin, .drain)
+        XCTAssertEqual(x("set server be_app/s1 addr"), "set server <b>/<s> addr requires an address and optionally a port.\n\n")
+        XCTAssertEqual(x("set server be_app/s2 addr 127.0.0.1 port 15109"),
+                       "no need to change the addr, port changed from '25102' to '15109' by 'stats socket command'\n\n")
+        XCTAssertEqual(x("set server be_app/s4 addr 127.0.0.2"),
+                       "IP changed from '127.0.0.1' to '127.0.0.2' by 'stats socket command'\n\n")
+        XCTAssertEqual(x("set server be_app/s4 addr 127.0.0.1 port 25104"),
+                       "IP changed from '127.0.0.2' to '127.0.0.1', no need to change the port by 'stats socket command'\n\n")
+        XCTAssertEqual(x("set server be_app/s1 addr 1.2.3.4 port abc"),
+                       "IP changed from '127.0.0.1' to '1.2.3.4', problem converting port 'abc' to an int by 'stats socket command'\n\n")
+        XCTAssertEqual(x("set server be_app/s2 addr 127.0.0.1 port 70000"),
+                       "no need to change the addr, port changed from '15109' to '4464' by 'stats socket command'\n\n")
+        XCTAssertEqual(x("set maxconn server be_app/s1 abc"), "maxconn string empty or preceded by garbage\n")
+        XCTAssertEqual(x("set maxconn server be_app/s1 5x"), "Trailing garbage in maxconn string\n")
+        XCTAssertEqual(x("set maxconn server be_app/s1"), "Require <maxconn>.\n\n")
+        XCTAssertEqual(x("set maxconn server be_app/s1 -5"), "\n")
+        XCTAssertEqual(rt.servers[0].maxconn, 4294967291)
+        XCTAssertEqual(x("set maxconn frontend"), "A frontend name is expected.\n\n")
+        XCTAssertEqual(x("set maxconn frontend nope"), "No such frontend.\n\n")
+        XCTAssertEqual(x("set maxconn frontend fe_main"), "Integer value expected.\n\n")
+        XCTAssertEqual(x("set maxconn frontend fe_main -3"), "Value out of range.\n\n")
+        XCTAssertEqual(x("set maxconn frontend fe_main 400"), "\n")
+        XCTAssertEqual(rt.frontendMaxconn, 400)
+        XCTAssertEqual(x("set maxconn global"), "Expects an integer value.\n\n")
+        XCTAssertEqual(x("set maxconn global 5000"), "Value out of range.\n\n")
+        XCTAssertEqual(x("set maxconn global -1"), "Value out of range.\n\n")
+        XCTAssertEqual(x("set maxconn global 900"), "\n")
+        XCTAssertEqual(x("enable frontend fe_main"), "All sockets are already enabled.\n\n")
+        XCTAssertEqual(x("disable frontend fe_main"), "\n")
+        XCTAssertEqual(x("disable frontend fe_main"), "All sockets are already disabled.\n\n")
+        XCTAssertEqual(x("disable frontend"), "A frontend name is expected.\n\n")
+        XCTAssertEqual(x("disable frontend be_app"), "No such frontend.\n\n")
+        XCTAssertEqual(x("shutdown sessions server be_app"), "Require 'backend/server'.\n\n")
+        XCTAssertEqual(x("shutdown sessions server be_app/zz"), "No such server.\n\n")
+        XCTAssertEqual(x("enable server nope/s1"), "No such backend.\n\n")
+        XCTAssertEqual(x("show errors"), "Total events captured on [21/Nov/2026:14:09:12.740] : 0\n\n")
+        XCTAssertEqual(x("show env NOPE"), "Variable not found\n\n")
+        XCTAssertEqual(x("show env HOME"), "HOME=/root\n\n")
+        XCTAssertEqual(x("show env"), "HOME=/root\nPATH=/usr/bin:/bin\nHOMER=x\n\n")
+        rt.staticAlgo = true
+        XCTAssertEqual(x("set weight be_app/s1 3"),
+                       "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n\n")
+    }
+}

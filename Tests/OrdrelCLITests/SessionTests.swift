@@ -1,0 +1,111 @@
+import XCTest
+@testable import OrdrelCLI
+
+final class SessionTests: XCTestCase {
+    func testHalfCloseRightAfterCommandStillGetsWholeReplyThenShutdownThenClose() {
+        let rt = TestRuntime()
+        rt.extraServers = 3000
+        let s = CLISession(runtime: rt, level: .admin)
+        s.receive(Array("show stat\n".utf8))
+        s.receiveEOF()
+        var bytes: [UInt8] = []
+        var events: [String] = []
+        var writes = 0
+        loop: while true {
+            switch s.nextAction() {
+            case .write(let b):
+                writes += 1
+                if writes % 3 == 0 {
+                    s.didWrite(0)
+                    continue
+                }
+                let n = min(1000, b.count)
+                bytes.append(contentsOf: b.prefix(n))
+                s.didWrite(n)
+                events.append("write")
+            case .read: XCTFail("must not wait for input after EOF"); break loop
+            case .shutdownWrite:
+                events.append("shutdownWrite")
+                s.didShutdownWrite()
+            case .close:
+                events.append("close")
+                s.didClose()
+            case .done: break loop
+            }
+        }
+        let expected = StatsColumns.csvHeader + rt.rows().flatMap { row -> [UInt8] in
+            var b: [UInt8] = []
+            StatsRenderer(format: .plain, withDescriptions: false, showLegends: true).appendRow(row, isFirst: false, into: &b)
+            return b
+        } + [0x0A]
+        XCTAssertEqual(bytes.count, expected.count)
+        XCTAssertEqual(bytes, expected)
+        XCTAssertEqual(Array(events.suffix(2)), ["shutdownWrite", "close"])
+        XCTAssertFalse(events.dropLast(2).contains("shutdownWrite"))
+    }
+
+    func testLargeDumpIsProducedIncrementally() {
+        let rt = TestRuntime()
+        rt.extraServers = 5000
+        let s = CLISession(runtime: rt, level: .admin, outputChunkSize: 4096)
+        s.receive(Array("show stat typed\n".utf8))
+        var maxPending = 0
+        var total: [UInt8] = []
+        var sawStreaming = false
+        while case .write(let b) = s.nextAction() {
+            maxPending = max(maxPending, b.count)
+            if s.state == .streaming { sawStreaming = true }
+            let n = min(b.count, 333)
+            total.append(contentsOf: b.prefix(n))
+            s.didWrite(n)
+        }
+        XCTAssertTrue(sawStreaming)
+        XCTAssertLessThan(maxPending, 4096 + 8192)
+        XCTAssertGreaterThan(total.count, 1_000_000)
+        let text = String(decoding: total, as: UTF8.self)
+        let lastCapturedLine = Captured.statTyped.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertEqual(lastCapturedLine, "B.3.0.126.h1_spliced_bytes_out.1:MCP:u64:0")
+        XCTAssertTrue(text.hasSuffix(lastCapturedLine + "\n\n"))
+        XCTAssertTrue(text.contains("S.9.5000.17.status.1:SGP:str:no check\n"))
+        XCTAssertTrue(text.contains("S.9.4321.7.stot.1:MCP:u64:4320000\n"))
+        XCTAssertEqual(s.state, .awaitingShutdownWrite)
+    }
+
+    func testStaleSessionIdAndIdForms() {
+        let rt = TestRuntime()
+        rt.liveSessions = [SessionInfo(id: 0x55a2_0fad_7e50, proto: "tcpv4", source: "127.0.0.1:60776", frontend: "fe_main",
+                                       backend: "be_app", server: "s2", ageSeconds: 61, calls: 2, frontendFD: 16,
+                                       backendFD: 18, expiresInSeconds: 1)]
+        XCTAssertEqual(exchange("show sess\n", runtime: rt).text,
+                       "0x55a20fad7e50: proto=tcpv4 src=127.0.0.1:60776 fe=fe_main be=be_app srv=s2 ts=00 epoch=0 age=1m1s "
+                       + "calls=2 rate=0 cpu=0 lat=0 rq[f=0h,i=0,an=00h,rx=,wx=,ax=] rp[f=0h,i=0,an=00h,rx=,wx=,ax=] "
+                       + "scf=[8,0h,fd=16] scb=[8,1h,fd=18] exp=1s rc=0 c_exp=\n\n")
+        XCTAssertEqual(exchange("shutdown session 0x1234\n", runtime: rt).text, "No such session (use 'show sess').\n\n")
+        XCTAssertEqual(exchange("shutdown session\n", runtime: rt).text, "Session pointer expected (use 'show sess').\n\n")
+        XCTAssertEqual(exchange("shutdown session foo\n", runtime: rt).text, "Session pointer expected (use 'show sess').\n\n")
+        XCTAssertEqual(exchange("shutdown session 0x55a20fad7e50zz\n", runtime: rt).text,
+                       "No such session (use 'show sess').\n\n")
+        XCTAssertEqual(exchange("shutdown session 0x155a20fad7e50ffffffff\n", runtime: rt).text,
+                       "No such session (use 'show sess').\n\n")
+        XCTAssertEqual(rt.killed, [])
+        XCTAssertEqual(exchange("show sess 0x55a20fad7e51\n", runtime: rt).text, "Session not found.\n\n")
+        XCTAssertEqual(exchange("shutdown session 94154536091216\n", runtime: rt).text, "\n")
+        XCTAssertEqual(rt.killed, [0x55a2_0fad_7e50])
+        XCTAssertEqual(exchange("shutdown session 0x55a20fad7e50\n", runtime: rt).text,
+                       "No such session (use 'show sess').\n\n")
+        XCTAssertEqual(CLIArgs.sessionID("0X1f"), .value(31))
+        XCTAssertEqual(CLIArgs.sessionID("017"), .value(15))
+        XCTAssertEqual(CLIArgs.sessionID("0"), .zero)
+        XCTAssertEqual(CLIArgs.sessionID("-5"), .unmatchable)
+    }
+
+    func testSetTimeoutIsExposedToDriver() {
+        let s = CLISession(runtime: TestRuntime(), level: .user)
+        s.receive(Array("prompt;set timeout cli 2\n".utf8))
+        var t = Transcript()
+        drive(s, into: &t)
+        XCTAssertEqual(t.text, "\n> \n> ")
+        XCTAssertEqual(s.idleTimeoutSeconds, 2)
+        XCTAssertTrue(s.wantsInput)
+    }
+}
