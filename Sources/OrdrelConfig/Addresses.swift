@@ -79,14 +79,14 @@ extension ConfigBuilder {
         var template = BindConfig(address: .unix(path: ""), location: location)
         var index = 2
         var ok = true
-        while index < words.count {
+        options: while index < words.count {
             let option = words[index]
             let takesValue = ["name", "backlog", "maxconn", "mode", "uid", "gid", "user", "group"].contains(option)
             let value = index + 1 < words.count ? words[index + 1] : ""
             if takesValue && value.isEmpty {
                 alert(prefix + "'\(option)' : missing value")
                 ok = false
-                break
+                break options
             }
             switch option {
             case "name": template.name = value
@@ -94,7 +94,7 @@ extension ConfigBuilder {
                 guard let n = Int(value), n >= 0 else {
                     alert(prefix + "'\(option)' expects a non-negative integer (got '\(value)')")
                     ok = false
-                    break
+                    break options
                 }
                 switch option {
                 case "backlog": template.backlog = n
@@ -109,8 +109,10 @@ extension ConfigBuilder {
             case "v4v6": template.ipv6Only = false
             case "v6only": template.ipv6Only = true
             default:
+                // Its arity is unknown, so the rest of the line cannot be read reliably.
                 alert(prefix + "unsupported bind option '\(option)'.")
                 ok = false
+                break options
             }
             index += takesValue ? 2 : 1
         }

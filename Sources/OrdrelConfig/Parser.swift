@@ -89,6 +89,7 @@ struct ProxyDraft {
         draft.config.useBackends = []
         draft.useBackendLocations = []
         if !role.hasFrontend {
+            draft.config.maxconn = nil
             draft.config.defaultBackend = nil
             draft.defaultBackendLocation = nil
         }
@@ -121,6 +122,10 @@ final class ConfigBuilder {
     /// The `defaults` the next proxy inherits from (the last one read, named or not).
     var lastDefaults: ProxyDraft
     var namedDefaults: [String: ProxyDraft] = [:]
+    /// Named defaults (by declaration) used implicitly / referenced with `from`: haproxy 2.6
+    /// refuses a mix of both for one section, as it is ambiguous.
+    var implicitlyUsedDefaults: Set<SourceLocation> = []
+    var explicitlyUsedDefaults: Set<SourceLocation> = []
     var section: Section = .none
     var current: ProxyDraft
     var location = SourceLocation(file: "", line: 0)
@@ -148,7 +153,8 @@ final class ConfigBuilder {
     /// Parses one file's text. Sections do not continue across files, but `defaults` do.
     func parse(text: String, file: String) {
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so CRLF files need the explicit check.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             location = SourceLocation(file: file, line: lineNumber)
             let tokenizer = Tokenizer(lookup: { [unowned self] name in self.variable(name) })
@@ -243,13 +249,17 @@ final class ConfigBuilder {
         if let bad = name.first(where: { !($0.isLetter || $0.isNumber || "-_.:".contains($0)) }) {
             alert("character '\(bad)' is not permitted in '\(role.rawValue)' name '\(name)'.")
         }
-        var parent = lastDefaults
+        // A defaults section without `from` starts again from the built-in values.
+        var parent = role == .defaults ? ProxyDraft.builtinDefaults(location: location) : lastDefaults
+        var explicit = false
+        let fromGiven = rest.first == "from"
         if let first = rest.first {
             if first == "from" {
                 if rest.count < 2 || rest[1].isEmpty {
                     alert("'from' expects the name of a defaults section for \(role.typeName) '\(name)'.")
                 } else if let named = namedDefaults[rest[1]] {
                     parent = named
+                    explicit = true
                 } else {
                     alert("defaults section '\(rest[1])' not found for \(role.typeName) '\(name)'.")
                 }
@@ -262,9 +272,24 @@ final class ConfigBuilder {
            let other = proxies.first(where: { $0.config.name == name && overlaps($0.role, role) }) {
             alert("\(role.typeName) '\(name)' has the same name as \(other.role.typeName) '\(name)' declared at \(other.config.location).")
         }
+        if explicit || !fromGiven { checkDefaultsUsage(parent, explicit: explicit, role: role) }
         current = parent.inherited(name: name, role: role, location: location)
         section = .proxy
         sectionName = name.isEmpty ? role.rawValue : name
+    }
+
+    private func checkDefaultsUsage(_ parent: ProxyDraft, explicit: Bool, role: ProxyDraft.Role) {
+        guard !parent.config.name.isEmpty, explicit || role != .defaults else { return }
+        let declared = parent.config.location
+        let conflict = explicit ? implicitlyUsedDefaults.contains(declared) : explicitlyUsedDefaults.contains(declared)
+        if explicit {
+            explicitlyUsedDefaults.insert(declared)
+        } else {
+            implicitlyUsedDefaults.insert(declared)
+        }
+        if conflict {
+            alert("defaults section '\(parent.config.name)' (declared at \(declared)) is explicitly referenced by another proxy and implicitly used here. To avoid any ambiguity don't mix both usage. Add a last defaults section not explicitly used or always use explicit references.")
+        }
     }
 
     /// haproxy refuses two proxies with one name only when their capabilities overlap.

@@ -138,9 +138,8 @@ extension ConfigBuilder {
         case "stats":
             alert("'stats \(words.count > 1 ? words[1] : "")' : the HTTP statistics page is not supported by ordrel; use a 'stats socket' in the 'global' section.")
         case "hash-type":
-            if words.count > 1, words[1] == "map-based", words.count == 2 || words[2] == "none" {
-                return
-            }
+            // map-based is haproxy's default, which is what `balance source` implements.
+            if words.count == 2 && words[1] == "map-based" { return }
             alert("'hash-type' : ordrel only supports 'map-based' hashing.")
         default:
             if let reason = Keywords.unsupportedProxy[keyword] {

@@ -82,7 +82,7 @@ extension ConfigBuilder {
                 return nil
             }
             guard range.contains(n) else {
-                fail("'\(option)' value must be between \(range.lowerBound) and \(range.upperBound) (was \(n)).")
+                fail("'\(option)' value must be between \(range.lowerBound) and \(range.upperBound) (was \(n))")
                 return nil
             }
             return n

@@ -13,7 +13,7 @@ extension ConfigBuilder {
             return nil
         }
         guard range.contains(value) else {
-            alert("'\(keyword)' value must be between \(range.lowerBound) and \(range.upperBound) (was \(value)).")
+            alert("'\(keyword)' value must be between \(range.lowerBound) and \(range.upperBound) (was \(value))")
             return nil
         }
         return value

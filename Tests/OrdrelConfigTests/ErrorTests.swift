@@ -1,0 +1,284 @@
+import XCTest
+@testable import OrdrelConfig
+
+/// Bad inputs: every alert is reported, each with file:line, the keyword and the reason.
+final class ErrorTests: XCTestCase {
+    func testAllAlertsOfAFileAreReported() {
+        let text = """
+            global
+                bogus 1
+                nbthread 0
+                stats socket /tmp/x.sock mode 600 level foo
+                maxconn abc
+            defaults
+                server s1 127.0.0.1:80
+                bind :80
+            frontend fe
+                bind :8080
+                server s1 1.2.3.4:80
+                use_backend be2 if TRUE
+                contimeout 5s
+                mode http
+            backend be
+                bind :80
+                default_backend be
+                server s1 1.2.3.4:80 weight 300
+                server s2 1.2.3.4:80 rise 0
+                server s4 1.2.3.4:70000
+                server s6 1.2.3.4:80 bogus
+            backend be
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:2] : unknown keyword 'bogus' in 'global' section",
+            "[ALERT] config : parsing [bad.cfg:3] : 'nbthread' value must be between 1 and 64 (was 0)",
+            "[ALERT] config : parsing [bad.cfg:4] : 'stats socket' : 'level' only supports 'user', 'operator', and 'admin' (got 'foo')",
+            "[ALERT] config : parsing [bad.cfg:5] : 'maxconn' expects an integer argument (got 'abc').",
+            "[ALERT] config : parsing [bad.cfg:7] : 'server' not allowed in 'defaults' section.",
+            "[ALERT] config : parsing [bad.cfg:8] : 'bind' not allowed in 'defaults' section.",
+            "[ALERT] config : parsing [bad.cfg:11] : 'server' not allowed because frontend 'fe' has no backend capability.",
+            "[ALERT] config : parsing [bad.cfg:12] : 'use_backend be2 if ...' : conditions are not supported by ordrel; only unconditional 'use_backend <name>' rules are.",
+            "[ALERT] config : parsing [bad.cfg:13] : the 'contimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout connect'.",
+            "[ALERT] config : parsing [bad.cfg:14] : 'mode http' : ordrel only implements 'mode tcp'.",
+            "[ALERT] config : parsing [bad.cfg:16] : 'bind' not allowed because backend 'be' has no frontend capability.",
+            "[ALERT] config : parsing [bad.cfg:17] : 'default_backend' not allowed because backend 'be' has no frontend capability.",
+            "[ALERT] config : parsing [bad.cfg:18] : 'server be/s1' : weight of server s1 is not within 0 and 256 (300).",
+            "[ALERT] config : parsing [bad.cfg:19] : 'server be/s2' : 'rise' has to be > 0.",
+            "[ALERT] config : parsing [bad.cfg:20] : 'server be/s4' : invalid port '70000'",
+            "[ALERT] config : parsing [bad.cfg:21] : 'server be/s6' : unknown keyword 'bogus'.",
+            "[ALERT] config : parsing [bad.cfg:22] : backend 'be' has the same name as backend 'be' declared at bad.cfg:15.",
+        ])
+    }
+
+    func testMissingBackendsAreReportedAtTheirLine() {
+        let text = quietDefaults + """
+            frontend fe
+                bind :8080
+                default_backend nope
+                use_backend be
+                use_backend fe
+            backend be
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:7] : Proxy 'fe': unable to find required default_backend: 'nope'.",
+            "[ALERT] config : parsing [bad.cfg:9] : Proxy 'fe': unable to find required use_backend: 'fe'.",
+        ])
+    }
+
+    func testProxyKeywords() {
+        let text = quietDefaults + """
+            frontend fe
+                bind :1
+                option httplog
+                option forwardfor
+                option bogus
+                option httpchk
+                no option tcplog
+                bogus kw
+                timeout foo 5s
+                timeout client
+                clitimeout 5s
+                srvtimeout 5s
+                stats enable
+                balance random
+                acl local src 127.0.0.1
+                tcp-request connection reject
+                http-request deny
+                id 0
+                mode foo
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:7] : 'option httplog' is HTTP-only; ordrel only implements 'mode tcp'.",
+            "[ALERT] config : parsing [bad.cfg:8] : 'option forwardfor' is HTTP-only; ordrel only implements 'mode tcp'.",
+            "[ALERT] config : parsing [bad.cfg:9] : unknown option 'bogus'.",
+            "[ALERT] config : parsing [bad.cfg:10] : 'option httpchk' is not supported by ordrel: only plain TCP connect health checks are supported.",
+            "[ALERT] config : parsing [bad.cfg:11] : negation/default is not supported for option 'tcplog'.",
+            "[ALERT] config : parsing [bad.cfg:12] : unknown keyword 'bogus' in 'frontend' section",
+            "[ALERT] config : parsing [bad.cfg:13] : 'timeout' supports 'client', 'server', 'connect', 'check', 'queue', 'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got 'foo')",
+            "[ALERT] config : parsing [bad.cfg:14] : 'timeout client' expects an integer value (in milliseconds)",
+            "[ALERT] config : parsing [bad.cfg:15] : the 'clitimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout client'.",
+            "[ALERT] config : parsing [bad.cfg:16] : the 'srvtimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout server'.",
+            "[ALERT] config : parsing [bad.cfg:17] : 'stats enable' : the HTTP statistics page is not supported by ordrel; use a 'stats socket' in the 'global' section.",
+            "[ALERT] config : parsing [bad.cfg:18] : 'balance' : ordrel only supports 'roundrobin', 'static-rr', 'leastconn', 'first' and 'source' (got 'random').",
+            "[ALERT] config : parsing [bad.cfg:19] : 'acl' is not supported by ordrel: ACLs and conditions are not supported.",
+            "[ALERT] config : parsing [bad.cfg:20] : 'tcp-request' is not supported by ordrel: TCP request rules are not supported.",
+            "[ALERT] config : parsing [bad.cfg:21] : 'http-request' is HTTP-only; ordrel only implements 'mode tcp'.",
+            "[ALERT] config : parsing [bad.cfg:22] : custom id has to be > 0.",
+            "[ALERT] config : parsing [bad.cfg:23] : unknown proxy mode 'foo'.",
+        ])
+    }
+
+    func testBindErrors() {
+        let text = quietDefaults + """
+            frontend fe
+                bind :0
+                bind 1.2.3.4
+                bind :85-80
+                bind
+                bind :80 backlog
+                bind ipv4@::1:80
+                bind *:80 ssl crt /x.pem
+                bind abns@foo
+                bind :70000
+                bind :80 mode 999
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:6] : 'bind' : invalid port '0'",
+            "[ALERT] config : parsing [bad.cfg:7] : 'bind' : missing port specification in '1.2.3.4'",
+            "[ALERT] config : parsing [bad.cfg:8] : 'bind' : invalid port range '85-80'",
+            "[ALERT] config : parsing [bad.cfg:9] : 'bind' expects {<path>|[addr1]:port1[-end1]}{,[addr]:port[-end]}... as arguments.",
+            "[ALERT] config : parsing [bad.cfg:10] : 'bind :80' in section 'frontend' : 'backlog' : missing value",
+            "[ALERT] config : parsing [bad.cfg:11] : 'bind' : invalid address: '::1' in 'ipv4@::1:80'",
+            "[ALERT] config : parsing [bad.cfg:12] : 'bind *:80' in section 'frontend' : unsupported bind option 'ssl'.",
+            "[ALERT] config : parsing [bad.cfg:13] : 'bind' : ordrel does not support 'abns@' addresses (in 'abns@foo').",
+            "[ALERT] config : parsing [bad.cfg:14] : 'bind' : invalid port '70000'",
+            "[ALERT] config : parsing [bad.cfg:15] : 'bind :80' in section 'frontend' : 'mode' : missing or invalid mode '999' (octal integer expected)",
+        ])
+    }
+
+    func testServerErrors() {
+        let text = quietDefaults + """
+            backend be
+                server
+                server s1
+                server s2 1.2.3.4
+                server s3 1.2.3.4:0
+                server s4 unix@/tmp/x.sock
+                server s5 1.2.3.4:80 inter 0
+                server s6 1.2.3.4:80 inter 2q fall 0
+                server s7 1.2.3.4:80 on-marked-down foo
+                server s8 1.2.3.4:80 id 3
+                server s9 1.2.3.4:80 id 3
+                server s8 1.2.3.4:81
+                server s10 1.2.3.4:80 addr nowhere
+                server s11 1.2.3.4:80 send-proxy
+                server s12 1.2.3.4:+1
+                default-server 1.2.3.4:80
+                default-server id 4
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:6] : 'server' expects <name> and <addr>[:<port>] as arguments.",
+            "[ALERT] config : parsing [bad.cfg:7] : 'server' expects <name> and <addr>[:<port>] as arguments.",
+            "[ALERT] config : parsing [bad.cfg:8] : 'server be/s2' : ordrel needs an explicit port in '1.2.3.4' (haproxy would reuse the client's destination port).",
+            "[ALERT] config : parsing [bad.cfg:9] : 'server be/s3' : invalid port '0'",
+            "[ALERT] config : parsing [bad.cfg:10] : 'server be/s4' : ordrel only supports TCP servers (got 'unix@/tmp/x.sock').",
+            "[ALERT] config : parsing [bad.cfg:11] : 'server be/s5' : invalid value 0 for argument 'inter' of server s5.",
+            "[ALERT] config : parsing [bad.cfg:12] : 'server be/s6' : unexpected character 'q' in 'inter' argument of server s6.",
+            "[ALERT] config : parsing [bad.cfg:12] : 'server be/s6' : 'fall' has to be > 0.",
+            "[ALERT] config : parsing [bad.cfg:13] : 'server be/s7' : 'on-marked-down' expects 'shutdown-sessions' but got 'foo'.",
+            "[ALERT] config : parsing [bad.cfg:15] : 'server be/s9' : 'id' : custom id 3 already used at bad.cfg:14 ('server s8').",
+            "[ALERT] config : parsing [bad.cfg:16] : backend 'be', another server named 's8' was already defined at line 14, please use distinct names.",
+            "[ALERT] config : parsing [bad.cfg:17] : 'server be/s10' : 'addr' expects <ipv4|ipv6> as argument.",
+            "[ALERT] config : parsing [bad.cfg:18] : 'server be/s11' : 'send-proxy' is not supported by ordrel.",
+            "[ALERT] config : parsing [bad.cfg:19] : 'server be/s12' : port offsets are not supported by ordrel (got '+1').",
+            "[ALERT] config : parsing [bad.cfg:20] : unknown keyword '1.2.3.4:80'. Hint: no address was expected for this server.",
+            "[ALERT] config : parsing [bad.cfg:21] : 'id' is not allowed in 'default-server'.",
+        ])
+    }
+
+    func testGlobalErrors() {
+        let text = """
+            global
+                daemon 1
+                pidfile /a
+                pidfile /b
+                user nobody
+                uid 0
+                stats socket
+                stats socket /tmp/s.sock expose-fd foo
+                stats socket /tmp/s.sock bogus
+                stats socket ipv4@127.0.0.1:9999
+                stats timeout 0
+                stats maxconn
+                stats foo
+                nbproc 2
+                no daemon
+                hard-stop-after 10x
+                log
+                log 127.0.0.1 nofacility
+                unix-bind prefix /tmp
+                chroot
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:2] : 'daemon' cannot handle unexpected argument '1'.",
+            "[ALERT] config : parsing [bad.cfg:4] : 'pidfile' already specified. Continuing.",
+            "[ALERT] config : parsing [bad.cfg:6] : user/uid already specified. Continuing.",
+            "[ALERT] config : parsing [bad.cfg:7] : 'stats socket' in global section expects an address or a path to a UNIX socket",
+            "[ALERT] config : parsing [bad.cfg:8] : 'stats socket' : 'expose-fd' only supports 'listeners' (got 'foo')",
+            "[ALERT] config : parsing [bad.cfg:9] : 'stats socket' : unknown keyword 'bogus'.",
+            "[ALERT] config : parsing [bad.cfg:10] : 'stats socket' : ordrel only supports UNIX socket paths (got 'ipv4@127.0.0.1:9999').",
+            "[ALERT] config : parsing [bad.cfg:11] : 'stats timeout' expects a positive value",
+            "[ALERT] config : parsing [bad.cfg:12] : 'stats maxconn' expects a positive value",
+            "[ALERT] config : parsing [bad.cfg:13] : 'stats' only supports 'socket', 'maxconn', 'bind-process' and 'timeout' (got 'foo')",
+            "[ALERT] config : parsing [bad.cfg:14] : nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available.",
+            "[ALERT] config : parsing [bad.cfg:15] : negation is only supported for 'strict-limits' in the 'global' section (got 'no daemon').",
+            "[ALERT] config : parsing [bad.cfg:16] : unexpected character 'x' in 'hard-stop-after'",
+            "[ALERT] config : parsing [bad.cfg:17] : log : expects <address> and <facility> as arguments",
+            "[ALERT] config : parsing [bad.cfg:18] : log : unknown facility 'nofacility'",
+            "[ALERT] config : parsing [bad.cfg:19] : 'unix-bind' is not supported by ordrel: it changes where Unix listeners are created.",
+            "[ALERT] config : parsing [bad.cfg:20] : 'chroot' expects a directory as an argument.",
+        ])
+    }
+
+    func testSectionsAndSyntax() {
+        let text = """
+            bind :80
+            global
+                daemon "unterminated
+            peers mypeers
+                peer a 127.0.0.1:1024
+            backend
+            frontend a/b
+                bind :1
+            .if defined(X)
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:1] : unknown keyword 'bind' out of section.",
+            "[ALERT] config : parsing [bad.cfg:3] : unmatched quote at position 12",
+            "[ALERT] config : parsing [bad.cfg:4] : 'peers' sections are not supported by ordrel",
+            "[ALERT] config : parsing [bad.cfg:6] : 'backend' expects an <id> argument",
+            "[ALERT] config : parsing [bad.cfg:7] : character '/' is not permitted in 'frontend' name 'a/b'.",
+            "[ALERT] config : parsing [bad.cfg:9] : '.if' : conditional blocks and dot directives are not supported by ordrel",
+        ])
+    }
+
+    func testDuplicateNamesFollowCapabilities() {
+        let text = quietDefaults + """
+            frontend app
+                bind :1
+                default_backend app
+            backend app
+            listen app
+                bind :2
+            frontend other
+                bind :3
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:9] : proxy 'app' has the same name as frontend 'app' declared at bad.cfg:5.",
+        ])
+    }
+
+    func testDuplicateProxyIDs() {
+        let text = quietDefaults + """
+            backend be
+                id 2
+            backend b2
+                id 2
+            defaults
+                id 3
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:10] : 'id' not allowed in 'defaults' section.",
+            "[ALERT] config : parsing [bad.cfg:7] : backend b2 reuses same custom id as backend be (declared at bad.cfg:5).",
+        ])
+    }
+
+    func testWarningsTravelWithAlerts() throws {
+        let diags = diagnostics("global\n    ca-base /etc/ssl\n    bogus\n")
+        XCTAssertEqual(diags.map(\.description), [
+            "[WARNING] config : parsing [bad.cfg:2] : 'ca-base' is ignored by ordrel",
+            "[ALERT] config : parsing [bad.cfg:3] : unknown keyword 'bogus' in 'global' section",
+        ])
+        let error = ConfigError(diagnostics: diags)
+        XCTAssertEqual(error.description.split(separator: "\n").count, 2)
+    }
+}
