@@ -37,6 +37,8 @@ public final class Runtime {
     let streams = StreamTable<Stream>()
     /// Process-wide concurrent stream limit (`maxconn`).
     public var maxconn: Int
+    /// The limit at start, after the fd limit was applied: `set maxconn global` may not exceed it.
+    public private(set) var initialMaxconn: Int
     public private(set) var currentConnections = 0
     public private(set) var cumulativeConnections: UInt64 = 0
     public private(set) var maxConnectionsSeen = 0
@@ -44,6 +46,11 @@ public final class Runtime {
     /// Wall-clock second the process started, for `show info` uptime.
     public let startWallSeconds: UInt64
     private var signalWatchers: [SignalWatcher] = []
+    /// Stats sockets and their open CLI connections.
+    private(set) var statsSockets: [StatsSocket] = []
+    var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
+    /// ordrel's version, for `show info` and `show version`.
+    public var versionString = "0.1.0"
     private var hardStopTimer: TimerWatcher?
     private let maxAccept: Int
 
@@ -54,6 +61,7 @@ public final class Runtime {
         self.logger = logger
         self.pool = BufferPool(bufferSize: configuration.global.tuneBufsize)
         self.maxconn = configuration.global.maxconn ?? Runtime.defaultMaxconn()
+        self.initialMaxconn = maxconn
         self.maxAccept = configuration.global.tuneMaxaccept
         self.startWallSeconds = UInt64(Runtime.wallMicros() / 1_000_000)
         try buildProxies()
@@ -105,6 +113,7 @@ public final class Runtime {
             }
             logger.warning("\(message) Lowering maxconn to \((got - fixedFDs) / 2).")
             maxconn = max(1, (got - fixedFDs) / 2)
+            initialMaxconn = maxconn
         }
         do {
             for proxy in proxies where proxy.isFrontend {
@@ -118,6 +127,17 @@ public final class Runtime {
         } catch {
             for listener in listeners { listener.close() }
             listeners.removeAll()
+            throw error
+        }
+        do {
+            for socketConfig in configuration.global.statsSockets {
+                statsSockets.append(try StatsSocket(config: socketConfig, runtime: self))
+            }
+        } catch {
+            for listener in listeners { listener.close() }
+            listeners.removeAll()
+            statsSockets.forEach { $0.close() }
+            statsSockets.removeAll()
             throw error
         }
         for listener in listeners {
@@ -158,6 +178,8 @@ public final class Runtime {
 
     private func finishStopping() {
         hardStopTimer?.cancel()
+        statsSockets.forEach { $0.close() }
+        statsSockets.removeAll()
         stopHooks.forEach { $0() }
         signalWatchers.removeAll()
         loop.stop()
@@ -230,15 +252,20 @@ public final class Runtime {
         frontend.frontendCounters.current -= 1
         backend.backendCounters.current -= 1
         streams.remove(stream.id)
+        resumeListenersBelowLimits()
+        if stopMode == .soft && streams.count == 0 {
+            logger.notice("Soft stop complete: all streams finished.")
+            finishStopping()
+        }
+    }
+
+    /// Listeners held back by `maxconn` accept again once their limits allow.
+    func resumeListenersBelowLimits() {
         for listener in listeners where listener.pause == .limit {
             let proxy = listener.proxy
             if currentConnections < maxconn && (proxy.maxconn == 0 || proxy.frontendCounters.current < proxy.maxconn) {
                 listener.resume()
             }
-        }
-        if stopMode == .soft && streams.count == 0 {
-            logger.notice("Soft stop complete: all streams finished.")
-            finishStopping()
         }
     }
 
