@@ -241,7 +241,10 @@ public final class Runtime {
     func streamClosed(_ stream: Stream, log line: TCPLogLine) {
         let frontend = stream.frontend
         let backend = stream.backend
-        if frontend.config.options.tcplog && (line.carriedData || !frontend.config.options.dontlognull) {
+        // As haproxy: a traffic line needs `option tcplog` and a `log` target on the frontend
+        // (ordrel writes every target's lines to stderr).
+        if frontend.config.options.tcplog && !frontend.config.logTargets.isEmpty
+            && (line.carriedData || !frontend.config.options.dontlognull) {
             var line = line
             line.processConnections = currentConnections
             line.frontendConnections = frontend.frontendCounters.current

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLibev
 
 /// An IPv4, IPv6 or Unix-domain socket address, stored as a `sockaddr_storage`.
 public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {

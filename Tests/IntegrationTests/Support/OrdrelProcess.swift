@@ -52,6 +52,24 @@ func runCommand(_ path: String, _ arguments: [String], input: String? = nil) thr
                          stderr: String(decoding: stderrData, as: UTF8.self))
 }
 
+/// Runs a command with posix_spawn and waits with waitpid, output to `logPath`. For commands that
+/// fork and exit at once (`ordrel -D`), where Foundation's Process may miss the exit.
+func spawnAndWait(_ path: String, _ arguments: [String], logPath: String) -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (status >> 8) & 0xff
+}
+
 /// A temporary directory removed when the test ends.
 final class TemporaryDirectory {
     let path: String
@@ -121,11 +139,13 @@ final class OrdrelProcess {
 
     func signal(_ number: Int32) { kill(pid, number) }
 
-    /// Waits for exit; returns the status or nil on timeout.
+    /// Waits for an expected exit; returns the status or nil on timeout.
     func waitForExit(timeout: Double) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
-        return process.isRunning ? nil : process.terminationStatus
+        if process.isRunning { return nil }
+        stopped = true
+        return process.terminationStatus
     }
 
     /// Stops the daemon; a daemon that already died on its own fails the test with its stderr.

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+
+/// Signals, daemon mode and resets: the process behaves as an operator of haproxy expects.
+final class ProcessBehaviourTests: XCTestCase {
+    private func config(port: UInt16, backend: UInt16, extra: String = "") -> String {
+        """
+        defaults
+            mode tcp
+            timeout connect 2s
+            timeout client 30s
+            timeout server 30s
+        \(extra)
+        frontend fe
+            bind 127.0.0.1:\(port)
+            default_backend be
+        backend be
+            server s1 127.0.0.1:\(backend)
+
+        """
+    }
+
+    func testSoftStopFinishesOpenStreamsThenExits() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let port = try TestSocket.unusedPort()
+        let ordrel = try OrdrelProcess(config: config(port: port, backend: backend.port), readyPort: port)
+        defer { ordrel.stop() }
+
+        let fd = try TestSocket.connect(port: port)
+        defer { close(fd) }
+        TestSocket.setReceiveTimeout(fd, seconds: 5)
+        try TestSocket.sendAll(fd, Array("before\n".utf8))
+        XCTAssertEqual(TestSocket.read(fd, count: 7), Array("before\n".utf8))
+
+        ordrel.signal(SIGUSR1)
+        // Listeners close at once; the open stream keeps working.
+        let deadline = Date().addingTimeInterval(3)
+        var refused = false
+        while Date() < deadline && !refused {
+            if let probe = try? TestSocket.connect(port: port) { close(probe); usleep(20_000) } else { refused = true }
+        }
+        XCTAssertTrue(refused, "the listener must close on SIGUSR1")
+        XCTAssertNil(ordrel.waitForExit(timeout: 0.3), "ordrel must wait for the open stream")
+        try TestSocket.sendAll(fd, Array("after\n".utf8))
+        XCTAssertEqual(TestSocket.read(fd, count: 6), Array("after\n".utf8))
+        shutdown(fd, Int32(SHUT_WR))
+        XCTAssertEqual(TestSocket.readAll(fd).end, .eof)
+        XCTAssertEqual(ordrel.waitForExit(timeout: 5), 0, "ordrel exits once the last stream ends")
+    }
+
+    func testClientResetResetsTheServerSidePromptly() throws {
+        // The backend reads forever; when the client resets, ordrel must not keep the server side open.
+        let (listener, backendPort) = try TestSocket.listen()
+        defer { close(listener) }
+        let port = try TestSocket.unusedPort()
+        let ordrel = try OrdrelProcess(config: config(port: port, backend: backendPort), readyPort: port)
+        defer { ordrel.stop() }
+        // The readiness probe made one connection to the backend; accept and drop it.
+        let probe = accept(listener, nil, nil)
+        if probe >= 0 { close(probe) }
+
+        let client = try TestSocket.connect(port: port)
+        try TestSocket.sendAll(client, Array("hello".utf8))
+        let server = accept(listener, nil, nil)
+        XCTAssertGreaterThanOrEqual(server, 0)
+        defer { close(server) }
+        TestSocket.setReceiveTimeout(server, seconds: 5)
+        XCTAssertEqual(TestSocket.read(server, count: 5), Array("hello".utf8))
+
+        var reset = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(client, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+        let started = Date()
+        close(client)
+        let (_, end) = TestSocket.readAll(server)
+        XCTAssertNotEqual(end, .timeout)
+        XCTAssertEqual(end, .error(ECONNRESET), "a client reset is passed on as a reset")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 1.0)
+    }
+
+    func testDaemonModeWritesPidfileAndStopsOnSIGTERM() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let port = try TestSocket.unusedPort()
+        let directory = TemporaryDirectory()
+        let pidfile = directory.path + "/ordrel.pid"
+        let cfg = directory.write("ordrel.cfg", config(port: port, backend: backend.port))
+        let log = directory.path + "/launch.log"
+        let status = spawnAndWait(Binaries.path("ordrel"), ["-D", "-p", pidfile, "-f", cfg], logPath: log)
+        XCTAssertEqual(status, 0, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+
+        var pid: Int32 = 0
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: pidfile, encoding: .utf8),
+               let value = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                pid = value
+                break
+            }
+            usleep(20_000)
+        }
+        XCTAssertGreaterThan(pid, 0, "pidfile written")
+        defer { if pid > 0 { kill(pid, SIGKILL) } }
+        XCTAssertEqual(kill(pid, 0), 0, "the daemon runs")
+
+        let fd = try TestSocket.connect(port: port)
+        TestSocket.setReceiveTimeout(fd, seconds: 5)
+        try TestSocket.sendAll(fd, Array("x".utf8))
+        XCTAssertEqual(TestSocket.read(fd, count: 1), Array("x".utf8))
+        close(fd)
+
+        kill(pid, SIGTERM)
+        let stopDeadline = Date().addingTimeInterval(5)
+        while Date() < stopDeadline && kill(pid, 0) == 0 { usleep(20_000) }
+        XCTAssertNotEqual(kill(pid, 0), 0, "the daemon stops on SIGTERM")
+        pid = 0
+    }
+}
