@@ -84,6 +84,9 @@ def problems(metric, value):
             found.append(f"{value['errors']} failed connections {value.get('error_kinds')}")
         if not value.get("connections"):
             found.append("no connection completed")
+    elif metric == "check":
+        if value.get("status") != 200 or not value.get("body_ok"):
+            found.append(f"GET /1k.bin: status {value.get('status')}, {value.get('bytes')} bytes, body ok {value.get('body_ok')}")
     elif metric == "memory":
         if value.get("backend_accepted") != value.get("wanted") or value.get("clients") != value.get("wanted"):
             found.append(f"held {value.get('clients')} clients / {value.get('backend_accepted')} backend connections of {value.get('wanted')}")
@@ -190,12 +193,13 @@ def report(path):
     for metric, field, label, better in ROWS:
         med = {t: median(t, metric, field) for t in TARGETS}
         reps = {t: len(values(t, metric, field)) for t in TARGETS}
+        flawed = {t: any(not r["ok"] for r in rows if r["target"] == t and r["metric"] == metric) for t in TARGETS}
         cells = []
         for t in TARGETS:
             if med[t] is None:
                 cells.append(na_reason(t, metric) or "-")
             else:
-                cells.append(fmt(med[t]) + ("" if reps[t] >= 3 else f"({reps[t]})"))
+                cells.append(fmt(med[t]) + ("*" if flawed[t] else "") + ("" if reps[t] >= 3 else f"({reps[t]})"))
         r = [ratio(med["ordrel"], med["haproxy"]), ratio(med["ordrel"], med["haproxy-nt1"]), ratio(med["ordrel"], med["direct"])]
         rcells = ["-" if x is None else f"{x:.2f}" for x in r]
         row = [label, "higher" if better == "hi" else "lower"] + cells + rcells
@@ -222,14 +226,14 @@ def report(path):
               ", ".join(f"{q['env'].get('other_pct', 'n/a')}" for q in quiet) +
               "; loadavg 1 min " + ", ".join(f"{q['env'].get('load1_before', 'n/a')}" for q in quiet))
     print("ratios are ordrel divided by the other column; 'better' says which direction is good for ordrel.")
-    print("n/a: not applicable or the target does not serve it; (k): only k clean repetitions.")
+    print("n/a: the target does not answer it (ordrel's stats socket); -: not applicable; (k): only k repetitions; *: see PROBLEMS.")
     bad = [r for r in rows if not r["ok"]]
     if bad:
-        print(f"PROBLEMS ({len(bad)} measurements, excluded from nothing above: see the JSON lines):")
+        print(f"PROBLEMS: {len(bad)} measurements (still in the medians above, their cells marked *):")
         for r in bad:
             print(f"  rep {r['rep']} {r['target']:<12} {r['metric']:<15} " + "; ".join(r["problems"]))
     else:
-        print("every measurement was clean (no wrk socket errors or non-2xx, every stats reply complete, all connections held).")
+        print("every measurement was clean (one checked GET per target and rep, no wrk socket errors or non-2xx, every stats reply complete, all connections held).")
 
 
 if __name__ == "__main__":
