@@ -190,6 +190,23 @@ final class CLIOverModelTests: XCTestCase {
         }
     }
 
+    func testWithoutInputDrainTheCLIExploresExactlyLikeTheScriptedServer() throws {
+        for policy in ClosePolicy.allCases {
+            for kernel in KernelVariant.all {
+                let config = configuration(kernel, .nonblocking, notice: true)
+                let cli = Explorer(scenario: Scenario(cliQuery: .showStat, policy: policy,
+                                                      drainsInputBeforeClose: false, configuration: config)).explore()
+                let scripted = Explorer(scenario: Scenario(.statsQuery, policy: policy, configuration: config)).explore()
+                let cell = "\(policy) \(kernel)"
+                XCTAssertEqual(cli.distinctStates, scripted.distinctStates, cell)
+                XCTAssertEqual(cli.transitions, scripted.transitions, cell)
+                XCTAssertEqual(cli.schedules, scripted.schedules, cell)
+                XCTAssertEqual(cli.counterexamples[.completeInOrder]?.steps,
+                               scripted.counterexamples[.completeInOrder]?.steps, cell)
+            }
+        }
+    }
+
     func testShortestLossMatchesTheBugReportsShapeWithTheRealReply() throws {
         let lossy = Scenario(cliQuery: .showStat, policy: .writeShutdownClose,
                              configuration: configuration(.illumosPre12694, .nonblocking, notice: true))
