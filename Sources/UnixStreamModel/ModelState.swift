@@ -47,6 +47,9 @@ public struct SocketUser: Hashable, Sendable {
     public var program: AnySocketProgram
     /// Every byte this end's program has written, in order (what the peer must read).
     public var written: [UInt8] = []
+    /// The exact bytes this end must read before EOF, when the scenario knows them independently of
+    /// what the peer wrote (e.g. the CLI's reply computed outside the model); nil means the peer's `written`.
+    public var expectedInput: [UInt8]?
     /// How many bytes this end's program has read.
     public var readCount = 0
     /// A read has returned EOF.

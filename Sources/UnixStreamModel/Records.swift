@@ -212,6 +212,12 @@ public enum Job: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension Array where Element == UInt8 {
-    /// The bytes as text, for traces.
-    var text: String { String(decoding: self, as: UTF8.self) }
+    /// The bytes as one line of text for traces: line breaks escaped, and payloads longer than 24
+    /// bytes (a CLI reply) shortened to a prefix and their size.
+    var text: String {
+        let abbreviated = count > 24
+        let shown = abbreviated ? Array(prefix(16)) : self
+        let escaped = String(decoding: shown, as: UTF8.self).map { $0 == "\n" ? "\\n" : String($0) }.joined()
+        return abbreviated ? "\(escaped)…[\(count) B]" : escaped
+    }
 }

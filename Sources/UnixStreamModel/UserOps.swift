@@ -97,10 +97,12 @@ extension Machine {
     }
 
     /// `read()`: one delivered message, else EOF; checks invariants (a) and (b) at the reader.
+    /// (a) compares with the reader's `expectedInput` when the scenario set one, else with what the
+    /// writer wrote.
     private mutating func read(_ id: EndpointID) {
-        let writer = id.other
+        let reference = state.users[id].expectedInput ?? state.users[id.other].written
         if state.heads[id].queue.isEmpty {
-            let expected = state.users[writer].written.count
+            let expected = reference.count
             let received = state.users[id].readCount
             if received != expected {
                 violate(.completeInOrder, "\(id) read EOF after \(received) of \(expected) bytes")
@@ -112,8 +114,7 @@ extension Machine {
         }
         let bytes = state.heads[id].queue.removeFirst()
         let start = state.users[id].readCount
-        let written = state.users[writer].written
-        if start + bytes.count > written.count || Array(written[start..<start + bytes.count]) != bytes {
+        if start + bytes.count > reference.count || Array(reference[start..<start + bytes.count]) != bytes {
             violate(.completeInOrder, "\(id) read \(bytes.text) out of order")
         }
         if state.users[id].sawEOF {

@@ -7,7 +7,7 @@ final class MatrixTests: XCTestCase {
     private func expectsDataLoss(_ kind: ScenarioKind, _ policy: ClosePolicy, _ kernel: KernelVariant) -> Bool {
         guard policy == .writeShutdownClose else { return false }
         switch kind {
-        case .statsQuery: return kernel == .illumosPre12694
+        case .statsQuery, .statsQueryCLI: return kernel == .illumosPre12694
         case .flowControl, .scmRights: return kernel != .queueBehind
         }
     }
@@ -18,7 +18,8 @@ final class MatrixTests: XCTestCase {
             let result = entry.result
             let cell = "\(kind) \(policy) \(configuration.kernel) \(configuration.closeMode) notice=\(configuration.sendsUnixCloseNotice)"
             let schedules = try XCTUnwrap(result.schedules, "state graph must be acyclic: \(cell)")
-            XCTAssertGreaterThan(result.distinctStates, 100, cell)
+            // The smallest cells (~50 states) are the CLI under write-close: its close waits for the client's EOF.
+            XCTAssertGreaterThan(result.distinctStates, 40, cell)
             XCTAssertGreaterThan(result.terminalStates, 0, cell)
             XCTAssertFalse(schedules.saturated, cell)
 

@@ -1,0 +1,199 @@
+import OrdrelCLI
+
+/// The fixed proxy the model's CLI sessions answer from: frontend `fe_main` (id 2) and backend
+/// `be_app` (id 3) with one server `s1` (id 1), no traffic, no sessions, a frozen clock.
+///
+/// A fixture, not a mock: it exists so that `show stat` and `show info` in the model are the real
+/// CLI renderers' output. Every instance starts from the same values, which the model's replay
+/// relies on; admin commands change the instance as a runtime would, and lookups of other names
+/// fail with the protocol's errors.
+public final class ModelCLIRuntime: CLIRuntime {
+    public let version = "ordrel-model"
+    /// `maxconn` at start; `set maxconn global 0` restores it and nothing may exceed it.
+    static let hardMaxconn: Int32 = 100
+
+    private var serverWeight: UInt32 = 1
+    private let serverInitialWeight: UInt32 = 1
+    private var serverAdmin: ServerAdminState = .ready
+    private var serverAddress = "127.0.0.1"
+    private var serverPort: UInt16 = 8080
+    private var serverMaxconn: UInt32 = 0
+    private var frontendEnabled = true
+    private var frontendMaxconn: Int32 = 100
+    private var globalMaxconn: Int32 = hardMaxconn
+
+    public init() {}
+
+    public func info() -> [String: InfoValue] {
+        [
+            "Name": .str("ordrel"), "Version": .str(version), "Release_date": .str("2026/11/21"),
+            "Nbthread": .u(1), "Nbproc": .u(1), "Process_num": .u(1), "Pid": .u(1),
+            "Uptime": .str("0d 0h00m00s"), "Uptime_sec": .u(0),
+            "Maxconn": .u(UInt64(globalMaxconn)), "Hard_maxconn": .u(UInt64(Self.hardMaxconn)),
+            "CurrConns": .u(0), "CumConns": .u(1), "Stopping": .u(0), "Jobs": .u(2), "Listeners": .u(2),
+        ]
+    }
+
+    public func statsRows() -> any IteratorProtocol<StatsRow> {
+        var frontend = StatsRow(kind: .frontend, pxname: "fe_main", svname: "FRONTEND", iid: 2, sid: 0)
+        frontend.slim = UInt64(frontendMaxconn)
+        frontend.status = frontendEnabled ? "OPEN" : "PAUSED"
+
+        var server = StatsRow(kind: .server, pxname: "be_app", svname: "s1", iid: 3, sid: 1)
+        server.slim = serverMaxconn == 0 ? nil : UInt64(serverMaxconn)
+        server.status = switch serverAdmin {
+        case .ready: "no check"
+        case .drain: "DRAIN"
+        case .maint: "MAINT"
+        }
+        let usable = serverAdmin == .ready && serverWeight > 0
+        server.weight = UInt64(serverWeight)
+        server.uweight = UInt64(serverWeight)
+        server.act = 1
+        server.addr = "\(serverAddress):\(serverPort)"
+
+        var backend = StatsRow(kind: .backend, pxname: "be_app", svname: "BACKEND", iid: 3, sid: 0)
+        backend.slim = 10
+        backend.status = serverAdmin == .maint ? "DOWN" : "UP"
+        backend.weight = usable ? UInt64(serverWeight) : 0
+        backend.uweight = backend.weight
+        backend.act = usable ? 1 : 0
+        backend.chkdown = 0
+        backend.downtime = 0
+        backend.algo = "roundrobin"
+        return [frontend, server, backend].makeIterator()
+    }
+
+    public func proxyID(named name: String) -> UInt64? { ["fe_main": 2, "be_app": 3][name] }
+
+    public func backendNames() -> [String] { ["be_app"] }
+
+    public func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)? {
+        if let backend, !isBackend(backend) { return nil }
+        let adminBits: UInt32 = switch serverAdmin {
+        case .ready: 0
+        case .drain: 0x08
+        case .maint: 0x01
+        }
+        let row = ServerStateRow(
+            backendID: 3, backendName: "be_app", serverID: 1, serverName: "s1", address: serverAddress,
+            opState: 2, adminState: adminBits, userWeight: serverWeight, initialWeight: serverInitialWeight,
+            secondsSinceLastChange: 0, checkStatus: 0, checkResult: 0, checkHealth: 0, checkState: 0,
+            port: serverPort)
+        return [row].makeIterator()
+    }
+
+    public func sessions() -> any IteratorProtocol<SessionInfo> { [SessionInfo]().makeIterator() }
+
+    public func session(id: UInt64) -> SessionInfo? { nil }
+
+    public func environment() -> [String] { [] }
+
+    public func currentDateString() -> String { "21/Nov/2026:00:00:00.000" }
+
+    public func shutdownSession(id: UInt64) -> SessionShutdownResult { .noSuchSession }
+
+    public func lookupServer(backend: String, server: String) -> ServerLookup { lookup(backend, server) }
+
+    public func shutdownSessions(backend: String, server: String) -> ServerLookup { lookup(backend, server) }
+
+    public func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerLookup {
+        let found = lookup(backend, server)
+        if found == .ok { serverAdmin = state }
+        return found
+    }
+
+    public func serverWeight(backend: String, server: String) -> ServerWeightResult {
+        switch lookup(backend, server) {
+        case .ok: .weight(current: serverWeight, initial: serverInitialWeight)
+        case .noSuchBackend: .noSuchBackend
+        case .noSuchServer: .noSuchServer
+        }
+    }
+
+    public func setServerWeight(backend: String, server: String, weight: WeightRequest) -> SetWeightResult {
+        switch lookup(backend, server) {
+        case .noSuchBackend: return .noSuchBackend
+        case .noSuchServer: return .noSuchServer
+        case .ok: break
+        }
+        serverWeight = switch weight {
+        case .absolute(let value): min(256, value)
+        case .relative(let percent): min(256, (serverInitialWeight * percent + 99) / 100)
+        }
+        return .done
+    }
+
+    public func setServerAddress(backend: String, server: String, address: String, port: PortRequest?) -> SetAddressResult {
+        switch lookup(backend, server) {
+        case .noSuchBackend: return .noSuchBackend
+        case .noSuchServer: return .noSuchServer
+        case .ok: break
+        }
+        var newPort = serverPort
+        var portOutcome: PortOutcome?
+        switch port {
+        case nil:
+            break
+        case .absolute(let value):
+            newPort = value
+            portOutcome = value == serverPort ? .unchanged : .changed(from: "\(serverPort)", to: "\(value)")
+        case .offset:
+            return .updated(addressChange: nil, port: .incompatibleWithCheckPort)
+        case .invalid(let text):
+            portOutcome = .invalid(text)
+        }
+        guard Self.isIPv4(address) else { return .invalidAddress }
+        let change = address == serverAddress ? nil : (from: serverAddress, to: address)
+        serverAddress = address
+        serverPort = newPort
+        return .updated(addressChange: change, port: portOutcome)
+    }
+
+    public func setServerMaxconn(backend: String, server: String, maxconn: UInt32) -> ServerLookup {
+        let found = lookup(backend, server)
+        if found == .ok { serverMaxconn = maxconn }
+        return found
+    }
+
+    public func frontendExists(_ name: String) -> Bool { isFrontend(name) }
+
+    public func setFrontendMaxconn(frontend: String, maxconn: Int32) -> FrontendResult {
+        guard isFrontend(frontend) else { return .noSuchFrontend }
+        frontendMaxconn = maxconn
+        return .done
+    }
+
+    public func setGlobalMaxconn(_ maxconn: Int32) -> GlobalMaxconnResult {
+        guard maxconn >= 0, maxconn <= Self.hardMaxconn else { return .outOfRange }
+        globalMaxconn = maxconn == 0 ? Self.hardMaxconn : maxconn
+        return .done
+    }
+
+    public func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult {
+        guard isFrontend(frontend) else { return .noSuchFrontend }
+        if frontendEnabled == enabled { return .alreadyInState }
+        frontendEnabled = enabled
+        return .done
+    }
+
+    /// Every counter of the fixture is zero and stays zero, so there is nothing to clear.
+    public func clearCounters(all: Bool) {}
+
+    private func isFrontend(_ name: String) -> Bool { name == "fe_main" || name == "#2" }
+
+    private func isBackend(_ name: String) -> Bool { name == "be_app" || name == "#3" }
+
+    private func lookup(_ backend: String, _ server: String) -> ServerLookup {
+        guard isBackend(backend) else { return .noSuchBackend }
+        return server == "s1" || server == "#1" ? .ok : .noSuchServer
+    }
+
+    /// Dotted-quad IPv4 with each part 0...255.
+    private static func isIPv4(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { part in
+            !part.isEmpty && part.count <= 3 && part.allSatisfy { $0.isASCII && $0.isNumber } && UInt8(part) != nil
+        }
+    }
+}
