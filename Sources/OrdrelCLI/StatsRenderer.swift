@@ -59,22 +59,53 @@ struct StatsRenderer {
         }
     }
 
+    /// What one CSV cell prints for one object kind: a plain value type, so the row loop does no
+    /// reference counting (copying a `StatsColumn` per cell cost more than formatting it).
+    private enum CSVCell {
+        /// The `-` marker column.
+        case separator
+        /// Always empty for this kind.
+        case empty
+        /// A fixed number haproxy prints in TCP mode.
+        case constant(UInt64)
+        /// A `StatsRow` field.
+        case field(StatField)
+    }
+
+    /// `csvPlans[kind][column]`, computed once from the column table.
+    private static let csvPlans: [[CSVCell]] = (0..<3).map { kind in
+        columns.map { col -> CSVCell in
+            if case .separator = col.source { return .separator }
+            guard col.specs[kind] != nil else { return .empty }
+            switch col.source {
+            case .field(let field): return .field(field)
+            case .constant(let value): return .constant(value)
+            case .never, .separator: return .empty
+            }
+        }
+    }
+
     private func appendCSV(_ row: StatsRow, into out: inout [UInt8]) {
-        let k = Int(row.kind.rawValue)
-        let cols = Self.columns
-        for i in 0..<cols.count {
-            let col = cols[i]
-            if case .separator = col.source {
+        let plan = Self.csvPlans[Int(row.kind.rawValue)]
+        let comma = UInt8(ascii: ",")
+        for cell in plan {
+            switch cell {
+            case .separator:
                 out.append(UInt8(ascii: "-"))
-            } else if col.specs[k] != nil {
-                switch cell(i, col, row) {
+            case .empty:
+                break
+            case .constant(let value):
+                out.appendDecimal(value)
+            case .field(let field):
+                if !showLegends && (field == .addr || field == .algo) { break }
+                switch row.cell(field) {
                 case .empty: break
                 case .u(let v): out.appendDecimal(v)
                 case .s(let v): out.appendDecimal(v)
                 case .str(let s): out.appendCSV(s)
                 }
             }
-            out.append(UInt8(ascii: ","))
+            out.append(comma)
         }
         out.append(0x0A)
     }

@@ -14,6 +14,9 @@ final class StatsSocket {
     private var watcher: IOWatcher!
     /// Connections open on this socket (bounded by `stats maxconn`).
     var connections = 0
+    /// Scratch space every connection of this socket reads into: all of them run on one loop
+    /// thread and copy what they read into their session at once.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
 
     init(config: StatsSocketConfig, runtime: Runtime) throws {
         self.config = config
@@ -63,6 +66,8 @@ final class StatsSocket {
         watcher.setInterest([])
         fd.close()
     }
+
+    deinit { readBuffer.deallocate() }
 }
 
 /// Where a CLI connection is in its close path.
@@ -88,7 +93,6 @@ final class CLIConnection {
     private var phase: CLIConnectionPhase = .active
     private var inputEOF = false
     private var lastActivity: Double
-    private var buffer = [UInt8](repeating: 0, count: 16384)
 
     /// Longest time a finished session waits for the client's EOF before closing anyway.
     static let lingerSeconds = 2.0
@@ -160,8 +164,8 @@ final class CLIConnection {
             return false
         }
         do {
-            let result = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
-            switch result {
+            let buffer = socket.readBuffer
+            switch try fd.read(into: buffer) {
             case .wouldBlock:
                 watcher.setInterest(.read)
                 return false
@@ -169,7 +173,7 @@ final class CLIConnection {
                 inputEOF = true
                 session.receiveEOF()
             case .processed(let count):
-                session.receive(buffer[0..<count])
+                session.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                 touch()
             }
             return true
@@ -189,8 +193,7 @@ final class CLIConnection {
         }
         while !inputEOF {
             do {
-                let result = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
-                switch result {
+                switch try fd.read(into: socket.readBuffer) {
                 case .wouldBlock:
                     watcher.setInterest(.read)
                     return

@@ -77,11 +77,13 @@ struct Probe: ParsableCommand {
             group.enter()
             let thread = Thread { [socket, command, timeout] in
                 var local = ProbeTally()
+                local.latencies.reserveCapacity(share)
+                var buffer = [UInt8](repeating: 0, count: 65536)
                 for _ in 0..<share {
                     let begin = DispatchTime.now().uptimeNanoseconds
                     let outcome: ProbeOutcome
                     do {
-                        let reply = try StatsQuery.perform(socket: socket, command: command, timeout: timeout)
+                        let reply = try StatsQuery.perform(socket: socket, command: command, timeout: timeout, buffer: &buffer)
                         outcome = ReplyCheck.classify(reply, command: command)
                     } catch {
                         outcome = .connectFailed
@@ -197,18 +199,35 @@ enum ReplyCheck {
 
     static func isComplete(_ bytes: [UInt8], command: String) -> Bool {
         guard bytes.count >= 2, bytes[bytes.count - 1] == 10, bytes[bytes.count - 2] == 10 else { return false }
-        let text = String(decoding: bytes, as: UTF8.self)
         let words = command.split(separator: " ")
-        if words.starts(with: ["show", "stat"]) && !words.contains("json") && !words.contains("typed") {
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-            guard let header = lines.first, header.hasPrefix("# pxname,svname,") else { return false }
-            let columns = header.split(separator: ",", omittingEmptySubsequences: false).count
-            return lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == columns }
-        }
-        if words.starts(with: ["show", "info"]) && !words.contains("json") && !words.contains("typed") {
-            return text.hasPrefix("Name: ")
-        }
+        let plain = !words.contains("json") && !words.contains("typed")
+        if words.starts(with: ["show", "stat"]) && plain { return isCompleteCSV(bytes) }
+        if words.starts(with: ["show", "info"]) && plain { return bytes.starts(with: Array("Name: ".utf8)) }
         return true
+    }
+
+    /// `# pxname,svname,...` header, then rows with exactly the header's number of commas.
+    /// Scans bytes once; a probe must not cost more CPU than the server it measures.
+    static func isCompleteCSV(_ bytes: [UInt8]) -> Bool {
+        let prefix = Array("# pxname,svname,".utf8)
+        guard bytes.starts(with: prefix) else { return false }
+        var expected = -1
+        var commas = 0
+        var lineLength = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: ",") {
+                commas += 1
+            } else if byte == 10 {
+                if lineLength > 0 {
+                    if expected < 0 { expected = commas } else if commas != expected { return false }
+                }
+                commas = 0
+                lineLength = 0
+                continue
+            }
+            lineLength += 1
+        }
+        return expected > 0
     }
 }
 
@@ -232,6 +251,12 @@ enum StatsQuery {
     }
 
     static func perform(socket path: String, command: String, timeout: Double) throws -> Reply {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        return try perform(socket: path, command: command, timeout: timeout, buffer: &buffer)
+    }
+
+    /// One query, reading through the caller's `buffer` (reused across queries by the probe).
+    static func perform(socket path: String, command: String, timeout: Double, buffer: inout [UInt8]) throws -> Reply {
         guard let address = SocketAddress(unixPath: path) else { throw Failure("socket path too long: \(path)") }
         let fd = try FD.streamSocket(for: .unix)
         defer { fd.close() }
@@ -248,7 +273,6 @@ enum StatsQuery {
         }
         try fd.shutdown(.write)
         var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let result: IOResult<Int>
             do {
