@@ -12,9 +12,15 @@ trap cleanup EXIT INT TERM
 for n in 1 2; do
   port=910$n
   # A tiny HTTP responder: every connection gets one answer naming the backend.
-  socat -T5 "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" \
-    SYSTEM:"printf 'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\nConnection: close\\r\\n\\r\\nhello from backend $n\\n'" &
+  socat -T5 "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" EXEC:"examples/demo/hello.sh $n" &
   pids+=($!)
+done
+sleep 0.3
+for p in "${pids[@]}"; do
+  if ! kill -0 "$p" 2>/dev/null; then
+    echo "a demo backend could not start: is something already listening on 127.0.0.1:9101 or 9102?" >&2
+    exit 1
+  fi
 done
 
 cat <<MSG
