@@ -163,53 +163,40 @@ extension Runtime: CLIRuntime {
     func frontendRow(_ proxy: Proxy) -> StatsRow {
         let counters = proxy.frontendCounters
         var row = StatsRow(kind: .frontend, pxname: proxy.name, svname: "FRONTEND", iid: UInt64(proxy.id), sid: 0)
-        row.scur = UInt64(counters.current)
-        row.smax = UInt64(counters.maxCurrent)
+        fillTraffic(&row, from: counters)
         row.slim = UInt64(proxy.maxconn)
-        row.stot = counters.total
-        row.bytesIn = counters.bytesIn
-        row.bytesOut = counters.bytesOut
         row.ereq = counters.requestErrors
         row.status = proxy.frontendEnabled && stopMode == .running ? "OPEN" : "STOP"
-        row.rate = UInt64(counters.sessionRate.rate(nowMs: nowMs))
-        row.rateMax = UInt64(counters.sessionRate.max)
         row.connRate = UInt64(counters.connectionRate.rate(nowMs: nowMs))
         row.connRateMax = UInt64(counters.connectionRate.max)
         row.connTot = counters.connectionsTotal
         row.dcon = counters.deniedConnections
         row.dses = counters.deniedSessions
-        row.cliAbrt = counters.clientAborts
-        row.srvAbrt = counters.serverAborts
         return row
     }
 
-    func serverRow(_ server: Server) -> StatsRow {
-        let counters = server.counters
-        let proxy = server.backend
-        var row = StatsRow(kind: .server, pxname: proxy.name, svname: server.name, iid: UInt64(proxy.id), sid: UInt64(server.id))
+    /// The columns every row kind fills the same way from its counters.
+    private func fillTraffic(_ row: inout StatsRow, from counters: TrafficCounters) {
         row.scur = UInt64(counters.current)
         row.smax = UInt64(counters.maxCurrent)
-        row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
-        row.qlimit = server.config.maxqueue > 0 ? UInt64(server.config.maxqueue) : nil
-        row.qmax = UInt64(counters.maxQueue)
         row.stot = counters.total
         row.bytesIn = counters.bytesIn
         row.bytesOut = counters.bytesOut
-        row.econ = counters.connectionErrors
-        row.eresp = counters.responseErrors
-        row.wretr = counters.retries
-        row.wredis = counters.redispatches
-        row.status = serverStatusText(server)
-        row.weight = UInt64(server.weight)
-        row.uweight = UInt64(server.weight)
-        row.act = server.isBackup ? 0 : 1
-        row.bck = server.isBackup ? 1 : 0
-        row.lastchg = wallSeconds - server.lastChangeWallSeconds
-        row.lbtot = counters.loadBalanced
         row.rate = UInt64(counters.sessionRate.rate(nowMs: nowMs))
         row.rateMax = UInt64(counters.sessionRate.max)
         row.cliAbrt = counters.clientAborts
         row.srvAbrt = counters.serverAborts
+    }
+
+    /// The columns servers and backends fill the same way: queue, errors, balancing and times.
+    private func fillForwarding(_ row: inout StatsRow, from counters: TrafficCounters) {
+        fillTraffic(&row, from: counters)
+        row.qmax = UInt64(counters.maxQueue)
+        row.econ = counters.connectionErrors
+        row.eresp = counters.responseErrors
+        row.wretr = counters.retries
+        row.wredis = counters.redispatches
+        row.lbtot = counters.loadBalanced
         row.lastsess = counters.lastSessionWallSeconds.map { Int64(wallSeconds - $0) } ?? -1
         row.qtime = counters.queueTime.average
         row.ctime = counters.connectTime.average
@@ -218,6 +205,21 @@ extension Runtime: CLIRuntime {
         row.ctimeMax = counters.connectTime.max
         row.ttimeMax = counters.totalTime.max
         row.connect = counters.total
+    }
+
+    func serverRow(_ server: Server) -> StatsRow {
+        let counters = server.counters
+        let proxy = server.backend
+        var row = StatsRow(kind: .server, pxname: proxy.name, svname: server.name, iid: UInt64(proxy.id), sid: UInt64(server.id))
+        fillForwarding(&row, from: counters)
+        row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
+        row.qlimit = server.config.maxqueue > 0 ? UInt64(server.config.maxqueue) : nil
+        row.status = serverStatusText(server)
+        row.weight = UInt64(server.weight)
+        row.uweight = UInt64(server.weight)
+        row.act = server.isBackup ? 0 : 1
+        row.bck = server.isBackup ? 1 : 0
+        row.lastchg = wallSeconds - server.lastChangeWallSeconds
         row.addr = server.address.description
         row.srvIcur = 0
         row.aggServerStatus = server.isUsable ? 0 : 1
@@ -227,18 +229,9 @@ extension Runtime: CLIRuntime {
     func backendRow(_ proxy: Proxy) -> StatsRow {
         let counters = proxy.backendCounters
         var row = StatsRow(kind: .backend, pxname: proxy.name, svname: "BACKEND", iid: UInt64(proxy.id), sid: 0)
+        fillForwarding(&row, from: counters)
         let usable = proxy.usableServerCounts
-        row.qmax = UInt64(counters.maxQueue)
-        row.scur = UInt64(counters.current)
-        row.smax = UInt64(counters.maxCurrent)
         row.slim = UInt64(fullconn(of: proxy))
-        row.stot = counters.total
-        row.bytesIn = counters.bytesIn
-        row.bytesOut = counters.bytesOut
-        row.econ = counters.connectionErrors
-        row.eresp = counters.responseErrors
-        row.wretr = counters.retries
-        row.wredis = counters.redispatches
         row.status = usable.active + usable.backup > 0 ? "UP" : "DOWN"
         let activeWeights = proxy.servers.filter { $0.isUsable && !$0.isBackup }.reduce(0) { $0 + $1.weight }
         let backupWeights = proxy.servers.filter { $0.isUsable && $0.isBackup }.reduce(0) { $0 + $1.weight }
@@ -249,19 +242,6 @@ extension Runtime: CLIRuntime {
         row.chkdown = 0
         row.downtime = 0
         row.lastchg = wallSeconds - proxy.lastChangeWallSeconds
-        row.lbtot = counters.loadBalanced
-        row.rate = UInt64(counters.sessionRate.rate(nowMs: nowMs))
-        row.rateMax = UInt64(counters.sessionRate.max)
-        row.cliAbrt = counters.clientAborts
-        row.srvAbrt = counters.serverAborts
-        row.lastsess = counters.lastSessionWallSeconds.map { Int64(wallSeconds - $0) } ?? -1
-        row.qtime = counters.queueTime.average
-        row.ctime = counters.connectTime.average
-        row.ttime = counters.totalTime.average
-        row.qtimeMax = counters.queueTime.max
-        row.ctimeMax = counters.connectTime.max
-        row.ttimeMax = counters.totalTime.max
-        row.connect = counters.total
         row.algo = proxy.config.balance.rawValue
         return row
     }

@@ -94,6 +94,20 @@ final class ForwardingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(elapsed, 0.15, "retries must wait the turn-around delay")
     }
 
+    /// Connects through the proxy, sends nothing, and checks ordrel closes the client between
+    /// `atLeast` and `atMost` seconds later.
+    private func assertClientClosed(port: UInt16, atLeast: Double, atMost: Double, file: StaticString = #filePath, line: UInt = #line) throws {
+        let started = Date()
+        let fd = try TestSocket.connect(port: port)
+        defer { close(fd) }
+        TestSocket.setReceiveTimeout(fd, seconds: 5)
+        let (_, end) = TestSocket.readAll(fd)
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertNotEqual(end, .timeout, "the client must be closed, not left hanging", file: file, line: line)
+        XCTAssertGreaterThanOrEqual(elapsed, atLeast, file: file, line: line)
+        XCTAssertLessThan(elapsed, atMost, file: file, line: line)
+    }
+
     func testConnectTimeoutFires() throws {
         // A listener whose accept queue is full drops SYNs, so connects to it hang.
         let (blackhole, blackholePort) = try TestSocket.listen(backlog: 0)
@@ -113,16 +127,7 @@ final class ForwardingTests: XCTestCase {
         let cfg = config(frontendPort: port, servers: [blackholePort], extra: "    retries 0\n    timeout connect 300ms")
         let ordrel = try OrdrelProcess(config: cfg, readyPort: port)
         defer { ordrel.stop() }
-
-        let started = Date()
-        let fd = try TestSocket.connect(port: port)
-        defer { close(fd) }
-        TestSocket.setReceiveTimeout(fd, seconds: 5)
-        let (_, end) = TestSocket.readAll(fd)
-        let elapsed = Date().timeIntervalSince(started)
-        XCTAssertNotEqual(end, .timeout)
-        XCTAssertGreaterThanOrEqual(elapsed, 0.25)
-        XCTAssertLessThan(elapsed, 2.0)
+        try assertClientClosed(port: port, atLeast: 0.25, atMost: 2.0)
     }
 
     func testClientIdleTimeoutFires() throws {
@@ -132,16 +137,7 @@ final class ForwardingTests: XCTestCase {
         let cfg = config(frontendPort: port, servers: [backend.port], defaults: "    timeout client 300ms\n    timeout server 300ms")
         let ordrel = try OrdrelProcess(config: cfg, readyPort: port)
         defer { ordrel.stop() }
-
-        let started = Date()
-        let fd = try TestSocket.connect(port: port)
-        defer { close(fd) }
-        TestSocket.setReceiveTimeout(fd, seconds: 5)
-        let (_, end) = TestSocket.readAll(fd)
-        let elapsed = Date().timeIntervalSince(started)
-        XCTAssertNotEqual(end, .timeout)
-        XCTAssertGreaterThanOrEqual(elapsed, 0.25)
-        XCTAssertLessThan(elapsed, 2.0)
+        try assertClientClosed(port: port, atLeast: 0.25, atMost: 2.0)
     }
 
     func testThousandConcurrentStreams() throws {
