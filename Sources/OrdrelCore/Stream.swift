@@ -265,8 +265,9 @@ final class Stream {
             }
             rounds += 1
         }
-        // `option abortonclose`: a client that shut its side before reaching a server has left.
-        if !connected && request.state != .open && backend.config.options.abortonclose {
+        // A client that shut its side before reaching a server has left when it has nothing left
+        // to send, or whatever it sent with `option abortonclose` (haproxy's back_may_abort_req).
+        if !connected && request.state != .open && (request.buffered == 0 || backend.config.options.abortonclose) {
             terminate(cause: "C", phase: phaseCode, reset: false)
             return
         }
@@ -364,7 +365,6 @@ final class Stream {
         let timeouts = (client: frontend.config.timeouts, server: backend.config.timeouts)
         switch phase {
         case .queued:
-            let queueTimeout = timeouts.server.queue ?? timeouts.server.connect
             return min(queuedAt + seconds(queueTimeout), clientActivityAt + seconds(timeouts.client.client))
         case .connecting:
             return connectStartedAt + seconds(timeouts.server.connect)
@@ -379,6 +379,9 @@ final class Stream {
             return .infinity
         }
     }
+
+    /// `timeout queue`, which defaults to `timeout connect` as in haproxy.
+    private var queueTimeout: UInt64? { backend.config.timeouts.queue ?? backend.config.timeouts.connect }
 
     private func seconds(_ ms: UInt64?) -> Double { ms.map { Double($0) / 1000 } ?? .infinity }
 
@@ -406,7 +409,6 @@ final class Stream {
         }
         switch phase {
         case .queued:
-            let queueTimeout = backend.config.timeouts.queue ?? backend.config.timeouts.connect
             if now + 0.0005 >= queuedAt + seconds(queueTimeout) {
                 queueExpired()
             } else {
