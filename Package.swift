@@ -48,7 +48,9 @@ let package = Package(
         ]),
         .testTarget(name: "OrdrelConfigTests", dependencies: ["OrdrelConfig"]),
         .testTarget(name: "OrdrelCLITests", dependencies: ["OrdrelCLI"]),
-        .testTarget(name: "OrdrelCoreTests", dependencies: ["OrdrelCore"]),
+        .testTarget(name: "OrdrelCoreTests", dependencies: [
+            "OrdrelCore", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "UnixStreamModelTests", dependencies: ["UnixStreamModel", "OrdrelCLI"]),
         .testTarget(name: "IntegrationTests", dependencies: ["OrdrelSystem"]),
     ],

@@ -16,8 +16,20 @@ public final class Proxy {
     public internal(set) var servers: [Server] = []
     /// Where this frontend sends streams (resolved from use_backend/default_backend).
     public internal(set) var targetBackend: Proxy?
-    /// Smooth weighted round-robin state: one accumulator per server.
-    var roundRobinCurrent: [Int] = []
+    /// Picks servers for new streams; kept in sync with the servers by `Runtime.serverChanged`.
+    /// nil for a frontend-only proxy.
+    public internal(set) var balancer: Balancer?
+    /// Streams waiting for any server with a free slot (`qcur` of the BACKEND row).
+    var queue = PendingQueue<Stream>()
+    /// Arrival numbers shared by this backend's queue and its servers' queues.
+    var nextQueueSequence: UInt64 = 0
+    /// `serveQueues` is running: a nested call only asks it to go round once more.
+    var servingQueues = false
+    var queuesNeedService = false
+    /// Times the backend lost its last usable server (BACKEND `chkdown`).
+    public internal(set) var downTransitions = 0
+    /// Seconds without any usable server in finished periods (BACKEND `downtime`).
+    public internal(set) var downtimeSeconds: UInt64 = 0
     /// Wall-clock second of the backend's last state change (`lastchg` on BACKEND).
     public var lastChangeWallSeconds: UInt64
 
@@ -45,23 +57,18 @@ public final class Proxy {
         return (active, backup)
     }
 
-    /// Picks a server by smooth weighted round-robin among usable servers with a free slot;
-    /// backups only when no active server is usable. `excluding` avoids the server that just failed.
-    func pickServer(excluding: Server? = nil) -> Server? {
-        if roundRobinCurrent.count != servers.count { roundRobinCurrent = Array(repeating: 0, count: servers.count) }
-        let anyActive = servers.contains { !$0.isBackup && $0.isUsable }
-        var total = 0
-        var best = -1
-        for (index, server) in servers.enumerated()
-        where server.isUsable && server.isBackup != anyActive && server.hasFreeSlot && server !== excluding {
-            roundRobinCurrent[index] += server.weight
-            total += server.weight
-            if best < 0 || roundRobinCurrent[index] > roundRobinCurrent[best] { best = index }
-        }
-        if best < 0 {
-            return excluding.flatMap { $0.isUsable && $0.hasFreeSlot ? $0 : nil }
-        }
-        roundRobinCurrent[best] -= total
-        return servers[best]
+    /// Streams waiting in the backend queue (`qcur` of the BACKEND row).
+    public var queueLength: Int { queue.count }
+
+    /// Some server can take new streams (BACKEND `status` UP); true for a backend without servers.
+    public var hasUsableServer: Bool {
+        guard let balancer, balancer.count > 0 else { return true }
+        return balancer.usableActiveCount + balancer.usableBackupCount > 0
+    }
+
+    /// `downtime` of the BACKEND row: finished periods plus the current one.
+    public func downtime(wallSeconds: UInt64) -> UInt64 {
+        guard !hasUsableServer, wallSeconds >= lastChangeWallSeconds else { return downtimeSeconds }
+        return downtimeSeconds + wallSeconds - lastChangeWallSeconds
     }
 }

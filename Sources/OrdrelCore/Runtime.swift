@@ -53,6 +53,8 @@ public final class Runtime {
     public var versionString = "0.1.0"
     private var hardStopTimer: TimerWatcher?
     private let maxAccept: Int
+    /// Health checks run (from `start()` until the process stops).
+    var healthChecksStarted = false
 
     /// Builds proxies and servers from `configuration`; nothing is bound yet.
     public init(configuration: Configuration, logger: Logger, loop: EventLoop = .makeDefault()) throws {
@@ -77,15 +79,12 @@ public final class Runtime {
         let wall = wallSeconds
         for config in configuration.proxies {
             let proxy = Proxy(config: config, defaultMaxconn: maxconn, wallSeconds: wall)
-            for serverConfig in config.servers {
-                guard let address = SocketAddress.resolve(host: serverConfig.host, port: serverConfig.port) else {
-                    throw RuntimeSetupError(location: serverConfig.location,
-                                            message: "'server \(config.name)/\(serverConfig.name)' : could not resolve address '\(serverConfig.host)'.")
-                }
-                proxy.servers.append(Server(config: serverConfig, backend: proxy, address: address, wallSeconds: wall))
+            for (index, serverConfig) in config.servers.enumerated() {
+                proxy.servers.append(try makeServer(serverConfig, index: index, backend: proxy, wallSeconds: wall))
             }
             proxies.append(proxy)
         }
+        buildBalancers()
         for proxy in proxies where proxy.isFrontend {
             let target = proxy.config.useBackends.first ?? proxy.config.defaultBackend
             guard let target else { continue }
@@ -148,6 +147,7 @@ public final class Runtime {
             SignalWatcher(loop: loop, signal: SIGINT) { [unowned(unsafe) self] in self.stop(.hard) },
             SignalWatcher(loop: loop, signal: SIGUSR1) { [unowned(unsafe) self] in self.stop(.soft) },
         ]
+        startHealthChecks()
     }
 
     /// Runs the loop until the process stops.
@@ -180,6 +180,7 @@ public final class Runtime {
         hardStopTimer?.cancel()
         statsSockets.forEach { $0.close() }
         statsSockets.removeAll()
+        stopHealthChecks()
         stopHooks.forEach { $0() }
         signalWatchers.removeAll()
         loop.stop()

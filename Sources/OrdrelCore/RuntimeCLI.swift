@@ -214,12 +214,25 @@ extension Runtime: CLIRuntime {
         fillForwarding(&row, from: counters)
         row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
         row.qlimit = server.config.maxqueue > 0 ? UInt64(server.config.maxqueue) : nil
-        row.status = serverStatusText(server)
+        row.qcur = UInt64(server.queueLength)
+        row.status = server.statusText
         row.weight = UInt64(server.weight)
         row.uweight = UInt64(server.weight)
         row.act = server.isBackup ? 0 : 1
         row.bck = server.isBackup ? 1 : 0
-        row.lastchg = wallSeconds - server.lastChangeWallSeconds
+        row.lastchg = server.secondsSinceLastChange(wallSeconds: wallSeconds)
+        if let health = server.health, server.checksEnabled {
+            row.chkfail = UInt64(health.failedChecks)
+            row.chkdown = UInt64(health.downTransitions)
+            row.downtime = server.downtime(wallSeconds: wallSeconds)
+            row.checkStatus = server.checkStatusText
+            row.checkDuration = server.lastCheckDurationMs.map { UInt64($0) } ?? 0
+            row.checkDesc = server.checkResult?.description
+            row.lastChk = server.lastCheckInfo
+            row.checkRise = UInt64(health.rise)
+            row.checkFall = UInt64(health.fall)
+            row.checkHealth = UInt64(health.health)
+        }
         row.addr = server.address.description
         row.srvIcur = 0
         row.aggServerStatus = server.isUsable ? 0 : 1
@@ -232,15 +245,16 @@ extension Runtime: CLIRuntime {
         fillForwarding(&row, from: counters)
         let usable = proxy.usableServerCounts
         row.slim = UInt64(fullconn(of: proxy))
-        row.status = usable.active + usable.backup > 0 ? "UP" : "DOWN"
+        row.qcur = UInt64(proxy.queueLength)
+        row.status = proxy.hasUsableServer ? "UP" : "DOWN"
         let activeWeights = proxy.servers.filter { $0.isUsable && !$0.isBackup }.reduce(0) { $0 + $1.weight }
         let backupWeights = proxy.servers.filter { $0.isUsable && $0.isBackup }.reduce(0) { $0 + $1.weight }
         row.weight = UInt64(usable.active > 0 ? activeWeights : backupWeights)
         row.uweight = row.weight
         row.act = UInt64(usable.active)
         row.bck = UInt64(usable.backup)
-        row.chkdown = 0
-        row.downtime = 0
+        row.chkdown = UInt64(proxy.downTransitions)
+        row.downtime = proxy.downtime(wallSeconds: wallSeconds)
         row.lastchg = wallSeconds - proxy.lastChangeWallSeconds
         row.algo = proxy.config.balance.rawValue
         return row
@@ -251,15 +265,6 @@ extension Runtime: CLIRuntime {
         if let configured = backend.config.fullconn { return configured }
         let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.maxconn }
         return max(1, sum / 10)
-    }
-
-    /// The `status` column of a server row.
-    func serverStatusText(_ server: Server) -> String {
-        switch server.adminState {
-        case .maint: return "MAINT"
-        case .drain: return "DRAIN"
-        case .ready: return server.config.check ? (server.isUp ? "UP" : "DOWN") : "no check"
-        }
     }
 
     // MARK: show servers state
@@ -277,21 +282,16 @@ extension Runtime: CLIRuntime {
     }
 
     func serverStateRow(_ server: Server) -> ServerStateRow {
-        var admin: UInt32 = 0
-        switch server.adminState {
-        case .maint: admin = server.config.disabled ? 0x04 : 0x01
-        case .drain: admin = 0x08
-        case .ready: admin = 0
-        }
+        let check = server.health.map { _ in server.checkResult ?? .initializing }
         var row = ServerStateRow(
             backendID: UInt64(server.backend.id), backendName: server.backend.name,
             serverID: UInt64(server.id), serverName: server.name, address: server.address.host,
-            opState: server.isUp && server.adminState != .maint ? 2 : 0, adminState: admin,
+            opState: UInt32(server.operationalStateCode), adminState: UInt32(server.adminStateBits),
             userWeight: UInt32(server.weight), initialWeight: UInt32(server.initialWeight),
-            secondsSinceLastChange: wallSeconds - server.lastChangeWallSeconds,
-            checkStatus: server.config.check ? 6 : 1, checkResult: server.config.check ? 3 : 0,
-            checkHealth: UInt32(server.config.check ? server.config.rise + server.config.fall - 1 : 0),
-            checkState: server.config.check ? 0x06 : 0, port: server.address.port)
+            secondsSinceLastChange: server.secondsSinceLastChange(wallSeconds: wallSeconds),
+            checkStatus: UInt32(check?.rawValue ?? 1), checkResult: UInt32(check?.resultCode ?? 0),
+            checkHealth: UInt32(server.health?.health ?? 0),
+            checkState: UInt32(server.checkStateBits), port: server.address.port)
         row.checkPort = server.config.checkPort ?? 0
         row.checkAddress = server.config.checkAddr
         row.serverForcedID = server.config.forcedID
@@ -372,7 +372,7 @@ extension Runtime: CLIRuntime {
         case .failure(let failure):
             return failure.lookup
         case .success(let found):
-            for stream in streams.all where stream.server === found { stream.kill() }
+            shutdownSessions(of: found)
             return .ok
         }
     }
@@ -382,15 +382,10 @@ extension Runtime: CLIRuntime {
         case .failure(let failure):
             return failure.lookup
         case .success(let found):
-            let wanted: OrdrelCore.ServerAdminState
             switch state {
-            case .ready: wanted = .ready
-            case .drain: wanted = .drain
-            case .maint: wanted = .maint
-            }
-            if found.adminState != wanted {
-                found.adminState = wanted
-                found.lastChangeWallSeconds = wallSeconds
+            case .ready: setServerState(found, .ready)
+            case .drain: setServerState(found, .drain)
+            case .maint: setServerState(found, .maint)
             }
             return .ok
         }
@@ -404,24 +399,20 @@ extension Runtime: CLIRuntime {
         }
     }
 
-    public func setServerWeight(backend: String, server: String, weight: WeightRequest) -> SetWeightResult {
+    public func setServerWeight(backend: String, server: String, weight: OrdrelCLI.WeightRequest) -> SetWeightResult {
         let found: Server
         switch findServer(backend: backend, server: server) {
         case .failure(.noSuchBackend): return .noSuchBackend
         case .failure: return .noSuchServer
         case .success(let server): found = server
         }
-        let newWeight: Int
+        let request: OrdrelCore.WeightRequest
         switch weight {
-        case .absolute(let value): newWeight = min(256, Int(value))
-        case .relative(let percent): newWeight = min(256, (found.initialWeight * Int(percent) + 99) / 100)
+        case .absolute(let value): request = .absolute(Int(value))
+        case .relative(let percent): request = .percentOfInitial(Int(percent))
         }
-        // static-rr only takes 0% or 100% at runtime, as haproxy.
-        if found.backend.config.balance == .staticRR && newWeight != 0 && newWeight != found.initialWeight {
-            return .staticAlgorithm
-        }
-        found.weight = newWeight
-        return .done
+        // The CLI validated the range; the only refusal left is static-rr's 0%-or-100% rule.
+        return setServerWeight(found, request) == .staticAlgorithmWeight ? .staticAlgorithm : .done
     }
 
     public func setServerAddress(backend: String, server: String, address: String, port: PortRequest?) -> SetAddressResult {
@@ -447,8 +438,7 @@ extension Runtime: CLIRuntime {
             }
         }
         guard let newAddress = SocketAddress(ip: address, port: newPort) else { return .invalidAddress }
-        found.address = newAddress
-        found.lastChangeWallSeconds = wallSeconds
+        setServerAddress(found, address: address, port: newPort)
         let change: (from: String, to: String)? = oldHost == newAddress.host ? nil : (oldHost, newAddress.host)
         return .updated(addressChange: change, port: portOutcome)
     }
@@ -458,7 +448,7 @@ extension Runtime: CLIRuntime {
         case .failure(let failure):
             return failure.lookup
         case .success(let found):
-            found.maxconn = Int(maxconn)
+            setServerMaxconn(found, Int(maxconn))
             return .ok
         }
     }

@@ -9,52 +9,151 @@ public enum ServerAdminState: Sendable, Equatable {
     case drain
     /// Maintenance: no new streams and no checks.
     case maint
+
+    /// The same state in the vocabulary of `ServerStatus`.
+    var statusAdminState: AdminState {
+        switch self {
+        case .ready: return .ready
+        case .drain: return .drain
+        case .maint: return .maintenance
+        }
+    }
 }
 
-/// A backend server: its address, limits, runtime state and counters.
+/// A backend server: its address, limits, runtime state and counters. State changes go through
+/// the runtime (`Control.swift`, the check runner) so the backend's balancer always agrees.
 public final class Server {
     public let name: String
     public let id: Int
+    /// Position in `backend.servers`, which is also its index in the backend's balancer.
+    let index: Int
     public unowned let backend: Proxy
     public let config: ServerConfig
-    /// Where streams connect (changed by `set server ... addr`).
-    public var address: SocketAddress
-    public var adminState: ServerAdminState
-    /// Operational state from health checks; always true without `check`.
-    public var isUp = true
+    /// Where streams connect (changed by `set server ... addr/port`).
+    public internal(set) var address: SocketAddress
+    /// Where health checks connect: `address` unless `addr`/`port` override it.
+    public internal(set) var checkAddress: SocketAddress
+    public internal(set) var adminState: ServerAdminState
+    /// The maintenance comes from the `disabled` keyword (`srv_admin_state` 0x04) rather than the CLI.
+    public internal(set) var maintenanceFromConfig: Bool
+    /// Health counter and last check result; nil without `check`.
+    public internal(set) var health: HealthCheckState?
+    /// Checks are configured and not turned off by `disable health`.
+    public internal(set) var checksEnabled: Bool
     /// Weight in use (`set server ... weight`), 0...256.
-    public var weight: Int
+    public internal(set) var weight: Int
     /// Weight from the configuration (`iweight` in `show servers state`).
     public let initialWeight: Int
     /// Concurrent stream limit; 0 = unlimited (`set maxconn server`).
-    public var maxconn: Int
+    public internal(set) var maxconn: Int
+    /// Limit of this server's own queue (`qlimit`); 0 = unlimited.
+    public let maxqueue: Int
     public var counters = TrafficCounters()
     /// Wall-clock second of the last state change (`lastchg`).
-    public var lastChangeWallSeconds: UInt64
-    /// Seconds spent DOWN so far (`downtime`), not counting the current DOWN period.
-    public var downtimeSeconds: UInt64 = 0
+    public internal(set) var lastChangeWallSeconds: UInt64
+    /// Seconds spent DOWN in finished DOWN periods; see `downtime(wallSeconds:)` for the total.
+    public internal(set) var downtimeSeconds: UInt64 = 0
+    /// Duration of the last completed check in ms (`check_duration`); nil before the first one.
+    public internal(set) var lastCheckDurationMs: Int?
+    /// Detail of the last check (`last_chk`), e.g. "Connection refused"; empty when none.
+    public internal(set) var lastCheckInfo = ""
+    /// A check connection is in flight (`check_status` gets haproxy's "* " prefix).
+    public internal(set) var checkInProgress = false
+    /// Streams waiting for this server in particular (`balance source` with the server at maxconn).
+    var queue = PendingQueue<Stream>()
+    /// The check runner; nil without `check`.
+    var check: HealthCheck?
 
-    init(config: ServerConfig, backend: Proxy, address: SocketAddress, wallSeconds: UInt64) {
+    init(config: ServerConfig, index: Int, backend: Proxy, address: SocketAddress, checkAddress: SocketAddress,
+         wallSeconds: UInt64) {
         self.name = config.name
         self.id = config.id
+        self.index = index
         self.backend = backend
         self.config = config
         self.address = address
+        self.checkAddress = checkAddress
         self.adminState = config.disabled ? .maint : .ready
+        self.maintenanceFromConfig = config.disabled
+        self.checksEnabled = config.check
+        if config.check {
+            var health = HealthCheckState(rise: config.rise, fall: config.fall)
+            if config.disabled { health.pause() }
+            self.health = health
+        }
         self.weight = config.weight
         self.initialWeight = config.weight
         self.maxconn = config.maxconn
+        self.maxqueue = config.maxqueue
         self.lastChangeWallSeconds = wallSeconds
     }
 
     public var isBackup: Bool { config.backup }
 
+    /// Operationally UP: decided by the checks when configured, else always.
+    public var isUp: Bool { health?.isUp ?? true }
+
+    /// Ready and UP: may be chosen for new streams when its weight is not 0.
+    public var isAvailable: Bool { adminState == .ready && isUp }
+
     /// May receive new streams now.
-    public var isUsable: Bool { adminState == .ready && isUp && weight > 0 }
+    public var isUsable: Bool { isAvailable && weight > 0 }
 
     /// Has room for one more stream under its `maxconn`.
     public var hasFreeSlot: Bool { maxconn == 0 || counters.current < maxconn }
 
     /// `be/srv`, as haproxy names servers in logs and the CLI.
     public var qualifiedName: String { "\(backend.name)/\(name)" }
+
+    // MARK: for the stats renderers
+
+    /// The `status` column: `UP`, `UP 1/3`, `DOWN`, `DOWN 1/2`, `DRAIN`, `MAINT`, `no check`...
+    public var statusText: String {
+        ServerStatus.string(admin: adminState.statusAdminState, operational: isUp ? .running : .stopped,
+                            check: checksEnabled ? health : nil)
+    }
+
+    /// The last check result (`check_status` = `.code`, `check_desc` = `.description`); nil without active checks.
+    public var checkResult: CheckResult? { checksEnabled ? health?.lastResult : nil }
+
+    /// `check_status` as haproxy prints it, "* " while a check runs; nil without active checks.
+    public var checkStatusText: String? {
+        guard let result = checkResult else { return nil }
+        return (checkInProgress ? "* " : "") + result.code
+    }
+
+    /// Streams waiting in this server's own queue (`qcur`).
+    public var queueLength: Int { queue.count }
+
+    /// `lastchg`: seconds since the last state change.
+    public func secondsSinceLastChange(wallSeconds: UInt64) -> UInt64 {
+        wallSeconds >= lastChangeWallSeconds ? wallSeconds - lastChangeWallSeconds : 0
+    }
+
+    /// `downtime`: finished DOWN periods plus the current one when DOWN (MAINT counts as DOWN).
+    public func downtime(wallSeconds: UInt64) -> UInt64 {
+        isUp && adminState != .maint ? downtimeSeconds : downtimeSeconds + secondsSinceLastChange(wallSeconds: wallSeconds)
+    }
+
+    /// `srv_op_state` of `show servers state`: 0 stopped, 2 running.
+    public var operationalStateCode: Int { isUp && adminState != .maint ? 2 : 0 }
+
+    /// `srv_admin_state` bits: 0x01 forced maintenance, 0x04 `disabled` in the config, 0x08 forced drain.
+    public var adminStateBits: Int {
+        switch adminState {
+        case .ready: return 0
+        case .drain: return 0x08
+        case .maint: return maintenanceFromConfig ? 0x04 : 0x01
+        }
+    }
+
+    /// `srv_check_state` bits: 0x01 running now, 0x02 configured, 0x04 enabled, 0x08 paused.
+    public var checkStateBits: Int {
+        guard health != nil else { return 0 }
+        var bits = 0x02
+        if checksEnabled { bits |= 0x04 }
+        if adminState == .maint { bits |= 0x08 }
+        if checkInProgress { bits |= 0x01 }
+        return bits
+    }
 }

@@ -7,6 +7,8 @@ import OrdrelSystem
 
 /// Where a stream is in its life.
 public enum StreamPhase: Sendable, Equatable {
+    /// Waiting in the backend's or a server's queue for a connection slot (`timeout queue`).
+    case queued
     /// Non-blocking connect to the chosen server in progress.
     case connecting
     /// Waiting the turn-around delay before retrying a failed connect.
@@ -50,12 +52,19 @@ final class Stream {
 
     private var retriesLeft: Int
     private var redispatched = false
+    /// Where the stream waits while `.queued`.
+    var queueTicket: QueueTicket?
+    /// Streams served ahead of this one while it waited in a server / the backend queue (`%sq`/`%bq`).
+    var servedAheadInQueue: (server: Int, backend: Int) = (0, 0)
     /// Loop-clock times (seconds) for timeouts and the tcplog timers.
     let acceptedAt: Double
     let acceptedWallMicros: UInt64
     private var connectStartedAt: Double
     private var connectedAt: Double?
     private var retryAt: Double = 0
+    private var queuedAt: Double = 0
+    /// When the stream stopped waiting for a server (`%Tw`); nil when it never got that far.
+    private var waitEndedAt: Double?
     private var clientActivityAt: Double
     private var serverActivityAt: Double
     /// tcplog `%ts`: who ended the stream, and in which phase.
@@ -92,17 +101,61 @@ final class Stream {
     func start() {
         try? client.setNoDelay()
         if frontend.config.options.tcpka || frontend.config.options.clitcpka { try? client.setKeepAlive() }
-        connect(to: backend.pickServer())
+        dispatch()
         if phase != .closed { process() }
+    }
+
+    // MARK: choosing a server
+
+    /// Asks the backend's balancer for a server: connect now, wait in a queue, or close the client
+    /// at once when no server is usable (`SC`, `<NOSRV>`). `previous` is the server a redispatch leaves.
+    private func dispatch(avoiding previous: Server? = nil) {
+        let decision = runtime.chooseServer(for: clientAddress, in: backend, avoiding: previous)
+        if let previous {
+            if case .connect(let chosen) = decision, chosen === previous {} else {
+                redispatched = true
+                previous.counters.redispatches += 1
+                backend.backendCounters.redispatches += 1
+            }
+        }
+        switch decision {
+        case .connect(let chosen):
+            waitEndedAt = waitEndedAt ?? runtime.loop.now
+            chosen.counters.loadBalanced += 1
+            backend.backendCounters.loadBalanced += 1
+            connect(to: chosen)
+        case .queue(let place):
+            phase = .queued
+            queuedAt = runtime.loop.now
+            queueTicket = runtime.enqueue(self, at: place)
+            armTimer()
+        case .noServer:
+            backend.backendCounters.connectionErrors += 1
+            terminate(cause: "S", phase: "C", reset: false)
+        }
+    }
+
+    /// A freed slot on `chosen` was given to this queued stream (the runtime already took it out
+    /// of its queue and recorded `servedAheadInQueue`).
+    func leftQueue(for chosen: Server) {
+        guard phase == .queued else { return }
+        queueTicket = nil
+        waitEndedAt = runtime.loop.now
+        connect(to: chosen)
+    }
+
+    /// `timeout queue` expired: the client is closed (`sQ`), counted as a connection error.
+    private func queueExpired() {
+        if let ticket = queueTicket, case .server(let waitedFor) = ticket.place {
+            waitedFor.counters.connectionErrors += 1
+        }
+        backend.backendCounters.connectionErrors += 1
+        terminate(cause: "s", phase: "Q", reset: false)
     }
 
     // MARK: connecting
 
-    private func connect(to chosen: Server?) {
-        guard let chosen else {
-            terminate(cause: "S", phase: "C", reset: false)
-            return
-        }
+    private func connect(to chosen: Server) {
         assign(chosen)
         phase = .connecting
         connectStartedAt = runtime.loop.now
@@ -128,13 +181,15 @@ final class Stream {
         releaseServer()
         server = chosen
         chosen.counters.opened(nowMs: runtime.nowMs, wallSeconds: runtime.wallSeconds)
-        chosen.counters.loadBalanced += 1
+        runtime.serverTaken(chosen)
     }
 
+    /// Gives the server slot back; a queued stream may take it at once.
     private func releaseServer() {
         guard let old = server else { return }
         old.counters.current -= 1
         server = nil
+        runtime.serverReleased(old)
     }
 
     private func serverReady() {
@@ -175,12 +230,9 @@ final class Stream {
         server?.counters.retries += 1
         backend.backendCounters.retries += 1
         // `option redispatch`: the last retry goes to another server, without the turn-around delay.
-        if backend.config.options.redispatch && retriesLeft == 0,
-           let other = backend.pickServer(excluding: server), other !== server {
-            redispatched = true
-            server?.counters.redispatches += 1
-            backend.backendCounters.redispatches += 1
-            connect(to: other)
+        if backend.config.options.redispatch && retriesLeft == 0, let previous = server {
+            releaseServer()
+            dispatch(avoiding: previous)
             return
         }
         phase = .retryDelay
@@ -208,10 +260,16 @@ final class Stream {
                 progress = moved
             case .failed(let side, let errno):
                 runtime.logger.debug("stream \(id): \(side == .client ? "client" : "server") side failed: errno \(errno)")
-                terminate(cause: side == .client ? "C" : "S", phase: "D", reset: true)
+                terminate(cause: side == .client ? "C" : "S", phase: phaseCode, reset: true)
                 return
             }
             rounds += 1
+        }
+        // A client that shut its side before reaching a server has left when it has nothing left
+        // to send, or whatever it sent with `option abortonclose` (haproxy's back_may_abort_req).
+        if !connected && request.state != .open && (request.buffered == 0 || backend.config.options.abortonclose) {
+            terminate(cause: "C", phase: phaseCode, reset: false)
+            return
         }
         if request.state == .closed && response.state == .closed {
             finish()
@@ -306,6 +364,8 @@ final class Stream {
     private var deadline: Double {
         let timeouts = (client: frontend.config.timeouts, server: backend.config.timeouts)
         switch phase {
+        case .queued:
+            return min(queuedAt + seconds(queueTimeout), clientActivityAt + seconds(timeouts.client.client))
         case .connecting:
             return connectStartedAt + seconds(timeouts.server.connect)
         case .retryDelay:
@@ -319,6 +379,9 @@ final class Stream {
             return .infinity
         }
     }
+
+    /// `timeout queue`, which defaults to `timeout connect` as in haproxy.
+    private var queueTimeout: UInt64? { backend.config.timeouts.queue ?? backend.config.timeouts.connect }
 
     private func seconds(_ ms: UInt64?) -> Double { ms.map { Double($0) / 1000 } ?? .infinity }
 
@@ -345,10 +408,16 @@ final class Stream {
             return
         }
         switch phase {
+        case .queued:
+            if now + 0.0005 >= queuedAt + seconds(queueTimeout) {
+                queueExpired()
+            } else {
+                terminate(cause: "c", phase: "Q", reset: false)
+            }
         case .connecting:
             connectFailed(timedOut: true)
         case .retryDelay:
-            connect(to: redispatchTarget())
+            retryAfterDelay()
         case .established:
             let clientSideExpired = now + 0.0005 >= clientActivityAt + seconds(clientTimeoutInEffect)
             terminate(cause: clientSideExpired ? "c" : "s", phase: "D", reset: false)
@@ -363,11 +432,21 @@ final class Stream {
             ?? (halfClosed ? frontend.config.timeouts.clientFin ?? frontend.config.timeouts.client : frontend.config.timeouts.client)
     }
 
-    /// The server for a retry after the turn-around delay: the same one while it is still usable.
-    private func redispatchTarget() -> Server? {
-        if let server, server.isUsable { return server }
-        guard backend.config.options.redispatch else { return nil }
-        return backend.pickServer(excluding: server)
+    /// A retry after the turn-around delay: the same server while it is still usable, else
+    /// another one with `option redispatch`, else the client is closed.
+    private func retryAfterDelay() {
+        guard let previous = server else {
+            dispatch()
+            return
+        }
+        if previous.isUsable {
+            connect(to: previous)
+        } else if backend.config.options.redispatch {
+            releaseServer()
+            dispatch(avoiding: previous)
+        } else {
+            terminate(cause: "S", phase: "C", reset: false)
+        }
     }
 
     // MARK: ending
@@ -393,11 +472,33 @@ final class Stream {
 
     /// `shutdown session`: the operator killed this stream.
     func kill() {
-        terminate(cause: "K", phase: phase == .established ? "D" : "C", reset: true)
+        kill(cause: "K")
+    }
+
+    /// Killed by ordrel: `K` operator, `D` its server went DOWN, `U` an active server came back
+    /// while this stream used a backup.
+    func kill(cause: Character) {
+        terminate(cause: cause, phase: phaseCode, reset: true)
+    }
+
+    /// The tcplog phase letter for an end now: `Q` queued, `C` connecting, `D` data.
+    private var phaseCode: Character {
+        switch phase {
+        case .queued: return "Q"
+        case .connecting, .retryDelay: return "C"
+        case .established, .closed: return "D"
+        }
     }
 
     private func close(reset: Bool) {
         let finalPhase = phase
+        var waitedFor: Server?
+        if let ticket = queueTicket {
+            if case .server(let queuedOn) = ticket.place { waitedFor = queuedOn }
+            runtime.leaveQueue(self, ticket: ticket)
+            queueTicket = nil
+            waitEndedAt = runtime.loop.now
+        }
         phase = .closed
         clientWatcher.setInterest([])
         serverWatcher.setInterest([])
@@ -415,23 +516,28 @@ final class Stream {
         let totalMs = UInt64(max(0, now - acceptedAt) * 1000)
         backend.backendCounters.totalTime.add(totalMs)
         server?.counters.totalTime.add(totalMs)
+        if let waitEndedAt {
+            let waitMs = UInt64(max(0, waitEndedAt - acceptedAt) * 1000)
+            backend.backendCounters.queueTime.add(waitMs)
+            server?.counters.queueTime.add(waitMs)
+        }
         if finalPhase == .connecting || finalPhase == .retryDelay, connectedAt == nil, termination.cause == "-" {
             termination = ("S", "C")
         }
-        let line = logLine(totalMs: totalMs)
+        let line = logLine(totalMs: totalMs, serverName: (server ?? waitedFor)?.name)
         releaseServer()
         runtime.streamClosed(self, log: line)
     }
 
     /// The haproxy `option tcplog` line for this stream.
-    private func logLine(totalMs: UInt64) -> TCPLogLine {
+    private func logLine(totalMs: UInt64, serverName: String?) -> TCPLogLine {
         TCPLogLine(
             clientAddress: clientAddress,
             acceptedWallMicros: acceptedWallMicros,
             frontend: frontend.name,
             backend: backend.name,
-            server: server?.name,
-            waitMs: 0,
+            server: serverName,
+            waitMs: waitEndedAt.map { Int64(max(0, $0 - acceptedAt) * 1000) } ?? -1,
             connectMs: connectedAt.map { Int64(max(0, $0 - connectStartedAt) * 1000) } ?? -1,
             totalMs: Int64(totalMs),
             bytesRead: response.totalBytes,
@@ -439,7 +545,9 @@ final class Stream {
             retries: backend.config.retries - retriesLeft,
             redispatched: redispatched,
             carriedData: request.totalBytes + response.totalBytes > 0,
-            serverConnections: server?.counters.current ?? 0
+            serverConnections: server?.counters.current ?? 0,
+            serverQueue: servedAheadInQueue.server,
+            backendQueue: servedAheadInQueue.backend
         )
     }
 

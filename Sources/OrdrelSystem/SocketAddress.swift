@@ -161,6 +161,25 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Calls `body` with the address bytes in place (IPv4: 4, IPv6: 16, Unix: the path), without
+    /// allocating: `balance source` hashes them for every new stream.
+    public func withAddressBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeBytes(of: storage) { raw in
+            switch family {
+            case .inet:
+                let offset = MemoryLayout<sockaddr_in>.offset(of: \.sin_addr)!
+                return try body(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + 4]))
+            case .inet6:
+                let offset = MemoryLayout<sockaddr_in6>.offset(of: \.sin6_addr)!
+                return try body(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + 16]))
+            case .unix:
+                let path = raw[MemoryLayout<sa_family_t>.size...]
+                let end = path.firstIndex(of: 0) ?? path.endIndex
+                return try body(UnsafeRawBufferPointer(rebasing: raw[path.startIndex..<end]))
+            }
+        }
+    }
+
     /// `127.0.0.1:80`, `[::1]:80` or `unix@/path`, as haproxy prints addresses.
     public var description: String {
         switch family {

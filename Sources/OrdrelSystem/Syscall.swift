@@ -15,6 +15,12 @@ public struct SyscallError: Error, CustomStringConvertible, Equatable, Sendable 
     }
 
     public var description: String { "\(call): \(String(cString: strerror(errno))) (errno \(errno))" }
+
+    /// The system's words for the errno alone, e.g. "Connection refused" (haproxy's check info).
+    public var reason: String { SyscallError.reason(errno) }
+
+    /// The system's words for `errno`.
+    public static func reason(_ errno: Int32) -> String { String(cString: strerror(errno)) }
 }
 
 /// The result of a non-blocking call: done, or the kernel would have blocked (EAGAIN).

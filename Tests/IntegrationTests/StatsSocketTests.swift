@@ -154,6 +154,29 @@ final class StatsSocketTests: XCTestCase {
         XCTAssertEqual(try query("get weight nope/s1"), "No such backend.\n\n")
     }
 
+    func testDrainKeepsOpenStreamsAndSendsNoNewOnes() throws {
+        // Open streams on both servers, then drain s2.
+        var open: [(fd: Int32, server: String)] = []
+        defer { open.forEach { close($0.fd) } }
+        for _ in 0..<4 {
+            let fd = try TestSocket.connect(port: frontendPort)
+            TestSocket.setReceiveTimeout(fd, seconds: 5)
+            open.append((fd, String(decoding: TestSocket.read(fd, count: 3), as: UTF8.self)))
+        }
+        XCTAssertEqual(open.filter { $0.server == "s2\n" }.count, 2)
+        XCTAssertEqual(try query("set server be_app/s2 state drain"), "\n")
+        XCTAssertEqual(try statColumns("s2", ["status", "scur"]), ["DRAIN", "2"])
+        for _ in 0..<10 { XCTAssertEqual(try servedBy(), "s1\n", "no new stream may reach a draining server") }
+        for (fd, server) in open where server == "s2\n" {
+            try TestSocket.sendAll(fd, Array("still\n".utf8))
+            XCTAssertEqual(TestSocket.read(fd, count: 6), Array("still\n".utf8), "open streams on a draining server keep working")
+        }
+        XCTAssertEqual(try query("set server be_app/s2 state ready"), "\n")
+        var served = Set<String>()
+        for _ in 0..<4 { served.insert(try servedBy()) }
+        XCTAssertEqual(served, ["s1\n", "s2\n"])
+    }
+
     func testSessionsAndStaleIDs() throws {
         let fd = try TestSocket.connect(port: frontendPort)
         TestSocket.setReceiveTimeout(fd, seconds: 5)
@@ -234,4 +257,50 @@ final class ManagedAtomicFlag: @unchecked Sendable {
     private var value = false
     var isSet: Bool { lock.withLock { value } }
     func set() { lock.withLock { value = true } }
+}
+
+/// Health-check state as `show stat` and `show servers state` report it.
+final class HealthCheckStatsTests: XCTestCase {
+    func testDeadServerShowsDownWithLayer4Details() throws {
+        let alive = try TestBackend(.echo)
+        defer { alive.stop() }
+        let dead = try TestSocket.unusedPort()
+        let port = try TestSocket.unusedPort()
+        let directory = TemporaryDirectory()
+        let socket = directory.path + "/admin.sock"
+        let ordrel = try OrdrelProcess(config: """
+        global
+            stats socket \(socket) level admin
+        defaults
+            mode tcp
+            timeout connect 1s
+            timeout client 10s
+            timeout server 10s
+        frontend fe
+            bind 127.0.0.1:\(port)
+            default_backend be
+        backend be
+            server up 127.0.0.1:\(alive.port) check inter 100ms rise 2 fall 2
+            server down 127.0.0.1:\(dead) check inter 100ms rise 2 fall 2
+
+        """, readySocket: socket)
+        defer { ordrel.stop() }
+
+        func columns(_ server: String, _ names: [String]) throws -> [String] {
+            let text = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: "show stat\n").stdout
+            let lines = text.split(separator: "\n")
+            let header = lines[0].dropFirst(2).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let row = try XCTUnwrap(lines.first { $0.hasPrefix("be,\(server),") })
+            let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return names.map { cells[header.firstIndex(of: $0)!] }
+        }
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, try columns("down", ["status"]) != ["DOWN"] { usleep(50_000) }
+        XCTAssertEqual(try columns("down", ["status", "check_status", "check_desc", "last_chk", "chkdown"]),
+                       ["DOWN", "L4CON", "Layer4 connection problem", "Connection refused", "1"])
+        XCTAssertEqual(try columns("up", ["status", "check_status", "check_desc", "check_rise", "check_fall", "check_health"]),
+                       ["UP", "L4OK", "Layer4 check passed", "2", "2", "3"])
+        XCTAssertEqual(try columns("BACKEND", ["status", "act"]), ["UP", "1"])
+        XCTAssertTrue(ordrel.stderrText.contains("Server be/down is DOWN, reason: Layer4 connection problem"), ordrel.stderrText)
+    }
 }

@@ -152,6 +152,19 @@ public final class Balancer {
         }
     }
 
+    /// Server `index` is in the set that takes traffic now: usable with a non-zero weight, and
+    /// active, or a selected backup while no active server is usable. A slot freed on such a
+    /// server may be given to a queued connection.
+    public func isSelectable(_ index: Int) -> Bool {
+        guard lbWeight(index) > 0 else { return false }
+        switch selection {
+        case .none: return false
+        case .active: return !servers[index].isBackup
+        case .backups: return servers[index].isBackup
+        case .single(let backup): return index == backup
+        }
+    }
+
     // MARK: - Runtime updates
 
     /// Replaces the whole description of a server (id and backup flag cannot change at runtime).

@@ -21,17 +21,22 @@ enum TestSocket {
         return address
     }
 
-    /// A listening TCP socket on 127.0.0.1 with a kernel-chosen port.
-    static func listen(backlog: Int32 = 1024) throws -> (fd: Int32, port: UInt16) {
+    /// A listening TCP socket on 127.0.0.1, on `port` or (0) a kernel-chosen one.
+    static func listen(port: UInt16 = 0, backlog: Int32 = 1024) throws -> (fd: Int32, port: UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         try check(fd, "socket")
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = loopback(port: 0)
-        try withUnsafePointer(to: &address) {
-            try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                try check(bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)), "bind")
+        var address = loopback(port: port)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
+        }
+        if bound < 0 {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw Failure(description: "bind to port \(port): \(message)")
         }
         try check(Glibc.listen(fd, backlog), "listen")
         return (fd, try localPort(fd))
@@ -55,9 +60,22 @@ enum TestSocket {
         return port
     }
 
-    static func connect(port: UInt16) throws -> Int32 {
+    /// Connects to 127.0.0.1:`port`, from `source` (another loopback address such as 127.0.0.2) when given.
+    static func connect(port: UInt16, from source: String? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         try check(fd, "socket")
+        if let source {
+            var local = loopback(port: 0)
+            local.sin_addr.s_addr = inet_addr(source)
+            let rc = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            if rc < 0 {
+                let message = String(cString: strerror(errno))
+                close(fd)
+                throw Failure(description: "bind to \(source): \(message)")
+            }
+        }
         var address = loopback(port: port)
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {

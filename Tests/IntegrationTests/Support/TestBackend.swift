@@ -24,14 +24,16 @@ final class TestBackend: @unchecked Sendable {
     private let wakeWrite: Int32
     private let lock = NSLock()
     private var accepted = 0
+    private var stopped = false
     private var thread: Thread?
     private let done = DispatchSemaphore(value: 0)
 
     /// Connections accepted so far.
     var acceptedCount: Int { lock.withLock { accepted } }
 
-    init(_ behaviour: Behaviour) throws {
-        let (fd, port) = try TestSocket.listen()
+    /// Starts serving on `port`, or (0) on a kernel-chosen port; a stopped backend's port can be reused.
+    init(_ behaviour: Behaviour, port: UInt16 = 0) throws {
+        let (fd, port) = try TestSocket.listen(port: port)
         listenFD = fd
         self.port = port
         self.behaviour = behaviour
@@ -45,7 +47,12 @@ final class TestBackend: @unchecked Sendable {
         thread.start()
     }
 
+    /// Stops serving and closes every connection; later calls do nothing.
     func stop() {
+        guard lock.withLock({ () -> Bool in
+            defer { stopped = true }
+            return !stopped
+        }) else { return }
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
         done.wait()

@@ -1,0 +1,259 @@
+import OrdrelConfig
+import OrdrelSystem
+
+/// What a backend decided for a stream that needs a server.
+enum ServerChoice {
+    /// Connect to this server now.
+    case connect(Server)
+    /// Wait in this queue for a connection slot.
+    case queue(QueuePlace)
+    /// No usable server: close the client at once (`SC`, `<NOSRV>`).
+    case noServer
+}
+
+/// How many queued streams a server state change moved.
+struct QueueMoves {
+    /// Streams moved from the server's own queue to the backend queue (it stopped serving).
+    var requeued = 0
+    /// Streams taken from the queues by servers that could serve them.
+    var served = 0
+}
+
+/// Balancing glue: one `Balancer` per backend, kept in sync with its servers through
+/// `serverChanged`; the queues; and the streams' server slots.
+extension Runtime {
+    // MARK: building
+
+    /// A server from its configuration, with its check target resolved (`addr`/`port` overrides).
+    func makeServer(_ config: ServerConfig, index: Int, backend: Proxy, wallSeconds: UInt64) throws -> Server {
+        guard let address = SocketAddress.resolve(host: config.host, port: config.port) else {
+            throw RuntimeSetupError(location: config.location,
+                                    message: "'server \(backend.name)/\(config.name)' : could not resolve address '\(config.host)'.")
+        }
+        var checkAddress = address
+        if let host = config.checkAddr {
+            guard let resolved = SocketAddress.resolve(host: host, port: config.checkPort ?? config.port) else {
+                throw RuntimeSetupError(location: config.location,
+                                        message: "'server \(backend.name)/\(config.name)' : could not resolve check address '\(host)'.")
+            }
+            checkAddress = resolved
+        } else if let port = config.checkPort {
+            checkAddress.port = port
+        }
+        let server = Server(config: config, index: index, backend: backend, address: address,
+                            checkAddress: checkAddress, wallSeconds: wallSeconds)
+        if config.check { server.check = HealthCheck(runtime: self, server: server) }
+        return server
+    }
+
+    /// Builds the balancer of every backend from its servers as configured.
+    func buildBalancers() {
+        for proxy in proxies where proxy.isBackend {
+            let servers = proxy.servers.map { server in
+                BalancerServer(index: server.index, id: server.id, weight: server.weight, isBackup: server.isBackup,
+                               isUsable: server.isAvailable, maxconn: server.maxconn)
+            }
+            proxy.balancer = Balancer(algorithm: proxy.config.balance, servers: servers,
+                                      allBackups: proxy.config.options.allbackups)
+        }
+    }
+
+    // MARK: choosing
+
+    /// Runs the backend's algorithm for a client. A redispatch lets the algorithm move past the
+    /// server it leaves (a `source` hash cannot: that server stays the last resort).
+    func chooseServer(for client: SocketAddress, in backend: Proxy, avoiding previous: Server?) -> ServerChoice {
+        guard let balancer = backend.balancer else { return .noServer }
+        var hash: UInt64?
+        if balancer.algorithm == .source && client.family != .unix {
+            hash = client.withAddressBytes { Balancer.hash(addressBytes: $0) }
+        }
+        var pick = balancer.pick(clientAddressHash: hash)
+        var attempts = 1
+        while let previous, case .server(let index) = pick, index == previous.index, attempts < balancer.count {
+            pick = balancer.pick(clientAddressHash: hash)
+            attempts += 1
+        }
+        switch pick {
+        case .server(let index):
+            return .connect(backend.servers[index])
+        case .allFull:
+            return .queue(.backend)
+        case .serverFull(let index):
+            // Past `maxqueue` the client gives up persistence and waits for any server, as documented.
+            let server = backend.servers[index]
+            if server.maxqueue > 0 && server.queue.count >= server.maxqueue { return .queue(.backend) }
+            return .queue(.server(server))
+        case .noServer:
+            return .noServer
+        }
+    }
+
+    // MARK: server slots
+
+    /// A stream took a slot on `server`.
+    func serverTaken(_ server: Server) {
+        server.backend.balancer?.connectionOpened(server.index)
+    }
+
+    /// A stream gave its slot on `server` back: the oldest queued stream may take it.
+    func serverReleased(_ server: Server) {
+        let backend = server.backend
+        backend.balancer?.connectionClosed(server.index)
+        if !backend.queue.isEmpty || !server.queue.isEmpty { serveQueues(backend) }
+    }
+
+    // MARK: queues
+
+    /// Puts a stream at the tail of a queue and returns its ticket.
+    func enqueue(_ stream: Stream, at place: QueuePlace) -> QueueTicket {
+        let backend = stream.backend
+        backend.nextQueueSequence += 1
+        let sequence = backend.nextQueueSequence
+        switch place {
+        case .backend:
+            backend.queue.append(stream, sequence: sequence)
+            backend.backendCounters.maxQueue = max(backend.backendCounters.maxQueue, backend.queue.count)
+            return QueueTicket(place: place, sequence: sequence, servedAtEntry: backend.queue.servedCount)
+        case .server(let server):
+            server.queue.append(stream, sequence: sequence)
+            server.counters.maxQueue = max(server.counters.maxQueue, server.queue.count)
+            backend.balancer?.setQueuedConnections(server.queue.count, of: server.index)
+            return QueueTicket(place: place, sequence: sequence, servedAtEntry: server.queue.servedCount)
+        }
+    }
+
+    /// Takes a stream out of its queue without serving it (client gone, timeout, kill).
+    func leaveQueue(_ stream: Stream, ticket: QueueTicket) {
+        let backend = stream.backend
+        switch ticket.place {
+        case .backend:
+            backend.queue.remove(sequence: ticket.sequence)
+            stream.servedAheadInQueue.backend = Int(backend.queue.servedCount - ticket.servedAtEntry)
+        case .server(let server):
+            server.queue.remove(sequence: ticket.sequence)
+            backend.balancer?.setQueuedConnections(server.queue.count, of: server.index)
+            stream.servedAheadInQueue.server = Int(server.queue.servedCount - ticket.servedAtEntry)
+        }
+    }
+
+    /// Gives every free slot of the servers in service to the oldest queued stream that may use
+    /// it (the server's own queue or the backend's, whichever head arrived first), as haproxy's
+    /// `process_srv_queue`. Streams queued on servers out of service go back to the backend queue
+    /// first. Re-entrant calls (a dequeued stream failing at once frees a slot) only ask the
+    /// running call to go round again. Returns how many streams left the queues for a server.
+    @discardableResult
+    func serveQueues(_ backend: Proxy) -> Int {
+        if backend.servingQueues {
+            backend.queuesNeedService = true
+            return 0
+        }
+        guard let balancer = backend.balancer else { return 0 }
+        backend.servingQueues = true
+        defer { backend.servingQueues = false }
+        var served = 0
+        repeat {
+            backend.queuesNeedService = false
+            for server in backend.servers where !server.queue.isEmpty && !balancer.isSelectable(server.index) {
+                requeueToBackend(server)
+            }
+            for server in backend.servers where balancer.isSelectable(server.index) {
+                while server.hasFreeSlot && balancer.isSelectable(server.index), let stream = takeOldest(for: server) {
+                    stream.leftQueue(for: server)
+                    served += 1
+                }
+            }
+        } while backend.queuesNeedService
+        return served
+    }
+
+    /// Pops the older of the server's queue head and the backend queue head.
+    private func takeOldest(for server: Server) -> Stream? {
+        let backend = server.backend
+        let own = server.queue.first?.sequence
+        let shared = backend.queue.first?.sequence
+        if let own, shared.map({ own < $0 }) ?? true {
+            guard let stream = server.queue.popFirst() else { return nil }
+            backend.balancer?.setQueuedConnections(server.queue.count, of: server.index)
+            if let ticket = stream.queueTicket {
+                stream.servedAheadInQueue.server = Int(server.queue.servedCount - 1 - ticket.servedAtEntry)
+            }
+            return stream
+        }
+        guard shared != nil, let stream = backend.queue.popFirst() else { return nil }
+        if let ticket = stream.queueTicket {
+            stream.servedAheadInQueue.backend = Int(backend.queue.servedCount - 1 - ticket.servedAtEntry)
+        }
+        return stream
+    }
+
+    /// Moves a server's own queue to the backend queue in arrival order; returns how many moved.
+    @discardableResult
+    private func requeueToBackend(_ server: Server) -> Int {
+        let backend = server.backend
+        let entries = server.queue.removeAll()
+        guard !entries.isEmpty else { return 0 }
+        for entry in entries {
+            let stream = entry.element
+            if let ticket = stream.queueTicket {
+                stream.servedAheadInQueue.server = Int(server.queue.servedCount - ticket.servedAtEntry)
+            }
+            stream.queueTicket = QueueTicket(place: .backend, sequence: entry.sequence,
+                                             servedAtEntry: backend.queue.servedCount)
+        }
+        backend.queue.merge(entries)
+        backend.backendCounters.maxQueue = max(backend.backendCounters.maxQueue, backend.queue.count)
+        backend.balancer?.setQueuedConnections(0, of: server.index)
+        return entries.count
+    }
+
+    // MARK: the one place server state reaches the balancer
+
+    /// Pushes a server's weight, usability and maxconn to its backend's balancer, moves its own
+    /// queue to the backend when it stops serving, lets servers in service take queued streams,
+    /// and tracks the backend losing (alert) or regaining its last usable server. Every server
+    /// state change ends here. `announce` runs once the balancer is current and before the
+    /// backend alert, so the change's own log line comes first, as in haproxy.
+    func serverChanged(_ server: Server, announce: (QueueMoves) -> Void = { _ in }) {
+        let backend = server.backend
+        guard let balancer = backend.balancer else { return }
+        let hadServer = backend.hasUsableServer
+        balancer.setWeight(server.weight, of: server.index)
+        balancer.setUsable(server.isAvailable, of: server.index)
+        balancer.setMaxconn(server.maxconn, of: server.index)
+        var moves = QueueMoves()
+        if !balancer.isSelectable(server.index) { moves.requeued = requeueToBackend(server) }
+        moves.served = serveQueues(backend)
+        announce(moves)
+        let hasServer = backend.hasUsableServer
+        guard hadServer != hasServer else { return }
+        let wall = wallSeconds
+        if hasServer {
+            backend.downtimeSeconds += wall >= backend.lastChangeWallSeconds ? wall - backend.lastChangeWallSeconds : 0
+        } else {
+            backend.downTransitions += 1
+            let type = backend.isFrontend ? "proxy" : "backend"
+            logger.error("\(ServerStateLog.noServerAvailable(proxyType: type, proxy: backend.name))")
+        }
+        backend.lastChangeWallSeconds = wall
+    }
+
+    /// Records an UP/DOWN boundary for `lastchg` and `downtime`; `wasDown` is the state it leaves.
+    func noteStateChange(_ server: Server, wasDown: Bool) {
+        let wall = wallSeconds
+        if wasDown { server.downtimeSeconds += server.secondsSinceLastChange(wallSeconds: wall) }
+        server.lastChangeWallSeconds = wall
+    }
+
+    /// Kills the streams using `server` (`cause` D: it went DOWN, U: an active server came back,
+    /// K: the operator asked). Returns how many.
+    @discardableResult
+    func killStreams(of server: Server, cause: Character) -> Int {
+        var killed = 0
+        for stream in streams.all where stream.server === server {
+            stream.kill(cause: cause)
+            killed += 1
+        }
+        return killed
+    }
+}
