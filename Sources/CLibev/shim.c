@@ -65,3 +65,4 @@ long ordrel_splice(int from, int to, size_t len) {
     return (long)splice(from, NULL, to, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 }
 int ordrel_so_reuseport(void) { return SO_REUSEPORT; }
+int ordrel_set_pipe_size(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size); }

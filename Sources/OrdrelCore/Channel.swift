@@ -20,6 +20,9 @@ public struct Channel {
     private var tail = 0
     /// Bytes moved through this direction so far.
     public private(set) var totalBytes: UInt64 = 0
+    /// Bytes spliced from the source into this direction's kernel pipe and not yet spliced out.
+    /// The buffer always drains before the pipe is used, so order is kept.
+    public private(set) var piped = 0
 
     public init() {}
 
@@ -32,11 +35,27 @@ public struct Channel {
     /// A read from the source is due: the source is open and there is room to put bytes.
     public func wantsRead(capacity: Int) -> Bool { state == .open && tail - head < capacity }
 
-    /// A write to the sink is due.
-    public var wantsWrite: Bool { tail > head && (state == .open || state == .draining) }
+    /// A write to the sink is due (from the buffer first, then from the pipe).
+    public var wantsWrite: Bool { (tail > head || piped > 0) && (state == .open || state == .draining) }
 
     /// The source ended and everything was written: shut the sink for writing now.
-    public var needsShutdown: Bool { state == .draining && tail == head }
+    public var needsShutdown: Bool { state == .draining && tail == head && piped == 0 }
+
+    /// A splice from the source into the pipe is due: open, nothing buffered, room in the pipe.
+    public func wantsSpliceIn(pipeCapacity: Int) -> Bool { state == .open && tail == head && piped < pipeCapacity }
+
+    /// `count` bytes went from the source into the pipe.
+    public mutating func didSpliceIn(_ count: Int) {
+        precondition(count > 0 && tail == head, "splice in only with an empty buffer")
+        piped += count
+        totalBytes += UInt64(count)
+    }
+
+    /// `count` bytes went from the pipe to the sink.
+    public mutating func didSpliceOut(_ count: Int) {
+        precondition(count <= piped, "spliced out more than was piped")
+        piped -= count
+    }
 
     /// Free space to read into, taking a buffer from the pool if the channel has none.
     public mutating func readSpace(pool: BufferPool) -> UnsafeMutableRawBufferPointer {
@@ -94,6 +113,7 @@ public struct Channel {
     /// A reset or error: drop what is buffered, the stream closes.
     public mutating func abort(pool: BufferPool) {
         state = .aborted
+        piped = 0
         if let storage { pool.give(storage) }
         storage = nil
         head = 0

@@ -32,6 +32,8 @@ public final class Runtime {
     public let configuration: Configuration
     public let logger: Logger
     let pool: BufferPool
+    /// Pipes for splice(); haproxy's default `maxpipes` is maxconn/4.
+    let pipes: PipePool
     public private(set) var proxies: [Proxy] = []
     private(set) var listeners: [Listener] = []
     let streams = StreamTable<Stream>()
@@ -64,6 +66,7 @@ public final class Runtime {
         self.pool = BufferPool(bufferSize: configuration.global.tuneBufsize)
         self.maxconn = configuration.global.maxconn ?? Runtime.defaultMaxconn()
         self.initialMaxconn = maxconn
+        self.pipes = PipePool(limit: max(4, maxconn / 4))
         self.maxAccept = configuration.global.tuneMaxaccept
         self.startWallSeconds = UInt64(Runtime.wallMicros() / 1_000_000)
         try buildProxies()

@@ -19,6 +19,16 @@ public enum StreamPhase: Sendable, Equatable {
     case closed
 }
 
+/// What is known of one socket's readiness, so speculative I/O skips calls that would only return
+/// EAGAIN: a short read means the receive queue was drained, a short write that the send buffer is
+/// full. A watcher event sets the flag again.
+struct SocketReadiness {
+    /// A read may find data (or EOF).
+    var readable: Bool
+    /// A write may make progress.
+    var writable: Bool
+}
+
 /// Which side ended a stream abnormally, for counters and the tcplog termination state.
 enum StreamSide {
     case client
@@ -44,6 +54,11 @@ final class Stream {
     /// Server → client.
     private(set) var response = Channel()
 
+    /// Pipes of the two directions while they move bulk data with splice().
+    private var requestPipe: SplicePipe?
+    private var responsePipe: SplicePipe?
+    private var clientReadiness = SocketReadiness(readable: true, writable: true)
+    private var serverReadiness = SocketReadiness(readable: false, writable: false)
     private var clientWatcher: IOWatcher!
     private var serverWatcher: IOWatcher!
     private var timer: TimerWatcher!
@@ -86,11 +101,19 @@ final class Stream {
         serverActivityAt = now
         // Each callback holds the stream for its duration: closing it removes it from the table,
         // which may drop the last other reference while the callback is still running.
-        clientWatcher = IOWatcher(loop: runtime.loop, fd: client.rawValue) { [unowned(unsafe) self] _ in
-            withExtendedLifetime(self) { $0.process() }
+        clientWatcher = IOWatcher(loop: runtime.loop, fd: client.rawValue) { [unowned(unsafe) self] events in
+            withExtendedLifetime(self) {
+                if events.contains(.read) { $0.clientReadiness.readable = true }
+                if events.contains(.write) { $0.clientReadiness.writable = true }
+                $0.process()
+            }
         }
-        serverWatcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] _ in
-            withExtendedLifetime(self) { $0.serverReady() }
+        serverWatcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] events in
+            withExtendedLifetime(self) {
+                if events.contains(.read) { $0.serverReadiness.readable = true }
+                if events.contains(.write) { $0.serverReadiness.writable = true }
+                $0.serverReady()
+            }
         }
         timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self] in
             withExtendedLifetime(self) { $0.timerFired() }
@@ -203,6 +226,8 @@ final class Stream {
 
     private func connected() {
         phase = .established
+        // A fresh connection: try both directions at once (the server may speak first).
+        serverReadiness = SocketReadiness(readable: true, writable: true)
         connectedAt = runtime.loop.now
         serverActivityAt = runtime.loop.now
         if let server {
@@ -250,9 +275,11 @@ final class Stream {
         var rounds = 0
         var progress = true
         while progress && rounds < 8 {
-            var outcome = pump(&request, from: client, to: connected ? serverFD : nil, sourceSide: .client)
+            var outcome = pump(&request, from: client, to: connected ? serverFD : nil, sourceSide: .client,
+                               sourceReadiness: &clientReadiness, sinkReadiness: &serverReadiness, pipe: &requestPipe)
             if connected, let serverFD, case .moved(let requestMoved) = outcome {
-                outcome = pump(&response, from: serverFD, to: client, sourceSide: .server)
+                outcome = pump(&response, from: serverFD, to: client, sourceSide: .server,
+                               sourceReadiness: &serverReadiness, sinkReadiness: &clientReadiness, pipe: &responsePipe)
                 if case .moved(let responseMoved) = outcome { outcome = .moved(requestMoved || responseMoved) }
             }
             switch outcome {
@@ -275,18 +302,22 @@ final class Stream {
             finish()
             return
         }
-        let capacity = runtime.pool.bufferSize
         var clientInterest: IOEvents = []
-        if request.wantsRead(capacity: capacity) { clientInterest.insert(.read) }
+        if wantsInput(request, pipe: requestPipe) { clientInterest.insert(.read) }
         if response.wantsWrite { clientInterest.insert(.write) }
         clientWatcher.setInterest(clientInterest)
         if connected {
             var serverInterest: IOEvents = []
-            if response.wantsRead(capacity: capacity) { serverInterest.insert(.read) }
+            if wantsInput(response, pipe: responsePipe) { serverInterest.insert(.read) }
             if request.wantsWrite { serverInterest.insert(.write) }
             serverWatcher.setInterest(serverInterest)
         }
         armTimer()
+    }
+
+    /// Whether a direction can take more from its source: room in its pipe, or in its buffer.
+    private func wantsInput(_ channel: Channel, pipe: SplicePipe?) -> Bool {
+        pipe == nil ? channel.wantsRead(capacity: runtime.pool.bufferSize) : channel.wantsSpliceIn(pipeCapacity: PipePool.capacity)
     }
 
     /// What one `pump` round did.
@@ -297,24 +328,49 @@ final class Stream {
         case failed(StreamSide, Int32)
     }
 
-    /// One round for one direction: read once if due, write what is pending, forward FIN when drained.
-    private func pump(_ channel: inout Channel, from source: FD, to sink: FD?, sourceSide: StreamSide) -> PumpOutcome {
+    /// One round for one direction: read once if due, write what is pending, forward FIN when
+    /// drained. Bulk data moves through a pipe with splice(): a read that fills the whole buffer
+    /// takes a pipe once the buffer has drained, and the pipe goes back when empty and idle.
+    private func pump(_ channel: inout Channel, from source: FD, to sink: FD?, sourceSide: StreamSide,
+                      sourceReadiness: inout SocketReadiness, sinkReadiness: inout SocketReadiness,
+                      pipe: inout SplicePipe?) -> PumpOutcome {
         var progress = false
         let pool = runtime.pool
-        if channel.wantsRead(capacity: pool.bufferSize) {
-            let space = channel.readSpace(pool: pool)
+        var filledBuffer = false
+        if sourceReadiness.readable {
             do {
-                switch try source.read(into: space) {
-                case .processed(0):
-                    channel.didReadEOF(pool: pool)
-                    progress = true
-                case .processed(let count):
-                    channel.didRead(count, pool: pool)
-                    account(count, from: sourceSide)
-                    touch(sourceSide)
-                    progress = true
-                case .wouldBlock:
-                    channel.readFoundNothing(pool: pool)
+                if let pipe, channel.wantsSpliceIn(pipeCapacity: PipePool.capacity) {
+                    switch try source.splice(to: pipe.write, count: PipePool.capacity - channel.piped) {
+                    case .processed(0):
+                        sourceReadiness.readable = false
+                        channel.didReadEOF(pool: pool)
+                        progress = true
+                    case .processed(let count):
+                        channel.didSpliceIn(count)
+                        account(count, from: sourceSide)
+                        touch(sourceSide)
+                        progress = true
+                    case .wouldBlock:
+                        sourceReadiness.readable = false
+                    }
+                } else if pipe == nil && channel.wantsRead(capacity: pool.bufferSize) {
+                    let space = channel.readSpace(pool: pool)
+                    switch try source.read(into: space) {
+                    case .processed(0):
+                        sourceReadiness.readable = false
+                        channel.didReadEOF(pool: pool)
+                        progress = true
+                    case .processed(let count):
+                        if count < space.count { sourceReadiness.readable = false }
+                        filledBuffer = count == pool.bufferSize
+                        channel.didRead(count, pool: pool)
+                        account(count, from: sourceSide)
+                        touch(sourceSide)
+                        progress = true
+                    case .wouldBlock:
+                        sourceReadiness.readable = false
+                        channel.readFoundNothing(pool: pool)
+                    }
                 }
             } catch {
                 return .failed(sourceSide, (error as? SyscallError)?.errno ?? 0)
@@ -322,16 +378,38 @@ final class Stream {
         }
         guard let sink else { return .moved(progress) }
         let sinkSide: StreamSide = sourceSide == .client ? .server : .client
-        if channel.wantsWrite {
+        if sinkReadiness.writable && channel.wantsWrite {
             do {
-                if case .processed(let count) = try sink.write(channel.pending) {
-                    channel.didWrite(count, pool: pool)
-                    touch(sinkSide)
-                    progress = true
+                if channel.buffered > 0 {
+                    let pending = channel.pending
+                    switch try sink.write(pending) {
+                    case .processed(let count):
+                        if count < pending.count { sinkReadiness.writable = false }
+                        channel.didWrite(count, pool: pool)
+                        touch(sinkSide)
+                        progress = true
+                    case .wouldBlock:
+                        sinkReadiness.writable = false
+                    }
+                } else if let pipe {
+                    switch try pipe.read.splice(to: sink, count: channel.piped) {
+                    case .processed(let count):
+                        channel.didSpliceOut(count)
+                        touch(sinkSide)
+                        progress = true
+                    case .wouldBlock:
+                        sinkReadiness.writable = false
+                    }
                 }
             } catch {
                 return .failed(sinkSide, (error as? SyscallError)?.errno ?? 0)
             }
+        }
+        if pipe == nil && filledBuffer && channel.state == .open {
+            pipe = runtime.pipes.take()
+        } else if let idle = pipe, channel.piped == 0, !sourceReadiness.readable || channel.state != .open {
+            runtime.pipes.give(idle, empty: true)
+            pipe = nil
         }
         if channel.needsShutdown {
             _ = try? sink.shutdown(.write)
@@ -503,6 +581,10 @@ final class Stream {
         clientWatcher.setInterest([])
         serverWatcher.setInterest([])
         timer.cancel()
+        if let pipe = requestPipe { runtime.pipes.give(pipe, empty: request.piped == 0) }
+        if let pipe = responsePipe { runtime.pipes.give(pipe, empty: response.piped == 0) }
+        requestPipe = nil
+        responsePipe = nil
         request.abort(pool: runtime.pool)
         response.abort(pool: runtime.pool)
         if reset { try? client.setLingerZero() }

@@ -137,6 +137,11 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
         try syscall("send") { Glibc.send(rawValue, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
     }
 
+    /// Grows a pipe to `bytes` (F_SETPIPE_SZ); returns the size granted.
+    public func setPipeSize(_ bytes: Int) throws -> Int {
+        Int(try syscallBlocking("fcntl(F_SETPIPE_SZ)") { ordrel_set_pipe_size(rawValue, Int32(bytes)) })
+    }
+
     /// Moves up to `count` bytes between a socket and a pipe without copying to user space.
     public func splice(to destination: FD, count: Int) throws -> IOResult<Int> {
         try syscall("splice") {

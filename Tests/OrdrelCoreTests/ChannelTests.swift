@@ -62,6 +62,29 @@ final class ChannelTests: XCTestCase {
         XCTAssertEqual(channel.state, .closed)
     }
 
+    func testPipedBytesHoldBackTheFINUntilSplicedOut() {
+        var channel = Channel()
+        XCTAssertTrue(channel.wantsSpliceIn(pipeCapacity: 64))
+        channel.didSpliceIn(40)
+        XCTAssertTrue(channel.wantsWrite)
+        XCTAssertTrue(channel.wantsSpliceIn(pipeCapacity: 64))
+        channel.didSpliceIn(24)
+        XCTAssertFalse(channel.wantsSpliceIn(pipeCapacity: 64), "a full pipe takes no more")
+        channel.didReadEOF(pool: pool)
+        XCTAssertFalse(channel.needsShutdown, "FIN waits for the piped bytes")
+        channel.didSpliceOut(64)
+        XCTAssertTrue(channel.needsShutdown)
+        XCTAssertEqual(channel.totalBytes, 64)
+    }
+
+    func testSpliceInWaitsForTheBufferToDrain() {
+        var channel = Channel()
+        read([1, 2, 3], into: &channel)
+        XCTAssertFalse(channel.wantsSpliceIn(pipeCapacity: 64), "buffered bytes must go first to keep order")
+        channel.didWrite(3, pool: pool)
+        XCTAssertTrue(channel.wantsSpliceIn(pipeCapacity: 64))
+    }
+
     func testAbortDropsBufferedBytes() {
         var channel = Channel()
         read([9, 9], into: &channel)
