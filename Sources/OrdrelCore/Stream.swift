@@ -276,10 +276,12 @@ final class Stream {
         var progress = true
         while progress && rounds < 8 {
             var outcome = pump(&request, from: client, to: connected ? serverFD : nil, sourceSide: .client,
-                               sourceReadiness: &clientReadiness, sinkReadiness: &serverReadiness, pipe: &requestPipe)
+                               sourceReadiness: &clientReadiness, sinkReadiness: &serverReadiness, pipe: &requestPipe,
+                               isLastDirection: response.state == .closed)
             if connected, let serverFD, case .moved(let requestMoved) = outcome {
                 outcome = pump(&response, from: serverFD, to: client, sourceSide: .server,
-                               sourceReadiness: &serverReadiness, sinkReadiness: &clientReadiness, pipe: &responsePipe)
+                               sourceReadiness: &serverReadiness, sinkReadiness: &clientReadiness, pipe: &responsePipe,
+                               isLastDirection: request.state == .closed)
                 if case .moved(let responseMoved) = outcome { outcome = .moved(requestMoved || responseMoved) }
             }
             switch outcome {
@@ -333,7 +335,7 @@ final class Stream {
     /// takes a pipe once the buffer has drained, and the pipe goes back when empty and idle.
     private func pump(_ channel: inout Channel, from source: FD, to sink: FD?, sourceSide: StreamSide,
                       sourceReadiness: inout SocketReadiness, sinkReadiness: inout SocketReadiness,
-                      pipe: inout SplicePipe?) -> PumpOutcome {
+                      pipe: inout SplicePipe?, isLastDirection: Bool) -> PumpOutcome {
         var progress = false
         let pool = runtime.pool
         var filledBuffer = false
@@ -412,7 +414,10 @@ final class Stream {
             pipe = nil
         }
         if channel.needsShutdown {
-            _ = try? sink.shutdown(.write)
+            // When the other direction is already closed, this is the stream's last one and
+            // close() follows at once: it sends the FIN after the last byte by itself, and with
+            // the sink's input read to EOF there is nothing to turn it into a reset.
+            if !isLastDirection { _ = try? sink.shutdown(.write) }
             channel.didShutdown()
             progress = true
         }
