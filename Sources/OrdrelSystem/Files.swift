@@ -59,3 +59,36 @@ public enum Files {
         return Int(limit.rlim_cur)
     }
 }
+
+/// Privilege dropping after the sockets are bound, as haproxy's `chroot`, `group`/`gid`,
+/// `user`/`uid` do: chroot first, then the group, then the user (after which none can change).
+public enum Privileges {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func drop(user: String?, uid: Int?, group: String?, gid: Int?, chroot path: String?) throws {
+        var targetGID = gid.map { gid_t($0) }
+        var targetUID = uid.map { uid_t($0) }
+        if let group {
+            guard let entry = getgrnam(group) else { throw Failure(description: "unknown group '\(group)'") }
+            targetGID = entry.pointee.gr_gid
+        }
+        if let user {
+            guard let entry = getpwnam(user) else { throw Failure(description: "unknown user '\(user)'") }
+            targetUID = entry.pointee.pw_uid
+            if targetGID == nil { targetGID = entry.pointee.pw_gid }
+        }
+        if let path {
+            _ = try syscallBlocking("chroot") { Glibc.chroot(path) }
+            _ = try syscallBlocking("chdir") { Glibc.chdir("/") }
+        }
+        if let targetGID {
+            _ = try syscallBlocking("setgroups") { setgroups(0, nil) }
+            _ = try syscallBlocking("setgid") { setgid(targetGID) }
+        }
+        if let targetUID {
+            _ = try syscallBlocking("setuid") { setuid(targetUID) }
+        }
+    }
+}

@@ -97,6 +97,16 @@ struct OrdrelCommand: ParsableCommand {
             printError("[ALERT]    (\(getpid())) : Starting proxies: \(error)")
             throw ExitCode(1)
         }
+        let global = configuration.global
+        if global.user != nil || global.uid != nil || global.group != nil || global.gid != nil || global.chroot != nil {
+            do {
+                try Privileges.drop(user: global.user, uid: global.uid, group: global.group, gid: global.gid,
+                                    chroot: global.chroot)
+            } catch {
+                printError("[ALERT]    (\(getpid())) : Cannot drop privileges: \(error)")
+                throw ExitCode(1)
+            }
+        }
         let background = (daemonize || configuration.global.daemon) && !debug && !foreground
         if background {
             try Daemon.detach()
@@ -104,6 +114,9 @@ struct OrdrelCommand: ParsableCommand {
         }
         if let path = pidfile ?? configuration.global.pidfile {
             try Files.write("\(getpid())\n", to: path)
+        }
+        if let threads = configuration.global.nbthread, threads > 1 {
+            logger.warning("nbthread \(threads): ordrel runs one event loop for now; the extra threads are not started.")
         }
         logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn).")
         runtime.run()

@@ -118,4 +118,31 @@ final class ProcessBehaviourTests: XCTestCase {
         XCTAssertNotEqual(kill(pid, 0), 0, "the daemon stops on SIGTERM")
         pid = 0
     }
+
+    func testUserAndGroupDropPrivilegesAfterBinding() throws {
+        try XCTSkipUnless(getuid() == 0, "needs root to drop privileges")
+        guard let nobody = getpwnam("nobody") else { throw XCTSkip("no 'nobody' user") }
+        let nobodyUID = nobody.pointee.pw_uid
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let port = try TestSocket.unusedPort()
+        let cfg = """
+        global
+            user nobody
+        \(config(port: port, backend: backend.port))
+        """
+        let ordrel = try OrdrelProcess(config: cfg, readyPort: port)
+        defer { ordrel.stop() }
+        let status = try String(contentsOfFile: "/proc/\(ordrel.pid)/status", encoding: .utf8)
+        let uidLine = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }.map(String.init) ?? ""
+        let uids = uidLine.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().compactMap { UInt32($0) }
+        XCTAssertEqual(uids.count, 4, uidLine)
+        XCTAssertTrue(uids.allSatisfy { $0 == nobodyUID }, "real, effective, saved and fs uid must all be nobody: \(uidLine)")
+        // The listener bound as root still serves.
+        let fd = try TestSocket.connect(port: port)
+        defer { close(fd) }
+        TestSocket.setReceiveTimeout(fd, seconds: 5)
+        try TestSocket.sendAll(fd, Array("x".utf8))
+        XCTAssertEqual(TestSocket.read(fd, count: 1), Array("x".utf8))
+    }
 }
