@@ -97,6 +97,16 @@ struct OrdrelCommand: ParsableCommand {
             printError("[ALERT]    (\(getpid())) : Starting proxies: \(error)")
             throw ExitCode(1)
         }
+        let background = (daemonize || configuration.global.daemon) && !debug && !foreground
+        if background {
+            try Daemon.detach()
+            runtime.loop.afterFork()
+        }
+        // The pidfile is written while still privileged (it usually lives in a root-owned
+        // directory); then chroot, group and user are given up, as haproxy does.
+        if let path = pidfile ?? configuration.global.pidfile {
+            try Files.write("\(getpid())\n", to: path)
+        }
         let global = configuration.global
         if global.user != nil || global.uid != nil || global.group != nil || global.gid != nil || global.chroot != nil {
             do {
@@ -106,14 +116,6 @@ struct OrdrelCommand: ParsableCommand {
                 printError("[ALERT]    (\(getpid())) : Cannot drop privileges: \(error)")
                 throw ExitCode(1)
             }
-        }
-        let background = (daemonize || configuration.global.daemon) && !debug && !foreground
-        if background {
-            try Daemon.detach()
-            runtime.loop.afterFork()
-        }
-        if let path = pidfile ?? configuration.global.pidfile {
-            try Files.write("\(getpid())\n", to: path)
         }
         if let threads = configuration.global.nbthread, threads > 1 {
             logger.warning("nbthread \(threads): ordrel runs one event loop for now; the extra threads are not started.")
