@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Parsing, recording and reporting for bench/run.sh (stdlib only).
 
-wrk FILE                       wrk --latency output -> JSON (req/s, p50/p99 ms, errors, non-2xx)
+wrk FILE [HELD_JSON]           wrk --latency output -> JSON (req/s, p50/p99 ms, errors, non-2xx);
+                               HELD_JSON (idlehold.py's status line for the stage) goes in as "held"
+flatness LOW_JSON HIGH_JSON    two such values -> JSON {"ratio": high req/s / low req/s, ...}
 iperf FILE                     iperf3 -J output -> JSON (Gbit/s received, retransmits)
 record OUT REP TARGET METRIC VALUE_JSON ENV_JSON [NOTE]
                                append one JSON line; sets "ok" from the value's own error counts
@@ -70,6 +72,18 @@ def problems(metric, value):
             found.append("socket errors " + ", ".join(f"{k} {v}" for k, v in errors.items() if v))
         if value.get("non2xx"):
             found.append(f"{value['non2xx']} non-2xx responses")
+        if metric.startswith("http_keepalive_held"):
+            held = value.get("held")
+            if not isinstance(held, dict):
+                found.append("no idle connections held")
+            elif not (held.get("clients") == held.get("backend_accepted") == held.get("wanted")):
+                found.append(f"held {held.get('clients')} clients / {held.get('backend_accepted')} backend connections of {held.get('wanted')}")
+    elif metric == "flatness":
+        if value.get("ratio") is None:
+            found.append("no ratio (a keep-alive run with idle connections held gave no req/s)")
+        for side in ("low", "high"):
+            if value.get(f"{side}_held") != value.get(f"{side}_wanted"):
+                found.append(f"{side}: held {value.get(f'{side}_held')} of {value.get(f'{side}_wanted')}")
     elif metric.startswith("iperf_"):
         if not value.get("gbps"):
             found.append("no throughput")
@@ -120,6 +134,9 @@ ROWS = [
     ("http_keepalive", "rps", "HTTP keep-alive req/s", "hi"),
     ("http_keepalive", "p50_ms", "HTTP keep-alive p50 ms", "lo"),
     ("http_keepalive", "p99_ms", "HTTP keep-alive p99 ms", "lo"),
+    ("http_keepalive_held_low", "rps", "keep-alive req/s, {low} idle held", "hi"),
+    ("http_keepalive_held_high", "rps", "keep-alive req/s, {high} idle held", "hi"),
+    ("flatness", "ratio", "flatness {high_short}/{low}", "hi"),
     ("http_close", "rps", "HTTP conn-per-request req/s", "hi"),
     ("http_close", "p50_ms", "HTTP conn-per-request p50 ms", "lo"),
     ("http_close", "p99_ms", "HTTP conn-per-request p99 ms", "lo"),
@@ -152,6 +169,22 @@ def fmt(v):
     return f"{v:.3g}" if v else "0"
 
 
+def short(n):
+    """10000 -> '10k', 9868 -> '9,868': the flatness label stays short when the figure is round."""
+    if not isinstance(n, int):
+        return str(n)
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"
+
+
+def flatness(low, high):
+    low_rps, high_rps = low.get("rps"), high.get("rps")
+    held = lambda v, key: (v.get("held") or {}).get(key)
+    return {"ratio": round(high_rps / low_rps, 4) if low_rps and high_rps is not None else None,
+            "low_rps": low_rps, "high_rps": high_rps,
+            "low_held": held(low, "backend_accepted"), "low_wanted": held(low, "wanted"),
+            "high_held": held(high, "backend_accepted"), "high_wanted": held(high, "wanted")}
+
+
 def ratio(a, b):
     if a is None or b is None or isinstance(a, str) or isinstance(b, str) or b == 0:
         return None
@@ -162,7 +195,11 @@ def report(path):
     lines = [json.loads(l) for l in open(path) if l.strip()]
     meta = next((l for l in lines if l.get("type") == "meta"), {})
     rows = [l for l in lines if l.get("type") == "measurement"]
-    nbt = meta.get("params", {}).get("nbthread", "N")
+    params = meta.get("params", {})
+    nbt = params.get("nbthread", "N")
+    low, high = params.get("flat_low"), params.get("flat_high")
+    labels = {"low": f"{low:,}" if isinstance(low, int) else "?", "high": f"{high:,}" if isinstance(high, int) else "?",
+              "high_short": short(high)}
     names = {"direct": "direct", "ordrel": "ordrel", "haproxy": f"haproxy nt{nbt}", "haproxy-nt1": "haproxy nt1"}
 
     def values(target, metric, field):
@@ -185,12 +222,15 @@ def report(path):
         return None
 
     head = ["measurement (median of reps)", "better"] + [names[t] for t in TARGETS] + ["ord/hap", f"ord/hap1", "ord/dir"]
-    widths = [31, 6, 9, 9, 11, 11, 8, 8, 8]
+    widths = [34, 6, 9, 9, 11, 11, 8, 8, 8]
     out = []
     sep = "  "
     out.append(sep.join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
     out.append(sep.join("-" * w for w in widths))
     for metric, field, label, better in ROWS:
+        if not any(r["metric"] == metric for r in rows) and metric.startswith(("http_keepalive_held", "flatness")):
+            continue  # BENCH_FLAT=0: no such rows at all
+        label = label.format(**labels)
         med = {t: median(t, metric, field) for t in TARGETS}
         reps = {t: len(values(t, metric, field)) for t in TARGETS}
         flawed = {t: any(not r["ok"] for r in rows if r["target"] == t and r["metric"] == metric) for t in TARGETS}
@@ -239,7 +279,15 @@ def report(path):
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd == "wrk":
-        print(json.dumps(parse_wrk(sys.argv[2])))
+        parsed = parse_wrk(sys.argv[2])
+        if len(sys.argv) > 3:
+            try:
+                parsed["held"] = json.loads(sys.argv[3]) if sys.argv[3].strip() else None
+            except ValueError:
+                parsed["held"] = {"error": "unparseable holder status: " + sys.argv[3][:200]}
+        print(json.dumps(parsed))
+    elif cmd == "flatness":
+        print(json.dumps(flatness(json.loads(sys.argv[2]), json.loads(sys.argv[3]))))
     elif cmd == "iperf":
         print(json.dumps(parse_iperf(sys.argv[2])))
     elif cmd == "record":
