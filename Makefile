@@ -22,9 +22,10 @@ release: deps
 run: release
 	@./examples/demo/run-demo.sh $(RELEASE_BIN)
 
+# Every test is XCTest; Swift Testing is off so the run closes on XCTest's own summary line.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 # ordrel vs haproxy vs direct on 127.0.0.1 (docs/performance.md). run.sh builds ordrel itself: it
 # falls back to a non-whole-module release build while `swift build -c release` does not compile.
