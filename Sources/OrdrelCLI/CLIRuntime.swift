@@ -32,6 +32,10 @@ public protocol CLIRuntime: AnyObject {
     func shutdownSessions(backend: String, server: String) -> ServerLookup
     /// `set server ... state`, `enable/disable server`.
     func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerLookup
+    /// `set server ... health up|stopping|down`.
+    func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerLookup
+    /// `enable health` (`true`) / `disable health` (`false`).
+    func setHealthChecks(backend: String, server: String, enabled: Bool) -> HealthChecksResult
     /// `get weight`: current and initial weight.
     func serverWeight(backend: String, server: String) -> ServerWeightResult
     /// `set weight` / `set server ... weight` with an already validated request.
@@ -67,6 +71,25 @@ public enum ServerAdminState: Sendable, Equatable {
     case drain
     /// Maintenance: no traffic, checks paused.
     case maint
+}
+
+/// Operational state requested by `set server ... health`.
+public enum ServerHealthRequest: Sendable, Equatable {
+    /// Running.
+    case up
+    /// Running, but no new load-balanced traffic (`NOLB`).
+    case stopping
+    /// Stopped.
+    case down
+}
+
+/// `enable health` / `disable health` outcome.
+public enum HealthChecksResult: Sendable, Equatable {
+    case done
+    case noSuchBackend
+    case noSuchServer
+    /// The server has no `check`: nothing to enable or disable.
+    case notConfigured
 }
 
 /// `shutdown session` outcome.

@@ -58,6 +58,8 @@ extension CLISession {
         Command(words: ["set", "maxconn", "server"]) { s, r in s.setMaxconnServer(r) },
         Command(words: ["set", "maxconn", "frontend"]) { s, r in s.setMaxconnFrontend(r) },
         Command(words: ["set", "maxconn", "global"]) { s, r in s.setMaxconnGlobal(r) },
+        Command(words: ["disable", "health"]) { s, r in s.setHealthChecks(r, enabled: false) },
+        Command(words: ["enable", "health"]) { s, r in s.setHealthChecks(r, enabled: true) },
         Command(words: ["disable", "frontend"]) { s, r in s.setFrontend(r, enabled: false) },
         Command(words: ["enable", "frontend"]) { s, r in s.setFrontend(r, enabled: true) },
         Command(words: ["clear", "counters"]) { s, r in
@@ -69,7 +71,7 @@ extension CLISession {
 
     /// Minimum level of haproxy commands ordrel lists in `help` but does not implement (2.6 matrix).
     static let unimplementedLevels: [String: CLILevel] = [
-        "show fd": .operator, "set rate-limit": .admin, "disable health": .admin, "enable health": .admin,
+        "show fd": .operator, "set rate-limit": .admin,
         "disable agent": .admin, "enable agent": .admin, "shutdown frontend": .admin,
     ]
 
@@ -290,6 +292,18 @@ extension CLISession {
         reply(Self.lookupText(runtime.setServerAdminState(backend: b, server: v, state: state)))
     }
 
+    /// `enable health` / `disable health <b>/<s>`, with haproxy 2.6's replies.
+    func setHealthChecks(_ r: RequestParser.Request, enabled: Bool) {
+        guard require(.admin), let (b, v) = serverArg(r.arg(2)) else { return }
+        switch runtime.setHealthChecks(backend: b, server: v, enabled: enabled) {
+        case .done: break
+        case .noSuchBackend: reply(Self.lookupText(.noSuchBackend))
+        case .noSuchServer: reply(Self.lookupText(.noSuchServer))
+        case .notConfigured:
+            reply("Health check was not configured on this server, cannot \(enabled ? "enable" : "disable").\n")
+        }
+    }
+
     func setServer(_ r: RequestParser.Request) {
         guard require(.admin), let (b, v) = serverArg(r.arg(2)) else { return }
         let lookup = runtime.lookupServer(backend: b, server: v)
@@ -313,7 +327,18 @@ extension CLISession {
             setWeight(b, v, r.arg(4))
         case "addr":
             setAddr(b, v, r)
-        case "agent", "agent-addr", "agent-port", "agent-send", "check-addr", "check-port", "fqdn", "health", "ssl":
+        case "health":
+            let health: ServerHealthRequest
+            switch r.arg(4) {
+            case "up": health = .up
+            case "stopping": health = .stopping
+            case "down": health = .down
+            default:
+                reply("'set server <srv> health' expects 'up', 'stopping', or 'down'.\n")
+                return
+            }
+            reply(Self.lookupText(runtime.setServerHealth(backend: b, server: v, health: health)))
+        case "agent", "agent-addr", "agent-port", "agent-send", "check-addr", "check-port", "fqdn", "ssl":
             reply(Self.notSupported)
         default:
             reply("usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | "

@@ -22,6 +22,16 @@ public enum ControlResult: Sendable, Equatable {
     case invalidAddress(String)
 }
 
+/// The operational state `set server ... health` forces.
+public enum ForcedHealth: Sendable, Equatable {
+    /// Running: takes traffic again.
+    case up
+    /// Running but `NOLB`: keeps its streams, takes no new load-balanced ones.
+    case stopping
+    /// Stopped: no traffic.
+    case down
+}
+
 /// A weight as `set weight` / `set server ... weight` take it.
 public enum WeightRequest: Sendable, Equatable {
     /// An absolute weight, valid within 0...256.
@@ -81,6 +91,37 @@ extension Runtime {
                 logger.notice("\(name) is \(server.isUp ? "UP" : "DOWN") (leaving forced drain).")
             }
         }
+        return .done
+    }
+
+    /// `set server <b>/<s> health up|stopping|down`: forces the operational state at once, as
+    /// haproxy does ("changed from CLI"); with checks, later results count on from the forced
+    /// health (top for up and stopping, 0 for down). Stopping is `NOLB`: no new streams.
+    @discardableResult
+    public func setServerHealth(_ server: Server, _ health: ForcedHealth) -> ControlResult {
+        let wasDown = server.operationalStateCode == 0
+        let before = (up: server.isUp, stopping: server.isStopping)
+        if var state = server.health {
+            _ = state.force(up: health != .down)
+            server.health = state
+        }
+        server.forcedDown = health == .down
+        server.isStopping = health == .stopping
+        guard before != (up: server.isUp, stopping: server.isStopping) else { return .done }
+        noteStateChange(server, wasDown: wasDown)
+        let name = (server.isBackup ? "Backup " : "") + "Server \(server.qualifiedName)"
+        let sessions = server.counters.current
+        serverChanged(server) { moves in
+            switch health {
+            case .up:
+                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+            case .stopping:
+                logger.warning("\(name) is stopping, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+            case .down:
+                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
+            }
+        }
+        if health == .down && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: "D") }
         return .done
     }
 

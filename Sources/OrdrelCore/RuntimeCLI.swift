@@ -391,6 +391,29 @@ extension Runtime: CLIRuntime {
         }
     }
 
+    public func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerLookup {
+        switch findServer(backend: backend, server: server) {
+        case .failure(let failure):
+            return failure.lookup
+        case .success(let found):
+            switch health {
+            case .up: setServerHealth(found, .up)
+            case .stopping: setServerHealth(found, .stopping)
+            case .down: setServerHealth(found, .down)
+            }
+            return .ok
+        }
+    }
+
+    public func setHealthChecks(backend: String, server: String, enabled: Bool) -> HealthChecksResult {
+        switch findServer(backend: backend, server: server) {
+        case .failure(.noSuchBackend): return .noSuchBackend
+        case .failure: return .noSuchServer
+        case .success(let found):
+            return setHealthChecks(found, enabled: enabled) == .checksNotConfigured ? .notConfigured : .done
+        }
+    }
+
     public func serverWeight(backend: String, server: String) -> ServerWeightResult {
         switch findServer(backend: backend, server: server) {
         case .failure(.noSuchBackend): return .noSuchBackend

@@ -90,11 +90,17 @@ public final class Server {
 
     public var isBackup: Bool { config.backup }
 
-    /// Operationally UP: decided by the checks when configured, else always.
-    public var isUp: Bool { health?.isUp ?? true }
+    /// Operationally UP: decided by the checks when configured, else by `set server ... health`.
+    public var isUp: Bool { health?.isUp ?? !forcedDown }
 
-    /// Ready and UP: may be chosen for new streams when its weight is not 0.
-    public var isAvailable: Bool { adminState == .ready && isUp }
+    /// `set server ... health down` on a server without checks: DOWN until `health up`.
+    public internal(set) var forcedDown = false
+
+    /// `set server ... health stopping`: UP but takes no new load-balanced streams (`NOLB`).
+    public internal(set) var isStopping = false
+
+    /// Ready, UP and not stopping: may be chosen for new streams when its weight is not 0.
+    public var isAvailable: Bool { adminState == .ready && isUp && !isStopping }
 
     /// May receive new streams now.
     public var isUsable: Bool { isAvailable && weight > 0 }
@@ -109,7 +115,8 @@ public final class Server {
 
     /// The `status` column: `UP`, `UP 1/3`, `DOWN`, `DOWN 1/2`, `DRAIN`, `MAINT`, `no check`...
     public var statusText: String {
-        ServerStatus.string(admin: adminState.statusAdminState, operational: isUp ? .running : .stopped,
+        ServerStatus.string(admin: adminState.statusAdminState,
+                            operational: !isUp ? .stopped : (isStopping ? .stopping : .running),
                             check: checksEnabled ? health : nil)
     }
 

@@ -15,6 +15,8 @@ public final class ModelCLIRuntime: CLIRuntime {
     private var serverWeight: UInt32 = 1
     private let serverInitialWeight: UInt32 = 1
     private var serverAdmin: ServerAdminState = .ready
+    /// Forced by `set server ... health` (the fixture server has no checks).
+    private var serverHealth: ServerHealthRequest = .up
     private var serverAddress = "127.0.0.1"
     private var serverPort: UInt16 = 8080
     private var serverMaxconn: UInt32 = 0
@@ -41,12 +43,14 @@ public final class ModelCLIRuntime: CLIRuntime {
 
         var server = StatsRow(kind: .server, pxname: "be_app", svname: "s1", iid: 3, sid: 1)
         server.slim = serverMaxconn == 0 ? nil : UInt64(serverMaxconn)
-        server.status = switch serverAdmin {
-        case .ready: "no check"
-        case .drain: "DRAIN"
-        case .maint: "MAINT"
+        server.status = switch (serverAdmin, serverHealth) {
+        case (.maint, _): "MAINT"
+        case (_, .down): "DOWN"
+        case (_, .stopping): "NOLB"
+        case (.drain, .up): "DRAIN"
+        case (.ready, .up): "no check"
         }
-        let usable = serverAdmin == .ready && serverWeight > 0
+        let usable = serverAdmin == .ready && serverHealth == .up && serverWeight > 0
         server.weight = UInt64(serverWeight)
         server.uweight = UInt64(serverWeight)
         server.act = 1
@@ -54,7 +58,7 @@ public final class ModelCLIRuntime: CLIRuntime {
 
         var backend = StatsRow(kind: .backend, pxname: "be_app", svname: "BACKEND", iid: 3, sid: 0)
         backend.slim = 10
-        backend.status = serverAdmin == .maint ? "DOWN" : "UP"
+        backend.status = serverAdmin == .maint || serverHealth != .up ? "DOWN" : "UP"
         backend.weight = usable ? UInt64(serverWeight) : 0
         backend.uweight = backend.weight
         backend.act = usable ? 1 : 0
@@ -101,6 +105,20 @@ public final class ModelCLIRuntime: CLIRuntime {
         let found = lookup(backend, server)
         if found == .ok { serverAdmin = state }
         return found
+    }
+
+    public func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerLookup {
+        let found = lookup(backend, server)
+        if found == .ok { serverHealth = health }
+        return found
+    }
+
+    public func setHealthChecks(backend: String, server: String, enabled: Bool) -> HealthChecksResult {
+        switch lookup(backend, server) {
+        case .ok: .notConfigured
+        case .noSuchBackend: .noSuchBackend
+        case .noSuchServer: .noSuchServer
+        }
     }
 
     public func serverWeight(backend: String, server: String) -> ServerWeightResult {

@@ -302,5 +302,27 @@ final class HealthCheckStatsTests: XCTestCase {
                        ["UP", "L4OK", "Layer4 check passed", "2", "2", "3"])
         XCTAssertEqual(try columns("BACKEND", ["status", "act"]), ["UP", "1"])
         XCTAssertTrue(ordrel.stderrText.contains("Server be/down is DOWN, reason: Layer4 connection problem"), ordrel.stderrText)
+
+        // Forced from the CLI, as haproxy: stopping is NOLB and takes no new stream; down and up follow.
+        func admin(_ command: String) throws -> String {
+            try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: command + "\n").stdout
+        }
+        XCTAssertEqual(try admin("set server be/up health stopping"), "\n")
+        XCTAssertEqual(try columns("up", ["status"]), ["NOLB"])
+        XCTAssertEqual(try columns("BACKEND", ["status", "act"]), ["DOWN", "0"])
+        let client = try TestSocket.connect(port: port)
+        TestSocket.setReceiveTimeout(client, seconds: 5)
+        XCTAssertEqual(TestSocket.readAll(client).bytes, [], "no usable server: the client is closed at once")
+        close(client)
+        XCTAssertTrue(ordrel.stderrText.contains("Server be/up is stopping, changed from CLI. 0 active and 0 backup servers online."),
+                      ordrel.stderrText)
+        XCTAssertEqual(try admin("set server be/up health down"), "\n")
+        XCTAssertEqual(try columns("up", ["status", "check_health"]), ["DOWN", "0"])
+        XCTAssertEqual(try admin("set server be/up health up"), "\n")
+        XCTAssertEqual(try columns("BACKEND", ["status", "act"]), ["UP", "1"])
+        XCTAssertTrue(ordrel.stderrText.contains("Server be/up is UP, changed from CLI. 1 active and 0 backup servers online."),
+                      ordrel.stderrText)
+        XCTAssertEqual(try admin("disable health be/up"), "\n")
+        XCTAssertEqual(try columns("up", ["status", "check_status"]), ["no check", ""])
     }
 }

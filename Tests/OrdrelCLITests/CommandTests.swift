@@ -43,6 +43,27 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(exchange("shutdown session 0x1\n", level: .operator).text, "Permission denied\n\n")
     }
 
+    /// Replies captured from haproxy 2.6.12 for `set server ... health` and `enable/disable health`.
+    func testHealthCommandsMatchHaproxy() {
+        let rt = TestRuntime()
+        func x(_ c: String, _ level: CLILevel = .admin) -> String { exchange(c + "\n", level: level, runtime: rt).text }
+        XCTAssertEqual(x("set server be_app/s1 health bogus"), "'set server <srv> health' expects 'up', 'stopping', or 'down'.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 health stopping"), "\n")
+        XCTAssertEqual(rt.servers[0].health, .stopping)
+        XCTAssertEqual(x("set server be_app/s4 health down"), "\n")
+        XCTAssertEqual(rt.servers[2].health, .down)
+        XCTAssertEqual(x("set server be_app/nope health up"), "No such server.\n\n")
+        XCTAssertEqual(x("set server be_app/s4 health up", .operator), "Permission denied\n\n")
+        XCTAssertEqual(rt.servers[2].health, .down)
+        XCTAssertEqual(x("disable health be_app/s1"), "\n")
+        XCTAssertFalse(rt.servers[0].checksEnabled)
+        XCTAssertEqual(x("enable health be_app/s1"), "\n")
+        XCTAssertTrue(rt.servers[0].checksEnabled)
+        XCTAssertEqual(x("enable health be_app/s4"), "Health check was not configured on this server, cannot enable.\n\n")
+        XCTAssertEqual(x("disable health be_app/nope"), "No such server.\n\n")
+        XCTAssertEqual(x("disable health be_app/s1", .operator), "Permission denied\n\n")
+    }
+
     func testShowStatCSVIsByteIdenticalToHaproxy() {
         XCTAssertEqual(exchange("show stat\n").text, Captured.statCSV)
         XCTAssertEqual(String(decoding: StatsColumns.csvHeader, as: UTF8.self),

@@ -9,14 +9,17 @@ final class TestRuntime: CLIRuntime {
         var initialWeight: UInt32
         var maxconn: UInt32
         var admin: ServerAdminState = .ready
+        var health: ServerHealthRequest = .up
+        var checked = false
+        var checksEnabled = false
         var address = "127.0.0.1"
         var port: UInt16
     }
 
     var version = "2.6.12-1+deb12u4"
     var servers: [Server] = [
-        Server(name: "s1", id: 1, weight: 1, initialWeight: 1, maxconn: 0, port: 25101),
-        Server(name: "s2", id: 2, weight: 50, initialWeight: 50, maxconn: 100, port: 25102),
+        Server(name: "s1", id: 1, weight: 1, initialWeight: 1, maxconn: 0, checked: true, checksEnabled: true, port: 25101),
+        Server(name: "s2", id: 2, weight: 50, initialWeight: 50, maxconn: 100, checked: true, checksEnabled: true, port: 25102),
         Server(name: "s4", id: 3, weight: 1, initialWeight: 1, maxconn: 0, port: 25104),
     ]
     var liveSessions: [SessionInfo] = []
@@ -133,6 +136,20 @@ final class TestRuntime: CLIRuntime {
         let (r, i) = find(backend, server)
         if let i { servers[i].admin = state }
         return r
+    }
+
+    func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerLookup {
+        let (r, i) = find(backend, server)
+        if let i { servers[i].health = health }
+        return r
+    }
+
+    func setHealthChecks(backend: String, server: String, enabled: Bool) -> HealthChecksResult {
+        let (r, i) = find(backend, server)
+        guard let i else { return r == .noSuchBackend ? .noSuchBackend : .noSuchServer }
+        guard servers[i].checked else { return .notConfigured }
+        servers[i].checksEnabled = enabled
+        return .done
     }
 
     func serverWeight(backend: String, server: String) -> ServerWeightResult {

@@ -122,6 +122,16 @@ public struct HealthCheckState: Sendable, Equatable {
         return .wentDown
     }
 
+    /// `set server ... health up|down` from the CLI: health jumps to the top or to 0 and the
+    /// server is UP or DOWN at once; later checks count on from there, as in haproxy.
+    public mutating func force(up: Bool) -> HealthTransition {
+        health = up ? maxHealth : 0
+        guard isUp != up else { return .none }
+        isUp = up
+        if !up { downTransitions += 1 }
+        return up ? .wentUp : .wentDown
+    }
+
     /// Entering maintenance: checks pause and health drops to 0. A server that was UP counts a
     /// DOWN transition, as haproxy's "is going DOWN for maintenance" does.
     public mutating func pause() {
