@@ -9,15 +9,6 @@ public enum ServerAdminState: Sendable, Equatable {
     case drain
     /// Maintenance: no new streams and no checks.
     case maint
-
-    /// The same state in the vocabulary of `ServerStatus`.
-    var statusAdminState: AdminState {
-        switch self {
-        case .ready: return .ready
-        case .drain: return .drain
-        case .maint: return .maintenance
-        }
-    }
 }
 
 /// A backend server: its address, limits, runtime state and counters. State changes go through
@@ -115,7 +106,7 @@ public final class Server {
 
     /// The `status` column: `UP`, `UP 1/3`, `DOWN`, `DOWN 1/2`, `DRAIN`, `MAINT`, `no check`...
     public var statusText: String {
-        ServerStatus.string(admin: adminState.statusAdminState,
+        ServerStatus.string(admin: adminState,
                             operational: !isUp ? .stopped : (isStopping ? .stopping : .running),
                             check: checksEnabled ? health : nil)
     }

@@ -3,7 +3,7 @@ import XCTest
 @testable import OrdrelCore
 
 final class HealthCheckStateTests: XCTestCase {
-    private func status(_ check: HealthCheckState, admin: AdminState = .ready) -> String {
+    private func status(_ check: HealthCheckState, admin: ServerAdminState = .ready) -> String {
         ServerStatus.string(admin: admin, check: check)
     }
 
@@ -60,7 +60,7 @@ final class HealthCheckStateTests: XCTestCase {
         var check = HealthCheckState(rise: 2, fall: 3)
         _ = check.record(.layer4OK)
         check.pause()
-        XCTAssertEqual(status(check, admin: .maintenance), "MAINT")
+        XCTAssertEqual(status(check, admin: .maint), "MAINT")
         XCTAssertEqual(check.downTransitions, 1)
         XCTAssertEqual(check.record(.layer4OK), .none)
         XCTAssertEqual(check.health, 0)
@@ -80,7 +80,7 @@ final class HealthCheckStateTests: XCTestCase {
         XCTAssertEqual(ServerStatus.string(admin: .ready, operational: .running, check: nil), "no check")
         XCTAssertEqual(ServerStatus.string(admin: .drain, operational: .running, check: nil), "DRAIN")
         XCTAssertEqual(ServerStatus.string(admin: .ready, operational: .stopped, check: nil), "DOWN")
-        XCTAssertEqual(ServerStatus.string(admin: .maintenance, operational: .running, check: nil), "MAINT")
+        XCTAssertEqual(ServerStatus.string(admin: .maint, operational: .running, check: nil), "MAINT")
     }
 
     func testIntervalChoice() {

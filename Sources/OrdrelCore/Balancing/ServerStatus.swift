@@ -1,13 +1,3 @@
-/// Operator-set administrative state of a server (`set server <b>/<s> state ...`).
-public enum AdminState: Sendable, Equatable {
-    /// Normal operation (`ready`).
-    case ready
-    /// No new load-balanced traffic, checks continue (`drain`).
-    case drain
-    /// Out of service, checks paused (`maint`, `disable server`, `disabled`).
-    case maintenance
-}
-
 /// Operational state of a server (haproxy's `srv_op_state`).
 public enum OperationalState: Sendable, Equatable {
     /// Running: UP, or unchecked and not forced down.
@@ -23,8 +13,8 @@ public enum ServerStatus {
     /// Composes the status string from the admin state, the operational state and the check
     /// state (`nil` when checks are disabled). Weight does not appear: in 2.6 a weight-0 server
     /// still shows `UP`. Tracking (`MAINT (via ...)`) and agent-check variants are not modelled.
-    public static func string(admin: AdminState, operational: OperationalState, check: HealthCheckState?) -> String {
-        if admin == .maintenance { return "MAINT" }
+    public static func string(admin: ServerAdminState, operational: OperationalState, check: HealthCheckState?) -> String {
+        if admin == .maint { return "MAINT" }
         switch operational {
         case .running:
             if let check, check.health < check.maxHealth {
@@ -42,7 +32,7 @@ public enum ServerStatus {
     }
 
     /// Status of a checked server whose operational state comes from its checks alone.
-    public static func string(admin: AdminState, check: HealthCheckState) -> String {
+    public static func string(admin: ServerAdminState, check: HealthCheckState) -> String {
         string(admin: admin, operational: check.isUp ? .running : .stopped, check: check)
     }
 
