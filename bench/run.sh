@@ -2,10 +2,10 @@
 # make bench: ordrel vs haproxy vs direct (no proxy) on 127.0.0.1, in one run, targets interleaved.
 # Both proxies read the same generated haproxy-format config. See docs/performance.md.
 # Knobs (environment): BENCH_REPS (3), BENCH_WRK_SECONDS (2), BENCH_IPERF_SECONDS (2), BENCH_HOLD (2000),
-# BENCH_STATS_N (2000), BENCH_CLOSE_COUNT (3000), BENCH_CLOSE_SECONDS (3), BENCH_NBTHREAD (nproc),
+# BENCH_STATS_N (2000), BENCH_CLOSE_COUNT (3000), BENCH_CLOSE_SECONDS (2), BENCH_NBTHREAD (nproc),
 # BENCH_PORT_BASE (27000), BENCH_MAX_SECONDS (280: no repetition starts that would end later),
 # BENCH_SAVE=1 (also copy the JSON lines to bench/results/), BENCH_KEEP_TMP=1, ORDREL_BIN/ORDRELCTL_BIN,
-# BENCH_FLAT (1; 0 skips the flatness step), BENCH_FLAT_LOW (100), BENCH_FLAT_HIGH (10000: lowered to what the
+# BENCH_FLAT (1; 0 skips the flatness step), BENCH_FLAT_WRK_SECONDS (1), BENCH_FLAT_LOW (100), BENCH_FLAT_HIGH (10000: lowered to what the
 # fd hard limit allows, see below).
 set -uo pipefail
 
@@ -18,11 +18,13 @@ IPERF_SECONDS=${BENCH_IPERF_SECONDS:-2}
 HOLD=${BENCH_HOLD:-2000}
 STATS_N=${BENCH_STATS_N:-2000}
 CLOSE_COUNT=${BENCH_CLOSE_COUNT:-3000}
-CLOSE_SECONDS=${BENCH_CLOSE_SECONDS:-3}
+CLOSE_SECONDS=${BENCH_CLOSE_SECONDS:-2}
 NBTHREAD=${BENCH_NBTHREAD:-$(nproc)}
 PORT_BASE=${BENCH_PORT_BASE:-27000}
 MAX_SECONDS=${BENCH_MAX_SECONDS:-280}
 FLAT=${BENCH_FLAT:-1}
+# Each flatness wrk run is short so three repetitions fit in the time limit.
+FLAT_WRK_SECONDS=${BENCH_FLAT_WRK_SECONDS:-1}
 FLAT_LOW=${BENCH_FLAT_LOW:-100}
 FLAT_WANTED=${BENCH_FLAT_HIGH:-10000}
 PY=${PYTHON:-python3}
@@ -394,14 +396,14 @@ flat_step() {  # rep target
     st=$TMP/out/$rep-$target-flat.status; go=$TMP/out/$rep-$target-flat.go
     start_bg "holder-$target-$rep" "${NOFILE_WRAP[@]}" "$PY" "$LIB/idlehold.py" --connect "$connect" \
         --listen "$P_IDLE" --stages "$FLAT_LOW,$FLAT_HIGH" --status "$st" --go "$go" --settle 0.2 \
-        --timeout $(( 2 * WRK_SECONDS + 60 )) ${pid:+--pid "$pid"}
+        --timeout $(( 2 * FLAT_WRK_SECONDS + 60 )) ${pid:+--pid "$pid"}
     holder=$LAST_PID
     for i in 0 1; do
         name=low; [ "$i" = 1 ] && name=high
         if wait_lines "$st" $((i + 1)) 30 "$holder"; then HELD_JSON=$(sed -n "$((i + 1))p" "$st")
         else HELD_JSON='{"error": "the holder did not reach this stage"}'; fi
-        measure "$rep" "$target" "http_keepalive_held_$name" $((WRK_SECONDS + 10)) wrkheld \
-            wrk -t2 -c50 -d"${WRK_SECONDS}s" --timeout 2s --latency "http://127.0.0.1:$http/1k.bin"
+        measure "$rep" "$target" "http_keepalive_held_$name" $((FLAT_WRK_SECONDS + 10)) wrkheld \
+            wrk -t2 -c50 -d"${FLAT_WRK_SECONDS}s" --timeout 2s --latency "http://127.0.0.1:$http/1k.bin"
         v=${LAST_VALUE:-'{}'}
         if [ "$i" = 0 ]; then low=$v; else high=$v; fi
         touch "$go.$i"
