@@ -15,9 +15,13 @@ final class PipePool {
     static let capacity = 262_144
     private var idle: [SplicePipe] = []
     private let maxIdle: Int
-    /// Most pipes in use at once; beyond it streams keep using their buffers.
-    let limit: Int
+    /// Most pipes open at once (idle ones included: a pipe is only created when none is idle);
+    /// beyond it streams keep using their buffers. Sized from the fd budget at start-up.
+    var limit: Int
     private(set) var inUse = 0
+
+    /// Empty pipes kept for the next bulk stream.
+    var idleCount: Int { idle.count }
 
     init(limit: Int, maxIdle: Int = 32) {
         self.limit = limit

@@ -32,7 +32,8 @@ public final class Runtime {
     public let configuration: Configuration
     public let logger: Logger
     let pool: BufferPool
-    /// Pipes for splice(); haproxy's default `maxpipes` is maxconn/4.
+    /// Pipes for splice(), sized in `start()` from the fd budget (at most maxconn/4, haproxy's
+    /// default `maxpipes`).
     let pipes: PipePool
     public private(set) var proxies: [Proxy] = []
     private(set) var listeners: [Listener] = []
@@ -66,7 +67,7 @@ public final class Runtime {
         self.pool = BufferPool(bufferSize: configuration.global.tuneBufsize)
         self.maxconn = configuration.global.maxconn ?? Runtime.defaultMaxconn()
         self.initialMaxconn = maxconn
-        self.pipes = PipePool(limit: max(4, maxconn / 4))
+        self.pipes = PipePool(limit: 0)
         self.maxAccept = configuration.global.tuneMaxaccept
         self.startWallSeconds = UInt64(Runtime.wallMicros() / 1_000_000)
         try buildProxies()
@@ -105,9 +106,14 @@ public final class Runtime {
 
     /// Binds every listener (all or nothing), raises the fd limit and installs signal handlers.
     public func start() throws {
-        let fixedFDs = 32 + configuration.proxies.reduce(0) { $0 + $1.binds.count } + configuration.global.statsSockets.count
+        // Listeners, stats sockets, one fd per checked server while its check runs, and margin.
+        let checkedServers = configuration.proxies.reduce(0) { $0 + $1.servers.filter(\.check).count }
+        let fixedFDs = 32 + configuration.proxies.reduce(0) { $0 + $1.binds.count }
+            + configuration.global.statsSockets.count + checkedServers
+        // Streams need two fds each; splice() pipes, two each for up to maxconn/4 of them, are
+        // asked for too but only required as far as the limit allows.
         let wantedFDs = maxconn * 2 + fixedFDs
-        let got = Files.raiseOpenFileLimit(to: wantedFDs)
+        let got = Files.raiseOpenFileLimit(to: wantedFDs + 2 * (maxconn / 4))
         if got < wantedFDs {
             let message = "[\(CommandLine.arguments.first ?? "ordrel")] maxconn \(maxconn) needs \(wantedFDs) file descriptors but the limit is \(got)."
             if configuration.global.strictLimits && configuration.global.maxconn != nil {
@@ -117,6 +123,10 @@ public final class Runtime {
             maxconn = max(1, (got - fixedFDs) / 2)
             initialMaxconn = maxconn
         }
+        // Only as many pipes as the fds left over allow (haproxy's default maxpipes is maxconn/4,
+        // counted in its socket budget), so they can never push accept() into EMFILE; with no
+        // room left, streams simply stay on their buffers.
+        pipes.limit = max(0, min(maxconn / 4, (got - maxconn * 2 - fixedFDs) / 2))
         do {
             for proxy in proxies where proxy.isFrontend {
                 for bind in proxy.config.binds {

@@ -193,6 +193,58 @@ final class ForwardingTests: XCTestCase {
         XCTAssertLessThanOrEqual(after, before, "ordrel holds more fds after 10,000 connections than at start")
     }
 
+    func testUnixAndIPv6FrontendsForward() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let directory = TemporaryDirectory()
+        let unixPath = directory.path + "/front.sock"
+        let port = try TestSocket.unusedPort()
+        let ipv6 = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        let hasIPv6 = ipv6 >= 0
+        if ipv6 >= 0 { close(ipv6) }
+        let cfg = """
+        defaults
+            mode tcp
+            timeout connect 2s
+            timeout client 30s
+            timeout server 30s
+        frontend fe
+            bind unix@\(unixPath)
+            \(hasIPv6 ? "bind [::1]:\(port)" : "")
+            default_backend be
+        backend be
+            server s1 127.0.0.1:\(backend.port)
+
+        """
+        let ordrel = try OrdrelProcess(config: cfg, readySocket: unixPath)
+        defer { ordrel.stop() }
+
+        let fd = try TestSocket.connect(unixPath: unixPath)
+        TestSocket.setReceiveTimeout(fd, seconds: 5)
+        try TestSocket.sendAll(fd, Array("over unix\n".utf8))
+        shutdown(fd, Int32(SHUT_WR))
+        let (bytes, end) = TestSocket.readAll(fd)
+        close(fd)
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "over unix\n")
+        XCTAssertEqual(end, .eof)
+
+        guard hasIPv6 else { return }
+        let v6 = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(v6) }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = port.bigEndian
+        inet_pton(AF_INET6, "::1", &address.sin6_addr)
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(v6, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+        }
+        XCTAssertEqual(rc, 0, "connect to [::1]:\(port)")
+        TestSocket.setReceiveTimeout(v6, seconds: 5)
+        try TestSocket.sendAll(v6, Array("over ipv6\n".utf8))
+        shutdown(v6, Int32(SHUT_WR))
+        XCTAssertEqual(String(decoding: TestSocket.readAll(v6).bytes, as: UTF8.self), "over ipv6\n")
+    }
+
     func testCheckModeReportsEveryBadLine() throws {
         let directory = TemporaryDirectory()
         let bad = directory.write("bad.cfg", """
