@@ -52,6 +52,70 @@ final class ProcessBehaviourTests: XCTestCase {
         XCTAssertEqual(ordrel.waitForExit(timeout: 5), 0, "ordrel exits once the last stream ends")
     }
 
+    func testHardStopAfterBoundsASoftStop() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let port = try TestSocket.unusedPort()
+        let cfg = "global\n    hard-stop-after 400ms\n" + config(port: port, backend: backend.port)
+        let ordrel = try OrdrelProcess(config: cfg, readyPort: port)
+        defer { ordrel.stop() }
+        let fd = try TestSocket.connect(port: port)
+        defer { close(fd) }
+        TestSocket.setReceiveTimeout(fd, seconds: 5)
+        try TestSocket.sendAll(fd, Array("hold\n".utf8))
+        XCTAssertEqual(TestSocket.read(fd, count: 5), Array("hold\n".utf8))
+
+        let started = Date()
+        ordrel.signal(SIGUSR1)
+        XCTAssertNotNil(ordrel.waitForExit(timeout: 3), "hard-stop-after must end a soft stop that open streams hold up")
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertGreaterThanOrEqual(elapsed, 0.35)
+        XCTAssertLessThan(elapsed, 2.0)
+        XCTAssertNotEqual(TestSocket.readAll(fd).end, .timeout, "the held stream is closed")
+    }
+
+    func testHalfClosedStreamsUseTheFinTimeouts() throws {
+        // The client half-closes and the backend never answers nor closes: after the FIN, the
+        // short client-fin/server-fin timeouts apply instead of the long client/server ones.
+        let (listener, backendPort) = try TestSocket.listen()
+        defer { close(listener) }
+        let port = try TestSocket.unusedPort()
+        let cfg = """
+        defaults
+            mode tcp
+            timeout connect 2s
+            timeout client 30s
+            timeout server 30s
+            timeout client-fin 300ms
+            timeout server-fin 300ms
+        frontend fe
+            bind 127.0.0.1:\(port)
+            default_backend be
+        backend be
+            server s1 127.0.0.1:\(backendPort)
+
+        """
+        let ordrel = try OrdrelProcess(config: cfg, readyPort: port)
+        defer { ordrel.stop() }
+        let probe = accept(listener, nil, nil)
+        if probe >= 0 { close(probe) }
+        let fd = try TestSocket.connect(port: port)
+        defer { close(fd) }
+        // The backend accepts and then neither reads, writes nor closes.
+        let held = accept(listener, nil, nil)
+        XCTAssertGreaterThanOrEqual(held, 0)
+        defer { close(held) }
+        TestSocket.setReceiveTimeout(fd, seconds: 10)
+        try TestSocket.sendAll(fd, Array("request".utf8))
+        let started = Date()
+        shutdown(fd, Int32(SHUT_WR))
+        let (_, end) = TestSocket.readAll(fd)
+        let elapsed = Date().timeIntervalSince(started)
+        XCTAssertNotEqual(end, .timeout)
+        XCTAssertGreaterThanOrEqual(elapsed, 0.25)
+        XCTAssertLessThan(elapsed, 3.0, "the 30 s client/server timeouts must not apply once half-closed")
+    }
+
     func testClientResetResetsTheServerSidePromptly() throws {
         // The backend reads forever; when the client resets, ordrel must not keep the server side open.
         let (listener, backendPort) = try TestSocket.listen()
