@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import OrdrelEventLoop
+import OrdrelSystem
+import XCTest
+
+/// The libev wrappers on a private loop: timers, io readiness and cross-thread wake-ups.
+final class WatcherTests: XCTestCase {
+    func testTimerFiresOnceAfterItsDelay() {
+        let loop = EventLoop.makeNew()
+        var fired = 0
+        let timer = TimerWatcher(loop: loop) { fired += 1 }
+        let started = loop.now
+        timer.schedule(after: 0.05)
+        XCTAssertTrue(timer.isActive)
+        loop.run()
+        XCTAssertEqual(fired, 1)
+        XCTAssertFalse(timer.isActive)
+        XCTAssertGreaterThanOrEqual(loop.now - started, 0.045)
+    }
+
+    func testIOWatcherReportsReadinessAndInterestChanges() throws {
+        let loop = EventLoop.makeNew()
+        let (a, b) = try FD.socketPair()
+        defer { a.close(); b.close() }
+        var seen: [IOEvents] = []
+        var watcher: IOWatcher!
+        watcher = IOWatcher(loop: loop, fd: a.rawValue) { events in
+            seen.append(events)
+            watcher.setInterest([])
+        }
+        // Writable at once: an empty socket buffer.
+        watcher.setInterest(.write)
+        loop.runOnce(block: true)
+        XCTAssertEqual(seen, [.write])
+        // Readable only after the peer writes.
+        watcher.setInterest(.read)
+        loop.runOnce(block: false)
+        XCTAssertEqual(seen, [.write], "nothing to read yet")
+        _ = try [UInt8]("x".utf8).withUnsafeBytes { try b.write($0) }
+        loop.runOnce(block: true)
+        XCTAssertEqual(seen, [.write, .read])
+        XCTAssertEqual(watcher.events, [])
+    }
+
+    func testWakeUpFromAnotherThreadRunsTheHandlerOnTheLoop() {
+        let loop = EventLoop.makeNew()
+        let loopThread = pthread_self()
+        var ranOnLoopThread = false
+        var async: AsyncWatcher!
+        async = AsyncWatcher(loop: loop) {
+            ranOnLoopThread = pthread_equal(pthread_self(), loopThread) != 0
+            loop.stop()
+        }
+        // Keeps the loop alive (async watchers do not) until the wake-up stops it.
+        let guardTimer = TimerWatcher(loop: loop) { loop.stop() }
+        guardTimer.schedule(after: 5)
+        let waker = async!
+        Thread { usleep(20_000); waker.wakeUp() }.start()
+        loop.run()
+        XCTAssertTrue(ranOnLoopThread, "the handler must run on the loop's thread, woken from another")
+        XCTAssertTrue(guardTimer.isActive, "woken before the 5 s guard")
+        guardTimer.cancel()
+    }
+}
