@@ -73,10 +73,11 @@ public final class Runtime {
         try buildProxies()
     }
 
-    /// haproxy derives maxconn from the fd limit when it is not set: two fds per stream plus margin.
+    /// haproxy derives maxconn from the fd limit when it is not set. Each stream needs two fds,
+    /// and splice() pipes (up to maxconn/4, two fds each) another half: 2.5 per stream, plus margin.
     static func defaultMaxconn() -> Int {
         let limit = Files.raiseOpenFileLimit(to: 0)
-        return max(100, (limit - 64) / 2)
+        return max(100, (limit - 64) * 2 / 5)
     }
 
     private func buildProxies() throws {
