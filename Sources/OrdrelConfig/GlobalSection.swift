@@ -1,14 +1,21 @@
+extension ConfigBuilder {
+    /// A `no <keyword> ...` line without its `no`, and the keyword; nil (after an alert naming
+    /// the line) when `no` stands alone. Shared by the sections that accept negations.
+    func negatedKeyword(_ words: [String]) -> (words: [String], keyword: String)? {
+        let rest = Array(words.dropFirst())
+        guard let keyword = rest.first else {
+            alert("'no' expects a keyword.")
+            return nil
+        }
+        return (rest, keyword)
+    }
+}
+
 /// Keywords of the `global` section.
 extension ConfigBuilder {
-    func parseGlobal(_ line: [String]) {
-        var words = line
-        let negated = words[0] == "no"
-        if negated {
-            words.removeFirst()
-            guard let keyword = words.first else {
-                alert("'no' expects a keyword.")
-                return
-            }
+    func parseGlobal(_ words: [String]) {
+        if words[0] == "no" {
+            guard let (words, keyword) = negatedKeyword(words) else { return }
             if keyword == "strict-limits" {
                 global.strictLimits = false
                 noExtraArguments(words, 1, keyword)

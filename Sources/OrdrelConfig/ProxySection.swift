@@ -23,15 +23,9 @@ extension ConfigBuilder {
         return false
     }
 
-    func parseProxy(_ line: [String]) {
-        var words = line
-        let negated = words[0] == "no"
-        if negated {
-            words.removeFirst()
-            guard let keyword = words.first else {
-                alert("'no' expects a keyword.")
-                return
-            }
+    func parseProxy(_ words: [String]) {
+        if words[0] == "no" {
+            guard let (words, keyword) = negatedKeyword(words) else { return }
             switch keyword {
             case "option":
                 parseOption(words, negated: true)
