@@ -220,20 +220,16 @@ extension Runtime {
 
     /// haproxy's `srv_append_status` tail for a server leaving service.
     private func serversLeft(_ server: Server, sessions: Int, requeued: Int) -> String {
-        let (active, backup) = usableCounts(server.backend)
+        let (active, backup) = server.backend.usableServerCounts
         return ". \(active) active and \(backup) backup servers left.\(runningOnBackup(active, backup))"
             + " \(sessions) sessions active, \(requeued) requeued, \(server.queue.count) remaining in queue."
     }
 
     /// haproxy's `srv_append_status` tail for a server still running.
     private func serversOnline(_ server: Server, requeued: Int) -> String {
-        let (active, backup) = usableCounts(server.backend)
+        let (active, backup) = server.backend.usableServerCounts
         return ". \(active) active and \(backup) backup servers online.\(runningOnBackup(active, backup))"
             + " \(requeued) sessions requeued, \(server.queue.count) total in queue."
-    }
-
-    private func usableCounts(_ backend: Proxy) -> (Int, Int) {
-        (backend.balancer?.usableActiveCount ?? 0, backend.balancer?.usableBackupCount ?? 0)
     }
 
     private func runningOnBackup(_ active: Int, _ backup: Int) -> String {

@@ -47,14 +47,10 @@ public final class Proxy {
 
     public func server(named name: String) -> Server? { servers.first { $0.name == name } }
 
-    /// Number of servers able to take traffic, active and backup.
+    /// Servers able to take new streams (available, weight above 0), active and backup, as the
+    /// balancer keeps count of them (haproxy's `srv_act` / `srv_bck`).
     public var usableServerCounts: (active: Int, backup: Int) {
-        var active = 0
-        var backup = 0
-        for server in servers where server.isUsable {
-            if server.isBackup { backup += 1 } else { active += 1 }
-        }
-        return (active, backup)
+        (balancer?.usableActiveCount ?? 0, balancer?.usableBackupCount ?? 0)
     }
 
     /// Streams waiting in the backend queue (`qcur` of the BACKEND row).
@@ -63,7 +59,8 @@ public final class Proxy {
     /// Some server can take new streams (BACKEND `status` UP); true for a backend without servers.
     public var hasUsableServer: Bool {
         guard let balancer, balancer.count > 0 else { return true }
-        return balancer.usableActiveCount + balancer.usableBackupCount > 0
+        let usable = usableServerCounts
+        return usable.active + usable.backup > 0
     }
 
     /// `downtime` of the BACKEND row: finished periods plus the current one.
