@@ -195,8 +195,9 @@ extension Runtime {
         noteStateChange(server, wasDown: false)
         let sessions = server.counters.current
         serverChanged(server) { moves in
-            guard server.adminState != .maint, let balancer = server.backend.balancer else { return }
-            logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: balancer.usableActiveCount, backupServers: balancer.usableBackupCount, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))")
+            guard server.adminState != .maint else { return }
+            let usable = server.backend.usableServerCounts
+            logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))")
         }
         if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: "D") }
     }
@@ -206,8 +207,8 @@ extension Runtime {
     private func markUp(_ server: Server, check: ServerStateLog.CheckReport) {
         noteStateChange(server, wasDown: true)
         serverChanged(server) { moves in
-            guard let balancer = server.backend.balancer else { return }
-            logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: balancer.usableActiveCount, backupServers: balancer.usableBackupCount, requeued: moves.served, totalInQueue: server.backend.queue.count))")
+            let usable = server.backend.usableServerCounts
+            logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, requeued: moves.served, totalInQueue: server.backend.queue.count))")
         }
         if !server.isBackup && server.config.shutdownBackupSessionsOnMarkedUp && server.isUsable {
             for backup in server.backend.servers where backup.isBackup { killStreams(of: backup, cause: "U") }
