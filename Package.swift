@@ -46,6 +46,7 @@ let package = Package(
             "UnixStreamModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "OrdrelSystemTests", dependencies: ["OrdrelSystem"]),
         .testTarget(name: "OrdrelEventLoopTests", dependencies: ["OrdrelEventLoop", "OrdrelSystem"]),
         .testTarget(name: "OrdrelConfigTests", dependencies: ["OrdrelConfig"]),
         .testTarget(name: "OrdrelCLITests", dependencies: ["OrdrelCLI"]),

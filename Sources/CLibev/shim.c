@@ -64,5 +64,4 @@ int ordrel_pipe2_nonblock(int fds[2]) { return pipe2(fds, O_NONBLOCK | O_CLOEXEC
 long ordrel_splice(int from, int to, size_t len) {
     return (long)splice(from, NULL, to, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 }
-int ordrel_so_reuseport(void) { return SO_REUSEPORT; }
 int ordrel_set_pipe_size(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size); }

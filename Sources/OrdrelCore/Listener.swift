@@ -56,8 +56,6 @@ final class Listener {
         }
     }
 
-    var isAccepting: Bool { pause == nil }
-
     func start() { watcher.setInterest(.read) }
 
     func pause(_ reason: ListenerPause, loop: EventLoop, for seconds: Double? = nil) {

@@ -195,13 +195,9 @@ public final class Runtime {
         statsSockets.forEach { $0.close() }
         statsSockets.removeAll()
         stopHealthChecks()
-        stopHooks.forEach { $0() }
         signalWatchers.removeAll()
         loop.stop()
     }
-
-    /// Called once when the process stops (the stats sockets close there).
-    public var stopHooks: [() -> Void] = []
 
     // MARK: accepting
 
@@ -311,7 +307,4 @@ public final class Runtime {
         gettimeofday(&tv, nil)
         return UInt64(tv.tv_sec) * 1_000_000 + UInt64(tv.tv_usec)
     }
-
-    /// Open fds of the process (tests check nothing leaks).
-    public var openDescriptorCount: Int { Files.openDescriptorCount() }
 }

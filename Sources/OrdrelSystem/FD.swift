@@ -52,7 +52,6 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
     }
 
     public func setReuseAddress() throws { try setOption(level: SOL_SOCKET, name: SO_REUSEADDR, value: 1) }
-    public func setReusePort() throws { try setOption(level: SOL_SOCKET, name: ordrel_so_reuseport(), value: 1) }
     public func setNoDelay() throws { try setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1) }
     public func setKeepAlive() throws { try setOption(level: SOL_SOCKET, name: SO_KEEPALIVE, value: 1) }
 
@@ -112,17 +111,6 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
             default: throw SyscallError(call: "connect", errno: err)
             }
         }
-    }
-
-    public func localAddress() throws -> SocketAddress {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        _ = try withUnsafeMutableBytes(of: &storage) { raw in
-            try syscallBlocking("getsockname") {
-                getsockname(rawValue, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
-            }
-        }
-        return SocketAddress(storage: storage, length: length)
     }
 
     // MARK: data

@@ -39,15 +39,6 @@ public enum Files {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    /// The number of open file descriptors of this process (from /proc/self/fd).
-    public static func openDescriptorCount() -> Int {
-        guard let dir = opendir("/proc/self/fd") else { return -1 }
-        defer { closedir(dir) }
-        var count = 0
-        while readdir(dir) != nil { count += 1 }
-        return count - 3 // ".", ".." and the directory's own fd
-    }
-
     /// The soft RLIMIT_NOFILE, raised to the hard limit when asked.
     public static func raiseOpenFileLimit(to wanted: Int) -> Int {
         var limit = rlimit()

@@ -63,7 +63,5 @@ int ordrel_pipe2_nonblock(int fds[2]);
 long ordrel_splice(int from, int to, size_t len);
 /* fcntl(F_SETPIPE_SZ): grow a pipe; returns the size the kernel granted, or -1. */
 int ordrel_set_pipe_size(int fd, int size);
-/* SO_REUSEPORT, which some Glibc module maps hide. */
-int ordrel_so_reuseport(void);
 
 #endif
