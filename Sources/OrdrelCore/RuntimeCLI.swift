@@ -445,8 +445,8 @@ extension Runtime: CLIRuntime {
         case .failure: return .noSuchServer
         case .success(let server): found = server
         }
-        let oldHost = found.address.host
-        let oldPort = found.address.port
+        let before = found.address
+        let oldPort = before.port
         var newPort = oldPort
         var portOutcome: PortOutcome?
         if let port {
@@ -460,9 +460,10 @@ extension Runtime: CLIRuntime {
                 portOutcome = .invalid(text)
             }
         }
-        guard let newAddress = SocketAddress(ip: address, port: newPort) else { return .invalidAddress }
-        setServerAddress(found, address: address, port: newPort)
-        let change: (from: String, to: String)? = oldHost == newAddress.host ? nil : (oldHost, newAddress.host)
+        // The control API validates the address before changing anything.
+        if case .invalidAddress = setServerAddress(found, address: address, port: newPort) { return .invalidAddress }
+        let after = found.address.host
+        let change: (from: String, to: String)? = before.host == after ? nil : (before.host, after)
         return .updated(addressChange: change, port: portOutcome)
     }
 

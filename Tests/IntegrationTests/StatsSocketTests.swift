@@ -177,6 +177,21 @@ final class StatsSocketTests: XCTestCase {
         XCTAssertEqual(served, ["s1\n", "s2\n"])
     }
 
+    /// Replies compared with haproxy 2.6.12 on the same commands; new streams follow the address.
+    func testSetServerAddressMovesNewStreams() throws {
+        let s1Port = backends[0].port
+        let s2Port = backends[1].port
+        XCTAssertEqual(try query("set server be_app/s2 addr 127.0.0.1 port \(s1Port)"),
+                       "no need to change the addr, port changed from '\(s2Port)' to '\(s1Port)' by 'stats socket command'\n\n")
+        XCTAssertEqual(try query("set server be_app/s1 state maint"), "\n")
+        for _ in 0..<4 { XCTAssertEqual(try servedBy(), "s1\n", "s2 now points at s1's backend") }
+        XCTAssertEqual(try statColumns("s2", ["addr"]), ["127.0.0.1:\(s1Port)"])
+        XCTAssertEqual(try query("set server be_app/s2 addr bogus"), "Invalid addr 'bogus' by 'stats socket command'\n\n")
+        XCTAssertEqual(try query("set server be_app/s2 addr 127.0.0.1 port abc"),
+                       "no need to change the addr, problem converting port 'abc' to an int by 'stats socket command'\n\n")
+        XCTAssertEqual(try statColumns("s2", ["addr"]), ["127.0.0.1:\(s1Port)"], "a refused change changes nothing")
+    }
+
     func testSessionsAndStaleIDs() throws {
         let fd = try TestSocket.connect(port: frontendPort)
         TestSocket.setReceiveTimeout(fd, seconds: 5)
