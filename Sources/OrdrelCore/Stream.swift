@@ -454,10 +454,7 @@ final class Stream {
         case .retryDelay:
             return retryAt
         case .established:
-            let halfClosed = request.state != .open || response.state != .open
-            let clientTimeout = timeouts.server.tunnel ?? (halfClosed ? timeouts.client.clientFin ?? timeouts.client.client : timeouts.client.client)
-            let serverTimeout = timeouts.server.tunnel ?? (halfClosed ? timeouts.server.serverFin ?? timeouts.server.server : timeouts.server.server)
-            return min(clientActivityAt + seconds(clientTimeout), serverActivityAt + seconds(serverTimeout))
+            return min(clientActivityAt + seconds(clientTimeoutInEffect), serverActivityAt + seconds(serverTimeoutInEffect))
         case .closed:
             return .infinity
         }
@@ -509,11 +506,19 @@ final class Stream {
         }
     }
 
+    /// Once established: `timeout tunnel` if set, else the client (server) timeout, replaced by
+    /// client-fin (server-fin) when set once either direction is half-closed.
     private var clientTimeoutInEffect: UInt64? {
-        let halfClosed = request.state != .open || response.state != .open
-        return backend.config.timeouts.tunnel
-            ?? (halfClosed ? frontend.config.timeouts.clientFin ?? frontend.config.timeouts.client : frontend.config.timeouts.client)
+        let timeouts = frontend.config.timeouts
+        return backend.config.timeouts.tunnel ?? (isHalfClosed ? timeouts.clientFin ?? timeouts.client : timeouts.client)
     }
+
+    private var serverTimeoutInEffect: UInt64? {
+        let timeouts = backend.config.timeouts
+        return timeouts.tunnel ?? (isHalfClosed ? timeouts.serverFin ?? timeouts.server : timeouts.server)
+    }
+
+    private var isHalfClosed: Bool { request.state != .open || response.state != .open }
 
     /// A retry after the turn-around delay: the same server while it is still usable, else
     /// another one with `option redispatch`, else the client is closed.
