@@ -60,6 +60,21 @@ enum TestSocket {
         return port
     }
 
+    /// Runs a bind/connect-style call on `fd` with `address` as a `sockaddr`; on failure closes
+    /// `fd` and throws "`what`: reason".
+    private static func call<Address>(_ fd: Int32, _ address: Address, _ what: String,
+                                      _ body: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) throws {
+        var address = address
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body(fd, $0, socklen_t(MemoryLayout<Address>.size)) }
+        }
+        if rc < 0 {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw Failure(description: "\(what): \(message)")
+        }
+    }
+
     /// Connects to 127.0.0.1:`port`, from `source` (another loopback address such as 127.0.0.2) when given.
     static func connect(port: UInt16, from source: String? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -67,26 +82,9 @@ enum TestSocket {
         if let source {
             var local = loopback(port: 0)
             local.sin_addr.s_addr = inet_addr(source)
-            let rc = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            if rc < 0 {
-                let message = String(cString: strerror(errno))
-                close(fd)
-                throw Failure(description: "bind to \(source): \(message)")
-            }
+            try call(fd, local, "bind to \(source)") { Glibc.bind($0, $1, $2) }
         }
-        var address = loopback(port: port)
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        if rc < 0 {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            throw Failure(description: "connect to port \(port): \(message)")
-        }
+        try call(fd, loopback(port: port), "connect to port \(port)") { Glibc.connect($0, $1, $2) }
         return fd
     }
 
@@ -100,16 +98,7 @@ enum TestSocket {
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
         }
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        if rc < 0 {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            throw Failure(description: "connect to \(path): \(message)")
-        }
+        try call(fd, address, "connect to \(path)") { Glibc.connect($0, $1, $2) }
         return fd
     }
 
