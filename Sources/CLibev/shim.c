@@ -1,11 +1,20 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
+#include <pthread.h>
 #include "CLibev.h"
 #include <string.h>
 #include <unistd.h>
 
 struct ev_loop *ordrel_ev_default_loop(void) { return ev_default_loop(EVFLAG_AUTO); }
 struct ev_loop *ordrel_ev_loop_new(void) { return ev_loop_new(EVFLAG_AUTO); }
+
+static void ordrel_loop_release(struct ev_loop *loop) { pthread_mutex_unlock((pthread_mutex_t *)ev_userdata(loop)); }
+static void ordrel_loop_acquire(struct ev_loop *loop) { pthread_mutex_lock((pthread_mutex_t *)ev_userdata(loop)); }
+void ordrel_ev_set_loop_mutex(struct ev_loop *loop, pthread_mutex_t *mutex) {
+    ev_set_userdata(loop, mutex);
+    ev_set_loop_release_cb(loop, ordrel_loop_release, ordrel_loop_acquire);
+}
 
 void ordrel_ev_io_init(ev_io *w, void (*cb)(struct ev_loop *, ev_io *, int), int fd, int events) {
     ev_io_init(w, cb, fd, events);
@@ -65,3 +74,20 @@ long ordrel_splice(int from, int to, size_t len) {
     return (long)splice(from, NULL, to, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 }
 int ordrel_set_pipe_size(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size); }
+
+int ordrel_available_cpus(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+    return CPU_COUNT(&set);
+}
+
+void ordrel_set_thread_name(const char *name) {
+    char truncated[16];
+    strncpy(truncated, name, sizeof truncated - 1);
+    truncated[sizeof truncated - 1] = 0;
+    pthread_setname_np(pthread_self(), truncated);
+}
+
+static _Thread_local int ordrel_worker_index;
+void ordrel_set_current_worker(int index) { ordrel_worker_index = index; }
+int ordrel_current_worker(void) { return ordrel_worker_index; }

@@ -1,4 +1,5 @@
 import CLibev
+import OrdrelSystem
 
 /// One libev loop. Each thread that runs streams owns exactly one; nothing here is thread-safe
 /// except `wakeUp`, which uses an `ev_async` as libev intends.
@@ -22,6 +23,16 @@ public final class EventLoop {
 
     /// Runs until `stop()` is called or no active watcher remains.
     public func run() { ev_run(raw, 0) }
+
+    /// Runs until `stop()` on a thread of its own, holding `lock` except while it waits for
+    /// events: another thread that takes `lock` finds the loop between iterations and may use
+    /// its watchers, then calls an `AsyncWatcher`'s `wakeUp()` so the loop sees the change.
+    public func runHoldingLock(_ lock: Lock) {
+        ordrel_ev_set_loop_mutex(raw, lock.mutex)
+        lock.lock()
+        ev_run(raw, 0)
+        lock.unlock()
+    }
 
     /// Runs one iteration, blocking for events if `block` is true (used by tests).
     public func runOnce(block: Bool) { ev_run(raw, block ? Int32(EVRUN_ONCE) : Int32(EVRUN_NOWAIT)) }

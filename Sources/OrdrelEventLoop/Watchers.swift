@@ -130,21 +130,25 @@ public final class AsyncWatcher: @unchecked Sendable {
     private unowned(unsafe) let loop: EventLoop
     public var handler: () -> Void
 
-    public init(loop: EventLoop, handler: @escaping () -> Void) {
+    /// Unless `keepsLoopAlive`, the watcher alone does not keep `run()` from returning.
+    public init(loop: EventLoop, keepsLoopAlive: Bool = false, handler: @escaping () -> Void) {
         self.loop = loop
         self.handler = handler
+        self.keepsLoopAlive = keepsLoopAlive
         watcher = .allocate(capacity: 1)
         ordrel_ev_async_init(watcher, asyncTrampoline)
         ordrel_ev_set_data(watcher, Unmanaged.passUnretained(self).toOpaque())
         ev_async_start(loop.raw, watcher)
-        ev_unref(loop.raw)
+        if !keepsLoopAlive { ev_unref(loop.raw) }
     }
+
+    private let keepsLoopAlive: Bool
 
     /// Thread-safe: wakes the loop and runs `handler` there.
     public func wakeUp() { ev_async_send(loop.raw, watcher) }
 
     deinit {
-        ev_ref(loop.raw)
+        if !keepsLoopAlive { ev_ref(loop.raw) }
         ev_async_stop(loop.raw, watcher)
         watcher.deallocate()
     }

@@ -11,11 +11,21 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <stddef.h>
+#include <pthread.h>
 
 /* ev_default_loop(0) with the backend libev considers best (epoll on Linux). */
 struct ev_loop *ordrel_ev_default_loop(void);
 /* ev_loop_new(EVFLAG_AUTO): one loop per extra thread. */
 struct ev_loop *ordrel_ev_loop_new(void);
+
+/*
+ * ev_set_userdata + ev_set_loop_release_cb: the loop holds `mutex` whenever it is not
+ * blocked in the kernel waiting for events, and lets go of it while it waits. Another thread
+ * that takes the mutex therefore finds the loop between two iterations, with no callback
+ * running, and may touch its watchers (libev's documented thread-locking pattern). The loop's
+ * thread must hold the mutex when it calls ev_run.
+ */
+void ordrel_ev_set_loop_mutex(struct ev_loop *loop, pthread_mutex_t *mutex);
 
 /* ev_io_init: set callback, fd and event mask (EV_READ / EV_WRITE) on an io watcher. */
 void ordrel_ev_io_init(ev_io *w, void (*cb)(struct ev_loop *, ev_io *, int), int fd, int events);
@@ -61,6 +71,16 @@ int ordrel_accept4_nonblock(int fd, struct sockaddr *addr, socklen_t *len);
 int ordrel_pipe2_nonblock(int fds[2]);
 /* splice with SPLICE_F_MOVE | SPLICE_F_NONBLOCK between a socket and a pipe. */
 long ordrel_splice(int from, int to, size_t len);
+/*
+ * A C11 thread-local (Swift has no thread-local storage of its own): the index of the ordrel
+ * worker whose loop runs on the calling thread; 0 on threads that never set it.
+ */
+void ordrel_set_current_worker(int index);
+int ordrel_current_worker(void);
+/* CPU_COUNT of sched_getaffinity(0): CPUs this process may run on; 0 if unknown. */
+int ordrel_available_cpus(void);
+/* pthread_setname_np(pthread_self(), name): names the calling thread (15 bytes kept). */
+void ordrel_set_thread_name(const char *name);
 /* fcntl(F_SETPIPE_SZ): grow a pipe; returns the size the kernel granted, or -1. */
 int ordrel_set_pipe_size(int fd, int size);
 

@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLibev
+
+/// A pthread mutex at a stable heap address, so libev can be handed the raw mutex of a loop.
+/// A recursive one may be taken again by the thread that holds it.
+public final class Lock: @unchecked Sendable {
+    /// The mutex itself, for `EventLoop.runHoldingLock`.
+    public let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    public init(recursive: Bool = false) {
+        mutex = .allocate(capacity: 1)
+        var attributes = pthread_mutexattr_t()
+        pthread_mutexattr_init(&attributes)
+        if recursive { pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE)) }
+        let result = pthread_mutex_init(mutex, &attributes)
+        pthread_mutexattr_destroy(&attributes)
+        precondition(result == 0, "pthread_mutex_init failed: \(result)")
+    }
+
+    public func lock() {
+        let result = pthread_mutex_lock(mutex)
+        precondition(result == 0, "pthread_mutex_lock failed: \(result)")
+    }
+
+    public func unlock() {
+        let result = pthread_mutex_unlock(mutex)
+        precondition(result == 0, "pthread_mutex_unlock failed: \(result)")
+    }
+
+    @inline(__always)
+    public func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+}
+
+/// Threads that run an event loop each: started, named and joined through pthreads.
+public enum Threads {
+    /// CPUs this process may run on (haproxy's default `nbthread`).
+    public static var availableCPUs: Int {
+        let bound = Int(ordrel_available_cpus())
+        return bound > 0 ? bound : max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    /// Starts `body` on a new thread with every signal blocked (signals are the main loop's to
+    /// handle), named `name` (at most 15 bytes are kept).
+    public static func start(name: String, _ body: @escaping @Sendable () -> Void) throws -> pthread_t {
+        final class Start: @unchecked Sendable {
+            let name: String
+            let body: @Sendable () -> Void
+            init(name: String, body: @escaping @Sendable () -> Void) { self.name = name; self.body = body }
+        }
+        var all = sigset_t()
+        sigfillset(&all)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_SETMASK, &all, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
+        let result = pthread_create(&thread, nil, { raw in
+            let start = Unmanaged<Start>.fromOpaque(raw!).takeRetainedValue()
+            ordrel_set_thread_name(start.name)
+            start.body()
+            return nil
+        }, context)
+        guard result == 0 else {
+            Unmanaged<Start>.fromOpaque(context).release()
+            throw SyscallError(call: "pthread_create", errno: result)
+        }
+        return thread
+    }
+
+    /// Waits for a thread from `start` to return.
+    public static func join(_ thread: pthread_t) {
+        pthread_join(thread, nil)
+    }
+
+    /// The calling thread.
+    public static var current: pthread_t { pthread_self() }
+
+    public static func isCurrent(_ thread: pthread_t) -> Bool { pthread_equal(thread, pthread_self()) != 0 }
+}
