@@ -20,7 +20,8 @@ struct QueueMoves {
 }
 
 /// Balancing glue: one `Balancer` per backend, kept in sync with its servers through
-/// `serverChanged`; the queues; and the streams' server slots.
+/// `serverChanged`; the queues; and the streams' server slots. All of it is shared by the
+/// threads: call it under `lock` (or isolated).
 extension Runtime {
     // MARK: building
 
@@ -41,7 +42,7 @@ extension Runtime {
             checkAddress.port = port
         }
         let server = Server(config: config, index: index, backend: backend, address: address,
-                            checkAddress: checkAddress, wallSeconds: wallSeconds)
+                            checkAddress: checkAddress, wallSeconds: wallSeconds, threads: workers.count)
         if config.check { server.check = HealthCheck(runtime: self, server: server) }
         return server
     }
@@ -91,16 +92,22 @@ extension Runtime {
 
     // MARK: server slots
 
-    /// A stream took a slot on `server`.
-    func serverTaken(_ server: Server) {
-        server.backend.balancer?.connectionOpened(server.index)
+    /// A stream takes a slot on `server`: counted in its sessions and by its balancer.
+    func takeSlot(on server: Server, nowMs: UInt64) {
+        lock.withLock {
+            server.counters.opened(nowMs: nowMs, wallSeconds: wallSeconds)
+            server.backend.balancer?.connectionOpened(server.index)
+        }
     }
 
     /// A stream gave its slot on `server` back: the oldest queued stream may take it.
-    func serverReleased(_ server: Server) {
-        let backend = server.backend
-        backend.balancer?.connectionClosed(server.index)
-        if !backend.queue.isEmpty || !server.queue.isEmpty { serveQueues(backend) }
+    func releaseSlot(on server: Server) {
+        lock.withLock {
+            server.counters.current -= 1
+            let backend = server.backend
+            backend.balancer?.connectionClosed(server.index)
+            if !backend.queue.isEmpty || !server.queue.isEmpty { serveQueues(backend) }
+        }
     }
 
     // MARK: queues
@@ -159,7 +166,14 @@ extension Runtime {
             }
             for server in backend.servers where balancer.isSelectable(server.index) {
                 while server.hasFreeSlot && balancer.isSelectable(server.index), let stream = takeOldest(for: server) {
-                    stream.leftQueue(for: server)
+                    if stream.worker.isCurrentThread {
+                        stream.leftQueue(for: server)
+                    } else {
+                        // The stream's own thread connects it; the slot is counted now, so the
+                        // next turn of this loop sees it taken.
+                        takeSlot(on: server, nowMs: Runtime.wallMicros() / 1000)
+                        stream.worker.post(.dequeued(stream, server))
+                    }
                     served += 1
                 }
             }
@@ -245,14 +259,17 @@ extension Runtime {
         server.lastChangeWallSeconds = wall
     }
 
-    /// Kills the streams using `server` (`cause` D: it went DOWN, U: an active server came back,
-    /// K: the operator asked). Returns how many.
+    /// Kills the streams using `server` on every thread (`cause` D: it went DOWN, U: an active
+    /// server came back, K: the operator asked). Returns how many. Runs isolated.
     @discardableResult
     func killStreams(of server: Server, cause: Character) -> Int {
         var killed = 0
-        for stream in streams.all where stream.server === server {
-            stream.kill(cause: cause)
-            killed += 1
+        for worker in workers {
+            for stream in worker.streams.all where stream.server === server {
+                stream.kill(cause: cause)
+                killed += 1
+            }
+            if killed > 0 { worker.watchersChangedElsewhere = true }
         }
         return killed
     }

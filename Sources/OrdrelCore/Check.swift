@@ -139,7 +139,7 @@ final class HealthCheck {
         runtime.loop.updateNow()
         let durationMs = Int(max(0, runtime.loop.now - startedAt) * 1000)
         state = .waiting
-        runtime.checkCompleted(server, result: result, info: info, durationMs: durationMs)
+        runtime.isolated { runtime.checkCompleted(server, result: result, info: info, durationMs: durationMs) }
         if state == .waiting { timer.schedule(after: Double(nextIntervalMs) / 1000) }
     }
 
@@ -173,6 +173,7 @@ extension Runtime {
     }
 
     /// A check finished: record it, and apply an UP/DOWN transition with haproxy's log line.
+    /// Runs isolated.
     func checkCompleted(_ server: Server, result: CheckResult, info: String, durationMs: Int) {
         server.lastCheckDurationMs = durationMs
         server.lastCheckInfo = info

@@ -42,7 +42,8 @@ public enum WeightRequest: Sendable, Equatable {
 
 /// The runtime API behind `set server`, `set weight`, `set maxconn server`, `enable/disable
 /// server`, `enable/disable health` and `shutdown sessions server`. Every change goes through
-/// `serverChanged`, so the balancer, the queues and the logs agree. Call on the loop's thread.
+/// `serverChanged`, so the balancer, the queues and the logs agree. Call on thread 0, isolated
+/// (`Runtime.isolated`): the changes reach servers, queues and streams of every thread.
 extension Runtime {
     /// `set server <b>/<s> state ready|drain|maint`: drain takes no new streams but keeps open
     /// ones and its checks; maint also pauses the checks; ready resumes (a checked server leaves

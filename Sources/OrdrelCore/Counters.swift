@@ -18,7 +18,7 @@ public struct RateCounter: Sendable {
 
     public func rate(nowMs: UInt64) -> UInt32 {
         let s = nowMs / 1000
-        if s == second {
+        if s <= second {
             let remaining = 1000 - nowMs % 1000
             return current + UInt32(UInt64(previous) * remaining / 1000)
         }
@@ -31,7 +31,9 @@ public struct RateCounter: Sendable {
 
     private mutating func rotate(nowMs: UInt64) {
         let s = nowMs / 1000
-        if s == second { return }
+        // Each thread's loop caches its own time: a reading a few ms behind the newest one
+        // counts in the current second rather than wiping it.
+        if s <= second { return }
         previous = s == second + 1 ? current : 0
         current = 0
         second = s
@@ -65,10 +67,6 @@ public struct TrafficCounters: Sendable {
     public var maxCurrent = 0
     /// Streams since start (`stot`).
     public var total: UInt64 = 0
-    /// Bytes from clients (request direction).
-    public var bytesIn: UInt64 = 0
-    /// Bytes to clients (response direction).
-    public var bytesOut: UInt64 = 0
     /// Request errors (`ereq`): early client errors.
     public var requestErrors: UInt64 = 0
     /// Connection errors to servers (`econ`).
@@ -123,6 +121,43 @@ public struct TrafficCounters: Sendable {
             maxQueue = 0
             sessionRate = RateCounter()
             connectionRate = RateCounter()
+        }
+    }
+}
+
+/// Bytes forwarded through one frontend, backend or server (`bin`, `bout`), kept per thread:
+/// each thread adds to its own cache line on the forwarding path without a lock, and the sum
+/// is read while the threads are isolated (`Runtime.isolated`).
+final class PerThreadBytes {
+    /// Two counters per thread (in, out), each thread's pair on its own 64-byte line.
+    private let slots: UnsafeMutablePointer<UInt64>
+    private let threads: Int
+    private static let stride = 8
+
+    init(threads: Int) {
+        self.threads = threads
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: threads * Self.stride * 8, alignment: 64)
+        slots = raw.initializeMemory(as: UInt64.self, repeating: 0, count: threads * Self.stride)
+    }
+
+    deinit { slots.deallocate() }
+
+    /// Adds bytes from clients (request direction) on `thread`.
+    @inline(__always)
+    func addIn(_ count: UInt64, thread: Int) { slots[thread * Self.stride] &+= count }
+
+    /// Adds bytes to clients (response direction) on `thread`.
+    @inline(__always)
+    func addOut(_ count: UInt64, thread: Int) { slots[thread * Self.stride + 1] &+= count }
+
+    var totalIn: UInt64 { (0..<threads).reduce(0) { $0 &+ slots[$1 * Self.stride] } }
+    var totalOut: UInt64 { (0..<threads).reduce(0) { $0 &+ slots[$1 * Self.stride + 1] } }
+
+    /// `clear counters all`.
+    func reset() {
+        for thread in 0..<threads {
+            slots[thread * Self.stride] = 0
+            slots[thread * Self.stride + 1] = 0
         }
     }
 }

@@ -26,14 +26,16 @@ final class Listener {
 
     /// Creates, binds and listens. Unix socket files are created under a temporary name and renamed
     /// over the final path, so a restart never leaves a window without a socket.
-    init(bind: BindConfig, proxy: Proxy, loop: EventLoop, onReadable: @escaping (Listener) -> Void) throws {
+    /// With `reusePort`, a TCP socket sets SO_REUSEPORT so that each thread binds its own.
+    init(bind: BindConfig, proxy: Proxy, loop: EventLoop, reusePort: Bool = false,
+         onReadable: @escaping (Listener) -> Void) throws {
         self.bind = bind
         self.proxy = proxy
-        fd = try Listener.open(bind)
+        fd = try Listener.open(bind, reusePort: reusePort)
         watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in onReadable(self) }
     }
 
-    static func open(_ bind: BindConfig) throws -> FD {
+    static func open(_ bind: BindConfig, reusePort: Bool) throws -> FD {
         switch bind.address {
         case .tcp(let host, let port):
             let bindHost = host.isEmpty || host == "*" ? "0.0.0.0" : host
@@ -43,6 +45,7 @@ final class Listener {
             let fd = try FD.streamSocket(for: address.family)
             do {
                 try fd.setReuseAddress()
+                if reusePort { try fd.setReusePort() }
                 try fd.bind(to: address)
                 try fd.listen(backlog: Int32(bind.backlog ?? 1024))
             } catch {

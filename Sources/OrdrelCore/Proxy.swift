@@ -8,6 +8,9 @@ public final class Proxy {
     public let config: ProxyConfig
     /// Frontend side: counters of accepted streams and whether accepting is enabled.
     public var frontendCounters = TrafficCounters()
+    /// Bytes through the frontend and through the backend, per thread.
+    let frontendBytes: PerThreadBytes
+    let backendBytes: PerThreadBytes
     public var frontendEnabled: Bool
     /// Frontend concurrent limit (0 = only the global limit applies).
     public var maxconn: Int
@@ -33,7 +36,9 @@ public final class Proxy {
     /// Wall-clock second of the backend's last state change (`lastchg` on BACKEND).
     public var lastChangeWallSeconds: UInt64
 
-    init(config: ProxyConfig, defaultMaxconn: Int, wallSeconds: UInt64) {
+    init(config: ProxyConfig, defaultMaxconn: Int, wallSeconds: UInt64, threads: Int) {
+        self.frontendBytes = PerThreadBytes(threads: threads)
+        self.backendBytes = PerThreadBytes(threads: threads)
         self.name = config.name
         self.id = config.id
         self.config = config

@@ -26,18 +26,26 @@ public enum StopMode: Sendable, Equatable {
     case hard
 }
 
-/// The proxy process on one event loop: proxies, listeners, streams and the stats sockets.
+/// The proxy process: proxies and servers, one `Worker` (event loop and thread) per `nbthread`,
+/// the stats sockets and health checks (on worker 0, the main thread's loop).
+///
+/// Threads share the servers, balancers, queues and counters: streams change them under `lock`;
+/// the control plane (CLI commands, check results, stopping) runs `isolated`, with every other
+/// loop paused between two iterations, so it sees and changes the whole process at once.
 public final class Runtime {
+    /// Worker 0's loop: the main thread's, which also runs the stats sockets, checks and signals.
     public let loop: EventLoop
     public let configuration: Configuration
     public let logger: Logger
-    let pool: BufferPool
-    /// Pipes for splice(), sized in `start()` from the fd budget (at most maxconn/4, haproxy's
-    /// default `maxpipes`).
-    let pipes: PipePool
+    /// One per thread; worker 0 runs on the thread that calls `run()`.
+    private(set) var workers: [Worker] = []
+    /// Guards what the threads share: balancers, queues, server slots, the counters (bytes aside)
+    /// and the connection counts. Recursive: a freed slot may hand a queued stream of the same
+    /// thread its connection while the lock is held. Taken after any loop lock, never before.
+    let lock = Lock(recursive: true)
+    /// Depth of `isolated` calls on thread 0 (nested calls run their body at once).
+    private var isolationDepth = 0
     public private(set) var proxies: [Proxy] = []
-    private(set) var listeners: [Listener] = []
-    let streams = StreamTable<Stream>()
     /// Process-wide concurrent stream limit (`maxconn`).
     public var maxconn: Int
     /// The limit at start, after the fd limit was applied: `set maxconn global` may not exceed it.
@@ -59,19 +67,27 @@ public final class Runtime {
     /// Health checks run (from `start()` until the process stops).
     var healthChecksStarted = false
 
-    /// Builds proxies and servers from `configuration`; nothing is bound yet.
-    public init(configuration: Configuration, logger: Logger, loop: EventLoop = .makeDefault()) throws {
+    /// Builds proxies, servers and one worker per thread from `configuration`; nothing is bound
+    /// and no thread starts yet. The thread count is `nbthread`, else `defaultThreads`.
+    public init(configuration: Configuration, logger: Logger, loop: EventLoop = .makeDefault(),
+                defaultThreads: Int = 1) throws {
         self.loop = loop
         self.configuration = configuration
         self.logger = logger
-        self.pool = BufferPool(bufferSize: configuration.global.tuneBufsize)
         self.maxconn = configuration.global.maxconn ?? Runtime.defaultMaxconn()
         self.initialMaxconn = maxconn
-        self.pipes = PipePool(limit: 0)
         self.maxAccept = configuration.global.tuneMaxaccept
         self.startWallSeconds = UInt64(Runtime.wallMicros() / 1_000_000)
+        let threads = max(1, min(configuration.global.nbthread ?? defaultThreads, 64))
+        for index in 0..<threads {
+            workers.append(Worker(index: index, loop: index == 0 ? loop : .makeNew(), runtime: self,
+                                  bufferSize: configuration.global.tuneBufsize))
+        }
         try buildProxies()
     }
+
+    /// Threads (event loops) the process runs.
+    public var threadCount: Int { workers.count }
 
     /// haproxy derives maxconn from the fd limit when it is not set. Each stream needs two fds,
     /// and splice() pipes (up to maxconn/4, two fds each) another half: 2.5 per stream, plus margin.
@@ -83,7 +99,7 @@ public final class Runtime {
     private func buildProxies() throws {
         let wall = wallSeconds
         for config in configuration.proxies {
-            let proxy = Proxy(config: config, defaultMaxconn: maxconn, wallSeconds: wall)
+            let proxy = Proxy(config: config, defaultMaxconn: maxconn, wallSeconds: wall, threads: workers.count)
             for (index, serverConfig) in config.servers.enumerated() {
                 proxy.servers.append(try makeServer(serverConfig, index: index, backend: proxy, wallSeconds: wall))
             }
@@ -127,99 +143,170 @@ public final class Runtime {
         // Only as many pipes as the fds left over allow (haproxy's default maxpipes is maxconn/4,
         // counted in its socket budget), so they can never push accept() into EMFILE; with no
         // room left, streams simply stay on their buffers.
-        pipes.limit = max(0, min(maxconn / 4, (got - maxconn * 2 - fixedFDs) / 2))
+        // Each worker gets its share of the pipes.
+        let pipeLimit = max(0, min(maxconn / 4, (got - maxconn * 2 - fixedFDs) / 2))
+        for worker in workers { worker.pipes.limit = pipeLimit / workers.count }
         do {
-            for proxy in proxies where proxy.isFrontend {
-                for bind in proxy.config.binds {
-                    let listener = try Listener(bind: bind, proxy: proxy, loop: loop) { [unowned(unsafe) self] in
-                        self.acceptBatch(on: $0)
-                    }
-                    listeners.append(listener)
-                }
-            }
-        } catch {
-            for listener in listeners { listener.close() }
-            listeners.removeAll()
-            throw error
-        }
-        do {
+            try bindListeners()
             for socketConfig in configuration.global.statsSockets {
                 statsSockets.append(try StatsSocket(config: socketConfig, runtime: self))
             }
         } catch {
-            for listener in listeners { listener.close() }
-            listeners.removeAll()
+            for worker in workers {
+                worker.listeners.forEach { $0.close() }
+                worker.listeners.removeAll()
+            }
             statsSockets.forEach { $0.close() }
             statsSockets.removeAll()
             throw error
         }
-        for listener in listeners {
-            if listener.proxy.frontendEnabled { listener.start() } else { listener.pause(.disabled, loop: loop) }
+        for worker in workers {
+            for listener in worker.listeners {
+                if listener.proxy.frontendEnabled { listener.start() } else { listener.pause(.disabled, loop: worker.loop) }
+            }
         }
         signalWatchers = [
-            SignalWatcher(loop: loop, signal: SIGTERM) { [unowned(unsafe) self] in self.stop(.hard) },
-            SignalWatcher(loop: loop, signal: SIGINT) { [unowned(unsafe) self] in self.stop(.hard) },
-            SignalWatcher(loop: loop, signal: SIGUSR1) { [unowned(unsafe) self] in self.stop(.soft) },
+            SignalWatcher(loop: loop, signal: SIGTERM) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
+            SignalWatcher(loop: loop, signal: SIGINT) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
+            SignalWatcher(loop: loop, signal: SIGUSR1) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
         ]
         startHealthChecks()
     }
 
-    /// Runs the loop until the process stops.
+    /// One listening socket per TCP bind and worker (SO_REUSEPORT, so the kernel spreads new
+    /// connections over the threads); a Unix socket is bound once, by worker 0.
+    private func bindListeners() throws {
+        let shared = workers.count > 1
+        for proxy in proxies where proxy.isFrontend {
+            for bind in proxy.config.binds {
+                let perWorker: ArraySlice<Worker>
+                if case .tcp = bind.address { perWorker = workers[...] } else { perWorker = workers.prefix(1) }
+                for worker in perWorker {
+                    let listener = try Listener(bind: bind, proxy: proxy, loop: worker.loop, reusePort: shared) {
+                        [unowned(unsafe) self, unowned(unsafe) worker] in
+                        self.acceptBatch(on: $0, worker: worker)
+                    }
+                    worker.listeners.append(listener)
+                }
+            }
+        }
+    }
+
+    /// In the child after a fork (daemon mode), before `run()`: every loop re-creates its kernel state.
+    public func afterFork() {
+        for worker in workers { worker.loop.afterFork() }
+    }
+
+    /// Runs every worker's loop, worker 0 on the calling thread, until the process stops.
     public func run() {
+        for worker in workers.dropFirst() {
+            do {
+                try worker.startThread()
+            } catch {
+                logger.error("Cannot start thread \(worker.index + 1): \(error); its listeners stay idle.")
+            }
+        }
         loop.run()
+        for worker in workers.dropFirst() { worker.post(.exit) }
+        for worker in workers.dropFirst() { worker.join() }
+    }
+
+    /// Runs `body` on thread 0 with every other worker paused between two loop iterations and
+    /// `lock` held: the control plane (CLI commands, check results, stopping) reads and changes
+    /// servers, queues, counters and any thread's streams and listeners as if there were one
+    /// thread. Workers whose watchers it changed are woken afterwards. Never call it while
+    /// holding `lock` (a worker waiting for `lock` would never pause).
+    @discardableResult
+    func isolated<T>(_ body: () -> T) -> T {
+        if isolationDepth > 0 { return body() }
+        let others = workers.dropFirst()
+        for worker in others { worker.loopLock?.lock() }
+        lock.lock()
+        isolationDepth += 1
+        defer {
+            isolationDepth -= 1
+            lock.unlock()
+            for worker in others.reversed() {
+                if worker.watchersChangedElsewhere { worker.wakeUp() }
+                worker.loopLock?.unlock()
+            }
+        }
+        return body()
     }
 
     /// Soft stop closes listeners and lets open streams finish; hard stop closes everything now.
+    /// Runs isolated.
     public func stop(_ mode: StopMode) {
         guard mode != .running else { return }
         if mode == .soft && stopMode != .running { return }
         stopMode = mode
-        for listener in listeners { listener.close() }
-        listeners.removeAll()
-        if mode == .hard || streams.count == 0 {
-            logger.notice("Proxy stopping: \(mode == .hard ? "hard" : "soft") stop, \(streams.count) streams closed.")
-            for stream in streams.all { stream.terminate(cause: "K", phase: "D", reset: true) }
+        for worker in workers {
+            worker.listeners.forEach { $0.close() }
+            worker.listeners.removeAll()
+            worker.watchersChangedElsewhere = true
+        }
+        let open = workers.reduce(0) { $0 + $1.streams.count }
+        if mode == .hard || open == 0 {
+            logger.notice("Proxy stopping: \(mode == .hard ? "hard" : "soft") stop, \(open) streams closed.")
+            for worker in workers {
+                for stream in worker.streams.all { stream.terminate(cause: "K", phase: "D", reset: true) }
+            }
             finishStopping()
             return
         }
-        logger.notice("Soft stop: listeners closed, waiting for \(streams.count) streams to finish.")
+        logger.notice("Soft stop: listeners closed, waiting for \(open) streams to finish.")
         if let limit = configuration.global.hardStopAfterMs {
-            let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.stop(.hard) }
+            let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } }
             timer.schedule(after: Double(limit) / 1000)
             hardStopTimer = timer
         }
     }
 
+    /// On thread 0: a soft stop ends once the last stream of any thread has closed.
+    func finishSoftStopIfDone() {
+        guard isolated({ stopMode == .soft && currentConnections == 0 && !stopFinished }) else { return }
+        logger.notice("Soft stop complete: all streams finished.")
+        finishStopping()
+    }
+
+    /// Set once the process has begun leaving its loops (thread 0 only).
+    private var stopFinished = false
+
     private func finishStopping() {
+        guard !stopFinished else { return }
+        stopFinished = true
         hardStopTimer?.cancel()
         statsSockets.forEach { $0.close() }
         statsSockets.removeAll()
         stopHealthChecks()
         signalWatchers.removeAll()
+        for worker in workers.dropFirst() { worker.post(.exit) }
         loop.stop()
     }
 
     // MARK: accepting
 
-    private func acceptBatch(on listener: Listener) {
+    /// Whether `frontend` or the process is at its `maxconn` (under `lock`).
+    func isAtConnectionLimit(_ frontend: Proxy) -> Bool {
+        currentConnections >= maxconn || (frontend.maxconn > 0 && frontend.frontendCounters.current >= frontend.maxconn)
+    }
+
+    private func acceptBatch(on listener: Listener, worker: Worker) {
         var budget = maxAccept < 0 ? Int.max : max(1, maxAccept)
         let proxy = listener.proxy
         while budget > 0 {
-            if currentConnections >= maxconn || (proxy.maxconn > 0 && proxy.frontendCounters.current >= proxy.maxconn) {
-                listener.pause(.limit, loop: loop)
-                return
-            }
+            if worker.pauseIfAtLimit(listener) { return }
             do {
                 switch try listener.fd.accept() {
                 case .wouldBlock:
                     return
                 case .processed(let (fd, address)):
                     budget -= 1
-                    openStream(client: fd, address: address, frontend: proxy)
+                    openStream(on: worker, client: fd, address: address, frontend: proxy)
                 }
             } catch let error as SyscallError where [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.errno) {
                 logger.warning("Proxy \(proxy.name) reached a system limit while accepting (\(error)); pausing the listener for 100 ms.")
-                listener.pause(.resources, loop: loop, for: 0.1)
+                listener.pause(.resources, loop: worker.loop, for: 0.1)
                 return
             } catch {
                 // ECONNABORTED and friends concern one connection only: keep accepting.
@@ -228,74 +315,89 @@ public final class Runtime {
         }
     }
 
-    private func openStream(client: FD, address: SocketAddress, frontend: Proxy) {
-        let now = nowMs
-        frontend.frontendCounters.connectionsTotal += 1
-        frontend.frontendCounters.connectionRate.record(nowMs: now)
-        guard let backend = frontend.targetBackend else {
-            frontend.frontendCounters.requestErrors += 1
+    private func openStream(on worker: Worker, client: FD, address: SocketAddress, frontend: Proxy) {
+        let now = worker.loop.nowMilliseconds
+        let wall = wallSeconds
+        let backend: Proxy? = lock.withLock {
+            frontend.frontendCounters.connectionsTotal += 1
+            frontend.frontendCounters.connectionRate.record(nowMs: now)
+            guard let backend = frontend.targetBackend else {
+                frontend.frontendCounters.requestErrors += 1
+                return nil
+            }
+            currentConnections += 1
+            cumulativeConnections += 1
+            maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
+            frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
+            backend.backendCounters.opened(nowMs: now, wallSeconds: wall)
+            return backend
+        }
+        guard let backend else {
             client.close()
             return
         }
-        currentConnections += 1
-        cumulativeConnections += 1
-        maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
-        frontend.frontendCounters.opened(nowMs: now, wallSeconds: wallSeconds)
-        backend.backendCounters.opened(nowMs: now, wallSeconds: wallSeconds)
-        let id = streams.reserve()
-        let stream = Stream(id: id, runtime: self, frontend: frontend, backend: backend, client: client, clientAddress: address)
-        streams.insert(stream, at: id)
+        let id = worker.streams.reserve()
+        let stream = Stream(id: id, worker: worker, frontend: frontend, backend: backend, client: client,
+                            clientAddress: address)
+        worker.streams.insert(stream, at: id)
         stream.start()
     }
 
-    /// A stream ended: account, log, free its slot and resume listeners held back by limits.
+    /// A stream ended: account, log, free its slot and resume listeners held back by limits, on
+    /// this thread and, through their mailboxes, on others.
     func streamClosed(_ stream: Stream, log line: TCPLogLine) {
         let frontend = stream.frontend
         let backend = stream.backend
+        let worker = stream.worker
         // As haproxy: a traffic line needs `option tcplog` and a `log` target on the frontend
         // (ordrel writes every target's lines to stderr).
-        if frontend.config.options.tcplog && !frontend.config.logTargets.isEmpty
-            && (line.carriedData || !frontend.config.options.dontlognull) {
-            var line = line
-            line.processConnections = currentConnections
-            line.frontendConnections = frontend.frontendCounters.current
-            line.backendConnections = backend.backendCounters.current
-            logger.info("\(line.render())")
+        let logs = frontend.config.options.tcplog && !frontend.config.logTargets.isEmpty
+            && (line.carriedData || !frontend.config.options.dontlognull)
+        var line = line
+        let (waiting, softStopDone) = lock.withLock {
+            if logs {
+                line.processConnections = currentConnections
+                line.frontendConnections = frontend.frontendCounters.current
+                line.backendConnections = backend.backendCounters.current
+            }
+            currentConnections -= 1
+            frontend.frontendCounters.current -= 1
+            backend.backendCounters.current -= 1
+            let waiting = workers.filter { $0 !== worker && $0.hasListenersAtLimit }
+            return (waiting, stopMode == .soft && currentConnections == 0)
         }
-        currentConnections -= 1
-        frontend.frontendCounters.current -= 1
-        backend.backendCounters.current -= 1
-        streams.remove(stream.id)
-        resumeListenersBelowLimits()
-        if stopMode == .soft && streams.count == 0 {
-            logger.notice("Soft stop complete: all streams finished.")
-            finishStopping()
-        }
+        if logs { logger.info("\(line.render())") }
+        worker.streams.remove(stream.id)
+        worker.resumeListenersBelowLimits()
+        for other in waiting { other.post(.resumeListeners) }
+        if softStopDone { workers[0].post(.softStopFinished) }
     }
 
-    /// Listeners held back by `maxconn` accept again once their limits allow.
+    /// Listeners of every thread held back by `maxconn` accept again once their limits allow
+    /// (after `set maxconn`; runs isolated).
     func resumeListenersBelowLimits() {
-        for listener in listeners where listener.pause == .limit {
-            let proxy = listener.proxy
-            if currentConnections < maxconn && (proxy.maxconn == 0 || proxy.frontendCounters.current < proxy.maxconn) {
-                listener.resume()
-            }
+        for worker in workers {
+            worker.resumeListenersBelowLimits()
+            worker.watchersChangedElsewhere = true
         }
     }
 
     // MARK: frontends
 
-    /// `disable frontend` / `enable frontend`.
+    /// `disable frontend` / `enable frontend` (runs isolated).
     public func setFrontend(_ proxy: Proxy, enabled: Bool) {
         proxy.frontendEnabled = enabled
-        for listener in listeners where listener.proxy === proxy {
-            if enabled { listener.resume() } else { listener.pause(.disabled, loop: loop) }
+        for worker in workers {
+            for listener in worker.listeners where listener.proxy === proxy {
+                if enabled { listener.resume() } else { listener.pause(.disabled, loop: worker.loop) }
+            }
+            worker.watchersChangedElsewhere = true
         }
     }
 
     // MARK: clocks
 
-    /// Loop time in milliseconds (monotonic, cached per loop iteration).
+    /// Worker 0's loop time in milliseconds (cached per loop iteration), for the control plane.
     var nowMs: UInt64 { loop.nowMilliseconds }
 
     public var wallSeconds: UInt64 { UInt64(Runtime.wallMicros() / 1_000_000) }

@@ -6,7 +6,8 @@ import OrdrelConfig
 import OrdrelSystem
 
 /// The runtime as the stats socket sees it: live values for `show ...` and the actions of the
-/// admin commands. Everything runs on the loop thread, between events, so no value is torn.
+/// admin commands. Everything runs on thread 0 while isolated (`StatsSocket` drives sessions
+/// that way), so no value is torn and every thread's streams can be read and killed.
 extension Runtime: CLIRuntime {
     public var version: String { versionString }
 
@@ -56,19 +57,21 @@ extension Runtime: CLIRuntime {
         var connectionRate: UInt32 = 0
         var maxConnectionRate: UInt32 = 0
         for proxy in proxies where proxy.isFrontend {
-            bytesOut += proxy.frontendCounters.bytesOut
+            bytesOut += proxy.frontendBytes.totalOut
             sessionRate += proxy.frontendCounters.sessionRate.rate(nowMs: nowMs)
             maxSessionRate += proxy.frontendCounters.sessionRate.max
             connectionRate += proxy.frontendCounters.connectionRate.rate(nowMs: nowMs)
             maxConnectionRate += proxy.frontendCounters.connectionRate.max
         }
         let ulimit = Files.raiseOpenFileLimit(to: 0)
-        let poolBytes = UInt64(pool.inUse * pool.bufferSize)
+        let poolBytes = UInt64(workers.reduce(0) { $0 + $1.pool.inUse * $1.pool.bufferSize })
+        let streamCount = workers.reduce(0) { $0 + $1.streams.count }
+        let listenerCount = workers.reduce(0) { $0 + $1.listeners.count }
         var values: [String: InfoValue] = [
             "Name": .str("ordrel"),
             "Version": .str(versionString),
             "Release_date": .str("2026/11/21"),
-            "Nbthread": .u(1),
+            "Nbthread": .u(UInt64(workers.count)),
             "Nbproc": .u(1),
             "Process_num": .u(1),
             "Pid": .u(UInt64(getpid())),
@@ -88,9 +91,9 @@ extension Runtime: CLIRuntime {
             "MaxSslConns": .u(0),
             "CurrSslConns": .u(0),
             "CumSslConns": .u(0),
-            "Maxpipes": .u(UInt64(pipes.limit)),
-            "PipesUsed": .u(UInt64(pipes.inUse)),
-            "PipesFree": .u(UInt64(pipes.idleCount)),
+            "Maxpipes": .u(UInt64(workers.reduce(0) { $0 + $1.pipes.limit })),
+            "PipesUsed": .u(UInt64(workers.reduce(0) { $0 + $1.pipes.inUse })),
+            "PipesFree": .u(UInt64(workers.reduce(0) { $0 + $1.pipes.idleCount })),
             "ConnRate": .u(UInt64(connectionRate)),
             "ConnRateLimit": .u(0),
             "MaxConnRate": .u(UInt64(maxConnectionRate)),
@@ -110,14 +113,14 @@ extension Runtime: CLIRuntime {
             "CompressBpsIn": .u(0),
             "CompressBpsOut": .u(0),
             "CompressBpsRateLim": .u(0),
-            "Tasks": .u(UInt64(streams.count + cliConnections.count)),
+            "Tasks": .u(UInt64(streamCount + cliConnections.count)),
             "Run_queue": .u(0),
             "Idle_pct": .u(100),
             "node": .str(hostName()),
             "Stopping": .u(stopMode == .running ? 0 : 1),
-            "Jobs": .u(UInt64(streams.count + cliConnections.count + listeners.count + statsSockets.count)),
+            "Jobs": .u(UInt64(streamCount + cliConnections.count + listenerCount + statsSockets.count)),
             "Unstoppable Jobs": .u(UInt64(cliConnections.count)),
-            "Listeners": .u(UInt64(listeners.count + statsSockets.count)),
+            "Listeners": .u(UInt64(listenerCount + statsSockets.count)),
             "ActivePeers": .u(0),
             "ConnectedPeers": .u(0),
             "DroppedLogs": .u(0),
@@ -163,7 +166,7 @@ extension Runtime: CLIRuntime {
     func frontendRow(_ proxy: Proxy) -> StatsRow {
         let counters = proxy.frontendCounters
         var row = StatsRow(kind: .frontend, pxname: proxy.name, svname: "FRONTEND", iid: UInt64(proxy.id), sid: 0)
-        fillTraffic(&row, from: counters)
+        fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
         row.status = proxy.frontendEnabled && stopMode == .running ? "OPEN" : "STOP"
@@ -176,12 +179,12 @@ extension Runtime: CLIRuntime {
     }
 
     /// The columns every row kind fills the same way from its counters.
-    private func fillTraffic(_ row: inout StatsRow, from counters: TrafficCounters) {
+    private func fillTraffic(_ row: inout StatsRow, from counters: TrafficCounters, bytes: PerThreadBytes) {
         row.scur = UInt64(counters.current)
         row.smax = UInt64(counters.maxCurrent)
         row.stot = counters.total
-        row.bytesIn = counters.bytesIn
-        row.bytesOut = counters.bytesOut
+        row.bytesIn = bytes.totalIn
+        row.bytesOut = bytes.totalOut
         row.rate = UInt64(counters.sessionRate.rate(nowMs: nowMs))
         row.rateMax = UInt64(counters.sessionRate.max)
         row.cliAbrt = counters.clientAborts
@@ -189,8 +192,8 @@ extension Runtime: CLIRuntime {
     }
 
     /// The columns servers and backends fill the same way: queue, errors, balancing and times.
-    private func fillForwarding(_ row: inout StatsRow, from counters: TrafficCounters) {
-        fillTraffic(&row, from: counters)
+    private func fillForwarding(_ row: inout StatsRow, from counters: TrafficCounters, bytes: PerThreadBytes) {
+        fillTraffic(&row, from: counters, bytes: bytes)
         row.qmax = UInt64(counters.maxQueue)
         row.econ = counters.connectionErrors
         row.eresp = counters.responseErrors
@@ -211,7 +214,7 @@ extension Runtime: CLIRuntime {
         let counters = server.counters
         let proxy = server.backend
         var row = StatsRow(kind: .server, pxname: proxy.name, svname: server.name, iid: UInt64(proxy.id), sid: UInt64(server.id))
-        fillForwarding(&row, from: counters)
+        fillForwarding(&row, from: counters, bytes: server.bytes)
         row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
         row.qlimit = server.config.maxqueue > 0 ? UInt64(server.config.maxqueue) : nil
         row.qcur = UInt64(server.queueLength)
@@ -242,7 +245,7 @@ extension Runtime: CLIRuntime {
     func backendRow(_ proxy: Proxy) -> StatsRow {
         let counters = proxy.backendCounters
         var row = StatsRow(kind: .backend, pxname: proxy.name, svname: "BACKEND", iid: UInt64(proxy.id), sid: 0)
-        fillForwarding(&row, from: counters)
+        fillForwarding(&row, from: counters, bytes: proxy.backendBytes)
         let usable = proxy.usableServerCounts
         row.slim = UInt64(fullconn(of: proxy))
         row.qcur = UInt64(proxy.queueLength)
@@ -303,11 +306,18 @@ extension Runtime: CLIRuntime {
 
     public func sessions() -> any IteratorProtocol<SessionInfo> {
         let now = loop.now
-        return streams.all.map { sessionInfo($0, now: now) }.makeIterator()
+        return workers.flatMap { $0.streams.all }.map { sessionInfo($0, now: now) }.makeIterator()
     }
 
     public func session(id: UInt64) -> SessionInfo? {
-        streams.lookup(StreamID(rawValue: id)).map { sessionInfo($0, now: loop.now) }
+        stream(id: id).map { sessionInfo($0, now: loop.now) }
+    }
+
+    /// The live stream with this id on whichever thread owns it (the id names the thread).
+    func stream(id: UInt64) -> Stream? {
+        let streamID = StreamID(rawValue: id)
+        guard Int(streamID.tag) < workers.count else { return nil }
+        return workers[Int(streamID.tag)].streams.lookup(streamID)
     }
 
     func sessionInfo(_ stream: Stream, now: Double) -> SessionInfo {
@@ -355,8 +365,9 @@ extension Runtime: CLIRuntime {
 
     public func shutdownSession(id: UInt64) -> SessionShutdownResult {
         // The generation in the id makes a stale id miss, even when its slot holds a new stream.
-        guard let stream = streams.lookup(StreamID(rawValue: id)) else { return .noSuchSession }
+        guard let stream = stream(id: id) else { return .noSuchSession }
         withExtendedLifetime(stream) { $0.kill() }
+        stream.worker.watchersChangedElsewhere = true
         return .done
     }
 
@@ -507,7 +518,14 @@ extension Runtime: CLIRuntime {
         for proxy in proxies {
             proxy.frontendCounters.clear(all: all)
             proxy.backendCounters.clear(all: all)
-            for server in proxy.servers { server.counters.clear(all: all) }
+            for server in proxy.servers {
+                server.counters.clear(all: all)
+                if all { server.bytes.reset() }
+            }
+            if all {
+                proxy.frontendBytes.reset()
+                proxy.backendBytes.reset()
+            }
         }
     }
 }

@@ -40,6 +40,8 @@ public final class Server {
     /// Limit of this server's own queue (`qlimit`); 0 = unlimited.
     public let maxqueue: Int
     public var counters = TrafficCounters()
+    /// Bytes through this server, per thread.
+    let bytes: PerThreadBytes
     /// Wall-clock second of the last state change (`lastchg`).
     public internal(set) var lastChangeWallSeconds: UInt64
     /// Seconds spent DOWN in finished DOWN periods; see `downtime(wallSeconds:)` for the total.
@@ -56,7 +58,8 @@ public final class Server {
     var check: HealthCheck?
 
     init(config: ServerConfig, index: Int, backend: Proxy, address: SocketAddress, checkAddress: SocketAddress,
-         wallSeconds: UInt64) {
+         wallSeconds: UInt64, threads: Int) {
+        self.bytes = PerThreadBytes(threads: threads)
         self.name = config.name
         self.id = config.id
         self.index = index

@@ -117,8 +117,13 @@ final class CLIConnection {
         return Double(socket.runtime.configuration.global.statsTimeoutMs) / 1000
     }
 
-    /// Runs the session until it waits for the socket.
+    /// Runs the session until it waits for the socket, isolated: its commands read and change
+    /// what every thread shares.
     func drive() {
+        socket.runtime.isolated { driveSession() }
+    }
+
+    private func driveSession() {
         while phase == .active {
             switch session.nextAction() {
             case .write(let bytes):

@@ -36,11 +36,13 @@ enum StreamSide {
 }
 
 /// A client connection and its server connection, forwarding bytes both ways with per-direction
-/// half-close. All of it runs on its loop's thread. I/O is speculative: each syscall is tried first
-/// and a watcher is armed only for the direction that returned EAGAIN. One timer carries the
-/// stream's single deadline.
+/// half-close. All of it runs on its worker's thread (or on thread 0 while isolated). I/O is
+/// speculative: each syscall is tried first and a watcher is armed only for the direction that
+/// returned EAGAIN. One timer carries the stream's single deadline. What it shares with other
+/// threads (server slots, queues, counters) it changes under `runtime.lock`.
 final class Stream {
     let id: StreamID
+    unowned(unsafe) let worker: Worker
     unowned(unsafe) let runtime: Runtime
     let frontend: Proxy
     let backend: Proxy
@@ -67,9 +69,11 @@ final class Stream {
 
     private var retriesLeft: Int
     private var redispatched = false
-    /// Where the stream waits while `.queued`.
+    /// Where the stream waits while `.queued` (under `runtime.lock`: other threads serving the
+    /// queues move it).
     var queueTicket: QueueTicket?
-    /// Streams served ahead of this one while it waited in a server / the backend queue (`%sq`/`%bq`).
+    /// Streams served ahead of this one while it waited in a server / the backend queue
+    /// (`%sq`/`%bq`; under `runtime.lock`).
     var servedAheadInQueue: (server: Int, backend: Int) = (0, 0)
     /// Loop-clock times (seconds) for timeouts and the tcplog timers.
     let acceptedAt: Double
@@ -85,15 +89,16 @@ final class Stream {
     /// tcplog `%ts`: who ended the stream, and in which phase.
     private var termination: (cause: Character, phase: Character) = ("-", "-")
 
-    init(id: StreamID, runtime: Runtime, frontend: Proxy, backend: Proxy, client: FD, clientAddress: SocketAddress) {
+    init(id: StreamID, worker: Worker, frontend: Proxy, backend: Proxy, client: FD, clientAddress: SocketAddress) {
         self.id = id
-        self.runtime = runtime
+        self.worker = worker
+        self.runtime = worker.runtime
         self.frontend = frontend
         self.backend = backend
         self.client = client
         self.clientAddress = clientAddress
         self.retriesLeft = backend.config.retries
-        let now = runtime.loop.now
+        let now = worker.loop.now
         acceptedAt = now
         acceptedWallMicros = runtime.wallClockMicros()
         connectStartedAt = now
@@ -101,21 +106,21 @@ final class Stream {
         serverActivityAt = now
         // Each callback holds the stream for its duration: closing it removes it from the table,
         // which may drop the last other reference while the callback is still running.
-        clientWatcher = IOWatcher(loop: runtime.loop, fd: client.rawValue) { [unowned(unsafe) self] events in
+        clientWatcher = IOWatcher(loop: worker.loop, fd: client.rawValue) { [unowned(unsafe) self] events in
             withExtendedLifetime(self) {
                 if events.contains(.read) { $0.clientReadiness.readable = true }
                 if events.contains(.write) { $0.clientReadiness.writable = true }
                 $0.process()
             }
         }
-        serverWatcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] events in
+        serverWatcher = IOWatcher(loop: worker.loop, fd: -1) { [unowned(unsafe) self] events in
             withExtendedLifetime(self) {
                 if events.contains(.read) { $0.serverReadiness.readable = true }
                 if events.contains(.write) { $0.serverReadiness.writable = true }
                 $0.serverReady()
             }
         }
-        timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self] in
+        timer = TimerWatcher(loop: worker.loop) { [unowned(unsafe) self] in
             withExtendedLifetime(self) { $0.timerFired() }
         }
     }
@@ -133,55 +138,70 @@ final class Stream {
     /// Asks the backend's balancer for a server: connect now, wait in a queue, or close the client
     /// at once when no server is usable (`SC`, `<NOSRV>`). `previous` is the server a redispatch leaves.
     private func dispatch(avoiding previous: Server? = nil) {
-        let decision = runtime.chooseServer(for: clientAddress, in: backend, avoiding: previous)
-        if let previous {
-            if case .connect(let chosen) = decision, chosen === previous {} else {
-                redispatched = true
-                previous.counters.redispatches += 1
-                backend.backendCounters.redispatches += 1
+        let decision: ServerChoice = runtime.lock.withLock {
+            let decision = runtime.chooseServer(for: clientAddress, in: backend, avoiding: previous)
+            if let previous {
+                if case .connect(let chosen) = decision, chosen === previous {} else {
+                    redispatched = true
+                    previous.counters.redispatches += 1
+                    backend.backendCounters.redispatches += 1
+                }
             }
+            switch decision {
+            case .connect(let chosen):
+                chosen.counters.loadBalanced += 1
+                backend.backendCounters.loadBalanced += 1
+                assign(chosen)
+            case .queue(let place):
+                phase = .queued
+                queuedAt = worker.loop.now
+                queueTicket = runtime.enqueue(self, at: place)
+            case .noServer:
+                backend.backendCounters.connectionErrors += 1
+            }
+            return decision
         }
         switch decision {
         case .connect(let chosen):
-            waitEndedAt = waitEndedAt ?? runtime.loop.now
-            chosen.counters.loadBalanced += 1
-            backend.backendCounters.loadBalanced += 1
+            waitEndedAt = waitEndedAt ?? worker.loop.now
             connect(to: chosen)
-        case .queue(let place):
-            phase = .queued
-            queuedAt = runtime.loop.now
-            queueTicket = runtime.enqueue(self, at: place)
+        case .queue:
             armTimer()
         case .noServer:
-            backend.backendCounters.connectionErrors += 1
             terminate(cause: "S", phase: "C", reset: false)
         }
     }
 
     /// A freed slot on `chosen` was given to this queued stream (the runtime already took it out
-    /// of its queue and recorded `servedAheadInQueue`).
-    func leftQueue(for chosen: Server) {
-        guard phase == .queued else { return }
-        queueTicket = nil
-        waitEndedAt = runtime.loop.now
-        connect(to: chosen)
+    /// of its queue and recorded `servedAheadInQueue`). `slotTaken`: another thread counted the
+    /// slot for it already, and it must be given back if the stream has gone meanwhile.
+    func leftQueue(for chosen: Server, slotTaken: Bool = false) {
+        guard phase == .queued else {
+            if slotTaken { runtime.releaseSlot(on: chosen) }
+            return
+        }
+        runtime.lock.withLock { queueTicket = nil }
+        waitEndedAt = worker.loop.now
+        connect(to: chosen, slotTaken: slotTaken)
     }
 
     /// `timeout queue` expired: the client is closed (`sQ`), counted as a connection error.
     private func queueExpired() {
-        if let ticket = queueTicket, case .server(let waitedFor) = ticket.place {
-            waitedFor.counters.connectionErrors += 1
+        runtime.lock.withLock {
+            if let ticket = queueTicket, case .server(let waitedFor) = ticket.place {
+                waitedFor.counters.connectionErrors += 1
+            }
+            backend.backendCounters.connectionErrors += 1
         }
-        backend.backendCounters.connectionErrors += 1
         terminate(cause: "s", phase: "Q", reset: false)
     }
 
     // MARK: connecting
 
-    private func connect(to chosen: Server) {
-        assign(chosen)
+    private func connect(to chosen: Server, slotTaken: Bool = false) {
+        runtime.lock.withLock { assign(chosen, slotTaken: slotTaken) }
         phase = .connecting
-        connectStartedAt = runtime.loop.now
+        connectStartedAt = worker.loop.now
         do {
             let fd = try FD.streamSocket(for: chosen.address.family)
             serverFD = fd
@@ -199,20 +219,20 @@ final class Stream {
         }
     }
 
-    private func assign(_ chosen: Server) {
+    /// Takes a slot on `chosen` (under `runtime.lock`) unless another thread took it for this
+    /// stream already.
+    private func assign(_ chosen: Server, slotTaken: Bool = false) {
         if server === chosen { return }
         releaseServer()
         server = chosen
-        chosen.counters.opened(nowMs: runtime.nowMs, wallSeconds: runtime.wallSeconds)
-        runtime.serverTaken(chosen)
+        if !slotTaken { runtime.takeSlot(on: chosen, nowMs: worker.loop.nowMilliseconds) }
     }
 
     /// Gives the server slot back; a queued stream may take it at once.
     private func releaseServer() {
         guard let old = server else { return }
-        old.counters.current -= 1
         server = nil
-        runtime.serverReleased(old)
+        runtime.releaseSlot(on: old)
     }
 
     private func serverReady() {
@@ -228,12 +248,15 @@ final class Stream {
         phase = .established
         // A fresh connection: try both directions at once (the server may speak first).
         serverReadiness = SocketReadiness(readable: true, writable: true)
-        connectedAt = runtime.loop.now
-        serverActivityAt = runtime.loop.now
+        let now = worker.loop.now
+        connectedAt = now
+        serverActivityAt = now
         if let server {
-            let ms = UInt64(max(0, runtime.loop.now - connectStartedAt) * 1000)
-            server.counters.connectTime.add(ms)
-            backend.backendCounters.connectTime.add(ms)
+            let ms = UInt64(max(0, now - connectStartedAt) * 1000)
+            runtime.lock.withLock {
+                server.counters.connectTime.add(ms)
+                backend.backendCounters.connectTime.add(ms)
+            }
         }
         process()
     }
@@ -245,15 +268,20 @@ final class Stream {
             fd.close()
             serverFD = nil
         }
-        server?.counters.connectionErrors += 1
-        backend.backendCounters.connectionErrors += 1
-        guard retriesLeft > 0 else {
+        let retrying = retriesLeft > 0
+        runtime.lock.withLock {
+            server?.counters.connectionErrors += 1
+            backend.backendCounters.connectionErrors += 1
+            if retrying {
+                server?.counters.retries += 1
+                backend.backendCounters.retries += 1
+            }
+        }
+        guard retrying else {
             terminate(cause: timedOut ? "s" : "S", phase: "C", reset: false)
             return
         }
         retriesLeft -= 1
-        server?.counters.retries += 1
-        backend.backendCounters.retries += 1
         // `option redispatch`: the last retry goes to another server, without the turn-around delay.
         if backend.config.options.redispatch && retriesLeft == 0, let previous = server {
             releaseServer()
@@ -261,7 +289,7 @@ final class Stream {
             return
         }
         phase = .retryDelay
-        retryAt = runtime.loop.now + min(Double(backend.config.timeouts.connect ?? 1000), 1000) / 1000
+        retryAt = worker.loop.now + min(Double(backend.config.timeouts.connect ?? 1000), 1000) / 1000
         armTimer()
     }
 
@@ -319,7 +347,7 @@ final class Stream {
 
     /// Whether a direction can take more from its source: room in its pipe, or in its buffer.
     private func wantsInput(_ channel: Channel, pipe: SplicePipe?) -> Bool {
-        pipe == nil ? channel.wantsRead(capacity: runtime.pool.bufferSize) : channel.wantsSpliceIn(pipeCapacity: PipePool.capacity)
+        pipe == nil ? channel.wantsRead(capacity: worker.pool.bufferSize) : channel.wantsSpliceIn(pipeCapacity: PipePool.capacity)
     }
 
     /// What one `pump` round did.
@@ -337,7 +365,7 @@ final class Stream {
                       sourceReadiness: inout SocketReadiness, sinkReadiness: inout SocketReadiness,
                       pipe: inout SplicePipe?, isLastDirection: Bool) -> PumpOutcome {
         var progress = false
-        let pool = runtime.pool
+        let pool = worker.pool
         var filledBuffer = false
         if sourceReadiness.readable {
             do {
@@ -408,9 +436,9 @@ final class Stream {
             }
         }
         if pipe == nil && filledBuffer && channel.state == .open {
-            pipe = runtime.pipes.take()
+            pipe = worker.pipes.take()
         } else if let idle = pipe, channel.piped == 0, !sourceReadiness.readable || channel.state != .open {
-            runtime.pipes.give(idle, empty: true)
+            worker.pipes.give(idle, empty: true)
             pipe = nil
         }
         if channel.needsShutdown {
@@ -424,21 +452,23 @@ final class Stream {
         return .moved(progress)
     }
 
+    /// Adds to this thread's byte counters: no lock on the forwarding path.
     private func account(_ count: Int, from side: StreamSide) {
         let bytes = UInt64(count)
+        let thread = worker.index
         if side == .client {
-            frontend.frontendCounters.bytesIn += bytes
-            backend.backendCounters.bytesIn += bytes
-            server?.counters.bytesIn += bytes
+            frontend.frontendBytes.addIn(bytes, thread: thread)
+            backend.backendBytes.addIn(bytes, thread: thread)
+            server?.bytes.addIn(bytes, thread: thread)
         } else {
-            frontend.frontendCounters.bytesOut += bytes
-            backend.backendCounters.bytesOut += bytes
-            server?.counters.bytesOut += bytes
+            frontend.frontendBytes.addOut(bytes, thread: thread)
+            backend.backendBytes.addOut(bytes, thread: thread)
+            server?.bytes.addOut(bytes, thread: thread)
         }
     }
 
     private func touch(_ side: StreamSide) {
-        if side == .client { clientActivityAt = runtime.loop.now } else { serverActivityAt = runtime.loop.now }
+        if side == .client { clientActivityAt = worker.loop.now } else { serverActivityAt = worker.loop.now }
     }
 
     // MARK: the deadline
@@ -474,14 +504,14 @@ final class Stream {
             return
         }
         if due < timerFiresAt || !timer.isActive {
-            timer.schedule(after: due - runtime.loop.now)
+            timer.schedule(after: due - worker.loop.now)
             timerFiresAt = due
         }
     }
 
     private func timerFired() {
         timerFiresAt = .infinity
-        let now = runtime.loop.now
+        let now = worker.loop.now
         let due = deadline
         if now + 0.0005 < due {
             armTimer()
@@ -549,11 +579,13 @@ final class Stream {
     func terminate(cause: Character, phase: Character, reset: Bool) {
         guard self.phase != .closed else { return }
         termination = (cause, phase)
-        switch cause {
-        case "C": backend.backendCounters.clientAborts += 1; server?.counters.clientAborts += 1
-        case "S" where phase == "D":
-            backend.backendCounters.serverAborts += 1; server?.counters.serverAborts += 1
-        default: break
+        runtime.lock.withLock {
+            switch cause {
+            case "C": backend.backendCounters.clientAborts += 1; server?.counters.clientAborts += 1
+            case "S" where phase == "D":
+                backend.backendCounters.serverAborts += 1; server?.counters.serverAborts += 1
+            default: break
+            }
         }
         close(reset: reset || frontend.config.options.nolinger || backend.config.options.nolinger)
     }
@@ -581,22 +613,24 @@ final class Stream {
     private func close(reset: Bool) {
         let finalPhase = phase
         var waitedFor: Server?
-        if let ticket = queueTicket {
-            if case .server(let queuedOn) = ticket.place { waitedFor = queuedOn }
-            runtime.leaveQueue(self, ticket: ticket)
-            queueTicket = nil
-            waitEndedAt = runtime.loop.now
+        runtime.lock.withLock {
+            if let ticket = queueTicket {
+                if case .server(let queuedOn) = ticket.place { waitedFor = queuedOn }
+                runtime.leaveQueue(self, ticket: ticket)
+                queueTicket = nil
+                waitEndedAt = worker.loop.now
+            }
         }
         phase = .closed
         clientWatcher.setInterest([])
         serverWatcher.setInterest([])
         timer.cancel()
-        if let pipe = requestPipe { runtime.pipes.give(pipe, empty: request.piped == 0) }
-        if let pipe = responsePipe { runtime.pipes.give(pipe, empty: response.piped == 0) }
+        if let pipe = requestPipe { worker.pipes.give(pipe, empty: request.piped == 0) }
+        if let pipe = responsePipe { worker.pipes.give(pipe, empty: response.piped == 0) }
         requestPipe = nil
         responsePipe = nil
-        request.abort(pool: runtime.pool)
-        response.abort(pool: runtime.pool)
+        request.abort(pool: worker.pool)
+        response.abort(pool: worker.pool)
         if reset { try? client.setLingerZero() }
         client.close()
         if let serverFD {
@@ -604,20 +638,23 @@ final class Stream {
             serverFD.close()
             self.serverFD = nil
         }
-        let now = runtime.loop.now
+        let now = worker.loop.now
         let totalMs = UInt64(max(0, now - acceptedAt) * 1000)
-        backend.backendCounters.totalTime.add(totalMs)
-        server?.counters.totalTime.add(totalMs)
-        if let waitEndedAt {
-            let waitMs = UInt64(max(0, waitEndedAt - acceptedAt) * 1000)
-            backend.backendCounters.queueTime.add(waitMs)
-            server?.counters.queueTime.add(waitMs)
-        }
         if finalPhase == .connecting || finalPhase == .retryDelay, connectedAt == nil, termination.cause == "-" {
             termination = ("S", "C")
         }
-        let line = logLine(totalMs: totalMs, serverName: (server ?? waitedFor)?.name)
-        releaseServer()
+        let line = runtime.lock.withLock {
+            backend.backendCounters.totalTime.add(totalMs)
+            server?.counters.totalTime.add(totalMs)
+            if let waitEndedAt {
+                let waitMs = UInt64(max(0, waitEndedAt - acceptedAt) * 1000)
+                backend.backendCounters.queueTime.add(waitMs)
+                server?.counters.queueTime.add(waitMs)
+            }
+            let line = logLine(totalMs: totalMs, serverName: (server ?? waitedFor)?.name)
+            releaseServer()
+            return line
+        }
         runtime.streamClosed(self, log: line)
     }
 

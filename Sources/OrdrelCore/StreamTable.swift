@@ -6,11 +6,15 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
 
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
-    init(slot: Int, generation: UInt32) {
-        rawValue = UInt64(generation) << 32 | UInt64(UInt32(slot))
+    init(tag: UInt32, slot: Int, generation: UInt32) {
+        rawValue = UInt64(generation) << 32 | UInt64(tag) << Self.slotBits | UInt64(UInt32(slot))
     }
 
-    var slot: Int { Int(rawValue & 0xffff_ffff) }
+    /// Low 24 bits: the slot; the next 8: the table's tag (the worker that owns the stream).
+    static let slotBits = 24
+
+    var slot: Int { Int(rawValue & (1 << Self.slotBits - 1)) }
+    var tag: UInt32 { UInt32(rawValue >> UInt64(Self.slotBits) & 0xff) }
     var generation: UInt32 { UInt32(rawValue >> 32) }
 
     /// `0x...` as `show sess` prints stream ids.
@@ -18,14 +22,19 @@ public struct StreamID: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Slots for live objects, addressed by `StreamID`. Lookups check the generation, so a stale id
-/// finds nothing. One table per event loop.
+/// finds nothing. One table per event loop; its tag is part of every id it hands out, so ids of
+/// different loops never collide and an id names its loop.
 public final class StreamTable<Element: AnyObject> {
     private var slots: [Element?] = []
     private var generations: [UInt32] = []
     private var freeSlots: [Int] = []
     public private(set) var count = 0
+    public let tag: UInt32
 
-    public init() {}
+    public init(tag: UInt32 = 0) {
+        precondition(tag < 256, "stream table tags have 8 bits")
+        self.tag = tag
+    }
 
     /// Reserves a slot and returns the id the new element will carry.
     public func reserve() -> StreamID {
@@ -39,7 +48,8 @@ public final class StreamTable<Element: AnyObject> {
         }
         generations[slot] &+= 1
         if generations[slot] == 0 { generations[slot] = 1 }
-        return StreamID(slot: slot, generation: generations[slot])
+        precondition(slot < 1 << StreamID.slotBits, "more than 16M streams on one loop")
+        return StreamID(tag: tag, slot: slot, generation: generations[slot])
     }
 
     /// Stores `element` under an id from `reserve()`.
@@ -52,7 +62,7 @@ public final class StreamTable<Element: AnyObject> {
     /// The live element with exactly this id, or nil when it closed (even if its slot was reused).
     public func lookup(_ id: StreamID) -> Element? {
         let slot = id.slot
-        guard slot < slots.count, generations[slot] == id.generation else { return nil }
+        guard id.tag == tag, slot < slots.count, generations[slot] == id.generation else { return nil }
         return slots[slot]
     }
 

@@ -80,7 +80,7 @@ struct OrdrelCommand: ParsableCommand {
 
         let runtime: Runtime
         do {
-            runtime = try Runtime(configuration: configuration, logger: logger)
+            runtime = try Runtime(configuration: configuration, logger: logger, defaultThreads: Threads.availableCPUs)
         } catch {
             printError("[ALERT]    (\(getpid())) : config : \(error)")
             throw ExitCode(1)
@@ -100,7 +100,7 @@ struct OrdrelCommand: ParsableCommand {
         let background = (daemonize || configuration.global.daemon) && !debug && !foreground
         if background {
             try Daemon.detach()
-            runtime.loop.afterFork()
+            runtime.afterFork()
         }
         // The pidfile is written while still privileged (it usually lives in a root-owned
         // directory); then chroot, group and user are given up, as haproxy does.
@@ -117,10 +117,7 @@ struct OrdrelCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        if let threads = configuration.global.nbthread, threads > 1 {
-            logger.warning("nbthread \(threads): ordrel runs one event loop for now; the extra threads are not started.")
-        }
-        logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn).")
+        logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn), \(runtime.threadCount) thread\(runtime.threadCount == 1 ? "" : "s").")
         runtime.run()
         if let path = pidfile ?? configuration.global.pidfile { try? Files.unlinkIfPresent(path) }
     }

@@ -1,0 +1,162 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLibev
+import OrdrelEventLoop
+import OrdrelSystem
+
+/// What one thread asks of another thread's loop.
+enum WorkerMessage {
+    /// A queued stream of this worker was given a slot on the server by another thread (the slot
+    /// is already counted): it connects, or gives the slot back if it has gone meanwhile.
+    case dequeued(Stream, Server)
+    /// A stream closed on another thread: listeners paused at `maxconn` may accept again.
+    case resumeListeners
+    /// Soft stop: the last stream closed on another thread (sent to worker 0).
+    case softStopFinished
+    /// The process is stopping: leave the loop.
+    case exit
+}
+
+/// One thread of the process (haproxy's `thread`): its libev loop, the streams it accepted, its
+/// listeners (a socket of its own per TCP bind, SO_REUSEPORT), its buffer and pipe pools. A
+/// stream lives and dies on the worker that accepted it. Worker 0 runs on the main thread and
+/// also carries the control plane: stats sockets, health checks and signals.
+///
+/// Sharing rules: what belongs to a worker is touched by its own thread, or by thread 0 while it
+/// holds the worker's `loopLock` (`Runtime.isolated`). What all workers share (servers, balancers,
+/// queues, counters other than bytes) changes under `Runtime.lock`.
+final class Worker {
+    let index: Int
+    let loop: EventLoop
+    unowned(unsafe) let runtime: Runtime
+    let pool: BufferPool
+    let pipes: PipePool
+    let streams: StreamTable<Stream>
+    var listeners: [Listener] = []
+    /// Held by this worker's loop except while it waits for events, so thread 0 can pause it
+    /// between iterations. nil for worker 0, whose own thread is the one that isolates.
+    let loopLock: Lock?
+    /// Some listener of this worker is paused at a `maxconn` limit (guarded by `Runtime.lock`):
+    /// streams closing on other threads must tell it.
+    var hasListenersAtLimit = false
+    /// Thread 0 changed this worker's watchers while isolated: the loop must wake to apply it.
+    var watchersChangedElsewhere = false
+    private let mailboxLock = Lock()
+    private var mailbox: [WorkerMessage] = []
+    private var mailboxWatcher: AsyncWatcher!
+    /// The thread running this worker's loop (workers 1 and up; started and joined by thread 0).
+    private var thread: pthread_t?
+
+    init(index: Int, loop: EventLoop, runtime: Runtime, bufferSize: Int) {
+        self.index = index
+        self.loop = loop
+        self.runtime = runtime
+        self.pool = BufferPool(bufferSize: bufferSize)
+        self.pipes = PipePool(limit: 0)
+        self.streams = StreamTable(tag: UInt32(index))
+        self.loopLock = index == 0 ? nil : Lock()
+        // Every loop runs until the process stops, even with nothing of its own to watch: worker
+        // 0 while streams finish on other threads, the others until told to exit.
+        mailboxWatcher = AsyncWatcher(loop: loop, keepsLoopAlive: true) { [unowned(unsafe) self] in
+            self.drainMailbox()
+        }
+    }
+
+    /// Watchers hold their loop unretained: they go before the loop does.
+    deinit {
+        listeners.removeAll()
+        mailboxWatcher = nil
+    }
+
+    /// Whether the calling thread is this worker's.
+    var isCurrentThread: Bool { Int(ordrel_current_worker()) == index }
+
+    /// Queues a message for this worker's thread and wakes its loop. Any thread.
+    func post(_ message: WorkerMessage) {
+        mailboxLock.withLock { mailbox.append(message) }
+        mailboxWatcher.wakeUp()
+    }
+
+    /// Wakes the loop so it applies watcher changes made by thread 0 while isolated.
+    func wakeUp() {
+        watchersChangedElsewhere = false
+        mailboxWatcher.wakeUp()
+    }
+
+    private func drainMailbox() {
+        let messages = mailboxLock.withLock {
+            let taken = mailbox
+            mailbox.removeAll(keepingCapacity: true)
+            return taken
+        }
+        for message in messages {
+            switch message {
+            case .dequeued(let stream, let server):
+                withExtendedLifetime(stream) { $0.leftQueue(for: server, slotTaken: true) }
+            case .resumeListeners:
+                resumeListenersBelowLimits()
+            case .softStopFinished:
+                runtime.finishSoftStopIfDone()
+            case .exit:
+                loop.stop()
+            }
+        }
+    }
+
+    // MARK: listeners
+
+    /// Pauses a listener at a `maxconn` limit when `atLimit` says so, deciding under the shared
+    /// lock so that a stream closing on another thread either sees the flag or frees the room.
+    /// Returns true when the listener was paused.
+    func pauseIfAtLimit(_ listener: Listener) -> Bool {
+        let atLimit = runtime.lock.withLock {
+            let limited = runtime.isAtConnectionLimit(listener.proxy)
+            if limited { hasListenersAtLimit = true }
+            return limited
+        }
+        if atLimit { listener.pause(.limit, loop: loop) }
+        return atLimit
+    }
+
+    /// Listeners held back by `maxconn` accept again once their limits allow.
+    func resumeListenersBelowLimits() {
+        runtime.lock.withLock {
+            var stillLimited = false
+            for listener in listeners where listener.pause == .limit {
+                if runtime.isAtConnectionLimit(listener.proxy) {
+                    stillLimited = true
+                } else {
+                    listener.resume()
+                }
+            }
+            hasListenersAtLimit = stillLimited
+        }
+    }
+
+    // MARK: the thread
+
+    /// Starts this worker's thread (workers 1 and up); its loop runs until `.exit`.
+    func startThread() throws {
+        guard let loopLock else { return }
+        let index = self.index
+        let loop = UncheckedSendable(self.loop)
+        thread = try Threads.start(name: "ordrel-\(index)") {
+            ordrel_set_current_worker(Int32(index))
+            loop.value.runHoldingLock(loopLock)
+        }
+    }
+
+    /// Waits for the thread to leave its loop.
+    func join() {
+        guard let thread else { return }
+        Threads.join(thread)
+        self.thread = nil
+    }
+}
+
+/// Hands a value to the thread that will own it from then on (a worker's loop to its thread).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
