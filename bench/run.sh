@@ -6,7 +6,8 @@
 # BENCH_PORT_BASE (27000), BENCH_MAX_SECONDS (280: no repetition starts that would end later),
 # BENCH_SAVE=1 (also copy the JSON lines to bench/results/), BENCH_KEEP_TMP=1, ORDREL_BIN/ORDRELCTL_BIN,
 # BENCH_FLAT (1; 0 skips the flatness step), BENCH_FLAT_WRK_SECONDS (1), BENCH_FLAT_LOW (100), BENCH_FLAT_HIGH (10000: lowered to what the
-# fd hard limit allows, see below).
+# fd hard limit allows, see below), BENCH_ORDREL_NT1 (0; 1 adds the target "ordrel nt1": ordrel on the nbthread-1
+# config copy haproxy nt1 uses; adds about a quarter to the run time, so the default run stays under 5 minutes).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,6 +24,7 @@ NBTHREAD=${BENCH_NBTHREAD:-$(nproc)}
 PORT_BASE=${BENCH_PORT_BASE:-27000}
 MAX_SECONDS=${BENCH_MAX_SECONDS:-280}
 FLAT=${BENCH_FLAT:-1}
+ORDREL_NT1=${BENCH_ORDREL_NT1:-0}
 # Each flatness wrk run is short so three repetitions fit in the time limit.
 FLAT_WRK_SECONDS=${BENCH_FLAT_WRK_SECONDS:-1}
 FLAT_LOW=${BENCH_FLAT_LOW:-100}
@@ -175,6 +177,7 @@ gen_config "$NBTHREAD" "$CFG_N"
 gen_config 1 "$CFG_1"
 "$HAPROXY" -c -q -f "$CFG_N" || die "haproxy rejects the generated config"
 "$ORDREL_BIN" -c -q -f "$CFG_N" || die "ordrel rejects the generated config"
+if [ "$ORDREL_NT1" = 1 ]; then "$ORDREL_BIN" -c -q -f "$CFG_1" || die "ordrel rejects the generated nbthread-1 config"; fi
 
 # --- the flatness step's fd budget ----------------------------------------------------------------
 # Holding H idle connections through a proxy costs it 2H fds (client side + server side), plus 2 per
@@ -204,6 +207,7 @@ if [ "$FLAT" = 1 ]; then
         gen_config 1 "$CFG_FLAT_1" "$FLAT_MAXCONN"
         "$HAPROXY" -c -q -f "$CFG_FLAT_N" || die "haproxy rejects the generated flatness config"
         "$ORDREL_BIN" -c -q -f "$CFG_FLAT_N" || die "ordrel rejects the generated flatness config"
+        if [ "$ORDREL_NT1" = 1 ]; then "$ORDREL_BIN" -c -q -f "$CFG_FLAT_1" || die "ordrel rejects the generated nbthread-1 flatness config"; fi
     fi
 fi
 # runs "$@" with the flatness step's fd limit (soft and hard when allowed, else soft only)
@@ -211,6 +215,8 @@ NOFILE_WRAP=(bash -c 'ulimit -n "$0" 2>/dev/null || ulimit -Sn "$0" || exit 97; 
 
 # --- results file ---------------------------------------------------------------------------------
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+# recorded only when the extra target runs, so a default run's meta line is as it always was
+ORDREL_NT1_PARAM=""; [ "$ORDREL_NT1" = 1 ] && ORDREL_NT1_PARAM=', "ordrel_nt1": 1'
 OUT=$TMP/out/$STAMP.jsonl
 "$PY" - "$OUT" <<PYMETA
 import json, os, platform, subprocess, sys, time
@@ -233,7 +239,7 @@ meta = {"type": "meta", "time": time.time(), "stamp": "$STAMP",
                    "close_count": $CLOSE_COUNT, "close_seconds": $CLOSE_SECONDS, "nbthread": $NBTHREAD,
                    "nginx_workers": 1, "file_bytes": 1024,
                    "flat": $FLAT, "flat_low": $FLAT_LOW, "flat_high": $FLAT_HIGH, "flat_wanted": $FLAT_WANTED,
-                   "flat_maxconn": $FLAT_MAXCONN, "flat_nofile": $NOFILE}}
+                   "flat_maxconn": $FLAT_MAXCONN, "flat_nofile": $NOFILE$ORDREL_NT1_PARAM}}
 open(sys.argv[1], "a").write(json.dumps(meta) + "\n")
 PYMETA
 
@@ -306,6 +312,7 @@ run_target() {  # rep target
     esac
     case $target in
         ordrel) start_bg "ordrel-$rep" "$ORDREL_BIN" -db -f "$CFG_N" ;;
+        ordrel-nt1) start_bg "ordrel-nt1-$rep" "$ORDREL_BIN" -db -f "$CFG_1" ;;
         haproxy) start_bg "haproxy-$rep" "$HAPROXY" -db -f "$CFG_N" ;;
         haproxy-nt1) start_bg "haproxy-nt1-$rep" "$HAPROXY" -db -f "$CFG_1" ;;
     esac
@@ -342,7 +349,7 @@ except OSError as e:
     measure "$rep" "$target" close_latency $((CLOSE_SECONDS + 10)) json \
         "$PY" "$LIB/closelat.py" client --port "$close" --count "$CLOSE_COUNT" --max-seconds "$CLOSE_SECONDS"
     if [ "$target" != direct ]; then
-        if [ "$target" = ordrel ] && ! ordrel_stats_answers; then
+        if { [ "$target" = ordrel ] || [ "$target" = ordrel-nt1 ]; } && ! ordrel_stats_answers; then
             record "$rep" "$target" stats_c1 '{"na": "ordrel stats socket does not answer show stat"}' "" ""
             record "$rep" "$target" stats_c8 '{"na": "ordrel stats socket does not answer show stat"}' "" ""
         else
@@ -380,6 +387,7 @@ flat_step() {  # rep target
     case $target in
         direct) connect=$P_IDLE; http=$P_NGINX ;;
         ordrel) start_bg "ordrel-flat-$rep" "${NOFILE_WRAP[@]}" "$ORDREL_BIN" -db -f "$CFG_FLAT_N" ;;
+        ordrel-nt1) start_bg "ordrel-nt1-flat-$rep" "${NOFILE_WRAP[@]}" "$ORDREL_BIN" -db -f "$CFG_FLAT_1" ;;
         haproxy) start_bg "haproxy-flat-$rep" "${NOFILE_WRAP[@]}" "$HAPROXY" -db -f "$CFG_FLAT_N" ;;
         haproxy-nt1) start_bg "haproxy-nt1-flat-$rep" "${NOFILE_WRAP[@]}" "$HAPROXY" -db -f "$CFG_FLAT_1" ;;
     esac
@@ -419,6 +427,8 @@ flat_step() {  # rep target
 
 # --- the interleaved repetitions ------------------------------------------------------------------
 TARGETS=(ordrel haproxy haproxy-nt1 direct)
+# the optional fifth target joins the same rotation (and so the same per-repetition time guard)
+[ "$ORDREL_NT1" = 1 ] && TARGETS=(ordrel ordrel-nt1 haproxy haproxy-nt1 direct)
 done_reps=0
 rep_seconds=0
 for rep in $(seq 1 "$REPS"); do

@@ -128,6 +128,12 @@ def record(out, rep, target, metric, value_json, env_json, note=""):
 
 
 TARGETS = ["direct", "ordrel", "haproxy", "haproxy-nt1"]
+# with BENCH_ORDREL_NT1=1: ordrel on the nbthread-1 config too, its column next to ordrel's
+TARGETS_NT1 = ["direct", "ordrel", "ordrel-nt1", "haproxy", "haproxy-nt1"]
+WIDTHS = {"direct": 9, "ordrel": 9, "ordrel-nt1": 10, "haproxy": 11, "haproxy-nt1": 11}
+# (header, numerator, denominator); "ordrel" is always the nbthread-N ordrel
+RATIOS = [("ord/hap", "ordrel", "haproxy"), ("ord/hap1", "ordrel", "haproxy-nt1"), ("ord/dir", "ordrel", "direct")]
+RATIOS_NT1 = [("o1/hap1", "ordrel-nt1", "haproxy-nt1"), ("ord/o1", "ordrel", "ordrel-nt1")]
 
 # (metric, field, label, better): better is "hi" or "lo"
 ROWS = [
@@ -200,7 +206,11 @@ def report(path):
     low, high = params.get("flat_low"), params.get("flat_high")
     labels = {"low": f"{low:,}" if isinstance(low, int) else "?", "high": f"{high:,}" if isinstance(high, int) else "?",
               "high_short": short(high)}
-    names = {"direct": "direct", "ordrel": "ordrel", "haproxy": f"haproxy nt{nbt}", "haproxy-nt1": "haproxy nt1"}
+    names = {"direct": "direct", "ordrel": "ordrel", "ordrel-nt1": "ordrel nt1", "haproxy": f"haproxy nt{nbt}",
+             "haproxy-nt1": "haproxy nt1"}
+    with_nt1 = bool(params.get("ordrel_nt1")) or any(r["target"] == "ordrel-nt1" for r in rows)
+    targets = TARGETS_NT1 if with_nt1 else TARGETS
+    ratios = RATIOS + (RATIOS_NT1 if with_nt1 else [])
 
     def values(target, metric, field):
         got = []
@@ -221,8 +231,8 @@ def report(path):
                 return "n/a"
         return None
 
-    head = ["measurement (median of reps)", "better"] + [names[t] for t in TARGETS] + ["ord/hap", f"ord/hap1", "ord/dir"]
-    widths = [34, 6, 9, 9, 11, 11, 8, 8, 8]
+    head = ["measurement (median of reps)", "better"] + [names[t] for t in targets] + [h for h, _, _ in ratios]
+    widths = [34, 6] + [WIDTHS[t] for t in targets] + [8] * len(ratios)
     out = []
     sep = "  "
     out.append(sep.join(h.ljust(w) if i < 2 else h.rjust(w) for i, (h, w) in enumerate(zip(head, widths))))
@@ -231,16 +241,16 @@ def report(path):
         if not any(r["metric"] == metric for r in rows) and metric.startswith(("http_keepalive_held", "flatness")):
             continue  # BENCH_FLAT=0: no such rows at all
         label = label.format(**labels)
-        med = {t: median(t, metric, field) for t in TARGETS}
-        reps = {t: len(values(t, metric, field)) for t in TARGETS}
-        flawed = {t: any(not r["ok"] for r in rows if r["target"] == t and r["metric"] == metric) for t in TARGETS}
+        med = {t: median(t, metric, field) for t in targets}
+        reps = {t: len(values(t, metric, field)) for t in targets}
+        flawed = {t: any(not r["ok"] for r in rows if r["target"] == t and r["metric"] == metric) for t in targets}
         cells = []
-        for t in TARGETS:
+        for t in targets:
             if med[t] is None:
                 cells.append(na_reason(t, metric) or "-")
             else:
                 cells.append(fmt(med[t]) + ("*" if flawed[t] else "") + ("" if reps[t] >= 3 else f"({reps[t]})"))
-        r = [ratio(med["ordrel"], med["haproxy"]), ratio(med["ordrel"], med["haproxy-nt1"]), ratio(med["ordrel"], med["direct"])]
+        r = [ratio(med[a], med[b]) for _, a, b in ratios]
         rcells = ["-" if x is None else f"{x:.2f}" for x in r]
         row = [label, "higher" if better == "hi" else "lower"] + cells + rcells
         out.append(sep.join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
@@ -249,7 +259,7 @@ def report(path):
     for key, label in (("other_pct", "other load % (median, max)"), ("idle_pct", "machine idle % (median)"),
                        ("load1_before", "loadavg 1 min (median)")):
         cells = []
-        for t in TARGETS:
+        for t in targets:
             got = [r["env"][key] for r in rows if r["target"] == t and r.get("env") and key in r["env"]]
             if not got:
                 cells.append("-")
@@ -257,7 +267,7 @@ def report(path):
                 cells.append(f"{statistics.median(got):.0f},{max(got):.0f}")
             else:
                 cells.append(f"{statistics.median(got):.1f}")
-        row = [label, ""] + cells + ["", "", ""]
+        row = [label, ""] + cells + [""] * len(ratios)
         out.append(sep.join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
     quiet = [l for l in lines if l.get("type") == "quiet"]
     print("\n".join(out))
@@ -266,6 +276,8 @@ def report(path):
               ", ".join(f"{q['env'].get('other_pct', 'n/a')}" for q in quiet) +
               "; loadavg 1 min " + ", ".join(f"{q['env'].get('load1_before', 'n/a')}" for q in quiet))
     print("ratios are ordrel divided by the other column; 'better' says which direction is good for ordrel.")
+    if with_nt1:
+        print(f"o1/hap1 is ordrel nt1 divided by haproxy nt1; ord/o1 is ordrel (nbthread {nbt}) divided by ordrel nt1.")
     print("n/a: the target does not answer it (ordrel's stats socket); -: not applicable; (k): only k repetitions; *: see PROBLEMS.")
     bad = [r for r in rows if not r["ok"]]
     if bad:
