@@ -64,4 +64,38 @@ final class WatcherTests: XCTestCase {
         XCTAssertTrue(guardTimer.isActive, "woken before the 5 s guard")
         guardTimer.cancel()
     }
+
+    /// The pattern `nbthread` relies on: a loop runs on its own thread holding a lock it lets go
+    /// of only while waiting; another thread takes the lock, adds a watcher to the loop, wakes it,
+    /// and the watcher fires on the loop's thread.
+    func testAnotherThreadTakesTheLoopLockAddsAWatcherAndTheLoopRunsIt() throws {
+        final class Shared: @unchecked Sendable {
+            let loop = EventLoop.makeNew()
+            let lock = Lock()
+            var wake: AsyncWatcher!
+            var timer: TimerWatcher!
+            var loopThread: pthread_t?
+            var timerThread: pthread_t?
+        }
+        let shared = Shared()
+        shared.wake = AsyncWatcher(loop: shared.loop, keepsLoopAlive: true) {}
+        let thread = try Threads.start(name: "loop-test") {
+            shared.loopThread = pthread_self()
+            shared.loop.runHoldingLock(shared.lock)
+        }
+        usleep(50_000)
+        shared.lock.withLock {
+            shared.timer = TimerWatcher(loop: shared.loop) {
+                shared.timerThread = pthread_self()
+                shared.loop.stop()
+            }
+            shared.timer.schedule(after: 0.01)
+        }
+        shared.wake.wakeUp()
+        Threads.join(thread)
+        let loopThread = try XCTUnwrap(shared.loopThread)
+        let timerThread = try XCTUnwrap(shared.timerThread, "the timer added from another thread fired")
+        XCTAssertTrue(pthread_equal(loopThread, timerThread) != 0, "on the loop's own thread")
+        XCTAssertFalse(Threads.isCurrent(loopThread))
+    }
 }

@@ -79,4 +79,24 @@ final class SystemTests: XCTestCase {
         XCTAssertNil(SocketAddress(ip: "not-an-ip", port: 1))
         XCTAssertNil(SocketAddress(unixPath: String(repeating: "x", count: 200)), "longer than sun_path")
     }
+
+    func testRecursiveLockIsReentrantAndLocksExcludeOtherThreads() throws {
+        let recursive = Lock(recursive: true)
+        let nested = recursive.withLock { recursive.withLock { 42 } }
+        XCTAssertEqual(nested, 42, "the holder may take a recursive lock again")
+
+        final class Counter: @unchecked Sendable {
+            let lock = Lock()
+            var value = 0
+        }
+        let counter = Counter()
+        let threads = try (0..<4).map { index in
+            try Threads.start(name: "count-\(index)") {
+                for _ in 0..<50_000 { counter.lock.withLock { counter.value += 1 } }
+            }
+        }
+        threads.forEach(Threads.join)
+        XCTAssertEqual(counter.value, 200_000, "no increment lost between four threads")
+        XCTAssertGreaterThanOrEqual(Threads.availableCPUs, 1)
+    }
 }

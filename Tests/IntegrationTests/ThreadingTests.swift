@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+
+/// `nbthread 2`: both threads accept, the counters of both add up in `show stat`, a queue spans
+/// the threads, and the CLI and a soft stop reach streams of every thread.
+final class ThreadingTests: XCTestCase {
+    private var backend: TestBackend!
+    private var ordrel: OrdrelProcess!
+    private var port: UInt16 = 0
+    private var socketDirectory: TemporaryDirectory!
+    private var socketPath: String { socketDirectory.path + "/admin.sock" }
+
+    override func setUp() {
+        TestSocket.raiseFileLimit(8192)
+    }
+
+    override func tearDown() {
+        ordrel?.stop()
+        backend?.stop()
+    }
+
+    private func start(serverOptions: String = "", backendLines: String = "") throws {
+        backend = try TestBackend(.echo)
+        socketDirectory = TemporaryDirectory()
+        port = try TestSocket.unusedPort()
+        ordrel = try OrdrelProcess(config: """
+        global
+            maxconn 2000
+            nbthread 2
+            stats socket \(socketPath) level admin
+        defaults
+            mode tcp
+            timeout connect 2s
+            timeout client 30s
+            timeout server 30s
+        frontend fe
+            bind 127.0.0.1:\(port)
+            default_backend be
+        backend be
+        \(backendLines)
+            server s1 127.0.0.1:\(backend.port) \(serverOptions)
+
+        """, readySocket: socketPath)
+    }
+
+    private func query(_ command: String) throws -> String {
+        try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socketPath)"], input: command + "\n").stdout
+    }
+
+    /// Stream ids of `show sess`, and the thread each belongs to (bits 24–31 of the id).
+    private func sessions() throws -> [(id: String, thread: UInt64)] {
+        try query("show sess").split(separator: "\n").compactMap { line in
+            guard let colon = line.firstIndex(of: ":"), line.hasPrefix("0x"),
+                  let value = UInt64(line[line.index(line.startIndex, offsetBy: 2)..<colon], radix: 16) else { return nil }
+            return (String(line[..<colon]), value >> 24 & 0xff)
+        }
+    }
+
+    /// `show stat` columns of one row (`FRONTEND`, `BACKEND` or a server).
+    private func stat(_ row: String, _ names: [String]) throws -> [String] {
+        let lines = try query("show stat").split(separator: "\n")
+        let header = lines[0].dropFirst(2).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard let line = lines.first(where: { $0.split(separator: ",", omittingEmptySubsequences: false)[1] == row }) else { return [] }
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return names.map { name in header.firstIndex(of: name).map { fields[$0] } ?? "?" }
+    }
+
+    private func waitUntil(_ timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(10_000)
+        }
+        return try condition()
+    }
+
+    /// Connects `count` clients and waits until the proxy holds all of them.
+    private func connectClients(_ count: Int) throws -> [Int32] {
+        let fds = try (0..<count).map { _ in try TestSocket.connect(port: port) }
+        for fd in fds { TestSocket.setReceiveTimeout(fd, seconds: 5) }
+        XCTAssertTrue(try waitUntil(5) { try sessions().count == count }, "the proxy holds every client")
+        return fds
+    }
+
+    func testBothThreadsAcceptAndTheirByteCountsAddUp() throws {
+        try start()
+        XCTAssertTrue(try query("show info").contains("Nbthread: 2\n"))
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(ordrel.pid)/task")
+        XCTAssertEqual(tasks.count, 2, "one thread per loop")
+
+        let clients = try connectClients(40)
+        // The kernel spreads connections over the two SO_REUSEPORT sockets by their ports:
+        // 40 connections all on one thread would be a 1-in-2^39 event.
+        XCTAssertEqual(Set(try sessions().map(\.thread)), [0, 1], "both threads accepted streams")
+        XCTAssertEqual(try stat("FRONTEND", ["scur"]), ["40"])
+
+        var sent = 0
+        for (index, fd) in clients.enumerated() {
+            let message = Array(String(repeating: "x", count: 100 + index * 37).utf8)
+            try TestSocket.sendAll(fd, message)
+            XCTAssertEqual(TestSocket.read(fd, count: message.count), message, "client \(index) gets its echo")
+            sent += message.count
+            close(fd)
+        }
+        XCTAssertTrue(try waitUntil(5) { try stat("FRONTEND", ["scur"]) == ["0"] })
+        for row in ["FRONTEND", "s1", "BACKEND"] {
+            XCTAssertEqual(try stat(row, ["bin", "bout", "stot"]), ["\(sent)", "\(sent)", "40"], "\(row): every thread's bytes counted")
+        }
+    }
+
+    func testAQueueSpansTheThreadsAndServesEveryClientInTurn() throws {
+        try start(serverOptions: "maxconn 1", backendLines: "    timeout queue 20s")
+        let holder = try TestSocket.connect(port: port)
+        TestSocket.setReceiveTimeout(holder, seconds: 5)
+        try TestSocket.sendAll(holder, Array("hold\n".utf8))
+        XCTAssertEqual(TestSocket.read(holder, count: 5), Array("hold\n".utf8))
+
+        let waiting = try (0..<20).map { _ in try TestSocket.connect(port: port) }
+        XCTAssertTrue(try waitUntil(5) { try stat("BACKEND", ["qcur"]) == ["20"] }, "all 20 queue behind the one slot")
+        let queuedThreads = Set(try sessions().map(\.thread))
+        XCTAssertEqual(queuedThreads, [0, 1], "the queue holds streams of both threads")
+
+        let served = ServedCount()
+        let group = DispatchGroup()
+        // One thread per client (not a dispatch pool, which would start blocked tasks late and
+        // leave the client whose turn it is unsent).
+        for (index, fd) in waiting.enumerated() {
+            group.enter()
+            Thread {
+                TestSocket.setReceiveTimeout(fd, seconds: 15)
+                let message = Array("client \(index)\n".utf8)
+                try? TestSocket.sendAll(fd, message)
+                if TestSocket.read(fd, count: message.count) == message { served.add() }
+                close(fd)
+                group.leave()
+            }.start()
+        }
+        close(holder)
+        XCTAssertEqual(group.wait(timeout: .now() + 30), .success)
+        XCTAssertEqual(served.value, 20, "every queued client was connected, whichever thread freed the slot")
+        XCTAssertTrue(try waitUntil(5) { try stat("s1", ["scur", "qcur"]) == ["0", "0"] }, "no slot leaked")
+        XCTAssertEqual(try stat("s1", ["smax", "stot"]), ["1", "21"], "one stream at a time on the server")
+    }
+
+    func testShutdownSessionReachesAStreamOfTheOtherThread() throws {
+        try start()
+        let clients = try connectClients(16)
+        defer { clients.forEach { close($0) } }
+        let all = try sessions()
+        guard let victim = all.first(where: { $0.thread == 1 }) else { return XCTFail("no stream on thread 1: \(all)") }
+        XCTAssertEqual(try query("shutdown session \(victim.id)"), "\n")
+        XCTAssertTrue(try waitUntil(2) { try !sessions().contains { $0.id == victim.id } }, "the stream is gone")
+        XCTAssertEqual(try sessions().count, 15, "only that stream")
+
+        var ended = 0
+        for fd in clients {
+            let message = Array("ping\n".utf8)
+            try? TestSocket.sendAll(fd, message)
+            if TestSocket.read(fd, count: message.count) != message { ended += 1 }
+        }
+        XCTAssertEqual(ended, 1, "the killed client lost its stream; the other 15 still echo")
+    }
+
+    func testSoftStopWaitsForStreamsOfEveryThreadThenExits() throws {
+        try start()
+        let clients = try connectClients(12)
+        XCTAssertEqual(Set(try sessions().map(\.thread)), [0, 1])
+        ordrel.signal(SIGUSR1)
+        XCTAssertNil(ordrel.waitForExit(timeout: 0.3), "ordrel waits for the open streams")
+        for fd in clients {
+            let message = Array("after\n".utf8)
+            try TestSocket.sendAll(fd, message)
+            XCTAssertEqual(TestSocket.read(fd, count: message.count), message, "streams keep working during the soft stop")
+            close(fd)
+        }
+        XCTAssertEqual(ordrel.waitForExit(timeout: 5), 0, "ordrel exits once the last stream of either thread ends")
+    }
+}
+
+/// A counter the client threads of a test add to.
+private final class ServedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
