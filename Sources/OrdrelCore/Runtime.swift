@@ -363,13 +363,14 @@ public final class Runtime {
             currentConnections -= 1
             frontend.frontendCounters.current -= 1
             backend.backendCounters.current -= 1
-            let waiting = workers.filter { $0 !== worker && $0.hasListenersAtLimit }
+            let waiting = workers.filter(\.hasListenersAtLimit)
             return (waiting, stopMode == .soft && currentConnections == 0)
         }
         if logs { logger.info("\(line.render())") }
         worker.streams.remove(stream.id)
-        worker.resumeListenersBelowLimits()
-        for other in waiting { other.post(.resumeListeners) }
+        for paused in waiting {
+            if paused === worker { paused.resumeListenersBelowLimits() } else { paused.post(.resumeListeners) }
+        }
         if softStopDone { workers[0].post(.softStopFinished) }
     }
 

@@ -66,7 +66,9 @@ extension Runtime: CLIRuntime {
         let ulimit = Files.raiseOpenFileLimit(to: 0)
         let poolBytes = UInt64(workers.reduce(0) { $0 + $1.pool.inUse * $1.pool.bufferSize })
         let streamCount = workers.reduce(0) { $0 + $1.streams.count }
-        let listenerCount = workers.reduce(0) { $0 + $1.listeners.count }
+        // One per bind, as haproxy counts them (worker 0 holds every bind; the others repeat
+        // the TCP ones).
+        let listenerCount = workers[0].listeners.count
         var values: [String: InfoValue] = [
             "Name": .str("ordrel"),
             "Version": .str(versionString),
