@@ -23,19 +23,31 @@ final class Listener {
     private(set) var watcher: IOWatcher!
     private(set) var pause: ListenerPause?
     private var resumeTimer: TimerWatcher?
+    /// This listener opened the socket and closes it; other threads' listeners on the same
+    /// socket only watch it.
+    private let ownsFD: Bool
 
     /// Creates, binds and listens. Unix socket files are created under a temporary name and renamed
     /// over the final path, so a restart never leaves a window without a socket.
-    /// With `reusePort`, a TCP socket sets SO_REUSEPORT so that each thread binds its own.
-    init(bind: BindConfig, proxy: Proxy, loop: EventLoop, reusePort: Bool = false,
-         onReadable: @escaping (Listener) -> Void) throws {
+    init(bind: BindConfig, proxy: Proxy, loop: EventLoop, onReadable: @escaping (Listener) -> Void) throws {
         self.bind = bind
         self.proxy = proxy
-        fd = try Listener.open(bind, reusePort: reusePort)
+        fd = try Listener.open(bind)
+        ownsFD = true
         watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in onReadable(self) }
     }
 
-    static func open(_ bind: BindConfig, reusePort: Bool) throws -> FD {
+    /// Watches `shared`'s socket from another thread's loop: whichever loop accepts first gets
+    /// the connection.
+    init(sharing shared: Listener, loop: EventLoop, onReadable: @escaping (Listener) -> Void) {
+        bind = shared.bind
+        proxy = shared.proxy
+        fd = shared.fd
+        ownsFD = false
+        watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in onReadable(self) }
+    }
+
+    static func open(_ bind: BindConfig) throws -> FD {
         switch bind.address {
         case .tcp(let host, let port):
             let bindHost = host.isEmpty || host == "*" ? "0.0.0.0" : host
@@ -45,7 +57,6 @@ final class Listener {
             let fd = try FD.streamSocket(for: address.family)
             do {
                 try fd.setReuseAddress()
-                if reusePort { try fd.setReusePort() }
                 try fd.bind(to: address)
                 try fd.listen(backlog: Int32(bind.backlog ?? 1024))
             } catch {
@@ -81,7 +92,7 @@ final class Listener {
         watcher.setInterest([])
         resumeTimer?.cancel()
         pause = .disabled
-        fd.close()
+        if ownsFD { fd.close() }
     }
 }
 

@@ -173,16 +173,19 @@ public final class Runtime {
         startHealthChecks()
     }
 
-    /// One listening socket per TCP bind and worker (SO_REUSEPORT, so the kernel spreads new
-    /// connections over the threads); a Unix socket is bound once, by worker 0.
+    /// One listening socket per bind, watched by every worker's loop: whichever thread is free
+    /// first accepts, and `openStream` balances the streams over the threads. Measured against one
+    /// SO_REUSEPORT socket per thread (docs/performance.md), this cut the connection-per-request
+    /// p99 and spread keep-alive connections evenly instead of by hash.
     private func bindListeners() throws {
-        let shared = workers.count > 1
         for proxy in proxies where proxy.isFrontend {
             for bind in proxy.config.binds {
-                let perWorker: ArraySlice<Worker>
-                if case .tcp = bind.address { perWorker = workers[...] } else { perWorker = workers.prefix(1) }
-                for worker in perWorker {
-                    let listener = try Listener(bind: bind, proxy: proxy, loop: worker.loop, reusePort: shared) {
+                let first = try Listener(bind: bind, proxy: proxy, loop: loop) { [unowned(unsafe) self] in
+                    self.acceptBatch(on: $0, worker: self.workers[0])
+                }
+                workers[0].listeners.append(first)
+                for worker in workers.dropFirst() {
+                    let listener = Listener(sharing: first, loop: worker.loop) {
                         [unowned(unsafe) self, unowned(unsafe) worker] in
                         self.acceptBatch(on: $0, worker: worker)
                     }
@@ -240,12 +243,14 @@ public final class Runtime {
         guard mode != .running else { return }
         if mode == .soft && stopMode != .running { return }
         stopMode = mode
-        for worker in workers {
+        // Threads that only watch a socket let go of it before the thread that owns it closes it.
+        for worker in workers.reversed() {
             worker.listeners.forEach { $0.close() }
             worker.listeners.removeAll()
             worker.watchersChangedElsewhere = true
         }
-        let open = workers.reduce(0) { $0 + $1.streams.count }
+        // Counted connections, including any on their way to another thread's mailbox.
+        let open = currentConnections
         if mode == .hard || open == 0 {
             logger.notice("Proxy stopping: \(mode == .hard ? "hard" : "soft") stop, \(open) streams closed.")
             for worker in workers {
@@ -315,10 +320,13 @@ public final class Runtime {
         }
     }
 
+    /// Counts a new connection and decides which thread runs its stream: the accepting one,
+    /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
+    /// in which case the connection goes to the least loaded one through its mailbox.
     private func openStream(on worker: Worker, client: FD, address: SocketAddress, frontend: Proxy) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
-        let backend: Proxy? = lock.withLock {
+        let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             guard let backend = frontend.targetBackend else {
@@ -330,12 +338,24 @@ public final class Runtime {
             maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
             backend.backendCounters.opened(nowMs: now, wallSeconds: wall)
-            return backend
+            var owner = worker
+            for other in workers where other.streamCount + 1 < owner.streamCount { owner = other }
+            owner.streamCount += 1
+            return (backend, owner)
         }
-        guard let backend else {
+        guard let admitted else {
             client.close()
             return
         }
+        if admitted.owner === worker {
+            startStream(on: worker, client: client, address: address, frontend: frontend, backend: admitted.backend)
+        } else {
+            admitted.owner.post(.adopt(client, address, frontend, admitted.backend))
+        }
+    }
+
+    /// Creates and starts a stream on `worker`'s thread, for a connection already counted.
+    func startStream(on worker: Worker, client: FD, address: SocketAddress, frontend: Proxy, backend: Proxy) {
         let id = worker.streams.reserve()
         let stream = Stream(id: id, worker: worker, frontend: frontend, backend: backend, client: client,
                             clientAddress: address)
@@ -361,6 +381,7 @@ public final class Runtime {
                 line.backendConnections = backend.backendCounters.current
             }
             currentConnections -= 1
+            worker.streamCount -= 1
             frontend.frontendCounters.current -= 1
             backend.backendCounters.current -= 1
             let waiting = workers.filter(\.hasListenersAtLimit)

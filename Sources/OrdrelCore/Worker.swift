@@ -10,6 +10,8 @@ enum WorkerMessage {
     /// A queued stream of this worker was given a slot on the server by another thread (the slot
     /// is already counted): it connects, or gives the slot back if it has gone meanwhile.
     case dequeued(Stream, Server)
+    /// A connection accepted by another thread, already counted, for this thread to run.
+    case adopt(FD, SocketAddress, Proxy, Proxy)
     /// A stream closed on another thread: listeners paused at `maxconn` may accept again.
     case resumeListeners
     /// Soft stop: the last stream closed on another thread (sent to worker 0).
@@ -18,9 +20,10 @@ enum WorkerMessage {
     case exit
 }
 
-/// One thread of the process (haproxy's `thread`): its libev loop, the streams it accepted, its
-/// listeners (a socket of its own per TCP bind, SO_REUSEPORT), its buffer and pipe pools. A
-/// stream lives and dies on the worker that accepted it. Worker 0 runs on the main thread and
+/// One thread of the process (haproxy's `thread`): its libev loop, the streams it runs, its
+/// watchers on the listening sockets (every thread watches every bind's one socket; the thread
+/// that accepts passes the connection on when another is less loaded), its buffer and pipe
+/// pools. A stream lives and dies on the worker it started on. Worker 0 runs on the main thread and
 /// also carries the control plane: stats sockets, health checks and signals.
 ///
 /// Sharing rules: what belongs to a worker is touched by its own thread, or by thread 0 while it
@@ -37,6 +40,9 @@ final class Worker {
     /// Held by this worker's loop except while it waits for events, so thread 0 can pause it
     /// between iterations. nil for worker 0, whose own thread is the one that isolates.
     let loopLock: Lock?
+    /// Streams this worker runs or is about to adopt (guarded by `Runtime.lock`): where the
+    /// next connection goes.
+    var streamCount = 0
     /// Some listener of this worker is paused at a `maxconn` limit (guarded by `Runtime.lock`):
     /// streams closing on other threads must tell it.
     var hasListenersAtLimit = false
@@ -94,6 +100,8 @@ final class Worker {
             switch message {
             case .dequeued(let stream, let server):
                 withExtendedLifetime(stream) { $0.leftQueue(for: server, slotTaken: true) }
+            case .adopt(let client, let address, let frontend, let backend):
+                runtime.startStream(on: self, client: client, address: address, frontend: frontend, backend: backend)
             case .resumeListeners:
                 resumeListenersBelowLimits()
             case .softStopFinished:

@@ -52,8 +52,6 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
     }
 
     public func setReuseAddress() throws { try setOption(level: SOL_SOCKET, name: SO_REUSEADDR, value: 1) }
-    /// SO_REUSEPORT: several sockets bind the same address; the kernel spreads connections over them.
-    public func setReusePort() throws { try setOption(level: SOL_SOCKET, name: SO_REUSEPORT, value: 1) }
     public func setNoDelay() throws { try setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1) }
     public func setKeepAlive() throws { try setOption(level: SOL_SOCKET, name: SO_KEEPALIVE, value: 1) }
 
