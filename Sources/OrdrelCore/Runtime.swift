@@ -200,8 +200,32 @@ public final class Runtime {
         for worker in workers { worker.loop.afterFork() }
     }
 
-    /// Runs every worker's loop, worker 0 on the calling thread, until the process stops.
-    public func run() {
+    /// Runs every worker's loop until the process stops: worker 0 on the calling thread, or,
+    /// with `forked` (the process daemonized with fork() after the Swift runtime started), on a
+    /// new thread while the calling thread only waits. The Swift runtime's locks identify their
+    /// owner by a thread id each thread caches on first use, and the forked child's main thread
+    /// keeps its parent's: a runtime lock it holds while another thread waits can then never be
+    /// handed over, and both threads spin (seen as a livelock in generic-metadata set-up when two
+    /// loops accepted their first connections at once). Threads created after the fork cache
+    /// their own ids. That thread also takes the signals, as libev wants them on the thread
+    /// running the loop that watches them.
+    public func run(forked: Bool = false) {
+        guard forked else {
+            runLoops()
+            return
+        }
+        let runtime = UncheckedSendable(self)
+        do {
+            let thread = try Threads.start(name: "ordrel-0", blockingSignals: false) { runtime.value.runLoops() }
+            Threads.blockAllSignals()
+            Threads.join(thread)
+        } catch {
+            logger.warning("Cannot start the first loop's thread (\(error)); running it on the main thread.")
+            runLoops()
+        }
+    }
+
+    private func runLoops() {
         for worker in workers.dropFirst() {
             do {
                 try worker.startThread()

@@ -164,7 +164,7 @@ final class Worker {
 }
 
 /// Hands a value to the thread that will own it from then on (a worker's loop to its thread).
-private struct UncheckedSendable<Value>: @unchecked Sendable {
+struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }

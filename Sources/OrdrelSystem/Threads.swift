@@ -50,9 +50,11 @@ public enum Threads {
         return bound > 0 ? bound : max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
-    /// Starts `body` on a new thread with every signal blocked (signals are the main loop's to
-    /// handle), named `name` (at most 15 bytes are kept).
-    public static func start(name: String, _ body: @escaping @Sendable () -> Void) throws -> pthread_t {
+    /// Starts `body` on a new thread named `name` (at most 15 bytes are kept). With
+    /// `blockingSignals` (the default) the thread blocks every signal: signals are for the thread
+    /// that runs the loop watching them, as libev asks. Otherwise it inherits the caller's mask.
+    public static func start(name: String, blockingSignals: Bool = true,
+                             _ body: @escaping @Sendable () -> Void) throws -> pthread_t {
         final class Start: @unchecked Sendable {
             let name: String
             let body: @Sendable () -> Void
@@ -61,8 +63,8 @@ public enum Threads {
         var all = sigset_t()
         sigfillset(&all)
         var previous = sigset_t()
-        pthread_sigmask(SIG_SETMASK, &all, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        if blockingSignals { pthread_sigmask(SIG_SETMASK, &all, &previous) }
+        defer { if blockingSignals { pthread_sigmask(SIG_SETMASK, &previous, nil) } }
         var thread = pthread_t()
         let context = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
         let result = pthread_create(&thread, nil, { raw in
@@ -76,6 +78,13 @@ public enum Threads {
             throw SyscallError(call: "pthread_create", errno: result)
         }
         return thread
+    }
+
+    /// Blocks every signal on the calling thread (which hands its loop to another thread).
+    public static func blockAllSignals() {
+        var all = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_BLOCK, &all, nil)
     }
 
     /// Waits for a thread from `start` to return.

@@ -118,7 +118,7 @@ struct OrdrelCommand: ParsableCommand {
             }
         }
         logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn), \(runtime.threadCount) thread\(runtime.threadCount == 1 ? "" : "s").")
-        runtime.run()
+        runtime.run(forked: background)
         if let path = pidfile ?? configuration.global.pidfile { try? Files.unlinkIfPresent(path) }
     }
 }

@@ -145,27 +145,44 @@ final class ProcessBehaviourTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 1.0)
     }
 
+    /// Starts `ordrel -D -p` on `config` and returns the daemon's pid from the pidfile (0 if none).
+    private func startDaemon(_ config: String, in directory: TemporaryDirectory) -> Int32 {
+        let pidfile = directory.path + "/ordrel.pid"
+        let cfg = directory.write("ordrel.cfg", config)
+        let log = directory.path + "/launch.log"
+        let status = spawnAndWait(Binaries.path("ordrel"), ["-D", "-p", pidfile, "-f", cfg], logPath: log)
+        XCTAssertEqual(status, 0, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: pidfile, encoding: .utf8),
+               let value = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return value
+            }
+            usleep(20_000)
+        }
+        return 0
+    }
+
+    /// Sends SIGTERM and reports whether the daemon exited within 5 s. A daemon's parent is init,
+    /// which may take a while to reap it: an exited one (a zombie) counts as stopped.
+    private func stopDaemon(_ pid: Int32) -> Bool {
+        func running() -> Bool {
+            guard kill(pid, 0) == 0 else { return false }
+            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+            return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
+        }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline && running() { usleep(20_000) }
+        return !running()
+    }
+
     func testDaemonModeWritesPidfileAndStopsOnSIGTERM() throws {
         let backend = try TestBackend(.echo)
         defer { backend.stop() }
         let port = try TestSocket.unusedPort()
         let directory = TemporaryDirectory()
-        let pidfile = directory.path + "/ordrel.pid"
-        let cfg = directory.write("ordrel.cfg", config(port: port, backend: backend.port))
-        let log = directory.path + "/launch.log"
-        let status = spawnAndWait(Binaries.path("ordrel"), ["-D", "-p", pidfile, "-f", cfg], logPath: log)
-        XCTAssertEqual(status, 0, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
-
-        var pid: Int32 = 0
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: pidfile, encoding: .utf8),
-               let value = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                pid = value
-                break
-            }
-            usleep(20_000)
-        }
+        var pid = startDaemon(config(port: port, backend: backend.port), in: directory)
         XCTAssertGreaterThan(pid, 0, "pidfile written")
         defer { if pid > 0 { kill(pid, SIGKILL) } }
         XCTAssertEqual(kill(pid, 0), 0, "the daemon runs")
@@ -176,11 +193,36 @@ final class ProcessBehaviourTests: XCTestCase {
         XCTAssertEqual(TestSocket.read(fd, count: 1), Array("x".utf8))
         close(fd)
 
-        kill(pid, SIGTERM)
-        let stopDeadline = Date().addingTimeInterval(5)
-        while Date() < stopDeadline && kill(pid, 0) == 0 { usleep(20_000) }
-        XCTAssertNotEqual(kill(pid, 0), 0, "the daemon stops on SIGTERM")
-        pid = 0
+        let stopped = stopDaemon(pid)
+        XCTAssertTrue(stopped, "the daemon stops on SIGTERM")
+        if stopped { pid = 0 }
+    }
+
+    /// A daemon (forked after the Swift runtime started) whose two loops take their first
+    /// connections at the same moment: the loops run on threads created after the fork, so the
+    /// runtime's locks never see the parent's thread id (which livelocked both threads before).
+    func testDaemonWithTwoThreadsServesSimultaneousFirstClients() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        for round in 1...4 {
+            let port = try TestSocket.unusedPort()
+            let directory = TemporaryDirectory()
+            var pid = startDaemon("global\n    nbthread 2\n" + config(port: port, backend: backend.port), in: directory)
+            XCTAssertGreaterThan(pid, 0, "round \(round): pidfile written")
+            defer { if pid > 0 { kill(pid, SIGKILL) } }
+            let clients = try (0..<16).map { _ in try TestSocket.connect(port: port) }
+            let message = Array("first\n".utf8)
+            for fd in clients {
+                TestSocket.setReceiveTimeout(fd, seconds: 5)
+                try TestSocket.sendAll(fd, message)
+            }
+            let answered = clients.filter { TestSocket.read($0, count: message.count) == message }.count
+            clients.forEach { close($0) }
+            XCTAssertEqual(answered, 16, "round \(round): every first client is served")
+            let stopped = stopDaemon(pid)
+            XCTAssertTrue(stopped, "round \(round): the daemon stops on SIGTERM")
+            if stopped { pid = 0 }
+        }
     }
 
     func testUserAndGroupDropPrivilegesAfterBinding() throws {
