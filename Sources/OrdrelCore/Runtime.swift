@@ -27,17 +27,18 @@ public enum StopMode: Sendable, Equatable {
 }
 
 /// The proxy process: proxies and servers, one `Worker` (event loop and thread) per `nbthread`,
-/// the stats sockets and health checks (on worker 0, the main thread's loop).
+/// the stats sockets and health checks (on worker 0's loop).
 ///
 /// Threads share the servers, balancers, queues and counters: streams change them under `lock`;
 /// the control plane (CLI commands, check results, stopping) runs `isolated`, with every other
 /// loop paused between two iterations, so it sees and changes the whole process at once.
 public final class Runtime {
-    /// Worker 0's loop: the main thread's, which also runs the stats sockets, checks and signals.
+    /// Worker 0's loop, which also runs the stats sockets, checks and signals (on the thread that
+    /// calls `run()`, or after a fork on a thread `run()` starts).
     public let loop: EventLoop
     public let configuration: Configuration
     public let logger: Logger
-    /// One per thread; worker 0 runs on the thread that calls `run()`.
+    /// One per thread; worker 0 is "thread 0", the one that isolates the others.
     private(set) var workers: [Worker] = []
     /// Guards what the threads share: balancers, queues, server slots, the counters (bytes aside)
     /// and the connection counts. Recursive: a freed slot may hand a queued stream of the same

@@ -23,8 +23,8 @@ enum WorkerMessage {
 /// One thread of the process (haproxy's `thread`): its libev loop, the streams it runs, its
 /// watchers on the listening sockets (every thread watches every bind's one socket; the thread
 /// that accepts passes the connection on when another is less loaded), its buffer and pipe
-/// pools. A stream lives and dies on the worker it started on. Worker 0 runs on the main thread and
-/// also carries the control plane: stats sockets, health checks and signals.
+/// pools. A stream lives and dies on the worker it started on. Worker 0 ("thread 0") also
+/// carries the control plane: stats sockets, health checks and signals.
 ///
 /// Sharing rules: what belongs to a worker is touched by its own thread, or by thread 0 while it
 /// holds the worker's `loopLock` (`Runtime.isolated`). What all workers share (servers, balancers,

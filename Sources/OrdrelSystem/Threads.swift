@@ -91,9 +91,4 @@ public enum Threads {
     public static func join(_ thread: pthread_t) {
         pthread_join(thread, nil)
     }
-
-    /// The calling thread.
-    public static var current: pthread_t { pthread_self() }
-
-    public static func isCurrent(_ thread: pthread_t) -> Bool { pthread_equal(thread, pthread_self()) != 0 }
 }
