@@ -231,7 +231,9 @@ public final class Runtime {
             do {
                 try worker.startThread()
             } catch {
-                logger.error("Cannot start thread \(worker.index + 1): \(error); its listeners stay idle.")
+                logger.error("Cannot start thread \(worker.index + 1): \(error); it takes no connections.")
+                // Never the least loaded: no connection is handed to a loop that does not run.
+                lock.withLock { worker.streamCount = Int.max / 2 }
             }
         }
         loop.run()

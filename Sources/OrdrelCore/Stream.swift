@@ -199,7 +199,8 @@ final class Stream {
     // MARK: connecting
 
     private func connect(to chosen: Server, slotTaken: Bool = false) {
-        runtime.lock.withLock { assign(chosen, slotTaken: slotTaken) }
+        // `dispatch` and a retry on the same server have the slot already.
+        if server !== chosen { runtime.lock.withLock { assign(chosen, slotTaken: slotTaken) } }
         phase = .connecting
         connectStartedAt = worker.loop.now
         do {
