@@ -159,8 +159,7 @@ public final class Balancer {
         guard lbWeight(index) > 0 else { return false }
         switch selection {
         case .none: return false
-        case .active: return !servers[index].isBackup
-        case .backups: return servers[index].isBackup
+        case .all(_, let backups): return servers[index].isBackup == backups
         case .single(let backup): return index == backup
         }
     }
@@ -250,18 +249,17 @@ public final class Balancer {
     private enum Selection {
         /// No usable server.
         case none
-        /// The usable active servers.
-        case active
-        /// All usable backups (`option allbackups`).
-        case backups
+        /// The usable active servers, or all usable backups (`option allbackups`), in the
+        /// order a pick scans them.
+        case all(ContiguousArray<Int>, backups: Bool)
         /// Only this backup (haproxy's first usable backup).
         case single(Int)
     }
 
     private var selection: Selection {
-        if usableActiveCount > 0 { return .active }
+        if usableActiveCount > 0 { return .all(activeOrder, backups: false) }
         if usableBackupCount == 0 { return .none }
-        return allBackups ? .backups : .single(firstBackup)
+        return allBackups ? .all(backupOrder, backups: true) : .single(firstBackup)
     }
 
     /// Applies a change and keeps counts, accumulators and the map consistent with it.
@@ -302,8 +300,7 @@ public final class Balancer {
         switch selection {
         case .none: return .noServer
         case .single(let index): return pickSingle(index)
-        case .active: order = activeOrder
-        case .backups: order = backupOrder
+        case .all(let servers, _): order = servers
         }
         var total = 0
         var best = -1
@@ -332,8 +329,7 @@ public final class Balancer {
         switch selection {
         case .none: return .noServer
         case .single(let index): return pickSingle(index)
-        case .active: (order, start, isActive) = (activeOrder, activeCursor, true)
-        case .backups: (order, start, isActive) = (backupOrder, backupCursor, false)
+        case .all(let servers, let backups): (order, start, isActive) = (servers, backups ? backupCursor : activeCursor, !backups)
         }
         let n = order.count
         var best = -1
@@ -364,8 +360,7 @@ public final class Balancer {
         switch selection {
         case .none: return .noServer
         case .single(let index): return pickSingle(index)
-        case .active: order = activeOrder
-        case .backups: order = backupOrder
+        case .all(let servers, _): order = servers
         }
         for index in order where lbWeight(index) > 0 && !servers[index].isFull {
             return .server(index)
@@ -413,8 +408,7 @@ public final class Balancer {
         case .single(let index):
             for _ in 0..<lbWeight(index) { map.append(index) }
             return
-        case .active: order = activeOrder
-        case .backups: order = backupOrder
+        case .all(let servers, _): order = servers
         }
         var total = 0
         for index in order {
