@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "ordrel",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "ordrel", targets: ["ordrel"]),
         .executable(name: "ordrelctl", targets: ["ordrelctl"]),
