@@ -61,8 +61,6 @@ public final class Runtime {
     /// Stats sockets and their open CLI connections.
     private(set) var statsSockets: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
-    /// ordrel's version, for `show info` and `show version`.
-    public var versionString = "0.1.0"
     private var hardStopTimer: TimerWatcher?
     private let maxAccept: Int
     /// Health checks run (from `start()` until the process stops).

@@ -9,7 +9,7 @@ import OrdrelSystem
 /// admin commands. Everything runs on thread 0 while isolated (`StatsSocket` drives sessions
 /// that way), so no value is torn and every thread's streams can be read and killed.
 extension Runtime: CLIRuntime {
-    public var version: String { versionString }
+    public var version: String { ordrelVersion }
 
     // MARK: lookups shared by the commands
 
@@ -71,7 +71,7 @@ extension Runtime: CLIRuntime {
         let listenerCount = workers[0].listeners.count
         var values: [String: InfoValue] = [
             "Name": .str("ordrel"),
-            "Version": .str(versionString),
+            "Version": .str(ordrelVersion),
             "Release_date": .str("2026/11/21"),
             "Nbthread": .u(UInt64(workers.count)),
             "Nbproc": .u(1),
@@ -133,7 +133,7 @@ extension Runtime: CLIRuntime {
             "BytesOutRate": .u(0),
             "DebugCommandsIssued": .u(0),
             "CumRecvLogs": .u(0),
-            "Build info": .str("ordrel \(versionString), libev"),
+            "Build info": .str("ordrel \(ordrelVersion), libev"),
             "Memmax_bytes": .u(0),
             "PoolAlloc_bytes": .u(poolBytes),
             "PoolUsed_bytes": .u(poolBytes),

@@ -8,9 +8,6 @@ import OrdrelConfig
 import OrdrelCore
 import OrdrelSystem
 
-/// ordrel's version string, printed by `-v` and `show version`.
-let ordrelVersion = "0.1.0"
-
 /// `ordrel`, spelled like haproxy: `ordrel -f ordrel.cfg [-c] [-d|-db|-D] [-p pidfile] [-q] [-v|-vv]`.
 struct OrdrelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
