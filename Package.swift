@@ -16,7 +16,7 @@ let package = Package(
     targets: [
         // The libev macros and CMSG helpers Swift cannot import directly.
         .target(name: "CLibev", linkerSettings: [.linkedLibrary("ev")]),
-        // The one module that calls libc for sockets and fds.
+        // The one module that calls libc: sockets, fds, files, threads, clock, process.
         .target(name: "OrdrelSystem", dependencies: ["CLibev"]),
         // libev loop and watchers at stable heap addresses.
         .target(name: "OrdrelEventLoop", dependencies: ["CLibev", "OrdrelSystem"]),
@@ -33,7 +33,7 @@ let package = Package(
         // Deterministic model of the illumos tl loopback transport (bug 12694).
         .target(name: "UnixStreamModel", dependencies: ["OrdrelCLI"]),
         .executableTarget(name: "ordrel", dependencies: [
-            "OrdrelCore", "OrdrelConfig",
+            "OrdrelCore", "OrdrelConfig", "OrdrelEventLoop", "OrdrelSystem",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

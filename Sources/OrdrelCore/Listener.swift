@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import OrdrelConfig
 import OrdrelEventLoop
 import OrdrelSystem
@@ -117,27 +114,14 @@ public struct ListenerError: Error, CustomStringConvertible {
     public var description: String { "[\(location)] : cannot bind \(address): \(reason)" }
 }
 
-/// Unix stream sockets bound atomically: bind a temporary name, chmod/chown, rename over the path.
+/// Unix stream sockets bound atomically (`FD.unixListener`), their failures naming the config line.
 enum UnixListenSocket {
     static func bindAtomically(path: String, mode: UInt32?, uid: Int?, gid: Int?, backlog: Int32,
                                location: SourceLocation) throws -> FD {
-        let temporary = "\(path).\(getpid()).tmp"
-        guard let address = SocketAddress(unixPath: temporary) else {
-            throw ListenerError(location: location, address: "unix@\(path)", reason: "path too long for a Unix socket")
-        }
-        let fd = try FD.streamSocket(for: .unix)
         do {
-            try Files.unlinkIfPresent(temporary)
-            try fd.bind(to: address)
-            if let mode { try Files.chmod(temporary, mode: mode) }
-            if uid != nil || gid != nil { try Files.chown(temporary, uid: Int32(uid ?? -1), gid: Int32(gid ?? -1)) }
-            try fd.listen(backlog: backlog)
-            try Files.rename(temporary, to: path)
-        } catch {
-            fd.close()
-            try? Files.unlinkIfPresent(temporary)
-            throw ListenerError(location: location, address: "unix@\(path)", reason: "\(error)")
+            return try FD.unixListener(path: path, mode: mode, uid: uid, gid: gid, backlog: backlog)
+        } catch let error as UnixListenerError {
+            throw ListenerError(location: location, address: "unix@\(path)", reason: error.description)
         }
-        return fd
     }
 }

@@ -1,7 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
+import OrdrelSystem
 
 /// Writes log records to stderr as haproxy does: traffic lines (`info`) as they are, process
 /// messages prefixed `[NOTICE]   (pid) : `, `[WARNING]  (pid) : ` or `[ALERT]    (pid) : `.
@@ -20,17 +18,14 @@ public struct HaproxyStyleLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         let prefix: String
+        let pid = CurrentProcess.id
         switch event.level {
-        case .trace, .debug: prefix = "[DEBUG]    (\(getpid())) : "
+        case .trace, .debug: prefix = "[DEBUG]    (\(pid)) : "
         case .info: prefix = ""
-        case .notice: prefix = "[NOTICE]   (\(getpid())) : "
-        case .warning: prefix = "[WARNING]  (\(getpid())) : "
-        case .error, .critical: prefix = "[ALERT]    (\(getpid())) : "
+        case .notice: prefix = "[NOTICE]   (\(pid)) : "
+        case .warning: prefix = "[WARNING]  (\(pid)) : "
+        case .error, .critical: prefix = "[ALERT]    (\(pid)) : "
         }
-        let line = prefix + event.message.description + "\n"
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            _ = write(STDERR_FILENO, raw.baseAddress, raw.count)
-        }
+        CurrentProcess.writeToStandardError(prefix + event.message.description + "\n")
     }
 }

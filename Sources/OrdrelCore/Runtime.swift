@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import OrdrelConfig
 import OrdrelEventLoop
@@ -165,9 +162,9 @@ public final class Runtime {
             }
         }
         signalWatchers = [
-            SignalWatcher(loop: loop, signal: SIGTERM) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
-            SignalWatcher(loop: loop, signal: SIGINT) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
-            SignalWatcher(loop: loop, signal: SIGUSR1) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
+            SignalWatcher(loop: loop, signal: Signal.terminate.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
+            SignalWatcher(loop: loop, signal: Signal.interrupt.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
+            SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
         ]
         startHealthChecks()
     }
@@ -334,7 +331,7 @@ public final class Runtime {
                     budget -= 1
                     openStream(on: worker, client: fd, address: address, frontend: proxy)
                 }
-            } catch let error as SyscallError where [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.errno) {
+            } catch let error as SyscallError where error.isResourceExhaustion {
                 logger.warning("Proxy \(proxy.name) reached a system limit while accepting (\(error)); pausing the listener for 100 ms.")
                 listener.pause(.resources, loop: worker.loop, for: 0.1)
                 return
@@ -451,9 +448,5 @@ public final class Runtime {
 
     func wallClockMicros() -> UInt64 { Runtime.wallMicros() }
 
-    static func wallMicros() -> UInt64 {
-        var tv = timeval()
-        gettimeofday(&tv, nil)
-        return UInt64(tv.tv_sec) * 1_000_000 + UInt64(tv.tv_usec)
-    }
+    static func wallMicros() -> UInt64 { WallClock.micros() }
 }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import OrdrelCLI
 import OrdrelConfig
 import OrdrelSystem
@@ -76,7 +73,7 @@ extension Runtime: CLIRuntime {
             "Nbthread": .u(UInt64(workers.count)),
             "Nbproc": .u(1),
             "Process_num": .u(1),
-            "Pid": .u(UInt64(getpid())),
+            "Pid": .u(UInt64(CurrentProcess.id)),
             "Uptime": .str("\(days)d \(hours)h\(two(minutes))m\(two(seconds))s"),
             "Uptime_sec": .u(uptime),
             "Memmax_MB": .u(0),
@@ -118,7 +115,7 @@ extension Runtime: CLIRuntime {
             "Tasks": .u(UInt64(streamCount + cliConnections.count)),
             "Run_queue": .u(0),
             "Idle_pct": .u(100),
-            "node": .str(hostName()),
+            "node": .str(CurrentProcess.hostName),
             "Stopping": .u(stopMode == .running ? 0 : 1),
             "Jobs": .u(UInt64(streamCount + cliConnections.count + listenerCount + statsSockets.count)),
             "Unstoppable Jobs": .u(UInt64(cliConnections.count)),
@@ -143,12 +140,6 @@ extension Runtime: CLIRuntime {
         // Keep exactly haproxy's key set: a renamed or missing key would break existing parsers.
         for key in values.keys where !InfoField.names.contains(key) { values[key] = nil }
         return values
-    }
-
-    private func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        gethostname(&buffer, buffer.count)
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     // MARK: show stat
@@ -349,15 +340,7 @@ extension Runtime: CLIRuntime {
 
     // MARK: misc
 
-    public func environment() -> [String] {
-        var entries: [String] = []
-        var pointer = environ
-        while let entry = pointer.pointee {
-            entries.append(String(cString: entry))
-            pointer += 1
-        }
-        return entries
-    }
+    public func environment() -> [String] { CurrentProcess.environment }
 
     public func currentDateString() -> String {
         TCPLogLine.date(micros: wallClockMicros())

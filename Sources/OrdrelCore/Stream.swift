@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import OrdrelConfig
 import OrdrelEventLoop
 import OrdrelSystem
@@ -241,7 +238,7 @@ final class Stream {
             process()
             return
         }
-        let error = (try? fd.pendingError()) ?? ECONNREFUSED
+        let error = (try? fd.pendingError()) ?? Errno.connectionRefused
         if error == 0 { connected() } else { connectFailed(timedOut: false) }
     }
 

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import OrdrelSystem
 
 /// One `option tcplog` line, haproxy's format:
@@ -49,15 +46,13 @@ struct TCPLogLine {
 
     /// `21/Nov/2026:13:38:00.344` in local time.
     static func date(micros: UInt64) -> String {
-        var seconds = time_t(micros / 1_000_000)
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
+        let parts = WallClock.localTime(seconds: micros / 1_000_000)
+        func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        let millis = Int32(micros / 1000 % 1000)
-        return "\(pad(parts.tm_mday, 2))/\(months[Int(parts.tm_mon)])/\(parts.tm_year + 1900):"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(millis, 3))"
+        let millis = Int(micros / 1000 % 1000)
+        return "\(pad(parts.day, 2))/\(months[parts.month - 1])/\(parts.year):"
+            + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)).\(pad(millis, 3))"
     }
 }

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import CLibev
 import OrdrelEventLoop
 import OrdrelSystem
 
@@ -52,7 +48,7 @@ final class Worker {
     private var mailbox: [WorkerMessage] = []
     private var mailboxWatcher: AsyncWatcher!
     /// The thread running this worker's loop (workers 1 and up; started and joined by thread 0).
-    private var thread: pthread_t?
+    private var thread: ThreadHandle?
 
     init(index: Int, loop: EventLoop, runtime: Runtime, bufferSize: Int) {
         self.index = index
@@ -76,7 +72,7 @@ final class Worker {
     }
 
     /// Whether the calling thread is this worker's.
-    var isCurrentThread: Bool { Int(ordrel_current_worker()) == index }
+    var isCurrentThread: Bool { Threads.currentWorker == index }
 
     /// Queues a message for this worker's thread and wakes its loop. Any thread.
     func post(_ message: WorkerMessage) {
@@ -150,7 +146,7 @@ final class Worker {
         let index = self.index
         let loop = UncheckedSendable(self.loop)
         thread = try Threads.start(name: "ordrel-\(index)") {
-            ordrel_set_current_worker(Int32(index))
+            Threads.currentWorker = index
             loop.value.runHoldingLock(loopLock)
         }
     }

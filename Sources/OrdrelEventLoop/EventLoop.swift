@@ -21,6 +21,12 @@ public final class EventLoop {
 
     private init(raw: OpaquePointer) { self.raw = raw }
 
+    /// libev's version, `major.minor` (`ordrel -vv`).
+    public static var libevVersion: String { "\(ev_version_major()).\(ev_version_minor())" }
+
+    /// The backends this libev supports, as its `EVBACKEND_*` bit mask (`ordrel -vv`).
+    public static var supportedBackends: UInt32 { ev_supported_backends() }
+
     /// Runs until `stop()` is called or no active watcher remains.
     public func run() { ev_run(raw, 0) }
 

@@ -55,6 +55,14 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
     public func setNoDelay() throws { try setOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1) }
     public func setKeepAlive() throws { try setOption(level: SOL_SOCKET, name: SO_KEEPALIVE, value: 1) }
 
+    /// SO_RCVTIMEO: a blocking read gives up after `seconds` (as would-block).
+    public func setReceiveTimeout(seconds: Double) throws {
+        var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
+        _ = try syscallBlocking("setsockopt(SO_RCVTIMEO)") {
+            setsockopt(rawValue, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        }
+    }
+
     /// SO_LINGER {1, 0}: close() sends RST and discards unsent data (`option nolinger`).
     public func setLingerZero() throws {
         var l = linger(l_onoff: 1, l_linger: 0)

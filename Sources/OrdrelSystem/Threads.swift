@@ -42,6 +42,11 @@ public final class Lock: @unchecked Sendable {
     }
 }
 
+/// A thread from `Threads.start`, to join.
+public struct ThreadHandle: @unchecked Sendable {
+    let raw: pthread_t
+}
+
 /// Threads that run an event loop each: started, named and joined through pthreads.
 public enum Threads {
     /// CPUs this process may run on (haproxy's default `nbthread`).
@@ -54,7 +59,7 @@ public enum Threads {
     /// `blockingSignals` (the default) the thread blocks every signal: signals are for the thread
     /// that runs the loop watching them, as libev asks. Otherwise it inherits the caller's mask.
     public static func start(name: String, blockingSignals: Bool = true,
-                             _ body: @escaping @Sendable () -> Void) throws -> pthread_t {
+                             _ body: @escaping @Sendable () -> Void) throws -> ThreadHandle {
         final class Start: @unchecked Sendable {
             let name: String
             let body: @Sendable () -> Void
@@ -77,7 +82,7 @@ public enum Threads {
             Unmanaged<Start>.fromOpaque(context).release()
             throw SyscallError(call: "pthread_create", errno: result)
         }
-        return thread
+        return ThreadHandle(raw: thread)
     }
 
     /// Blocks every signal on the calling thread (which hands its loop to another thread).
@@ -88,7 +93,14 @@ public enum Threads {
     }
 
     /// Waits for a thread from `start` to return.
-    public static func join(_ thread: pthread_t) {
-        pthread_join(thread, nil)
+    public static func join(_ thread: ThreadHandle) {
+        pthread_join(thread.raw, nil)
+    }
+
+    /// The index of the ordrel worker whose loop runs on the calling thread (a C11 thread-local);
+    /// 0 on threads that never set it.
+    public static var currentWorker: Int {
+        get { Int(ordrel_current_worker()) }
+        set { ordrel_set_current_worker(Int32(newValue)) }
     }
 }

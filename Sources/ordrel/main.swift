@@ -1,11 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
-import CLibev
 import Logging
 import OrdrelConfig
 import OrdrelCore
+import OrdrelEventLoop
 import OrdrelSystem
 
 /// `ordrel`, spelled like haproxy: `ordrel -f ordrel.cfg [-c] [-d|-db|-D] [-p pidfile] [-q] [-v|-vv]`.
@@ -50,8 +47,8 @@ struct OrdrelCommand: ParsableCommand {
         if version || buildOptions {
             print("ordrel version \(ordrelVersion) - a TCP load balancer with orderly release")
             if buildOptions {
-                print("Running on: libev \(ev_version_major()).\(ev_version_minor())")
-                print("Available polling systems : libev backend mask 0x\(String(ev_supported_backends(), radix: 16))")
+                print("Running on: libev \(EventLoop.libevVersion)")
+                print("Available polling systems : libev backend mask 0x\(String(EventLoop.supportedBackends, radix: 16))")
                 print("Supported modes : tcp")
             }
             return
@@ -69,7 +66,7 @@ struct OrdrelCommand: ParsableCommand {
             if case .failure(let error) = result {
                 for diagnostic in error.diagnostics { printError(diagnostic.description) }
             }
-            if !quiet { printError("[ALERT]    (\(getpid())) : config : Fatal errors found in configuration.") }
+            if !quiet { printError("[ALERT]    (\(CurrentProcess.id)) : config : Fatal errors found in configuration.") }
             throw ExitCode(1)
         }
         if !quiet { for warning in parsed.warnings { printError(warning.description) } }
@@ -79,7 +76,7 @@ struct OrdrelCommand: ParsableCommand {
         do {
             runtime = try Runtime(configuration: configuration, logger: logger, defaultThreads: Threads.availableCPUs)
         } catch {
-            printError("[ALERT]    (\(getpid())) : config : \(error)")
+            printError("[ALERT]    (\(CurrentProcess.id)) : config : \(error)")
             throw ExitCode(1)
         }
         if checkOnly {
@@ -91,18 +88,23 @@ struct OrdrelCommand: ParsableCommand {
         do {
             try runtime.start()
         } catch {
-            printError("[ALERT]    (\(getpid())) : Starting proxies: \(error)")
+            printError("[ALERT]    (\(CurrentProcess.id)) : Starting proxies: \(error)")
             throw ExitCode(1)
         }
         let background = (daemonize || configuration.global.daemon) && !debug && !foreground
         if background {
-            try Daemon.detach()
+            do {
+                try CurrentProcess.detach()
+            } catch {
+                printError("[ALERT]    (\(CurrentProcess.id)) : Cannot run in the background: \(error)")
+                throw ExitCode(1)
+            }
             runtime.afterFork()
         }
         // The pidfile is written while still privileged (it usually lives in a root-owned
         // directory); then chroot, group and user are given up, as haproxy does.
         if let path = pidfile ?? configuration.global.pidfile {
-            try Files.write("\(getpid())\n", to: path)
+            try Files.write("\(CurrentProcess.id)\n", to: path)
         }
         let global = configuration.global
         if global.user != nil || global.uid != nil || global.group != nil || global.gid != nil || global.chroot != nil {
@@ -110,7 +112,7 @@ struct OrdrelCommand: ParsableCommand {
                 try Privileges.drop(user: global.user, uid: global.uid, group: global.group, gid: global.gid,
                                     chroot: global.chroot)
             } catch {
-                printError("[ALERT]    (\(getpid())) : Cannot drop privileges: \(error)")
+                printError("[ALERT]    (\(CurrentProcess.id)) : Cannot drop privileges: \(error)")
                 throw ExitCode(1)
             }
         }
@@ -122,26 +124,7 @@ struct OrdrelCommand: ParsableCommand {
 
 /// Writes a line to stderr.
 func printError(_ line: String) {
-    var bytes = Array((line + "\n").utf8)
-    bytes.withUnsafeMutableBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
-}
-
-/// Classic double-fork-free daemonisation: fork, the parent exits, the child starts a session and
-/// points stdio at /dev/null. Listeners are already bound, so errors were reported in the foreground.
-enum Daemon {
-    static func detach() throws {
-        let pid = fork()
-        if pid < 0 { throw SyscallError(call: "fork", errno: errno) }
-        if pid > 0 { exit(0) }
-        setsid()
-        let devnull = open("/dev/null", O_RDWR)
-        if devnull >= 0 {
-            dup2(devnull, STDIN_FILENO)
-            dup2(devnull, STDOUT_FILENO)
-            dup2(devnull, STDERR_FILENO)
-            if devnull > STDERR_FILENO { close(devnull) }
-        }
-    }
+    CurrentProcess.writeToStandardError(line + "\n")
 }
 
 OrdrelCommand.main()

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Foundation
 import OrdrelSystem
@@ -261,8 +258,7 @@ enum StatsQuery {
         let fd = try FD.streamSocket(for: .unix)
         defer { fd.close() }
         try fd.setBlocking(true)
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1e6))
-        _ = setsockopt(fd.rawValue, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        try fd.setReceiveTimeout(seconds: timeout)
         _ = try fd.connect(to: address)
         let request = Array((command + "\n").utf8)
         var sent = 0

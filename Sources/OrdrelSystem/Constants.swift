@@ -1,0 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The signals ordrel watches, so other modules need no libc to name them.
+public enum Signal: Sendable {
+    /// SIGTERM: hard stop.
+    case terminate
+    /// SIGINT: hard stop.
+    case interrupt
+    /// SIGUSR1: soft stop.
+    case user1
+
+    /// The signal's number, for libev.
+    public var number: Int32 {
+        switch self {
+        case .terminate: return SIGTERM
+        case .interrupt: return SIGINT
+        case .user1: return SIGUSR1
+        }
+    }
+}
+
+/// The errno values other modules test for.
+public enum Errno {
+    /// ECONNREFUSED: what a connect with no pending error to report counts as.
+    public static let connectionRefused = ECONNREFUSED
+}
+
+extension SyscallError {
+    /// Out of fds or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): a process limit, not the peer's fault.
+    public var isResourceExhaustion: Bool { [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) }
+}
