@@ -74,12 +74,6 @@ public final class StreamTable<Element: AnyObject> {
         count -= 1
     }
 
-    /// Releases a reserved slot that was never filled.
-    public func cancel(_ id: StreamID) {
-        guard id.slot < slots.count, slots[id.slot] == nil, generations[id.slot] == id.generation else { return }
-        freeSlots.append(id.slot)
-    }
-
     /// Live elements in slot order (a snapshot: safe to mutate the table while iterating it).
     public var all: [Element] { slots.compactMap { $0 } }
 }

@@ -166,14 +166,6 @@ public final class Balancer {
 
     // MARK: - Runtime updates
 
-    /// Replaces the whole description of a server (id and backup flag cannot change at runtime).
-    public func update(_ server: BalancerServer) {
-        precondition(server.id == servers[server.index].id && server.isBackup == servers[server.index].isBackup,
-                     "a server's id and backup flag are fixed")
-        precondition((0...256).contains(server.weight), "weight must be within 0...256")
-        mutate(server.index) { $0 = server }
-    }
-
     /// Sets the effective weight (0...256). Dynamic algorithms use it from the next pick; static
     /// ones (`static-rr`, `source`) only honour zero versus non-zero, like haproxy's "0% or 100%".
     public func setWeight(_ weight: Int, of index: Int) {
