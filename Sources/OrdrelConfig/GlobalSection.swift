@@ -14,116 +14,142 @@ extension ConfigBuilder {
 /// Keywords of the `global` section.
 extension ConfigBuilder {
     func parseGlobal(_ words: [String]) {
-        if words[0] == "no" {
-            guard let (words, keyword) = negatedKeyword(words) else { return }
-            if keyword == "strict-limits" {
-                global.strictLimits = false
-                noExtraArguments(words, 1, keyword)
-            } else if Keywords.ignoredGlobal.contains(keyword) {
-                warn("'no \(keyword)' is ignored by ordrel")
-            } else {
-                alert("negation is only supported for 'strict-limits' in the 'global' section (got 'no \(keyword)').")
-            }
+        let keyword = words[0]
+        if keyword == "no" {
+            parseGlobalNegation(words)
+        } else if let known = KeywordTable.lookup(keyword, in: .global) {
+            known.parse(self, words)
+        } else if Keywords.ignoredGlobal.contains(keyword)
+            || (keyword.hasPrefix("tune.") && !Keywords.implementedTune.contains(keyword)) {
+            warn("'\(keyword)' is ignored by ordrel")
+        } else if let reason = Keywords.unsupportedGlobal[keyword] {
+            alert("'\(keyword)' is not supported by ordrel: \(reason).")
+        } else {
+            alert("unknown keyword '\(keyword)' in 'global' section")
+        }
+    }
+
+    /// `no strict-limits`; other negations of ignored keywords warn, the rest are errors.
+    private func parseGlobalNegation(_ words: [String]) {
+        guard let (words, keyword) = negatedKeyword(words) else { return }
+        if keyword == "strict-limits" {
+            global.strictLimits = false
+            noExtraArguments(words, 1, keyword)
+        } else if Keywords.ignoredGlobal.contains(keyword) {
+            warn("'no \(keyword)' is ignored by ordrel")
+        } else {
+            alert("negation is only supported for 'strict-limits' in the 'global' section (got 'no \(keyword)').")
+        }
+    }
+
+    /// The `global` keywords ordrel implements.
+    static let globalKeywords: [ConfigKeyword] = [
+        ConfigKeyword("daemon", in: .global) { b, words in
+            if b.noExtraArguments(words, 1, words[0]) { b.global.daemon = true }
+        },
+        ConfigKeyword("strict-limits", in: .global) { b, words in
+            if b.noExtraArguments(words, 1, words[0]) { b.global.strictLimits = true }
+        },
+        ConfigKeyword("maxconn", in: .global) { b, words in
+            b.globalInteger(words, in: 0...Int(Int32.max)) { $0.maxconn = $1 == 0 ? nil : $1 }
+        },
+        ConfigKeyword("nbthread", in: .global) { b, words in
+            b.globalInteger(words, in: 1...64) { $0.nbthread = $1 }
+        },
+        ConfigKeyword("nbproc", in: .global) { b, words in b.parseNbproc(words) },
+        ConfigKeyword("pidfile", in: .global) { b, words in b.parsePidfile(words) },
+        ConfigKeyword("log", in: .global) { b, words in
+            if let target = b.parseLog(words) { b.global.logTargets.append(target) }
+        },
+        ConfigKeyword("tune.bufsize", in: .global) { b, words in
+            b.globalInteger(words, in: 1024...Int(Int32.max)) { $0.tuneBufsize = $1 }
+        },
+        ConfigKeyword("tune.maxaccept", in: .global) { b, words in
+            b.globalInteger(words, in: -1...Int(Int32.max)) { $0.tuneMaxaccept = $1 }
+        },
+        ConfigKeyword("user", "uid", in: .global) { b, words in
+            b.parseOwner(words, numeric: "uid", noun: "user", alreadySet: \.userSet, id: \.uid, name: \.user)
+        },
+        ConfigKeyword("group", "gid", in: .global) { b, words in
+            b.parseOwner(words, numeric: "gid", noun: "group", alreadySet: \.groupSet, id: \.gid, name: \.group)
+        },
+        ConfigKeyword("chroot", in: .global) { b, words in
+            guard let dir = b.word(words, 1, "'chroot' expects a directory as an argument.") else { return }
+            if b.noExtraArguments(words, 2, words[0]) { b.global.chroot = dir }
+        },
+        ConfigKeyword("hard-stop-after", in: .global) { b, words in
+            b.globalDuration(words) { $0.hardStopAfterMs = $1 }
+        },
+        ConfigKeyword("grace", in: .global) { b, words in
+            b.globalDuration(words) { $0.graceMs = $1 }
+        },
+        ConfigKeyword("stats", in: .global) { b, words in b.parseGlobalStats(words) },
+        ConfigKeyword("setenv", "presetenv", in: .global) { b, words in b.parseSetenv(words) },
+        ConfigKeyword("unsetenv", in: .global) { b, words in
+            for name in words.dropFirst() { b.environment[name] = nil }
+        },
+        ConfigKeyword("resetenv", in: .global) { b, words in
+            let keep = Set(words.dropFirst())
+            b.environment = b.environment.filter { keep.contains($0.key) }
+        },
+    ]
+
+    /// `<keyword> <integer>` within `range`, then `set` on the global config.
+    private func globalInteger(_ words: [String], in range: ClosedRange<Int>, _ set: (inout GlobalConfig, Int) -> Void) {
+        if let n = integer(words, 1, words[0], in: range), noExtraArguments(words, 2, words[0]) { set(&global, n) }
+    }
+
+    /// `<keyword> <time>`, then `set` on the global config.
+    private func globalDuration(_ words: [String], _ set: (inout GlobalConfig, UInt64) -> Void) {
+        if let ms = duration(words, 1, words[0]), noExtraArguments(words, 2, words[0]) { set(&global, ms) }
+    }
+
+    private func parseNbproc(_ words: [String]) {
+        guard let n = integer(words, 1, words[0]) else { return }
+        if n == 1 {
+            warn("'nbproc 1' is ignored by ordrel (nbproc is not supported since HAProxy 2.5)")
+        } else {
+            alert("nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available.")
+        }
+    }
+
+    private func parsePidfile(_ words: [String]) {
+        guard let path = word(words, 1, "'pidfile' expects a file name as an argument.") else { return }
+        if pidfileSet {
+            alert("'pidfile' already specified. Continuing.")
+        } else if noExtraArguments(words, 2, words[0]) {
+            global.pidfile = path
+            pidfileSet = true
+        }
+    }
+
+    /// `user <name>` / `uid <n>`, `group <name>` / `gid <n>`: one of each pair, given once.
+    private func parseOwner(_ words: [String], numeric: String, noun: String,
+                            alreadySet: ReferenceWritableKeyPath<ConfigBuilder, Bool>,
+                            id: WritableKeyPath<GlobalConfig, Int?>, name: WritableKeyPath<GlobalConfig, String?>) {
+        if self[keyPath: alreadySet] {
+            alert("\(noun)/\(numeric) already specified. Continuing.")
             return
         }
-        let keyword = words[0]
-        switch keyword {
-        case "daemon":
-            if noExtraArguments(words, 1, keyword) { global.daemon = true }
-        case "strict-limits":
-            if noExtraArguments(words, 1, keyword) { global.strictLimits = true }
-        case "maxconn":
-            if let n = integer(words, 1, keyword, in: 0...Int(Int32.max)), noExtraArguments(words, 2, keyword) {
-                global.maxconn = n == 0 ? nil : n
-            }
-        case "nbthread":
-            if let n = integer(words, 1, keyword, in: 1...64), noExtraArguments(words, 2, keyword) {
-                global.nbthread = n
-            }
-        case "nbproc":
-            guard let n = integer(words, 1, keyword) else { return }
-            if n == 1 {
-                warn("'nbproc 1' is ignored by ordrel (nbproc is not supported since HAProxy 2.5)")
-            } else {
-                alert("nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available.")
-            }
-        case "pidfile":
-            guard let path = word(words, 1, "'pidfile' expects a file name as an argument.") else { return }
-            if pidfileSet {
-                alert("'pidfile' already specified. Continuing.")
-            } else if noExtraArguments(words, 2, keyword) {
-                global.pidfile = path
-                pidfileSet = true
-            }
-        case "log":
-            if let target = parseLog(words) { global.logTargets.append(target) }
-        case "tune.bufsize":
-            if let n = integer(words, 1, keyword, in: 1024...Int(Int32.max)), noExtraArguments(words, 2, keyword) {
-                global.tuneBufsize = n
-            }
-        case "tune.maxaccept":
-            if let n = integer(words, 1, keyword, in: -1...Int(Int32.max)), noExtraArguments(words, 2, keyword) {
-                global.tuneMaxaccept = n
-            }
-        case "user", "uid":
-            if userSet {
-                alert("user/uid already specified. Continuing.")
-                return
-            }
-            if keyword == "uid" {
-                guard let n = integer(words, 1, keyword, in: 0...Int(UInt32.max)) else { return }
-                global.uid = n
-            } else {
-                guard let name = word(words, 1, "'user' expects a user name as an argument.") else { return }
-                global.user = name
-            }
-            userSet = true
-            noExtraArguments(words, 2, keyword)
-        case "group", "gid":
-            if groupSet {
-                alert("group/gid already specified. Continuing.")
-                return
-            }
-            if keyword == "gid" {
-                guard let n = integer(words, 1, keyword, in: 0...Int(UInt32.max)) else { return }
-                global.gid = n
-            } else {
-                guard let name = word(words, 1, "'group' expects a group name as an argument.") else { return }
-                global.group = name
-            }
-            groupSet = true
-            noExtraArguments(words, 2, keyword)
-        case "chroot":
-            guard let dir = word(words, 1, "'chroot' expects a directory as an argument.") else { return }
-            if noExtraArguments(words, 2, keyword) { global.chroot = dir }
-        case "hard-stop-after":
-            if let ms = duration(words, 1, keyword), noExtraArguments(words, 2, keyword) { global.hardStopAfterMs = ms }
-        case "grace":
-            if let ms = duration(words, 1, keyword), noExtraArguments(words, 2, keyword) { global.graceMs = ms }
-        case "stats":
-            parseGlobalStats(words)
-        case "setenv", "presetenv":
-            guard words.count >= 3 else {
-                alert("'\(keyword)' expects a name and a value.")
-                return
-            }
-            if keyword == "setenv" || environment[words[1]] == nil { environment[words[1]] = words[2] }
-            noExtraArguments(words, 3, keyword)
-        case "unsetenv":
-            for name in words.dropFirst() { environment[name] = nil }
-        case "resetenv":
-            let keep = Set(words.dropFirst())
-            environment = environment.filter { keep.contains($0.key) }
-        default:
-            if Keywords.ignoredGlobal.contains(keyword)
-                || (keyword.hasPrefix("tune.") && !Keywords.implementedTune.contains(keyword)) {
-                warn("'\(keyword)' is ignored by ordrel")
-            } else if let reason = Keywords.unsupportedGlobal[keyword] {
-                alert("'\(keyword)' is not supported by ordrel: \(reason).")
-            } else {
-                alert("unknown keyword '\(keyword)' in 'global' section")
-            }
+        if words[0] == numeric {
+            guard let n = integer(words, 1, numeric, in: 0...Int(UInt32.max)) else { return }
+            global[keyPath: id] = n
+        } else {
+            guard let value = word(words, 1, "'\(noun)' expects a \(noun) name as an argument.") else { return }
+            global[keyPath: name] = value
         }
+        self[keyPath: alreadySet] = true
+        noExtraArguments(words, 2, words[0])
+    }
+
+    /// `setenv <name> <value>`; `presetenv` only sets a variable not set yet.
+    private func parseSetenv(_ words: [String]) {
+        guard words.count >= 3 else {
+            alert("'\(words[0])' expects a name and a value.")
+            return
+        }
+        if words[0] == "setenv" || environment[words[1]] == nil { environment[words[1]] = words[2] }
+        noExtraArguments(words, 3, words[0])
     }
 
     /// `log <target> [len <n>] [format <f>] [sample <r>:<s>] <facility> [<level> [<minlevel>]]`
@@ -143,7 +169,7 @@ extension ConfigBuilder {
     }
 
     /// `stats socket|timeout|maxconn|bind-process` in `global`.
-    private func parseGlobalStats(_ words: [String]) {
+    func parseGlobalStats(_ words: [String]) {
         let sub = words.count > 1 ? words[1] : ""
         switch sub {
         case "socket":

@@ -3,15 +3,18 @@ extension ConfigBuilder {
     /// "frontend 'fe'" for capability messages.
     private var proxyLabel: String { "\(current.role.rawValue) '\(current.config.name)'" }
 
-    /// Structural keywords (bind, server, routing) in a section that cannot use them: an alert,
-    /// worded like haproxy's.
-    private func requireCapability(_ keyword: String, frontend: Bool) -> Bool {
+    /// Whether the current proxy may use a keyword allowed in `sections`; if not, an alert worded
+    /// like haproxy's: structural keywords (bind, server, routing, id) in the wrong section.
+    private func allowed(_ keyword: String, in sections: KeywordSections) -> Bool {
         let role = current.role
-        if frontend ? role.hasFrontend : role.hasBackend, role != .defaults { return true }
+        if role == .defaults ? sections.contains(.defaults)
+            : (role.hasFrontend && sections.contains(.frontend)) || (role.hasBackend && sections.contains(.backend)) {
+            return true
+        }
         if role == .defaults {
             alert("'\(keyword)' not allowed in 'defaults' section.")
         } else {
-            alert("'\(keyword)' not allowed because \(proxyLabel) has no \(frontend ? "frontend" : "backend") capability.")
+            alert("'\(keyword)' not allowed because \(proxyLabel) has no \(sections.contains(.frontend) ? "frontend" : "backend") capability.")
         }
         return false
     }
@@ -24,128 +27,137 @@ extension ConfigBuilder {
     }
 
     func parseProxy(_ words: [String]) {
-        if words[0] == "no" {
-            guard let (words, keyword) = negatedKeyword(words) else { return }
-            switch keyword {
-            case "option":
-                parseOption(words, negated: true)
-            case "log":
-                if noExtraArguments(words, 1, "no log") { current.logs = [] }
-            default:
-                alert("negation is only supported for 'option' and 'log' in proxies (got 'no \(keyword)').")
-            }
-            return
-        }
         let keyword = words[0]
+        if keyword == "no" {
+            parseProxyNegation(words)
+        } else if let known = KeywordTable.lookup(keyword, in: .proxies) {
+            if allowed(keyword, in: known.sections) { known.parse(self, words) }
+        } else if let reason = Keywords.unsupportedProxy[keyword] {
+            alert("'\(keyword)' is not supported by ordrel: \(reason).")
+        } else if Keywords.httpOnlyProxy.contains(keyword) || keyword.hasPrefix("http-") {
+            alert("'\(keyword)' is HTTP-only; ordrel only implements 'mode tcp'.")
+        } else if Keywords.ignoredProxy.contains(keyword) {
+            warn("'\(keyword)' is ignored by ordrel")
+        } else {
+            alert("unknown keyword '\(keyword)' in '\(current.role.rawValue)' section")
+        }
+    }
+
+    /// `no option ...` and `no log`.
+    private func parseProxyNegation(_ words: [String]) {
+        guard let (words, keyword) = negatedKeyword(words) else { return }
         switch keyword {
-        case "mode":
-            switch words.count > 1 ? words[1] : "" {
-            case "tcp":
-                if noExtraArguments(words, 2, keyword) { current.config.mode = .tcp }
-            case "http":
-                alert("'mode http' : ordrel only implements 'mode tcp'.")
-            case "":
-                alert("'mode' expects one of 'tcp', 'http' or 'log'.")
-            case let other:
-                alert("unknown proxy mode '\(other)'.")
-            }
-        case "bind":
-            if requireCapability(keyword, frontend: true) { parseBind(words) }
-        case "default_backend":
-            guard current.role.hasFrontend else {
-                _ = requireCapability(keyword, frontend: true)
-                return
-            }
-            guard let name = word(words, 1, "'default_backend' expects a backend name.") else { return }
-            if noExtraArguments(words, 2, keyword) {
-                current.config.defaultBackend = name
-                current.defaultBackendLocation = location
-            }
-        case "use_backend":
-            guard requireCapability(keyword, frontend: true),
-                  let name = word(words, 1, "'use_backend' expects a backend name.") else { return }
-            if words.count > 2, words[2] == "if" || words[2] == "unless" {
-                alert("'use_backend \(name) \(words[2]) ...' : conditions are not supported by ordrel; only unconditional 'use_backend <name>' rules are.")
-            } else if noExtraArguments(words, 2, keyword) {
-                current.config.useBackends.append(name)
-                current.useBackendLocations.append(location)
-            }
-        case "balance":
-            parseBalance(words)
-        case "server":
-            if requireCapability(keyword, frontend: false) { parseServer(words) }
-        case "default-server":
-            guard current.role.hasBackend else {
-                _ = requireCapability(keyword, frontend: false)
-                return
-            }
-            parseDefaultServer(words)
-        case "maxconn":
-            guard let n = integer(words, 1, keyword, in: 0...Int(Int32.max)), noExtraArguments(words, 2, keyword),
-                  usable(keyword, frontend: true, hint: " Maybe you want 'fullconn' instead ?") else { return }
-            current.config.maxconn = n == 0 ? nil : n
-        case "fullconn":
-            guard let n = integer(words, 1, keyword, in: 0...Int(Int32.max)), noExtraArguments(words, 2, keyword),
-                  usable(keyword, frontend: false, hint: " Maybe you want 'maxconn' instead ?") else { return }
-            current.config.fullconn = n == 0 ? nil : n
-        case "retries":
-            guard let n = integer(words, 1, keyword, in: 0...Int(Int32.max)), noExtraArguments(words, 2, keyword),
-                  usable(keyword, frontend: false) else { return }
-            current.config.retries = n
-        case "timeout":
-            parseTimeout(words)
-        case "contimeout", "clitimeout", "srvtimeout":
-            let modern = ["contimeout": "connect", "clitimeout": "client", "srvtimeout": "server"][keyword]!
-            alert("the '\(keyword)' directive is not supported anymore since HAProxy 2.1. Use 'timeout \(modern)'.")
         case "option":
-            parseOption(words, negated: false)
+            parseOption(words, negated: true)
         case "log":
+            if noExtraArguments(words, 1, "no log") { current.logs = [] }
+        default:
+            alert("negation is only supported for 'option' and 'log' in proxies (got 'no \(keyword)').")
+        }
+    }
+
+    /// The proxy keywords ordrel implements, with the sections that may use them.
+    static let proxyKeywords: [ConfigKeyword] = [
+        ConfigKeyword("mode", in: .proxies) { b, words in b.parseMode(words) },
+        ConfigKeyword("bind", in: .frontend) { b, words in b.parseBind(words) },
+        ConfigKeyword("default_backend", in: [.defaults, .frontend]) { b, words in
+            guard let name = b.word(words, 1, "'default_backend' expects a backend name.") else { return }
+            if b.noExtraArguments(words, 2, words[0]) {
+                b.current.config.defaultBackend = name
+                b.current.defaultBackendLocation = b.location
+            }
+        },
+        ConfigKeyword("use_backend", in: .frontend) { b, words in b.parseUseBackend(words) },
+        ConfigKeyword("balance", in: .proxies) { b, words in b.parseBalance(words) },
+        ConfigKeyword("server", in: .backend) { b, words in b.parseServer(words) },
+        ConfigKeyword("default-server", in: [.defaults, .backend]) { b, words in b.parseDefaultServer(words) },
+        ConfigKeyword("maxconn", in: .proxies) { b, words in
+            b.proxyCount(words, frontend: true, hint: " Maybe you want 'fullconn' instead ?") {
+                $0.maxconn = $1 == 0 ? nil : $1
+            }
+        },
+        ConfigKeyword("fullconn", in: .proxies) { b, words in
+            b.proxyCount(words, frontend: false, hint: " Maybe you want 'maxconn' instead ?") {
+                $0.fullconn = $1 == 0 ? nil : $1
+            }
+        },
+        ConfigKeyword("retries", in: .proxies) { b, words in
+            b.proxyCount(words, frontend: false) { $0.retries = $1 }
+        },
+        ConfigKeyword("timeout", in: .proxies) { b, words in b.parseTimeout(words) },
+        ConfigKeyword("contimeout", "clitimeout", "srvtimeout", in: .proxies) { b, words in
+            let modern = ["contimeout": "connect", "clitimeout": "client", "srvtimeout": "server"][words[0]]!
+            b.alert("the '\(words[0])' directive is not supported anymore since HAProxy 2.1. Use 'timeout \(modern)'.")
+        },
+        ConfigKeyword("option", in: .proxies) { b, words in b.parseOption(words, negated: false) },
+        ConfigKeyword("log", in: .proxies) { b, words in
             if words.count == 2 && words[1] == "global" {
-                current.logs.append(.global)
-            } else if let target = parseLog(words) {
-                current.logs.append(.target(target))
+                b.current.logs.append(.global)
+            } else if let target = b.parseLog(words) {
+                b.current.logs.append(.target(target))
             }
-        case "id":
-            guard current.role != .defaults else {
-                alert("'id' not allowed in 'defaults' section.")
-                return
-            }
-            guard let n = integer(words, 1, keyword), noExtraArguments(words, 2, keyword) else { return }
-            guard n > 0 else {
-                alert("custom id has to be > 0.")
-                return
-            }
-            current.config.id = n
-            current.config.forcedID = true
-        case "disabled", "enabled":
-            if noExtraArguments(words, 1, keyword) { current.config.disabled = keyword == "disabled" }
-        case "description":
-            guard current.role != .defaults else {
-                alert("'description' not allowed in 'defaults' section.")
-                return
-            }
+        },
+        ConfigKeyword("id", in: [.frontend, .backend]) { b, words in b.parseID(words) },
+        ConfigKeyword("disabled", "enabled", in: .proxies) { b, words in
+            if b.noExtraArguments(words, 1, words[0]) { b.current.config.disabled = words[0] == "disabled" }
+        },
+        ConfigKeyword("description", in: [.frontend, .backend]) { b, words in
             guard words.count > 1 else {
-                alert("'description' expects a string argument.")
+                b.alert("'description' expects a string argument.")
                 return
             }
-            current.config.description = words.dropFirst().joined(separator: " ")
-        case "stats":
-            alert("'stats \(words.count > 1 ? words[1] : "")' : the HTTP statistics page is not supported by ordrel; use a 'stats socket' in the 'global' section.")
-        case "hash-type":
+            b.current.config.description = words.dropFirst().joined(separator: " ")
+        },
+        ConfigKeyword("stats", in: .proxies) { b, words in
+            b.alert("'stats \(words.count > 1 ? words[1] : "")' : the HTTP statistics page is not supported by ordrel; use a 'stats socket' in the 'global' section.")
+        },
+        ConfigKeyword("hash-type", in: .proxies) { b, words in
             // map-based is haproxy's default, which is what `balance source` implements.
             if words.count == 2 && words[1] == "map-based" { return }
-            alert("'hash-type' : ordrel only supports 'map-based' hashing.")
-        default:
-            if let reason = Keywords.unsupportedProxy[keyword] {
-                alert("'\(keyword)' is not supported by ordrel: \(reason).")
-            } else if Keywords.httpOnlyProxy.contains(keyword) || keyword.hasPrefix("http-") {
-                alert("'\(keyword)' is HTTP-only; ordrel only implements 'mode tcp'.")
-            } else if Keywords.ignoredProxy.contains(keyword) {
-                warn("'\(keyword)' is ignored by ordrel")
-            } else {
-                alert("unknown keyword '\(keyword)' in '\(current.role.rawValue)' section")
-            }
+            b.alert("'hash-type' : ordrel only supports 'map-based' hashing.")
+        },
+    ]
+
+    /// `maxconn`, `fullconn`, `retries`: a count for one side of the proxy (0 ... 2^31-1).
+    private func proxyCount(_ words: [String], frontend: Bool, hint: String = "",
+                            _ set: (inout ProxyConfig, Int) -> Void) {
+        let keyword = words[0]
+        guard let n = integer(words, 1, keyword, in: 0...Int(Int32.max)), noExtraArguments(words, 2, keyword),
+              usable(keyword, frontend: frontend, hint: hint) else { return }
+        set(&current.config, n)
+    }
+
+    private func parseMode(_ words: [String]) {
+        switch words.count > 1 ? words[1] : "" {
+        case "tcp":
+            if noExtraArguments(words, 2, words[0]) { current.config.mode = .tcp }
+        case "http":
+            alert("'mode http' : ordrel only implements 'mode tcp'.")
+        case "":
+            alert("'mode' expects one of 'tcp', 'http' or 'log'.")
+        case let other:
+            alert("unknown proxy mode '\(other)'.")
         }
+    }
+
+    private func parseUseBackend(_ words: [String]) {
+        guard let name = word(words, 1, "'use_backend' expects a backend name.") else { return }
+        if words.count > 2, words[2] == "if" || words[2] == "unless" {
+            alert("'use_backend \(name) \(words[2]) ...' : conditions are not supported by ordrel; only unconditional 'use_backend <name>' rules are.")
+        } else if noExtraArguments(words, 2, words[0]) {
+            current.config.useBackends.append(name)
+            current.useBackendLocations.append(location)
+        }
+    }
+
+    private func parseID(_ words: [String]) {
+        guard let n = integer(words, 1, words[0]), noExtraArguments(words, 2, words[0]) else { return }
+        guard n > 0 else {
+            alert("custom id has to be > 0.")
+            return
+        }
+        current.config.id = n
+        current.config.forcedID = true
     }
 
     private func parseBalance(_ words: [String]) {
@@ -164,16 +176,13 @@ extension ConfigBuilder {
     private func parseTimeout(_ words: [String]) {
         let name = words.count > 1 ? words[1] : ""
         let keyword = "timeout \(name)"
-        let frontendSide: Bool
-        switch name {
-        case "client", "client-fin": frontendSide = true
-        case "server", "server-fin", "connect", "queue", "check", "tunnel": frontendSide = false
-        case _ where Keywords.httpTimeouts.contains(name):
-            if duration(words, 2, keyword) != nil, noExtraArguments(words, 3, keyword) {
-                warn("'\(keyword)' is ignored by ordrel (HTTP only)")
+        guard let (frontendSide, field) = Self.timeoutFields[name] else {
+            if Keywords.httpTimeouts.contains(name) {
+                if duration(words, 2, keyword) != nil, noExtraArguments(words, 3, keyword) {
+                    warn("'\(keyword)' is ignored by ordrel (HTTP only)")
+                }
+                return
             }
-            return
-        default:
             alert("'timeout' supports 'client', 'server', 'connect', 'check', 'queue', 'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got '\(name)')")
             return
         }
@@ -186,18 +195,15 @@ extension ConfigBuilder {
             warn("'\(keyword)' will be ignored because \(proxyLabel) has no \(frontendSide ? "frontend" : "backend") capability")
             return
         }
-        let value: UInt64? = ms == 0 ? nil : ms
-        switch name {
-        case "client": current.config.timeouts.client = value
-        case "client-fin": current.config.timeouts.clientFin = value
-        case "server": current.config.timeouts.server = value
-        case "server-fin": current.config.timeouts.serverFin = value
-        case "connect": current.config.timeouts.connect = value
-        case "queue": current.config.timeouts.queue = value
-        case "check": current.config.timeouts.check = value
-        default: current.config.timeouts.tunnel = value
-        }
+        current.config.timeouts[keyPath: field] = ms == 0 ? nil : ms
     }
+
+    /// The timeouts ordrel implements: whether they belong to the frontend side, and their field.
+    private static let timeoutFields: [String: (frontendSide: Bool, field: WritableKeyPath<Timeouts, UInt64?> & Sendable)] = [
+        "client": (true, \.client), "client-fin": (true, \.clientFin),
+        "server": (false, \.server), "server-fin": (false, \.serverFin), "connect": (false, \.connect),
+        "queue": (false, \.queue), "check": (false, \.check), "tunnel": (false, \.tunnel),
+    ]
 
     private func parseOption(_ words: [String], negated: Bool) {
         guard words.count > 1, !words[1].isEmpty else {
@@ -246,16 +252,14 @@ extension ConfigBuilder {
         default:
             break
         }
-        switch name {
-        case "redispatch": current.config.options.redispatch = enable
-        case "nolinger": current.config.options.nolinger = enable
-        case "tcpka": current.config.options.tcpka = enable
-        case "clitcpka": current.config.options.clitcpka = enable
-        case "srvtcpka": current.config.options.srvtcpka = enable
-        case "tcplog": current.config.options.tcplog = enable
-        case "dontlognull": current.config.options.dontlognull = enable
-        case "allbackups": current.config.options.allbackups = enable
-        default: current.config.options.abortonclose = enable
-        }
+        guard let field = Self.optionFields[name] else { preconditionFailure("option '\(name)' has no field") }
+        current.config.options[keyPath: field] = enable
     }
+
+    /// The field of each TCP option (`Keywords.tcpOptions`).
+    private static let optionFields: [String: WritableKeyPath<ProxyOptions, Bool> & Sendable] = [
+        "redispatch": \.redispatch, "nolinger": \.nolinger, "tcpka": \.tcpka, "clitcpka": \.clitcpka,
+        "srvtcpka": \.srvtcpka, "tcplog": \.tcplog, "dontlognull": \.dontlognull, "allbackups": \.allbackups,
+        "abortonclose": \.abortonclose,
+    ]
 }
