@@ -59,6 +59,9 @@ public final class Runtime {
     private(set) var statsSockets: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
     private var hardStopTimer: TimerWatcher?
+    /// Runs out the `grace` period of a soft stop, during which listeners still accept.
+    private var graceTimer: TimerWatcher?
+    private var inGracePeriod = false
     private let maxAccept: Int
     /// Health checks run (from `start()` until the process stops).
     var healthChecksStarted = false
@@ -260,11 +263,37 @@ public final class Runtime {
     }
 
     /// Soft stop closes listeners and lets open streams finish; hard stop closes everything now.
-    /// Runs isolated.
+    /// With `grace`, a soft stop first leaves the listeners accepting for that long, as haproxy
+    /// does; `hard-stop-after` counts from the signal. Runs isolated.
     public func stop(_ mode: StopMode) {
         guard mode != .running else { return }
         if mode == .soft && stopMode != .running { return }
         stopMode = mode
+        if mode == .soft, let limit = configuration.global.hardStopAfterMs {
+            let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } }
+            timer.schedule(after: Double(limit) / 1000)
+            hardStopTimer = timer
+        }
+        if mode == .soft, let grace = configuration.global.graceMs, grace > 0 {
+            logger.notice("Scheduling a soft-stop in \(grace) ms.")
+            inGracePeriod = true
+            let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in
+                self.isolated {
+                    self.logger.notice("Grace period expired, proceeding with soft-stop now.")
+                    self.inGracePeriod = false
+                    self.closeListenersAndDrain(.soft)
+                }
+            }
+            timer.schedule(after: Double(grace) / 1000)
+            graceTimer = timer
+            return
+        }
+        inGracePeriod = false
+        closeListenersAndDrain(mode)
+    }
+
+    /// Closes every listener, then ends the streams now (hard stop, or none left) or waits for them.
+    private func closeListenersAndDrain(_ mode: StopMode) {
         // Threads that only watch a socket let go of it before the thread that owns it closes it.
         for worker in workers.reversed() {
             worker.listeners.forEach { $0.close() }
@@ -282,16 +311,11 @@ public final class Runtime {
             return
         }
         logger.notice("Soft stop: listeners closed, waiting for \(open) streams to finish.")
-        if let limit = configuration.global.hardStopAfterMs {
-            let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } }
-            timer.schedule(after: Double(limit) / 1000)
-            hardStopTimer = timer
-        }
     }
 
     /// On thread 0: a soft stop ends once the last stream of any thread has closed.
     func finishSoftStopIfDone() {
-        guard isolated({ stopMode == .soft && currentConnections == 0 && !stopFinished }) else { return }
+        guard isolated({ stopMode == .soft && !inGracePeriod && currentConnections == 0 && !stopFinished }) else { return }
         logger.notice("Soft stop complete: all streams finished.")
         finishStopping()
     }
@@ -303,6 +327,7 @@ public final class Runtime {
         guard !stopFinished else { return }
         stopFinished = true
         hardStopTimer?.cancel()
+        graceTimer?.cancel()
         statsSockets.forEach { $0.close() }
         statsSockets.removeAll()
         stopHealthChecks()

@@ -74,6 +74,30 @@ final class ProcessBehaviourTests: XCTestCase {
         XCTAssertNotEqual(TestSocket.readAll(fd).end, .timeout, "the held stream is closed")
     }
 
+    func testGraceKeepsListenersOpenBeforeTheSoftStop() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let port = try TestSocket.unusedPort()
+        let cfg = "global\n    grace 600ms\n" + config(port: port, backend: backend.port)
+        let ordrel = try OrdrelProcess(config: cfg, readyPort: port)
+        defer { ordrel.stop() }
+
+        let started = Date()
+        ordrel.signal(SIGUSR1)
+        usleep(100_000)
+        // Still accepting and forwarding during the grace period.
+        let fd = try TestSocket.connect(port: port)
+        defer { close(fd) }
+        TestSocket.setReceiveTimeout(fd, seconds: 5)
+        try TestSocket.sendAll(fd, Array("grace\n".utf8))
+        XCTAssertEqual(TestSocket.read(fd, count: 6), Array("grace\n".utf8))
+        shutdown(fd, Int32(SHUT_WR))
+        XCTAssertEqual(TestSocket.readAll(fd).end, .eof)
+        XCTAssertNil(ordrel.waitForExit(timeout: 0.2), "no stream is open, but the grace period is not over")
+        XCTAssertEqual(ordrel.waitForExit(timeout: 5), 0, "the soft stop proceeds once the grace period is over")
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.55)
+    }
+
     func testHalfClosedStreamsUseTheFinTimeouts() throws {
         // The client half-closes and the backend never answers nor closes: after the FIN, the
         // short client-fin/server-fin timeouts apply instead of the long client/server ones.
