@@ -8,10 +8,11 @@ let package = Package(
         .executable(name: "ordrelctl", targets: ["ordrelctl"]),
         .executable(name: "ordrel-model", targets: ["ordrel-model"]),
     ],
+    // Exact versions: Package.resolved is not committed, so CI and the container build these.
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
     ],
     targets: [
         // The libev macros and CMSG helpers Swift cannot import directly.
