@@ -27,8 +27,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
-# ordrel vs haproxy vs direct on 127.0.0.1 (docs/performance.md). run.sh builds ordrel itself: it
-# falls back to a non-whole-module release build while `swift build -c release` does not compile.
+# ordrel vs haproxy vs direct on 127.0.0.1 (docs/performance.md); run.sh makes the release build itself.
 bench: deps
 	@./bench/run.sh
 

@@ -49,23 +49,13 @@ fi
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-# --- ordrel release build -------------------------------------------------------------------------
-# A plain `swift build -c release` first; if that fails (main at f1c4f44 does not compile with
-# whole-module optimisation: SocketAddress.swift cannot see SOCK_STREAM), a per-file optimised
-# release build in its own scratch path, so the two never invalidate each other. The mode is recorded.
+# --- ordrel release build (whole-module optimised, as shipped); the mode is recorded.
 BUILD_MODE="given by ORDREL_BIN"
 if [ -z "${ORDREL_BIN:-}" ]; then
     cd "$ROOT" || die "no $ROOT"
-    if swift build -c release >"/tmp/ordrel-bench-build.$$.log" 2>&1; then
-        BIN_DIR=$ROOT/.build/release; BUILD_MODE="swift build -c release"
-    else
-        say "plain release build failed (see tail below); retrying with -no-whole-module-optimization"
-        grep -m3 'error:' "/tmp/ordrel-bench-build.$$.log" >&2
-        swift build -c release -Xswiftc -no-whole-module-optimization --scratch-path "$ROOT/.build-bench-nowmo" \
-            >"/tmp/ordrel-bench-build.$$.log" 2>&1 || { tail -20 "/tmp/ordrel-bench-build.$$.log" >&2; rm -f "/tmp/ordrel-bench-build.$$.log"; die "ordrel release build failed"; }
-        BIN_DIR=$ROOT/.build-bench-nowmo/release
-        BUILD_MODE="swift build -c release -Xswiftc -no-whole-module-optimization (whole-module build fails)"
-    fi
+    swift build -c release >"/tmp/ordrel-bench-build.$$.log" 2>&1 \
+        || { tail -20 "/tmp/ordrel-bench-build.$$.log" >&2; rm -f "/tmp/ordrel-bench-build.$$.log"; die "ordrel release build failed"; }
+    BIN_DIR=$ROOT/.build/release; BUILD_MODE="swift build -c release"
     rm -f "/tmp/ordrel-bench-build.$$.log"
     ORDREL_BIN=$BIN_DIR/ordrel
     ORDRELCTL_BIN=${ORDRELCTL_BIN:-$BIN_DIR/ordrelctl}
