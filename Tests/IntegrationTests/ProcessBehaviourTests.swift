@@ -52,12 +52,22 @@ final class ProcessBehaviourTests: XCTestCase {
         XCTAssertEqual(ordrel.waitForExit(timeout: 5), 0, "ordrel exits once the last stream ends")
     }
 
-    func testHardStopAfterBoundsASoftStop() throws {
+    /// An echo backend and an ordrel in front of it whose `global` section holds `globalLine`.
+    private func startEcho(global globalLine: String) throws -> (backend: TestBackend, ordrel: OrdrelProcess, port: UInt16) {
         let backend = try TestBackend(.echo)
-        defer { backend.stop() }
         let port = try TestSocket.unusedPort()
-        let cfg = "global\n    hard-stop-after 400ms\n" + config(port: port, backend: backend.port)
-        let ordrel = try OrdrelProcess(config: cfg, readyPort: port)
+        let cfg = "global\n    \(globalLine)\n" + config(port: port, backend: backend.port)
+        do {
+            return (backend, try OrdrelProcess(config: cfg, readyPort: port), port)
+        } catch {
+            backend.stop()
+            throw error
+        }
+    }
+
+    func testHardStopAfterBoundsASoftStop() throws {
+        let (backend, ordrel, port) = try startEcho(global: "hard-stop-after 400ms")
+        defer { backend.stop() }
         defer { ordrel.stop() }
         let fd = try TestSocket.connect(port: port)
         defer { close(fd) }
@@ -75,11 +85,8 @@ final class ProcessBehaviourTests: XCTestCase {
     }
 
     func testGraceKeepsListenersOpenBeforeTheSoftStop() throws {
-        let backend = try TestBackend(.echo)
+        let (backend, ordrel, port) = try startEcho(global: "grace 600ms")
         defer { backend.stop() }
-        let port = try TestSocket.unusedPort()
-        let cfg = "global\n    grace 600ms\n" + config(port: port, backend: backend.port)
-        let ordrel = try OrdrelProcess(config: cfg, readyPort: port)
         defer { ordrel.stop() }
 
         let started = Date()
