@@ -173,19 +173,28 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
         let space = ordrel_cmsg_space_fds(Int32(fds.count))
         var control = [UInt8](repeating: 0, count: space)
         let raw = fds.map(\.rawValue)
-        return try payload.withUnsafeMutableBytes { data in
+        return try Self.withMessage(payload: &payload, control: &control) { msg, ctl in
+            if !raw.isEmpty {
+                guard ordrel_cmsg_put_rights(&msg, ctl.baseAddress, ctl.count, raw, Int32(raw.count)) == 0 else {
+                    preconditionFailure("control buffer sized by CMSG_SPACE is too small")
+                }
+            }
+            return try syscall("sendmsg") { sendmsg(rawValue, &msg, Int32(MSG_NOSIGNAL)) }
+        }
+    }
+
+    /// Runs `body` with a msghdr whose single iovec covers `payload`; `control` is the buffer for
+    /// its control messages (the body decides whether the header points at it).
+    private static func withMessage<T>(payload: inout [UInt8], control: inout [UInt8],
+                                       _ body: (inout msghdr, UnsafeMutableRawBufferPointer) throws -> T) rethrows -> T {
+        try payload.withUnsafeMutableBytes { data in
             var iov = iovec(iov_base: data.baseAddress, iov_len: data.count)
             return try withUnsafeMutablePointer(to: &iov) { iovp in
                 try control.withUnsafeMutableBytes { ctl in
                     var msg = msghdr()
                     msg.msg_iov = iovp
                     msg.msg_iovlen = 1
-                    if !raw.isEmpty {
-                        guard ordrel_cmsg_put_rights(&msg, ctl.baseAddress, ctl.count, raw, Int32(raw.count)) == 0 else {
-                            preconditionFailure("control buffer sized by CMSG_SPACE is too small")
-                        }
-                    }
-                    return try syscall("sendmsg") { sendmsg(rawValue, &msg, Int32(MSG_NOSIGNAL)) }
+                    return try body(&msg, ctl)
                 }
             }
         }
@@ -198,22 +207,14 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
         var control = [UInt8](repeating: 0, count: ordrel_cmsg_space_fds(Int32(maxFDs)))
         var received = [Int32](repeating: -1, count: maxFDs)
         var fdCount: Int32 = 0
-        let result = try payload.withUnsafeMutableBytes { data -> IOResult<Int> in
-            var iov = iovec(iov_base: data.baseAddress, iov_len: data.count)
-            return try withUnsafeMutablePointer(to: &iov) { iovp in
-                try control.withUnsafeMutableBytes { ctl in
-                    var msg = msghdr()
-                    msg.msg_iov = iovp
-                    msg.msg_iovlen = 1
-                    msg.msg_control = ctl.baseAddress
-                    msg.msg_controllen = ctl.count
-                    let r = try syscall("recvmsg") { recvmsg(rawValue, &msg, Int32(MSG_CMSG_CLOEXEC)) }
-                    if case .processed = r {
-                        fdCount = ordrel_cmsg_get_rights(&msg, &received, Int32(maxFDs))
-                    }
-                    return r
-                }
+        let result = try Self.withMessage(payload: &payload, control: &control) { msg, ctl -> IOResult<Int> in
+            msg.msg_control = ctl.baseAddress
+            msg.msg_controllen = ctl.count
+            let r = try syscall("recvmsg") { recvmsg(rawValue, &msg, Int32(MSG_CMSG_CLOEXEC)) }
+            if case .processed = r {
+                fdCount = ordrel_cmsg_get_rights(&msg, &received, Int32(maxFDs))
             }
+            return r
         }
         switch result {
         case .wouldBlock:

@@ -23,9 +23,17 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         self.length = length
     }
 
+    /// A sockaddr_storage whose first bytes are `address` (a sockaddr_in, _in6 or _un).
+    private static func storage<Address>(holding address: Address) -> sockaddr_storage {
+        var storage = sockaddr_storage()
+        withUnsafeMutableBytes(of: &storage) { dst in
+            withUnsafeBytes(of: address) { dst.copyMemory(from: $0) }
+        }
+        return storage
+    }
+
     /// An IPv4 or IPv6 address from its numeric text form (no name lookup).
     public init?(ip: String, port: UInt16) {
-        var storage = sockaddr_storage()
         var v4 = in_addr()
         var v6 = in6_addr()
         if inet_pton(AF_INET, ip, &v4) == 1 {
@@ -33,19 +41,13 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             sin.sin_family = sa_family_t(AF_INET)
             sin.sin_port = port.bigEndian
             sin.sin_addr = v4
-            withUnsafeMutableBytes(of: &storage) { dst in
-                withUnsafeBytes(of: sin) { dst.copyMemory(from: $0) }
-            }
-            self.init(storage: storage, length: socklen_t(MemoryLayout<sockaddr_in>.size))
+            self.init(storage: Self.storage(holding: sin), length: socklen_t(MemoryLayout<sockaddr_in>.size))
         } else if inet_pton(AF_INET6, ip, &v6) == 1 {
             var sin6 = sockaddr_in6()
             sin6.sin6_family = sa_family_t(AF_INET6)
             sin6.sin6_port = port.bigEndian
             sin6.sin6_addr = v6
-            withUnsafeMutableBytes(of: &storage) { dst in
-                withUnsafeBytes(of: sin6) { dst.copyMemory(from: $0) }
-            }
-            self.init(storage: storage, length: socklen_t(MemoryLayout<sockaddr_in6>.size))
+            self.init(storage: Self.storage(holding: sin6), length: socklen_t(MemoryLayout<sockaddr_in6>.size))
         } else {
             return nil
         }
@@ -62,10 +64,7 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
         }
-        var storage = sockaddr_storage()
-        withUnsafeMutableBytes(of: &storage) { dst in
-            withUnsafeBytes(of: sun) { dst.copyMemory(from: $0) }
-        }
+        let storage = Self.storage(holding: sun)
         let length = MemoryLayout<sa_family_t>.size + bytes.count + 1
         self.init(storage: storage, length: socklen_t(length))
     }
