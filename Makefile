@@ -4,7 +4,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release
 
-.PHONY: run build release test deps bench clean
+.PHONY: run build release test deps bench bench-stall clean
 
 # Installs the Debian packages the build and the demo need, when missing.
 deps:
@@ -31,6 +31,11 @@ test: deps
 # falls back to a non-whole-module release build while `swift build -c release` does not compile.
 bench: deps
 	@./bench/run.sh
+	@./bench/stall.sh
+
+# Proxied round trips while a stats client loads the CLI, ordrel next to haproxy (docs/performance.md).
+bench-stall: deps
+	@./bench/stall.sh
 
 clean:
 	rm -rf .build
