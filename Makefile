@@ -4,7 +4,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release
 
-.PHONY: run build release test deps bench clean
+.PHONY: run build release test deps bench bench-stall clean
 
 # Installs the Debian packages the build and the demo need, when missing.
 deps:
@@ -30,6 +30,11 @@ test: deps
 # ordrel vs haproxy vs direct on 127.0.0.1 (docs/performance.md); run.sh makes the release build itself.
 bench: deps
 	@./bench/run.sh
+	@./bench/stall.sh
+
+# Proxied round trips while a stats client loads the CLI, ordrel next to haproxy (docs/performance.md).
+bench-stall: deps
+	@./bench/stall.sh
 
 clean:
 	rm -rf .build

@@ -51,6 +51,11 @@ public final class CLISession {
     let runtime: CLIRuntime
     /// Output is generated until this many bytes are pending, like haproxy's channel buffer.
     let outputChunkSize: Int
+    /// Commands run in one `nextAction()` before the pending output is handed to the driver, so
+    /// pipelined short commands are answered in bounded steps (the driver may yield between them).
+    let commandsPerStep: Int
+    /// Commands run since the current `nextAction()` began.
+    private var commandsThisStep = 0
 
     private var input: [UInt8] = []
     private var inputStart = 0
@@ -66,10 +71,11 @@ public final class CLISession {
     /// Set by replies that, in 2.6, lack their final LF (so only one LF follows them).
     var suppressTerminator = false
 
-    public init(runtime: CLIRuntime, level: CLILevel, outputChunkSize: Int = 16384) {
+    public init(runtime: CLIRuntime, level: CLILevel, outputChunkSize: Int = 16384, commandsPerStep: Int = 16) {
         self.runtime = runtime
         self.level = level
         self.outputChunkSize = max(outputChunkSize, 1)
+        self.commandsPerStep = max(commandsPerStep, 1)
     }
 
     // MARK: driver API
@@ -151,10 +157,13 @@ public final class CLISession {
         inputStart = 0
     }
 
-    /// Runs commands and generates output until blocked on input or on output room.
+    /// Runs commands and generates output until blocked on input or on output room, or until
+    /// `commandsPerStep` commands have produced output to hand over.
     private func advance() {
+        commandsThisStep = 0
         while !isEnding {
             if pendingOutputCount >= outputChunkSize { return }
+            if commandsThisStep >= commandsPerStep && pendingOutputCount > 0 { return }
             if let s = stream {
                 if fill(s) {
                     stream = nil
@@ -214,6 +223,7 @@ public final class CLISession {
     }
 
     private func run(_ request: RequestParser.Request) {
+        commandsThisStep += 1
         execute(request)
         if stream != nil {
             state = .streaming

@@ -87,12 +87,17 @@ final class CLIConnection {
     let session: CLISession
     private var watcher: IOWatcher!
     private var timer: TimerWatcher!
+    /// Continues a session that yielded with work left.
+    private var resume: TimerWatcher!
     private var phase: CLIConnectionPhase = .active
     private var inputEOF = false
     private var lastActivity: Double
 
     /// Longest time a finished session waits for the client's EOF before closing anyway.
     static let lingerSeconds = 2.0
+    /// Session steps (each at most `CLISession.commandsPerStep` commands or one output chunk)
+    /// run per wake-up before the loop's other work gets a turn.
+    static let stepsPerWakeUp = 1
 
     init(fd: FD, socket: StatsSocket) {
         self.fd = fd
@@ -105,6 +110,9 @@ final class CLIConnection {
         timer = TimerWatcher(loop: socket.runtime.loop) { [unowned(unsafe) self] in
             withExtendedLifetime(self) { $0.timerFired() }
         }
+        resume = TimerWatcher(loop: socket.runtime.loop) { [unowned(unsafe) self] in
+            withExtendedLifetime(self) { $0.drive() }
+        }
         timer.schedule(after: idleTimeout)
     }
 
@@ -114,15 +122,20 @@ final class CLIConnection {
         return Double(socket.runtime.configuration.global.statsTimeoutMs) / 1000
     }
 
-    /// Runs the session until it waits for the socket, isolated: its commands read and change
-    /// what every thread shares.
+    /// Runs the session until it waits for the socket, at most `stepsPerWakeUp` steps at a time:
+    /// then the loop gets a turn (its streams, other sessions) and `resume` carries on. Each step
+    /// runs isolated, as its commands read and change what every thread shares; socket I/O runs
+    /// outside isolation.
     func drive() {
-        socket.runtime.isolated { driveSession() }
-    }
-
-    private func driveSession() {
+        var steps = 0
         while phase == .active {
-            switch session.nextAction() {
+            guard steps < Self.stepsPerWakeUp else {
+                watcher.setInterest([])
+                resume.schedule(after: 0)
+                return
+            }
+            steps += 1
+            switch socket.runtime.isolated({ session.nextAction() }) {
             case .write(let bytes):
                 let result: IOResult<Int>
                 do {
@@ -233,6 +246,7 @@ final class CLIConnection {
         phase = .closed
         watcher.setInterest([])
         timer.cancel()
+        resume.cancel()
         fd.close()
         socket.connectionClosed()
         socket.runtime.cliConnections[ObjectIdentifier(self)] = nil

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+
+/// A stats client, however busy, must not freeze proxied traffic: the CLI runs in bounded steps
+/// and the loop's streams get their turn between them. The bound here is loose, for a debug build
+/// on a busy machine (before the CLI ran in bounded steps, this test saw 6.7 s); `make
+/// bench-stall` measures the real figures against haproxy.
+final class CLIStallTests: XCTestCase {
+    private var backend: TestBackend!
+    private var ordrel: OrdrelProcess!
+    private var socketDirectory: TemporaryDirectory!
+
+    override func tearDown() {
+        ordrel?.stop()
+        backend?.stop()
+    }
+
+    func testPipelinedStatsQueriesDoNotStallTraffic() throws {
+        backend = try TestBackend(.echo)
+        socketDirectory = TemporaryDirectory()
+        let socketPath = socketDirectory.path + "/admin.sock"
+        let port = try TestSocket.unusedPort()
+        let servers = (1...1000).map { "    server s\($0) 127.0.0.1:\(20000 + $0)" }.joined(separator: "\n")
+        ordrel = try OrdrelProcess(config: """
+        global
+            nbthread 2
+            stats socket \(socketPath) level user
+        defaults
+            mode tcp
+            timeout connect 2s
+            timeout client 30s
+            timeout server 30s
+        listen echo
+            bind 127.0.0.1:\(port)
+            server e1 127.0.0.1:\(backend.port)
+        backend many
+        \(servers)
+
+        """, readySocket: socketPath)
+
+        let connections = try (0..<4).map { _ in try TestSocket.connect(port: port) }
+        defer { connections.forEach { close($0) } }
+        for fd in connections { TestSocket.setReceiveTimeout(fd, seconds: 10) }
+
+        let load = CLILoad(socketPath: socketPath, request: "prompt\n" + String(repeating: "show stat\n", count: 300) + "quit\n")
+        load.start()
+        defer { load.stop() }
+        // Let the first batch get going before timing.
+        while load.bytesRead < 1 << 20 { usleep(10_000) }
+
+        var worstMs = 0.0
+        var roundTrips = 0
+        let end = Date().addingTimeInterval(2)
+        while Date() < end {
+            for fd in connections {
+                let start = Date()
+                try TestSocket.sendAll(fd, Array("ping".utf8))
+                XCTAssertEqual(TestSocket.read(fd, count: 4), Array("ping".utf8))
+                worstMs = max(worstMs, Date().timeIntervalSince(start) * 1000)
+                roundTrips += 1
+            }
+        }
+        load.stop()
+        XCTAssertGreaterThan(load.bytesRead, 4 << 20, "the CLI load answered too little to load the loop")
+        XCTAssertGreaterThan(roundTrips, 20)
+        XCTAssertLessThan(worstMs, 1000, "a round trip waited \(worstMs) ms behind the stats client")
+    }
+}
+
+/// One stats client sending the same pipelined request over and over, reading every reply.
+private final class CLILoad: @unchecked Sendable {
+    private let socketPath: String
+    private let request: [UInt8]
+    private let lock = NSLock()
+    private var read = 0
+    private var stopping = false
+    private let done = DispatchSemaphore(value: 0)
+
+    init(socketPath: String, request: String) {
+        self.socketPath = socketPath
+        self.request = Array(request.utf8)
+    }
+
+    var bytesRead: Int { lock.withLock { read } }
+
+    func start() {
+        Thread { [self] in
+            while !lock.withLock({ stopping }), let fd = try? TestSocket.connect(unixPath: socketPath) {
+                TestSocket.setReceiveTimeout(fd, seconds: 10)
+                _ = try? TestSocket.sendAll(fd, request)
+                shutdown(fd, Int32(SHUT_WR))
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                    if n <= 0 { break }
+                    lock.withLock { read += n }
+                }
+                close(fd)
+            }
+            done.signal()
+        }.start()
+    }
+
+    /// Stops after the current request; later calls do nothing.
+    func stop() {
+        guard lock.withLock({ () -> Bool in
+            defer { stopping = true }
+            return !stopping
+        }) else { return }
+        done.wait()
+    }
+}

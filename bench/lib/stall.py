@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Data-path round trips through a proxy while a stats client loads its CLI.
+
+Several clients each keep one connection through the proxy to an echo server and time 4-byte
+round trips back to back. Meanwhile (after a quiet baseline of the same length) one stats
+client runs a CLI load on the proxy's stats socket. Prints one JSON line per phase with the
+round-trip percentiles in milliseconds, so a proxy that stalls its traffic while it answers the
+CLI shows it in p99/max.
+
+  stall.py echo --port P                       run an echo server until killed
+  stall.py measure --port P --sock S --load L  measure (L: show-info, show-stat, garbage)
+"""
+import argparse
+import json
+import socket
+import sys
+import threading
+import time
+
+
+def echo_server(port):
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", port))
+    srv.listen(256)
+
+    def serve(conn):
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with conn:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                conn.sendall(data)
+
+    while True:
+        conn, _ = srv.accept()
+        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+
+def round_trips(port, seconds, out, stop):
+    conn = socket.create_connection(("127.0.0.1", port))
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not stop.is_set():
+        start = time.monotonic()
+        conn.sendall(b"ping")
+        got = b""
+        while len(got) < 4:
+            chunk = conn.recv(4 - len(got))
+            if not chunk:
+                raise SystemExit("proxy closed the echo connection")
+            got += chunk
+        out.append((time.monotonic() - start) * 1000)
+        time.sleep(0.001)
+    conn.close()
+
+
+def cli_load(sock_path, load, stop, counters):
+    """Runs the CLI load in rounds until stopped; counts commands answered."""
+    if load == "show-info":
+        batch, commands = b"prompt\n" + b"show info\n" * 2000, 2000
+    elif load == "show-stat":
+        batch, commands = b"prompt\n" + b"show stat\n" * 50, 50
+    elif load == "garbage":
+        batch, commands = bytes((i * 37 + 11) % 251 for i in range(32768)), 0
+    else:
+        raise SystemExit(f"unknown load {load}")
+    while not stop.is_set():
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(sock_path)
+        s.sendall(batch + (b"quit\n" if commands else b""))
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(1 << 16):
+            pass
+        s.close()
+        counters["commands"] += commands
+        counters["sessions"] += 1
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] if ordered else None
+
+
+def measure(args):
+    results = []
+    for phase in ("quiet", args.load):
+        stop = threading.Event()
+        samples = [[] for _ in range(args.clients)]
+        counters = {"commands": 0, "sessions": 0}
+        loaders = []
+        if phase != "quiet":
+            for _ in range(args.cli_clients):
+                t = threading.Thread(target=cli_load, args=(args.sock, args.load, stop, counters), daemon=True)
+                t.start()
+                loaders.append(t)
+            time.sleep(0.2)
+        workers = [threading.Thread(target=round_trips, args=(args.port, args.seconds, samples[i], stop))
+                   for i in range(args.clients)]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+        stop.set()
+        for t in loaders:
+            t.join(timeout=30)
+        rtts = [v for s in samples for v in s]
+        results.append({
+            "target": args.label, "phase": phase, "round_trips": len(rtts),
+            "p50_ms": round(percentile(rtts, 50), 3), "p99_ms": round(percentile(rtts, 99), 3),
+            "max_ms": round(max(rtts), 3), "cli_commands": counters["commands"],
+            "cli_sessions": counters["sessions"],
+        })
+    for row in results:
+        print(json.dumps(row), flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    e = sub.add_parser("echo")
+    e.add_argument("--port", type=int, required=True)
+    m = sub.add_parser("measure")
+    m.add_argument("--port", type=int, required=True)
+    m.add_argument("--sock", required=True)
+    m.add_argument("--load", required=True)
+    m.add_argument("--label", default="proxy")
+    m.add_argument("--seconds", type=float, default=4)
+    m.add_argument("--clients", type=int, default=4)
+    m.add_argument("--cli-clients", type=int, default=1)
+    args = parser.parse_args()
+    if args.cmd == "echo":
+        echo_server(args.port)
+    else:
+        measure(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
