@@ -27,23 +27,24 @@ public protocol CLIRuntime: AnyObject {
     /// `shutdown session <id>`: ends the session if `id` names a live one, else `.noSuchSession`.
     func shutdownSession(id: UInt64) -> SessionShutdownResult
     /// Resolves `<backend>/<server>` before an action, so lookup errors win over argument errors.
-    func lookupServer(backend: String, server: String) -> ServerLookup
+    func lookupServer(backend: String, server: String) -> ServerResult<Void>
     /// `shutdown sessions server`.
-    func shutdownSessions(backend: String, server: String) -> ServerLookup
+    func shutdownSessions(backend: String, server: String) -> ServerResult<Void>
     /// `set server ... state`, `enable/disable server`.
-    func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerLookup
+    func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerResult<Void>
     /// `set server ... health up|stopping|down`.
-    func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerLookup
+    func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerResult<Void>
     /// `enable health` (`true`) / `disable health` (`false`).
-    func setHealthChecks(backend: String, server: String, enabled: Bool) -> HealthChecksResult
+    func setHealthChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome>
     /// `get weight`: current and initial weight.
-    func serverWeight(backend: String, server: String) -> ServerWeightResult
+    func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight>
     /// `set weight` / `set server ... weight` with an already validated request.
-    func setServerWeight(backend: String, server: String, weight: WeightRequest) -> SetWeightResult
+    func setServerWeight(backend: String, server: String, weight: WeightRequest) -> ServerResult<SetWeightOutcome>
     /// `set server ... addr <ip> [port <p>]`.
-    func setServerAddress(backend: String, server: String, address: String, port: PortRequest?) -> SetAddressResult
+    func setServerAddress(backend: String, server: String, address: String, port: PortRequest?)
+        -> ServerResult<SetAddressOutcome>
     /// `set maxconn server`.
-    func setServerMaxconn(backend: String, server: String, maxconn: UInt32) -> ServerLookup
+    func setServerMaxconn(backend: String, server: String, maxconn: UInt32) -> ServerResult<Void>
     /// Whether a frontend with this name (or `#id`) exists.
     func frontendExists(_ name: String) -> Bool
     /// `set maxconn frontend` (value already checked to be >= 0).
@@ -56,111 +57,10 @@ public protocol CLIRuntime: AnyObject {
     func clearCounters(all: Bool)
 }
 
-/// Outcome of resolving or acting on `<backend>/<server>`.
-public enum ServerLookup: Sendable, Equatable {
-    case ok
-    case noSuchBackend
-    case noSuchServer
-}
-
-/// Admin state requested for a server.
-public enum ServerAdminState: Sendable, Equatable {
-    /// Leave drain and maintenance.
-    case ready
-    /// Drain: no new load-balanced traffic.
-    case drain
-    /// Maintenance: no traffic, checks paused.
-    case maint
-}
-
-/// Operational state requested by `set server ... health`.
-public enum ServerHealthRequest: Sendable, Equatable {
-    /// Running.
-    case up
-    /// Running, but no new load-balanced traffic (`NOLB`).
-    case stopping
-    /// Stopped.
-    case down
-}
-
-/// `enable health` / `disable health` outcome.
-public enum HealthChecksResult: Sendable, Equatable {
-    case done
-    case noSuchBackend
-    case noSuchServer
-    /// The server has no `check`: nothing to enable or disable.
-    case notConfigured
-}
-
 /// `shutdown session` outcome.
 public enum SessionShutdownResult: Sendable, Equatable {
     case done
     case noSuchSession
-}
-
-/// `get weight` outcome.
-public enum ServerWeightResult: Sendable, Equatable {
-    case weight(current: UInt32, initial: UInt32)
-    case noSuchBackend
-    case noSuchServer
-}
-
-/// A validated weight change.
-public enum WeightRequest: Sendable, Equatable {
-    /// 0...256.
-    case absolute(UInt32)
-    /// Percentage (0...25600) of the server's initial weight; the runtime caps the result at 256.
-    case relative(UInt32)
-}
-
-/// `set weight` outcome.
-public enum SetWeightResult: Sendable, Equatable {
-    case done
-    case noSuchBackend
-    case noSuchServer
-    /// Static LB algorithms only take 0% and 100% at runtime.
-    case staticAlgorithm
-}
-
-/// A port given to `set server ... addr ... port`.
-public enum PortRequest: Sendable, Equatable {
-    /// An absolute port (haproxy truncates to 16 bits: 70000 becomes 4464).
-    case absolute(UInt16)
-    /// `+N`/`-N`: a port offset (port map).
-    case offset(Int32)
-    /// Not a number; echoed back in the error text.
-    case invalid(String)
-}
-
-/// `set server ... addr` outcome; the CLI renders haproxy's exact sentence from it.
-public enum SetAddressResult: Sendable, Equatable {
-    case noSuchBackend
-    case noSuchServer
-    /// The address did not parse: `Invalid addr '<a>'`.
-    case invalidAddress
-    /// Applied: `addressChange` nil means "no need to change the addr".
-    case updated(addressChange: (from: String, to: String)?, port: PortOutcome?)
-
-    public static func == (a: SetAddressResult, b: SetAddressResult) -> Bool {
-        switch (a, b) {
-        case (.noSuchBackend, .noSuchBackend), (.noSuchServer, .noSuchServer), (.invalidAddress, .invalidAddress):
-            return true
-        case let (.updated(x, p), .updated(y, q)):
-            return x?.from == y?.from && x?.to == y?.to && p == q
-        default:
-            return false
-        }
-    }
-}
-
-/// What happened to the port of a `set server ... addr ... port` request.
-public enum PortOutcome: Sendable, Equatable {
-    case changed(from: String, to: String)
-    case unchanged
-    /// `problem converting port '<p>' to an int`.
-    case invalid(String)
-    /// A port map cannot be used with the server's health check port configuration.
-    case incompatibleWithCheckPort
 }
 
 /// Frontend action outcome.

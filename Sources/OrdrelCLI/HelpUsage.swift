@@ -1,7 +1,9 @@
 // Usage lines of haproxy 2.6.12 `help`, captured byte-for-byte from a real instance.
 
 extension HelpText {
-    /// Every listed usage line in the order haproxy prints them (sorted by usage text), without the 2-space indent.
+    /// Every usage line haproxy 2.6.12 prints, at any level, sorted by usage text, without the
+    /// 2-space indent. `help` shows the lines of the commands ordrel implements; the others name
+    /// the commands that answer "not supported".
     static let usageLines: [String] = [
         "abort ssl ca-file <cafile>              : abort a transaction for a CA file",
         "abort ssl cert <certfile>               : abort a transaction for a certificate file",

@@ -1,3 +1,4 @@
+import OrdrelCLI
 import OrdrelConfig
 import OrdrelSystem
 
@@ -5,12 +6,8 @@ import OrdrelSystem
 public enum ControlResult: Sendable, Equatable {
     /// Applied; nothing to print.
     case done
-    /// Applied; haproxy prints this line (`set server ... addr`).
-    case doneWithMessage(String)
     /// An absolute weight outside 0...256 ("Absolute weight can only be between 0 and 256 inclusive.").
     case weightOutOfRange
-    /// A percentage below zero ("Relative weight must be positive.").
-    case negativeRelativeWeight
     /// `static-rr`/`source` take only 0% or 100% of the initial weight at runtime
     /// ("Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.").
     case staticAlgorithmWeight
@@ -18,26 +15,6 @@ public enum ControlResult: Sendable, Equatable {
     case invalidMaxconn
     /// `enable/disable health` on a server declared without `check`.
     case checksNotConfigured
-    /// Not a numeric IPv4/IPv6 address ("Invalid addr '<text>'").
-    case invalidAddress(String)
-}
-
-/// The operational state `set server ... health` forces.
-public enum ForcedHealth: Sendable, Equatable {
-    /// Running: takes traffic again.
-    case up
-    /// Running but `NOLB`: keeps its streams, takes no new load-balanced ones.
-    case stopping
-    /// Stopped: no traffic.
-    case down
-}
-
-/// A weight as `set weight` / `set server ... weight` take it.
-public enum WeightRequest: Sendable, Equatable {
-    /// An absolute weight, valid within 0...256.
-    case absolute(Int)
-    /// A percentage of the initial weight; the result is capped at 256.
-    case percentOfInitial(Int)
 }
 
 /// The runtime API behind `set server`, `set weight`, `set maxconn server`, `enable/disable
@@ -99,7 +76,7 @@ extension Runtime {
     /// haproxy does ("changed from CLI"); with checks, later results count on from the forced
     /// health (top for up and stopping, 0 for down). Stopping is `NOLB`: no new streams.
     @discardableResult
-    public func setServerHealth(_ server: Server, _ health: ForcedHealth) -> ControlResult {
+    public func setServerHealth(_ server: Server, _ health: ServerHealthRequest) -> ControlResult {
         let wasDown = server.operationalStateCode == 0
         let before = (up: server.isUp, stopping: server.isStopping)
         if var state = server.health {
@@ -139,11 +116,10 @@ extension Runtime {
         let weight: Int
         switch request {
         case .absolute(let value):
-            guard (0...256).contains(value) else { return .weightOutOfRange }
-            weight = value
-        case .percentOfInitial(let percent):
-            guard percent >= 0 else { return .negativeRelativeWeight }
-            weight = min(256, server.initialWeight * min(percent, 25_600) / 100)
+            guard value <= 256 else { return .weightOutOfRange }
+            weight = Int(value)
+        case .relative(let percent):
+            weight = min(256, server.initialWeight * Int(min(percent, 25_600)) / 100)
         }
         if let algorithm = server.backend.balancer?.algorithm, algorithm == .staticRR || algorithm == .source,
            weight != 0 && weight != server.initialWeight {
@@ -164,38 +140,32 @@ extension Runtime {
     }
 
     /// `set server <b>/<s> addr <ip> [port <port>]`: new streams (and checks without their own
-    /// `addr`/`port`) go to the new address; open streams keep theirs. Returns haproxy's message.
-    @discardableResult
-    public func setServerAddress(_ server: Server, address: String?, port: UInt16?,
-                                 updater: String = "stats socket command") -> ControlResult {
-        var updated = server.address
-        var parts: [String] = []
-        if let address {
-            guard let parsed = SocketAddress(ip: address, port: server.address.port) else {
-                return .invalidAddress(address)
-            }
-            if parsed == server.address {
-                parts.append("no need to change the addr")
-            } else {
-                parts.append("IP changed from '\(server.address.host)' to '\(parsed.host)'")
-            }
-            updated = parsed
+    /// `addr`/`port`) go to the new address; open streams keep theirs. Nothing changes when the
+    /// address does not parse or the port is an offset (a port map, which checks cannot follow).
+    public func setServerAddress(_ server: Server, address: String, port: PortRequest?) -> SetAddressOutcome {
+        var newPort = server.address.port
+        var portOutcome: PortOutcome?
+        switch port {
+        case nil:
+            break
+        case .absolute(let value):
+            portOutcome = value == newPort ? .unchanged : .changed(from: newPort, to: value)
+            newPort = value
+        case .offset:
+            return .updated(address: .unchanged, port: .incompatibleWithCheckPort)
+        case .invalid(let text):
+            portOutcome = .invalid(text)
         }
-        if let port {
-            if port == server.address.port {
-                parts.append("no need to change the port")
-            } else {
-                parts.append("port changed from '\(server.address.port)' to '\(port)'")
-            }
-            updated.port = port
-        }
+        guard let updated = SocketAddress(ip: address, port: newPort) else { return .invalidAddress }
+        let change: AddressOutcome =
+            updated.host == server.address.host ? .unchanged : .changed(from: server.address.host, to: updated.host)
         server.address = updated
         if server.config.checkAddr == nil {
             var check = updated
             check.port = server.config.checkPort ?? updated.port
             server.checkAddress = check
         }
-        return .doneWithMessage(parts.joined(separator: ", ") + " by '\(updater)'")
+        return .updated(address: change, port: portOutcome)
     }
 
     /// `enable health` / `disable health`: resumes or stops the checks. The server keeps its
@@ -222,18 +192,14 @@ extension Runtime {
     /// haproxy's `srv_append_status` tail for a server leaving service.
     private func serversLeft(_ server: Server, sessions: Int, requeued: Int) -> String {
         let (active, backup) = server.backend.usableServerCounts
-        return ". \(active) active and \(backup) backup servers left.\(runningOnBackup(active, backup))"
-            + " \(sessions) sessions active, \(requeued) requeued, \(server.queue.count) remaining in queue."
+        return ServerStateLog.serversLeft(activeServers: active, backupServers: backup, sessionsActive: sessions,
+                                          requeued: requeued, remainingInQueue: server.queue.count)
     }
 
     /// haproxy's `srv_append_status` tail for a server still running.
     private func serversOnline(_ server: Server, requeued: Int) -> String {
         let (active, backup) = server.backend.usableServerCounts
-        return ". \(active) active and \(backup) backup servers online.\(runningOnBackup(active, backup))"
-            + " \(requeued) sessions requeued, \(server.queue.count) total in queue."
-    }
-
-    private func runningOnBackup(_ active: Int, _ backup: Int) -> String {
-        backup > 0 && active == 0 ? " Running on backup." : ""
+        return ServerStateLog.serversOnline(activeServers: active, backupServers: backup, requeued: requeued,
+                                            totalInQueue: server.queue.count)
     }
 }

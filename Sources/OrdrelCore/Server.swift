@@ -1,15 +1,6 @@
+import OrdrelCLI
 import OrdrelConfig
 import OrdrelSystem
-
-/// What the operator asked of a server (config `disabled`, `set server ... state`).
-public enum ServerAdminState: Sendable, Equatable {
-    /// Takes traffic when its checks allow.
-    case ready
-    /// Keeps its open streams but takes no new ones.
-    case drain
-    /// Maintenance: no new streams and no checks.
-    case maint
-}
 
 /// A backend server: its address, limits, runtime state and counters. State changes go through
 /// the runtime (`Control.swift`, the check runner) so the backend's balancer always agrees.

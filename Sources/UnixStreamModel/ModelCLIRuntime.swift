@@ -97,81 +97,66 @@ public final class ModelCLIRuntime: CLIRuntime {
 
     public func shutdownSession(id: UInt64) -> SessionShutdownResult { .noSuchSession }
 
-    public func lookupServer(backend: String, server: String) -> ServerLookup { lookup(backend, server) }
-
-    public func shutdownSessions(backend: String, server: String) -> ServerLookup { lookup(backend, server) }
-
-    public func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerLookup {
-        let found = lookup(backend, server)
-        if found == .ok { serverAdmin = state }
-        return found
+    public func lookupServer(backend: String, server: String) -> ServerResult<Void> {
+        withServer(backend, server) {}
     }
 
-    public func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerLookup {
-        let found = lookup(backend, server)
-        if found == .ok { serverHealth = health }
-        return found
+    public func shutdownSessions(backend: String, server: String) -> ServerResult<Void> {
+        withServer(backend, server) {}
     }
 
-    public func setHealthChecks(backend: String, server: String, enabled: Bool) -> HealthChecksResult {
-        switch lookup(backend, server) {
-        case .ok: .notConfigured
-        case .noSuchBackend: .noSuchBackend
-        case .noSuchServer: .noSuchServer
+    public func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerResult<Void> {
+        withServer(backend, server) { serverAdmin = state }
+    }
+
+    public func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerResult<Void> {
+        withServer(backend, server) { serverHealth = health }
+    }
+
+    public func setHealthChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { .notConfigured }
+    }
+
+    public func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
+        withServer(backend, server) { ServerWeight(current: serverWeight, initial: serverInitialWeight) }
+    }
+
+    public func setServerWeight(backend: String, server: String, weight: WeightRequest) -> ServerResult<SetWeightOutcome> {
+        withServer(backend, server) {
+            serverWeight = switch weight {
+            case .absolute(let value): min(256, value)
+            case .relative(let percent): min(256, (serverInitialWeight * percent + 99) / 100)
+            }
+            return .done
         }
     }
 
-    public func serverWeight(backend: String, server: String) -> ServerWeightResult {
-        switch lookup(backend, server) {
-        case .ok: .weight(current: serverWeight, initial: serverInitialWeight)
-        case .noSuchBackend: .noSuchBackend
-        case .noSuchServer: .noSuchServer
+    public func setServerAddress(backend: String, server: String, address: String, port: PortRequest?)
+        -> ServerResult<SetAddressOutcome> {
+        withServer(backend, server) {
+            var newPort = serverPort
+            var portOutcome: PortOutcome?
+            switch port {
+            case nil:
+                break
+            case .absolute(let value):
+                newPort = value
+                portOutcome = value == serverPort ? .unchanged : .changed(from: serverPort, to: value)
+            case .offset:
+                return .updated(address: .unchanged, port: .incompatibleWithCheckPort)
+            case .invalid(let text):
+                portOutcome = .invalid(text)
+            }
+            guard Self.isIPv4(address) else { return .invalidAddress }
+            let change: AddressOutcome = address == serverAddress ? .unchanged : .changed(from: serverAddress, to: address)
+            serverAddress = address
+            serverPort = newPort
+            return .updated(address: change, port: portOutcome)
         }
     }
 
-    public func setServerWeight(backend: String, server: String, weight: WeightRequest) -> SetWeightResult {
-        switch lookup(backend, server) {
-        case .noSuchBackend: return .noSuchBackend
-        case .noSuchServer: return .noSuchServer
-        case .ok: break
-        }
-        serverWeight = switch weight {
-        case .absolute(let value): min(256, value)
-        case .relative(let percent): min(256, (serverInitialWeight * percent + 99) / 100)
-        }
-        return .done
-    }
-
-    public func setServerAddress(backend: String, server: String, address: String, port: PortRequest?) -> SetAddressResult {
-        switch lookup(backend, server) {
-        case .noSuchBackend: return .noSuchBackend
-        case .noSuchServer: return .noSuchServer
-        case .ok: break
-        }
-        var newPort = serverPort
-        var portOutcome: PortOutcome?
-        switch port {
-        case nil:
-            break
-        case .absolute(let value):
-            newPort = value
-            portOutcome = value == serverPort ? .unchanged : .changed(from: "\(serverPort)", to: "\(value)")
-        case .offset:
-            return .updated(addressChange: nil, port: .incompatibleWithCheckPort)
-        case .invalid(let text):
-            portOutcome = .invalid(text)
-        }
-        guard Self.isIPv4(address) else { return .invalidAddress }
-        let change = address == serverAddress ? nil : (from: serverAddress, to: address)
-        serverAddress = address
-        serverPort = newPort
-        return .updated(addressChange: change, port: portOutcome)
-    }
-
-    public func setServerMaxconn(backend: String, server: String, maxconn: UInt32) -> ServerLookup {
-        let found = lookup(backend, server)
-        if found == .ok { serverMaxconn = maxconn }
-        return found
+    public func setServerMaxconn(backend: String, server: String, maxconn: UInt32) -> ServerResult<Void> {
+        withServer(backend, server) { serverMaxconn = maxconn }
     }
 
     public func frontendExists(_ name: String) -> Bool { isFrontend(name) }
@@ -202,9 +187,12 @@ public final class ModelCLIRuntime: CLIRuntime {
 
     private func isBackend(_ name: String) -> Bool { name == "be_app" || name == "#3" }
 
-    private func lookup(_ backend: String, _ server: String) -> ServerLookup {
-        guard isBackend(backend) else { return .noSuchBackend }
-        return server == "s1" || server == "#1" ? .ok : .noSuchServer
+    /// Runs `action` on the fixture server when `<backend>/<server>` names it.
+    private func withServer<Outcome>(_ backend: String, _ server: String,
+                                     _ action: () -> Outcome) -> ServerResult<Outcome> {
+        guard isBackend(backend) else { return .failure(.noSuchBackend) }
+        guard server == "s1" || server == "#1" else { return .failure(.noSuchServer) }
+        return .success(action())
     }
 
     /// Dotted-quad IPv4 with each part 0...255.

@@ -123,76 +123,71 @@ final class TestRuntime: CLIRuntime {
         return .done
     }
 
-    private func find(_ b: String, _ s: String) -> (ServerLookup, Int?) {
-        guard b == "be_app" || b == "#3" else { return (.noSuchBackend, nil) }
-        guard let i = servers.firstIndex(where: { $0.name == s || "#\($0.id)" == s }) else { return (.noSuchServer, nil) }
-        return (.ok, i)
+    /// Runs `action` on the server `<b>/<s>` names.
+    private func withServer<T>(_ b: String, _ s: String, _ action: (inout Server) -> T) -> ServerResult<T> {
+        guard b == "be_app" || b == "#3" else { return .failure(.noSuchBackend) }
+        guard let i = servers.firstIndex(where: { $0.name == s || "#\($0.id)" == s }) else { return .failure(.noSuchServer) }
+        return .success(action(&servers[i]))
     }
 
-    func lookupServer(backend: String, server: String) -> ServerLookup { find(backend, server).0 }
-    func shutdownSessions(backend: String, server: String) -> ServerLookup { find(backend, server).0 }
+    func lookupServer(backend: String, server: String) -> ServerResult<Void> { withServer(backend, server) { _ in } }
+    func shutdownSessions(backend: String, server: String) -> ServerResult<Void> { withServer(backend, server) { _ in } }
 
-    func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerLookup {
-        let (r, i) = find(backend, server)
-        if let i { servers[i].admin = state }
-        return r
+    func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerResult<Void> {
+        withServer(backend, server) { $0.admin = state }
     }
 
-    func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerLookup {
-        let (r, i) = find(backend, server)
-        if let i { servers[i].health = health }
-        return r
+    func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerResult<Void> {
+        withServer(backend, server) { $0.health = health }
     }
 
-    func setHealthChecks(backend: String, server: String, enabled: Bool) -> HealthChecksResult {
-        let (r, i) = find(backend, server)
-        guard let i else { return r == .noSuchBackend ? .noSuchBackend : .noSuchServer }
-        guard servers[i].checked else { return .notConfigured }
-        servers[i].checksEnabled = enabled
-        return .done
-    }
-
-    func serverWeight(backend: String, server: String) -> ServerWeightResult {
-        let (r, i) = find(backend, server)
-        guard let i else { return r == .noSuchBackend ? .noSuchBackend : .noSuchServer }
-        return .weight(current: servers[i].weight, initial: servers[i].initialWeight)
-    }
-
-    func setServerWeight(backend: String, server: String, weight: WeightRequest) -> SetWeightResult {
-        let (r, i) = find(backend, server)
-        guard let i else { return r == .noSuchBackend ? .noSuchBackend : .noSuchServer }
-        let w: UInt32
-        switch weight {
-        case .absolute(let v): w = v
-        case .relative(let p): w = min(256, servers[i].initialWeight * p / 100)
+    func setHealthChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) {
+            guard $0.checked else { return .notConfigured }
+            $0.checksEnabled = enabled
+            return .done
         }
-        if staticAlgo && w != 0 && w != servers[i].initialWeight { return .staticAlgorithm }
-        servers[i].weight = w
-        return .done
     }
 
-    func setServerAddress(backend: String, server: String, address: String, port: PortRequest?) -> SetAddressResult {
-        let (r, i) = find(backend, server)
-        guard let i else { return r == .noSuchBackend ? .noSuchBackend : .noSuchServer }
-        guard address.split(separator: ".").count == 4 else { return .invalidAddress }
-        let old = servers[i].address
-        servers[i].address = address
-        var po: PortOutcome?
-        switch port {
-        case .none: po = nil
-        case .absolute(let p)?:
-            po = p == servers[i].port ? .unchanged : .changed(from: "\(servers[i].port)", to: "\(p)")
-            servers[i].port = p
-        case .offset?: po = .incompatibleWithCheckPort
-        case .invalid(let s)?: po = .invalid(s)
+    func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
+        withServer(backend, server) { ServerWeight(current: $0.weight, initial: $0.initialWeight) }
+    }
+
+    func setServerWeight(backend: String, server: String, weight: WeightRequest) -> ServerResult<SetWeightOutcome> {
+        let staticAlgo = staticAlgo
+        return withServer(backend, server) {
+            let w: UInt32
+            switch weight {
+            case .absolute(let v): w = v
+            case .relative(let p): w = min(256, $0.initialWeight * p / 100)
+            }
+            if staticAlgo && w != 0 && w != $0.initialWeight { return .staticAlgorithm }
+            $0.weight = w
+            return .done
         }
-        return .updated(addressChange: old == address ? nil : (old, address), port: po)
     }
 
-    func setServerMaxconn(backend: String, server: String, maxconn: UInt32) -> ServerLookup {
-        let (r, i) = find(backend, server)
-        if let i { servers[i].maxconn = maxconn }
-        return r
+    func setServerAddress(backend: String, server: String, address: String, port: PortRequest?)
+        -> ServerResult<SetAddressOutcome> {
+        withServer(backend, server) {
+            guard address.split(separator: ".").count == 4 else { return .invalidAddress }
+            let old = $0.address
+            $0.address = address
+            var po: PortOutcome?
+            switch port {
+            case .none: po = nil
+            case .absolute(let p)?:
+                po = p == $0.port ? .unchanged : .changed(from: $0.port, to: p)
+                $0.port = p
+            case .offset?: po = .incompatibleWithCheckPort
+            case .invalid(let s)?: po = .invalid(s)
+            }
+            return .updated(address: old == address ? .unchanged : .changed(from: old, to: address), port: po)
+        }
+    }
+
+    func setServerMaxconn(backend: String, server: String, maxconn: UInt32) -> ServerResult<Void> {
+        withServer(backend, server) { $0.maxconn = maxconn }
     }
 
     func frontendExists(_ name: String) -> Bool { name == "fe_main" }
@@ -258,4 +253,24 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
     var t = Transcript()
     drive(s, slice: slice, into: &t)
     return t
+}
+
+/// The commands ordrel implements, by the lowest level that lists them in `help`.
+let implementedCommands: [CLILevel: [String]] = [
+    .user: ["get weight", "set timeout", "show backend", "show cli level", "show info", "show servers state",
+            "show stat", "show version", "user"],
+    .operator: ["clear counters", "operator", "show env", "show errors", "show sess"],
+    .admin: ["disable frontend", "disable health", "disable server", "enable frontend", "enable health",
+             "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set server",
+             "set weight", "shutdown session", "shutdown sessions server"],
+]
+
+/// A captured haproxy help reply reduced to the lines of the commands a session of `level` may
+/// use: haproxy's header, its lines byte for byte and in its order, then its help/prompt/quit tail.
+func implementedSubset(of captured: String, level: CLILevel) -> String {
+    let visible = implementedCommands.filter { $0.key <= level }.flatMap(\.value)
+    let lines = captured.split(separator: "\n", omittingEmptySubsequences: false)
+    let tail = lines.suffix(5)
+    let listed = lines.dropFirst().dropLast(5).filter { line in visible.contains { line.hasPrefix("  " + $0 + " ") } }
+    return ([lines[0]] + listed + tail).joined(separator: "\n")
 }

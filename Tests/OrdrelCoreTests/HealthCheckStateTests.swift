@@ -1,3 +1,4 @@
+import OrdrelCLI
 import XCTest
 
 @testable import OrdrelCore

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OrdrelCLI
 import OrdrelConfig
 import OrdrelEventLoop
 import OrdrelSystem
@@ -217,11 +218,10 @@ final class ControlTests: XCTestCase {
         let backend = runtime.proxy(named: "be")!
         let s2 = backend.server(named: "s2")!
         XCTAssertEqual(runtime.setServerWeight(s2, .absolute(300)), .weightOutOfRange)
-        XCTAssertEqual(runtime.setServerWeight(s2, .percentOfInitial(-5)), .negativeRelativeWeight)
-        XCTAssertEqual(runtime.setServerWeight(s2, .percentOfInitial(200)), .done)
+        XCTAssertEqual(runtime.setServerWeight(s2, .relative(200)), .done)
         XCTAssertEqual(s2.weight, 100)
         XCTAssertEqual(backend.balancer?.lbWeight(1), 100)
-        XCTAssertEqual(runtime.setServerWeight(s2, .percentOfInitial(1000)), .done)
+        XCTAssertEqual(runtime.setServerWeight(s2, .relative(1000)), .done)
         XCTAssertEqual(s2.weight, 256, "capped")
         XCTAssertEqual(runtime.setServerWeight(s2, .absolute(0)), .done)
         XCTAssertFalse(s2.isUsable)
@@ -230,9 +230,9 @@ final class ControlTests: XCTestCase {
 
         let (staticRuntime, _) = try self.runtime("    server s1 127.0.0.1:1 weight 4\n    server s2 127.0.0.1:2", balance: "static-rr")
         let s1 = staticRuntime.proxy(named: "be")!.server(named: "s1")!
-        XCTAssertEqual(staticRuntime.setServerWeight(s1, .percentOfInitial(50)), .staticAlgorithmWeight)
+        XCTAssertEqual(staticRuntime.setServerWeight(s1, .relative(50)), .staticAlgorithmWeight)
         XCTAssertEqual(staticRuntime.setServerWeight(s1, .absolute(0)), .done)
-        XCTAssertEqual(staticRuntime.setServerWeight(s1, .percentOfInitial(100)), .done)
+        XCTAssertEqual(staticRuntime.setServerWeight(s1, .relative(100)), .done)
         XCTAssertEqual(s1.weight, 4)
     }
 
@@ -246,17 +246,19 @@ final class ControlTests: XCTestCase {
         XCTAssertEqual(s2.maxconn, 10)
         XCTAssertEqual(backend.balancer?.server(0).maxconn, 10)
 
-        XCTAssertEqual(runtime.setServerAddress(s2, address: "127.0.0.1", port: 15109),
-                       .doneWithMessage("no need to change the addr, port changed from '15102' to '15109' by 'stats socket command'"))
+        XCTAssertEqual(runtime.setServerAddress(s2, address: "127.0.0.1", port: .absolute(15109)),
+                       .updated(address: .unchanged, port: .changed(from: 15102, to: 15109)))
         XCTAssertEqual(s2.address.description, "127.0.0.1:15109")
         XCTAssertEqual(s2.checkAddress.description, "127.0.0.1:15109", "checks follow the server")
         XCTAssertEqual(runtime.setServerAddress(s4, address: "127.0.0.2", port: nil),
-                       .doneWithMessage("IP changed from '127.0.0.1' to '127.0.0.2' by 'stats socket command'"))
-        XCTAssertEqual(runtime.setServerAddress(s4, address: "127.0.0.1", port: 15104),
-                       .doneWithMessage("IP changed from '127.0.0.2' to '127.0.0.1', no need to change the port by 'stats socket command'"))
+                       .updated(address: .changed(from: "127.0.0.1", to: "127.0.0.2"), port: nil))
+        XCTAssertEqual(runtime.setServerAddress(s4, address: "127.0.0.1", port: .absolute(15104)),
+                       .updated(address: .changed(from: "127.0.0.2", to: "127.0.0.1"), port: .unchanged))
         XCTAssertEqual(s4.checkAddress.description, "127.0.0.1:9000", "a check port of its own stays")
-        XCTAssertEqual(runtime.setServerAddress(s4, address: "foo", port: nil), .invalidAddress("foo"))
-        XCTAssertEqual(s4.address.description, "127.0.0.1:15104")
+        XCTAssertEqual(runtime.setServerAddress(s4, address: "foo", port: .absolute(1)), .invalidAddress)
+        XCTAssertEqual(runtime.setServerAddress(s4, address: "127.0.0.9", port: .offset(1)),
+                       .updated(address: .unchanged, port: .incompatibleWithCheckPort))
+        XCTAssertEqual(s4.address.description, "127.0.0.1:15104", "nothing changes on a refused request")
     }
 
     func testHealthChecksCanBeTurnedOffAndOn() throws {

@@ -48,12 +48,12 @@ final class CLIOverModelTests: XCTestCase {
 
     func testFixtureRuntimeAnswersAdminCommandsLikeARuntime() {
         let runtime = ModelCLIRuntime()
-        XCTAssertEqual(runtime.lookupServer(backend: "be_app", server: "s9"), .noSuchServer)
-        XCTAssertEqual(runtime.lookupServer(backend: "nope", server: "s1"), .noSuchBackend)
-        XCTAssertEqual(runtime.setServerWeight(backend: "#3", server: "#1", weight: .absolute(7)), .done)
-        XCTAssertEqual(runtime.serverWeight(backend: "be_app", server: "s1"), .weight(current: 7, initial: 1))
+        XCTAssertEqual(runtime.lookupServer(backend: "be_app", server: "s9").lookupError, .noSuchServer)
+        XCTAssertEqual(runtime.lookupServer(backend: "nope", server: "s1").lookupError, .noSuchBackend)
+        XCTAssertEqual(runtime.setServerWeight(backend: "#3", server: "#1", weight: .absolute(7)), .success(.done))
+        XCTAssertEqual(runtime.serverWeight(backend: "be_app", server: "s1"), .success(ServerWeight(current: 7, initial: 1)))
         XCTAssertEqual(runtime.setServerAddress(backend: "be_app", server: "s1", address: "10.0.0.300", port: nil),
-                       .invalidAddress)
+                       .success(.invalidAddress))
         XCTAssertEqual(runtime.setFrontendEnabled(frontend: "fe_main", enabled: true), .alreadyInState)
         XCTAssertEqual(runtime.setGlobalMaxconn(101), .outOfRange)
         XCTAssertNil(runtime.serversState(backend: "other"))

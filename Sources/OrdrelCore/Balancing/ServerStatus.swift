@@ -1,3 +1,5 @@
+import OrdrelCLI
+
 /// Operational state of a server (haproxy's `srv_op_state`).
 public enum OperationalState: Sendable, Equatable {
     /// Running: UP, or unchecked and not forced down.
@@ -69,12 +71,9 @@ public enum ServerStateLog {
         activeServers: Int, backupServers: Int,
         sessionsActive: Int, requeued: Int, remainingInQueue: Int
     ) -> String {
-        var line = "\(isBackup ? "Backup " : "")Server \(backend)/\(server) is DOWN"
-        line += reason(check)
-        line += ". \(activeServers) active and \(backupServers) backup servers left."
-        line += runningOnBackup(activeServers: activeServers, backupServers: backupServers)
-        line += " \(sessionsActive) sessions active, \(requeued) requeued, \(remainingInQueue) remaining in queue."
-        return line
+        "\(isBackup ? "Backup " : "")Server \(backend)/\(server) is DOWN" + reason(check)
+            + serversLeft(activeServers: activeServers, backupServers: backupServers, sessionsActive: sessionsActive,
+                          requeued: requeued, remainingInQueue: remainingInQueue)
     }
 
     /// `[Backup ]Server <be>/<srv> is UP, reason: ..., check duration: Nms. A active and B backup
@@ -83,12 +82,26 @@ public enum ServerStateLog {
         backend: String, server: String, isBackup: Bool, check: CheckReport?,
         activeServers: Int, backupServers: Int, requeued: Int, totalInQueue: Int
     ) -> String {
-        var line = "\(isBackup ? "Backup " : "")Server \(backend)/\(server) is UP"
-        line += reason(check)
-        line += ". \(activeServers) active and \(backupServers) backup servers online."
-        line += runningOnBackup(activeServers: activeServers, backupServers: backupServers)
-        line += " \(requeued) sessions requeued, \(totalInQueue) total in queue."
-        return line
+        "\(isBackup ? "Backup " : "")Server \(backend)/\(server) is UP" + reason(check)
+            + serversOnline(activeServers: activeServers, backupServers: backupServers, requeued: requeued,
+                            totalInQueue: totalInQueue)
+    }
+
+    /// haproxy's `srv_append_status` tail for a server leaving service: `. A active and B backup
+    /// servers left.[ Running on backup.] S sessions active, R requeued, Q remaining in queue.`
+    public static func serversLeft(activeServers: Int, backupServers: Int, sessionsActive: Int, requeued: Int,
+                                   remainingInQueue: Int) -> String {
+        ". \(activeServers) active and \(backupServers) backup servers left."
+            + runningOnBackup(activeServers: activeServers, backupServers: backupServers)
+            + " \(sessionsActive) sessions active, \(requeued) requeued, \(remainingInQueue) remaining in queue."
+    }
+
+    /// haproxy's `srv_append_status` tail for a server still running: `. A active and B backup
+    /// servers online.[ Running on backup.] R sessions requeued, Q total in queue.`
+    public static func serversOnline(activeServers: Int, backupServers: Int, requeued: Int, totalInQueue: Int) -> String {
+        ". \(activeServers) active and \(backupServers) backup servers online."
+            + runningOnBackup(activeServers: activeServers, backupServers: backupServers)
+            + " \(requeued) sessions requeued, \(totalInQueue) total in queue."
     }
 
     /// The alert when the last server goes: `backend 'be' has no server available!`.

@@ -1,0 +1,191 @@
+/// The commands that change servers, frontends, sessions and limits.
+extension CLISession {
+    func setTimeout(_ r: RequestParser.Request) {
+        guard r.arg(2) == "cli" else {
+            reply("'set timeout' only supports 'cli'.\n")
+            return
+        }
+        let v = r.arg(3)
+        if v.isEmpty {
+            reply("Expects an integer value.\n")
+            return
+        }
+        guard let secs = CLIArgs.timeSeconds(v), secs >= 1 else {
+            reply("Invalid timeout value.\n")
+            return
+        }
+        setIdleTimeout(secs)
+    }
+
+    func shutdownSession(_ r: RequestParser.Request) {
+        guard require(.admin) else { return }
+        let expected = "Session pointer expected (use 'show sess').\n"
+        let a = r.arg(2)
+        if a.isEmpty {
+            reply(expected)
+            return
+        }
+        switch CLIArgs.sessionID(a) {
+        case .zero:
+            reply(expected)
+        case .unmatchable:
+            reply("No such session (use 'show sess').\n")
+        case .value(let id):
+            if runtime.shutdownSession(id: id) == .noSuchSession {
+                reply("No such session (use 'show sess').\n")
+            }
+        }
+    }
+
+    func setAdmin(_ r: RequestParser.Request, _ state: ServerAdminState) {
+        guard require(.admin), let (b, v) = serverArg(r.arg(2)) else { return }
+        replyLookup(runtime.setServerAdminState(backend: b, server: v, state: state))
+    }
+
+    /// `enable health` / `disable health <b>/<s>`, with haproxy 2.6's replies.
+    func setHealthChecks(_ r: RequestParser.Request, enabled: Bool) {
+        guard require(.admin), let (b, v) = serverArg(r.arg(2)) else { return }
+        switch runtime.setHealthChecks(backend: b, server: v, enabled: enabled) {
+        case .success(.done): break
+        case .failure(let e): reply(e.reply)
+        case .success(.notConfigured):
+            reply("Health check was not configured on this server, cannot \(enabled ? "enable" : "disable").\n")
+        }
+    }
+
+    func setServer(_ r: RequestParser.Request) {
+        guard require(.admin), let (b, v) = serverArg(r.arg(2)) else { return }
+        if let e = runtime.lookupServer(backend: b, server: v).lookupError {
+            reply(e.reply)
+            return
+        }
+        switch r.arg(3) {
+        case "state":
+            guard let st = ServerAdminState(rawValue: r.arg(4)) else {
+                reply("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n")
+                return
+            }
+            replyLookup(runtime.setServerAdminState(backend: b, server: v, state: st))
+        case "weight":
+            setWeight(b, v, r.arg(4))
+        case "addr":
+            setAddr(b, v, r)
+        case "health":
+            guard let health = ServerHealthRequest(rawValue: r.arg(4)) else {
+                reply("'set server <srv> health' expects 'up', 'stopping', or 'down'.\n")
+                return
+            }
+            replyLookup(runtime.setServerHealth(backend: b, server: v, health: health))
+        case "agent", "agent-addr", "agent-port", "agent-send", "check-addr", "check-port", "fqdn", "ssl":
+            reply(Self.notSupported)
+        default:
+            reply("usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | "
+                + "check-addr | check-port | fqdn | health | ssl | state | weight\n")
+        }
+    }
+
+    func setWeight(_ b: String, _ v: String, _ w: String) {
+        if let e = runtime.lookupServer(backend: b, server: v).lookupError {
+            reply(e.reply)
+            return
+        }
+        switch CLIArgs.weight(w) {
+        case .failure(let e):
+            if e.text.hasSuffix("\n") { reply(e.text) } else { replyWithoutLF(e.text) }
+        case .success(let req):
+            switch runtime.setServerWeight(backend: b, server: v, weight: req) {
+            case .success(.done): break
+            case .failure(let e): reply(e.reply)
+            case .success(.staticAlgorithm):
+                reply("Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n")
+            }
+        }
+    }
+
+    func setAddr(_ b: String, _ v: String, _ r: RequestParser.Request) {
+        let addr = r.arg(4)
+        if addr.isEmpty {
+            reply("set server <b>/<s> addr requires an address and optionally a port.\n")
+            return
+        }
+        var port: PortRequest?
+        if r.arg(5) == "port" { port = CLIArgs.port(r.arg(6)) }
+        switch runtime.setServerAddress(backend: b, server: v, address: addr, port: port) {
+        case .success(let outcome): reply(outcome.reply(address: addr))
+        case .failure(let e): reply(e.reply)
+        }
+    }
+
+    func setMaxconnServer(_ r: RequestParser.Request) {
+        guard require(.admin), let (b, v) = serverArg(r.arg(3)) else { return }
+        if let e = runtime.lookupServer(backend: b, server: v).lookupError {
+            reply(e.reply)
+            return
+        }
+        let a = r.arg(4)
+        if a.isEmpty {
+            reply("Require <maxconn>.\n")
+            return
+        }
+        switch CLIArgs.strtol(a) {
+        case .none:
+            replyWithoutLF("maxconn string empty or preceded by garbage")
+        case .some((_, false)):
+            replyWithoutLF("Trailing garbage in maxconn string")
+        case .some((let n, true)):
+            replyLookup(runtime.setServerMaxconn(backend: b, server: v, maxconn: UInt32(truncatingIfNeeded: n)))
+        }
+    }
+
+    func setMaxconnFrontend(_ r: RequestParser.Request) {
+        guard require(.admin) else { return }
+        let fe = r.arg(3)
+        if fe.isEmpty {
+            reply("A frontend name is expected.\n")
+            return
+        }
+        guard runtime.frontendExists(fe) else {
+            reply("No such frontend.\n")
+            return
+        }
+        if r.arg(4).isEmpty {
+            reply("Integer value expected.\n")
+            return
+        }
+        let n = CLIArgs.atoi(r.arg(4))
+        if n < 0 {
+            reply("Value out of range.\n")
+            return
+        }
+        if runtime.setFrontendMaxconn(frontend: fe, maxconn: n) == .noSuchFrontend {
+            reply("No such frontend.\n")
+        }
+    }
+
+    func setMaxconnGlobal(_ r: RequestParser.Request) {
+        guard require(.admin) else { return }
+        let a = r.arg(3)
+        if a.isEmpty {
+            reply("Expects an integer value.\n")
+            return
+        }
+        let n = CLIArgs.atoi(a)
+        if n < 0 || runtime.setGlobalMaxconn(n) == .outOfRange {
+            reply("Value out of range.\n")
+        }
+    }
+
+    func setFrontend(_ r: RequestParser.Request, enabled: Bool) {
+        guard require(.admin) else { return }
+        let fe = r.arg(2)
+        if fe.isEmpty {
+            reply("A frontend name is expected.\n")
+            return
+        }
+        switch runtime.setFrontendEnabled(frontend: fe, enabled: enabled) {
+        case .done: break
+        case .noSuchFrontend: reply("No such frontend.\n")
+        case .alreadyInState: reply(enabled ? "All sockets are already enabled.\n" : "All sockets are already disabled.\n")
+        }
+    }
+}

@@ -1,0 +1,119 @@
+/// The `show ...` commands.
+extension CLISession {
+    func showInfo(_ r: RequestParser.Request) {
+        var format = StatsFormat.plain
+        var desc = false
+        for i in 2..<max(2, r.words.count) {
+            switch r.arg(i) {
+            case "typed": format = .typed
+            case "json": format = .json
+            case "desc": desc = true
+            default: break
+            }
+        }
+        InfoRenderer.render(runtime.info(), format: format, withDescriptions: desc, into: &output)
+    }
+
+    func showStat(_ r: RequestParser.Request) {
+        var base = 2
+        if r.arg(2) == "domain" {
+            switch r.arg(3) {
+            case "proxy": base = 4
+            default:
+                reply("Invalid statistics domain.\n")
+                return
+            }
+        }
+        var filter = StatsFilter()
+        if !r.arg(base).isEmpty && !r.arg(base + 1).isEmpty && !r.arg(base + 2).isEmpty {
+            let px = r.arg(base)
+            let iid: Int64
+            if let id = runtime.proxyID(named: px) {
+                iid = Int64(truncatingIfNeeded: id)
+            } else {
+                iid = Int64(CLIArgs.atoi(px))
+            }
+            if iid == 0 {
+                reply("No such proxy.\n")
+                return
+            }
+            filter.iid = iid == -1 ? nil : UInt64(truncatingIfNeeded: iid)
+            filter.typeMask = CLIArgs.atoi(r.arg(base + 1))
+            let sid = CLIArgs.atoi(r.arg(base + 2))
+            filter.sid = sid == -1 ? nil : UInt64(truncatingIfNeeded: Int64(sid))
+        }
+        var format = StatsFormat.plain
+        var desc = false
+        for i in base..<max(base, r.words.count) {
+            switch r.arg(i) {
+            case "typed": format = .typed
+            case "json": format = .json
+            case "desc": desc = true
+            case "up": filter.onlyUp = true
+            case "no-maint": filter.noMaint = true
+            default: break
+            }
+        }
+        let renderer = StatsRenderer(format: format, withDescriptions: desc, showLegends: level >= .operator)
+        renderer.appendPrologue(into: &output)
+        stream = ResponseStream(.stats(runtime.statsRows(), renderer, filter))
+    }
+
+    func showServersState(_ r: RequestParser.Request) {
+        let be = r.arg(3)
+        guard let rows = runtime.serversState(backend: be.isEmpty ? nil : be) else {
+            reply("Can't find backend.\n")
+            return
+        }
+        output.append(contentsOf: ServersStateRenderer.header)
+        stream = ResponseStream(.serversState(rows))
+    }
+
+    func showSess(_ r: RequestParser.Request) {
+        guard require(.operator) else { return }
+        let a = r.arg(2)
+        if a.isEmpty || a == "all" {
+            if a == "all" {
+                var it = runtime.sessions()
+                while let s = it.next() { SessionRenderer.appendDetail(s, into: &output) }
+                return
+            }
+            stream = ResponseStream(.sessions(runtime.sessions()))
+            return
+        }
+        switch CLIArgs.sessionID(a) {
+        case .zero:
+            stream = ResponseStream(.sessions(runtime.sessions()))
+        case .unmatchable:
+            reply("Session not found.\n")
+        case .value(let id):
+            if let s = runtime.session(id: id) {
+                SessionRenderer.appendDetail(s, into: &output)
+            } else {
+                reply("Session not found.\n")
+            }
+        }
+    }
+
+    func showEnv(_ r: RequestParser.Request) {
+        guard require(.operator) else { return }
+        let env = runtime.environment()
+        let name = r.arg(2)
+        if name.isEmpty {
+            stream = ResponseStream(.lines(env.makeIterator()))
+            return
+        }
+        let prefix = name + "="
+        if let e = env.first(where: { $0.hasPrefix(prefix) }) {
+            reply(e + "\n")
+        } else {
+            reply("Variable not found\n")
+        }
+    }
+
+    func showBackend() {
+        var out: [UInt8] = Array("# name\n".utf8)
+        for n in runtime.backendNames() { out.append(n); out.append(0x0A) }
+        output.append(contentsOf: out)
+    }
+}

@@ -1,0 +1,190 @@
+import OrdrelCLI
+
+/// `show stat`, `show backend` and `show servers state` rows built from live proxies and servers.
+extension Runtime {
+    public func statsRows() -> any IteratorProtocol<StatsRow> {
+        StatsRowIterator(runtime: self)
+    }
+
+    public func proxyID(named name: String) -> UInt64? {
+        findProxy(name).map { UInt64($0.id) }
+    }
+
+    public func backendNames() -> [String] {
+        proxies.filter(\.isBackend).map(\.name)
+    }
+
+    func frontendRow(_ proxy: Proxy) -> StatsRow {
+        let counters = proxy.frontendCounters
+        var row = StatsRow(kind: .frontend, pxname: proxy.name, svname: "FRONTEND", iid: UInt64(proxy.id), sid: 0)
+        fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
+        row.slim = UInt64(proxy.maxconn)
+        row.ereq = counters.requestErrors
+        row.status = proxy.frontendEnabled && stopMode == .running ? "OPEN" : "STOP"
+        row.connRate = UInt64(counters.connectionRate.rate(nowMs: nowMs))
+        row.connRateMax = UInt64(counters.connectionRate.max)
+        row.connTot = counters.connectionsTotal
+        row.dcon = counters.deniedConnections
+        row.dses = counters.deniedSessions
+        return row
+    }
+
+    /// The columns every row kind fills the same way from its counters.
+    private func fillTraffic(_ row: inout StatsRow, from counters: TrafficCounters, bytes: PerThreadBytes) {
+        row.scur = UInt64(counters.current)
+        row.smax = UInt64(counters.maxCurrent)
+        row.stot = counters.total
+        row.bytesIn = bytes.totalIn
+        row.bytesOut = bytes.totalOut
+        row.rate = UInt64(counters.sessionRate.rate(nowMs: nowMs))
+        row.rateMax = UInt64(counters.sessionRate.max)
+        row.cliAbrt = counters.clientAborts
+        row.srvAbrt = counters.serverAborts
+    }
+
+    /// The columns servers and backends fill the same way: queue, errors, balancing and times.
+    private func fillForwarding(_ row: inout StatsRow, from counters: TrafficCounters, bytes: PerThreadBytes) {
+        fillTraffic(&row, from: counters, bytes: bytes)
+        row.qmax = UInt64(counters.maxQueue)
+        row.econ = counters.connectionErrors
+        row.eresp = counters.responseErrors
+        row.wretr = counters.retries
+        row.wredis = counters.redispatches
+        row.lbtot = counters.loadBalanced
+        row.lastsess = counters.lastSessionWallSeconds.map { Int64(wallSeconds - $0) } ?? -1
+        row.qtime = counters.queueTime.average
+        row.ctime = counters.connectTime.average
+        row.ttime = counters.totalTime.average
+        row.qtimeMax = counters.queueTime.max
+        row.ctimeMax = counters.connectTime.max
+        row.ttimeMax = counters.totalTime.max
+        row.connect = counters.total
+    }
+
+    func serverRow(_ server: Server) -> StatsRow {
+        let counters = server.counters
+        let proxy = server.backend
+        var row = StatsRow(kind: .server, pxname: proxy.name, svname: server.name, iid: UInt64(proxy.id), sid: UInt64(server.id))
+        fillForwarding(&row, from: counters, bytes: server.bytes)
+        row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
+        row.qlimit = server.config.maxqueue > 0 ? UInt64(server.config.maxqueue) : nil
+        row.qcur = UInt64(server.queueLength)
+        row.status = server.statusText
+        row.weight = UInt64(server.weight)
+        row.uweight = UInt64(server.weight)
+        row.act = server.isBackup ? 0 : 1
+        row.bck = server.isBackup ? 1 : 0
+        row.lastchg = server.secondsSinceLastChange(wallSeconds: wallSeconds)
+        if let health = server.health, server.checksEnabled {
+            row.chkfail = UInt64(health.failedChecks)
+            row.chkdown = UInt64(health.downTransitions)
+            row.downtime = server.downtime(wallSeconds: wallSeconds)
+            row.checkStatus = server.checkStatusText
+            row.checkDuration = server.lastCheckDurationMs.map { UInt64($0) } ?? 0
+            row.checkDesc = server.checkResult?.description
+            row.lastChk = server.lastCheckInfo
+            row.checkRise = UInt64(health.rise)
+            row.checkFall = UInt64(health.fall)
+            row.checkHealth = UInt64(health.health)
+        }
+        row.addr = server.address.description
+        row.srvIcur = 0
+        row.aggServerStatus = server.isUsable ? 0 : 1
+        return row
+    }
+
+    func backendRow(_ proxy: Proxy) -> StatsRow {
+        let counters = proxy.backendCounters
+        var row = StatsRow(kind: .backend, pxname: proxy.name, svname: "BACKEND", iid: UInt64(proxy.id), sid: 0)
+        fillForwarding(&row, from: counters, bytes: proxy.backendBytes)
+        let usable = proxy.usableServerCounts
+        row.slim = UInt64(fullconn(of: proxy))
+        row.qcur = UInt64(proxy.queueLength)
+        row.status = proxy.hasUsableServer ? "UP" : "DOWN"
+        let activeWeights = proxy.servers.filter { $0.isUsable && !$0.isBackup }.reduce(0) { $0 + $1.weight }
+        let backupWeights = proxy.servers.filter { $0.isUsable && $0.isBackup }.reduce(0) { $0 + $1.weight }
+        row.weight = UInt64(usable.active > 0 ? activeWeights : backupWeights)
+        row.uweight = row.weight
+        row.act = UInt64(usable.active)
+        row.bck = UInt64(usable.backup)
+        row.chkdown = UInt64(proxy.downTransitions)
+        row.downtime = proxy.downtime(wallSeconds: wallSeconds)
+        row.lastchg = wallSeconds - proxy.lastChangeWallSeconds
+        row.algo = proxy.config.balance.rawValue
+        return row
+    }
+
+    /// haproxy's `fullconn` default: 10% of the maxconn of the frontends that use this backend.
+    func fullconn(of backend: Proxy) -> Int {
+        if let configured = backend.config.fullconn { return configured }
+        let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.maxconn }
+        return max(1, sum / 10)
+    }
+
+    // MARK: show servers state
+
+    public func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)? {
+        let selected: [Proxy]
+        if let backend {
+            guard let proxy = findProxy(backend, where: { $0.isBackend }) else { return nil }
+            selected = [proxy]
+        } else {
+            selected = proxies.filter(\.isBackend)
+        }
+        let rows = selected.flatMap { proxy in proxy.servers.map(serverStateRow) }
+        return rows.makeIterator()
+    }
+
+    func serverStateRow(_ server: Server) -> ServerStateRow {
+        let check = server.health.map { _ in server.checkResult ?? .initializing }
+        var row = ServerStateRow(
+            backendID: UInt64(server.backend.id), backendName: server.backend.name,
+            serverID: UInt64(server.id), serverName: server.name, address: server.address.host,
+            opState: UInt32(server.operationalStateCode), adminState: UInt32(server.adminStateBits),
+            userWeight: UInt32(server.weight), initialWeight: UInt32(server.initialWeight),
+            secondsSinceLastChange: server.secondsSinceLastChange(wallSeconds: wallSeconds),
+            checkStatus: UInt32(check?.rawValue ?? 1), checkResult: UInt32(check?.resultCode ?? 0),
+            checkHealth: UInt32(server.health?.health ?? 0),
+            checkState: UInt32(server.checkStateBits), port: server.address.port)
+        row.checkPort = server.config.checkPort ?? 0
+        row.checkAddress = server.config.checkAddr
+        row.serverForcedID = server.config.forcedID
+        row.backendForcedID = server.backend.config.forcedID
+        return row
+    }
+}
+
+/// Walks proxies in configuration order yielding FRONTEND, server and BACKEND rows on demand, so a
+/// large `show stat` streams without building every row first.
+struct StatsRowIterator: IteratorProtocol {
+    let runtime: Runtime
+    private var proxyIndex = 0
+    /// -1: the FRONTEND row is next; 0..<servers: a server row; servers.count: the BACKEND row.
+    private var position = -1
+
+    init(runtime: Runtime) { self.runtime = runtime }
+
+    mutating func next() -> StatsRow? {
+        let proxies = runtime.proxies
+        while proxyIndex < proxies.count {
+            let proxy = proxies[proxyIndex]
+            if position == -1 {
+                position = 0
+                if proxy.isFrontend { return runtime.frontendRow(proxy) }
+            }
+            if proxy.isBackend {
+                if position < proxy.servers.count {
+                    position += 1
+                    return runtime.serverRow(proxy.servers[position - 1])
+                }
+                if position == proxy.servers.count {
+                    position += 1
+                    return runtime.backendRow(proxy)
+                }
+            }
+            proxyIndex += 1
+            position = -1
+        }
+        return nil
+    }
+}
