@@ -211,26 +211,20 @@ final class TunnelTests: XCTestCase {
         XCTAssertTrue(tunnel.isFinished)
     }
 
-    func testBothClosedFinishGracefullyWithoutNolinger() {
-        var tunnel = connectedTunnel()
-        client.inputs = [.eof]
-        server.inputs = [.eof]
-        _ = tunnel.forward(client: client, server: server)
-        XCTAssertTrue(tunnel.isFinished)
-        tunnel.close(client: client, server: server, reset: StreamEnd.completed.resetsPeers(nolinger: false))
-        XCTAssertTrue(client.closed && server.closed)
-        XCTAssertFalse(client.lingerZero || server.lingerZero, "a complete stream ends with FINs")
-    }
-
-    func testBothClosedWithNolingerResetsBothPeers() {
-        var tunnel = connectedTunnel()
-        client.inputs = [.eof]
-        server.inputs = [.eof]
-        _ = tunnel.forward(client: client, server: server)
-        XCTAssertTrue(tunnel.isFinished)
-        tunnel.close(client: client, server: server, reset: StreamEnd.completed.resetsPeers(nolinger: true))
-        XCTAssertTrue(client.lingerZero && server.lingerZero)
-        XCTAssertTrue(client.closed && server.closed)
+    func testBothClosedFinishWithFINsOrWithResetsUnderNolinger() {
+        for nolinger in [false, true] {
+            let client = ScriptedSocket()
+            let server = ScriptedSocket()
+            var tunnel = connectedTunnel()
+            client.inputs = [.eof]
+            server.inputs = [.eof]
+            _ = tunnel.forward(client: client, server: server)
+            XCTAssertTrue(tunnel.isFinished)
+            tunnel.close(client: client, server: server, reset: StreamEnd.completed.resetsPeers(nolinger: nolinger))
+            XCTAssertTrue(client.closed && server.closed)
+            XCTAssertEqual(client.lingerZero, nolinger, "a complete stream ends with FINs unless nolinger")
+            XCTAssertEqual(server.lingerZero, nolinger)
+        }
     }
 
     func testWriteErrorFailsTheSinkAndResetsTheOtherSide() {
