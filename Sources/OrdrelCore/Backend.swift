@@ -94,20 +94,18 @@ extension Runtime {
 
     /// A stream takes a slot on `server`: counted in its sessions and by its balancer.
     func takeSlot(on server: Server, nowMs: UInt64) {
-        lock.withLock {
-            server.counters.opened(nowMs: nowMs, wallSeconds: wallSeconds)
-            server.backend.balancer?.connectionOpened(server.index)
-        }
+        server.counters.opened(nowMs: nowMs, wallSeconds: wallSeconds)
+        server.backend.balancer?.connectionOpened(server.index)
     }
 
-    /// A stream gave its slot on `server` back: the oldest queued stream may take it.
-    func releaseSlot(on server: Server) {
-        lock.withLock {
-            server.counters.current -= 1
-            let backend = server.backend
-            backend.balancer?.connectionClosed(server.index)
-            if !backend.queue.isEmpty || !server.queue.isEmpty { serveQueues(backend) }
-        }
+    /// A stream gave its slot on `server` back. Returns the queued streams given a slot in turn,
+    /// for `startDequeued` once the lock is released.
+    func releaseSlot(on server: Server, nowMs: UInt64) -> [DequeuedStream] {
+        server.counters.current -= 1
+        let backend = server.backend
+        backend.balancer?.connectionClosed(server.index)
+        guard !backend.queue.isEmpty || !server.queue.isEmpty else { return [] }
+        return serveQueues(backend, nowMs: nowMs)
     }
 
     // MARK: queues
@@ -119,86 +117,76 @@ extension Runtime {
         let sequence = backend.nextQueueSequence
         switch place {
         case .backend:
-            backend.queue.append(stream, sequence: sequence)
+            backend.queue.append(QueuedStream(stream: stream, servedAtEntry: backend.queue.servedCount), sequence: sequence)
             backend.backendCounters.maxQueue = max(backend.backendCounters.maxQueue, backend.queue.count)
-            return QueueTicket(place: place, sequence: sequence, servedAtEntry: backend.queue.servedCount)
         case .server(let server):
-            server.queue.append(stream, sequence: sequence)
+            server.queue.append(QueuedStream(stream: stream, servedAtEntry: server.queue.servedCount), sequence: sequence)
             server.counters.maxQueue = max(server.counters.maxQueue, server.queue.count)
             backend.balancer?.setQueuedConnections(server.queue.count, of: server.index)
-            return QueueTicket(place: place, sequence: sequence, servedAtEntry: server.queue.servedCount)
         }
+        return QueueTicket(place: place, sequence: sequence)
     }
 
-    /// Takes a stream out of its queue without serving it (client gone, timeout, kill).
-    func leaveQueue(_ stream: Stream, ticket: QueueTicket) {
-        let backend = stream.backend
-        switch ticket.place {
-        case .backend:
-            backend.queue.remove(sequence: ticket.sequence)
-            stream.servedAheadInQueue.backend = Int(backend.queue.servedCount - ticket.servedAtEntry)
-        case .server(let server):
-            server.queue.remove(sequence: ticket.sequence)
+    /// Takes a stream out of its queue without serving it (client gone, timeout, kill): from the
+    /// server queue it joined, or the backend queue it was moved to. nil when a thread already
+    /// took it out for service (its `.dequeued` message is on the way).
+    func leaveQueue(_ ticket: QueueTicket, of backend: Proxy) -> QueueExit? {
+        if let server = ticket.place.server, let waiter = server.queue.remove(sequence: ticket.sequence) {
             backend.balancer?.setQueuedConnections(server.queue.count, of: server.index)
-            stream.servedAheadInQueue.server = Int(server.queue.servedCount - ticket.servedAtEntry)
+            return QueueExit(place: ticket.place, servedAhead: ServedAhead(
+                server: Int(server.queue.servedCount - waiter.servedAtEntry)))
         }
+        guard var waiter = backend.queue.remove(sequence: ticket.sequence) else { return nil }
+        waiter.servedAhead.backend = Int(backend.queue.servedCount - waiter.servedAtEntry)
+        return QueueExit(place: .backend, servedAhead: waiter.servedAhead)
     }
 
     /// Gives every free slot of the servers in service to the oldest queued stream that may use
     /// it (the server's own queue or the backend's, whichever head arrived first), as haproxy's
     /// `process_srv_queue`. Streams queued on servers out of service go back to the backend queue
-    /// first. Re-entrant calls (a dequeued stream failing at once frees a slot) only ask the
-    /// running call to go round again. Returns how many streams left the queues for a server.
-    @discardableResult
-    func serveQueues(_ backend: Proxy) -> Int {
-        if backend.servingQueues {
-            backend.queuesNeedService = true
-            return 0
+    /// first. Each slot is counted at once; the streams themselves start after the lock is
+    /// released (`startDequeued`), so no stream runs while the queues are being served.
+    func serveQueues(_ backend: Proxy, nowMs: UInt64) -> [DequeuedStream] {
+        guard let balancer = backend.balancer else { return [] }
+        for server in backend.servers where !server.queue.isEmpty && !balancer.isSelectable(server.index) {
+            requeueToBackend(server)
         }
-        guard let balancer = backend.balancer else { return 0 }
-        backend.servingQueues = true
-        defer { backend.servingQueues = false }
-        var served = 0
-        repeat {
-            backend.queuesNeedService = false
-            for server in backend.servers where !server.queue.isEmpty && !balancer.isSelectable(server.index) {
-                requeueToBackend(server)
+        var dequeued: [DequeuedStream] = []
+        for server in backend.servers where balancer.isSelectable(server.index) {
+            while server.hasFreeSlot && balancer.isSelectable(server.index), let taken = takeOldest(for: server) {
+                takeSlot(on: server, nowMs: nowMs)
+                dequeued.append(DequeuedStream(stream: taken.stream, server: server, servedAhead: taken.servedAhead))
             }
-            for server in backend.servers where balancer.isSelectable(server.index) {
-                while server.hasFreeSlot && balancer.isSelectable(server.index), let stream = takeOldest(for: server) {
-                    if stream.worker.isCurrentThread {
-                        stream.leftQueue(for: server)
-                    } else {
-                        // The stream's own thread connects it; the slot is counted now, so the
-                        // next turn of this loop sees it taken.
-                        takeSlot(on: server, nowMs: Runtime.wallMicros() / 1000)
-                        stream.worker.post(.dequeued(stream, server))
-                    }
-                    served += 1
-                }
+        }
+        return dequeued
+    }
+
+    /// Starts the streams a queue gave a slot to, with `lock` released: a stream of this thread
+    /// connects at once, another thread's through its mailbox.
+    func startDequeued(_ dequeued: [DequeuedStream]) {
+        for entry in dequeued {
+            if entry.stream.worker.isCurrentThread {
+                entry.stream.leftQueue(entry)
+            } else {
+                entry.stream.worker.post(.dequeued(entry))
             }
-        } while backend.queuesNeedService
-        return served
+        }
     }
 
     /// Pops the older of the server's queue head and the backend queue head.
-    private func takeOldest(for server: Server) -> Stream? {
+    private func takeOldest(for server: Server) -> QueuedStream? {
         let backend = server.backend
         let own = server.queue.first?.sequence
         let shared = backend.queue.first?.sequence
         if let own, shared.map({ own < $0 }) ?? true {
-            guard let stream = server.queue.popFirst() else { return nil }
+            guard var waiter = server.queue.popFirst() else { return nil }
             backend.balancer?.setQueuedConnections(server.queue.count, of: server.index)
-            if let ticket = stream.queueTicket {
-                stream.servedAheadInQueue.server = Int(server.queue.servedCount - 1 - ticket.servedAtEntry)
-            }
-            return stream
+            waiter.servedAhead.server = Int(server.queue.servedCount - 1 - waiter.servedAtEntry)
+            return waiter
         }
-        guard shared != nil, let stream = backend.queue.popFirst() else { return nil }
-        if let ticket = stream.queueTicket {
-            stream.servedAheadInQueue.backend = Int(backend.queue.servedCount - 1 - ticket.servedAtEntry)
-        }
-        return stream
+        guard shared != nil, var waiter = backend.queue.popFirst() else { return nil }
+        waiter.servedAhead.backend = Int(backend.queue.servedCount - 1 - waiter.servedAtEntry)
+        return waiter
     }
 
     /// Moves a server's own queue to the backend queue in arrival order; returns how many moved.
@@ -207,15 +195,12 @@ extension Runtime {
         let backend = server.backend
         let entries = server.queue.removeAll()
         guard !entries.isEmpty else { return 0 }
-        for entry in entries {
-            let stream = entry.element
-            if let ticket = stream.queueTicket {
-                stream.servedAheadInQueue.server = Int(server.queue.servedCount - ticket.servedAtEntry)
-            }
-            stream.queueTicket = QueueTicket(place: .backend, sequence: entry.sequence,
-                                             servedAtEntry: backend.queue.servedCount)
+        let moved = entries.map { entry in
+            var waiter = QueuedStream(stream: entry.element.stream, servedAtEntry: backend.queue.servedCount)
+            waiter.servedAhead.server = Int(server.queue.servedCount - entry.element.servedAtEntry)
+            return PendingQueue<QueuedStream>.Entry(sequence: entry.sequence, element: waiter)
         }
-        backend.queue.merge(entries)
+        backend.queue.merge(moved)
         backend.backendCounters.maxQueue = max(backend.backendCounters.maxQueue, backend.queue.count)
         backend.balancer?.setQueuedConnections(0, of: server.index)
         return entries.count
@@ -237,7 +222,9 @@ extension Runtime {
         balancer.setMaxconn(server.maxconn, of: server.index)
         var moves = QueueMoves()
         if !balancer.isSelectable(server.index) { moves.requeued = requeueToBackend(server) }
-        moves.served = serveQueues(backend)
+        let dequeued = serveQueues(backend, nowMs: nowMs)
+        moves.served = dequeued.count
+        startDequeued(dequeued)
         announce(moves)
         let hasServer = backend.hasUsableServer
         guard hadServer != hasServer else { return }
@@ -259,14 +246,14 @@ extension Runtime {
         server.lastChangeWallSeconds = wall
     }
 
-    /// Kills the streams using `server` on every thread (`cause` D: it went DOWN, U: an active
-    /// server came back, K: the operator asked). Returns how many. Runs isolated.
+    /// Kills the streams using `server` on every thread (`cause`: it went DOWN, an active server
+    /// came back, the operator asked). Returns how many. Runs isolated.
     @discardableResult
-    func killStreams(of server: Server, cause: Character) -> Int {
+    func killStreams(of server: Server, cause: TerminationCause) -> Int {
         var killed = 0
         for worker in workers {
             for stream in worker.streams.all where stream.server === server {
-                stream.kill(cause: cause)
+                stream.end(.reset(cause))
                 killed += 1
             }
             if killed > 0 { worker.watchersChangedElsewhere = true }

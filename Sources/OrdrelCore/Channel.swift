@@ -12,7 +12,7 @@ public enum HalfCloseState: Sendable, Equatable {
 
 /// One direction of a stream as a sans-IO state machine: it owns a pooled buffer, says which
 /// operation is due next (`wantsRead`, `wantsWrite`, `needsShutdown`) and is told what happened.
-/// The stream driver performs the syscalls; tests drive it with plain events.
+/// `Tunnel` performs the syscalls; tests drive it with plain events.
 public struct Channel {
     public private(set) var state: HalfCloseState = .open
     private var storage: UnsafeMutableRawPointer?

@@ -200,7 +200,7 @@ extension Runtime {
             let usable = server.backend.usableServerCounts
             logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))")
         }
-        if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: "D") }
+        if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
     }
 
     /// The checks marked `server` UP: log it, and with `on-marked-up shutdown-backup-sessions`
@@ -212,7 +212,7 @@ extension Runtime {
             logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, requeued: moves.served, totalInQueue: server.backend.queue.count))")
         }
         if !server.isBackup && server.config.shutdownBackupSessionsOnMarkedUp && server.isUsable {
-            for backup in server.backend.servers where backup.isBackup { killStreams(of: backup, cause: "U") }
+            for backup in server.backend.servers where backup.isBackup { killStreams(of: backup, cause: .serverUp) }
         }
     }
 }

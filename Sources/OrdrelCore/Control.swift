@@ -44,7 +44,7 @@ extension Runtime {
             serverChanged(server) { moves in
                 logger.warning("\(name) is going DOWN for maintenance\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
             }
-            if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: "D") }
+            if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
             return .done
         }
         if old == .maint {
@@ -99,7 +99,7 @@ extension Runtime {
                 logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
             }
         }
-        if health == .down && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: "D") }
+        if health == .down && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
         return .done
     }
 
@@ -186,7 +186,7 @@ extension Runtime {
     /// `shutdown sessions server <b>/<s>`: kills every stream on the server (`K` termination).
     @discardableResult
     public func shutdownSessions(of server: Server) -> Int {
-        killStreams(of: server, cause: "K")
+        killStreams(of: server, cause: .killed)
     }
 
     /// haproxy's `srv_append_status` tail for a server leaving service.

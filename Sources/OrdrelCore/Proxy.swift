@@ -23,12 +23,9 @@ public final class Proxy {
     /// nil for a frontend-only proxy.
     public internal(set) var balancer: Balancer?
     /// Streams waiting for any server with a free slot (`qcur` of the BACKEND row).
-    var queue = PendingQueue<Stream>()
+    var queue = PendingQueue<QueuedStream>()
     /// Arrival numbers shared by this backend's queue and its servers' queues.
     var nextQueueSequence: UInt64 = 0
-    /// `serveQueues` is running: a nested call only asks it to go round once more.
-    var servingQueues = false
-    var queuesNeedService = false
     /// Times the backend lost its last usable server (BACKEND `chkdown`).
     public internal(set) var downTransitions = 0
     /// Seconds without any usable server in finished periods (BACKEND `downtime`).

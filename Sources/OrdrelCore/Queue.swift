@@ -7,7 +7,7 @@ import DequeModule
 /// server's head and the backend's head, and an entry that leaves early (client gone, `timeout
 /// queue`) is found by binary search on it. Appending and serving are O(1); leaving early is
 /// O(log n) to find plus a pointer move of the shorter side.
-struct PendingQueue<Element: AnyObject> {
+struct PendingQueue<Element> {
     /// One waiting element and its arrival number.
     struct Entry {
         let sequence: UInt64
@@ -93,9 +93,48 @@ enum QueuePlace {
     case server(Server)
 }
 
-/// A queued stream's place and arrival number, and the queue's served count when it joined.
+extension QueuePlace {
+    /// The server whose own queue this is.
+    var server: Server? {
+        if case .server(let server) = self { return server }
+        return nil
+    }
+}
+
+/// What a stream keeps of its place in line: where it joined and its arrival number. Moving it
+/// to the backend queue (its server stopped serving) keeps the number, so the stream can still
+/// find itself.
 struct QueueTicket {
     let place: QueuePlace
     let sequence: UInt64
+}
+
+/// Streams served ahead of one while it waited: in a server's queue (`%sq`) and in the backend
+/// queue (`%bq`).
+struct ServedAhead {
+    var server = 0
+    var backend = 0
+}
+
+/// A waiting stream as its queue holds it: the queue's served count when it joined, and what it
+/// was served ahead of in a server queue it was moved from.
+struct QueuedStream {
+    let stream: Stream
     let servedAtEntry: UInt64
+    var servedAhead = ServedAhead()
+}
+
+/// How a stream left its queue without being served: from which queue, after how many others
+/// were served ahead of it.
+struct QueueExit {
+    let place: QueuePlace
+    let servedAhead: ServedAhead
+}
+
+/// A queued stream given a slot on `server` (already counted for it), to be connected by its own
+/// thread once the shared lock is released.
+struct DequeuedStream {
+    let stream: Stream
+    let server: Server
+    let servedAhead: ServedAhead
 }

@@ -38,9 +38,10 @@ public final class Runtime {
     /// One per thread; worker 0 is "thread 0", the one that isolates the others.
     private(set) var workers: [Worker] = []
     /// Guards what the threads share: balancers, queues, server slots, the counters (bytes aside)
-    /// and the connection counts. Recursive: a freed slot may hand a queued stream of the same
-    /// thread its connection while the lock is held. Taken after any loop lock, never before.
-    let lock = Lock(recursive: true)
+    /// and the connection counts. Held briefly, never across a stream's I/O or another stream's
+    /// start (queued streams start after it is released), so it is never taken twice. Taken
+    /// after any loop lock, never before.
+    let lock = Lock()
     /// Depth of `isolated` calls on thread 0 (nested calls run their body at once).
     private var isolationDepth = 0
     public private(set) var proxies: [Proxy] = []
@@ -239,21 +240,20 @@ public final class Runtime {
         for worker in workers.dropFirst() { worker.join() }
     }
 
-    /// Runs `body` on thread 0 with every other worker paused between two loop iterations and
-    /// `lock` held: the control plane (CLI commands, check results, stopping) reads and changes
-    /// servers, queues, counters and any thread's streams and listeners as if there were one
-    /// thread. Workers whose watchers it changed are woken afterwards. Never call it while
-    /// holding `lock` (a worker waiting for `lock` would never pause).
+    /// Runs `body` on thread 0 with every other worker paused between two loop iterations: the
+    /// control plane (CLI commands, check results, stopping) reads and changes servers, queues,
+    /// counters and any thread's streams and listeners as if there were one thread. `lock` is
+    /// free meanwhile (no other thread can want it), so the streams `body` drives take it as
+    /// usual. Workers whose watchers it changed are woken afterwards. Never call it while holding
+    /// `lock` (a worker waiting for `lock` would never pause).
     @discardableResult
     func isolated<T>(_ body: () -> T) -> T {
         if isolationDepth > 0 { return body() }
         let others = workers.dropFirst()
         for worker in others { worker.loopLock?.lock() }
-        lock.lock()
         isolationDepth += 1
         defer {
             isolationDepth -= 1
-            lock.unlock()
             for worker in others.reversed() {
                 if worker.watchersChangedElsewhere { worker.wakeUp() }
                 worker.loopLock?.unlock()
@@ -305,7 +305,7 @@ public final class Runtime {
         if mode == .hard || open == 0 {
             logger.notice("Proxy stopping: \(mode == .hard ? "hard" : "soft") stop, \(open) streams closed.")
             for worker in workers {
-                for stream in worker.streams.all { stream.terminate(cause: "K", phase: "D", reset: true) }
+                for stream in worker.streams.all { stream.end(.reset(.killed, in: .data)) }
             }
             finishStopping()
             return

@@ -46,7 +46,7 @@ extension Runtime {
     public func shutdownSession(id: UInt64) -> SessionShutdownResult {
         // The generation in the id makes a stale id miss, even when its slot holds a new stream.
         guard let stream = stream(id: id) else { return .noSuchSession }
-        withExtendedLifetime(stream) { $0.kill() }
+        withExtendedLifetime(stream) { $0.end(.reset(.killed)) }
         stream.worker.watchersChangedElsewhere = true
         return .done
     }

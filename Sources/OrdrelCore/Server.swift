@@ -44,7 +44,7 @@ public final class Server {
     /// A check connection is in flight (`check_status` gets haproxy's "* " prefix).
     public internal(set) var checkInProgress = false
     /// Streams waiting for this server in particular (`balance source` with the server at maxconn).
-    var queue = PendingQueue<Stream>()
+    var queue = PendingQueue<QueuedStream>()
     /// The check runner; nil without `check`.
     var check: HealthCheck?
 

@@ -15,7 +15,7 @@ struct TCPLogLine {
     var totalMs: Int64
     /// Bytes sent to the client (`%B`).
     var bytesRead: UInt64
-    var termination: (cause: Character, phase: Character)
+    var termination: Termination
     var retries: Int
     var redispatched: Bool
     /// false lets `option dontlognull` skip the line.
@@ -37,7 +37,7 @@ struct TCPLogLine {
         }
         let retryField = redispatched ? "+\(retries)" : "\(retries)"
         return "\(client) [\(Self.date(micros: acceptedWallMicros))] \(frontend) \(backend)/\(server ?? "<NOSRV>") "
-            + "\(waitMs)/\(connectMs)/\(totalMs) \(bytesRead) \(termination.cause)\(termination.phase) "
+            + "\(waitMs)/\(connectMs)/\(totalMs) \(bytesRead) \(termination.cause.rawValue)\(termination.phase.rawValue) "
             + "\(processConnections)/\(frontendConnections)/\(backendConnections)/\(serverConnections)/\(retryField) "
             + "\(serverQueue)/\(backendQueue)"
     }

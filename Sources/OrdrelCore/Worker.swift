@@ -3,9 +3,9 @@ import OrdrelSystem
 
 /// What one thread asks of another thread's loop.
 enum WorkerMessage {
-    /// A queued stream of this worker was given a slot on the server by another thread (the slot
-    /// is already counted): it connects, or gives the slot back if it has gone meanwhile.
-    case dequeued(Stream, Server)
+    /// A queued stream of this worker was given a slot by another thread (the slot is already
+    /// counted): it connects, or gives the slot back if it has gone meanwhile.
+    case dequeued(DequeuedStream)
     /// A connection accepted by another thread, already counted, for this thread to run.
     case adopt(FD, SocketAddress, Proxy, Proxy)
     /// A stream closed on another thread: listeners paused at `maxconn` may accept again.
@@ -94,8 +94,8 @@ final class Worker {
         }
         for message in messages {
             switch message {
-            case .dequeued(let stream, let server):
-                withExtendedLifetime(stream) { $0.leftQueue(for: server, slotTaken: true) }
+            case .dequeued(let entry):
+                withExtendedLifetime(entry.stream) { $0.leftQueue(entry) }
             case .adopt(let client, let address, let frontend, let backend):
                 runtime.startStream(on: self, client: client, address: address, frontend: frontend, backend: backend)
             case .resumeListeners:

@@ -1,0 +1,69 @@
+/// The one way a stream ends, and its tcplog line.
+extension Stream {
+    /// Ends the stream now, once: out of its queue, its abort counted, both sockets closed (reset
+    /// as `reason` asks), its slot given back and its log line written.
+    func end(_ reason: StreamEnd) {
+        guard !phase.isClosed else { return }
+        termination = reason.termination(in: phase)
+        runtime.lock.withLock {
+            if case .queued(let ticket, _) = phase { leaveQueue(ticket) }
+            switch (termination.cause, termination.phase) {
+            case (.client, _):
+                backend.backendCounters.clientAborts += 1
+                server?.counters.clientAborts += 1
+            case (.server, .data):
+                backend.backendCounters.serverAborts += 1
+                server?.counters.serverAborts += 1
+            default:
+                break
+            }
+        }
+        let serverSocket = phase.serverSocket
+        phase = .closed
+        clientWatcher.setInterest([])
+        serverWatcher.setInterest([])
+        timer.cancel()
+        let nolinger = frontend.config.options.nolinger || backend.config.options.nolinger
+        tunnel.close(client: client, server: serverSocket, reset: reason.resetsPeers(nolinger: nolinger))
+        let totalMs = UInt64(max(0, worker.loop.now - acceptedAt) * 1000)
+        let nowMs = worker.loop.nowMilliseconds
+        let (line, dequeued) = runtime.lock.withLock {
+            backend.backendCounters.totalTime.add(totalMs)
+            server?.counters.totalTime.add(totalMs)
+            if let waitEndedAt {
+                let waitMs = UInt64(max(0, waitEndedAt - acceptedAt) * 1000)
+                backend.backendCounters.queueTime.add(waitMs)
+                server?.counters.queueTime.add(waitMs)
+            }
+            let line = logLine(totalMs: totalMs)
+            let dequeued = server.map { runtime.releaseSlot(on: $0, nowMs: nowMs) } ?? []
+            server = nil
+            return (line, dequeued)
+        }
+        runtime.startDequeued(dequeued)
+        runtime.streamClosed(self, log: line)
+    }
+
+    /// The haproxy `option tcplog` line for this stream (under `runtime.lock`: it reads the
+    /// server's connection count).
+    private func logLine(totalMs: UInt64) -> TCPLogLine {
+        TCPLogLine(
+            clientAddress: clientAddress,
+            acceptedWallMicros: acceptedWallMicros,
+            frontend: frontend.name,
+            backend: backend.name,
+            server: (server ?? leftQueueOf)?.name,
+            waitMs: waitEndedAt.map { Int64(max(0, $0 - acceptedAt) * 1000) } ?? -1,
+            connectMs: connectDuration.map { Int64($0 * 1000) } ?? -1,
+            totalMs: Int64(totalMs),
+            bytesRead: response.totalBytes,
+            termination: termination,
+            retries: backend.config.retries - retriesLeft,
+            redispatched: redispatched,
+            carriedData: request.totalBytes + response.totalBytes > 0,
+            serverConnections: server?.counters.current ?? 0,
+            serverQueue: servedAhead.server,
+            backendQueue: servedAhead.backend
+        )
+    }
+}
