@@ -256,7 +256,6 @@ extension Runtime {
                 stream.end(.reset(cause))
                 killed += 1
             }
-            if killed > 0 { worker.watchersChangedElsewhere = true }
         }
         return killed
     }

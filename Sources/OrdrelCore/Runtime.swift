@@ -244,7 +244,8 @@ public final class Runtime {
     /// control plane (CLI commands, check results, stopping) reads and changes servers, queues,
     /// counters and any thread's streams and listeners as if there were one thread. `lock` is
     /// free meanwhile (no other thread can want it), so the streams `body` drives take it as
-    /// usual. Workers whose watchers it changed are woken afterwards. Never call it while holding
+    /// usual. Every paused worker is woken on the way out, so watcher changes `body` made on its
+    /// loop (a stream killed, a listener paused) take effect at once. Never call it while holding
     /// `lock` (a worker waiting for `lock` would never pause).
     @discardableResult
     func isolated<T>(_ body: () -> T) -> T {
@@ -255,7 +256,7 @@ public final class Runtime {
         defer {
             isolationDepth -= 1
             for worker in others.reversed() {
-                if worker.watchersChangedElsewhere { worker.wakeUp() }
+                worker.wakeUp()
                 worker.loopLock?.unlock()
             }
         }
@@ -298,7 +299,6 @@ public final class Runtime {
         for worker in workers.reversed() {
             worker.listeners.forEach { $0.close() }
             worker.listeners.removeAll()
-            worker.watchersChangedElsewhere = true
         }
         // Counted connections, including any on their way to another thread's mailbox.
         let open = currentConnections
@@ -445,10 +445,7 @@ public final class Runtime {
     /// Listeners of every thread held back by `maxconn` accept again once their limits allow
     /// (after `set maxconn`; runs isolated).
     func resumeListenersBelowLimits() {
-        for worker in workers {
-            worker.resumeListenersBelowLimits()
-            worker.watchersChangedElsewhere = true
-        }
+        for worker in workers { worker.resumeListenersBelowLimits() }
     }
 
     // MARK: frontends
@@ -460,7 +457,6 @@ public final class Runtime {
             for listener in worker.listeners where listener.proxy === proxy {
                 if enabled { listener.resume() } else { listener.pause(.disabled, loop: worker.loop) }
             }
-            worker.watchersChangedElsewhere = true
         }
     }
 

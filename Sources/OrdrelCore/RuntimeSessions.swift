@@ -47,7 +47,6 @@ extension Runtime {
         // The generation in the id makes a stale id miss, even when its slot holds a new stream.
         guard let stream = stream(id: id) else { return .noSuchSession }
         withExtendedLifetime(stream) { $0.end(.reset(.killed)) }
-        stream.worker.watchersChangedElsewhere = true
         return .done
     }
 }

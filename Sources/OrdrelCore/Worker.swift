@@ -42,8 +42,6 @@ final class Worker {
     /// Some listener of this worker is paused at a `maxconn` limit (guarded by `Runtime.lock`):
     /// streams closing on other threads must tell it.
     var hasListenersAtLimit = false
-    /// Thread 0 changed this worker's watchers while isolated: the loop must wake to apply it.
-    var watchersChangedElsewhere = false
     private let mailboxLock = Lock()
     private var mailbox: [WorkerMessage] = []
     private var mailboxWatcher: AsyncWatcher!
@@ -82,7 +80,6 @@ final class Worker {
 
     /// Wakes the loop so it applies watcher changes made by thread 0 while isolated.
     func wakeUp() {
-        watchersChangedElsewhere = false
         mailboxWatcher.wakeUp()
     }
 
