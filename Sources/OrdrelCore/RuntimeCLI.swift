@@ -62,7 +62,7 @@ extension Runtime: CLIRuntime {
         // One per bind, as haproxy counts them (worker 0 holds every bind; the others repeat
         // the TCP ones).
         let listenerCount = workers[0].listeners.count
-        var values: [String: InfoValue] = [
+        let values: [String: InfoValue] = [
             "Name": .str("ordrel"),
             "Version": .str(ordrelVersion),
             "Release_date": .str("2026/11/21"),
@@ -133,8 +133,6 @@ extension Runtime: CLIRuntime {
             "Start_time_sec": .u(startWallSeconds),
             "Tainted": .str("0x0"),
         ]
-        // Keep exactly haproxy's key set: a renamed or missing key would break existing parsers.
-        for key in values.keys where !InfoField.names.contains(key) { values[key] = nil }
         return values
     }
 

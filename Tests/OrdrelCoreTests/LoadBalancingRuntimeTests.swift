@@ -129,6 +129,13 @@ final class ControlTests: XCTestCase {
         return (try Runtime(configuration: parsed.configuration, logger: logger, loop: .makeNew()), sink)
     }
 
+    /// `show info` prints exactly haproxy's fields: a key outside them would be silently dropped
+    /// by the renderer, and a missing one would break parsers that expect it.
+    func testShowInfoKeysAreExactlyHaproxyFields() throws {
+        let (runtime, _) = try runtime("    server s1 127.0.0.1:1")
+        XCTAssertEqual(Set(runtime.info().keys), Set(InfoField.names))
+    }
+
     private func picks(_ runtime: Runtime, _ count: Int) -> [String] {
         let backend = runtime.proxy(named: "be")!
         let client = SocketAddress(ip: "127.0.0.1", port: 5000)!
