@@ -61,21 +61,15 @@ extension Runtime {
 
     // MARK: choosing
 
-    /// Runs the backend's algorithm for a client. A redispatch lets the algorithm move past the
-    /// server it leaves (a `source` hash cannot: that server stays the last resort).
+    /// Runs the backend's algorithm for a client. A redispatch passes over the server it leaves
+    /// while another can serve (a `source` hash cannot: that server stays the last resort).
     func chooseServer(for client: SocketAddress, in backend: Proxy, avoiding previous: Server?) -> ServerChoice {
         guard let balancer = backend.balancer else { return .noServer }
         var hash: UInt64?
         if balancer.algorithm == .source && client.family != .unix {
             hash = client.withAddressBytes { Balancer.hash(addressBytes: $0) }
         }
-        var pick = balancer.pick(clientAddressHash: hash)
-        var attempts = 1
-        while let previous, case .server(let index) = pick, index == previous.index, attempts < balancer.count {
-            pick = balancer.pick(clientAddressHash: hash)
-            attempts += 1
-        }
-        switch pick {
+        switch balancer.pick(clientAddressHash: hash, avoiding: previous?.index) {
         case .server(let index):
             return .connect(backend.servers[index])
         case .allFull:

@@ -8,7 +8,7 @@ extension Stream {
             return min(since + seconds(queueTimeout), clientActivityAt + seconds(timeouts.client.client))
         case .connecting(_, let startedAt):
             return startedAt + seconds(timeouts.server.connect)
-        case .retryDelay(let until):
+        case .retryDelay(let until, _):
             return until
         case .established:
             return min(clientActivityAt + seconds(clientTimeoutInEffect), serverActivityAt + seconds(serverTimeoutInEffect))
@@ -52,8 +52,8 @@ extension Stream {
             }
         case .connecting:
             connectFailed(timedOut: true)
-        case .retryDelay:
-            retryAfterDelay()
+        case .retryDelay(_, let redispatch):
+            retryAfterDelay(redispatch: redispatch)
         case .established:
             let clientSideExpired = now + 0.0005 >= clientActivityAt + seconds(clientTimeoutInEffect)
             end(.closed(clientSideExpired ? .clientTimeout : .serverTimeout, in: .data))

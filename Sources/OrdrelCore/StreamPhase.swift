@@ -8,8 +8,9 @@ enum StreamPhase {
     case queued(QueueTicket, since: Double)
     /// Non-blocking connect on this server socket in progress, started at this loop time.
     case connecting(FD, startedAt: Double)
-    /// Waiting the turn-around delay before retrying a failed connect, until this loop time.
-    case retryDelay(until: Double)
+    /// Waiting the turn-around delay before retrying a failed connect, until this loop time; the
+    /// retry then goes to another server when `redispatch` is set.
+    case retryDelay(until: Double, redispatch: Bool)
     /// Connected through this server socket; each direction follows its own `HalfCloseState`.
     case established(FD)
     /// Finished: both fds closed, the stream is out of the table.

@@ -11,8 +11,12 @@ extension Stream {
         let now = worker.loop.now
         let decision: ServerChoice = runtime.lock.withLock {
             let decision = runtime.chooseServer(for: clientAddress, in: backend, avoiding: previous)
+            // As haproxy counts a retry: a redispatch when it changed server, else a retry.
             if let previous {
-                if case .connect(let chosen) = decision, chosen === previous {} else {
+                if case .connect(let chosen) = decision, chosen === previous {
+                    previous.counters.retries += 1
+                    backend.backendCounters.retries += 1
+                } else {
                     redispatched = true
                     previous.counters.redispatches += 1
                     backend.backendCounters.redispatches += 1
@@ -119,7 +123,12 @@ extension Stream {
         process()
     }
 
-    /// A connect attempt failed (refused, unreachable, or `timeout connect`): retry, redispatch, or give up.
+    /// A connect attempt failed (refused, unreachable, or `timeout connect`): retry, redispatch, or
+    /// give up, as haproxy 2.6 decides (stream_choose_redispatch, back_handle_st_cer): with `option
+    /// redispatch` the retry goes to another server when the server is down, on the last retry, or
+    /// whenever more than one active server is usable and the algorithm is not a hash; the
+    /// turn-around delay (min(1 s, `timeout connect`)) follows a refused or failed connect, not a
+    /// timed-out one, and only before a retry on the same server or with one active server left.
     func connectFailed(timedOut: Bool) {
         if let fd = phase.serverSocket {
             serverWatcher.rebind(fd: -1)
@@ -127,44 +136,51 @@ extension Stream {
             phase = .dispatching
         }
         let retrying = retriesLeft > 0
-        runtime.lock.withLock {
+        if retrying { retriesLeft -= 1 }
+        let (redispatch, activeServers) = runtime.lock.withLock { () -> (Bool, Int) in
             server?.counters.connectionErrors += 1
             backend.backendCounters.connectionErrors += 1
-            if retrying {
-                server?.counters.retries += 1
+            let active = backend.balancer?.usableActiveCount ?? 0
+            guard retrying, backend.config.options.redispatch, let server else { return (false, active) }
+            let spread = active > 1 && backend.config.balance != .source
+            let redispatch = server.operationalStateCode == 0 || retriesLeft == 0 || spread
+            if !redispatch {
+                server.counters.retries += 1
                 backend.backendCounters.retries += 1
             }
+            return (redispatch, active)
         }
         guard retrying else {
             end(.closed(timedOut ? .serverTimeout : .server, in: .connect))
             return
         }
-        retriesLeft -= 1
-        // `option redispatch`: the last retry goes to another server, without the turn-around delay.
-        if backend.config.options.redispatch && retriesLeft == 0, let previous = server {
-            releaseServer()
-            dispatch(avoiding: previous)
-            return
+        if !timedOut && (!redispatch || activeServers <= 1) {
+            let delay = min(Double(backend.config.timeouts.connect ?? 1000), 1000) / 1000
+            phase = .retryDelay(until: worker.loop.now + delay, redispatch: redispatch)
+            armTimer()
+        } else {
+            retryNow(redispatch: redispatch)
         }
-        phase = .retryDelay(until: worker.loop.now + min(Double(backend.config.timeouts.connect ?? 1000), 1000) / 1000)
-        armTimer()
     }
 
-    /// A retry after the turn-around delay: the same server while it is still usable, else
-    /// another one with `option redispatch`, else the client is closed.
-    func retryAfterDelay() {
+    /// The turn-around delay is over: retry as decided when the connect failed.
+    func retryAfterDelay(redispatch: Bool) {
         phase = .dispatching
+        retryNow(redispatch: redispatch)
+    }
+
+    /// Connects again: to another server for a redispatch, else to the same one whatever its
+    /// state meanwhile (haproxy's assigned server; a failure there decides again).
+    private func retryNow(redispatch: Bool) {
         guard let previous = server else {
             dispatch()
             return
         }
-        if previous.isUsable {
-            connect(to: previous)
-        } else if backend.config.options.redispatch {
+        if redispatch {
             releaseServer()
             dispatch(avoiding: previous)
         } else {
-            end(.closed(.server, in: .connect))
+            connect(to: previous)
         }
     }
 

@@ -203,16 +203,18 @@ public final class Balancer {
 
     /// Chooses the server for a new connection. `clientAddressHash` (see `hash(addressBytes:)`)
     /// is used by `source`; without it (e.g. a Unix-socket client) `source` falls back to
-    /// round-robin over its map, like haproxy when the hash input is missing.
-    public func pick(clientAddressHash: UInt64? = nil) -> Pick {
+    /// round-robin over its map, like haproxy when the hash input is missing. `avoiding` is the
+    /// server a redispatch leaves: passed over while another one can take the connection, as
+    /// haproxy's `srvtoavoid`; a `source` hash keeps its server (it is deterministic).
+    public func pick(clientAddressHash: UInt64? = nil, avoiding: Int? = nil) -> Pick {
         switch algorithm {
-        case .roundrobin: return pickSmooth()
-        case .staticRR: return pickMapRoundRobin()
+        case .roundrobin: return pickSmooth(avoiding: avoiding)
+        case .staticRR: return pickMapRoundRobin(avoiding: avoiding)
         case .source:
-            guard let hash = clientAddressHash else { return pickMapRoundRobin() }
+            guard let hash = clientAddressHash else { return pickMapRoundRobin(avoiding: avoiding) }
             return pickMapHash(hash)
-        case .leastconn: return pickLeastConnections()
-        case .first: return pickFirst()
+        case .leastconn: return pickLeastConnections(avoiding: avoiding)
+        case .first: return pickFirst(avoiding: avoiding)
         }
     }
 
@@ -284,16 +286,28 @@ public final class Balancer {
         servers[index].isFull ? .allFull : .server(index)
     }
 
+    /// Whether `index` could take a connection now.
+    private func canTake(_ index: Int) -> Bool { lbWeight(index) > 0 && !servers[index].isFull }
+
+    /// The server to pass over: `avoiding`, unless no other server of `order` could take the
+    /// connection (then it is the last resort and nothing is passed over).
+    private func skipped(_ avoiding: Int?, in order: ContiguousArray<Int>) -> Int? {
+        guard let avoiding, order.contains(where: { $0 != avoiding && canTake($0) }) else { return nil }
+        return avoiding
+    }
+
     /// nginx's smooth weighted round-robin: every candidate gains its weight, the largest
     /// accumulator wins and pays back the total, which interleaves servers without bursts.
     /// Full servers sit the round out so they do not bank credit while saturated.
-    private func pickSmooth() -> Pick {
+    private func pickSmooth(avoiding: Int?) -> Pick {
         let order: ContiguousArray<Int>
         switch selection {
         case .none: return .noServer
         case .single(let index): return pickSingle(index)
         case .all(let servers, _): order = servers
         }
+        // A passed-over server still takes its turn's credit, so the rotation goes on around it.
+        let skip = skipped(avoiding, in: order)
         var total = 0
         var best = -1
         var bestCurrent = 0
@@ -302,7 +316,7 @@ public final class Balancer {
             guard weight > 0, !servers[index].isFull else { continue }
             smoothCurrent[index] += weight
             total += weight
-            if best < 0 || smoothCurrent[index] > bestCurrent {
+            if index != skip && (best < 0 || smoothCurrent[index] > bestCurrent) {
                 best = index
                 bestCurrent = smoothCurrent[index]
             }
@@ -314,7 +328,7 @@ public final class Balancer {
 
     /// Fewest (served + queued) connections per unit of weight (lb_fwlc.c), compared exactly by
     /// cross-multiplication; the scan starts after the previous winner so equals take turns.
-    private func pickLeastConnections() -> Pick {
+    private func pickLeastConnections(avoiding: Int?) -> Pick {
         let order: ContiguousArray<Int>
         let start: Int
         let isActive: Bool
@@ -323,6 +337,7 @@ public final class Balancer {
         case .single(let index): return pickSingle(index)
         case .all(let servers, let backups): (order, start, isActive) = (servers, backups ? backupCursor : activeCursor, !backups)
         }
+        let skip = skipped(avoiding, in: order)
         let n = order.count
         var best = -1
         var bestPosition = 0
@@ -334,7 +349,7 @@ public final class Balancer {
             let index = order[position]
             let weight = lbWeight(index)
             let server = servers[index]
-            guard weight > 0, !server.isFull else { continue }
+            guard weight > 0, !server.isFull, index != skip else { continue }
             let load = server.currentConnections + server.queuedConnections
             if best < 0 || load * bestWeight < bestLoad * weight {
                 (best, bestPosition, bestLoad, bestWeight) = (index, position, load, weight)
@@ -347,14 +362,15 @@ public final class Balancer {
     }
 
     /// Lowest id with a free slot (lb_fas.c): fills one server up to maxconn before the next.
-    private func pickFirst() -> Pick {
+    private func pickFirst(avoiding: Int?) -> Pick {
         let order: ContiguousArray<Int>
         switch selection {
         case .none: return .noServer
         case .single(let index): return pickSingle(index)
         case .all(let servers, _): order = servers
         }
-        for index in order where lbWeight(index) > 0 && !servers[index].isFull {
+        let skip = skipped(avoiding, in: order)
+        for index in order where index != skip && canTake(index) {
             return .server(index)
         }
         return .allFull
@@ -362,17 +378,18 @@ public final class Balancer {
 
     /// `static-rr` (and `source` without an address): walk the map, skipping full servers
     /// (lb_map.c `map_get_server_rr`).
-    private func pickMapRoundRobin() -> Pick {
+    private func pickMapRoundRobin(avoiding: Int?) -> Pick {
         if mapIsStale { rebuildMap() }
         let total = map.count
         guard total > 0 else { return .noServer }
         if mapCursor >= total { mapCursor = 0 }
+        let skip = avoiding.flatMap { avoided in map.contains { $0 != avoided && !servers[$0].isFull } ? avoided : nil }
         var position = mapCursor
         repeat {
             let index = map[position]
             position += 1
             if position == total { position = 0 }
-            if !servers[index].isFull {
+            if !servers[index].isFull && index != skip {
                 mapCursor = position
                 return .server(index)
             }
