@@ -26,6 +26,40 @@ final class BalancingTests: XCTestCase {
         return counts
     }
 
+    // MARK: redispatch
+
+    /// A redispatch passes over the server it leaves while another can serve, whatever the
+    /// algorithm; with no other choice, the left server is the last resort.
+    func testPickAvoidingPassesOverTheLeftServer() {
+        for algorithm in [BalanceAlgorithm.roundrobin, .staticRR, .leastconn, .first] {
+            let balancer = Balancer(algorithm: algorithm, servers: servers([1, 1, 1]))
+            for avoided in 0..<3 {
+                for _ in 0..<6 {
+                    guard case .server(let index) = balancer.pick(avoiding: avoided) else { return XCTFail("\(algorithm)") }
+                    XCTAssertNotEqual(index, avoided, "\(algorithm)")
+                }
+            }
+            let alone = Balancer(algorithm: algorithm, servers: servers([1, 0]))
+            XCTAssertEqual(alone.pick(avoiding: 0), .server(0), "\(algorithm): the only server is the last resort")
+        }
+    }
+
+    /// In round-robin the passed-over server keeps its turn: after (s1, redispatch to s2) the
+    /// next pick is s1 again, as haproxy's rotation.
+    func testRoundRobinRotationGoesOnAroundThePassedOverServer() {
+        let balancer = Balancer(algorithm: .roundrobin, servers: servers([1, 1]))
+        XCTAssertEqual(balancer.pick(), .server(0))
+        XCTAssertEqual(balancer.pick(avoiding: 0), .server(1))
+        XCTAssertEqual(balancer.pick(), .server(0))
+        XCTAssertEqual(balancer.pick(avoiding: 0), .server(1))
+    }
+
+    /// A `source` hash keeps its server even on a redispatch.
+    func testSourceHashIgnoresAvoiding() {
+        let balancer = Balancer(algorithm: .source, servers: servers([1, 1]))
+        XCTAssertEqual(balancer.pick(clientAddressHash: 1, avoiding: 1), .server(1))
+    }
+
     // MARK: roundrobin
 
     func testRoundRobinOneToThreeSplitsExactly() {
