@@ -21,8 +21,8 @@ let package = Package(
         .target(name: "OrdrelSystem", dependencies: ["CLibev"]),
         // libev loop and watchers at stable heap addresses.
         .target(name: "OrdrelEventLoop", dependencies: ["CLibev", "OrdrelSystem"]),
-        // haproxy-format configuration parser (pure, no I/O beyond reading files).
-        .target(name: "OrdrelConfig"),
+        // haproxy-format configuration parser; reads files and resolves bind names through OrdrelSystem.
+        .target(name: "OrdrelConfig", dependencies: ["OrdrelSystem"]),
         // Sans-IO stats-socket (CLI) protocol core and stats renderers.
         .target(name: "OrdrelCLI"),
         // The proxy runtime: listeners, proxies, servers, streams, checks.

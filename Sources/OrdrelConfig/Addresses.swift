@@ -1,4 +1,4 @@
-import Foundation
+import OrdrelSystem
 
 /// Address syntax shared by `bind` and `server`: haproxy's `str2sa_range` rules, restricted to
 /// what ordrel can listen on or connect to.
@@ -34,13 +34,11 @@ enum AddressSyntax {
     }
 
     static func isIPv4(_ host: Substring) -> Bool {
-        var addr = in_addr()
-        return inet_pton(AF_INET, String(host), &addr) == 1
+        SocketAddress(ip: String(host), port: 0)?.family == .inet
     }
 
     static func isIPv6(_ host: Substring) -> Bool {
-        var addr = in6_addr()
-        return inet_pton(AF_INET6, String(host), &addr) == 1
+        SocketAddress(ip: String(host), port: 0)?.family == .inet6
     }
 
     /// A literal of the requested family, or (for `.any`) an IP literal or a plausible host name.
@@ -132,6 +130,7 @@ extension ConfigBuilder {
                 alert("'bind' : missing path in '\(text)'")
                 return nil
             }
+            guard fitsUnixListener(path, as: text, keyword: "bind") else { return nil }
             return [.unix(path: String(path))]
         }
         let (family, rest, other) = AddressSyntax.family(of: text)
@@ -149,7 +148,9 @@ extension ConfigBuilder {
         }
         var host = rawHost == "*" ? "" : rawHost
         if host.isEmpty && family == .ipv6 { host = "::" }
-        if !host.isEmpty && !AddressSyntax.isValidHost(host, family) {
+        // Names are resolved now, as haproxy does, so `-c` refuses what could not be bound.
+        if !host.isEmpty && (!AddressSyntax.isValidHost(host, family)
+            || SocketAddress.resolve(host: String(host), port: 0) == nil) {
             alert("'bind' : invalid address: '\(host)' in '\(text)'")
             return nil
         }
@@ -169,5 +170,13 @@ extension ConfigBuilder {
             ports = port...port
         }
         return ports.map { .tcp(host: String(host), port: $0) }
+    }
+
+    /// Whether a Unix socket path fits `FD.unixListener`'s temporary name; alerts as haproxy
+    /// does otherwise (its own limit, 97, is smaller than sun_path for the same reason).
+    func fitsUnixListener(_ path: Substring, as written: Substring, keyword: String) -> Bool {
+        guard path.utf8.count > FD.maxUnixListenerPathLength else { return true }
+        alert("'\(keyword)' : socket path '\(written)' too long (max \(FD.maxUnixListenerPathLength))")
+        return false
     }
 }

@@ -1,56 +1,76 @@
-import Foundation
+import OrdrelSystem
 
-/// Reads configuration sources: a file, a directory's `*.cfg` files in lexical order, or `-`
-/// for standard input. Failures become alerts naming the path.
+/// Reads configuration sources into a `ConfigBuilder` line by line: a file, a directory's `*.cfg`
+/// files in lexical order, or `-` for standard input. Reading is bounded (`maxLineLength`,
+/// `maxFileLength`) so no input can exhaust memory; failures become alerts naming the path.
 enum ConfigFiles {
-    /// The text of one source and the name used in messages.
-    struct Source {
-        var name: String
-        var text: String
+    /// Longest line read; a longer one stops reading its file (haproxy has no bound).
+    static let maxLineLength = 1 << 20
+    /// Most bytes read from one file; more stop reading it (`-f /dev/urandom`, an endless pipe).
+    static let maxFileLength = 64 << 20
+
+    /// Feeds `path` to `builder`; returns how many files were read (0 for an empty directory).
+    static func load(_ path: String, into builder: ConfigBuilder) -> Int {
+        guard path != "-", Files.isDirectory(path) else {
+            return read(path, into: builder) ? 1 : 0
+        }
+        let names: [String]
+        do {
+            names = try Files.directoryEntries(path)
+        } catch {
+            builder.diagnostics.append(cannotOpen(path, reason: error.reason))
+            return 0
+        }
+        let base = path.hasSuffix("/") ? path : path + "/"
+        return names.filter { $0.hasSuffix(".cfg") }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            .filter { read(base + $0, into: builder) }
+            .count
     }
 
-    static func load(_ path: String, diagnostics: inout [ConfigDiagnostic]) -> [Source] {
-        if path == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            return [Source(name: path, text: String(decoding: data, as: UTF8.self))]
+    /// Parses one file (or standard input for `-`); false when it cannot be opened.
+    private static func read(_ path: String, into builder: ConfigBuilder) -> Bool {
+        let reader: LineReader
+        do {
+            reader = path == "-"
+                ? LineReader(standardInputWithMaxLineLength: maxLineLength, maxTotalLength: maxFileLength)
+                : try LineReader(path: path, maxLineLength: maxLineLength, maxTotalLength: maxFileLength)
+        } catch {
+            builder.diagnostics.append(cannotOpen(path, reason: error.reason))
+            return false
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: path)
-            } catch {
-                diagnostics.append(cannotOpen(path, reason: "cannot list directory"))
-                return []
+        var lineNumber = 0
+        while let step = reader.next() {
+            lineNumber += 1
+            let location = SourceLocation(file: path, line: lineNumber)
+            switch step {
+            case .line(let bytes):
+                builder.parseLine(text(bytes), at: location)
+            case .unterminated(let bytes):
+                // haproxy refuses it too: the file may have been cut short.
+                builder.parseLine(text(bytes), at: location)
+                builder.alert("Missing LF on last line, file might have been truncated at position \(bytes.count + 1).")
+            case .nul(let position):
+                builder.location = location
+                builder.alert("Stray NUL character at position \(position).")
+            case .lineTooLong:
+                builder.location = location
+                builder.alert("line too long (limit \(maxLineLength) bytes), file not read further.")
+            case .fileTooLong:
+                builder.location = location
+                builder.alert("file larger than \(maxFileLength) bytes, not read further.")
+            case .failed(let error):
+                builder.location = location
+                builder.alert("cannot read the file: \(error.reason)")
             }
-            let base = path.hasSuffix("/") ? path : path + "/"
-            return names.filter { $0.hasSuffix(".cfg") }
-                .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-                .compactMap { read(base + $0, diagnostics: &diagnostics) }
         }
-        return read(path, diagnostics: &diagnostics).map { [$0] } ?? []
+        builder.endFile()
+        return true
     }
 
-    private static func read(_ path: String, diagnostics: inout [ConfigDiagnostic]) -> Source? {
-        guard let file = fopen(path, "r") else {
-            diagnostics.append(cannotOpen(path, reason: String(cString: strerror(errno))))
-            return nil
-        }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count > 0 { bytes.append(contentsOf: buffer[0..<count]) }
-            if count < buffer.count {
-                if ferror(file) != 0 {
-                    diagnostics.append(cannotOpen(path, reason: String(cString: strerror(errno))))
-                    return nil
-                }
-                break
-            }
-        }
-        return Source(name: path, text: String(decoding: bytes, as: UTF8.self))
+    /// A line's text without a CR before its LF (CRLF files).
+    private static func text(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.last == 0x0D ? bytes.dropLast() : bytes[...], as: UTF8.self)
     }
 
     private static func cannotOpen(_ path: String, reason: String) -> ConfigDiagnostic {

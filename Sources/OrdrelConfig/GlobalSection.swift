@@ -1,3 +1,5 @@
+import OrdrelSystem
+
 extension ConfigBuilder {
     /// A `no <keyword> ...` line without its `no`, and the keyword; nil (after an alert naming
     /// the line) when `no` stands alone. Shared by the sections that accept negations.
@@ -136,6 +138,12 @@ extension ConfigBuilder {
             global[keyPath: id] = n
         } else {
             guard let value = word(words, 1, "'\(noun)' expects a \(noun) name as an argument.") else { return }
+            // Looked up now, as haproxy does, so `-c` refuses a name start-up could not drop to.
+            let known = noun == "user" ? Privileges.userIDs(named: value) != nil : Privileges.groupID(named: value) != nil
+            guard known else {
+                alert("cannot find \(noun) id for '\(value)'")
+                return
+            }
             global[keyPath: name] = value
         }
         self[keyPath: alreadySet] = true
@@ -208,6 +216,7 @@ extension ConfigBuilder {
             alert(prefix + "ordrel only supports UNIX socket paths (got '\(path)').")
             return
         }
+        guard fitsUnixListener(path[...], as: words[2][...], keyword: "stats socket") else { return }
         var socket = StatsSocketConfig(path: path, location: location)
         var index = 3
         var ok = true

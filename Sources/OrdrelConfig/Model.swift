@@ -9,6 +9,12 @@ public struct Configuration: Sendable, Equatable {
         self.global = global
         self.proxies = proxies
     }
+
+    /// Whether anything would listen: a stats socket, or a `bind` of an enabled proxy. haproxy
+    /// refuses to start without (and `-c` exits 2).
+    public var hasEnabledListener: Bool {
+        !global.statsSockets.isEmpty || proxies.contains { !$0.disabled && !$0.binds.isEmpty }
+    }
 }
 
 /// Where a config item came from, for messages of the form `file:line`.

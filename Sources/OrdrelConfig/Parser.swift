@@ -1,4 +1,4 @@
-import Foundation
+import OrdrelSystem
 
 /// A configuration that parsed without alerts, with the warnings to print at start-up.
 public struct ParsedConfiguration: Sendable {
@@ -17,18 +17,18 @@ public enum ConfigParser {
     /// (haproxy `-f dir`). Throws every diagnostic (alerts and warnings) when any alert is found.
     public static func parse(
         paths: [String],
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = CurrentProcess.environmentVariables
     ) throws(ConfigError) -> ParsedConfiguration {
         let builder = ConfigBuilder(environment: environment)
-        for path in paths {
-            for source in ConfigFiles.load(path, diagnostics: &builder.diagnostics) {
-                builder.parse(text: source.text, file: source.name)
-            }
+        let filesRead = paths.reduce(0) { $0 + ConfigFiles.load($1, into: builder) }
+        if filesRead == 0 && builder.diagnostics.isEmpty {
+            builder.diagnostics.append(ConfigDiagnostic(
+                .alert, nil, "No configuration file found in \(paths.joined(separator: ", ")) (a directory contributes its *.cfg files)."))
         }
         return try builder.finish()
     }
 
-    /// Parses `text` as if read from `file` (tests, and `-f -` after reading standard input).
+    /// Parses `text` as if read from `file` (tests); a last line without LF is accepted.
     public static func parse(
         text: String,
         file: String,
@@ -156,22 +156,47 @@ final class ConfigBuilder {
         // "\r\n" is one Character in Swift, so CRLF files need the explicit check.
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
-            location = SourceLocation(file: file, line: lineNumber)
-            let tokenizer = Tokenizer(lookup: { [unowned self] name in self.variable(name) })
-            switch tokenizer.split(String(rawLine)) {
-            case .failure(let failure):
-                alert(failure.description)
-            case .success(let line):
-                guard !line.words.isEmpty else { continue }
-                for name in line.unquotedExpansions {
-                    warn("'${\(name)}' expanded outside double quotes; haproxy only expands variables within double quotes")
-                }
-                handle(line.words)
-            }
+            parseLine(String(rawLine), at: SourceLocation(file: file, line: lineNumber))
         }
+        endFile()
+    }
+
+    /// Parses one line (without its line end) of the file being read.
+    func parseLine(_ rawLine: String, at location: SourceLocation) {
+        self.location = location
+        let tokenizer = Tokenizer(lookup: { [unowned self] name in self.variable(name) })
+        switch tokenizer.split(rawLine) {
+        case .failure(let failure):
+            alert(failure.description)
+        case .success(let line):
+            guard !line.words.isEmpty else { return }
+            guard line.words.count <= Self.maxWords else {
+                alert(tooManyWords(line.words))
+                return
+            }
+            for name in line.unquotedExpansions {
+                warn("'${\(name)}' expanded outside double quotes; haproxy only expands variables within double quotes")
+            }
+            handle(line.words)
+        }
+    }
+
+    /// Ends the file being read: its last section ends with it.
+    func endFile() {
         endSection()
         section = .none
         sectionName = ""
+    }
+
+    /// haproxy's MAX_LINE_ARGS: a line with more words is refused.
+    static let maxWords = 64
+
+    /// haproxy's alert for a line over `maxWords`: the last word kept and its 1-based position in
+    /// the line as haproxy stores it (words after unquoting, each followed by one separator).
+    private func tooManyWords(_ words: [String]) -> String {
+        let last = words[Self.maxWords - 1]
+        let position = words.prefix(Self.maxWords - 1).reduce(1) { $0 + $1.utf8.count + 1 }
+        return "too many words, truncating after word \(Self.maxWords), position \(position): <\(last)>."
     }
 
     private func variable(_ name: String) -> String? {

@@ -123,29 +123,7 @@ public final class Runtime {
 
     /// Binds every listener (all or nothing), raises the fd limit and installs signal handlers.
     public func start() throws {
-        // Listeners, stats sockets, one fd per checked server while its check runs, and margin.
-        let checkedServers = configuration.proxies.reduce(0) { $0 + $1.servers.filter(\.check).count }
-        let fixedFDs = 32 + configuration.proxies.reduce(0) { $0 + $1.binds.count }
-            + configuration.global.statsSockets.count + checkedServers
-        // Streams need two fds each; splice() pipes, two each for up to maxconn/4 of them, are
-        // asked for too but only required as far as the limit allows.
-        let wantedFDs = maxconn * 2 + fixedFDs
-        let got = Files.raiseOpenFileLimit(to: wantedFDs + 2 * (maxconn / 4))
-        if got < wantedFDs {
-            let message = "[\(CommandLine.arguments.first ?? "ordrel")] maxconn \(maxconn) needs \(wantedFDs) file descriptors but the limit is \(got)."
-            if configuration.global.strictLimits && configuration.global.maxconn != nil {
-                throw RuntimeSetupError(location: nil, message: message + " Use 'no strict-limits' to start anyway.")
-            }
-            logger.warning("\(message) Lowering maxconn to \((got - fixedFDs) / 2).")
-            maxconn = max(1, (got - fixedFDs) / 2)
-            initialMaxconn = maxconn
-        }
-        // Only as many pipes as the fds left over allow (haproxy's default maxpipes is maxconn/4,
-        // counted in its socket budget), so they can never push accept() into EMFILE; with no
-        // room left, streams simply stay on their buffers.
-        // Each worker gets its share of the pipes.
-        let pipeLimit = max(0, min(maxconn / 4, (got - maxconn * 2 - fixedFDs) / 2))
-        for worker in workers { worker.pipes.limit = pipeLimit / workers.count }
+        try reserveFileDescriptors()
         do {
             try bindListeners()
             for socketConfig in configuration.global.statsSockets {
@@ -171,6 +149,34 @@ public final class Runtime {
             SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
         ]
         startHealthChecks()
+    }
+
+    /// Raises the fd limit for `maxconn` and sizes the splice pipe pools; with `strict-limits` and
+    /// an explicit `maxconn`, a limit too low is an error (`ordrel -c` checks it too).
+    public func reserveFileDescriptors() throws {
+        // Listeners, stats sockets, one fd per checked server while its check runs, and margin.
+        let checkedServers = configuration.proxies.reduce(0) { $0 + $1.servers.filter(\.check).count }
+        let fixedFDs = 32 + configuration.proxies.reduce(0) { $0 + $1.binds.count }
+            + configuration.global.statsSockets.count + checkedServers
+        // Streams need two fds each; splice() pipes, two each for up to maxconn/4 of them, are
+        // asked for too but only required as far as the limit allows.
+        let wantedFDs = maxconn * 2 + fixedFDs
+        let got = Files.raiseOpenFileLimit(to: wantedFDs + 2 * (maxconn / 4))
+        if got < wantedFDs {
+            let message = "[\(CommandLine.arguments.first ?? "ordrel")] maxconn \(maxconn) needs \(wantedFDs) file descriptors but the limit is \(got)."
+            if configuration.global.strictLimits && configuration.global.maxconn != nil {
+                throw RuntimeSetupError(location: nil, message: message + " Use 'no strict-limits' to start anyway.")
+            }
+            logger.warning("\(message) Lowering maxconn to \((got - fixedFDs) / 2).")
+            maxconn = max(1, (got - fixedFDs) / 2)
+            initialMaxconn = maxconn
+        }
+        // Only as many pipes as the fds left over allow (haproxy's default maxpipes is maxconn/4,
+        // counted in its socket budget), so they can never push accept() into EMFILE; with no
+        // room left, streams simply stay on their buffers.
+        // Each worker gets its share of the pipes.
+        let pipeLimit = max(0, min(maxconn / 4, (got - maxconn * 2 - fixedFDs) / 2))
+        for worker in workers { worker.pipes.limit = pipeLimit / workers.count }
     }
 
     /// One listening socket per bind, watched by every worker's loop: whichever thread is free

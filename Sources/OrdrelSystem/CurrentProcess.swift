@@ -25,6 +25,17 @@ public enum CurrentProcess {
         return entries
     }
 
+    /// The environment by name (the first entry wins, as getenv(3)), for `${NAME}` in configs.
+    public static var environmentVariables: [String: String] {
+        var variables: [String: String] = [:]
+        for entry in environment {
+            guard let equals = entry.firstIndex(of: "=") else { continue }
+            let name = String(entry[..<equals])
+            if variables[name] == nil { variables[name] = String(entry[entry.index(after: equals)...]) }
+        }
+        return variables
+    }
+
     /// Writes `line` to stderr in one write(2) when it fits; a failed write is dropped (there is
     /// nowhere left to report it).
     public static func writeToStandardError(_ line: String) {

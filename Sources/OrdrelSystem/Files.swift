@@ -27,6 +27,26 @@ public enum Files {
         _ = try syscallBlocking("chown") { Glibc.chown(path, uid_t(bitPattern: uid), gid_t(bitPattern: gid)) }
     }
 
+    /// Whether `path` is a directory (following symbolic links).
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The names in a directory, without `.` and `..`, in no particular order.
+    public static func directoryEntries(_ path: String) throws(SyscallError) -> [String] {
+        guard let directory = opendir(path) else { throw SyscallError(call: "opendir(\(path))", errno: errno) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// Writes `contents` to `path`, replacing it (pidfiles).
     public static func write(_ contents: String, to path: String) throws {
         guard let file = fopen(path, "w") else { throw SyscallError(call: "fopen(\(path))", errno: errno) }
@@ -58,17 +78,27 @@ public enum Privileges {
         public let description: String
     }
 
+    /// A user's uid and primary gid from the user database; nil for an unknown name.
+    public static func userIDs(named name: String) -> (uid: UInt32, gid: UInt32)? {
+        getpwnam(name).map { ($0.pointee.pw_uid, $0.pointee.pw_gid) }
+    }
+
+    /// A group's gid from the group database; nil for an unknown name.
+    public static func groupID(named name: String) -> UInt32? {
+        getgrnam(name).map { $0.pointee.gr_gid }
+    }
+
     public static func drop(user: String?, uid: Int?, group: String?, gid: Int?, chroot path: String?) throws {
         var targetGID = gid.map { gid_t($0) }
         var targetUID = uid.map { uid_t($0) }
         if let group {
-            guard let entry = getgrnam(group) else { throw Failure(description: "unknown group '\(group)'") }
-            targetGID = entry.pointee.gr_gid
+            guard let id = groupID(named: group) else { throw Failure(description: "unknown group '\(group)'") }
+            targetGID = id
         }
         if let user {
-            guard let entry = getpwnam(user) else { throw Failure(description: "unknown user '\(user)'") }
-            targetUID = entry.pointee.pw_uid
-            if targetGID == nil { targetGID = entry.pointee.pw_gid }
+            guard let ids = userIDs(named: user) else { throw Failure(description: "unknown user '\(user)'") }
+            targetUID = ids.uid
+            if targetGID == nil { targetGID = ids.gid }
         }
         if let path {
             _ = try syscallBlocking("chroot") { Glibc.chroot(path) }

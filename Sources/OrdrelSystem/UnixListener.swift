@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a Unix socket could not be bound and listened on at its path (a failing socket() is
 /// thrown as its own `SyscallError`).
 public struct UnixListenerError: Error, CustomStringConvertible {
@@ -5,11 +11,19 @@ public struct UnixListenerError: Error, CustomStringConvertible {
 }
 
 extension FD {
+    /// The longest path `unixListener` can bind: `sun_path` less its NUL and the temporary
+    /// suffix `.<pid>.tmp` for the largest pid Linux hands out (PID_MAX_LIMIT, 7 digits).
+    public static let maxUnixListenerPathLength =
+        MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1 - temporarySuffix(pid: 4_194_304).utf8.count
+
+    /// What `unixListener` appends to the path for its temporary name.
+    private static func temporarySuffix(pid: Int32) -> String { ".\(pid).tmp" }
+
     /// A listening Unix stream socket at `path`, bound atomically: bound under a temporary name,
     /// given its mode and owner, listening, then renamed over `path`, so a restart never leaves
     /// clients without a socket and never exposes one with the wrong permissions.
     public static func unixListener(path: String, mode: UInt32?, uid: Int?, gid: Int?, backlog: Int32) throws -> FD {
-        let temporary = "\(path).\(CurrentProcess.id).tmp"
+        let temporary = path + temporarySuffix(pid: CurrentProcess.id)
         guard let address = SocketAddress(unixPath: temporary) else {
             throw UnixListenerError(description: "path too long for a Unix socket")
         }

@@ -16,7 +16,7 @@ struct OrdrelCommand: ParsableCommand {
     @Option(name: .customShort("f"), help: "Configuration file or directory (*.cfg, lexical order); repeatable.")
     var files: [String] = []
 
-    @Flag(name: .customShort("c"), help: "Check the configuration and exit (0 valid, 1 invalid).")
+    @Flag(name: .customShort("c"), help: "Check the configuration and exit (0 valid, 1 invalid, 2 valid but nothing listens).")
     var checkOnly = false
 
     @Flag(name: .customShort("d"), help: "Debug mode: stay in the foreground and log debug messages.")
@@ -55,7 +55,8 @@ struct OrdrelCommand: ParsableCommand {
         }
         let paths = files + extraFiles
         guard !paths.isEmpty else {
-            throw ValidationError("no configuration file given (use -f <file|dir>).")
+            printError(ConfigDiagnostic(.alert, nil, "No configuration file given (use -f <file|dir>).").description)
+            throw ExitCode(1)
         }
         let level: Logger.Level = debug ? .debug : (quiet ? .warning : .info)
         LoggingSystem.bootstrap { HaproxyStyleLogHandler(label: $0, level: level) }
@@ -66,17 +67,27 @@ struct OrdrelCommand: ParsableCommand {
             if case .failure(let error) = result {
                 for diagnostic in error.diagnostics { printError(diagnostic.description) }
             }
-            if !quiet { printError("[ALERT]    (\(CurrentProcess.id)) : config : Fatal errors found in configuration.") }
-            throw ExitCode(1)
+            fatalErrorsFound()
         }
         if !quiet { for warning in parsed.warnings { printError(warning.description) } }
         let configuration = parsed.configuration
 
+        // Everything start-up checks short of binding, so `-c` accepts only what can start:
+        // server addresses resolve, backends exist, the fd limit fits `maxconn`.
         let runtime: Runtime
         do {
             runtime = try Runtime(configuration: configuration, logger: logger, defaultThreads: Threads.availableCPUs)
-        } catch {
-            printError("[ALERT]    (\(CurrentProcess.id)) : config : \(error)")
+            if checkOnly { try runtime.reserveFileDescriptors() }  // start() does it otherwise
+        } catch let error as RuntimeSetupError {
+            printError(ConfigDiagnostic(.alert, error.location, error.message).description)
+            fatalErrorsFound()
+        }
+        guard configuration.hasEnabledListener else {
+            if checkOnly {
+                if !quiet { print("Configuration file has no error but will not start (no listener) => exit(2).") }
+                throw ExitCode(2)
+            }
+            printError("[ALERT]    (\(CurrentProcess.id)) : No enabled listener found (check for 'bind' directives) ! Exiting.")
             throw ExitCode(1)
         }
         if checkOnly {
@@ -119,6 +130,12 @@ struct OrdrelCommand: ParsableCommand {
         logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn), \(runtime.threadCount) thread\(runtime.threadCount == 1 ? "" : "s").")
         runtime.run(forked: background)
         if let path = pidfile ?? configuration.global.pidfile { try? Files.unlinkIfPresent(path) }
+    }
+
+    /// haproxy's closing line after configuration alerts, then exit 1.
+    private func fatalErrorsFound() -> Never {
+        if !quiet { printError("[ALERT]    (\(CurrentProcess.id)) : config : Fatal errors found in configuration.") }
+        OrdrelCommand.exit(withError: ExitCode(1))
     }
 }
 

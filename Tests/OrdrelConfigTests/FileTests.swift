@@ -64,4 +64,54 @@ final class FileTests: XCTestCase {
         let parsed = try ConfigParser.parse(paths: [path], environment: ["PIDDIR": "/var/run/x"])
         XCTAssertEqual(parsed.configuration.global.pidfile, "/var/run/x/o.pid")
     }
+
+    // MARK: bounded reading: what start-up would refuse, with haproxy's words
+
+    private func write(_ name: String, bytes: [UInt8]) -> String {
+        let path = directory.appendingPathComponent(name).path
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+        return path
+    }
+
+    private func alerts(paths: [String]) -> [String] {
+        do {
+            _ = try ConfigParser.parse(paths: paths, environment: [:])
+            XCTFail("expected alerts")
+            return []
+        } catch {
+            return alertLines(error.diagnostics)
+        }
+    }
+
+    func testNulStopsTheFileWithHaproxysAlert() {
+        let path = write("nul.cfg", bytes: Array("global\n  da\0emon\n  bogus\n".utf8))
+        XCTAssertEqual(alerts(paths: [path]), ["[ALERT] config : parsing [\(path):2] : Stray NUL character at position 5."])
+        XCTAssertEqual(alerts(paths: ["/dev/zero"]), ["[ALERT] config : parsing [/dev/zero:1] : Stray NUL character at position 1."])
+    }
+
+    func testMissingFinalLFIsAnAlertAfterTheLineIsRead() {
+        let path = write("nolf.cfg", bytes: Array("global\n    maxconn 10".utf8))
+        XCTAssertEqual(alerts(paths: [path]), [
+            "[ALERT] config : parsing [\(path):2] : Missing LF on last line, file might have been truncated at position 15.",
+        ])
+    }
+
+    func testOverlongLineStopsTheFile() {
+        let long = Array("global\n    description ".utf8) + Array(repeating: 0x61, count: ConfigFiles.maxLineLength) + [0x0A]
+        let path = write("long.cfg", bytes: long + Array("    bogus\n".utf8))
+        XCTAssertEqual(alerts(paths: [path]), [
+            "[ALERT] config : parsing [\(path):2] : line too long (limit 1048576 bytes), file not read further.",
+        ])
+    }
+
+    func testCRLFLinesStillParse() throws {
+        let path = write("crlf.cfg", bytes: Array("global\r\n    maxconn 10\r\n".utf8))
+        XCTAssertEqual(try ConfigParser.parse(paths: [path], environment: [:]).configuration.global.maxconn, 10)
+    }
+
+    func testDirectoryWithoutCfgFilesIsAnAlert() {
+        XCTAssertEqual(alerts(paths: [directory.path]), [
+            "[ALERT] config : No configuration file found in \(directory.path) (a directory contributes its *.cfg files).",
+        ])
+    }
 }

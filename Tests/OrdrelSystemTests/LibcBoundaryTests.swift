@@ -8,13 +8,14 @@ final class LibcBoundaryTests: XCTestCase {
     /// Who may import what. libc is OrdrelSystem's alone. CLibev (libev and the C macros Swift
     /// cannot import: CMSG_*, accept4, splice, a thread-local) is also OrdrelEventLoop's, which is
     /// the libev wrapper: every other module reaches libev through `EventLoop` and its watchers.
-    /// Foundation is not checked: it is a library of its own, not a way around the wrappers'
-    /// error handling for the calls ordrel makes.
+    /// Foundation re-exports libc (fopen, inet_pton, strerror ...), so OrdrelConfig, OrdrelCLI and
+    /// OrdrelCore may not import it either.
     static let allowedImporters: [String: Set<String>] = [
         "Glibc": ["OrdrelSystem"],
         "Musl": ["OrdrelSystem"],
         "Darwin": ["OrdrelSystem"],
         "CLibev": ["OrdrelSystem", "OrdrelEventLoop"],
+        "Foundation": ["OrdrelSystem", "OrdrelEventLoop", "UnixStreamModel", "ordrel", "ordrelctl", "ordrel-model"],
     ]
 
     /// `Sources/`, found from this file's own path (Tests/OrdrelSystemTests/<this file>).
@@ -70,6 +71,7 @@ final class LibcBoundaryTests: XCTestCase {
         XCTAssertEqual(Self.importedModule("  @preconcurrency import Darwin.C"), "Darwin")
         XCTAssertEqual(Self.importedModule("import func Glibc.write"), "Glibc")
         XCTAssertEqual(Self.importedModule("@_exported import CLibev"), "CLibev")
+        XCTAssertEqual(Self.importedModule("@preconcurrency import Foundation"), "Foundation")
         XCTAssertNil(Self.importedModule("// import Glibc is not allowed here"))
     }
 }

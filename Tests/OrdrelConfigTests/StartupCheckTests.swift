@@ -1,0 +1,38 @@
+import XCTest
+@testable import OrdrelConfig
+
+/// What start-up would refuse, the parser refuses too (so `ordrel -c` does), with haproxy's words.
+final class StartupCheckTests: XCTestCase {
+    /// haproxy 2.6.12 on this line: `too many words, truncating after word 64, position 182: <63>.`
+    func testMoreThan64WordsIsHaproxysAlert() {
+        let line = "    log " + (1...70).map(String.init).joined(separator: " ")
+        XCTAssertEqual(alertLines(diagnostics("global\n    maxconn 10\n\(line)\n")), [
+            "[ALERT] config : parsing [bad.cfg:3] : too many words, truncating after word 64, position 182: <63>.",
+        ])
+    }
+
+    func testUnixSocketPathsMustFitTheAtomicBind() {
+        let fits = "/tmp/" + String(repeating: "a", count: 90)
+        let tooLong = fits + "a"
+        XCTAssertNotNil(parseOK("global\n    stats socket \(fits)\n"))
+        XCTAssertEqual(alertLines(diagnostics("global\n    stats socket \(tooLong)\nfrontend fe\n    bind unix@\(tooLong)\n    bind \(tooLong)\n")), [
+            "[ALERT] config : parsing [bad.cfg:2] : 'stats socket' : socket path '\(tooLong)' too long (max 95)",
+            "[ALERT] config : parsing [bad.cfg:4] : 'bind' : socket path 'unix@\(tooLong)' too long (max 95)",
+            "[ALERT] config : parsing [bad.cfg:5] : 'bind' : socket path '\(tooLong)' too long (max 95)",
+        ])
+    }
+
+    func testBindHostNamesMustResolve() {
+        XCTAssertNotNil(parseOK("frontend fe\n    bind localhost:8080\n    timeout client 1s\n"))
+        XCTAssertEqual(alertLines(diagnostics("frontend fe\n    bind nosuchhost.invalid:8080\n")), [
+            "[ALERT] config : parsing [bad.cfg:2] : 'bind' : invalid address: 'nosuchhost.invalid' in 'nosuchhost.invalid:8080'",
+        ])
+    }
+
+    func testUnknownUserAndGroupNames() {
+        XCTAssertEqual(alertLines(diagnostics("global\n    user nosuchuser-ordrel\n    group nosuchgroup-ordrel\n")), [
+            "[ALERT] config : parsing [bad.cfg:2] : cannot find user id for 'nosuchuser-ordrel'",
+            "[ALERT] config : parsing [bad.cfg:3] : cannot find group id for 'nosuchgroup-ordrel'",
+        ])
+    }
+}
