@@ -102,8 +102,12 @@ extension ConfigBuilder {
                 }
             case "mode":
                 if let mode = octalMode(words, index + 1, prefix) { template.mode = mode } else { ok = false }
-            case "user": template.user = value
-            case "group": template.group = value
+            case "user", "group":
+                guard let id = ownerID(option, value, quoted: false, prefix: prefix) else {
+                    ok = false
+                    break options
+                }
+                if option == "user" { template.uid = id } else { template.gid = id }
             case "v4v6": template.ipv6Only = false
             case "v6only": template.ipv6Only = true
             default:

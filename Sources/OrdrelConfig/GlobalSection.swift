@@ -237,10 +237,10 @@ extension ConfigBuilder {
                 if value.isEmpty {
                     alert(prefix + "'\(option)' : missing value")
                     ok = false
-                } else if option == "user" {
-                    socket.user = value
+                } else if let id = ownerID(option, value, quoted: true, prefix: prefix) {
+                    if option == "user" { socket.uid = id } else { socket.gid = id }
                 } else {
-                    socket.group = value
+                    ok = false
                 }
             case "level":
                 switch value {

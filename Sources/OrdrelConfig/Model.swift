@@ -86,10 +86,9 @@ public struct StatsSocketConfig: Sendable, Equatable {
     public var path: String
     /// File mode, parsed from octal (`mode 600`).
     public var mode: UInt32?
+    /// Owner and group of the socket file (`uid`/`gid`, or `user`/`group` resolved when parsed).
     public var uid: Int?
     public var gid: Int?
-    public var user: String?
-    public var group: String?
     public var level: AccessLevel = .operator
     public var exposeFDListeners = false
     public var location: SourceLocation
@@ -175,13 +174,11 @@ public struct BindConfig: Sendable, Equatable {
     public var name: String?
     public var backlog: Int?
     public var maxconn: Int?
-    /// For Unix binds: file mode (octal), owner and group.
+    /// For Unix binds: file mode (octal), owner and group (`uid`/`gid`, or `user`/`group`
+    /// resolved when parsed).
     public var mode: UInt32?
     public var uid: Int?
     public var gid: Int?
-    /// For Unix binds: owner and group by name (`user`/`group`), resolved by the runtime.
-    public var user: String?
-    public var group: String?
     /// `v6only` (true) or `v4v6` (false); nil = the system default for `::` sockets.
     public var ipv6Only: Bool?
     public var location: SourceLocation

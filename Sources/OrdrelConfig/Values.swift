@@ -1,3 +1,5 @@
+import OrdrelSystem
+
 /// Argument checks shared by all sections; each reports a haproxy-worded alert and returns nil
 /// (or false) so the caller simply skips the keyword and parsing goes on.
 extension ConfigBuilder {
@@ -49,6 +51,17 @@ extension ConfigBuilder {
             return nil
         }
         return mode
+    }
+
+    /// The uid of `user <name>` or the gid of `group <name>` on a socket, from the system's user
+    /// and group databases; an unknown name is haproxy's alert (for `stats socket`, `quoted`
+    /// wraps it in quotes as haproxy does).
+    func ownerID(_ option: String, _ name: String, quoted: Bool, prefix: String) -> Int? {
+        let id = option == "user" ? Privileges.userIDs(named: name).map { Int($0.uid) } : Privileges.groupID(named: name).map { Int($0) }
+        if let id { return id }
+        let message = "'\(option)' : unknown \(option) name '\(name)'"
+        alert(prefix + (quoted ? "'\(message)'" : message))
+        return nil
     }
 
     /// True when the line has no word beyond `count` (empty quoted words are tolerated, as in haproxy).

@@ -134,7 +134,8 @@ final class GoodInputTests: XCTestCase {
                 grace 2s
                 maxconn 0
                 stats socket /run/o.sock
-                stats socket /run/u.sock uid 1 gid 2 user u group g
+                stats socket /run/u.sock uid 1 gid 2
+                stats socket /run/n.sock user nobody group nogroup
             """
         let global = try XCTUnwrap(parseOK(text)).configuration.global
         XCTAssertEqual(global.uid, 99)
@@ -146,8 +147,8 @@ final class GoodInputTests: XCTestCase {
         XCTAssertNil(global.statsSockets[0].mode)
         XCTAssertEqual(global.statsSockets[1].uid, 1)
         XCTAssertEqual(global.statsSockets[1].gid, 2)
-        XCTAssertEqual(global.statsSockets[1].user, "u")
-        XCTAssertEqual(global.statsSockets[1].group, "g")
+        XCTAssertEqual(global.statsSockets[2].uid, 65534, "user nobody")
+        XCTAssertEqual(global.statsSockets[2].gid, 65534, "group nogroup")
     }
 
     func testPseudoVariablesAndCRLF() throws {

@@ -35,4 +35,24 @@ final class StartupCheckTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:3] : cannot find group id for 'nosuchgroup-ordrel'",
         ])
     }
+
+    /// Sockets owned by a user or group name: resolved when parsed (the runtime applies the
+    /// uid/gid); an unknown name is haproxy 2.6.12's alert, quirky quotes included.
+    func testSocketOwnerNamesResolveOrAlert() throws {
+        let parsed = try XCTUnwrap(parseOK("global\n    stats socket /tmp/o.sock user nobody group nogroup\n"))
+        XCTAssertEqual(parsed.configuration.global.statsSockets[0].uid, 65534)
+        XCTAssertEqual(parsed.configuration.global.statsSockets[0].gid, 65534)
+        XCTAssertEqual(alertLines(diagnostics("""
+        global
+            stats socket /tmp/o.sock user nosuchuser-ordrel
+            stats socket /tmp/p.sock group nosuchgroup-ordrel
+        listen x
+            bind 127.0.0.1:28890 user nosuchuser-ordrel
+
+        """)), [
+            "[ALERT] config : parsing [bad.cfg:2] : 'stats socket' : ''user' : unknown user name 'nosuchuser-ordrel''",
+            "[ALERT] config : parsing [bad.cfg:3] : 'stats socket' : ''group' : unknown group name 'nosuchgroup-ordrel''",
+            "[ALERT] config : parsing [bad.cfg:5] : 'bind 127.0.0.1:28890' in section 'listen' : 'user' : unknown user name 'nosuchuser-ordrel'",
+        ])
+    }
 }
