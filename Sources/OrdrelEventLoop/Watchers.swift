@@ -77,13 +77,15 @@ public final class TimerWatcher {
 
     /// (Re)arms the timer to fire once after `seconds`, replacing any earlier schedule.
     public func schedule(after seconds: Double) {
-        if isActive { ev_timer_stop(loop.raw, watcher) }
+        cancel()
         ordrel_ev_timer_set(watcher, max(0, seconds), 0)
         ev_timer_start(loop.raw, watcher)
     }
 
+    /// Stops the timer, including a firing already due in this loop iteration: a one-shot timer
+    /// that expired is inactive but still pending, and only `ev_timer_stop` clears that.
     public func cancel() {
-        if isActive { ev_timer_stop(loop.raw, watcher) }
+        ev_timer_stop(loop.raw, watcher)
     }
 
     deinit {
