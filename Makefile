@@ -38,3 +38,12 @@ bench-stall: deps
 
 clean:
 	rm -rf .build
+
+# Sanitizers (docs/reliability.md): the unit and integration suites against ASan / TSan builds in
+# .build-asan / .build-tsan; any report from the tests or the daemons they start fails the target.
+.PHONY: test-asan test-tsan
+test-asan: deps
+	@./sanitize/run.sh address all
+
+test-tsan: deps
+	@./sanitize/run.sh thread all

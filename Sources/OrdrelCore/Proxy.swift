@@ -17,8 +17,10 @@ public final class Proxy {
     /// Backend side: counters of streams forwarded to this backend's servers.
     public var backendCounters = TrafficCounters()
     public internal(set) var servers: [Server] = []
-    /// Where this frontend sends streams (resolved from use_backend/default_backend).
-    public internal(set) var targetBackend: Proxy?
+    /// Where this frontend sends streams (resolved from use_backend/default_backend). Unowned:
+    /// the runtime owns every proxy, and a `listen` section is its own backend (a strong
+    /// reference was a cycle that LeakSanitizer reported at every exit).
+    public internal(set) unowned var targetBackend: Proxy?
     /// Picks servers for new streams; kept in sync with the servers by `Runtime.serverChanged`.
     /// nil for a frontend-only proxy.
     public internal(set) var balancer: Balancer?

@@ -334,6 +334,9 @@ public final class Runtime {
         stopFinished = true
         hardStopTimer?.cancel()
         graceTimer?.cancel()
+        // Sessions first: each refers to its socket unretained, and its timers could still fire
+        // in the loop's last iteration (ASan saw a use after free of a stopped socket).
+        for connection in Array(cliConnections.values) { connection.finish() }
         statsSockets.forEach { $0.close() }
         statsSockets.removeAll()
         stopHealthChecks()

@@ -240,7 +240,8 @@ final class CLIConnection {
         finish()
     }
 
-    private func finish() {
+    /// Ends the session now: closes the connection and stops its watchers (also when the process stops).
+    func finish() {
         guard phase != .closed else { return }
         if session.state != .closed { session.didClose() }
         phase = .closed

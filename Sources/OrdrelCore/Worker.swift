@@ -63,12 +63,6 @@ final class Worker {
         }
     }
 
-    /// Watchers hold their loop unretained: they go before the loop does.
-    deinit {
-        listeners.removeAll()
-        mailboxWatcher = nil
-    }
-
     /// Whether the calling thread is this worker's.
     var isCurrentThread: Bool { Threads.currentWorker == index }
 

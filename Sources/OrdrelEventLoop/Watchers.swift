@@ -14,7 +14,8 @@ public struct IOEvents: OptionSet, Sendable {
 /// handler capture it strongly (use `unowned(unsafe)` or a weak reference).
 public final class IOWatcher {
     private let watcher: UnsafeMutablePointer<ev_io>
-    private unowned(unsafe) let loop: EventLoop
+    /// Held so the loop is destroyed only after its last watcher.
+    private let loop: EventLoop
     /// Called with the ready events.
     public var handler: (IOEvents) -> Void
     /// The interest currently registered (empty when stopped).
@@ -61,7 +62,7 @@ private func ioTrampoline(_ loop: OpaquePointer?, _ w: UnsafeMutablePointer<ev_i
 /// An `ev_timer` at a stable heap address, firing `handler` once per `schedule(after:)`.
 public final class TimerWatcher {
     private let watcher: UnsafeMutablePointer<ev_timer>
-    private unowned(unsafe) let loop: EventLoop
+    private let loop: EventLoop
     public var handler: () -> Void
 
     public init(loop: EventLoop, handler: @escaping () -> Void) {
@@ -76,13 +77,15 @@ public final class TimerWatcher {
 
     /// (Re)arms the timer to fire once after `seconds`, replacing any earlier schedule.
     public func schedule(after seconds: Double) {
-        if isActive { ev_timer_stop(loop.raw, watcher) }
+        cancel()
         ordrel_ev_timer_set(watcher, max(0, seconds), 0)
         ev_timer_start(loop.raw, watcher)
     }
 
+    /// Stops the timer, including a firing already due in this loop iteration: a one-shot timer
+    /// that expired is inactive but still pending, and only `ev_timer_stop` clears that.
     public func cancel() {
-        if isActive { ev_timer_stop(loop.raw, watcher) }
+        ev_timer_stop(loop.raw, watcher)
     }
 
     deinit {
@@ -99,7 +102,7 @@ private func timerTrampoline(_ loop: OpaquePointer?, _ w: UnsafeMutablePointer<e
 /// An `ev_signal` (default loop only): the handler runs on the loop thread, never in signal context.
 public final class SignalWatcher {
     private let watcher: UnsafeMutablePointer<ev_signal>
-    private unowned(unsafe) let loop: EventLoop
+    private let loop: EventLoop
     public var handler: () -> Void
 
     public init(loop: EventLoop, signal: Int32, handler: @escaping () -> Void) {
@@ -127,7 +130,7 @@ private func signalTrampoline(_ loop: OpaquePointer?, _ w: UnsafeMutablePointer<
 /// An `ev_async`: `wakeUp()` may be called from any thread; `handler` runs on the loop's thread.
 public final class AsyncWatcher: @unchecked Sendable {
     private let watcher: UnsafeMutablePointer<ev_async>
-    private unowned(unsafe) let loop: EventLoop
+    private let loop: EventLoop
     public var handler: () -> Void
 
     /// Unless `keepsLoopAlive`, the watcher alone does not keep `run()` from returning.

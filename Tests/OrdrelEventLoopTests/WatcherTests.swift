@@ -21,6 +21,23 @@ final class WatcherTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(loop.now - started, 0.045)
     }
 
+    /// Two timers due in the same iteration, each cancelling the other: only the first runs. A
+    /// cancelled timer that had already expired still fired, after its owner could have freed it
+    /// (a CLI session ended by a stop: heap-use-after-free under ASan).
+    func testCancellingATimerAlreadyDueInThisIterationKeepsItFromFiring() {
+        let loop = EventLoop.makeNew()
+        var fired: [String] = []
+        var first: TimerWatcher!
+        var second: TimerWatcher!
+        first = TimerWatcher(loop: loop) { fired.append("first"); second.cancel() }
+        second = TimerWatcher(loop: loop) { fired.append("second"); first.cancel() }
+        first.schedule(after: 0)
+        second.schedule(after: 0)
+        loop.runOnce(block: true)
+        loop.runOnce(block: false)
+        XCTAssertEqual(fired.count, 1, "fired: \(fired)")
+    }
+
     func testIOWatcherReportsReadinessAndInterestChanges() throws {
         let loop = EventLoop.makeNew()
         let (a, b) = try FD.socketPair()
