@@ -37,13 +37,13 @@ bench-stall: deps
 	@./bench/stall.sh
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan
 
 # Sanitizers (docs/reliability.md): the unit and integration suites against ASan / TSan builds in
 # .build-asan / .build-tsan; any report from the tests or the daemons they start fails the target.
 .PHONY: test-asan test-tsan
 test-asan: deps
-	@./sanitize/run.sh address all
+	@./Tests/sanitize.sh address all
 
 test-tsan: deps
-	@./sanitize/run.sh thread all
+	@./Tests/sanitize.sh thread all

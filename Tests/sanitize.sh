@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the XCTest suites against a sanitized build (docs/reliability.md, "Sanitizers").
-#   sanitize/run.sh address|thread [all|unit|integration]
+#   Tests/sanitize.sh address|thread [all|unit|integration]
 # The build goes to its own scratch path (.build-asan, .build-tsan). The integration tests start
 # the sanitized daemons (ORDREL_BIN_DIR); a child's report never fails XCTest by itself, so every
 # sanitized process logs to one directory and any file found there after the run fails it.
@@ -50,6 +50,6 @@ for file in $found; do
   echo "=== sanitizer report: $file"
   cat "$file"
 done
-echo "sanitize/run.sh $sanitizer $suites: build $((built - started)) s, tests $((SECONDS - built)) s," \
+echo "Tests/sanitize.sh $sanitizer $suites: build $((built - started)) s, tests $((SECONDS - built)) s," \
   "$(echo -n "$found" | grep -c .) report file(s), XCTest status $status"
 [ -z "$found" ] && [ $status -eq 0 ]
