@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import random
+import resource
 import select
 import signal
 import socket
@@ -466,6 +467,12 @@ def rss_kib(pid):
     return 0
 
 
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def show_info(driver):
     reply, error = driver.query(driver.socks["admin"], "show info", timeout=5)
     if error or not driver.complete(reply, "show info"):
@@ -710,6 +717,8 @@ def soak(args, start, ports, socks, ordrel, log_path):
                     f"VmRSS {rss_base} KiB before, {rss_after_warmup} after {warmup:.0f} s, max {rss_max}, "
                     f"{rss_end} at the end: {growth:+d} KiB ({100.0 * growth / max(rss_base, 1):+.1f} %), {samples} samples"))
 
+    cpu = cpu_seconds(pid) if alive else None
+
     # still answering, at both levels, with the probe
     if alive:
         driver.probe_round("user", 200)
@@ -762,6 +771,9 @@ def soak(args, start, ports, socks, ordrel, log_path):
 
     print()
     print(f"soak summary: {traffic_seconds:.0f} s of traffic, ordrel nbthread 2")
+    if cpu is not None:
+        print(f"  info  ordrel used {cpu:.1f} s of CPU ({100 * cpu / max(traffic_seconds, 1):.0f} % of one core "
+              f"over the run); the driver's own max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} KiB")
     for name, ok, text in results:
         print(f"  {'PASS' if ok else 'FAIL'}  {name}{': ' + text if text else ''}")
     if tally.failures:
