@@ -678,7 +678,8 @@ def soak(args, start, ports, socks, ordrel, log_path):
                        f"({c.get('stream_bytes', 0) >> 20} MiB) halfclose {c.get('halfclose_ok', 0)} "
                        f"resets {c.get('reset_done', 0)} stats {c.get('stats_ok_user', 0)}u/{c.get('stats_ok_admin', 0)}a "
                        f"probe {c.get('probe_complete', 0)} admin {c.get('admin_ok', 0)} | "
-                       f"failures {tally.failure_count} | fds {fd_count(pid)} VmRSS {rss_last} KiB")
+                       f"failures {tally.failure_count} | fds {fd_count(pid)} VmRSS {rss_last} KiB | "
+                       f"driver VmRSS {rss_kib(os.getpid())} KiB")
     stop.set()
     say(start, "traffic stops; waiting for the workers")
     stuck = []
