@@ -4,7 +4,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release
 
-.PHONY: run build release test deps bench bench-stall clean
+.PHONY: run build release test deps bench bench-stall soak clean
 
 # Installs the Debian packages the build and the demo need, when missing.
 deps:
@@ -35,6 +35,11 @@ bench: deps
 # Proxied round trips while a stats client loads the CLI, ordrel next to haproxy (docs/performance.md).
 bench-stall: deps
 	@./bench/stall.sh
+
+# The release ordrel under mixed traffic for SOAK_SECONDS (600), then leak and integrity checks
+# (docs/reliability.md, Soak). Not part of make test.
+soak: deps
+	@./bench/soak/run.sh
 
 clean:
 	rm -rf .build .build-asan .build-tsan
