@@ -4,18 +4,13 @@ import Glibc
 import CLibev
 
 /// A pthread mutex at a stable heap address, so libev can be handed the raw mutex of a loop.
-/// A recursive one may be taken again by the thread that holds it.
 public final class Lock: @unchecked Sendable {
     /// The mutex itself, for `EventLoop.runHoldingLock`.
     public let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    public init(recursive: Bool = false) {
+    public init() {
         mutex = .allocate(capacity: 1)
-        var attributes = pthread_mutexattr_t()
-        pthread_mutexattr_init(&attributes)
-        if recursive { pthread_mutexattr_settype(&attributes, Int32(PTHREAD_MUTEX_RECURSIVE)) }
-        let result = pthread_mutex_init(mutex, &attributes)
-        pthread_mutexattr_destroy(&attributes)
+        let result = pthread_mutex_init(mutex, nil)
         precondition(result == 0, "pthread_mutex_init failed: \(result)")
     }
 
