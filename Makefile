@@ -38,3 +38,11 @@ bench-stall: deps
 
 clean:
 	rm -rf .build
+
+# Fuzzing (docs/reliability.md): builds the libFuzzer targets of fuzz/ into .build-fuzz and runs
+# each FUZZ_SECONDS on one core; FUZZ_TARGETS picks some of: tokenizer config request session.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+.PHONY: fuzz
+fuzz: deps
+	SWIFT=$(SWIFT) ./fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
