@@ -42,7 +42,7 @@ soak: deps
 	@./bench/soak/run.sh
 
 clean:
-	rm -rf .build .build-asan .build-tsan
+	rm -rf .build .build-asan .build-tsan .build-fuzz
 
 # Sanitizers (docs/reliability.md): the unit and integration suites against ASan / TSan builds in
 # .build-asan / .build-tsan; any report from the tests or the daemons they start fails the target.
@@ -52,3 +52,11 @@ test-asan: deps
 
 test-tsan: deps
 	@./Tests/sanitize.sh thread all
+
+# Fuzzing (docs/reliability.md): builds the libFuzzer targets of fuzz/ into .build-fuzz and runs
+# each FUZZ_SECONDS on one core; FUZZ_TARGETS picks some of: tokenizer config request session.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+.PHONY: fuzz
+fuzz: deps
+	SWIFT=$(SWIFT) ./fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

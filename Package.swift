@@ -7,6 +7,9 @@ let package = Package(
         .executable(name: "ordrel", targets: ["ordrel"]),
         .executable(name: "ordrelctl", targets: ["ordrelctl"]),
         .executable(name: "ordrel-model", targets: ["ordrel-model"]),
+        // The parsers, for the fuzz package (fuzz/Package.swift).
+        .library(name: "OrdrelConfig", targets: ["OrdrelConfig"]),
+        .library(name: "OrdrelCLI", targets: ["OrdrelCLI"]),
     ],
     // Exact versions: Package.resolved is not committed, so CI and the container build these.
     dependencies: [

@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// libFuzzer targets for ordrel's parsers, kept out of the root package so that `swift build`
+// and `make test` never build them. Build with `swift build --sanitize=fuzzer`; see
+// docs/reliability.md ("Fuzzing") and `make fuzz`.
+let config = Target.Dependency.product(name: "OrdrelConfig", package: "ordrel")
+let cli = Target.Dependency.product(name: "OrdrelCLI", package: "ordrel")
+
+let package = Package(
+    name: "ordrel-fuzz",
+    dependencies: [
+        .package(name: "ordrel", path: ".."),
+    ],
+    targets: [
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "FuzzTokenizer", dependencies: ["FuzzSupport", config]),
+        .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", config]),
+        .executableTarget(name: "FuzzRequest", dependencies: ["FuzzSupport", cli]),
+        .executableTarget(name: "FuzzSession", dependencies: ["FuzzSupport", cli]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,180 @@
+import OrdrelCLI
+
+/// A small deterministic proxy for the session target: frontend `fe` (id 1), backend `be` (id 2)
+/// with servers `s1` (checked) and `s2`, one live session (id 7). Admin commands change it as a
+/// runtime would; every instance starts from the same values so runs can be compared.
+final class FuzzRuntime: CLIRuntime {
+    private struct Server {
+        var name: String
+        var id: UInt64
+        var weight: UInt32 = 1
+        var admin: ServerAdminState = .ready
+        var health: ServerHealthRequest = .up
+        var checked: Bool
+        var checksEnabled: Bool
+        var address = "127.0.0.1"
+        var port: UInt16
+        var maxconn: UInt32 = 0
+    }
+
+    let version = "ordrel-fuzz"
+    private static let hardMaxconn: Int32 = 1000
+    private var servers = [
+        Server(name: "s1", id: 1, checked: true, checksEnabled: true, port: 8001),
+        Server(name: "s2", id: 2, checked: false, checksEnabled: false, port: 8002),
+    ]
+    private var liveSessions: Set<UInt64> = [7]
+    private var frontendEnabled = true
+    private var frontendMaxconn: Int32 = 100
+    private var globalMaxconn: Int32 = hardMaxconn
+
+    func info() -> [String: InfoValue] {
+        ["Name": .str("ordrel"), "Version": .str(version), "Maxconn": .u(UInt64(globalMaxconn)),
+         "Hard_maxconn": .u(UInt64(Self.hardMaxconn)), "CurrConns": .u(UInt64(liveSessions.count)), "Uptime_sec": .u(0)]
+    }
+
+    func statsRows() -> any IteratorProtocol<StatsRow> {
+        var frontend = StatsRow(kind: .frontend, pxname: "fe", svname: "FRONTEND", iid: 1, sid: 0)
+        frontend.slim = UInt64(frontendMaxconn)
+        frontend.status = frontendEnabled ? "OPEN" : "PAUSED"
+        var rows = [frontend]
+        for server in servers {
+            var row = StatsRow(kind: .server, pxname: "be", svname: server.name, iid: 2, sid: server.id)
+            row.status = server.admin == .maint ? "MAINT" : server.health == .down ? "DOWN" : "UP"
+            row.weight = UInt64(server.weight)
+            row.addr = "\(server.address):\(server.port)"
+            rows.append(row)
+        }
+        var backend = StatsRow(kind: .backend, pxname: "be", svname: "BACKEND", iid: 2, sid: 0)
+        backend.status = "UP"
+        backend.algo = "roundrobin"
+        rows.append(backend)
+        return rows.makeIterator()
+    }
+
+    func proxyID(named name: String) -> UInt64? { ["fe": 1, "be": 2][name] }
+
+    func backendNames() -> [String] { ["be"] }
+
+    func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)? {
+        if let backend, !isBackend(backend) { return nil }
+        return servers.map { server in
+            ServerStateRow(backendID: 2, backendName: "be", serverID: server.id, serverName: server.name,
+                           address: server.address, opState: 2, adminState: server.admin == .maint ? 1 : 0,
+                           userWeight: server.weight, initialWeight: 1, secondsSinceLastChange: 0, checkStatus: 6,
+                           checkResult: 3, checkHealth: 2, checkState: server.checksEnabled ? 6 : 0, port: server.port)
+        }.makeIterator()
+    }
+
+    func sessions() -> any IteratorProtocol<SessionInfo> { liveSessions.sorted().compactMap(session).makeIterator() }
+
+    func session(id: UInt64) -> SessionInfo? {
+        guard liveSessions.contains(id) else { return nil }
+        return SessionInfo(id: id, proto: "tcpv4", source: "127.0.0.1:40000", frontend: "fe", backend: "be",
+                           server: "s1", ageSeconds: 1, calls: 2, frontendFD: 10, backendFD: 11, expiresInSeconds: 30)
+    }
+
+    func environment() -> [String] { ["HOME=/", "PATH=/bin"] }
+
+    func currentDateString() -> String { "01/Jan/2026:00:00:00.000" }
+
+    func shutdownSession(id: UInt64) -> SessionShutdownResult {
+        liveSessions.remove(id) == nil ? .noSuchSession : .done
+    }
+
+    func lookupServer(backend: String, server: String) -> ServerResult<Void> { withServer(backend, server) { _ in } }
+
+    func shutdownSessions(backend: String, server: String) -> ServerResult<Void> { withServer(backend, server) { _ in } }
+
+    func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerResult<Void> {
+        withServer(backend, server) { $0.admin = state }
+    }
+
+    func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerResult<Void> {
+        withServer(backend, server) { $0.health = health }
+    }
+
+    func setHealthChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { server in
+            guard server.checked else { return .notConfigured }
+            server.checksEnabled = enabled
+            return .done
+        }
+    }
+
+    func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
+        withServer(backend, server) { ServerWeight(current: $0.weight, initial: 1) }
+    }
+
+    func setServerWeight(backend: String, server: String, weight: WeightRequest) -> ServerResult<SetWeightOutcome> {
+        withServer(backend, server) { server in
+            switch weight {
+            case .absolute(let value): server.weight = min(256, value)
+            case .relative(let percent): server.weight = min(256, (percent + 99) / 100)
+            }
+            return .done
+        }
+    }
+
+    func setServerAddress(backend: String, server: String, address: String, port: PortRequest?)
+        -> ServerResult<SetAddressOutcome> {
+        withServer(backend, server) { server in
+            var portOutcome: PortOutcome?
+            switch port {
+            case nil: break
+            case .absolute(let value):
+                portOutcome = value == server.port ? .unchanged : .changed(from: server.port, to: value)
+                server.port = value
+            case .offset: portOutcome = .incompatibleWithCheckPort
+            case .invalid(let text): portOutcome = .invalid(text)
+            }
+            guard !address.isEmpty, address.utf8.allSatisfy({ $0 == UInt8(ascii: ".") || ($0 >= 48 && $0 <= 57) }) else {
+                return .invalidAddress
+            }
+            let change: AddressOutcome = address == server.address ? .unchanged : .changed(from: server.address, to: address)
+            server.address = address
+            return .updated(address: change, port: portOutcome)
+        }
+    }
+
+    func setServerMaxconn(backend: String, server: String, maxconn: UInt32) -> ServerResult<Void> {
+        withServer(backend, server) { $0.maxconn = maxconn }
+    }
+
+    func frontendExists(_ name: String) -> Bool { isFrontend(name) }
+
+    func setFrontendMaxconn(frontend: String, maxconn: Int32) -> FrontendResult {
+        guard isFrontend(frontend) else { return .noSuchFrontend }
+        frontendMaxconn = maxconn
+        return .done
+    }
+
+    func setGlobalMaxconn(_ maxconn: Int32) -> GlobalMaxconnResult {
+        guard maxconn >= 0, maxconn <= Self.hardMaxconn else { return .outOfRange }
+        globalMaxconn = maxconn == 0 ? Self.hardMaxconn : maxconn
+        return .done
+    }
+
+    func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult {
+        guard isFrontend(frontend) else { return .noSuchFrontend }
+        if frontendEnabled == enabled { return .alreadyInState }
+        frontendEnabled = enabled
+        return .done
+    }
+
+    /// The fixture has no counters.
+    func clearCounters(all: Bool) {}
+
+    private func isFrontend(_ name: String) -> Bool { name == "fe" || name == "#1" }
+
+    private func isBackend(_ name: String) -> Bool { name == "be" || name == "#2" }
+
+    private func withServer<Outcome>(_ backend: String, _ server: String,
+                                     _ action: (inout Server) -> Outcome) -> ServerResult<Outcome> {
+        guard isBackend(backend) else { return .failure(.noSuchBackend) }
+        guard let index = servers.firstIndex(where: { $0.name == server || "#\($0.id)" == server }) else {
+            return .failure(.noSuchServer)
+        }
+        return .success(action(&servers[index]))
+    }
+}
