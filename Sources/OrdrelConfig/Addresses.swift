@@ -154,7 +154,7 @@ extension ConfigBuilder {
         if host.isEmpty && family == .ipv6 { host = "::" }
         // Names are resolved now, as haproxy does, so `-c` refuses what could not be bound.
         if !host.isEmpty && (!AddressSyntax.isValidHost(host, family)
-            || SocketAddress.resolve(host: String(host), port: 0) == nil) {
+            || !resolves(String(host))) {
             alert("'bind' : invalid address: '\(host)' in '\(text)'")
             return nil
         }

@@ -13,6 +13,11 @@ public struct ParsedConfiguration: Sendable {
 
 /// Entry points of the haproxy-format configuration parser.
 public enum ConfigParser {
+    /// Whether `host` resolves with the system's resolver (`/etc/hosts`, DNS).
+    public static func resolvesWithSystem(_ host: String) -> Bool {
+        SocketAddress.resolve(host: host, port: 0) != nil
+    }
+
     /// Parses files in order; a directory contributes its `*.cfg` files in lexical order
     /// (haproxy `-f dir`). Throws every diagnostic (alerts and warnings) when any alert is found.
     public static func parse(
@@ -29,12 +34,15 @@ public enum ConfigParser {
     }
 
     /// Parses `text` as if read from `file` (tests); a last line without LF is accepted.
+    /// `resolves` decides whether a `bind` host name resolves (the fuzz target answers without
+    /// asking DNS).
     public static func parse(
         text: String,
         file: String,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:],
+        resolves: @escaping (String) -> Bool = resolvesWithSystem
     ) throws(ConfigError) -> ParsedConfiguration {
-        let builder = ConfigBuilder(environment: environment)
+        let builder = ConfigBuilder(environment: environment, resolves: resolves)
         builder.parse(text: text, file: file)
         return try builder.finish()
     }
@@ -135,8 +143,12 @@ final class ConfigBuilder {
     var userSet = false
     var groupSet = false
 
-    init(environment: [String: String]) {
+    /// Whether a `bind` host name resolves; names are resolved when parsed, as haproxy does.
+    let resolves: (String) -> Bool
+
+    init(environment: [String: String], resolves: @escaping (String) -> Bool = ConfigParser.resolvesWithSystem) {
         self.environment = environment
+        self.resolves = resolves
         let start = SourceLocation(file: "", line: 0)
         lastDefaults = ProxyDraft.builtinDefaults(location: start)
         current = lastDefaults
