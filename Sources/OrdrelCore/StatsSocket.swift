@@ -95,14 +95,17 @@ final class CLIConnection {
 
     /// Longest time a finished session waits for the client's EOF before closing anyway.
     static let lingerSeconds = 2.0
-    /// Session steps (each at most `CLISession.commandsPerStep` commands or one output chunk)
-    /// run per wake-up before the loop's other work gets a turn.
+    /// Session steps (each at most `commandsPerStep` commands or one output chunk) run per
+    /// wake-up before the loop's other work gets a turn.
     static let stepsPerWakeUp = 1
+    /// Commands one step may run: one, so a client pipelining short commands gets one answer per
+    /// loop iteration, as haproxy's CLI applet, and cannot take the CPU from the streams.
+    static let commandsPerStep = 1
 
     init(fd: FD, socket: StatsSocket) {
         self.fd = fd
         self.socket = socket
-        session = CLISession(runtime: socket.runtime, level: socket.level)
+        session = CLISession(runtime: socket.runtime, level: socket.level, commandsPerStep: Self.commandsPerStep)
         lastActivity = socket.runtime.loop.now
         watcher = IOWatcher(loop: socket.runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in
             withExtendedLifetime(self) { $0.drive() }
