@@ -69,9 +69,13 @@ def cli_load(sock_path, load, stop, counters):
     while not stop.is_set():
         s = socket.socket(socket.AF_UNIX)
         s.connect(sock_path)
-        s.sendall(batch + (b"quit\n" if commands else b""))
-        s.shutdown(socket.SHUT_WR)
-        while s.recv(1 << 16):
+        try:
+            s.sendall(batch + (b"quit\n" if commands else b""))
+            s.shutdown(socket.SHUT_WR)
+            while s.recv(1 << 16):
+                pass
+        except (ConnectionResetError, BrokenPipeError):
+            # haproxy resets a garbage-sending client once it gives up on it.
             pass
         s.close()
         counters["commands"] += commands
