@@ -57,6 +57,8 @@ public struct GlobalConfig: Sendable, Equatable {
     public var statsMaxconn = 10
     public var hardStopAfterMs: UInt64?
     public var graceMs: UInt64?
+    /// `noreuseport`: TCP listeners are bound without SO_REUSEPORT.
+    public var noReusePort = false
 
     public init() {}
 }

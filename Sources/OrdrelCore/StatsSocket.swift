@@ -15,10 +15,14 @@ final class StatsSocket {
     /// thread and copy what they read into their session at once.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
 
-    init(config: StatsSocketConfig, runtime: Runtime) throws {
+    /// Whether it still accepts (false once closed, e.g. after its fd went to a new process).
+    private(set) var isListening = true
+
+    /// Uses the socket received from the old process for this path if there is one, else binds.
+    init(config: StatsSocketConfig, runtime: Runtime, inherited: InheritedListeners) throws {
         self.config = config
         self.runtime = runtime
-        fd = try UnixListenSocket.bindAtomically(
+        fd = try inherited.take(unixPath: config.path) ?? UnixListenSocket.bindAtomically(
             path: config.path, mode: config.mode, uid: config.uid, gid: config.gid, backlog: 128,
             location: config.location)
         watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.acceptBatch() }
@@ -56,10 +60,14 @@ final class StatsSocket {
     /// A session ended: make room for the next client.
     func connectionClosed() {
         connections -= 1
-        watcher.setInterest(.read)
+        if isListening { watcher.setInterest(.read) }
     }
 
+    /// Stops accepting and closes the listening fd (close only: a new process may own it now);
+    /// open sessions go on.
     func close() {
+        guard isListening else { return }
+        isListening = false
         watcher.setInterest([])
         fd.close()
     }
@@ -160,6 +168,10 @@ final class CLIConnection {
                 }
             case .read:
                 guard readInput() else { return }
+            case .transferListeners:
+                socket.runtime.exportListeners(over: fd, allowed: socket.config.exposeFDListeners)
+                session.didTransferListeners()
+                touch()
             case .shutdownWrite:
                 _ = try? fd.shutdown(.write)
                 session.didShutdownWrite()
