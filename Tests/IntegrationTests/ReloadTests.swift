@@ -243,4 +243,50 @@ final class ReloadTests: XCTestCase {
             close(fd)
         }
     }
+
+    /// A soft stop after `_getsocks` handed the listeners over also closes the stats socket (its
+    /// path is the new process's now); a plain SIGUSR1 with nothing handed over keeps it answering
+    /// while streams drain (docs/reliability.md). Either way the open stream finishes and the
+    /// process exits 0.
+    func testSoftStopClosesStatsSocketsOnlyAfterAHandOver() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        for handedOver in [false, true] {
+            let port = try TestSocket.unusedPort()
+            let directory = TemporaryDirectory()
+            let socket = directory.path + "/admin.sock"
+            let ordrelProcess = try OrdrelProcess(config: config(ports: [port], backend: backend.port, socket: socket), readyPort: port)
+            defer { ordrelProcess.stop() }
+            if handedOver {
+                // A new process's request; plain recv() makes the kernel drop the passed fds.
+                let cli = try TestSocket.connect(unixPath: socket)
+                TestSocket.setReceiveTimeout(cli, seconds: 5)
+                try TestSocket.sendAll(cli, Array("_getsocks\n".utf8))
+                let (reply, end) = TestSocket.readAll(cli)
+                close(cli)
+                XCTAssertEqual(end, .eof)
+                XCTAssertEqual(reply, [2, 0, 0, 0] + [UInt8](repeating: 0, count: 12), "count, then 2 records: a frontend and a stats socket")
+            }
+            let stream = try TestSocket.connect(port: port)
+            defer { close(stream) }
+            TestSocket.setReceiveTimeout(stream, seconds: 5)
+            try TestSocket.sendAll(stream, Array("hold".utf8))
+            XCTAssertEqual(TestSocket.read(stream, count: 4), Array("hold".utf8))
+
+            ordrelProcess.signal(SIGUSR1)
+            let deadline = Date().addingTimeInterval(3)
+            var refused = false
+            while Date() < deadline && !refused {
+                if let probe = try? TestSocket.connect(port: port) { close(probe); usleep(20_000) } else { refused = true }
+            }
+            XCTAssertTrue(refused, "the frontend stops listening")
+            let answers = query(socket, "show info").contains("Pid: \(ordrelProcess.pid)\n")
+            XCTAssertEqual(answers, !handedOver, handedOver ? "the stats socket closed with the hand-over" : "the stats socket answers during the drain")
+            try TestSocket.sendAll(stream, Array("more".utf8))
+            XCTAssertEqual(TestSocket.read(stream, count: 4), Array("more".utf8), "the open stream still works")
+            shutdown(stream, Int32(SHUT_WR))
+            XCTAssertEqual(TestSocket.readAll(stream).end, .eof)
+            XCTAssertEqual(ordrelProcess.waitForExit(timeout: 5), 0)
+        }
+    }
 }
