@@ -85,17 +85,22 @@ public enum ListenerFetch {
         case .unixPath(let path):
             return try FD.connectBlocking(unixPath: path, timeoutSeconds: SocketTransfer.timeoutSeconds)
         case .socketPair(let raw):
-            // haproxy's `sockpair@`: a new socketpair; one end goes to the old process's CLI over
-            // the inherited fd (one byte and the fd in one message), the other is ours.
+            // haproxy's `sockpair@` (send_fd_uxst): a new socketpair; one end goes to the old
+            // process's CLI over the inherited fd (2 zero bytes and the fd in one message), the
+            // other is ours. The carrier stays in use afterwards: its mode is put back.
             let carrier = FD(rawValue: raw)
             guard carrier.isOpen else { throw HandoverError(description: "fd \(raw) is not open") }
             let (ours, theirs) = try FD.socketPair()
             defer { theirs.close() }
             do {
+                let wasNonBlocking = try carrier.isNonBlocking()
                 try carrier.setBlocking(true)
                 try carrier.setSendTimeout(seconds: SocketTransfer.timeoutSeconds)
-                guard case .processed = try carrier.send([0], passing: [theirs]) else {
-                    throw HandoverError(description: "sendmsg on fd \(raw) timed out")
+                let sent = try carrier.send([0, 0], passing: [theirs])
+                try carrier.setSendTimeout(seconds: 0)
+                try carrier.setBlocking(!wasNonBlocking)
+                guard case .processed(2) = sent else {
+                    throw HandoverError(description: "sendmsg on fd \(raw) timed out or was cut short")
                 }
                 try ours.setBlocking(true)
                 try ours.setReceiveTimeout(seconds: SocketTransfer.timeoutSeconds)

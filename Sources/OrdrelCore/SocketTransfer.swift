@@ -160,7 +160,7 @@ public enum SocketTransferReceiverAction: Sendable, Equatable {
 /// fds received until it hands them over in `.done` or lists them for closing in `.failed`.
 public struct SocketTransferReceiver {
     enum State: Equatable {
-        /// Before the 4-byte count; any bytes of it seen so far.
+        /// Before the 4-byte count (its first bytes may be in `buffer`).
         case awaitingCount
         /// The count is known; records and fds accumulate.
         case receiving(expected: Int)

@@ -56,6 +56,11 @@ extension FD {
         try setOption(level: Int32(IPPROTO_IPV6), name: IPV6_V6ONLY, value: on ? 1 : 0)
     }
 
+    /// Whether O_NONBLOCK is set.
+    public func isNonBlocking() throws -> Bool {
+        try syscallBlocking("fcntl(F_GETFL)") { fcntl(rawValue, F_GETFL) } & O_NONBLOCK != 0
+    }
+
     /// Whether the descriptor is open in this process (fcntl F_GETFD), e.g. an inherited `sockpair@<fd>`.
     public var isOpen: Bool { fcntl(rawValue, F_GETFD) >= 0 }
 

@@ -178,14 +178,15 @@ func printError(_ line: String) {
 }
 
 extension OrdrelCommand {
-    /// `-sf`/`-st` and their pids, taken out of argv before the argument parser runs.
-    nonisolated(unsafe) static var oldProcesses = OldProcesses()
+    /// `-sf`/`-st` and their pids (taken out of argv before the argument parser, which cannot
+    /// express an optional list ended by the next option; checked there already).
+    static var oldProcesses: OldProcesses {
+        (try? OldProcesses.extract(from: Array(CommandLine.arguments.dropFirst())).0) ?? OldProcesses()
+    }
 }
 
 do {
-    let (old, rest) = try OldProcesses.extract(from: Array(CommandLine.arguments.dropFirst()))
-    OrdrelCommand.oldProcesses = old
-    OrdrelCommand.main(rest)
+    OrdrelCommand.main(try OldProcesses.extract(from: Array(CommandLine.arguments.dropFirst())).rest)
 } catch {
     printError("[ALERT]    (\(CurrentProcess.id)) : \(error)")
     OrdrelCommand.exit(withError: ExitCode(1))

@@ -20,8 +20,9 @@ final class ListenerFetchPeerTests: XCTestCase {
             do {
                 try carrier.setBlocking(true)
                 try carrier.setReceiveTimeout(seconds: 5)
-                guard case .processed(let message) = try carrier.receive(maxBytes: 1, maxFDs: 1),
-                      let connection = message.fds.first else { throw PeerError.noConnection }
+                // haproxy's recv_fd_uxst side: 2 bytes and the fd in one message.
+                guard case .processed(let message) = try carrier.receive(maxBytes: 2, maxFDs: 1),
+                      message.bytes == [0, 0], let connection = message.fds.first else { throw PeerError.noConnection }
                 defer { connection.close() }
                 try connection.setBlocking(true)
                 try connection.setReceiveTimeout(seconds: 5)
