@@ -23,6 +23,11 @@ final class Listener {
     /// This listener opened the socket and closes it; other threads' listeners on the same
     /// socket only watch it.
     private let ownsFD: Bool
+    /// The socket came from the old process (`-x`): another process may hold it too.
+    let inherited: Bool
+    /// SIGTTOU: the socket does not listen at all (its port is free for a new process to bind)
+    /// until SIGTTIN; independent of `pause`, which only stops watching.
+    private(set) var suspended = false
 
     /// Uses the matching socket received from the old process, if any; otherwise creates, binds
     /// and listens. Unix socket files are created under a temporary name and renamed over the
@@ -31,7 +36,7 @@ final class Listener {
          onReadable: @escaping (Listener) -> Void) throws {
         self.bind = bind
         self.proxy = proxy
-        fd = try Listener.open(bind, inherited: inherited, reusePort: reusePort)
+        (fd, self.inherited) = try Listener.open(bind, inherited: inherited, reusePort: reusePort)
         ownsFD = true
         watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in onReadable(self) }
     }
@@ -43,19 +48,20 @@ final class Listener {
         proxy = shared.proxy
         fd = shared.fd
         ownsFD = false
+        inherited = shared.inherited
         watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in onReadable(self) }
     }
 
     /// SO_REUSEPORT unless `noreuseport`, as haproxy: a plain `-sf` reload can bind next to the
     /// old process.
-    static func open(_ bind: BindConfig, inherited: InheritedListeners, reusePort: Bool) throws -> FD {
+    static func open(_ bind: BindConfig, inherited: InheritedListeners, reusePort: Bool) throws -> (FD, inherited: Bool) {
         switch bind.address {
         case .tcp(let host, let port):
             let bindHost = host.isEmpty || host == "*" ? "0.0.0.0" : host
             guard let address = SocketAddress.resolve(host: bindHost, port: port) else {
                 throw ListenerError(bind: bind, reason: "cannot resolve address '\(host)'")
             }
-            if let fd = inherited.take(tcp: address, ipv6Only: bind.ipv6Only) { return fd }
+            if let fd = inherited.take(tcp: address, ipv6Only: bind.ipv6Only) { return (fd, true) }
             let fd = try FD.streamSocket(for: address.family)
             do {
                 try fd.setReuseAddress()
@@ -65,17 +71,23 @@ final class Listener {
                 try fd.listen(backlog: Int32(bind.backlog ?? 1024))
             } catch {
                 fd.close()
-                throw ListenerError(bind: bind, reason: "\(error)")
+                throw ListenerError(bind: bind, reason: "\(error)",
+                                    addressInUse: (error as? SyscallError)?.isAddressInUse ?? false)
             }
-            return fd
+            return (fd, false)
         case .unix(let path):
-            if let fd = inherited.take(unixPath: path) { return fd }
-            return try UnixListenSocket.bindAtomically(path: path, mode: bind.mode, uid: bind.uid, gid: bind.gid,
-                                                       backlog: Int32(bind.backlog ?? 1024), location: bind.location)
+            if let fd = inherited.take(unixPath: path) { return (fd, true) }
+            return (try UnixListenSocket.bindAtomically(path: path, mode: bind.mode, uid: bind.uid, gid: bind.gid,
+                                                        backlog: Int32(bind.backlog ?? 1024), location: bind.location), false)
         }
     }
 
-    func start() { watcher.setInterest(.read) }
+    func start() { if !suspended { watcher.setInterest(.read) } }
+
+    var isTCP: Bool {
+        if case .tcp = bind.address { return true }
+        return false
+    }
 
     func pause(_ reason: ListenerPause, loop: EventLoop, for seconds: Double? = nil) {
         pause = reason
@@ -89,7 +101,25 @@ final class Listener {
     func resume() {
         pause = nil
         resumeTimer?.cancel()
-        watcher.setInterest(.read)
+        if !suspended { watcher.setInterest(.read) }
+    }
+
+    /// SIGTTOU, as haproxy's pause: stop watching and, on the thread owning the socket, stop
+    /// listening (shutdown(SHUT_RD) on a listening TCP socket drops its queue and frees the port
+    /// for an SO_REUSEADDR bind).
+    func suspend() {
+        guard !suspended else { return }
+        suspended = true
+        watcher.setInterest([])
+        if ownsFD { _ = try? fd.shutdown(.read) }
+    }
+
+    /// SIGTTIN: listen again (on the owning thread), then watch as before unless paused otherwise.
+    func unsuspend() throws {
+        guard suspended else { return }
+        if ownsFD { try fd.listen(backlog: Int32(bind.backlog ?? 1024)) }
+        suspended = false
+        if pause == nil { watcher.setInterest(.read) }
     }
 
     /// Stops listening for good (soft stop) with close() only, never shutdown(): the socket may
@@ -108,17 +138,21 @@ public struct ListenerError: Error, CustomStringConvertible {
     public let location: SourceLocation
     public let address: String
     public let reason: String
+    /// EADDRINUSE: worth retrying once an old process paused its listeners.
+    public let addressInUse: Bool
 
-    init(bind: BindConfig, reason: String) {
+    init(bind: BindConfig, reason: String, addressInUse: Bool = false) {
         self.location = bind.location
         self.address = bind.address.description
         self.reason = reason
+        self.addressInUse = addressInUse
     }
 
     init(location: SourceLocation, address: String, reason: String) {
         self.location = location
         self.address = address
         self.reason = reason
+        self.addressInUse = false
     }
 
     public var description: String { "[\(location)] : cannot bind \(address): \(reason)" }

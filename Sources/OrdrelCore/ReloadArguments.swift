@@ -56,10 +56,11 @@ public struct OldProcesses: Sendable, Equatable {
         return (old, rest)
     }
 
-    /// Signals every old pid; returns the ones that could not be signalled, with errno's words.
-    public func signalAll() -> [(pid: Int32, reason: String)] {
+    /// Sends `signal` (by default the finishing one) to every old pid; returns the ones that
+    /// could not be signalled, with errno's words.
+    public func signalAll(_ signal: Signal? = nil) -> [(pid: Int32, reason: String)] {
         pids.compactMap { pid in
-            CurrentProcess.send(finish.signal, to: pid).map { (pid, SyscallError.reason($0)) }
+            CurrentProcess.send(signal ?? finish.signal, to: pid).map { (pid, SyscallError.reason($0)) }
         }
     }
 }

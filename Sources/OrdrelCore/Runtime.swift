@@ -154,6 +154,8 @@ public final class Runtime {
             SignalWatcher(loop: loop, signal: Signal.terminate.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
             SignalWatcher(loop: loop, signal: Signal.interrupt.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
             SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
+            SignalWatcher(loop: loop, signal: Signal.pause.number) { [unowned(unsafe) self] in self.isolated { self.suspendListeners() } },
+            SignalWatcher(loop: loop, signal: Signal.resume.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
         ]
         startHealthChecks()
     }

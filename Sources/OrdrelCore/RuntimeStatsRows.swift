@@ -20,7 +20,7 @@ extension Runtime {
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
-        row.status = proxy.frontendEnabled && stopMode == .running ? "OPEN" : "STOP"
+        row.status = proxy.frontendEnabled && stopMode == .running ? (isSuspended(proxy) ? "PAUSED" : "OPEN") : "STOP"
         row.connRate = UInt64(counters.connectionRate.rate(nowMs: nowMs))
         row.connRateMax = UInt64(counters.connectionRate.max)
         row.connTot = counters.connectionsTotal

@@ -10,6 +10,10 @@ public enum Signal: Sendable {
     case interrupt
     /// SIGUSR1: soft stop.
     case user1
+    /// SIGTTOU: pause the listeners (a new process that cannot bind asks the old one).
+    case pause
+    /// SIGTTIN: resume paused listeners (the new process gave up).
+    case resume
 
     /// The signal's number, for libev.
     public var number: Int32 {
@@ -17,6 +21,8 @@ public enum Signal: Sendable {
         case .terminate: return SIGTERM
         case .interrupt: return SIGINT
         case .user1: return SIGUSR1
+        case .pause: return SIGTTOU
+        case .resume: return SIGTTIN
         }
     }
 }
@@ -30,4 +36,7 @@ public enum Errno {
 extension SyscallError {
     /// Out of fds or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): a process limit, not the peer's fault.
     public var isResourceExhaustion: Bool { [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(errno) }
+
+    /// EADDRINUSE: another socket holds the address (bind may succeed once it lets go).
+    public var isAddressInUse: Bool { errno == EADDRINUSE }
 }

@@ -80,6 +80,13 @@ public enum Threads {
         return ThreadHandle(raw: thread)
     }
 
+    /// Sleeps the calling thread (start-up retries only; never on a loop thread).
+    public static func sleep(milliseconds: Int) {
+        var request = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+
     /// Blocks every signal on the calling thread (which hands its loop to another thread).
     public static func blockAllSignals() {
         var all = sigset_t()

@@ -122,7 +122,7 @@ struct OrdrelCommand: ParsableCommand {
             }
         }
         do {
-            try runtime.start(inheriting: inherited)
+            try runtime.start(inheriting: inherited, oldProcesses: Self.oldProcesses)
         } catch {
             printError("[ALERT]    (\(CurrentProcess.id)) : Starting proxies: \(error)")
             throw ExitCode(1)

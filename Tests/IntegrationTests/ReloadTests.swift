@@ -228,10 +228,10 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(old.openDescriptorCount, fdsBefore, "the old process holds the fds it had")
     }
 
-    /// Without `-x`, `-sf` alone reloads because TCP listeners have SO_REUSEPORT (haproxy's
-    /// default): the new process binds next to the old one. `noreuseport` turns that off, and the
-    /// new process then fails to bind while the old one goes on.
-    func testPlainSfReloadAndNoreuseport() throws {
+    /// Without `-x`, `-sf` alone reloads: TCP listeners have SO_REUSEPORT (haproxy's default), so
+    /// the new process binds next to the old one. With `noreuseport` its first bind fails, it
+    /// pauses the old process (SIGTTOU: the old socket stops listening), binds, and soft-stops it.
+    func testPlainSfReload() throws {
         let backend = try TestBackend(.echo)
         defer { backend.stop() }
         for noreuseport in [false, true] {
@@ -246,21 +246,67 @@ final class ReloadTests: XCTestCase {
             let second = Daemons.launch(ordrel, ["-D", "-p", pidfile, "-f", cfg, "-sf", "\(first)"], pidfile: pidfile,
                                         previous: first, log: log)
             defer { [first, second.pid ?? 0].forEach { if $0 > 0 { kill($0, SIGKILL) } } }
-            if noreuseport {
-                XCTAssertNil(second.pid)
-                XCTAssertEqual(second.status, 1)
-                XCTAssertTrue(second.output.contains("Address already in use"), second.output)
-                XCTAssertTrue(Daemons.isRunning(first), "the old process goes on")
-            } else {
-                XCTAssertNotNil(second.pid, second.output)
-                XCTAssertTrue(Daemons.waitForExit(first, timeout: 5), "the old process soft-stops")
-            }
+            XCTAssertNotNil(second.pid, second.output)
+            XCTAssertEqual(second.output.contains("pausing the old processes (SIGTTOU)"), noreuseport, second.output)
+            XCTAssertTrue(Daemons.waitForExit(first, timeout: 5), "the old process soft-stops")
             let fd = try TestSocket.connect(port: port)
             TestSocket.setReceiveTimeout(fd, seconds: 5)
             try TestSocket.sendAll(fd, [42])
             XCTAssertEqual(TestSocket.read(fd, count: 1), [42])
             close(fd)
         }
+    }
+
+    /// SIGTTOU pauses a frontend (connections refused, `show stat` says PAUSED, the stats socket
+    /// answers); SIGTTIN resumes it. A reload that still cannot bind (a port held by someone
+    /// else) gives up after haproxy's 200 tries 10 ms apart, resumes the old process with SIGTTIN
+    /// and exits 1; the old process serves again.
+    func testPauseResumeAndAReloadThatGivesUp() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let port = try TestSocket.unusedPort()
+        let directory = TemporaryDirectory()
+        let socket = directory.path + "/admin.sock"
+        let old = try OrdrelProcess(config: config(ports: [port], backend: backend.port, socket: socket, global: "    noreuseport\n"),
+                                    readySocket: socket)
+        defer { old.stop() }
+        func frontendStatus() -> String? {
+            query(socket, "show stat").split(separator: "\n").first { $0.hasPrefix("fe,FRONTEND,") }?
+                .split(separator: ",", omittingEmptySubsequences: false).dropFirst(17).first.map(String.init)
+        }
+        func echoes() -> Bool {
+            guard let fd = try? TestSocket.connect(port: port) else { return false }
+            defer { close(fd) }
+            TestSocket.setReceiveTimeout(fd, seconds: 5)
+            guard (try? TestSocket.sendAll(fd, [7])) != nil else { return false }
+            return TestSocket.read(fd, count: 1) == [7]
+        }
+        func waitFor(_ status: String) -> Bool {
+            let deadline = Date().addingTimeInterval(3)
+            while Date() < deadline && frontendStatus() != status { usleep(10_000) }
+            return frontendStatus() == status
+        }
+
+        old.signal(SIGTTOU)
+        XCTAssertTrue(waitFor("PAUSED"))
+        XCTAssertFalse(echoes(), "a paused frontend refuses connections")
+        old.signal(SIGTTIN)
+        XCTAssertTrue(waitFor("OPEN"))
+        XCTAssertTrue(echoes())
+
+        // The new configuration adds a port the test holds: it can never bind.
+        let (held, heldPort) = try TestSocket.listen()
+        defer { close(held) }
+        let newConfig = directory.write("new.cfg", config(ports: [port, heldPort], backend: backend.port, socket: socket,
+                                                          global: "    noreuseport\n"))
+        let reload = try runCommand(ordrel, ["-db", "-f", newConfig, "-sf", "\(old.pid)"])
+        XCTAssertEqual(reload.status, 1)
+        XCTAssertTrue(reload.stderr.contains("pausing the old processes (SIGTTOU)"), reload.stderr)
+        XCTAssertTrue(reload.stderr.contains("resuming the old processes (SIGTTIN)"), reload.stderr)
+        XCTAssertTrue(reload.stderr.contains("Address already in use"), reload.stderr)
+        XCTAssertTrue(waitFor("OPEN"), "the old process listens again")
+        XCTAssertTrue(echoes())
+        XCTAssertTrue(query(socket, "show info").contains("Pid: \(old.pid)\n"))
     }
 
     /// A soft stop after `_getsocks` handed the listeners over also closes the stats socket (its
