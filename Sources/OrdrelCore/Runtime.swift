@@ -58,6 +58,9 @@ public final class Runtime {
     private var signalWatchers: [SignalWatcher] = []
     /// Stats sockets and their open CLI connections.
     private(set) var statsSockets: [StatsSocket] = []
+    /// A master-worker worker's link to its master (not a stats socket: `_getsocks` does not
+    /// export it).
+    private(set) var masterLink: StatsSocket?
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
     private var hardStopTimer: TimerWatcher?
     /// Runs out the `grace` period of a soft stop, during which listeners still accept.
@@ -149,6 +152,16 @@ public final class Runtime {
             SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
         ]
         startHealthChecks()
+    }
+
+    /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
+    /// (this worker's end of its socketpair) and tells the master this worker is ready.
+    public func attachMaster(ipc: FD) throws {
+        masterLink = StatsSocket(masterLink: ipc, runtime: self)
+        let message = Array(MasterWorker.readyMessage.utf8)
+        guard case .processed(message.count) = try message.withUnsafeBytes({ try ipc.write($0) }) else {
+            throw RuntimeSetupError(location: nil, message: "cannot tell the master this worker is ready")
+        }
     }
 
     /// Raises the fd limit for `maxconn` and sizes the splice pipe pools; with `strict-limits` and
@@ -339,6 +352,8 @@ public final class Runtime {
         for connection in Array(cliConnections.values) { connection.finish() }
         statsSockets.forEach { $0.close() }
         statsSockets.removeAll()
+        masterLink?.close()
+        masterLink = nil
         stopHealthChecks()
         signalWatchers.removeAll()
         for worker in workers.dropFirst() { worker.post(.exit) }

@@ -3,13 +3,25 @@ import OrdrelConfig
 import OrdrelEventLoop
 import OrdrelSystem
 
-/// One `stats socket` line: a Unix listening socket whose connections each run a `CLISession`.
+/// Where the connections of a `StatsSocket` come from.
+enum StatsSocketOrigin: Equatable {
+    /// A `stats socket` line: a listening Unix socket, connections by accept().
+    case listener
+    /// The worker's end of its master↔worker socketpair, as haproxy's `sockpair@` CLI listener:
+    /// the master sends connections as fds (one byte, the session's level, and one fd per
+    /// message). EOF means the master is gone.
+    case master
+}
+
+/// One `stats socket` line (a Unix listening socket), or the master's link of a master-worker
+/// worker: each connection runs a `CLISession`.
 final class StatsSocket {
     let config: StatsSocketConfig
     let fd: FD
+    let origin: StatsSocketOrigin
     unowned(unsafe) let runtime: Runtime
     private var watcher: IOWatcher!
-    /// Connections open on this socket (bounded by `stats maxconn`).
+    /// Connections open on this socket (bounded by `stats maxconn` on a listener).
     var connections = 0
     /// Scratch space every connection of this socket reads into: all of them run on one loop
     /// thread and copy what they read into their session at once.
@@ -18,10 +30,26 @@ final class StatsSocket {
     init(config: StatsSocketConfig, runtime: Runtime) throws {
         self.config = config
         self.runtime = runtime
+        origin = .listener
         fd = try UnixListenSocket.bindAtomically(
             path: config.path, mode: config.mode, uid: config.uid, gid: config.gid, backlog: 128,
             location: config.location)
         watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.acceptBatch() }
+        watcher.setInterest(.read)
+    }
+
+    /// The master link of a worker (fd `ipc`, inherited): level admin and `expose-fd listeners`,
+    /// as haproxy's internal `sockpair@` listener, so a new worker's `_getsocks` works through it.
+    init(masterLink ipc: FD, runtime: Runtime) {
+        var config = StatsSocketConfig(path: "sockpair@\(ipc.rawValue)",
+                                       location: SourceLocation(file: "master-worker", line: 0))
+        config.level = .admin
+        config.exposeFDListeners = true
+        self.config = config
+        self.runtime = runtime
+        origin = .master
+        fd = ipc
+        watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.receiveFromMaster() }
         watcher.setInterest(.read)
     }
 
@@ -53,10 +81,37 @@ final class StatsSocket {
         }
     }
 
+    /// Takes the connections the master sent: each message is one byte (the level of the master
+    /// CLI session it serves) and one fd. EOF: the master died, and a worker without its master
+    /// exits (haproxy: exit(EXIT_FAILURE)).
+    private func receiveFromMaster() {
+        for _ in 0..<16 {
+            let result: IOResult<(bytes: [UInt8], fds: [FD])>
+            do {
+                result = try fd.receive(maxBytes: 1, maxFDs: 1)
+            } catch {
+                masterGone("\(error)")
+            }
+            guard case .processed(let (bytes, fds)) = result else { return }
+            guard let byte = bytes.first else { masterGone("end of file") }
+            guard let client = fds.first else { continue }
+            connections += 1
+            let level = CLILevel(rawValue: Int(byte)) ?? .user
+            let connection = CLIConnection(fd: client, socket: self, level: level)
+            runtime.cliConnections[ObjectIdentifier(connection)] = connection
+            connection.drive()
+        }
+    }
+
+    private func masterGone(_ why: String) -> Never {
+        runtime.logger.critical("The master process is gone (\(why)): exiting.")
+        CurrentProcess.exit(1)
+    }
+
     /// A session ended: make room for the next client.
     func connectionClosed() {
         connections -= 1
-        watcher.setInterest(.read)
+        if origin == .listener { watcher.setInterest(.read) }
     }
 
     func close() {
@@ -102,10 +157,11 @@ final class CLIConnection {
     /// loop iteration, as haproxy's CLI applet, and cannot take the CPU from the streams.
     static let commandsPerStep = 1
 
-    init(fd: FD, socket: StatsSocket) {
+    /// A connection at the socket's level, or at `level` (one the master sent).
+    init(fd: FD, socket: StatsSocket, level: CLILevel? = nil) {
         self.fd = fd
         self.socket = socket
-        session = CLISession(runtime: socket.runtime, level: socket.level, commandsPerStep: Self.commandsPerStep)
+        session = CLISession(runtime: socket.runtime, level: level ?? socket.level, commandsPerStep: Self.commandsPerStep)
         lastActivity = socket.runtime.loop.now
         watcher = IOWatcher(loop: socket.runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in
             withExtendedLifetime(self) { $0.drive() }

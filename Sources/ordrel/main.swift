@@ -31,6 +31,15 @@ struct OrdrelCommand: ParsableCommand {
     @Option(name: .customShort("p"), help: "Write the process id to this file.")
     var pidfile: String?
 
+    @Flag(name: .customShort("W"), help: "Master-worker mode: a master supervises a worker; SIGUSR2 reloads.")
+    var masterWorker = false
+
+    @Flag(name: .customLong("Ws", withSingleDash: true), help: "Master-worker mode with systemd notify (Type=notify).")
+    var masterWorkerSystemd = false
+
+    @Option(name: .customShort("S"), help: "Master CLI socket: <path>[,mode,600,uid,N,gid,N,user,X,group,Y,level,L]; repeatable.")
+    var masterCLI: [String] = []
+
     @Flag(name: .customShort("q"), help: "Quiet mode: print only errors.")
     var quiet = false
 
@@ -96,13 +105,31 @@ struct OrdrelCommand: ParsableCommand {
         }
 
         Files.ignoreSIGPIPE()
+        let masterLink = MasterWorker.workerLink(environment: CurrentProcess.environmentVariables)
+        if masterLink == nil && (masterWorker || masterWorkerSystemd || configuration.global.masterWorker) {
+            let options = MasterOptions(
+                configPaths: paths, arguments: Array(CommandLine.arguments.dropFirst()), cliSpecs: masterCLI,
+                systemd: masterWorkerSystemd, pidfile: pidfile ?? configuration.global.pidfile,
+                daemonize: (daemonize || configuration.global.daemon) && !debug && !foreground)
+            // The master binds nothing (its runtime was the check) and runs on the runtime's default loop.
+            Master(options: options, configuration: configuration, logger: logger, loop: runtime.loop).run()
+        }
         do {
             try runtime.start()
         } catch {
             printError("[ALERT]    (\(CurrentProcess.id)) : Starting proxies: \(error)")
             throw ExitCode(1)
         }
-        let background = (daemonize || configuration.global.daemon) && !debug && !foreground
+        if let masterLink {
+            do {
+                try runtime.attachMaster(ipc: FD(rawValue: masterLink))
+            } catch {
+                printError("[ALERT]    (\(CurrentProcess.id)) : Cannot reach the master: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        // A worker stays in the foreground and writes no pidfile: its master did both.
+        let background = masterLink == nil && (daemonize || configuration.global.daemon) && !debug && !foreground
         if background {
             do {
                 try CurrentProcess.detach()
@@ -114,7 +141,8 @@ struct OrdrelCommand: ParsableCommand {
         }
         // The pidfile is written while still privileged (it usually lives in a root-owned
         // directory); then chroot, group and user are given up, as haproxy does.
-        if let path = pidfile ?? configuration.global.pidfile {
+        let ownPidfile = masterLink == nil ? pidfile ?? configuration.global.pidfile : nil
+        if let path = ownPidfile {
             try Files.write("\(CurrentProcess.id)\n", to: path)
         }
         let global = configuration.global
@@ -129,7 +157,7 @@ struct OrdrelCommand: ParsableCommand {
         }
         logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn), \(runtime.threadCount) thread\(runtime.threadCount == 1 ? "" : "s").")
         runtime.run(forked: background)
-        if let path = pidfile ?? configuration.global.pidfile { try? Files.unlinkIfPresent(path) }
+        if let path = ownPidfile { try? Files.unlinkIfPresent(path) }
     }
 
     /// haproxy's closing line after configuration alerts, then exit 1.
