@@ -52,6 +52,9 @@ extension ConfigBuilder {
         ConfigKeyword("strict-limits", in: .global) { b, words in
             if b.noExtraArguments(words, 1, words[0]) { b.global.strictLimits = true }
         },
+        ConfigKeyword("noreuseport", in: .global) { b, words in
+            if b.noExtraArguments(words, 1, words[0]) { b.global.noReusePort = true }
+        },
         ConfigKeyword("maxconn", in: .global) { b, words in
             b.globalInteger(words, in: 0...Int(Int32.max)) { $0.maxconn = $1 == 0 ? nil : $1 }
         },

@@ -11,7 +11,7 @@ enum Keywords {
         "ssl-default-server-curves", "ssl-default-server-sigalgs", "ssl-default-server-client-sigalgs",
         "ssl-dh-param-file", "ssl-server-verify", "ssl-engine", "ssl-mode-async", "ssl-load-extra-files",
         "spread-checks", "max-spread-checks", "server-state-file", "server-state-base",
-        "nosplice", "noepoll", "nopoll", "nogetaddrinfo", "noreuseport", "busy-polling",
+        "nosplice", "noepoll", "nopoll", "nogetaddrinfo", "busy-polling",
         "ulimit-n", "localpeer", "cpu-map",
         "set-dumpable", "insecure-fork-wanted", "insecure-setuid-wanted", "expose-experimental-directives",
         "maxconnrate", "maxsessrate", "maxpipes", "maxsslconn", "maxsslrate", "maxzlibmem",

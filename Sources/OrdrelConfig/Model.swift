@@ -64,6 +64,8 @@ public struct GlobalConfig: Sendable, Equatable {
     public var masterExitsOnWorkerFailure = true
     /// `mworker-max-reloads`: an old worker that has lived through more reloads gets SIGTERM.
     public var mworkerMaxReloads: Int?
+    /// `noreuseport`: TCP listeners are bound without SO_REUSEPORT.
+    public var noReusePort = false
 
     public init() {}
 }

@@ -125,12 +125,19 @@ public final class Runtime {
     // MARK: starting and stopping
 
     /// Binds every listener (all or nothing), raises the fd limit and installs signal handlers.
-    public func start() throws {
+    /// A listener or stats socket that matches one of `inherited` (received from the old process
+    /// with `-x`) uses it as is; inherited sockets nothing matches are closed once all is bound.
+    public func start(inheriting inherited: [InheritedSocket] = []) throws {
+        let pool = InheritedListeners(inherited)
+        defer {
+            let unused = pool.closeLeftovers()
+            if unused > 0 { logger.notice("Closed \(unused) listening sockets of the old process that the configuration no longer uses.") }
+        }
         try reserveFileDescriptors()
         do {
-            try bindListeners()
+            try bindListeners(inherited: pool)
             for socketConfig in configuration.global.statsSockets {
-                statsSockets.append(try StatsSocket(config: socketConfig, runtime: self))
+                statsSockets.append(try StatsSocket(config: socketConfig, runtime: self, inherited: pool))
             }
         } catch {
             for worker in workers {
@@ -196,10 +203,11 @@ public final class Runtime {
     /// first accepts, and `openStream` balances the streams over the threads. Measured against one
     /// SO_REUSEPORT socket per thread (docs/performance.md), this cut the connection-per-request
     /// p99 and spread keep-alive connections evenly instead of by hash.
-    private func bindListeners() throws {
+    private func bindListeners(inherited: InheritedListeners) throws {
         for proxy in proxies where proxy.isFrontend {
             for bind in proxy.config.binds {
-                let first = try Listener(bind: bind, proxy: proxy, loop: loop) { [unowned(unsafe) self] in
+                let first = try Listener(bind: bind, proxy: proxy, loop: loop, inherited: inherited,
+                                         reusePort: !configuration.global.noReusePort) { [unowned(unsafe) self] in
                     self.acceptBatch(on: $0, worker: self.workers[0])
                 }
                 workers[0].listeners.append(first)
@@ -313,12 +321,16 @@ public final class Runtime {
     }
 
     /// Closes every listener, then ends the streams now (hard stop, or none left) or waits for them.
+    /// Listeners are closed, never shut down: after `_getsocks` the new process owns their backlog.
+    /// If they were handed over, the stats sockets stop accepting too (their path belongs to the
+    /// new process); otherwise they keep answering while streams drain.
     private func closeListenersAndDrain(_ mode: StopMode) {
         // Threads that only watch a socket let go of it before the thread that owns it closes it.
         for worker in workers.reversed() {
             worker.listeners.forEach { $0.close() }
             worker.listeners.removeAll()
         }
+        if listenersExported { statsSockets.forEach { $0.close() } }
         // Counted connections, including any on their way to another thread's mailbox.
         let open = currentConnections
         if mode == .hard || open == 0 {
@@ -337,6 +349,33 @@ public final class Runtime {
         guard isolated({ stopMode == .soft && !inGracePeriod && currentConnections == 0 && !stopFinished }) else { return }
         logger.notice("Soft stop complete: all streams finished.")
         finishStopping()
+    }
+
+    // MARK: handing listeners over (`_getsocks`)
+
+    /// Set once `_getsocks` handed this process's listening sockets to another process.
+    public private(set) var listenersExported = false
+
+    /// Every listening fd this process has, each once: frontend listeners (thread 0's, which own
+    /// their fds) and stats sockets, inherited ones included, so a chain of reloads works.
+    func exportableSockets() -> [TransferredSocket] {
+        workers[0].listeners.map { TransferredSocket(fd: $0.fd) }
+            + statsSockets.filter(\.isListening).map { TransferredSocket(fd: $0.fd) }
+    }
+
+    /// `_getsocks` on a CLI connection: sends the listening sockets when the stats socket has
+    /// `expose-fd listeners` (else nothing: the session just ends, as haproxy). Blocking with
+    /// 1 s timeouts, as haproxy, and not isolated: only thread 0 opens or closes these fds.
+    func exportListeners(over connection: FD, allowed: Bool) {
+        guard allowed else { return }
+        let sockets = isolated { exportableSockets() }
+        if let error = ListenerExport.send(sockets, over: connection) {
+            logger.warning("_getsocks: transferring \(sockets.count) listening sockets failed: \(error)")
+            return
+        }
+        guard !sockets.isEmpty else { return }
+        isolated { listenersExported = true }
+        logger.notice("_getsocks: \(sockets.count) listening sockets sent to a new process.")
     }
 
     /// Set once the process has begun leaving its loops (thread 0 only).

@@ -27,11 +27,15 @@ final class StatsSocket {
     /// thread and copy what they read into their session at once.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
 
-    init(config: StatsSocketConfig, runtime: Runtime) throws {
+    /// Whether it still accepts (false once closed, e.g. after its fd went to a new process).
+    private(set) var isListening = true
+
+    /// Uses the socket received from the old process for this path if there is one, else binds.
+    init(config: StatsSocketConfig, runtime: Runtime, inherited: InheritedListeners) throws {
         self.config = config
         self.runtime = runtime
         origin = .listener
-        fd = try UnixListenSocket.bindAtomically(
+        fd = try inherited.take(unixPath: config.path) ?? UnixListenSocket.bindAtomically(
             path: config.path, mode: config.mode, uid: config.uid, gid: config.gid, backlog: 128,
             location: config.location)
         watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.acceptBatch() }
@@ -86,15 +90,16 @@ final class StatsSocket {
     /// exits (haproxy: exit(EXIT_FAILURE)).
     private func receiveFromMaster() {
         for _ in 0..<16 {
-            let result: IOResult<(bytes: [UInt8], fds: [FD])>
+            let result: IOResult<ReceivedMessage>
             do {
                 result = try fd.receive(maxBytes: 1, maxFDs: 1)
             } catch {
                 masterGone("\(error)")
             }
-            guard case .processed(let (bytes, fds)) = result else { return }
-            guard let byte = bytes.first else { masterGone("end of file") }
-            guard let client = fds.first else { continue }
+            guard case .processed(let message) = result else { return }
+            guard let byte = message.bytes.first else { masterGone("end of file") }
+            // A message whose descriptor was lost carries nothing to serve.
+            guard let client = message.fds.first else { continue }
             connections += 1
             let level = CLILevel(rawValue: Int(byte)) ?? .user
             let connection = CLIConnection(fd: client, socket: self, level: level)
@@ -111,10 +116,14 @@ final class StatsSocket {
     /// A session ended: make room for the next client.
     func connectionClosed() {
         connections -= 1
-        if origin == .listener { watcher.setInterest(.read) }
+        if origin == .listener && isListening { watcher.setInterest(.read) }
     }
 
+    /// Stops accepting and closes the listening fd (close only: a new process may own it now);
+    /// open sessions go on.
     func close() {
+        guard isListening else { return }
+        isListening = false
         watcher.setInterest([])
         fd.close()
     }
@@ -216,6 +225,10 @@ final class CLIConnection {
                 }
             case .read:
                 guard readInput() else { return }
+            case .transferListeners:
+                socket.runtime.exportListeners(over: fd, allowed: socket.config.exposeFDListeners)
+                session.didTransferListeners()
+                touch()
             case .shutdownWrite:
                 _ = try? fd.shutdown(.write)
                 session.didShutdownWrite()

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLibev
 
 /// How a child process ended, decoded from a wait(2) status.
 public enum ChildExit: Sendable, Equatable, CustomStringConvertible {

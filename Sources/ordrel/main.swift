@@ -5,12 +5,17 @@ import OrdrelCore
 import OrdrelEventLoop
 import OrdrelSystem
 
-/// `ordrel`, spelled like haproxy: `ordrel -f ordrel.cfg [-c] [-d|-db|-D] [-p pidfile] [-q] [-v|-vv]`.
+/// `ordrel`, spelled like haproxy: `ordrel -f ordrel.cfg [-c] [-d|-db|-D] [-p pidfile] [-q] [-v|-vv]
+/// [-x socket] [-sf|-st pid...]` (`-sf`/`-st` are taken out of argv first: see `OldProcesses`).
 struct OrdrelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordrel",
         abstract: "A TCP load balancer that reads haproxy configuration files.",
-        discussion: "Flags use haproxy's single-dash spellings: -f, -c, -d, -db, -D, -p, -q, -v, -vv."
+        discussion: """
+            Flags use haproxy's single-dash spellings: -f, -c, -d, -db, -D, -p, -q, -v, -vv, -x.
+            -sf <pid>* / -st <pid>*: once serving, send SIGUSR1 (finish) / SIGTERM to these old \
+            processes; the list ends at the next argument starting with '-' and may be empty.
+            """
     )
 
     @Option(name: .customShort("f"), help: "Configuration file or directory (*.cfg, lexical order); repeatable.")
@@ -39,6 +44,9 @@ struct OrdrelCommand: ParsableCommand {
 
     @Option(name: .customShort("S"), help: "Master CLI socket: <path>[,mode,600,uid,N,gid,N,user,X,group,Y,level,L]; repeatable.")
     var masterCLI: [String] = []
+
+    @Option(name: .customShort("x"), help: "Take the listening sockets of the old process from this stats socket (expose-fd listeners) or sockpair@<fd>; /dev/null disables.")
+    var oldSocket: String?
 
     @Flag(name: .customShort("q"), help: "Quiet mode: print only errors.")
     var quiet = false
@@ -114,8 +122,25 @@ struct OrdrelCommand: ParsableCommand {
             // The master binds nothing (its runtime was the check) and runs on the runtime's default loop.
             Master(options: options, configuration: configuration, logger: logger, loop: runtime.loop).run()
         }
+        // Seamless reload: the old process's listening sockets, fetched before binding anything.
+        var inherited: [InheritedSocket] = []
+        if let argument = oldSocket, let source = OldProcessSocket(argument: argument) {
+            switch ListenerFetch.fetch(from: source) {
+            case .success(let sockets):
+                inherited = sockets
+            case .failure(let error):
+                let pid = CurrentProcess.id
+                if case .peerFailed(.connect, let reason) = error {
+                    printError("[WARNING]  (\(pid)) : Failed to connect to the old process socket '\(source)' (\(reason))")
+                } else {
+                    printError("[WARNING]  (\(pid)) : \(error)")
+                }
+                printError("[ALERT]    (\(pid)) : Failed to get the sockets from the old process!")
+                throw ExitCode(1)
+            }
+        }
         do {
-            try runtime.start()
+            try runtime.start(inheriting: inherited)
         } catch {
             printError("[ALERT]    (\(CurrentProcess.id)) : Starting proxies: \(error)")
             throw ExitCode(1)
@@ -145,6 +170,11 @@ struct OrdrelCommand: ParsableCommand {
         if let path = ownPidfile {
             try Files.write("\(CurrentProcess.id)\n", to: path)
         }
+        // Everything is bound and the pidfile written: the old processes may go (before the
+        // privileges are given up, as they may run as another user).
+        for failure in Self.oldProcesses.signalAll() {
+            logger.warning("Cannot signal old process \(failure.pid): \(failure.reason).")
+        }
         let global = configuration.global
         if global.user != nil || global.uid != nil || global.group != nil || global.gid != nil || global.chroot != nil {
             do {
@@ -157,7 +187,10 @@ struct OrdrelCommand: ParsableCommand {
         }
         logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn), \(runtime.threadCount) thread\(runtime.threadCount == 1 ? "" : "s").")
         runtime.run(forked: background)
-        if let path = ownPidfile { try? Files.unlinkIfPresent(path) }
+        // After a reload the pidfile names the new process: only our own is removed.
+        if let path = ownPidfile, Files.firstLine(of: path) == "\(CurrentProcess.id)" {
+            try? Files.unlinkIfPresent(path)
+        }
     }
 
     /// haproxy's closing line after configuration alerts, then exit 1.
@@ -172,4 +205,16 @@ func printError(_ line: String) {
     CurrentProcess.writeToStandardError(line + "\n")
 }
 
-OrdrelCommand.main()
+extension OrdrelCommand {
+    /// `-sf`/`-st` and their pids, taken out of argv before the argument parser runs.
+    nonisolated(unsafe) static var oldProcesses = OldProcesses()
+}
+
+do {
+    let (old, rest) = try OldProcesses.extract(from: Array(CommandLine.arguments.dropFirst()))
+    OrdrelCommand.oldProcesses = old
+    OrdrelCommand.main(rest)
+} catch {
+    printError("[ALERT]    (\(CurrentProcess.id)) : \(error)")
+    OrdrelCommand.exit(withError: ExitCode(1))
+}

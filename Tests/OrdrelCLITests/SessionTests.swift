@@ -24,6 +24,7 @@ final class SessionTests: XCTestCase {
                 s.didWrite(n)
                 events.append("write")
             case .read: XCTFail("must not wait for input after EOF"); break loop
+            case .transferListeners: XCTFail("show stat never transfers listeners"); break loop
             case .shutdownWrite:
                 events.append("shutdownWrite")
                 s.didShutdownWrite()

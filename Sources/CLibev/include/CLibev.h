@@ -62,9 +62,11 @@ int ordrel_cmsg_put_rights(struct msghdr *msg, void *control, size_t controllen,
 /*
  * Walk the control messages of a received `msg` and copy up to `max` SCM_RIGHTS
  * descriptors into `fds`. Returns how many were found (possibly more than `max`;
- * the extra ones are closed so none leak).
+ * the extra ones are closed so none leak). Sets `*malformed` to 1 when an SCM_RIGHTS
+ * message's cmsg_len is not CMSG_LEN of a whole number of ints (a truncated or corrupt
+ * control message), else 0.
  */
-int ordrel_cmsg_get_rights(struct msghdr *msg, int *fds, int max);
+int ordrel_cmsg_get_rights(struct msghdr *msg, int *fds, int max, int *malformed);
 
 
 /*
