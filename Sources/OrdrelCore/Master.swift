@@ -288,13 +288,15 @@ public final class Master {
         case .success(let loaded):
             configuration = loaded
         }
-        // A connection to the current worker's CLI, for the new worker's `_getsocks`.
+        // The new worker's `-x sockpair@<fd>`: a socket into the current worker over which it
+        // sends its own connection end for `_getsocks`, as through haproxy's master socketpair
+        // (not the link itself, whose flags the new worker would share and change).
         var inheritFrom: FD?
         if let current = currentWorker {
             do {
                 let (ours, theirs) = try FD.socketPair()
                 defer { theirs.close() }
-                if case .processed = try current.link.send([UInt8(CLILevel.admin.rawValue)], passing: [theirs]) {
+                if case .processed = try current.link.send([MasterLinkMessage.carrier.byte], passing: [theirs]) {
                     inheritFrom = ours
                 } else {
                     ours.close()

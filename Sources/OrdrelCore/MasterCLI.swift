@@ -232,7 +232,7 @@ final class MasterCLIConnection {
         do {
             let (ours, theirs) = try FD.socketPair()
             defer { theirs.close() }
-            guard case .processed = try worker.link.send([UInt8(level.rawValue)], passing: [theirs]) else {
+            guard case .processed = try worker.link.send([MasterLinkMessage.connection(level).byte], passing: [theirs]) else {
                 ours.close()
                 session.forwardFailed()
                 return

@@ -61,6 +61,9 @@ public final class Runtime {
     /// A master-worker worker's link to its master (not a stats socket: `_getsocks` does not
     /// export it).
     private(set) var masterLink: StatsSocket?
+    /// Carriers the master sent for new workers' `-x sockpair@<fd>`; kept until the process stops
+    /// (their connections refer to them), closed at their EOF.
+    private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
     private var hardStopTimer: TimerWatcher?
     /// Runs out the `grace` period of a soft stop, during which listeners still accept.
@@ -170,6 +173,8 @@ public final class Runtime {
             throw RuntimeSetupError(location: nil, message: "cannot tell the master this worker is ready")
         }
     }
+
+    func addMasterCarrier(_ carrier: StatsSocket) { masterCarriers.append(carrier) }
 
     /// Raises the fd limit for `maxconn` and sizes the splice pipe pools; with `strict-limits` and
     /// an explicit `maxconn`, a limit too low is an error (`ordrel -c` checks it too).
@@ -393,6 +398,8 @@ public final class Runtime {
         statsSockets.removeAll()
         masterLink?.close()
         masterLink = nil
+        masterCarriers.forEach { $0.close() }
+        masterCarriers.removeAll()
         stopHealthChecks()
         signalWatchers.removeAll()
         for worker in workers.dropFirst() { worker.post(.exit) }

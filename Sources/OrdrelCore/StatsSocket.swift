@@ -8,9 +8,38 @@ enum StatsSocketOrigin: Equatable {
     /// A `stats socket` line: a listening Unix socket, connections by accept().
     case listener
     /// The worker's end of its master↔worker socketpair, as haproxy's `sockpair@` CLI listener:
-    /// the master sends connections as fds (one byte, the session's level, and one fd per
-    /// message). EOF means the master is gone.
+    /// the master sends connections as fds, one byte and one fd per message (`MasterLinkMessage`).
+    /// EOF means the master is gone.
     case master
+    /// A socket the master handed over for a new worker's `-x sockpair@<fd>`: the new worker
+    /// sends connection ends through it, as through the master link. EOF only closes it.
+    case carrier
+}
+
+/// The byte that travels with each fd the master (or a new worker) sends to a worker's link.
+enum MasterLinkMessage: Equatable {
+    /// A CLI connection at this level: 1, 2, 3 = user, operator, admin (a master CLI session's
+    /// level); 0 = admin, haproxy's `sockpair@` byte, which a new worker sends.
+    case connection(CLILevel)
+    /// `C`: a carrier for a new worker's `-x sockpair@<fd>`.
+    case carrier
+
+    init?(byte: UInt8) {
+        switch byte {
+        case 0: self = .connection(.admin)
+        case UInt8(ascii: "C"): self = .carrier
+        default:
+            guard let level = CLILevel(rawValue: Int(byte)) else { return nil }
+            self = .connection(level)
+        }
+    }
+
+    var byte: UInt8 {
+        switch self {
+        case .connection(let level): return UInt8(level.rawValue)
+        case .carrier: return UInt8(ascii: "C")
+        }
+    }
 }
 
 /// One `stats socket` line (a Unix listening socket), or the master's link of a master-worker
@@ -42,16 +71,17 @@ final class StatsSocket {
         watcher.setInterest(.read)
     }
 
-    /// The master link of a worker (fd `ipc`, inherited): level admin and `expose-fd listeners`,
-    /// as haproxy's internal `sockpair@` listener, so a new worker's `_getsocks` works through it.
-    init(masterLink ipc: FD, runtime: Runtime) {
+    /// The master link of a worker (fd `ipc`, inherited), or a carrier the master sent over it:
+    /// level admin and `expose-fd listeners`, as haproxy's internal `sockpair@` listener, so a new
+    /// worker's `_getsocks` works through it.
+    init(masterLink ipc: FD, runtime: Runtime, origin: StatsSocketOrigin = .master) {
         var config = StatsSocketConfig(path: "sockpair@\(ipc.rawValue)",
                                        location: SourceLocation(file: "master-worker", line: 0))
         config.level = .admin
         config.exposeFDListeners = true
         self.config = config
         self.runtime = runtime
-        origin = .master
+        self.origin = origin
         fd = ipc
         watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.receiveFromMaster() }
         watcher.setInterest(.read)
@@ -85,30 +115,40 @@ final class StatsSocket {
         }
     }
 
-    /// Takes the connections the master sent: each message is one byte (the level of the master
-    /// CLI session it serves) and one fd. EOF: the master died, and a worker without its master
-    /// exits (haproxy: exit(EXIT_FAILURE)).
+    /// Takes the connections the master (or, over a carrier, a new worker) sent. EOF on the master
+    /// link: the master died, and a worker without its master exits (haproxy: exit(EXIT_FAILURE)).
     private func receiveFromMaster() {
         for _ in 0..<16 {
             let result: IOResult<ReceivedMessage>
             do {
                 result = try fd.receive(maxBytes: 1, maxFDs: 1)
             } catch {
-                masterGone("\(error)")
+                linkEnded("\(error)")
+                return
             }
             guard case .processed(let message) = result else { return }
-            guard let byte = message.bytes.first else { masterGone("end of file") }
+            guard let byte = message.bytes.first else {
+                linkEnded("end of file")
+                return
+            }
             // A message whose descriptor was lost carries nothing to serve.
-            guard let client = message.fds.first else { continue }
-            connections += 1
-            let level = CLILevel(rawValue: Int(byte)) ?? .user
-            let connection = CLIConnection(fd: client, socket: self, level: level)
-            runtime.cliConnections[ObjectIdentifier(connection)] = connection
-            connection.drive()
+            guard let received = message.fds.first else { continue }
+            switch MasterLinkMessage(byte: byte) {
+            case .connection(let level):
+                connections += 1
+                let connection = CLIConnection(fd: received, socket: self, level: origin == .carrier ? .admin : level)
+                runtime.cliConnections[ObjectIdentifier(connection)] = connection
+                connection.drive()
+            case .carrier where origin == .master:
+                runtime.addMasterCarrier(StatsSocket(masterLink: received, runtime: runtime, origin: .carrier))
+            case .carrier, nil:
+                received.close()
+            }
         }
     }
 
-    private func masterGone(_ why: String) -> Never {
+    private func linkEnded(_ why: String) {
+        guard origin == .master else { return close() }
         runtime.logger.critical("The master process is gone (\(why)): exiting.")
         CurrentProcess.exit(1)
     }
