@@ -43,8 +43,9 @@ enum MasterPhase: Equatable {
 /// The master-worker master (`-W`, `-Ws`, `master-worker`): single-threaded on the default libev
 /// loop, it starts one worker with posix_spawn, reloads on SIGUSR2, SIGHUP or the master CLI's
 /// `reload` (new worker inheriting the listeners over the old one's CLI, old worker soft-stopped
-/// only once the new one is ready), passes stop signals on, reaps its workers with an `ev_child`
-/// watcher, and serves the master CLI (`-S`). It never binds a proxy's listener itself.
+/// only once the new one is ready), passes stop signals on (SIGTTIN/SIGTTOU are refused:
+/// workers cannot pause), reaps its workers with an `ev_child` watcher, and serves the master
+/// CLI (`-S`). It never binds a proxy's listener itself.
 public final class Master {
     let loop: EventLoop
     let logger: Logger
@@ -119,8 +120,10 @@ public final class Master {
             (.terminate, { [unowned(unsafe) self] in self.stop(passing: .terminate) }),
             (.interrupt, { [unowned(unsafe) self] in self.stop(passing: .interrupt) }),
             (.user1, { [unowned(unsafe) self] in self.stop(passing: .user1) }),
-            (.ttyInput, { [unowned(unsafe) self] in self.broadcast(.ttyInput) }),
-            (.ttyOutput, { [unowned(unsafe) self] in self.broadcast(.ttyOutput) }),
+            // haproxy broadcasts these (pause/resume listeners); ordrel workers do not implement
+            // pausing, and the default action would stop (freeze) them: refused, not passed on.
+            (.ttyInput, { [unowned(unsafe) self] in self.refuse("SIGTTIN") }),
+            (.ttyOutput, { [unowned(unsafe) self] in self.refuse("SIGTTOU") }),
         ]
         signalWatchers = watched.map { signal, handler in SignalWatcher(loop: loop, signal: signal.number, handler: handler) }
         do {
@@ -332,6 +335,10 @@ public final class Master {
             notifySystemd("STOPPING=1")
         }
         broadcast(signal)
+    }
+
+    private func refuse(_ name: String) {
+        logger.warning("\(name) received: ordrel workers cannot pause their listeners; the signal is not passed on.")
     }
 
     private func broadcast(_ signal: Signal) {

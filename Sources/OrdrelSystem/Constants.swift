@@ -14,9 +14,9 @@ public enum Signal: Sendable {
     case user2
     /// SIGHUP: master-worker reload.
     case hangUp
-    /// SIGTTIN: resume paused listeners (a master broadcasts it to its workers).
+    /// SIGTTIN: haproxy resumes paused listeners; a master refuses it (workers cannot pause).
     case ttyInput
-    /// SIGTTOU: pause listeners (a master broadcasts it to its workers).
+    /// SIGTTOU: haproxy pauses listeners; a master refuses it (workers cannot pause).
     case ttyOutput
 
     /// The signal's number, for libev.

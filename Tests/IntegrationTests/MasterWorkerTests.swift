@@ -55,6 +55,7 @@ final class MasterWorkerTests: XCTestCase {
         let goodConfig = config(port: port, backend: backend.port)
         let master = try MasterWorkerProcess(config: goodConfig)
         defer { master.stop() }
+        let masterFDs = master.openDescriptorCount
 
         let tally = LoadTally()
         var threads: [Thread] = []
@@ -125,6 +126,9 @@ final class MasterWorkerTests: XCTestCase {
         XCTAssertEqual(proc.failed, 0)
         XCTAssertEqual(proc.workers.count, 1)
         let worker = try XCTUnwrap(proc.workers.first)
+        // (A CLI connection the master is still closing may count for a moment.)
+        XCTAssertTrue(waitUntil(5) { master.openDescriptorCount == masterFDs },
+                      "the master leaks descriptors across reloads: \(master.openDescriptorCount), was \(masterFDs)")
 
         // The master CLI.
         let showProc = try master.query("show proc\n")
@@ -173,6 +177,41 @@ final class MasterWorkerTests: XCTestCase {
         XCTAssertEqual(master.waitForExit(timeout: 10), 0)
         XCTAssertTrue(waitUntil(5) { last.allSatisfy(processIsGone) })
         XCTAssertTrue(master.stderrText.contains("All workers exited. Exiting... (0)"), master.stderrText)
+    }
+
+    /// `mworker-max-reloads 0`: an old worker still draining a stream after a reload gets SIGTERM
+    /// (its stream ends) instead of lingering; the new worker serves.
+    func testMaxReloadsTerminatesOldWorkers() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let port = try TestSocket.unusedPort()
+        let master = try MasterWorkerProcess(config: config(port: port, backend: backend.port,
+                                                            extraGlobal: "    mworker-max-reloads 0"))
+        let old = try XCTUnwrap(try master.showProc().workers.first)
+        let stream = try TestSocket.connect(port: port)
+        defer { close(stream) }
+        TestSocket.setReceiveTimeout(stream, seconds: 10)
+        try TestSocket.sendAll(stream, Array("ping".utf8))
+        XCTAssertEqual(TestSocket.read(stream, count: 4), Array("ping".utf8))
+        master.signal(SIGUSR2)
+        XCTAssertTrue(waitUntil(10) { processIsGone(old) }, "old worker \(old) kept running: \(master.stderrText)")
+        XCTAssertTrue(master.stderrText.contains("mworker-max-reloads 0"), master.stderrText)
+        let (_, end) = TestSocket.readAll(stream)
+        XCTAssertNotEqual(end, .timeout)
+        XCTAssertNil(Self.echoOnce(port: port, payload: Array("new".utf8)))
+    }
+
+    /// A current worker that dies with a failure status takes everything down (haproxy 2.6's
+    /// exit-on-failure): the master exits with that status, 128 + 9 for SIGKILL.
+    func testCurrentWorkerFailureStopsTheMaster() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let master = try MasterWorkerProcess(config: config(port: try TestSocket.unusedPort(), backend: backend.port))
+        let worker = try XCTUnwrap(try master.showProc().workers.first)
+        kill(worker, SIGKILL)
+        XCTAssertEqual(master.waitForExit(timeout: 10), 137, master.stderrText)
+        XCTAssertTrue(master.stderrText.contains("Current worker (\(worker)) exited with code 137 (Killed)"), master.stderrText)
+        XCTAssertTrue(master.stderrText.contains("exit-on-failure: killing every processes with SIGTERM"))
     }
 
     /// A worker whose master is SIGKILLed exits.

@@ -84,6 +84,11 @@ final class MasterWorkerProcess {
 
     func signal(_ number: Int32) { kill(pid, number) }
 
+    /// Open fds of the master, from /proc.
+    var openDescriptorCount: Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
+    }
+
     /// Waits for the master's exit; the status, or nil on timeout.
     func waitForExit(timeout: Double) -> Int32? {
         guard waitUntil(timeout, { !process.isRunning }) else { return nil }
