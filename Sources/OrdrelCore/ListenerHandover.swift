@@ -59,11 +59,10 @@ public enum ListenerFetch {
             case .read:
                 action = readOnce(connection, into: &receiver)
             case .ackThenRead:
-                if let error = sendAll(ack(receiver), on: connection, step: .ack) {
-                    action = receiver.failed(error.description)
-                } else {
-                    action = readOnce(connection, into: &receiver)
-                }
+                // A failed ack is not the error to report: the peer that closed or stalled is
+                // seen by the next read (EOF: which fds are missing; timeout: how far it got).
+                _ = sendAll(ack(receiver), on: connection, step: .ack)
+                action = readOnce(connection, into: &receiver)
             case .done(let sockets):
                 // Best effort: haproxy 2.6 never reads the last ack and may have closed already.
                 _ = sendAll(ack(receiver), on: connection, step: .ack)

@@ -191,17 +191,17 @@ public struct SocketTransferReceiver {
     public mutating func receive(bytes: [UInt8], fds received: [FD], controlTruncated: Bool) -> SocketTransferReceiverAction {
         guard state != .finished else { return .failed(.peerFailed(.ack, "data after the end"), closing: received) }
         fds += received
-        if controlTruncated { return fail(.controlTruncated(step)) }
         buffer += bytes
-        if case .awaitingCount = state {
-            guard buffer.count >= SocketTransfer.intSize else { return .read }
+        if case .awaitingCount = state, buffer.count >= SocketTransfer.intSize {
             let count = SocketTransfer.decodeInt(buffer[0..<SocketTransfer.intSize])
             buffer.removeFirst(SocketTransfer.intSize)
             guard count >= 0, Int(count) <= Self.maxCount else { return fail(.invalidCount(count)) }
             state = .receiving(expected: Int(count))
             // The count read alone is not acked: the sender only reads acks after batches.
-            if buffer.isEmpty && fds.isEmpty && count > 0 { return .read }
+            if buffer.isEmpty && fds.isEmpty && count > 0 && !controlTruncated { return .read }
         }
+        // Checked once the count (if in this read) is known, so the error says how far it got.
+        if controlTruncated { return fail(.controlTruncated(step)) }
         guard case .receiving(let expected) = state else { return .read }
         if fds.count > expected { return fail(.tooManySockets(expected: expected, got: fds.count)) }
         parseRecords()

@@ -109,4 +109,18 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(s.idleTimeoutSeconds, 2)
         XCTAssertTrue(s.wantsInput)
     }
+
+    /// `_getsocks` (hidden, any level): the driver transfers the listeners (or not, per the
+    /// socket's `expose-fd listeners`), then the session ends without a byte, as haproxy's.
+    func testGetsocksAsksTheDriverThenEndsWithoutOutput() {
+        for level in [CLILevel.user, .admin] {
+            let t = exchange("_getsocks\n", level: level)
+            XCTAssertEqual(t.bytes, [])
+            XCTAssertEqual(t.events, ["transferListeners", "shutdownWrite", "close"])
+        }
+        let afterPrompt = exchange("prompt\n_getsocks\n")
+        XCTAssertEqual(afterPrompt.text, "\n> ", "the prompt's output is written before the transfer")
+        XCTAssertEqual(afterPrompt.events, ["transferListeners", "shutdownWrite", "close"])
+        XCTAssertEqual(exchange("help\n").text.contains("_getsocks"), false, "hidden from help")
+    }
 }
