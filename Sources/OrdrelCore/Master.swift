@@ -16,15 +16,18 @@ public struct MasterOptions {
     public var systemd: Bool
     public var pidfile: String?
     public var daemonize: Bool
+    /// `-q`: configuration warnings are not printed on reload either.
+    public var quiet: Bool
 
     public init(configPaths: [String], arguments: [String], cliSpecs: [String], systemd: Bool,
-                pidfile: String?, daemonize: Bool) {
+                pidfile: String?, daemonize: Bool, quiet: Bool) {
         self.configPaths = configPaths
         self.arguments = arguments
         self.cliSpecs = cliSpecs
         self.systemd = systemd
         self.pidfile = pidfile
         self.daemonize = daemonize
+        self.quiet = quiet
     }
 }
 
@@ -281,7 +284,7 @@ public final class Master {
         for worker in workers { worker.reloads += 1 }
         notifySystemd("RELOADING=1")
         logger.notice("Reloading: re-reading the configuration.")
-        switch ConfigCheck.load(paths: options.configPaths, logger: logger) {
+        switch ConfigCheck.load(paths: options.configPaths, logger: logger, warn: !options.quiet) {
         case .failure(let failure):
             for line in failure.lines { CurrentProcess.writeToStandardError(line + "\n") }
             failedReloads += 1
@@ -378,14 +381,15 @@ enum ConfigCheck {
         let lines: [String]
     }
 
-    static func load(paths: [String], logger: Logger) -> Result<Configuration, Failure> {
+    /// With `warn`, the configuration's warnings go to stderr as at start-up.
+    static func load(paths: [String], logger: Logger, warn: Bool) -> Result<Configuration, Failure> {
         let parsed: ParsedConfiguration
         do throws(ConfigError) {
             parsed = try ConfigParser.parse(paths: paths)
         } catch {
             return .failure(Failure(lines: error.diagnostics.map(\.description)))
         }
-        for warning in parsed.warnings { logger.debug("\(warning.description)") }
+        if warn { for warning in parsed.warnings { CurrentProcess.writeToStandardError(warning.description + "\n") } }
         do {
             // Its own loop: the default one belongs to the master.
             _ = try Runtime(configuration: parsed.configuration, logger: logger, loop: .makeNew(), defaultThreads: 1)

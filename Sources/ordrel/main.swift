@@ -118,7 +118,7 @@ struct OrdrelCommand: ParsableCommand {
             let options = MasterOptions(
                 configPaths: paths, arguments: Array(CommandLine.arguments.dropFirst()), cliSpecs: masterCLI,
                 systemd: masterWorkerSystemd, pidfile: pidfile ?? configuration.global.pidfile,
-                daemonize: (daemonize || configuration.global.daemon) && !debug && !foreground)
+                daemonize: (daemonize || configuration.global.daemon) && !debug && !foreground, quiet: quiet)
             // The master binds nothing (its runtime was the check) and runs on the runtime's default loop.
             Master(options: options, configuration: configuration, logger: logger, loop: runtime.loop).run()
         }
