@@ -1,3 +1,4 @@
+import OrdrelEventLoop
 import OrdrelSystem
 
 /// Where a worker is in its life, as the master sees it.
@@ -23,7 +24,7 @@ final class WorkerProcess {
     /// Bytes read from the link that do not end with a newline yet.
     var pendingInput: [UInt8] = []
     /// Watches the link for READY and EOF; nil once the link reached EOF.
-    var watcher: AnyObject?
+    var watcher: IOWatcher?
 
     init(pid: Int32, link: FD, startWallSeconds: UInt64) {
         self.pid = pid

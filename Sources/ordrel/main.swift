@@ -6,13 +6,14 @@ import OrdrelEventLoop
 import OrdrelSystem
 
 /// `ordrel`, spelled like haproxy: `ordrel -f ordrel.cfg [-c] [-d|-db|-D] [-p pidfile] [-q] [-v|-vv]
-/// [-x socket] [-sf|-st pid...]` (`-sf`/`-st` are taken out of argv first: see `OldProcesses`).
+/// [-x socket] [-sf|-st pid...] [-W|-Ws] [-S cli]` (`-sf`/`-st` are taken out of argv first: see
+/// `OldProcesses`; `-W`/`-Ws` run a `Master`, whose workers run the rest of this).
 struct OrdrelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordrel",
         abstract: "A TCP load balancer that reads haproxy configuration files.",
         discussion: """
-            Flags use haproxy's single-dash spellings: -f, -c, -d, -db, -D, -p, -q, -v, -vv, -x.
+            Flags use haproxy's single-dash spellings: -f, -c, -d, -db, -D, -p, -q, -v, -vv, -x, -W, -Ws, -S.
             -sf <pid>* / -st <pid>*: once serving, send SIGUSR1 (finish) / SIGTERM to these old \
             processes; the list ends at the next argument starting with '-' and may be empty.
             """
