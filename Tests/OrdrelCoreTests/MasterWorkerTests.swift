@@ -70,6 +70,19 @@ final class MasterWorkerTests: XCTestCase {
         }
     }
 
+    /// The byte with each fd on a worker's link: a session level, haproxy's 0 (admin), or a carrier.
+    func testMasterLinkBytes() {
+        XCTAssertEqual(MasterLinkMessage(byte: 0), .connection(.admin))
+        XCTAssertEqual(MasterLinkMessage(byte: 1), .connection(.user))
+        XCTAssertEqual(MasterLinkMessage(byte: 2), .connection(.operator))
+        XCTAssertEqual(MasterLinkMessage(byte: 3), .connection(.admin))
+        XCTAssertEqual(MasterLinkMessage(byte: UInt8(ascii: "C")), .carrier)
+        XCTAssertNil(MasterLinkMessage(byte: 4))
+        for message in [MasterLinkMessage.connection(.user), .connection(.operator), .connection(.admin), .carrier] {
+            XCTAssertEqual(MasterLinkMessage(byte: message.byte), message)
+        }
+    }
+
     func testChildExitDecoding() {
         XCTAssertEqual(ChildExit(waitStatus: 0), .exited(0))
         XCTAssertEqual(ChildExit(waitStatus: 1 << 8), .exited(1))
