@@ -173,7 +173,13 @@ enum ListenerExport {
             return .peerFailed(.count, "\(error)")
         }
         defer { try? fd.setBlocking(false) }
-        if let error = ListenerFetch.sendAll(count, on: fd, step: .count) { return error }
+        // The count in its own sendmsg without control data, as haproxy.
+        do {
+            guard case .processed(let n) = try fd.send(count, passing: []) else { return .timedOut(.count) }
+            if n < count.count, let error = ListenerFetch.sendAll(Array(count[n...]), on: fd, step: .count) { return error }
+        } catch {
+            return .peerFailed(.count, "\(error)")
+        }
         var done = 0
         for batch in plan.batches {
             let step = SocketTransferStep.sockets(received: done, expected: sockets.count)

@@ -30,8 +30,14 @@ final class ReloadTests: XCTestCase {
         """
     }
 
+    /// One command on a stats socket; "" when nothing listens there. (Not through socat: a
+    /// socat that finds no listener exits before reading its stdin, and writing it is a SIGPIPE.)
     private func query(_ socket: String, _ command: String) -> String {
-        (try? runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: command + "\n").stdout) ?? ""
+        guard let fd = try? TestSocket.connect(unixPath: socket) else { return "" }
+        defer { close(fd) }
+        TestSocket.setReceiveTimeout(fd, seconds: 5)
+        guard (try? TestSocket.sendAll(fd, Array((command + "\n").utf8))) != nil else { return "" }
+        return String(decoding: TestSocket.readAll(fd).bytes, as: UTF8.self)
     }
 
     private func assertClean(_ report: EchoLoad.Report, longStreams: Int, file: StaticString = #filePath, line: UInt = #line) {
@@ -132,7 +138,9 @@ final class ReloadTests: XCTestCase {
         pids.append(secondHaproxy)
         usleep(200_000)
 
-        assertClean(onHaproxy.stop(), longStreams: 4)
+        let haproxyLoad = onHaproxy.stop()
+        assertClean(haproxyLoad, longStreams: 4)
+        print("haproxy hand-over: \(haproxyLoad)")
         let ordrelStreams = onOrdrel.stop()
         XCTAssertEqual(ordrelStreams.longOK, 4, "\(ordrelStreams)")
         XCTAssertEqual(ordrelStreams.longBroken, [], "\(ordrelStreams)")
@@ -162,13 +170,22 @@ final class ReloadTests: XCTestCase {
         let operatorSocket = directory.path + "/operator.sock"
         let text = config(ports: [port], backend: backend.port, socket: socket,
                           extra: "    stats socket \(operatorSocket) level operator\n")
-        let old = try OrdrelProcess(config: text, readyPort: port)
+        // Stats sockets are bound after the frontends: the last one tells when all are ready.
+        let old = try OrdrelProcess(config: text, readySocket: operatorSocket)
         defer { old.stop() }
-        // Counted with no stream open (the readiness probe's may still be closing).
+        // Counted once no stream or CLI session is left open (the readiness probe's, a query's
+        // may still be closing): the same count twice, 100 ms apart.
         func idleDescriptorCount() -> Int {
             let deadline = Date().addingTimeInterval(3)
             while Date() < deadline && !query(socket, "show info").contains("CurrConns: 0\n") { usleep(20_000) }
-            return old.openDescriptorCount
+            var last = old.openDescriptorCount
+            while Date() < deadline {
+                usleep(100_000)
+                let now = old.openDescriptorCount
+                if now == last { break }
+                last = now
+            }
+            return last
         }
         let fdsBefore = idleDescriptorCount()
 
@@ -206,7 +223,9 @@ final class ReloadTests: XCTestCase {
         XCTAssertEqual(TestSocket.read(client, count: 10), Array("still here".utf8))
         close(client)
         XCTAssertTrue(query(socket, "show info").contains("Pid: \(old.pid)\n"))
-        XCTAssertEqual(idleDescriptorCount(), fdsBefore, "the old process holds the fds it had")
+        let deadline = Date().addingTimeInterval(3)
+        while Date() < deadline && old.openDescriptorCount != fdsBefore { usleep(20_000) }
+        XCTAssertEqual(old.openDescriptorCount, fdsBefore, "the old process holds the fds it had")
     }
 
     /// Without `-x`, `-sf` alone reloads because TCP listeners have SO_REUSEPORT (haproxy's
@@ -255,7 +274,7 @@ final class ReloadTests: XCTestCase {
             let port = try TestSocket.unusedPort()
             let directory = TemporaryDirectory()
             let socket = directory.path + "/admin.sock"
-            let ordrelProcess = try OrdrelProcess(config: config(ports: [port], backend: backend.port, socket: socket), readyPort: port)
+            let ordrelProcess = try OrdrelProcess(config: config(ports: [port], backend: backend.port, socket: socket), readySocket: socket)
             defer { ordrelProcess.stop() }
             if handedOver {
                 // A new process's request; plain recv() makes the kernel drop the passed fds.
