@@ -27,6 +27,9 @@ void ordrel_ev_timer_set(ev_timer *w, double after, double repeat) { ev_timer_se
 void ordrel_ev_signal_init(ev_signal *w, void (*cb)(struct ev_loop *, ev_signal *, int), int signum) {
     ev_signal_init(w, cb, signum);
 }
+void ordrel_ev_child_init(ev_child *w, void (*cb)(struct ev_loop *, ev_child *, int), int pid) {
+    ev_child_init(w, cb, pid, 0);
+}
 void ordrel_ev_async_init(ev_async *w, void (*cb)(struct ev_loop *, ev_async *, int)) {
     ev_async_init(w, cb);
 }

@@ -12,7 +12,7 @@ enum Keywords {
         "ssl-dh-param-file", "ssl-server-verify", "ssl-engine", "ssl-mode-async", "ssl-load-extra-files",
         "spread-checks", "max-spread-checks", "server-state-file", "server-state-base",
         "nosplice", "noepoll", "nopoll", "nogetaddrinfo", "busy-polling",
-        "ulimit-n", "master-worker", "mworker-max-reloads", "localpeer", "cpu-map",
+        "ulimit-n", "localpeer", "cpu-map",
         "set-dumpable", "insecure-fork-wanted", "insecure-setuid-wanted", "expose-experimental-directives",
         "maxconnrate", "maxsessrate", "maxpipes", "maxsslconn", "maxsslrate", "maxzlibmem",
         "maxcomprate", "maxcompcpuusage", "quiet", "zero-warning", "h1-case-adjust", "h1-case-adjust-file",

@@ -57,6 +57,13 @@ public struct GlobalConfig: Sendable, Equatable {
     public var statsMaxconn = 10
     public var hardStopAfterMs: UInt64?
     public var graceMs: UInt64?
+    /// `master-worker`: run as a master supervising one worker (as `-W`).
+    public var masterWorker = false
+    /// false after `master-worker no-exit-on-failure`: a current worker that fails does not stop
+    /// the master and its other workers.
+    public var masterExitsOnWorkerFailure = true
+    /// `mworker-max-reloads`: an old worker that has lived through more reloads gets SIGTERM.
+    public var mworkerMaxReloads: Int?
     /// `noreuseport`: TCP listeners are bound without SO_REUSEPORT.
     public var noReusePort = false
 

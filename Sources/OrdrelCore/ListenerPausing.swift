@@ -21,7 +21,7 @@ extension Runtime {
                 if !paused {
                     paused = true
                     logger.notice("\(error); pausing the old processes (SIGTTOU) and retrying.")
-                    for failure in oldProcesses.signalAll(.pause) {
+                    for failure in oldProcesses.signalAll(.ttyOutput) {
                         logger.warning("Cannot pause old process \(failure.pid): \(failure.reason).")
                     }
                 }
@@ -29,7 +29,7 @@ extension Runtime {
             } catch {
                 if paused {
                     logger.warning("Giving up binding; resuming the old processes (SIGTTIN).")
-                    _ = oldProcesses.signalAll(.resume)
+                    _ = oldProcesses.signalAll(.ttyInput)
                 }
                 throw error
             }

@@ -58,6 +58,12 @@ public final class Runtime {
     private var signalWatchers: [SignalWatcher] = []
     /// Stats sockets and their open CLI connections.
     private(set) var statsSockets: [StatsSocket] = []
+    /// A master-worker worker's link to its master (not a stats socket: `_getsocks` does not
+    /// export it).
+    private(set) var masterLink: StatsSocket?
+    /// Carriers the master sent for new workers' `-x sockpair@<fd>`; kept until the process stops
+    /// (their connections refer to them), closed at their EOF.
+    private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
     private var hardStopTimer: TimerWatcher?
     /// Runs out the `grace` period of a soft stop, during which listeners still accept.
@@ -154,11 +160,23 @@ public final class Runtime {
             SignalWatcher(loop: loop, signal: Signal.terminate.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
             SignalWatcher(loop: loop, signal: Signal.interrupt.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
             SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
-            SignalWatcher(loop: loop, signal: Signal.pause.number) { [unowned(unsafe) self] in self.isolated { self.suspendListeners() } },
-            SignalWatcher(loop: loop, signal: Signal.resume.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
+            SignalWatcher(loop: loop, signal: Signal.ttyOutput.number) { [unowned(unsafe) self] in self.isolated { self.suspendListeners() } },
+            SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
         ]
         startHealthChecks()
     }
+
+    /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
+    /// (this worker's end of its socketpair) and tells the master this worker is ready.
+    public func attachMaster(ipc: FD) throws {
+        masterLink = StatsSocket(masterLink: ipc, runtime: self)
+        let message = Array(MasterWorker.readyMessage.utf8)
+        guard case .processed(message.count) = try message.withUnsafeBytes({ try ipc.write($0) }) else {
+            throw RuntimeSetupError(location: nil, message: "cannot tell the master this worker is ready")
+        }
+    }
+
+    func addMasterCarrier(_ carrier: StatsSocket) { masterCarriers.append(carrier) }
 
     /// Raises the fd limit for `maxconn` and sizes the splice pipe pools; with `strict-limits` and
     /// an explicit `maxconn`, a limit too low is an error (`ordrel -c` checks it too).
@@ -380,6 +398,10 @@ public final class Runtime {
         for connection in Array(cliConnections.values) { connection.finish() }
         statsSockets.forEach { $0.close() }
         statsSockets.removeAll()
+        masterLink?.close()
+        masterLink = nil
+        masterCarriers.forEach { $0.close() }
+        masterCarriers.removeAll()
         stopHealthChecks()
         signalWatchers.removeAll()
         for worker in workers.dropFirst() { worker.post(.exit) }

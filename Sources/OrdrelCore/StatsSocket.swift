@@ -3,13 +3,54 @@ import OrdrelConfig
 import OrdrelEventLoop
 import OrdrelSystem
 
-/// One `stats socket` line: a Unix listening socket whose connections each run a `CLISession`.
+/// Where the connections of a `StatsSocket` come from.
+enum StatsSocketOrigin: Equatable {
+    /// A `stats socket` line: a listening Unix socket, connections by accept().
+    case listener
+    /// The worker's end of its master↔worker socketpair, as haproxy's `sockpair@` CLI listener:
+    /// the master sends connections as fds, one byte and one fd per message (`MasterLinkMessage`).
+    /// EOF means the master is gone.
+    case master
+    /// A socket the master handed over for a new worker's `-x sockpair@<fd>`: the new worker
+    /// sends connection ends through it, as through the master link. EOF only closes it.
+    case carrier
+}
+
+/// The byte that travels with each fd the master (or a new worker) sends to a worker's link.
+enum MasterLinkMessage: Equatable {
+    /// A CLI connection at this level: 1, 2, 3 = user, operator, admin (a master CLI session's
+    /// level); 0 = admin, haproxy's `sockpair@` byte, which a new worker sends.
+    case connection(CLILevel)
+    /// `C`: a carrier for a new worker's `-x sockpair@<fd>`.
+    case carrier
+
+    init?(byte: UInt8) {
+        switch byte {
+        case 0: self = .connection(.admin)
+        case UInt8(ascii: "C"): self = .carrier
+        default:
+            guard let level = CLILevel(rawValue: Int(byte)) else { return nil }
+            self = .connection(level)
+        }
+    }
+
+    var byte: UInt8 {
+        switch self {
+        case .connection(let level): return UInt8(level.rawValue)
+        case .carrier: return UInt8(ascii: "C")
+        }
+    }
+}
+
+/// One `stats socket` line (a Unix listening socket), or the master's link of a master-worker
+/// worker: each connection runs a `CLISession`.
 final class StatsSocket {
     let config: StatsSocketConfig
     let fd: FD
+    let origin: StatsSocketOrigin
     unowned(unsafe) let runtime: Runtime
     private var watcher: IOWatcher!
-    /// Connections open on this socket (bounded by `stats maxconn`).
+    /// Connections open on this socket (bounded by `stats maxconn` on a listener).
     var connections = 0
     /// Scratch space every connection of this socket reads into: all of them run on one loop
     /// thread and copy what they read into their session at once.
@@ -22,10 +63,27 @@ final class StatsSocket {
     init(config: StatsSocketConfig, runtime: Runtime, inherited: InheritedListeners) throws {
         self.config = config
         self.runtime = runtime
+        origin = .listener
         fd = try inherited.take(unixPath: config.path) ?? UnixListenSocket.bindAtomically(
             path: config.path, mode: config.mode, uid: config.uid, gid: config.gid, backlog: 128,
             location: config.location)
         watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.acceptBatch() }
+        watcher.setInterest(.read)
+    }
+
+    /// The master link of a worker (fd `ipc`, inherited), or a carrier the master sent over it:
+    /// level admin and `expose-fd listeners`, as haproxy's internal `sockpair@` listener, so a new
+    /// worker's `_getsocks` works through it.
+    init(masterLink ipc: FD, runtime: Runtime, origin: StatsSocketOrigin = .master) {
+        var config = StatsSocketConfig(path: "sockpair@\(ipc.rawValue)",
+                                       location: SourceLocation(file: "master-worker", line: 0))
+        config.level = .admin
+        config.exposeFDListeners = true
+        self.config = config
+        self.runtime = runtime
+        self.origin = origin
+        fd = ipc
+        watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.receiveFromMaster() }
         watcher.setInterest(.read)
     }
 
@@ -57,10 +115,48 @@ final class StatsSocket {
         }
     }
 
+    /// Takes the connections the master (or, over a carrier, a new worker) sent. EOF on the master
+    /// link: the master died, and a worker without its master exits (haproxy: exit(EXIT_FAILURE)).
+    private func receiveFromMaster() {
+        for _ in 0..<16 {
+            let result: IOResult<ReceivedMessage>
+            do {
+                result = try fd.receive(maxBytes: 1, maxFDs: 1)
+            } catch {
+                linkEnded("\(error)")
+                return
+            }
+            guard case .processed(let message) = result else { return }
+            guard let byte = message.bytes.first else {
+                linkEnded("end of file")
+                return
+            }
+            // A message whose descriptor was lost carries nothing to serve.
+            guard let received = message.fds.first else { continue }
+            switch MasterLinkMessage(byte: byte) {
+            case .connection(let level):
+                connections += 1
+                let connection = CLIConnection(fd: received, socket: self, level: origin == .carrier ? .admin : level)
+                runtime.cliConnections[ObjectIdentifier(connection)] = connection
+                connection.drive()
+            case .carrier where origin == .master:
+                runtime.addMasterCarrier(StatsSocket(masterLink: received, runtime: runtime, origin: .carrier))
+            case .carrier, nil:
+                received.close()
+            }
+        }
+    }
+
+    private func linkEnded(_ why: String) {
+        guard origin == .master else { return close() }
+        runtime.logger.critical("The master process is gone (\(why)): exiting.")
+        CurrentProcess.exit(1)
+    }
+
     /// A session ended: make room for the next client.
     func connectionClosed() {
         connections -= 1
-        if isListening { watcher.setInterest(.read) }
+        if origin == .listener && isListening { watcher.setInterest(.read) }
     }
 
     /// Stops accepting and closes the listening fd (close only: a new process may own it now);
@@ -110,10 +206,11 @@ final class CLIConnection {
     /// loop iteration, as haproxy's CLI applet, and cannot take the CPU from the streams.
     static let commandsPerStep = 1
 
-    init(fd: FD, socket: StatsSocket) {
+    /// A connection at the socket's level, or at `level` (one the master sent).
+    init(fd: FD, socket: StatsSocket, level: CLILevel? = nil) {
         self.fd = fd
         self.socket = socket
-        session = CLISession(runtime: socket.runtime, level: socket.level, commandsPerStep: Self.commandsPerStep)
+        session = CLISession(runtime: socket.runtime, level: level ?? socket.level, commandsPerStep: Self.commandsPerStep)
         lastActivity = socket.runtime.loop.now
         watcher = IOWatcher(loop: socket.runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in
             withExtendedLifetime(self) { $0.drive() }

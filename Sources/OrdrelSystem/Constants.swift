@@ -10,10 +10,14 @@ public enum Signal: Sendable {
     case interrupt
     /// SIGUSR1: soft stop.
     case user1
-    /// SIGTTOU: pause the listeners (a new process that cannot bind asks the old one).
-    case pause
-    /// SIGTTIN: resume paused listeners (the new process gave up).
-    case resume
+    /// SIGUSR2: master-worker reload.
+    case user2
+    /// SIGHUP: master-worker reload.
+    case hangUp
+    /// SIGTTIN: resume the listeners SIGTTOU paused (a new process that could not bind gave up).
+    case ttyInput
+    /// SIGTTOU: pause the TCP listeners (a new process that cannot bind asks the old one).
+    case ttyOutput
 
     /// The signal's number, for libev.
     public var number: Int32 {
@@ -21,8 +25,10 @@ public enum Signal: Sendable {
         case .terminate: return SIGTERM
         case .interrupt: return SIGINT
         case .user1: return SIGUSR1
-        case .pause: return SIGTTOU
-        case .resume: return SIGTTIN
+        case .user2: return SIGUSR2
+        case .hangUp: return SIGHUP
+        case .ttyInput: return SIGTTIN
+        case .ttyOutput: return SIGTTOU
         }
     }
 }

@@ -6,13 +6,14 @@ import OrdrelEventLoop
 import OrdrelSystem
 
 /// `ordrel`, spelled like haproxy: `ordrel -f ordrel.cfg [-c] [-d|-db|-D] [-p pidfile] [-q] [-v|-vv]
-/// [-x socket] [-sf|-st pid...]` (`-sf`/`-st` are taken out of argv first: see `OldProcesses`).
+/// [-x socket] [-sf|-st pid...] [-W|-Ws] [-S cli]` (`-sf`/`-st` are taken out of argv first: see
+/// `OldProcesses`; `-W`/`-Ws` run a `Master`, whose workers run the rest of this).
 struct OrdrelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordrel",
         abstract: "A TCP load balancer that reads haproxy configuration files.",
         discussion: """
-            Flags use haproxy's single-dash spellings: -f, -c, -d, -db, -D, -p, -q, -v, -vv, -x.
+            Flags use haproxy's single-dash spellings: -f, -c, -d, -db, -D, -p, -q, -v, -vv, -x, -W, -Ws, -S.
             -sf <pid>* / -st <pid>*: once serving, send SIGUSR1 (finish) / SIGTERM to these old \
             processes; the list ends at the next argument starting with '-' and may be empty.
             """
@@ -35,6 +36,15 @@ struct OrdrelCommand: ParsableCommand {
 
     @Option(name: .customShort("p"), help: "Write the process id to this file.")
     var pidfile: String?
+
+    @Flag(name: .customShort("W"), help: "Master-worker mode: a master supervises a worker; SIGUSR2 reloads.")
+    var masterWorker = false
+
+    @Flag(name: .customLong("Ws", withSingleDash: true), help: "Master-worker mode with systemd notify (Type=notify).")
+    var masterWorkerSystemd = false
+
+    @Option(name: .customShort("S"), help: "Master CLI socket: <path>[,mode,600,uid,N,gid,N,user,X,group,Y,level,L]; repeatable.")
+    var masterCLI: [String] = []
 
     @Option(name: .customShort("x"), help: "Take the listening sockets of the old process from this stats socket (expose-fd listeners) or sockpair@<fd>; /dev/null disables.")
     var oldSocket: String?
@@ -104,6 +114,15 @@ struct OrdrelCommand: ParsableCommand {
         }
 
         Files.ignoreSIGPIPE()
+        let masterLink = MasterWorker.workerLink(environment: CurrentProcess.environmentVariables)
+        if masterLink == nil && (masterWorker || masterWorkerSystemd || configuration.global.masterWorker) {
+            let options = MasterOptions(
+                configPaths: paths, arguments: Array(CommandLine.arguments.dropFirst()), cliSpecs: masterCLI,
+                systemd: masterWorkerSystemd, pidfile: pidfile ?? configuration.global.pidfile,
+                daemonize: (daemonize || configuration.global.daemon) && !debug && !foreground, quiet: quiet)
+            // The master binds nothing (its runtime was the check) and runs on the runtime's default loop.
+            Master(options: options, configuration: configuration, logger: logger, loop: runtime.loop).run()
+        }
         // Seamless reload: the old process's listening sockets, fetched before binding anything.
         var inherited: [InheritedSocket] = []
         if let argument = oldSocket, let source = OldProcessSocket(argument: argument) {
@@ -127,7 +146,16 @@ struct OrdrelCommand: ParsableCommand {
             printError("[ALERT]    (\(CurrentProcess.id)) : Starting proxies: \(error)")
             throw ExitCode(1)
         }
-        let background = (daemonize || configuration.global.daemon) && !debug && !foreground
+        if let masterLink {
+            do {
+                try runtime.attachMaster(ipc: FD(rawValue: masterLink))
+            } catch {
+                printError("[ALERT]    (\(CurrentProcess.id)) : Cannot reach the master: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        // A worker stays in the foreground and writes no pidfile: its master did both.
+        let background = masterLink == nil && (daemonize || configuration.global.daemon) && !debug && !foreground
         if background {
             do {
                 try CurrentProcess.detach()
@@ -139,7 +167,8 @@ struct OrdrelCommand: ParsableCommand {
         }
         // The pidfile is written while still privileged (it usually lives in a root-owned
         // directory); then chroot, group and user are given up, as haproxy does.
-        if let path = pidfile ?? configuration.global.pidfile {
+        let ownPidfile = masterLink == nil ? pidfile ?? configuration.global.pidfile : nil
+        if let path = ownPidfile {
             try Files.write("\(CurrentProcess.id)\n", to: path)
         }
         // Everything is bound and the pidfile written: the old processes may go (before the
@@ -160,7 +189,7 @@ struct OrdrelCommand: ParsableCommand {
         logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn), \(runtime.threadCount) thread\(runtime.threadCount == 1 ? "" : "s").")
         runtime.run(forked: background)
         // After a reload the pidfile names the new process: only our own is removed.
-        if let path = pidfile ?? configuration.global.pidfile, Files.firstLine(of: path) == "\(CurrentProcess.id)" {
+        if let path = ownPidfile, Files.firstLine(of: path) == "\(CurrentProcess.id)" {
             try? Files.unlinkIfPresent(path)
         }
     }
