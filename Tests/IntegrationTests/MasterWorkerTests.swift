@@ -201,6 +201,22 @@ final class MasterWorkerTests: XCTestCase {
         XCTAssertNil(Self.echoOnce(port: port, payload: Array("new".utf8)))
     }
 
+    /// SIGTTOU and SIGTTIN to the master reach the worker, as haproxy's master broadcasts them:
+    /// the worker's own listener stops listening (refused), then listens again.
+    func testPauseAndResumeArePassedToTheWorker() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let port = try TestSocket.unusedPort()
+        let master = try MasterWorkerProcess(config: config(port: port, backend: backend.port))
+        defer { master.stop() }
+        XCTAssertNil(Self.echoOnce(port: port, payload: [1]))
+        master.signal(SIGTTOU)
+        XCTAssertTrue(waitUntil(5) { Self.echoOnce(port: port, payload: [2]) == "refused" }, master.stderrText)
+        XCTAssertTrue(master.stderrText.contains("Paused frontends (SIGTTOU): fe."), master.stderrText)
+        master.signal(SIGTTIN)
+        XCTAssertTrue(waitUntil(5) { Self.echoOnce(port: port, payload: [3]) == nil }, master.stderrText)
+    }
+
     /// A current worker that dies with a failure status takes everything down (haproxy 2.6's
     /// exit-on-failure): the master exits with that status, 128 + 9 for SIGKILL.
     func testCurrentWorkerFailureStopsTheMaster() throws {
