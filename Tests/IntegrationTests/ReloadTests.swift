@@ -127,7 +127,9 @@ final class ReloadTests: XCTestCase {
                                pidfile: ordrelPid, previous: nil, log: log)
         let ordrelProcess = try XCTUnwrap(o.pid, o.output)
         pids.append(ordrelProcess)
-        XCTAssertTrue(query(socket, "show info").contains("Pid: \(ordrelProcess)\n"), "ordrel answers on the inherited stats socket")
+        // haproxy accepts on the shared socket until it has handled ordrel's SIGUSR1.
+        XCTAssertTrue(waitUntil(5) { query(socket, "show info").contains("Pid: \(ordrelProcess)\n") },
+                      "ordrel answers on the inherited stats socket")
         let onOrdrel = EchoLoad(ports: ports)
         onOrdrel.start(shortClients: 0, longStreams: 4)
         usleep(200_000)
