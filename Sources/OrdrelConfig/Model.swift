@@ -57,8 +57,17 @@ public struct GlobalConfig: Sendable, Equatable {
     public var statsMaxconn = 10
     public var hardStopAfterMs: UInt64?
     public var graceMs: UInt64?
+    /// `ordrel.product-name`: what `show info` calls the product.
+    public var productName: ProductName = .haproxy
 
     public init() {}
+}
+
+/// The product `show info` names (`Name:`). haproxy's by default, because client libraries
+/// check it before they talk; `ordrel.product-name ordrel` for operators who want the truth there.
+public enum ProductName: String, Sendable, Equatable, CaseIterable {
+    case haproxy = "HAProxy"
+    case ordrel
 }
 
 /// CLI access level of a stats socket (`level user|operator|admin`).

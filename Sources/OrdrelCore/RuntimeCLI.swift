@@ -8,7 +8,7 @@ import OrdrelSystem
 /// Here: lookups, `show info` and the environment; stats rows, sessions and admin actions have
 /// their own files (`RuntimeStatsRows`, `RuntimeSessions`, `RuntimeActions`).
 extension Runtime: CLIRuntime {
-    public var version: String { ordrelVersion }
+    public var version: String { reportedVersion }
 
     // MARK: lookups shared by the commands
 
@@ -63,9 +63,9 @@ extension Runtime: CLIRuntime {
         // the TCP ones).
         let listenerCount = workers[0].listeners.count
         let values: [String: InfoValue] = [
-            "Name": .str("ordrel"),
-            "Version": .str(ordrelVersion),
-            "Release_date": .str("2026/11/21"),
+            "Name": .str(configuration.global.productName.rawValue),
+            "Version": .str(reportedVersion),
+            "Release_date": .str(ordrelReleaseDate),
             "Nbthread": .u(UInt64(workers.count)),
             "Nbproc": .u(1),
             "Process_num": .u(1),
@@ -126,12 +126,13 @@ extension Runtime: CLIRuntime {
             "BytesOutRate": .u(0),
             "DebugCommandsIssued": .u(0),
             "CumRecvLogs": .u(0),
-            "Build info": .str("ordrel \(ordrelVersion), libev"),
+            "Build info": .str(reportedVersion),
             "Memmax_bytes": .u(0),
             "PoolAlloc_bytes": .u(poolBytes),
             "PoolUsed_bytes": .u(poolBytes),
             "Start_time_sec": .u(startWallSeconds),
-            "Tainted": .str("0x0"),
+            // haproxy prints it with C's `%#x`, which gives plain `0` for zero.
+            "Tainted": .str("0"),
         ]
         return values
     }
