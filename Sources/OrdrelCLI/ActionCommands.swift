@@ -186,6 +186,9 @@ extension CLISession {
         case .done: break
         case .noSuchFrontend: reply("No such frontend.\n")
         case .alreadyInState: reply(enabled ? "All sockets are already enabled.\n" : "All sockets are already disabled.\n")
+        case .failed:
+            reply(enabled ? "Failed to resume frontend, check logs for precise cause (port conflict?).\n"
+                          : "Failed to pause frontend, check logs for precise cause.\n")
         }
     }
 }

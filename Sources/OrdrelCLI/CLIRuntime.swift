@@ -69,6 +69,8 @@ public enum FrontendResult: Sendable, Equatable {
     case noSuchFrontend
     /// `enable` on an enabled frontend / `disable` on a disabled one.
     case alreadyInState
+    /// A socket could not be paused or listen again (the reason is logged).
+    case failed
 }
 
 /// `set maxconn global` outcome.

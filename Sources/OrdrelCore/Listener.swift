@@ -84,6 +84,22 @@ final class Listener {
         watcher.setInterest(.read)
     }
 
+    /// `disable frontend`: a TCP socket leaves the LISTEN state (clients are refused, queued ones
+    /// reset), as haproxy 2.6 does on Linux; a Unix socket only stops being watched, as there.
+    /// Only the thread that owns the socket changes it; the others stop watching.
+    func suspend(loop: EventLoop) throws {
+        pause(.disabled, loop: loop)
+        resumeTimer?.cancel()
+        guard ownsFD, case .tcp = bind.address else { return }
+        try fd.stopListening()
+    }
+
+    /// `enable frontend`: listening again with the configured backlog, then watched.
+    func unsuspend() throws {
+        if ownsFD, case .tcp = bind.address { try fd.listen(backlog: Int32(bind.backlog ?? 1024)) }
+        resume()
+    }
+
     /// Stops listening for good (soft stop); a Unix socket file is left for the next process.
     func close() {
         watcher.setInterest([])

@@ -459,14 +459,23 @@ public final class Runtime {
 
     // MARK: frontends
 
-    /// `disable frontend` / `enable frontend` (runs isolated).
-    public func setFrontend(_ proxy: Proxy, enabled: Bool) {
+    /// `disable frontend` / `enable frontend` (runs isolated): TCP sockets leave and re-enter
+    /// the LISTEN state (`Listener.suspend`). False, with the reason logged, when a socket refused.
+    @discardableResult
+    public func setFrontend(_ proxy: Proxy, enabled: Bool) -> Bool {
         proxy.frontendEnabled = enabled
+        var succeeded = true
         for worker in workers {
             for listener in worker.listeners where listener.proxy === proxy {
-                if enabled { listener.resume() } else { listener.pause(.disabled, loop: worker.loop) }
+                do {
+                    if enabled { try listener.unsuspend() } else { try listener.suspend(loop: worker.loop) }
+                } catch {
+                    succeeded = false
+                    logger.warning("Proxy \(proxy.name): cannot \(enabled ? "resume" : "pause") \(listener.bind.address): \(error)")
+                }
             }
         }
+        return succeeded
     }
 
     // MARK: clocks

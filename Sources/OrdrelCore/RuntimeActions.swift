@@ -63,8 +63,7 @@ extension Runtime {
     public func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult {
         guard let proxy = findProxy(frontend, where: { $0.isFrontend }) else { return .noSuchFrontend }
         if proxy.frontendEnabled == enabled { return .alreadyInState }
-        setFrontend(proxy, enabled: enabled)
-        return .done
+        return setFrontend(proxy, enabled: enabled) ? .done : .failed
     }
 
     public func clearCounters(all: Bool) {

@@ -20,7 +20,9 @@ extension Runtime {
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
-        row.status = proxy.frontendEnabled && stopMode == .running ? "OPEN" : "STOP"
+        // haproxy 2.6.6+: `disable frontend` pauses (PAUSED); stopped or disabled in the
+        // configuration is STOP.
+        row.status = stopMode != .running || proxy.config.disabled ? "STOP" : proxy.frontendEnabled ? "OPEN" : "PAUSED"
         row.connRate = UInt64(counters.connectionRate.rate(nowMs: nowMs))
         row.connRateMax = UInt64(counters.connectionRate.max)
         row.connTot = counters.connectionsTotal
