@@ -4,16 +4,208 @@ import Glibc
 import Foundation
 import XCTest
 
-/// The same configuration run by the real haproxy and by ordrel: their stats sockets must agree on
-/// what existing clients parse (CSV header, row identities, info keys, servers-state header).
+/// Differential suite: the real haproxy 2.6.12 and ordrel run the same configuration (each on its
+/// own ports) and get the same traffic and commands; their answers must agree, with only pids,
+/// times and rates normalised. Both daemons are started once for the whole suite.
 final class HaproxyCompatibilityTests: XCTestCase {
-    private let haproxyPath = "/usr/sbin/haproxy"
+    nonisolated(unsafe) private static var started: DaemonPair?
+    nonisolated(unsafe) private static var startFailure: String?
 
-    private func config(frontendPort: UInt16, listenPort: UInt16, backendPorts: [UInt16], socket: String) -> String {
+    override class func tearDown() {
+        started?.stop()
+        started = nil
+        super.tearDown()
+    }
+
+    /// The shared pair, started by the first test that needs it; skips when haproxy is missing.
+    private func pair() throws -> DaemonPair {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath), "haproxy is not installed")
+        if let pair = Self.started { return pair }
+        if let failure = Self.startFailure { throw TestSocket.Failure(description: failure) }
+        do {
+            let pair = try DaemonPair()
+            Self.started = pair
+            return pair
+        } catch {
+            Self.startFailure = "\(error)"
+            throw error
+        }
+    }
+
+    // MARK: identity
+
+    func testIdentity() throws {
+        let pair = try pair()
+        let info = try pair.info(.ordrel)
+        XCTAssertEqual(info["Name"], "HAProxy", "client libraries check the name before they talk")
+        let version = try XCTUnwrap(info["Version"])
+        let theirs = try XCTUnwrap(try pair.info(.haproxy)["Version"])
+        XCTAssertEqual(version.split(separator: "-").first, theirs.split(separator: "-").first,
+                       "the API level comes first, as haproxy's release")
+        XCTAssertTrue(version.hasPrefix("2.6.12-ordrel-"), version)
+        XCTAssertEqual(info["Build info"], version)
+        XCTAssertEqual(try pair.query(.ordrel, "show version"), version + "\n\n")
+        let dateShape = #/^\d{4}/\d{2}/\d{2}$/#
+        XCTAssertNotNil(try dateShape.wholeMatch(in: try XCTUnwrap(info["Release_date"])))
+        XCTAssertNotNil(try dateShape.wholeMatch(in: try XCTUnwrap(try pair.info(.haproxy)["Release_date"])))
+        XCTAssertEqual(info["Tainted"], try pair.info(.haproxy)["Tainted"])
+
+        let first = { (text: String) in text.split(separator: "\n").first.map(String.init) ?? "" }
+        let ours = first(try runCommand(Binaries.path("ordrel"), ["-v"]).stdout)
+        let real = first(try runCommand(DaemonPair.haproxyPath, ["-v"]).stdout)
+        XCTAssertEqual(ours.split(separator: " ").prefix(2), real.split(separator: " ").prefix(2), "-v starts as haproxy's")
+        XCTAssertTrue(ours.contains("ordrel"), ours)
+    }
+
+    /// `ordrel.product-name ordrel` puts ordrel's own name in `show info`.
+    func testProductNameKeyword() throws {
+        let directory = TemporaryDirectory()
+        let socket = directory.path + "/named.sock"
+        let ordrel = try OrdrelProcess(config: """
+            global
+                stats socket \(socket) level admin
+                ordrel.product-name ordrel
+
+            """, readySocket: socket)
+        defer { ordrel.stop() }
+        let info = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: "show info\n").stdout
+        XCTAssertTrue(info.hasPrefix("Name: ordrel\nVersion: 2.6.12-ordrel-"), info)
+    }
+
+    // MARK: proxy ids
+
+    /// iid/sid in every form (CSV, typed, JSON, servers state, filters) as haproxy assigns them.
+    func testProxyIdentifiers() throws {
+        let pair = try pair()
+        func identities(_ side: DaemonPair.Side) throws -> [String] {
+            try pair.csv(side, "show stat").map { [$0["pxname"]!, $0["svname"]!, $0["iid"]!, $0["sid"]!, $0["type"]!].joined(separator: ",") }
+        }
+        let expected = try identities(.haproxy)
+        XCTAssertEqual(expected.first, "fe_main,FRONTEND,2,0,0", "haproxy's first proxy gets iid 2 next to a stats socket")
+        XCTAssertEqual(try identities(.ordrel), expected)
+
+        func typedKeys(_ side: DaemonPair.Side) throws -> [String] {
+            try pair.query(side, "show stat typed").split(separator: "\n").compactMap { line in
+                let parts = line.split(separator: ".")
+                return parts.count > 2 && line.contains(".iid.") ? parts.prefix(3).joined(separator: ".") : nil
+            }
+        }
+        XCTAssertEqual(try typedKeys(.ordrel), try typedKeys(.haproxy))
+
+        func jsonIdentities(_ side: DaemonPair.Side) throws -> [String] {
+            let data = Data(try pair.query(side, "show stat json").utf8)
+            let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[[String: Any]]])
+            return rows.map { row in
+                let first = row[0]
+                return "\(first["objType"]!) \(first["proxyId"]!) \(first["id"]!)"
+            }
+        }
+        XCTAssertEqual(try jsonIdentities(.ordrel), try jsonIdentities(.haproxy))
+
+        func stateIDs(_ side: DaemonPair.Side) throws -> [String] {
+            try pair.query(side, "show servers state").split(separator: "\n").dropFirst(2).map { line in
+                line.split(separator: " ").prefix(4).joined(separator: " ")
+            }
+        }
+        XCTAssertEqual(try stateIDs(.ordrel), try stateIDs(.haproxy))
+
+        for filter in ["3 -1 -1", "3 4 2", "4 2 -1", "1 -1 -1", "-1 1 -1", "be_app 4 1", "#3 2 -1", "nope -1 -1"] {
+            let command = "show stat \(filter)"
+            XCTAssertEqual(try pair.query(.ordrel, command).split(separator: "\n").map { $0.split(separator: ",").prefix(2) },
+                           try pair.query(.haproxy, command).split(separator: "\n").map { $0.split(separator: ",").prefix(2) },
+                           command)
+        }
+    }
+
+    // MARK: disable / enable frontend
+
+    func testDisableFrontend() throws {
+        let pair = try pair()
+        for side in DaemonPair.Side.allCases {
+            let port = pair.frontendPort(side)
+            XCTAssertEqual(try pair.query(side, "disable frontend fe_main"), "\n", "\(side)")
+            XCTAssertEqual(try pair.frontendStatus(side), "PAUSED", "\(side)")
+            XCTAssertThrowsError(try TestSocket.connect(port: port), "\(side): a paused frontend refuses clients")
+            XCTAssertEqual(try pair.query(side, "disable frontend fe_main"), "All sockets are already disabled.\n\n", "\(side)")
+            XCTAssertEqual(try pair.query(side, "enable frontend fe_main"), "\n", "\(side)")
+            XCTAssertEqual(try pair.frontendStatus(side), "OPEN", "\(side)")
+            XCTAssertEqual(try pair.query(side, "enable frontend fe_main"), "All sockets are already enabled.\n\n", "\(side)")
+            XCTAssertEqual(try pair.echo(side, "after enable\n"), "after enable\n", "\(side)")
+        }
+    }
+
+    // MARK: what clients parse
+
+    func testStatsSocketShapes() throws {
+        let pair = try pair()
+        let theirs = try pair.query(.haproxy, "show stat").split(separator: "\n").map(String.init)
+        let ours = try pair.query(.ordrel, "show stat").split(separator: "\n").map(String.init)
+        XCTAssertEqual(ours.first, theirs.first, "show stat header lines differ")
+        XCTAssertEqual(ours.count, theirs.count, "row count differs")
+
+        func infoKeys(_ text: String) -> [String] {
+            text.split(separator: "\n").compactMap { line in line.firstIndex(of: ":").map { String(line[..<$0]) } }
+        }
+        let haproxyKeys = infoKeys(try pair.query(.haproxy, "show info"))
+        let ordrelKeys = infoKeys(try pair.query(.ordrel, "show info"))
+        XCTAssertGreaterThan(haproxyKeys.count, 40)
+        XCTAssertEqual(ordrelKeys, haproxyKeys, "show info keys are not haproxy's, in haproxy's order")
+
+        let theirState = try pair.query(.haproxy, "show servers state").split(separator: "\n").map(String.init)
+        let ourState = try pair.query(.ordrel, "show servers state").split(separator: "\n").map(String.init)
+        XCTAssertEqual(ourState.prefix(2), theirState.prefix(2), "show servers state version and header differ")
+        XCTAssertEqual(ourState.count, theirState.count)
+    }
+}
+
+/// haproxy and ordrel on the same configuration, with their own frontend ports and sockets but
+/// the same backends: two echo servers and a port nothing listens on.
+final class DaemonPair {
+    static let haproxyPath = "/usr/sbin/haproxy"
+
+    enum Side: CaseIterable, CustomStringConvertible {
+        case haproxy, ordrel
+        var description: String { self == .haproxy ? "haproxy" : "ordrel" }
+    }
+
+    private let directory = TemporaryDirectory()
+    private let backends: [TestBackend]
+    private let haproxy = Process()
+    private let ordrel: OrdrelProcess
+    private let sockets: [Side: String]
+    private let frontendPorts: [Side: UInt16]
+    private let listenPorts: [Side: UInt16]
+
+    init() throws {
+        backends = [try TestBackend(.echo), try TestBackend(.echo)]
+        let deadPort = try TestSocket.unusedPort()
+        let ports = backends.map(\.port) + [deadPort]
+        sockets = [.haproxy: directory.path + "/haproxy.sock", .ordrel: directory.path + "/ordrel.sock"]
+        frontendPorts = [.haproxy: try TestSocket.unusedPort(), .ordrel: try TestSocket.unusedPort()]
+        listenPorts = [.haproxy: try TestSocket.unusedPort(), .ordrel: try TestSocket.unusedPort()]
+
+        let haproxyConfig = directory.write("haproxy.cfg", Self.config(side: .haproxy, sockets: sockets,
+            frontend: frontendPorts, listen: listenPorts, servers: ports))
+        haproxy.executableURL = URL(fileURLWithPath: Self.haproxyPath)
+        haproxy.arguments = ["-db", "-q", "-f", haproxyConfig]
+        haproxy.standardOutput = FileHandle.nullDevice
+        haproxy.standardError = FileHandle.nullDevice
+        try haproxy.run()
+        ordrel = try OrdrelProcess(config: Self.config(side: .ordrel, sockets: sockets,
+            frontend: frontendPorts, listen: listenPorts, servers: ports), readySocket: sockets[.ordrel])
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let fd = try? TestSocket.connect(unixPath: sockets[.haproxy]!) { close(fd); break }
+            usleep(20_000)
+        }
+    }
+
+    private static func config(side: Side, sockets: [Side: String], frontend: [Side: UInt16],
+                               listen: [Side: UInt16], servers: [UInt16]) -> String {
         """
         global
             maxconn 1000
-            stats socket \(socket) mode 600 level admin
+            stats socket \(sockets[side]!) mode 600 level admin
             stats timeout 30s
         defaults
             mode tcp
@@ -24,83 +216,67 @@ final class HaproxyCompatibilityTests: XCTestCase {
             retries 3
             option redispatch
         frontend fe_main
-            bind 127.0.0.1:\(frontendPort)
+            bind 127.0.0.1:\(frontend[side]!)
             maxconn 500
             default_backend be_app
         backend be_app
             balance roundrobin
-            server s1 127.0.0.1:\(backendPorts[0]) weight 10
-            server s2 127.0.0.1:\(backendPorts[1]) weight 50 maxconn 100
-            server s3 127.0.0.1:\(backendPorts[2]) backup
+            server s1 127.0.0.1:\(servers[0]) check inter 200ms rise 2 fall 2
+            server s2 127.0.0.1:\(servers[1]) weight 50 maxconn 100
+            server s3 127.0.0.1:\(servers[2]) backup check inter 200ms rise 2 fall 2
         listen li_direct
-            bind 127.0.0.1:\(listenPort)
+            bind 127.0.0.1:\(listen[side]!)
             balance leastconn
-            server d1 127.0.0.1:\(backendPorts[0])
+            server d1 127.0.0.1:\(servers[0])
 
         """
     }
 
-    private func query(_ socket: String, _ command: String) throws -> String {
-        try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: command + "\n").stdout
+    func frontendPort(_ side: Side) -> UInt16 { frontendPorts[side]! }
+
+    func query(_ side: Side, _ command: String) throws -> String {
+        try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(sockets[side]!)"], input: command + "\n").stdout
     }
 
-    private func waitForSocket(_ path: String) {
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let fd = try? TestSocket.connect(unixPath: path) { close(fd); return }
-            usleep(20_000)
+    /// `show info` as a dictionary.
+    func info(_ side: Side) throws -> [String: String] {
+        var fields: [String: String] = [:]
+        for line in try query(side, "show info").split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            fields[String(line[..<colon])] = String(line[line.index(colon, offsetBy: 2)...])
         }
+        return fields
     }
 
-    func testStatsSocketMatchesHaproxy() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
-        let backends = [try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort()]
-        let directory = TemporaryDirectory()
-
-        let haproxySocket = directory.path + "/haproxy.sock"
-        let haproxyConfig = directory.write("haproxy.cfg", config(
-            frontendPort: try TestSocket.unusedPort(), listenPort: try TestSocket.unusedPort(),
-            backendPorts: backends, socket: haproxySocket))
-        let haproxy = Process()
-        haproxy.executableURL = URL(fileURLWithPath: haproxyPath)
-        haproxy.arguments = ["-db", "-q", "-f", haproxyConfig]
-        haproxy.standardOutput = FileHandle.nullDevice
-        haproxy.standardError = FileHandle.nullDevice
-        try haproxy.run()
-        defer { haproxy.terminate(); haproxy.waitUntilExit() }
-        waitForSocket(haproxySocket)
-
-        let ordrelSocket = directory.path + "/ordrel.sock"
-        let ordrel = try OrdrelProcess(config: config(
-            frontendPort: try TestSocket.unusedPort(), listenPort: try TestSocket.unusedPort(),
-            backendPorts: backends, socket: ordrelSocket), readySocket: ordrelSocket)
-        defer { ordrel.stop() }
-
-        let theirs = try query(haproxySocket, "show stat").split(separator: "\n").map(String.init)
-        let ours = try query(ordrelSocket, "show stat").split(separator: "\n").map(String.init)
-        XCTAssertFalse(theirs.isEmpty, "haproxy answered nothing")
-        XCTAssertEqual(ours.first, theirs.first, "show stat header lines differ")
-        XCTAssertEqual(ours.count, theirs.count, "row count differs")
-        let header = theirs[0].dropFirst(2).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let typeColumn = try XCTUnwrap(header.firstIndex(of: "type"))
-        func identity(_ line: String) -> [String] {
+    /// CSV output keyed by column name, one dictionary per row.
+    func csv(_ side: Side, _ command: String) throws -> [[String: String]] {
+        let lines = try query(side, command).split(separator: "\n")
+        guard let header = lines.first, header.hasPrefix("# ") else { return [] }
+        let names = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return lines.dropFirst().map { line in
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            return [cells[0], cells[1], cells[typeColumn]]
+            return Dictionary(zip(names, cells), uniquingKeysWith: { first, _ in first })
         }
-        XCTAssertEqual(ours.dropFirst().map(identity), theirs.dropFirst().map(identity))
+    }
 
-        func infoKeys(_ text: String) -> [String] {
-            text.split(separator: "\n").compactMap { line in line.firstIndex(of: ":").map { String(line[..<$0]) } }
-        }
-        let haproxyKeys = infoKeys(try query(haproxySocket, "show info"))
-        let ordrelKeys = infoKeys(try query(ordrelSocket, "show info"))
-        XCTAssertGreaterThan(haproxyKeys.count, 40)
-        XCTAssertEqual(Set(haproxyKeys).subtracting(ordrelKeys), [], "show info lacks haproxy keys")
-        XCTAssertEqual(ordrelKeys, haproxyKeys, "show info keys are not in haproxy's order")
+    func frontendStatus(_ side: Side) throws -> String? {
+        try csv(side, "show stat").first { $0["pxname"] == "fe_main" && $0["svname"] == "FRONTEND" }?["status"]
+    }
 
-        let theirState = try query(haproxySocket, "show servers state").split(separator: "\n").map(String.init)
-        let ourState = try query(ordrelSocket, "show servers state").split(separator: "\n").map(String.init)
-        XCTAssertEqual(ourState.prefix(2), theirState.prefix(2), "show servers state version and header differ")
-        XCTAssertEqual(ourState.count, theirState.count)
+    /// One session through `fe_main`: sends `text`, half-closes, returns what came back.
+    func echo(_ side: Side, _ text: String) throws -> String {
+        let fd = try TestSocket.connect(port: frontendPorts[side]!)
+        defer { close(fd) }
+        TestSocket.setReceiveTimeout(fd, seconds: 5)
+        try TestSocket.sendAll(fd, Array(text.utf8))
+        shutdown(fd, Int32(SHUT_WR))
+        return String(decoding: TestSocket.readAll(fd).bytes, as: UTF8.self)
+    }
+
+    func stop() {
+        ordrel.stop()
+        if haproxy.isRunning { haproxy.terminate() }
+        haproxy.waitUntilExit()
+        backends.forEach { $0.stop() }
     }
 }
