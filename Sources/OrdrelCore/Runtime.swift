@@ -50,7 +50,15 @@ public final class Runtime {
     /// The limit at start, after the fd limit was applied: `set maxconn global` may not exceed it.
     public private(set) var initialMaxconn: Int
     public private(set) var currentConnections = 0
-    public private(set) var cumulativeConnections: UInt64 = 0
+    /// `CumConns`: accepted client and CLI connections plus health-check runs, as haproxy's
+    /// `totalconn` counts every session it creates.
+    public internal(set) var cumulativeConnections: UInt64 = 0
+    /// `CumReq`: streams, client and CLI alike (haproxy's `global.req_count`).
+    public internal(set) var cumulativeRequests: UInt64 = 0
+    /// Bytes written to CLI clients, for `TotalBytesOut` (haproxy counts every socket's output).
+    public internal(set) var cliBytesOut: UInt64 = 0
+    /// `TotalBytesOut` of counters since cleared by `clear counters all`, which does not reset it.
+    var clearedBytesOut: UInt64 = 0
     public private(set) var maxConnectionsSeen = 0
     public private(set) var stopMode: StopMode = .running
     /// Wall-clock second the process started, for `show info` uptime.
@@ -391,6 +399,7 @@ public final class Runtime {
             }
             currentConnections += 1
             cumulativeConnections += 1
+            cumulativeRequests += 1
             maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
             backend.backendCounters.opened(nowMs: now, wallSeconds: wall)

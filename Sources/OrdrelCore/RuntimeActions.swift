@@ -72,9 +72,14 @@ extension Runtime {
             proxy.backendCounters.clear(all: all)
             for server in proxy.servers {
                 server.counters.clear(all: all)
-                if all { server.bytes.reset() }
+                if all {
+                    server.bytes.reset()
+                    server.health?.clearCounters()
+                }
             }
             if all {
+                proxy.downTransitions = 0
+                clearedBytesOut += proxy.frontendBytes.totalOut + proxy.frontendBytes.totalIn
                 proxy.frontendBytes.reset()
                 proxy.backendBytes.reset()
             }

@@ -44,13 +44,15 @@ extension Runtime: CLIRuntime {
         let minutes = uptime / 60 % 60
         let seconds = uptime % 60
         func two(_ value: UInt64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var bytesOut: UInt64 = 0
+        // Every socket's output, as haproxy's global.out_bytes: to clients, to servers (what
+        // clients sent, forwarded) and to CLI clients; `clear counters all` does not reset it.
+        var bytesOut = clearedBytesOut + cliBytesOut
         var sessionRate: UInt32 = 0
         var maxSessionRate: UInt32 = 0
         var connectionRate: UInt32 = 0
         var maxConnectionRate: UInt32 = 0
         for proxy in proxies where proxy.isFrontend {
-            bytesOut += proxy.frontendBytes.totalOut
+            bytesOut += proxy.frontendBytes.totalOut + proxy.frontendBytes.totalIn
             sessionRate += proxy.frontendCounters.sessionRate.rate(nowMs: nowMs)
             maxSessionRate += proxy.frontendCounters.sessionRate.max
             connectionRate += proxy.frontendCounters.connectionRate.rate(nowMs: nowMs)
@@ -79,10 +81,10 @@ extension Runtime: CLIRuntime {
             "Ulimit-n": .u(UInt64(ulimit)),
             "Maxsock": .u(UInt64(ulimit)),
             "Maxconn": .u(UInt64(maxconn)),
-            "Hard_maxconn": .u(UInt64(maxconn)),
+            "Hard_maxconn": .u(UInt64(initialMaxconn)),
             "CurrConns": .u(UInt64(currentConnections)),
             "CumConns": .u(cumulativeConnections),
-            "CumReq": .u(cumulativeConnections),
+            "CumReq": .u(cumulativeRequests),
             "MaxSslConns": .u(0),
             "CurrSslConns": .u(0),
             "CumSslConns": .u(0),

@@ -81,6 +81,9 @@ extension Runtime {
             row.chkfail = UInt64(health.failedChecks)
             row.chkdown = UInt64(health.downTransitions)
             row.downtime = server.downtime(wallSeconds: wallSeconds)
+        }
+        // The check's own columns need it enabled and not paused by maintenance (stats.c).
+        if let health = server.health, server.checksEnabled, server.adminState != .maint {
             row.checkStatus = server.checkStatusText
             row.checkDuration = server.lastCheckDurationMs.map { UInt64($0) } ?? 0
             row.checkDesc = server.checkResult?.description
@@ -91,6 +94,7 @@ extension Runtime {
         }
         row.addr = server.address.description
         row.srvIcur = 0
+        row.needConnEst = UInt64(server.estimatedNeededConnections)
         row.aggServerStatus = server.isUsable ? 0 : 1
         return row
     }
@@ -119,7 +123,8 @@ extension Runtime {
     /// haproxy's `fullconn` default: 10% of the maxconn of the frontends that use this backend.
     func fullconn(of backend: Proxy) -> Int {
         if let configured = backend.config.fullconn { return configured }
-        let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.maxconn }
+        // Computed once at start-up by haproxy: `set maxconn frontend` does not change it.
+        let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.initialMaxconn }
         return max(1, sum / 10)
     }
 
@@ -146,7 +151,8 @@ extension Runtime {
             userWeight: UInt32(server.weight), initialWeight: UInt32(server.initialWeight),
             secondsSinceLastChange: server.secondsSinceLastChange(wallSeconds: wallSeconds),
             checkStatus: UInt32(check?.rawValue ?? 1), checkResult: UInt32(check?.resultCode ?? 0),
-            checkHealth: UInt32(server.health?.health ?? 0),
+            // Without checks haproxy leaves the health at its initial value, rise.
+            checkHealth: UInt32(server.health?.health ?? server.config.rise),
             checkState: UInt32(server.checkStateBits), port: server.address.port)
         row.checkPort = server.config.checkPort ?? 0
         row.checkAddress = server.config.checkAddr

@@ -43,6 +43,10 @@ final class StatsSocket {
             do {
                 guard case .processed(let (client, _)) = try fd.accept() else { return }
                 connections += 1
+                runtime.lock.withLock {
+                    runtime.cumulativeConnections += 1
+                    runtime.cumulativeRequests += 1
+                }
                 let connection = CLIConnection(fd: client, socket: self)
                 runtime.cliConnections[ObjectIdentifier(connection)] = connection
                 connection.drive()
@@ -153,6 +157,7 @@ final class CLIConnection {
                     return
                 }
                 session.didWrite(count)
+                socket.runtime.cliBytesOut += UInt64(count)
                 touch()
                 if count < bytes.count {
                     watcher.setInterest(.write)
