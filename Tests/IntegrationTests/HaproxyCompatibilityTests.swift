@@ -134,6 +134,57 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
     }
 
+    // MARK: counters
+
+    /// Server state changes, `clear counters all` and `set maxconn`, with every `show stat`
+    /// column compared except times and rates.
+    func testCountersFollowHaproxy() throws {
+        let pair = try pair()
+        try pair.waitForBoth("s3 DOWN") { try pair.serverColumn($0, "s3", "status") == "DOWN" }
+        for side in DaemonPair.Side.allCases { XCTAssertEqual(try pair.echo(side, "count me\n"), "count me\n") }
+        try pair.compareStats("after traffic")
+
+        for command in ["set server be_app/s1 state maint", "set server be_app/s3 state maint"] { try pair.both(command) }
+        try pair.compareStats("in maintenance")
+        for side in DaemonPair.Side.allCases {
+            XCTAssertEqual(try pair.serverColumn(side, "s1", "check_status"), "", "\(side): no check columns in MAINT")
+        }
+        for command in ["set server be_app/s1 state ready", "set server be_app/s3 state ready"] { try pair.both(command) }
+        try pair.waitForBoth("s1 UP and s3 DOWN again") {
+            try pair.serverColumn($0, "s1", "status") == "UP" && pair.serverColumn($0, "s3", "status") == "DOWN"
+        }
+        try pair.both("set server be_app/s1 state drain")
+        for side in DaemonPair.Side.allCases {
+            XCTAssertLessThanOrEqual(Int(try pair.serverColumn(side, "s1", "lastchg") ?? "") ?? 99, 1, "\(side): DRAIN restarts lastchg")
+        }
+        try pair.both("set server be_app/s1 state ready")
+
+        let bytesBefore = try DaemonPair.Side.allCases.map { UInt64(try pair.info($0)["TotalBytesOut"] ?? "") ?? 0 }
+        try pair.both("clear counters all")
+        try pair.compareStats("after clear counters all")
+        for (index, side) in DaemonPair.Side.allCases.enumerated() {
+            XCTAssertEqual(try pair.serverColumn(side, "s3", "chkdown"), "0", "\(side)")
+            let after = UInt64(try pair.info(side)["TotalBytesOut"] ?? "") ?? 0
+            XCTAssertGreaterThanOrEqual(after, bytesBefore[index], "\(side): TotalBytesOut survives clear counters all")
+        }
+
+        try pair.both("set maxconn frontend fe_main 100")
+        try pair.both("set maxconn global 500")
+        try pair.compareStats("after set maxconn")
+        let limits = ["Maxconn", "Hard_maxconn"]
+        XCTAssertEqual(try limits.map { try pair.info(.ordrel)[$0] }, try limits.map { try pair.info(.haproxy)[$0] })
+        try pair.both("set maxconn frontend fe_main 500")
+        try pair.both("set maxconn global 1000")
+
+        func checkHealths(_ side: DaemonPair.Side) throws -> [String] {
+            try pair.query(side, "show servers state").split(separator: "\n").dropFirst(2).map { line in
+                let fields = line.split(separator: " ")
+                return "\(fields[3]) health \(fields[12])"
+            }
+        }
+        XCTAssertEqual(try checkHealths(.ordrel), try checkHealths(.haproxy))
+    }
+
     // MARK: what clients parse
 
     func testStatsSocketShapes() throws {
@@ -256,6 +307,51 @@ final class DaemonPair {
         return lines.dropFirst().map { line in
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             return Dictionary(zip(names, cells), uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// Runs an action command on both daemons; each must answer with just the terminator.
+    func both(_ command: String) throws {
+        for side in Side.allCases { XCTAssertEqual(try query(side, command), "\n", "\(side): \(command)") }
+    }
+
+    /// Waits (bounded) until `condition` holds on both daemons.
+    func waitForBoth(_ what: String, _ condition: (Side) throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if try Side.allCases.allSatisfy(condition) { return }
+            usleep(50_000)
+        }
+        XCTFail("never reached on both: \(what)")
+    }
+
+    func serverColumn(_ side: Side, _ server: String, _ column: String) throws -> String? {
+        try csv(side, "show stat").first { $0["pxname"] == "be_app" && $0["svname"] == server }?[column]
+    }
+
+    /// Columns that hold times, ages or rates: compared only for being present or empty.
+    static let timeColumns: Set<String> = [
+        "lastchg", "downtime", "lastsess", "rate", "rate_max", "conn_rate", "conn_rate_max", "req_rate", "req_rate_max",
+        "check_duration", "qtime", "ctime", "rtime", "ttime", "qtime_max", "ctime_max", "rtime_max", "ttime_max",
+    ]
+
+    /// Every `show stat` row of both daemons, equal once times and rates are normalised.
+    func compareStats(_ moment: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        func normalised(_ side: Side) throws -> [String] {
+            try csv(side, "show stat").map { row in
+                row.keys.sorted().map { key in
+                    let value = row[key]!
+                    return Self.timeColumns.contains(key) ? "\(key)=\(value.isEmpty ? "" : "t")" : "\(key)=\(value)"
+                }.joined(separator: ",")
+            }
+        }
+        let ours = try normalised(.ordrel)
+        let theirs = try normalised(.haproxy)
+        XCTAssertEqual(ours.count, theirs.count, moment, file: file, line: line)
+        for (mine, real) in zip(ours, theirs) where mine != real {
+            let a = mine.split(separator: ","), b = real.split(separator: ",")
+            let differences = zip(a, b).filter { $0 != $1 }.map { "ordrel \($0) haproxy \($1)" }
+            XCTFail("\(moment): \(a.first { $0.hasPrefix("svname=") } ?? "") \(differences.joined(separator: "; "))", file: file, line: line)
         }
     }
 
