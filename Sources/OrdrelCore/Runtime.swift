@@ -172,12 +172,18 @@ public final class Runtime {
         let got = Files.raiseOpenFileLimit(to: wantedFDs + 2 * (maxconn / 4))
         if got < wantedFDs {
             let message = "[\(CommandLine.arguments.first ?? "ordrel")] maxconn \(maxconn) needs \(wantedFDs) file descriptors but the limit is \(got)."
-            if configuration.global.strictLimits && configuration.global.maxconn != nil {
-                throw RuntimeSetupError(location: nil, message: message + " Use 'no strict-limits' to start anyway.")
+            if configuration.global.maxconn != nil {
+                if configuration.global.strictLimits {
+                    throw RuntimeSetupError(location: nil, message: message + " Use 'no strict-limits' to start anyway.")
+                }
+                // haproxy keeps a configured maxconn under `no strict-limits` and says so twice.
+                logger.warning("[\(CommandLine.arguments.first ?? "ordrel")] Cannot raise FD limit to \(wantedFDs), limit is \(got).")
+                logger.error("[\(CommandLine.arguments.first ?? "ordrel")] FD limit (\(got)) too low for maxconn=\(maxconn)/maxsock=\(wantedFDs). Please raise 'ulimit-n' to \(wantedFDs) or more to avoid any trouble.")
+            } else {
+                logger.warning("\(message) Lowering maxconn to \((got - fixedFDs) / 2).")
+                maxconn = max(1, (got - fixedFDs) / 2)
+                initialMaxconn = maxconn
             }
-            logger.warning("\(message) Lowering maxconn to \((got - fixedFDs) / 2).")
-            maxconn = max(1, (got - fixedFDs) / 2)
-            initialMaxconn = maxconn
         }
         // Only as many pipes as the fds left over allow (haproxy's default maxpipes is maxconn/4,
         // counted in its socket budget), so they can never push accept() into EMFILE; with no

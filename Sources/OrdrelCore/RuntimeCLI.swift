@@ -79,7 +79,7 @@ extension Runtime: CLIRuntime {
             "PoolUsed_MB": .u(poolBytes >> 20),
             "PoolFailed": .u(0),
             "Ulimit-n": .u(UInt64(ulimit)),
-            "Maxsock": .u(UInt64(ulimit)),
+            "Maxsock": .u(UInt64(haproxyMaxsock)),
             "Maxconn": .u(UInt64(maxconn)),
             "Hard_maxconn": .u(UInt64(initialMaxconn)),
             "CurrConns": .u(UInt64(currentConnections)),
@@ -110,13 +110,17 @@ extension Runtime: CLIRuntime {
             "CompressBpsIn": .u(0),
             "CompressBpsOut": .u(0),
             "CompressBpsRateLim": .u(0),
-            "Tasks": .u(UInt64(streamCount + cliConnections.count)),
+            // haproxy's count on the same config: 6 of its own, 2 per thread, 1 per proxy and per
+            // checked server, then 1 per stream (client or CLI).
+            "Tasks": .u(UInt64(6 + 2 * workers.count + proxies.count + checkedServerCount + streamCount + cliConnections.count)),
             "Run_queue": .u(0),
             "Idle_pct": .u(100),
             "node": .str(CurrentProcess.hostName),
             "Stopping": .u(stopMode == .running ? 0 : 1),
             "Jobs": .u(UInt64(streamCount + cliConnections.count + listenerCount + statsSockets.count)),
-            "Unstoppable Jobs": .u(UInt64(cliConnections.count)),
+            // Only the master-worker link's sessions are unstoppable in haproxy; a standalone
+            // process has none.
+            "Unstoppable Jobs": .u(0),
             "Listeners": .u(UInt64(listenerCount + statsSockets.count)),
             "ActivePeers": .u(0),
             "ConnectedPeers": .u(0),
@@ -137,6 +141,17 @@ extension Runtime: CLIRuntime {
             "Tainted": .str("0"),
         ]
         return values
+    }
+
+    private var checkedServerCount: Int { proxies.reduce(0) { $0 + $1.servers.filter { $0.check != nil }.count } }
+
+    /// `Maxsock` as haproxy 2.6 computes it: two fds per connection and per pipe, three per
+    /// thread (poller and wake-up pipe), one per listener and per checked server, and 20 it keeps
+    /// for itself (measured on 2.6.12 with one to four threads).
+    private var haproxyMaxsock: Int {
+        let listenerCount = workers[0].listeners.count + statsSockets.count
+        let pipes = workers.reduce(0) { $0 + $1.pipes.limit }
+        return 2 * initialMaxconn + 2 * pipes + 3 * workers.count + listenerCount + checkedServerCount + 20
     }
 
     // MARK: misc

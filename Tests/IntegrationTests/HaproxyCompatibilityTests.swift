@@ -202,6 +202,21 @@ final class HaproxyCompatibilityTests: XCTestCase {
         XCTAssertGreaterThan(haproxyKeys.count, 40)
         XCTAssertEqual(ordrelKeys, haproxyKeys, "show info keys are not haproxy's, in haproxy's order")
 
+        // Values that depend on neither time, pid, memory nor ordrel's identity or pipes.
+        let computed = ["Name", "Nbthread", "Nbproc", "Process_num", "Maxconn", "Hard_maxconn", "CurrConns", "Tasks", "Run_queue",
+                        "Stopping", "Jobs", "Unstoppable Jobs", "Listeners", "Tainted", "node"]
+        let ourInfo = try pair.info(.ordrel), theirInfo = try pair.info(.haproxy)
+        for key in computed { XCTAssertEqual(ourInfo[key], theirInfo[key], key) }
+
+        func descriptions(_ side: DaemonPair.Side) throws -> [String] {
+            try pair.query(side, "show info desc").split(separator: "\n").map { line in
+                let name = line.prefix { $0 != ":" }
+                let description = line.firstRange(of: ":\"").map { String(line[$0.lowerBound...]) } ?? "no description"
+                return "\(name)\(description)"
+            }
+        }
+        XCTAssertEqual(try descriptions(.ordrel), try descriptions(.haproxy))
+
         let theirState = try pair.query(.haproxy, "show servers state").split(separator: "\n").map(String.init)
         let ourState = try pair.query(.ordrel, "show servers state").split(separator: "\n").map(String.init)
         XCTAssertEqual(ourState.prefix(2), theirState.prefix(2), "show servers state version and header differ")
