@@ -82,7 +82,7 @@ extension ConfigBuilder {
     /// haproxy's start-up warnings that point at a likely mistake.
     private func checkSanity(_ proxy: ProxyConfig, _ draft: ProxyDraft) {
         let label = "\(draft.role.typeName) '\(proxy.name)'"
-        if proxy.kind == .frontend && proxy.binds.isEmpty {
+        if proxy.kind == .frontend && proxy.binds.isEmpty && !draft.refusedBind {
             diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
                 "frontend '\(proxy.name)' has no 'bind' directive. Please declare it as a backend if this was intended."))
         }
