@@ -158,6 +158,26 @@ extension Runtime: CLIRuntime {
 
     public func environment() -> [String] { CurrentProcess.environment }
 
+    /// Sets the variables haproxy 2.6 exports about itself (seen by `show env`, and by anything
+    /// the process starts): its version, local peer name, configuration files and CLI sockets.
+    /// Call once at start-up, before the worker threads run.
+    public func exportHaproxyEnvironment(configFiles: [String]) {
+        var variables = [
+            ("HAPROXY_STARTUP_VERSION", reportedVersion),
+            ("HAPROXY_LOCALPEER", CurrentProcess.hostName),
+            ("HAPROXY_CFGFILES", configFiles.joined(separator: ";")),
+        ]
+        let sockets = configuration.global.statsSockets.map { "unix@\($0.path)" }
+        if !sockets.isEmpty { variables.append(("HAPROXY_CLI", sockets.joined(separator: ";"))) }
+        for (name, value) in variables {
+            do {
+                try CurrentProcess.setEnvironment(name, value)
+            } catch {
+                logger.warning("Cannot set \(name) in the environment: \(error)")
+            }
+        }
+    }
+
     public func currentDateString() -> String {
         TCPLogLine.date(micros: wallClockMicros())
     }

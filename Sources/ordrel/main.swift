@@ -98,6 +98,7 @@ struct OrdrelCommand: ParsableCommand {
         }
 
         Files.ignoreSIGPIPE()
+        runtime.exportHaproxyEnvironment(configFiles: paths)
         do {
             try runtime.start()
         } catch {

@@ -185,6 +185,23 @@ final class HaproxyCompatibilityTests: XCTestCase {
         XCTAssertEqual(try checkHealths(.ordrel), try checkHealths(.haproxy))
     }
 
+    // MARK: environment
+
+    /// haproxy exports its version, peer name, config files and CLI sockets; so does ordrel.
+    func testShowEnvHasHaproxyVariables() throws {
+        let pair = try pair()
+        let peer = try pair.query(.haproxy, "show env HAPROXY_LOCALPEER").dropFirst("HAPROXY_LOCALPEER=".count).prefix { $0 != "\n" }
+        for side in DaemonPair.Side.allCases {
+            let variables = try pair.query(side, "show env").split(separator: "\n").filter { $0.hasPrefix("HAPROXY_") }
+            let version = try pair.query(side, "show version").split(separator: "\n").first.map(String.init) ?? ""
+            XCTAssertEqual(variables, [
+                "HAPROXY_STARTUP_VERSION=\(version)", "HAPROXY_LOCALPEER=\(peer)",
+                "HAPROXY_CFGFILES=\(pair.configPaths[side]!)", "HAPROXY_CLI=unix@\(pair.socketPath(side))",
+            ], "\(side)")
+            XCTAssertEqual(try pair.query(side, "show env HAPROXY_CLI"), "HAPROXY_CLI=unix@\(pair.socketPath(side))\n\n", "\(side)")
+        }
+    }
+
     // MARK: what clients parse
 
     func testStatsSocketShapes() throws {
@@ -241,6 +258,7 @@ final class DaemonPair {
     private let sockets: [Side: String]
     private let frontendPorts: [Side: UInt16]
     private let listenPorts: [Side: UInt16]
+    private(set) var configPaths: [Side: String] = [:]
 
     init() throws {
         backends = [try TestBackend(.echo), try TestBackend(.echo)]
@@ -257,8 +275,10 @@ final class DaemonPair {
         haproxy.standardOutput = FileHandle.nullDevice
         haproxy.standardError = FileHandle.nullDevice
         try haproxy.run()
+        configPaths[.haproxy] = haproxyConfig
         ordrel = try OrdrelProcess(config: Self.config(side: .ordrel, sockets: sockets,
             frontend: frontendPorts, listen: listenPorts, servers: ports), readySocket: sockets[.ordrel])
+        configPaths[.ordrel] = ordrel.configPath
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if let fd = try? TestSocket.connect(unixPath: sockets[.haproxy]!) { close(fd); break }
@@ -299,6 +319,8 @@ final class DaemonPair {
     }
 
     func frontendPort(_ side: Side) -> UInt16 { frontendPorts[side]! }
+
+    func socketPath(_ side: Side) -> String { sockets[side]! }
 
     func query(_ side: Side, _ command: String) throws -> String {
         try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(sockets[side]!)"], input: command + "\n").stdout
