@@ -234,6 +234,11 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
         XCTAssertEqual(try descriptions(.ordrel), try descriptions(.haproxy))
 
+        // haproxy's own `show acl` lists its internal httpclient ACLs, so only the unknown name.
+        for command in ["show map", "show map nope", "show acl nope", "show table", "show table nope"] {
+            XCTAssertEqual(try pair.query(.ordrel, command), try pair.query(.haproxy, command), command)
+        }
+
         let theirState = try pair.query(.haproxy, "show servers state").split(separator: "\n").map(String.init)
         let ourState = try pair.query(.ordrel, "show servers state").split(separator: "\n").map(String.init)
         XCTAssertEqual(ourState.prefix(2), theirState.prefix(2), "show servers state version and header differ")

@@ -32,7 +32,17 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(exchange("show fd 3\n", level: .operator).text, "This command is not supported by ordrel.\n\n")
         XCTAssertEqual(exchange("set rate-limit sessions global 5\n", level: .operator).text, "Permission denied\n\n")
         XCTAssertEqual(exchange("set rate-limit sessions global 5\n").text, "This command is not supported by ordrel.\n\n")
-        XCTAssertEqual(exchange("show map\n", level: .user).text, "This command is not supported by ordrel.\n\n")
+        XCTAssertEqual(exchange("show cache\n", level: .user).text, "This command is not supported by ordrel.\n\n")
+    }
+
+    /// No maps, ACLs or tables: haproxy 2.6.12's replies for an empty list and an unknown name.
+    func testEmptyMapsACLsAndTables() {
+        XCTAssertEqual(exchange("show map\n", level: .user).text, "# id (file) description\n\n")
+        XCTAssertEqual(exchange("show map nope\n").text, "Unknown map identifier. Please use #<id> or <file>.\n\n")
+        XCTAssertEqual(exchange("show acl\n").text, "# id (file) description\n\n")
+        XCTAssertEqual(exchange("show acl #0\n").text, "Unknown ACL identifier. Please use #<id> or <file>.\n\n")
+        XCTAssertEqual(exchange("show table\n").text, "\n")
+        XCTAssertEqual(exchange("show table nope\n").text, "No such table\n\n")
     }
 
     /// Fuzzy suggestions: same framing as haproxy; the chosen lines may differ where haproxy
