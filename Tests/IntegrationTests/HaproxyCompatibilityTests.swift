@@ -202,6 +202,27 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
     }
 
+    // MARK: client libraries
+
+    /// haproxyadmin (PyPI, 0.2.4) refuses a socket whose `show info` does not name HAProxy; the
+    /// script lists frontends, backends and servers, disables and enables a frontend, drains a
+    /// server, sets weights and maxconn and clears counters. It runs against haproxy too, so a
+    /// check the script gets wrong shows there. `.ci/run` installs the library into a venv and
+    /// sets ORDREL_PYTHON to its interpreter.
+    func testHaproxyadminLibraryWorksUnmodified() throws {
+        let python = ProcessInfo.processInfo.environment["ORDREL_PYTHON"] ?? ""
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: python),
+                          "ORDREL_PYTHON does not name a Python with haproxyadmin (.ci/run prepares one)")
+        let pair = try pair()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Clients/haproxyadmin_check.py").path
+        for side in DaemonPair.Side.allCases {
+            let result = try runCommand(python, [script, pair.socketPath(side), "fe_main", "be_app", "s1"])
+            XCTAssertEqual(result.status, 0, "\(side): \(result.stdout)\(result.stderr)")
+            XCTAssertTrue(result.stdout.hasSuffix("ok clear counters\n"), "\(side): \(result.stdout)")
+        }
+    }
+
     // MARK: what clients parse
 
     func testStatsSocketShapes() throws {
