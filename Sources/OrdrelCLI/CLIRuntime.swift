@@ -160,6 +160,8 @@ public struct SessionInfo: Sendable, Equatable {
     public var frontendID: UInt64 = 0
     public var listenerAddress: String = ""
     public var backendID: UInt64 = 0
+    /// Local address of the server-side connection (empty before it exists).
+    public var backendLocalAddress: String = ""
     public var serverID: UInt64 = 0
     public var serverAddress: String = ""
     public var bytesIn: UInt64 = 0

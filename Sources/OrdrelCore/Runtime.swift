@@ -67,6 +67,8 @@ public final class Runtime {
     /// Stats sockets and their open CLI connections.
     private(set) var statsSockets: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
+    /// CLI connections accepted so far (their serial numbers).
+    var cliSessionsAccepted: UInt64 = 0
     private var hardStopTimer: TimerWatcher?
     /// Runs out the `grace` period of a soft stop, during which listeners still accept.
     private var graceTimer: TimerWatcher?

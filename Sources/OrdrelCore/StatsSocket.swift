@@ -47,7 +47,8 @@ final class StatsSocket {
                     runtime.cumulativeConnections += 1
                     runtime.cumulativeRequests += 1
                 }
-                let connection = CLIConnection(fd: client, socket: self)
+                runtime.cliSessionsAccepted += 1
+                let connection = CLIConnection(fd: client, socket: self, serial: runtime.cliSessionsAccepted)
                 runtime.cliConnections[ObjectIdentifier(connection)] = connection
                 connection.drive()
             } catch {
@@ -96,6 +97,10 @@ final class CLIConnection {
     private var phase: CLIConnectionPhase = .active
     private var inputEOF = false
     private var lastActivity: Double
+    /// Accept order among CLI sessions: their `show sess` id and listing order.
+    let serial: UInt64
+    let acceptedAt: Double
+    let acceptedWallMicros: UInt64
 
     /// Longest time a finished session waits for the client's EOF before closing anyway.
     static let lingerSeconds = 2.0
@@ -106,9 +111,12 @@ final class CLIConnection {
     /// loop iteration, as haproxy's CLI applet, and cannot take the CPU from the streams.
     static let commandsPerStep = 1
 
-    init(fd: FD, socket: StatsSocket) {
+    init(fd: FD, socket: StatsSocket, serial: UInt64) {
         self.fd = fd
         self.socket = socket
+        self.serial = serial
+        acceptedAt = socket.runtime.loop.now
+        acceptedWallMicros = socket.runtime.wallClockMicros()
         session = CLISession(runtime: socket.runtime, level: socket.level, commandsPerStep: Self.commandsPerStep)
         lastActivity = socket.runtime.loop.now
         watcher = IOWatcher(loop: socket.runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in
@@ -121,6 +129,11 @@ final class CLIConnection {
             withExtendedLifetime(self) { $0.drive() }
         }
         timer.schedule(after: idleTimeout)
+    }
+
+    /// Seconds until the idle timeout closes the session (`exp=` of `show sess`).
+    var secondsToIdleTimeout: UInt64 {
+        UInt64(max(0, lastActivity + idleTimeout - socket.runtime.loop.now).rounded(.up))
     }
 
     private var idleTimeout: Double {

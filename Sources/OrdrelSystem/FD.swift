@@ -103,6 +103,17 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// getsockname(2): the local address of a socket (`show sess <id>` prints both sides'); nil
+    /// when the kernel refuses (the socket is already gone).
+    public func localAddress() -> SocketAddress? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let rc = withUnsafeMutableBytes(of: &storage) { raw in
+            getsockname(rawValue, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
+        }
+        return rc == 0 ? SocketAddress(storage: storage, length: length) : nil
+    }
+
     /// Accepts one connection as a non-blocking, close-on-exec fd with its peer address.
     public func accept() throws -> IOResult<(FD, SocketAddress)> {
         var storage = sockaddr_storage()

@@ -185,6 +185,41 @@ final class HaproxyCompatibilityTests: XCTestCase {
         XCTAssertEqual(try checkHealths(.ordrel), try checkHealths(.haproxy))
     }
 
+    // MARK: sessions
+
+    /// `show sess` lists the CLI session itself; `show sess <id>` names the listener's and the
+    /// server connection's local addresses with µs dates; `shutdown session` ends the client's
+    /// side with a FIN.
+    func testSessions() throws {
+        let pair = try pair()
+        for side in DaemonPair.Side.allCases {
+            let client = try TestSocket.connect(port: pair.frontendPort(side))
+            defer { close(client) }
+            TestSocket.setReceiveTimeout(client, seconds: 5)
+            try TestSocket.sendAll(client, Array("held\n".utf8))
+            XCTAssertEqual(TestSocket.read(client, count: 5), Array("held\n".utf8), "\(side)")
+
+            let lines = try pair.query(side, "show sess").split(separator: "\n")
+            func shape(_ line: Substring) -> String {
+                line.split(separator: " ").filter { word in ["proto=", "fe=", "be=", "scb="].contains { word.hasPrefix($0) } }
+                    .map { word in word.hasPrefix("scb=") ? String(word.prefix { $0 != "," }) : String(word) }.joined(separator: " ")
+            }
+            XCTAssertEqual(lines.map(shape), ["proto=tcpv4 fe=fe_main be=be_app scb=[8", "proto=unix_stream fe=GLOBAL be=<NONE> scb=[8"],
+                           "\(side): \(lines)")
+            XCTAssertTrue(lines.last?.contains(" src=unix:1 fe=GLOBAL be=<NONE> srv=<none> ") ?? false, "\(side)")
+            guard let id = lines.first?.prefix(while: { $0 != ":" }) else { continue }
+
+            let detail = try pair.query(side, "show sess \(id)").split(separator: "\n")
+            XCTAssertNotNil(try #/^0x[0-9a-f]+: \[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2}\.\d{6}\] id=\d+ proto=tcpv4 source=127\.0\.0\.1:\d+$/#
+                .wholeMatch(in: String(detail.first ?? "")), "\(side): \(detail)")
+            XCTAssertTrue(detail.contains { $0.hasSuffix("listener=? (id=1) addr=127.0.0.1:\(pair.frontendPort(side))") }, "\(side): \(detail)")
+            XCTAssertTrue(detail.contains { $0.hasPrefix("  backend=be_app (id=3 mode=tcp) addr=127.0.0.1:") }, "\(side): \(detail)")
+
+            XCTAssertEqual(try pair.query(side, "shutdown session \(id)"), "\n", "\(side)")
+            XCTAssertEqual(TestSocket.readAll(client).end, .eof, "\(side): a FIN, not a reset")
+        }
+    }
+
     // MARK: environment
 
     /// haproxy exports its version, peer name, config files and CLI sockets; so does ordrel.
