@@ -4,6 +4,8 @@
 public protocol CLIRuntime: AnyObject {
     /// `show version` text, e.g. "2.6.12-1+deb12u4" or ordrel's own version.
     var version: String { get }
+    /// Worker threads (`show servers conn` prints one idle count per thread).
+    var threadCount: Int { get }
     /// `show info` values keyed by haproxy field name (`InfoField.names`); absent keys are not printed.
     func info() -> [String: InfoValue]
     /// Every `show stat` row in configuration order (per proxy: FRONTEND, servers, BACKEND).
@@ -112,6 +114,10 @@ public struct ServerStateRow: Sendable, Equatable {
     public var checkAddress: String?
     public var agentAddress: String?
     public var agentPort: UInt16 = 0
+    /// Connections to the server now, and the most at once (`show servers conn` used_cur,
+    /// used_max and need_est: with no idle connections in TCP mode the last two agree).
+    public var usedConnections: UInt64 = 0
+    public var peakConnections: UInt64 = 0
 
     public init(backendID: UInt64, backendName: String, serverID: UInt64, serverName: String, address: String,
                 opState: UInt32, adminState: UInt32, userWeight: UInt32, initialWeight: UInt32,

@@ -154,6 +154,8 @@ extension Runtime {
             // Without checks haproxy leaves the health at its initial value, rise.
             checkHealth: UInt32(server.health?.health ?? server.config.rise),
             checkState: UInt32(server.checkStateBits), port: server.address.port)
+        row.usedConnections = UInt64(server.counters.current)
+        row.peakConnections = UInt64(server.estimatedNeededConnections)
         row.checkPort = server.config.checkPort ?? 0
         row.checkAddress = server.config.checkAddr
         row.serverForcedID = server.config.forcedID

@@ -9,6 +9,7 @@ import OrdrelCLI
 /// fail with the protocol's errors.
 public final class ModelCLIRuntime: CLIRuntime {
     public let version = "ordrel-model"
+    public let threadCount = 1
     /// `maxconn` at start; `set maxconn global 0` restores it and nothing may exceed it.
     static let hardMaxconn: Int32 = 100
 

@@ -291,7 +291,8 @@ final class HaproxyCompatibilityTests: XCTestCase {
         XCTAssertEqual(try descriptions(.ordrel), try descriptions(.haproxy))
 
         // haproxy's own `show acl` lists its internal httpclient ACLs, so only the unknown name.
-        for command in ["show map", "show map nope", "show acl nope", "show table", "show table nope"] {
+        for command in ["show map", "show map nope", "show acl nope", "show table", "show table nope",
+                        "show servers conn", "show servers conn be_app", "show servers conn nope"] {
             XCTAssertEqual(try pair.query(.ordrel, command), try pair.query(.haproxy, command), command)
         }
 

@@ -17,6 +17,7 @@ final class TestRuntime: CLIRuntime {
     }
 
     var version = "2.6.12-1+deb12u4"
+    let threadCount = 2
     var servers: [Server] = [
         Server(name: "s1", id: 1, weight: 1, initialWeight: 1, maxconn: 0, checked: true, checksEnabled: true, port: 25101),
         Server(name: "s2", id: 2, weight: 50, initialWeight: 50, maxconn: 100, checked: true, checksEnabled: true, port: 25102),
@@ -258,7 +259,7 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
 /// The commands ordrel implements, by the lowest level that lists them in `help`.
 let implementedCommands: [CLILevel: [String]] = [
     .user: ["get weight", "set timeout", "show acl", "show backend", "show cli level", "show info", "show map",
-            "show servers state", "show stat", "show table", "show version", "user"],
+            "show servers conn", "show servers state", "show stat", "show table", "show version", "user"],
     .operator: ["clear counters", "operator", "show env", "show errors", "show sess"],
     .admin: ["disable frontend", "disable health", "disable server", "enable frontend", "enable health",
              "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set server",
