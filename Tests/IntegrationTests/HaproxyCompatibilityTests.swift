@@ -292,7 +292,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
 
         // haproxy's own `show acl` lists its internal httpclient ACLs, so only the unknown name.
         for command in ["show map", "show map nope", "show acl nope", "show table", "show table nope",
-                        "show servers conn", "show servers conn be_app", "show servers conn nope"] {
+                        "show servers conn", "show servers conn be_app", "show servers conn nope", "show schema json"] {
             XCTAssertEqual(try pair.query(.ordrel, command), try pair.query(.haproxy, command), command)
         }
 

@@ -259,7 +259,7 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
 /// The commands ordrel implements, by the lowest level that lists them in `help`.
 let implementedCommands: [CLILevel: [String]] = [
     .user: ["get weight", "set timeout", "show acl", "show backend", "show cli level", "show info", "show map",
-            "show servers conn", "show servers state", "show stat", "show table", "show version", "user"],
+            "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show version", "user"],
     .operator: ["clear counters", "operator", "show env", "show errors", "show sess"],
     .admin: ["disable frontend", "disable health", "disable server", "enable frontend", "enable health",
              "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set server",
