@@ -53,6 +53,9 @@ public protocol CLIRuntime: AnyObject {
     func setFrontendMaxconn(frontend: String, maxconn: Int32) -> FrontendResult
     /// `set maxconn global`; 0 restores the initial value.
     func setGlobalMaxconn(_ maxconn: Int32) -> GlobalMaxconnResult
+    /// `set rate-limit connections|sessions global <n>`: accepted connections (sessions) per
+    /// second over the whole process; 0 lifts the limit.
+    func setRateLimit(_ kind: RateLimitKind, perSecond: Int32)
     /// `enable frontend` (`true`) / `disable frontend` (`false`).
     func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult
     /// `clear counters` (max values only) or `clear counters all`.
@@ -76,6 +79,13 @@ public enum FrontendResult: Sendable, Equatable {
 }
 
 /// `set maxconn global` outcome.
+/// What `set rate-limit ... global` limits. In TCP mode every accepted connection is a session,
+/// so both limit the same accepts, as in haproxy's listener_accept.
+public enum RateLimitKind: Sendable, Equatable {
+    case connections
+    case sessions
+}
+
 public enum GlobalMaxconnResult: Sendable, Equatable {
     case done
     /// Negative or above the hard limit.

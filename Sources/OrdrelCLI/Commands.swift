@@ -66,6 +66,7 @@ extension CLISession {
         Command("set maxconn server", .admin) { s, r in s.setMaxconnServer(r) },
         Command("set maxconn frontend", .admin) { s, r in s.setMaxconnFrontend(r) },
         Command("set maxconn global", .admin) { s, r in s.setMaxconnGlobal(r) },
+        Command("set rate-limit", .admin) { s, r in s.setRateLimit(r) },
         Command("disable health", .admin) { s, r in s.setHealthChecks(r, enabled: false) },
         Command("enable health", .admin) { s, r in s.setHealthChecks(r, enabled: true) },
         Command("disable frontend", .admin) { s, r in s.setFrontend(r, enabled: false) },
@@ -91,7 +92,7 @@ extension CLISession {
     /// Minimum level of haproxy commands ordrel does not implement but checks the level of first
     /// (2.6 matrix); the others answer `notSupported` at any level.
     static let unimplementedLevels: [[UInt8]: CLILevel] = [
-        Array("show fd".utf8): .operator, Array("set rate-limit".utf8): .admin,
+        Array("show fd".utf8): .operator,
         Array("disable agent".utf8): .admin, Array("enable agent".utf8): .admin,
         Array("shutdown frontend".utf8): .admin,
     ]

@@ -8,6 +8,8 @@ enum ListenerPause: Equatable {
     case limit
     /// accept() hit EMFILE/ENFILE/ENOMEM: wait a moment instead of spinning.
     case resources
+    /// The process-wide accept rate reached `set rate-limit`: wait until it allows one more.
+    case rateLimited
     /// `disable frontend` or a soft stop.
     case disabled
 }

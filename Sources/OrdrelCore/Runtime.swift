@@ -67,6 +67,11 @@ public final class Runtime {
     /// Stats sockets and their open CLI connections.
     private(set) var statsSockets: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
+    /// `set rate-limit connections|sessions global` (0 = none) and the process-wide accept rate
+    /// they limit (haproxy's conn_per_sec; CLI connections do not count). Under `lock`.
+    var connectionRateLimit = 0
+    var sessionRateLimit = 0
+    var acceptRate = RateCounter()
     /// CLI connections accepted so far (their serial numbers).
     var cliSessionsAccepted: UInt64 = 0
     private var hardStopTimer: TimerWatcher?
@@ -373,6 +378,10 @@ public final class Runtime {
         let proxy = listener.proxy
         while budget > 0 {
             if worker.pauseIfAtLimit(listener) { return }
+            if let wait = rateLimitWait(nowMs: worker.loop.nowMilliseconds) {
+                listener.pause(.rateLimited, loop: worker.loop, for: wait)
+                return
+            }
             do {
                 switch try listener.fd.accept() {
                 case .wouldBlock:
@@ -392,6 +401,18 @@ public final class Runtime {
         }
     }
 
+    /// Seconds to wait before accepting again when the process-wide accept rate has reached the
+    /// lower `set rate-limit` limit; nil when accepting may go on. The wait is one accept's share
+    /// of a second, at most what is left of the current one, then the rate is read again.
+    private func rateLimitWait(nowMs: UInt64) -> Double? {
+        lock.withLock {
+            let limits = [connectionRateLimit, sessionRateLimit].filter { $0 > 0 }
+            guard let limit = limits.min(), Int(acceptRate.rate(nowMs: nowMs)) >= limit else { return nil }
+            let share = max(1, 1000 / UInt64(limit))
+            return Double(min(share, 1000 - nowMs % 1000)) / 1000
+        }
+    }
+
     /// Counts a new connection and decides which thread runs its stream: the accepting one,
     /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
     /// in which case the connection goes to the least loaded one through its mailbox.
@@ -401,6 +422,7 @@ public final class Runtime {
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
+            acceptRate.record(nowMs: now)
             guard let backend = frontend.targetBackend else {
                 frontend.frontendCounters.requestErrors += 1
                 return nil

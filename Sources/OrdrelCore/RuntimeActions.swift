@@ -60,6 +60,15 @@ extension Runtime {
         return .done
     }
 
+    public func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) {
+        lock.withLock {
+            switch kind {
+            case .connections: connectionRateLimit = Int(perSecond)
+            case .sessions: sessionRateLimit = Int(perSecond)
+            }
+        }
+    }
+
     public func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult {
         guard let proxy = findProxy(frontend, where: { $0.isFrontend }) else { return .noSuchFrontend }
         if proxy.frontendEnabled == enabled { return .alreadyInState }

@@ -30,9 +30,21 @@ final class CommandTests: XCTestCase {
     func testUnimplementedHaproxyCommands() {
         XCTAssertEqual(exchange("show fd\n", level: .user).text, "Permission denied\n\n")
         XCTAssertEqual(exchange("show fd 3\n", level: .operator).text, "This command is not supported by ordrel.\n\n")
-        XCTAssertEqual(exchange("set rate-limit sessions global 5\n", level: .operator).text, "Permission denied\n\n")
-        XCTAssertEqual(exchange("set rate-limit sessions global 5\n").text, "This command is not supported by ordrel.\n\n")
         XCTAssertEqual(exchange("show cache\n", level: .user).text, "This command is not supported by ordrel.\n\n")
+    }
+
+    /// `set rate-limit`: haproxy 2.6's replies; the usage names only what ordrel limits.
+    func testSetRateLimit() {
+        let runtime = TestRuntime()
+        XCTAssertEqual(exchange("set rate-limit connections global 40\n", runtime: runtime).text, "\n")
+        XCTAssertEqual(exchange("set rate-limit sessions global 7\n", runtime: runtime).text, "\n")
+        XCTAssertEqual(runtime.rateLimits, [.connections: 40, .sessions: 7])
+        XCTAssertEqual(exchange("set rate-limit connections global\n").text, "Expects an integer value.\n\n")
+        XCTAssertEqual(exchange("set rate-limit connections global -1\n").text, "Value out of range.\n\n")
+        XCTAssertEqual(exchange("set rate-limit ssl-sessions global 5\n").text,
+                       "'set rate-limit' only supports :\n   - 'connections global' to set the per-process maximum connection rate\n"
+                       + "   - 'sessions global' to set the per-process maximum session rate\n\n")
+        XCTAssertEqual(exchange("set rate-limit sessions global 5\n", level: .operator).text, "Permission denied\n\n")
     }
 
     /// No maps, ACLs or tables: haproxy 2.6.12's replies for an empty list and an unknown name.

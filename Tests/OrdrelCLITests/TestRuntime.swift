@@ -205,6 +205,9 @@ final class TestRuntime: CLIRuntime {
         return .done
     }
 
+    var rateLimits: [RateLimitKind: Int32] = [:]
+    func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) { rateLimits[kind] = perSecond }
+
     func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult {
         guard frontend == "fe_main" else { return .noSuchFrontend }
         if frontendEnabled == enabled { return .alreadyInState }
@@ -262,7 +265,7 @@ let implementedCommands: [CLILevel: [String]] = [
             "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show version", "user"],
     .operator: ["clear counters", "operator", "show env", "show errors", "show sess"],
     .admin: ["disable frontend", "disable health", "disable server", "enable frontend", "enable health",
-             "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set server",
+             "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set rate-limit", "set server",
              "set weight", "shutdown session", "shutdown sessions server"],
 ]
 
