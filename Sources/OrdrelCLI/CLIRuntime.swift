@@ -58,6 +58,9 @@ public protocol CLIRuntime: AnyObject {
     func setRateLimit(_ kind: RateLimitKind, perSecond: Int32)
     /// `enable frontend` (`true`) / `disable frontend` (`false`).
     func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult
+    /// `show activity`: counters per thread, in haproxy's names and order (only those ordrel
+    /// measures), and the current wall time in µs.
+    func activity() -> (nowMicros: UInt64, counters: [ActivityCounter])
     /// `clear counters` (max values only) or `clear counters all`.
     func clearCounters(all: Bool)
 }
@@ -79,6 +82,17 @@ public enum FrontendResult: Sendable, Equatable {
 }
 
 /// `set maxconn global` outcome.
+/// One `show activity` line: a counter's value on each thread.
+public struct ActivityCounter: Sendable, Equatable {
+    public let name: String
+    public let perThread: [UInt64]
+
+    public init(name: String, perThread: [UInt64]) {
+        self.name = name
+        self.perThread = perThread
+    }
+}
+
 /// What `set rate-limit ... global` limits. In TCP mode every accepted connection is a session,
 /// so both limit the same accepts, as in haproxy's listener_accept.
 public enum RateLimitKind: Sendable, Equatable {

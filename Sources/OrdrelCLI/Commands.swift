@@ -36,6 +36,7 @@ extension CLISession {
         Command("show servers state") { s, r in s.showServersState(r) },
         Command("show servers conn") { s, r in s.showServersConn(r) },
         Command("show schema json") { s, _ in s.reply(StatsSchema.json) },
+        Command("show activity") { s, _ in s.showActivity() },
         Command("show backend") { s, _ in s.showBackend() },
         Command("show sess", .operator) { s, r in s.showSess(r) },
         Command("show errors", .operator) { s, _ in

@@ -89,6 +89,20 @@ extension CLISession {
         stream = ResponseStream(.lines(lines.makeIterator()))
     }
 
+    /// `show activity` in haproxy 2.6's layout: `name: total [ per thread ]`, the asking thread
+    /// first (always the first one in ordrel: the CLI runs there).
+    func showActivity() {
+        let (now, counters) = runtime.activity()
+        var text = "thread_id: 1 (1..\(runtime.threadCount))\n"
+        let micros = String(now % 1_000_000)
+        text += "date_now: \(now / 1_000_000).\(String(repeating: "0", count: 6 - micros.count))\(micros)\n"
+        for counter in counters {
+            text += "\(counter.name): \(counter.perThread.reduce(0, +)) [ "
+                + counter.perThread.map(String.init).joined(separator: " ") + " ]\n"
+        }
+        reply(text)
+    }
+
     func showSess(_ r: RequestParser.Request) {
         guard require(.operator) else { return }
         let a = r.arg(2)

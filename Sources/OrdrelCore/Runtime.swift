@@ -436,6 +436,8 @@ public final class Runtime {
             var owner = worker
             for other in workers where other.streamCount + 1 < owner.streamCount { owner = other }
             owner.streamCount += 1
+            worker.acceptedCount += 1
+            owner.assignedCount += 1
             return (backend, owner)
         }
         guard let admitted else {

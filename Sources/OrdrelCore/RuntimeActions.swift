@@ -76,6 +76,14 @@ extension Runtime {
     }
 
     public func clearCounters(all: Bool) {
+        // `clear counters` also restarts `show activity`, as in haproxy.
+        lock.withLock {
+            for worker in workers {
+                worker.acceptedCount = 0
+                worker.assignedCount = 0
+                worker.loopsAtClear = worker.loop.iterations
+            }
+        }
         for proxy in proxies {
             proxy.frontendCounters.clear(all: all)
             proxy.backendCounters.clear(all: all)

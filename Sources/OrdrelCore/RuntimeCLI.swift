@@ -154,6 +154,20 @@ extension Runtime: CLIRuntime {
         return 2 * initialMaxconn + 2 * pipes + 3 * workers.count + listenerCount + checkedServerCount + 20
     }
 
+    // MARK: show activity
+
+    /// Per-thread loops, accepts and streams received; the other threads are parked between two
+    /// iterations while this runs (isolated), so their counts are read at rest.
+    public func activity() -> (nowMicros: UInt64, counters: [ActivityCounter]) {
+        lock.withLock {
+            (wallClockMicros(), [
+                ActivityCounter(name: "loops", perThread: workers.map { $0.loop.iterations - $0.loopsAtClear }),
+                ActivityCounter(name: "accepted", perThread: workers.map(\.acceptedCount)),
+                ActivityCounter(name: "accq_pushed", perThread: workers.map(\.assignedCount)),
+            ])
+        }
+    }
+
     // MARK: misc
 
     public func environment() -> [String] { CurrentProcess.environment }

@@ -46,6 +46,9 @@ final class StatsSocket {
                 runtime.lock.withLock {
                     runtime.cumulativeConnections += 1
                     runtime.cumulativeRequests += 1
+                    // Accepted and run by the first thread, counted there as haproxy does.
+                    runtime.workers[0].acceptedCount += 1
+                    runtime.workers[0].assignedCount += 1
                 }
                 runtime.cliSessionsAccepted += 1
                 let connection = CLIConnection(fd: client, socket: self, serial: runtime.cliSessionsAccepted)

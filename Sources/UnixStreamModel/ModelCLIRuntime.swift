@@ -175,6 +175,11 @@ public final class ModelCLIRuntime: CLIRuntime {
         return .done
     }
 
+    /// One thread that has accepted nothing.
+    public func activity() -> (nowMicros: UInt64, counters: [ActivityCounter]) {
+        (0, [ActivityCounter(name: "accepted", perThread: [0])])
+    }
+
     /// The model has no accepts to limit: it keeps the value for `show info`.
     public func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) {
         rateLimits[kind == .connections ? "ConnRateLimit" : "SessRateLimit"] = UInt64(perSecond)

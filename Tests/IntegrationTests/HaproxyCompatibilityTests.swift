@@ -244,6 +244,38 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
     }
 
+    // MARK: activity
+
+    /// `show activity`: ordrel's lines are haproxy's lines it can measure, in haproxy's order and
+    /// layout; after `clear counters` both count the same accepts (three sessions and the
+    /// `show activity` connection itself).
+    func testShowActivity() throws {
+        let pair = try pair()
+        try pair.both("clear counters")
+        for side in DaemonPair.Side.allCases {
+            for n in 0..<3 { XCTAssertEqual(try pair.echo(side, "act \(n)\n"), "act \(n)\n") }
+        }
+        func lines(_ side: DaemonPair.Side) throws -> [String: String] {
+            var fields: [String: String] = [:]
+            for line in try pair.query(side, "show activity").split(separator: "\n") {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                fields[String(line[..<colon])] = String(line[line.index(after: colon)...])
+            }
+            return fields
+        }
+        let ours = try lines(.ordrel), theirs = try lines(.haproxy)
+        XCTAssertEqual(Set(ours.keys).subtracting(theirs.keys), [], "ordrel prints only haproxy's names")
+        XCTAssertEqual(ours["thread_id"], theirs["thread_id"])
+        for name in ["accepted", "accq_pushed"] {
+            XCTAssertEqual(ours[name]?.split(separator: " ").first, "4", name)
+            XCTAssertEqual(theirs[name]?.split(separator: " ").first, "4", name)
+        }
+        let shape = #/^ \d+ \[ (\d+ )+\]$/#
+        for (name, value) in ours where name != "thread_id" && name != "date_now" {
+            XCTAssertNotNil(try shape.wholeMatch(in: value), "\(name):\(value)")
+        }
+    }
+
     // MARK: environment
 
     /// haproxy exports its version, peer name, config files and CLI sockets; so does ordrel.

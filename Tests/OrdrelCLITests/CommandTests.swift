@@ -33,6 +33,12 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(exchange("show cache\n", level: .user).text, "This command is not supported by ordrel.\n\n")
     }
 
+    /// `show activity`: haproxy's layout (totals, then per thread), zero-padded µs date.
+    func testShowActivity() {
+        XCTAssertEqual(exchange("show activity\n", level: .user).text,
+                       "thread_id: 1 (1..2)\ndate_now: 1796152514.062316\nloops: 6118 [ 2950 3168 ]\naccepted: 27 [ 12 15 ]\n\n")
+    }
+
     /// `set rate-limit`: haproxy 2.6's replies; the usage names only what ordrel limits.
     func testSetRateLimit() {
         let runtime = TestRuntime()

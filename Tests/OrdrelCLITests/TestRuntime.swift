@@ -205,6 +205,11 @@ final class TestRuntime: CLIRuntime {
         return .done
     }
 
+    func activity() -> (nowMicros: UInt64, counters: [ActivityCounter]) {
+        (1_796_152_514_062_316, [ActivityCounter(name: "loops", perThread: [2950, 3168]),
+                                 ActivityCounter(name: "accepted", perThread: [12, 15])])
+    }
+
     var rateLimits: [RateLimitKind: Int32] = [:]
     func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) { rateLimits[kind] = perSecond }
 
@@ -261,7 +266,7 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
 
 /// The commands ordrel implements, by the lowest level that lists them in `help`.
 let implementedCommands: [CLILevel: [String]] = [
-    .user: ["get weight", "set timeout", "show acl", "show backend", "show cli level", "show info", "show map",
+    .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map",
             "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show version", "user"],
     .operator: ["clear counters", "operator", "show env", "show errors", "show sess"],
     .admin: ["disable frontend", "disable health", "disable server", "enable frontend", "enable health",
