@@ -1,6 +1,9 @@
 # ordrel container image: a static-stdlib release build on a slim Debian runtime with libev only.
 #   docker build -t ordrel .
 #   docker run --rm -p 8080:8080 -v $PWD/examples/docker/ordrel.cfg:/usr/local/etc/ordrel/ordrel.cfg:ro ordrel
+# It runs in master-worker mode: `docker kill -s USR2 <container>` reloads the mounted configuration
+# without dropping a connection, `docker stop` (SIGUSR1) lets open streams finish, and
+# `docker exec <container> ordrelctl -s /run/ordrel/master.sock show proc` lists the processes.
 
 FROM swift:6.1-bookworm AS build
 RUN apt-get update \
@@ -25,8 +28,9 @@ RUN apt-get update \
 COPY --from=build /out/ /usr/local/bin/
 COPY conf/ordrel.cfg /usr/local/etc/ordrel/ordrel.cfg
 USER ordrel
-# SIGUSR1 is a soft stop: listeners close, open streams finish, then ordrel exits.
+# SIGUSR1 is a soft stop: the master passes it to its workers, their listeners close, open streams
+# finish, then the workers and the master exit.
 STOPSIGNAL SIGUSR1
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/ordrel"]
-CMD ["-db", "-f", "/usr/local/etc/ordrel/ordrel.cfg"]
+CMD ["-W", "-db", "-S", "/run/ordrel/master.sock,mode,600", "-f", "/usr/local/etc/ordrel/ordrel.cfg"]

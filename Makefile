@@ -4,7 +4,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release
 
-.PHONY: run build release test deps bench bench-stall soak clean
+.PHONY: run build release test deps bench bench-stall bench-reload soak clean
 
 # Installs the Debian packages the build and the demo need, when missing.
 deps:
@@ -31,10 +31,16 @@ test: deps
 bench: deps
 	@./bench/run.sh
 	@./bench/stall.sh
+	@./bench/reload.sh
 
 # Proxied round trips while a stats client loads the CLI, ordrel next to haproxy (docs/performance.md).
 bench-stall: deps
 	@./bench/stall.sh
+
+# A master-worker reload every second under keep-alive and connection-per-request loads, ordrel
+# next to haproxy: errors and added p99 (docs/reload.md).
+bench-reload: deps
+	@./bench/reload.sh
 
 # The release ordrel under mixed traffic for SOAK_SECONDS (600), then leak and integrity checks
 # (docs/reliability.md, Soak). Not part of make test.

@@ -27,6 +27,9 @@ void ordrel_ev_timer_set(ev_timer *w, double after, double repeat) { ev_timer_se
 void ordrel_ev_signal_init(ev_signal *w, void (*cb)(struct ev_loop *, ev_signal *, int), int signum) {
     ev_signal_init(w, cb, signum);
 }
+void ordrel_ev_child_init(ev_child *w, void (*cb)(struct ev_loop *, ev_child *, int), int pid) {
+    ev_child_init(w, cb, pid, 0);
+}
 void ordrel_ev_async_init(ev_async *w, void (*cb)(struct ev_loop *, ev_async *, int)) {
     ev_async_init(w, cb);
 }
@@ -51,10 +54,13 @@ int ordrel_cmsg_put_rights(struct msghdr *msg, void *control, size_t controllen,
     return 0;
 }
 
-int ordrel_cmsg_get_rights(struct msghdr *msg, int *fds, int max) {
+int ordrel_cmsg_get_rights(struct msghdr *msg, int *fds, int max, int *malformed) {
     int found = 0;
+    *malformed = 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c != NULL; c = CMSG_NXTHDR(msg, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        if (c->cmsg_len < CMSG_LEN(0) || (c->cmsg_len - CMSG_LEN(0)) % sizeof(int) != 0) *malformed = 1;
+        if (c->cmsg_len < CMSG_LEN(0)) continue;
         size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
         int *data = (int *)CMSG_DATA(c);
         for (size_t i = 0; i < n; i++) {

@@ -8,6 +8,10 @@ public enum CLIAction: Equatable {
     case shutdownWrite
     /// Close the connection, then call `didClose()`.
     case close
+    /// `_getsocks`: hand this process's listening sockets to the peer over this connection (if
+    /// the socket allows it), then call `didTransferListeners()`. Comes after every pending
+    /// byte is written and before the session ends.
+    case transferListeners
     /// The session is over.
     case done
 }
@@ -68,6 +72,8 @@ public final class CLISession {
     var stream: ResponseStream?
     /// Set by `quit`: end without a terminator.
     var quitRequested = false
+    /// Set by `_getsocks` until the driver reports the transfer done.
+    var listenerTransferPending = false
     /// Set by replies that, in 2.6, lack their final LF (so only one LF follows them).
     var suppressTerminator = false
 
@@ -97,6 +103,7 @@ public final class CLISession {
         if outputStart < output.count {
             return .write(output[outputStart...])
         }
+        if listenerTransferPending { return .transferListeners }
         switch state {
         case .ending, .awaitingShutdownWrite:
             state = .awaitingShutdownWrite
@@ -119,6 +126,11 @@ public final class CLISession {
         }
     }
 
+    /// The driver ran (or refused) the listener transfer `.transferListeners` asked for.
+    public func didTransferListeners() {
+        listenerTransferPending = false
+    }
+
     /// The driver shut down the write side.
     public func didShutdownWrite() {
         if state == .awaitingShutdownWrite { state = .awaitingClose }
@@ -127,6 +139,7 @@ public final class CLISession {
     /// The driver closed the connection (also valid at any time on a socket error).
     public func didClose() {
         state = .closed
+        listenerTransferPending = false
         stream = nil
         input = []
         output = []

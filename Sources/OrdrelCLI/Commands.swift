@@ -25,6 +25,12 @@ extension CLISession {
         Command("help") { s, r in s.output.append(HelpText.message(args: r.words, isHelp: true, level: s.level)) },
         Command("prompt") { s, _ in s.togglePrompt() },
         Command("quit") { s, _ in s.quitRequested = true },
+        // Hidden (no usage), any level: whether the socket may export its listeners is the
+        // driver's decision (`expose-fd listeners`); either way the session ends without output.
+        Command("_getsocks") { s, _ in
+            s.quitRequested = true
+            s.listenerTransferPending = true
+        },
         Command("operator", .operator) { s, _ in
             if s.require(.operator) { s.setLevel(.operator) }
         },

@@ -57,10 +57,16 @@ enum HelpText {
                 guard let usage = usageLines.first(where: { keywordWords(of: $0) == command.words }) else { continue }
                 listed.append(Keyword(words: command.words, usage: usage))
             }
-            listed.sort { $0.usage!.utf8.lexicographicallyPrecedes($1.usage!.utf8) }
-            fullList = listed.map { "  " + $0.usage! + "\n" }.joined()
             // help, prompt and quit print apart; _getsocks is registered without usage.
-            keywords = listed + ["help", "prompt", "quit", "_getsocks"].map { Keyword(words: [Array($0.utf8)], usage: nil) }
+            self.init(listed: listed, unlisted: ["help", "prompt", "quit", "_getsocks"])
+        }
+
+        /// The keywords `listed` with their usage lines, and the one-word `unlisted` ones that
+        /// match but print apart or not at all (the master CLI has its own).
+        init(listed: [Keyword], unlisted: [String]) {
+            let sorted = listed.sorted { $0.usage!.utf8.lexicographicallyPrecedes($1.usage!.utf8) }
+            fullList = sorted.map { "  " + $0.usage! + "\n" }.joined()
+            keywords = sorted + unlisted.map { Keyword(words: [Array($0.utf8)], usage: nil) }
         }
 
         func message(args: [[UInt8]], isHelp: Bool) -> String {

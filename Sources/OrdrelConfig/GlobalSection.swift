@@ -52,6 +52,9 @@ extension ConfigBuilder {
         ConfigKeyword("strict-limits", in: .global) { b, words in
             if b.noExtraArguments(words, 1, words[0]) { b.global.strictLimits = true }
         },
+        ConfigKeyword("noreuseport", in: .global) { b, words in
+            if b.noExtraArguments(words, 1, words[0]) { b.global.noReusePort = true }
+        },
         ConfigKeyword("maxconn", in: .global) { b, words in
             b.globalInteger(words, in: 0...Int(Int32.max)) { $0.maxconn = $1 == 0 ? nil : $1 }
         },
@@ -84,6 +87,20 @@ extension ConfigBuilder {
         },
         ConfigKeyword("grace", in: .global) { b, words in
             b.globalDuration(words) { $0.graceMs = $1 }
+        },
+        ConfigKeyword("master-worker", in: .global) { b, words in
+            switch words.count {
+            case 1:
+                b.global.masterWorker = true
+            case 2 where words[1] == "no-exit-on-failure":
+                b.global.masterWorker = true
+                b.global.masterExitsOnWorkerFailure = false
+            default:
+                b.alert("'master-worker' only supports 'no-exit-on-failure' option.")
+            }
+        },
+        ConfigKeyword("mworker-max-reloads", in: .global) { b, words in
+            b.globalInteger(words, in: 0...Int(Int32.max)) { $0.mworkerMaxReloads = $1 }
         },
         ConfigKeyword("stats", in: .global) { b, words in b.parseGlobalStats(words) },
         ConfigKeyword("ordrel.product-name", in: .global) { b, words in

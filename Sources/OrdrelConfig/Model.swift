@@ -59,6 +59,15 @@ public struct GlobalConfig: Sendable, Equatable {
     public var graceMs: UInt64?
     /// `ordrel.product-name`: what `show info` calls the product.
     public var productName: ProductName = .haproxy
+    /// `master-worker`: run as a master supervising one worker (as `-W`).
+    public var masterWorker = false
+    /// false after `master-worker no-exit-on-failure`: a current worker that fails does not stop
+    /// the master and its other workers.
+    public var masterExitsOnWorkerFailure = true
+    /// `mworker-max-reloads`: an old worker that has lived through more reloads gets SIGTERM.
+    public var mworkerMaxReloads: Int?
+    /// `noreuseport`: TCP listeners are bound without SO_REUSEPORT.
+    public var noReusePort = false
 
     public init() {}
 }

@@ -26,12 +26,14 @@ final class Listener {
     /// socket only watch it.
     private let ownsFD: Bool
 
-    /// Creates, binds and listens. Unix socket files are created under a temporary name and renamed
-    /// over the final path, so a restart never leaves a window without a socket.
-    init(bind: BindConfig, proxy: Proxy, loop: EventLoop, onReadable: @escaping (Listener) -> Void) throws {
+    /// Uses the matching socket received from the old process, if any; otherwise creates, binds
+    /// and listens. Unix socket files are created under a temporary name and renamed over the
+    /// final path, so a restart never leaves a window without a socket.
+    init(bind: BindConfig, proxy: Proxy, loop: EventLoop, inherited: InheritedListeners, reusePort: Bool,
+         onReadable: @escaping (Listener) -> Void) throws {
         self.bind = bind
         self.proxy = proxy
-        fd = try Listener.open(bind)
+        fd = try Listener.open(bind, inherited: inherited, reusePort: reusePort)
         ownsFD = true
         watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in onReadable(self) }
     }
@@ -46,16 +48,21 @@ final class Listener {
         watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in onReadable(self) }
     }
 
-    static func open(_ bind: BindConfig) throws -> FD {
+    /// SO_REUSEPORT unless `noreuseport`, as haproxy: a plain `-sf` reload can bind next to the
+    /// old process.
+    static func open(_ bind: BindConfig, inherited: InheritedListeners, reusePort: Bool) throws -> FD {
         switch bind.address {
         case .tcp(let host, let port):
             let bindHost = host.isEmpty || host == "*" ? "0.0.0.0" : host
             guard let address = SocketAddress.resolve(host: bindHost, port: port) else {
                 throw ListenerError(bind: bind, reason: "cannot resolve address '\(host)'")
             }
+            if let fd = inherited.take(tcp: address, ipv6Only: bind.ipv6Only) { return fd }
             let fd = try FD.streamSocket(for: address.family)
             do {
                 try fd.setReuseAddress()
+                if reusePort { try fd.setReusePort() }
+                if address.family == .inet6, let only = bind.ipv6Only { try fd.setIPv6Only(only) }
                 try fd.bind(to: address)
                 try fd.listen(backlog: Int32(bind.backlog ?? 1024))
             } catch {
@@ -64,6 +71,7 @@ final class Listener {
             }
             return fd
         case .unix(let path):
+            if let fd = inherited.take(unixPath: path) { return fd }
             return try UnixListenSocket.bindAtomically(path: path, mode: bind.mode, uid: bind.uid, gid: bind.gid,
                                                        backlog: Int32(bind.backlog ?? 1024), location: bind.location)
         }
@@ -102,7 +110,9 @@ final class Listener {
         resume()
     }
 
-    /// Stops listening for good (soft stop); a Unix socket file is left for the next process.
+    /// Stops listening for good (soft stop) with close() only, never shutdown(): the socket may
+    /// have been handed to the next process, whose accept backlog it now is. A Unix socket file
+    /// is left for the next process.
     func close() {
         watcher.setInterest([])
         resumeTimer?.cancel()

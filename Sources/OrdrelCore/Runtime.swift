@@ -66,6 +66,12 @@ public final class Runtime {
     private var signalWatchers: [SignalWatcher] = []
     /// Stats sockets and their open CLI connections.
     private(set) var statsSockets: [StatsSocket] = []
+    /// A master-worker worker's link to its master (not a stats socket: `_getsocks` does not
+    /// export it).
+    private(set) var masterLink: StatsSocket?
+    /// Carriers the master sent for new workers' `-x sockpair@<fd>`; kept until the process stops
+    /// (their connections refer to them), closed at their EOF.
+    private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
     /// `set rate-limit connections|sessions global` (0 = none) and the process-wide accept rate
     /// they limit (haproxy's conn_per_sec; CLI connections do not count). Under `lock`.
@@ -137,12 +143,19 @@ public final class Runtime {
     // MARK: starting and stopping
 
     /// Binds every listener (all or nothing), raises the fd limit and installs signal handlers.
-    public func start() throws {
+    /// A listener or stats socket that matches one of `inherited` (received from the old process
+    /// with `-x`) uses it as is; inherited sockets nothing matches are closed once all is bound.
+    public func start(inheriting inherited: [InheritedSocket] = []) throws {
+        let pool = InheritedListeners(inherited)
+        defer {
+            let unused = pool.closeLeftovers()
+            if unused > 0 { logger.notice("Closed \(unused) listening sockets of the old process that the configuration no longer uses.") }
+        }
         try reserveFileDescriptors()
         do {
-            try bindListeners()
+            try bindListeners(inherited: pool)
             for socketConfig in configuration.global.statsSockets {
-                statsSockets.append(try StatsSocket(config: socketConfig, runtime: self))
+                statsSockets.append(try StatsSocket(config: socketConfig, runtime: self, inherited: pool))
             }
         } catch {
             for worker in workers {
@@ -165,6 +178,18 @@ public final class Runtime {
         ]
         startHealthChecks()
     }
+
+    /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
+    /// (this worker's end of its socketpair) and tells the master this worker is ready.
+    public func attachMaster(ipc: FD) throws {
+        masterLink = StatsSocket(masterLink: ipc, runtime: self)
+        let message = Array(MasterWorker.readyMessage.utf8)
+        guard case .processed(message.count) = try message.withUnsafeBytes({ try ipc.write($0) }) else {
+            throw RuntimeSetupError(location: nil, message: "cannot tell the master this worker is ready")
+        }
+    }
+
+    func addMasterCarrier(_ carrier: StatsSocket) { masterCarriers.append(carrier) }
 
     /// Raises the fd limit for `maxconn` and sizes the splice pipe pools; with `strict-limits` and
     /// an explicit `maxconn`, a limit too low is an error (`ordrel -c` checks it too).
@@ -204,10 +229,11 @@ public final class Runtime {
     /// first accepts, and `openStream` balances the streams over the threads. Measured against one
     /// SO_REUSEPORT socket per thread (docs/performance.md), this cut the connection-per-request
     /// p99 and spread keep-alive connections evenly instead of by hash.
-    private func bindListeners() throws {
+    private func bindListeners(inherited: InheritedListeners) throws {
         for proxy in proxies where proxy.isFrontend {
             for bind in proxy.config.binds {
-                let first = try Listener(bind: bind, proxy: proxy, loop: loop) { [unowned(unsafe) self] in
+                let first = try Listener(bind: bind, proxy: proxy, loop: loop, inherited: inherited,
+                                         reusePort: !configuration.global.noReusePort) { [unowned(unsafe) self] in
                     self.acceptBatch(on: $0, worker: self.workers[0])
                 }
                 workers[0].listeners.append(first)
@@ -321,12 +347,16 @@ public final class Runtime {
     }
 
     /// Closes every listener, then ends the streams now (hard stop, or none left) or waits for them.
+    /// Listeners are closed, never shut down: after `_getsocks` the new process owns their backlog.
+    /// If they were handed over, the stats sockets stop accepting too (their path belongs to the
+    /// new process); otherwise they keep answering while streams drain.
     private func closeListenersAndDrain(_ mode: StopMode) {
         // Threads that only watch a socket let go of it before the thread that owns it closes it.
         for worker in workers.reversed() {
             worker.listeners.forEach { $0.close() }
             worker.listeners.removeAll()
         }
+        if listenersExported { statsSockets.forEach { $0.close() } }
         // Counted connections, including any on their way to another thread's mailbox.
         let open = currentConnections
         if mode == .hard || open == 0 {
@@ -347,6 +377,33 @@ public final class Runtime {
         finishStopping()
     }
 
+    // MARK: handing listeners over (`_getsocks`)
+
+    /// Set once `_getsocks` handed this process's listening sockets to another process.
+    public private(set) var listenersExported = false
+
+    /// Every listening fd this process has, each once: frontend listeners (thread 0's, which own
+    /// their fds) and stats sockets, inherited ones included, so a chain of reloads works.
+    func exportableSockets() -> [TransferredSocket] {
+        workers[0].listeners.map { TransferredSocket(fd: $0.fd) }
+            + statsSockets.filter(\.isListening).map { TransferredSocket(fd: $0.fd) }
+    }
+
+    /// `_getsocks` on a CLI connection: sends the listening sockets when the stats socket has
+    /// `expose-fd listeners` (else nothing: the session just ends, as haproxy). Blocking with
+    /// 1 s timeouts, as haproxy, and not isolated: only thread 0 opens or closes these fds.
+    func exportListeners(over connection: FD, allowed: Bool) {
+        guard allowed else { return }
+        let sockets = isolated { exportableSockets() }
+        if let error = ListenerExport.send(sockets, over: connection) {
+            logger.warning("_getsocks: transferring \(sockets.count) listening sockets failed: \(error)")
+            return
+        }
+        guard !sockets.isEmpty else { return }
+        isolated { listenersExported = true }
+        logger.notice("_getsocks: \(sockets.count) listening sockets sent to a new process.")
+    }
+
     /// Set once the process has begun leaving its loops (thread 0 only).
     private var stopFinished = false
 
@@ -360,6 +417,10 @@ public final class Runtime {
         for connection in Array(cliConnections.values) { connection.finish() }
         statsSockets.forEach { $0.close() }
         statsSockets.removeAll()
+        masterLink?.close()
+        masterLink = nil
+        masterCarriers.forEach { $0.close() }
+        masterCarriers.removeAll()
         stopHealthChecks()
         signalWatchers.removeAll()
         for worker in workers.dropFirst() { worker.post(.exit) }

@@ -60,8 +60,8 @@ extension Runtime {
             frontendFD: stream.client.rawValue, backendFD: stream.serverFD?.rawValue ?? -1,
             expiresInSeconds: nil)
         info.acceptDate = TCPLogLine.date(micros: stream.acceptedWallMicros, microseconds: true)
-        info.listenerAddress = stream.client.localAddress()?.description ?? ""
-        info.backendLocalAddress = stream.serverFD?.localAddress()?.description ?? ""
+        info.listenerAddress = (try? stream.client.localAddress())?.description ?? ""
+        info.backendLocalAddress = (try? stream.serverFD?.localAddress())?.description ?? ""
         info.uniqueID = stream.id.rawValue
         info.frontendID = UInt64(stream.frontend.id)
         info.backendID = UInt64(stream.backend.id)

@@ -3,25 +3,87 @@ import OrdrelConfig
 import OrdrelEventLoop
 import OrdrelSystem
 
-/// One `stats socket` line: a Unix listening socket whose connections each run a `CLISession`.
+/// Where the connections of a `StatsSocket` come from.
+enum StatsSocketOrigin: Equatable {
+    /// A `stats socket` line: a listening Unix socket, connections by accept().
+    case listener
+    /// The worker's end of its master↔worker socketpair, as haproxy's `sockpair@` CLI listener:
+    /// the master sends connections as fds, one byte and one fd per message (`MasterLinkMessage`).
+    /// EOF means the master is gone.
+    case master
+    /// A socket the master handed over for a new worker's `-x sockpair@<fd>`: the new worker
+    /// sends connection ends through it, as through the master link. EOF only closes it.
+    case carrier
+}
+
+/// The byte that travels with each fd the master (or a new worker) sends to a worker's link.
+enum MasterLinkMessage: Equatable {
+    /// A CLI connection at this level: 1, 2, 3 = user, operator, admin (a master CLI session's
+    /// level); 0 = admin, haproxy's `sockpair@` byte, which a new worker sends.
+    case connection(CLILevel)
+    /// `C`: a carrier for a new worker's `-x sockpair@<fd>`.
+    case carrier
+
+    init?(byte: UInt8) {
+        switch byte {
+        case 0: self = .connection(.admin)
+        case UInt8(ascii: "C"): self = .carrier
+        default:
+            guard let level = CLILevel(rawValue: Int(byte)) else { return nil }
+            self = .connection(level)
+        }
+    }
+
+    var byte: UInt8 {
+        switch self {
+        case .connection(let level): return UInt8(level.rawValue)
+        case .carrier: return UInt8(ascii: "C")
+        }
+    }
+}
+
+/// One `stats socket` line (a Unix listening socket), or the master's link of a master-worker
+/// worker: each connection runs a `CLISession`.
 final class StatsSocket {
     let config: StatsSocketConfig
     let fd: FD
+    let origin: StatsSocketOrigin
     unowned(unsafe) let runtime: Runtime
     private var watcher: IOWatcher!
-    /// Connections open on this socket (bounded by `stats maxconn`).
+    /// Connections open on this socket (bounded by `stats maxconn` on a listener).
     var connections = 0
     /// Scratch space every connection of this socket reads into: all of them run on one loop
     /// thread and copy what they read into their session at once.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
 
-    init(config: StatsSocketConfig, runtime: Runtime) throws {
+    /// Whether it still accepts (false once closed, e.g. after its fd went to a new process).
+    private(set) var isListening = true
+
+    /// Uses the socket received from the old process for this path if there is one, else binds.
+    init(config: StatsSocketConfig, runtime: Runtime, inherited: InheritedListeners) throws {
         self.config = config
         self.runtime = runtime
-        fd = try UnixListenSocket.bindAtomically(
+        origin = .listener
+        fd = try inherited.take(unixPath: config.path) ?? UnixListenSocket.bindAtomically(
             path: config.path, mode: config.mode, uid: config.uid, gid: config.gid, backlog: 128,
             location: config.location)
         watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.acceptBatch() }
+        watcher.setInterest(.read)
+    }
+
+    /// The master link of a worker (fd `ipc`, inherited), or a carrier the master sent over it:
+    /// level admin and `expose-fd listeners`, as haproxy's internal `sockpair@` listener, so a new
+    /// worker's `_getsocks` works through it.
+    init(masterLink ipc: FD, runtime: Runtime, origin: StatsSocketOrigin = .master) {
+        var config = StatsSocketConfig(path: "sockpair@\(ipc.rawValue)",
+                                       location: SourceLocation(file: "master-worker", line: 0))
+        config.level = .admin
+        config.exposeFDListeners = true
+        self.config = config
+        self.runtime = runtime
+        self.origin = origin
+        fd = ipc
+        watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.receiveFromMaster() }
         watcher.setInterest(.read)
     }
 
@@ -42,18 +104,7 @@ final class StatsSocket {
             }
             do {
                 guard case .processed(let (client, _)) = try fd.accept() else { return }
-                connections += 1
-                runtime.lock.withLock {
-                    runtime.cumulativeConnections += 1
-                    runtime.cumulativeRequests += 1
-                    // Accepted and run by the first thread, counted there as haproxy does.
-                    runtime.workers[0].acceptedCount += 1
-                    runtime.workers[0].assignedCount += 1
-                }
-                runtime.cliSessionsAccepted += 1
-                let connection = CLIConnection(fd: client, socket: self, serial: runtime.cliSessionsAccepted)
-                runtime.cliConnections[ObjectIdentifier(connection)] = connection
-                connection.drive()
+                admit(client, level: nil)
             } catch {
                 runtime.logger.warning("stats socket \(config.path): accept failed: \(error)")
                 return
@@ -61,13 +112,68 @@ final class StatsSocket {
         }
     }
 
+    /// Starts a CLI session on `client`, counted as haproxy counts a CLI stream: in CumConns and
+    /// CumReq, and as accepted and run by the first thread.
+    private func admit(_ client: FD, level: CLILevel?) {
+        connections += 1
+        runtime.lock.withLock {
+            runtime.cumulativeConnections += 1
+            runtime.cumulativeRequests += 1
+            runtime.workers[0].acceptedCount += 1
+            runtime.workers[0].assignedCount += 1
+        }
+        runtime.cliSessionsAccepted += 1
+        let connection = CLIConnection(fd: client, socket: self, serial: runtime.cliSessionsAccepted, level: level)
+        runtime.cliConnections[ObjectIdentifier(connection)] = connection
+        connection.drive()
+    }
+
+    /// Takes the connections the master (or, over a carrier, a new worker) sent. EOF on the master
+    /// link: the master died, and a worker without its master exits (haproxy: exit(EXIT_FAILURE)).
+    private func receiveFromMaster() {
+        for _ in 0..<16 {
+            let result: IOResult<ReceivedMessage>
+            do {
+                result = try fd.receive(maxBytes: 1, maxFDs: 1)
+            } catch {
+                linkEnded("\(error)")
+                return
+            }
+            guard case .processed(let message) = result else { return }
+            guard let byte = message.bytes.first else {
+                linkEnded("end of file")
+                return
+            }
+            // A message whose descriptor was lost carries nothing to serve.
+            guard let received = message.fds.first else { continue }
+            switch MasterLinkMessage(byte: byte) {
+            case .connection(let level):
+                admit(received, level: origin == .carrier ? .admin : level)
+            case .carrier where origin == .master:
+                runtime.addMasterCarrier(StatsSocket(masterLink: received, runtime: runtime, origin: .carrier))
+            case .carrier, nil:
+                received.close()
+            }
+        }
+    }
+
+    private func linkEnded(_ why: String) {
+        guard origin == .master else { return close() }
+        runtime.logger.critical("The master process is gone (\(why)): exiting.")
+        CurrentProcess.exit(1)
+    }
+
     /// A session ended: make room for the next client.
     func connectionClosed() {
         connections -= 1
-        watcher.setInterest(.read)
+        if origin == .listener && isListening { watcher.setInterest(.read) }
     }
 
+    /// Stops accepting and closes the listening fd (close only: a new process may own it now);
+    /// open sessions go on.
     func close() {
+        guard isListening else { return }
+        isListening = false
         watcher.setInterest([])
         fd.close()
     }
@@ -114,13 +220,15 @@ final class CLIConnection {
     /// loop iteration, as haproxy's CLI applet, and cannot take the CPU from the streams.
     static let commandsPerStep = 1
 
-    init(fd: FD, socket: StatsSocket, serial: UInt64) {
+    /// A connection at the socket's level, or at `level` (one the master sent); `serial` is its
+    /// accept order among CLI sessions (`show sess`).
+    init(fd: FD, socket: StatsSocket, serial: UInt64, level: CLILevel? = nil) {
         self.fd = fd
         self.socket = socket
         self.serial = serial
         acceptedAt = socket.runtime.loop.now
         acceptedWallMicros = socket.runtime.wallClockMicros()
-        session = CLISession(runtime: socket.runtime, level: socket.level, commandsPerStep: Self.commandsPerStep)
+        session = CLISession(runtime: socket.runtime, level: level ?? socket.level, commandsPerStep: Self.commandsPerStep)
         lastActivity = socket.runtime.loop.now
         watcher = IOWatcher(loop: socket.runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in
             withExtendedLifetime(self) { $0.drive() }
@@ -181,6 +289,10 @@ final class CLIConnection {
                 }
             case .read:
                 guard readInput() else { return }
+            case .transferListeners:
+                socket.runtime.exportListeners(over: fd, allowed: socket.config.exposeFDListeners)
+                session.didTransferListeners()
+                touch()
             case .shutdownWrite:
                 _ = try? fd.shutdown(.write)
                 session.didShutdownWrite()

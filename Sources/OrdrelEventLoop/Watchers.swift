@@ -161,3 +161,30 @@ private func asyncTrampoline(_ loop: OpaquePointer?, _ w: UnsafeMutablePointer<e
     guard let w, let data = ordrel_ev_get_data(w) else { return }
     Unmanaged<AsyncWatcher>.fromOpaque(data).takeUnretainedValue().handler()
 }
+
+/// An `ev_child` watching every child of the process (default loop only): libev reaps each one
+/// and hands its pid and raw wait status to `handler`. An active watcher keeps the loop running.
+public final class ChildWatcher {
+    private let watcher: UnsafeMutablePointer<ev_child>
+    private let loop: EventLoop
+    public var handler: (_ pid: Int32, _ waitStatus: Int32) -> Void
+
+    public init(loop: EventLoop, handler: @escaping (_ pid: Int32, _ waitStatus: Int32) -> Void) {
+        self.loop = loop
+        self.handler = handler
+        watcher = .allocate(capacity: 1)
+        ordrel_ev_child_init(watcher, childTrampoline, 0)
+        ordrel_ev_set_data(watcher, Unmanaged.passUnretained(self).toOpaque())
+        ev_child_start(loop.raw, watcher)
+    }
+
+    deinit {
+        ev_child_stop(loop.raw, watcher)
+        watcher.deallocate()
+    }
+}
+
+private func childTrampoline(_ loop: OpaquePointer?, _ w: UnsafeMutablePointer<ev_child>?, _ revents: Int32) {
+    guard let w, let data = ordrel_ev_get_data(w) else { return }
+    Unmanaged<ChildWatcher>.fromOpaque(data).takeUnretainedValue().handler(w.pointee.rpid, w.pointee.rstatus)
+}

@@ -10,6 +10,14 @@ public enum Signal: Sendable {
     case interrupt
     /// SIGUSR1: soft stop.
     case user1
+    /// SIGUSR2: master-worker reload.
+    case user2
+    /// SIGHUP: master-worker reload.
+    case hangUp
+    /// SIGTTIN: haproxy resumes paused listeners; a master refuses it (workers cannot pause).
+    case ttyInput
+    /// SIGTTOU: haproxy pauses listeners; a master refuses it (workers cannot pause).
+    case ttyOutput
 
     /// The signal's number, for libev.
     public var number: Int32 {
@@ -17,6 +25,10 @@ public enum Signal: Sendable {
         case .terminate: return SIGTERM
         case .interrupt: return SIGINT
         case .user1: return SIGUSR1
+        case .user2: return SIGUSR2
+        case .hangUp: return SIGHUP
+        case .ttyInput: return SIGTTIN
+        case .ttyOutput: return SIGTTOU
         }
     }
 }

@@ -103,17 +103,6 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// getsockname(2): the local address of a socket (`show sess <id>` prints both sides'); nil
-    /// when the kernel refuses (the socket is already gone).
-    public func localAddress() -> SocketAddress? {
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let rc = withUnsafeMutableBytes(of: &storage) { raw in
-            getsockname(rawValue, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
-        }
-        return rc == 0 ? SocketAddress(storage: storage, length: length) : nil
-    }
-
     /// Accepts one connection as a non-blocking, close-on-exec fd with its peer address.
     public func accept() throws -> IOResult<(FD, SocketAddress)> {
         var storage = sockaddr_storage()
@@ -223,19 +212,24 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Receives up to `maxBytes` and any descriptors sent with them (up to `maxFDs`).
+    /// Receives up to `maxBytes` and any descriptors sent with them (up to `maxFDs`), close-on-exec.
     /// Never uses MSG_WAITALL: a control message must not be split from its bytes by a partial wait.
-    public func receive(maxBytes: Int, maxFDs: Int) throws -> IOResult<(bytes: [UInt8], fds: [FD])> {
+    /// Reports MSG_CTRUNC and a malformed SCM_RIGHTS length (`controlTruncated`): descriptors were
+    /// lost, so the caller must treat the transfer as failed.
+    public func receive(maxBytes: Int, maxFDs: Int) throws -> IOResult<ReceivedMessage> {
         var payload = [UInt8](repeating: 0, count: maxBytes)
         var control = [UInt8](repeating: 0, count: ordrel_cmsg_space_fds(Int32(maxFDs)))
         var received = [Int32](repeating: -1, count: maxFDs)
         var fdCount: Int32 = 0
+        var malformed: Int32 = 0
+        var flags: Int32 = 0
         let result = try Self.withMessage(payload: &payload, control: &control) { msg, ctl -> IOResult<Int> in
             msg.msg_control = ctl.baseAddress
             msg.msg_controllen = ctl.count
             let r = try syscall("recvmsg") { recvmsg(rawValue, &msg, Int32(MSG_CMSG_CLOEXEC)) }
             if case .processed = r {
-                fdCount = ordrel_cmsg_get_rights(&msg, &received, Int32(maxFDs))
+                fdCount = ordrel_cmsg_get_rights(&msg, &received, Int32(maxFDs), &malformed)
+                flags = msg.msg_flags
             }
             return r
         }
@@ -244,7 +238,8 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
             return .wouldBlock
         case .processed(let n):
             let kept = received.prefix(min(Int(fdCount), maxFDs)).map(FD.init(rawValue:))
-            return .processed((Array(payload.prefix(n)), kept))
+            let truncated = flags & Int32(MSG_CTRUNC) != 0 || malformed != 0 || Int(fdCount) > maxFDs
+            return .processed(ReceivedMessage(bytes: Array(payload.prefix(n)), fds: kept, controlTruncated: truncated))
         }
     }
 
@@ -256,6 +251,16 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
         let updated = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK
         _ = try syscallBlocking("fcntl") { fcntl(rawValue, F_SETFL, updated) }
     }
+}
+
+/// What one `recvmsg` delivered.
+public struct ReceivedMessage: Sendable {
+    /// The data bytes; empty at EOF.
+    public let bytes: [UInt8]
+    /// The descriptors of its SCM_RIGHTS messages, close-on-exec, now owned by the caller.
+    public let fds: [FD]
+    /// MSG_CTRUNC, a malformed cmsg length, or more descriptors than asked for: some were lost.
+    public let controlTruncated: Bool
 }
 
 /// Which direction(s) `shutdown` closes.

@@ -54,6 +54,16 @@ public enum Files {
         fputs(contents, file)
     }
 
+    /// The first line of a small file (a pidfile), nil if it cannot be read.
+    public static func firstLine(of path: String) -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
+        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return line.hasSuffix("\n") ? String(line.dropLast()) : line
+    }
+
     /// Ignores SIGPIPE process-wide: a write to a closed peer must be EPIPE, never a crash.
     public static func ignoreSIGPIPE() {
         signal(SIGPIPE, SIG_IGN)

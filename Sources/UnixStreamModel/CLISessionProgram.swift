@@ -122,6 +122,7 @@ public struct CLISessionProgram: SocketProgram {
                 reply += bytes
                 session.didWrite(bytes.count)
             case .read: session.receiveEOF()
+            case .transferListeners: session.didTransferListeners()  // the model has no listeners
             case .shutdownWrite: session.didShutdownWrite()
             case .close: session.didClose()
             case .done: return reply
@@ -158,6 +159,10 @@ private struct ReplayDriver {
             case .read:
                 precondition(session.wantsInput, "CLISession asks for input only while it wants some")
                 return .read
+            case .transferListeners:
+                // The model passes no descriptors: a socket without `expose-fd listeners`.
+                session.didTransferListeners()
+                return action()
             case .shutdownWrite:
                 endingStep = 0
                 return action()

@@ -5,12 +5,18 @@ import OrdrelCore
 import OrdrelEventLoop
 import OrdrelSystem
 
-/// `ordrel`, spelled like haproxy: `ordrel -f ordrel.cfg [-c] [-d|-db|-D] [-p pidfile] [-q] [-v|-vv]`.
+/// `ordrel`, spelled like haproxy: `ordrel -f ordrel.cfg [-c] [-d|-db|-D] [-p pidfile] [-q] [-v|-vv]
+/// [-x socket] [-sf|-st pid...] [-W|-Ws] [-S cli]` (`-sf`/`-st` are taken out of argv first: see
+/// `OldProcesses`; `-W`/`-Ws` run a `Master`, whose workers run the rest of this).
 struct OrdrelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ordrel",
         abstract: "A TCP load balancer that reads haproxy configuration files.",
-        discussion: "Flags use haproxy's single-dash spellings: -f, -c, -d, -db, -D, -p, -q, -v, -vv."
+        discussion: """
+            Flags use haproxy's single-dash spellings: -f, -c, -d, -db, -D, -p, -q, -v, -vv, -x, -W, -Ws, -S.
+            -sf <pid>* / -st <pid>*: once serving, send SIGUSR1 (finish) / SIGTERM to these old \
+            processes; the list ends at the next argument starting with '-' and may be empty.
+            """
     )
 
     @Option(name: .customShort("f"), help: "Configuration file or directory (*.cfg, lexical order); repeatable.")
@@ -30,6 +36,18 @@ struct OrdrelCommand: ParsableCommand {
 
     @Option(name: .customShort("p"), help: "Write the process id to this file.")
     var pidfile: String?
+
+    @Flag(name: .customShort("W"), help: "Master-worker mode: a master supervises a worker; SIGUSR2 reloads.")
+    var masterWorker = false
+
+    @Flag(name: .customLong("Ws", withSingleDash: true), help: "Master-worker mode with systemd notify (Type=notify).")
+    var masterWorkerSystemd = false
+
+    @Option(name: .customShort("S"), help: "Master CLI socket: <path>[,mode,600,uid,N,gid,N,user,X,group,Y,level,L]; repeatable.")
+    var masterCLI: [String] = []
+
+    @Option(name: .customShort("x"), help: "Take the listening sockets of the old process from this stats socket (expose-fd listeners) or sockpair@<fd>; /dev/null disables.")
+    var oldSocket: String?
 
     @Flag(name: .customShort("q"), help: "Quiet mode: print only errors.")
     var quiet = false
@@ -98,14 +116,49 @@ struct OrdrelCommand: ParsableCommand {
         }
 
         Files.ignoreSIGPIPE()
+        let masterLink = MasterWorker.workerLink(environment: CurrentProcess.environmentVariables)
+        if masterLink == nil && (masterWorker || masterWorkerSystemd || configuration.global.masterWorker) {
+            let options = MasterOptions(
+                configPaths: paths, arguments: Array(CommandLine.arguments.dropFirst()), cliSpecs: masterCLI,
+                systemd: masterWorkerSystemd, pidfile: pidfile ?? configuration.global.pidfile,
+                daemonize: (daemonize || configuration.global.daemon) && !debug && !foreground, quiet: quiet)
+            // The master binds nothing (its runtime was the check) and runs on the runtime's default loop.
+            Master(options: options, configuration: configuration, logger: logger, loop: runtime.loop).run()
+        }
+        // Seamless reload: the old process's listening sockets, fetched before binding anything.
+        var inherited: [InheritedSocket] = []
+        if let argument = oldSocket, let source = OldProcessSocket(argument: argument) {
+            switch ListenerFetch.fetch(from: source) {
+            case .success(let sockets):
+                inherited = sockets
+            case .failure(let error):
+                let pid = CurrentProcess.id
+                if case .peerFailed(.connect, let reason) = error {
+                    printError("[WARNING]  (\(pid)) : Failed to connect to the old process socket '\(source)' (\(reason))")
+                } else {
+                    printError("[WARNING]  (\(pid)) : \(error)")
+                }
+                printError("[ALERT]    (\(pid)) : Failed to get the sockets from the old process!")
+                throw ExitCode(1)
+            }
+        }
         runtime.exportHaproxyEnvironment(configFiles: paths)
         do {
-            try runtime.start()
+            try runtime.start(inheriting: inherited)
         } catch {
             printError("[ALERT]    (\(CurrentProcess.id)) : Starting proxies: \(error)")
             throw ExitCode(1)
         }
-        let background = (daemonize || configuration.global.daemon) && !debug && !foreground
+        if let masterLink {
+            do {
+                try runtime.attachMaster(ipc: FD(rawValue: masterLink))
+            } catch {
+                printError("[ALERT]    (\(CurrentProcess.id)) : Cannot reach the master: \(error)")
+                throw ExitCode(1)
+            }
+        }
+        // A worker stays in the foreground and writes no pidfile: its master did both.
+        let background = masterLink == nil && (daemonize || configuration.global.daemon) && !debug && !foreground
         if background {
             do {
                 try CurrentProcess.detach()
@@ -117,8 +170,14 @@ struct OrdrelCommand: ParsableCommand {
         }
         // The pidfile is written while still privileged (it usually lives in a root-owned
         // directory); then chroot, group and user are given up, as haproxy does.
-        if let path = pidfile ?? configuration.global.pidfile {
+        let ownPidfile = masterLink == nil ? pidfile ?? configuration.global.pidfile : nil
+        if let path = ownPidfile {
             try Files.write("\(CurrentProcess.id)\n", to: path)
+        }
+        // Everything is bound and the pidfile written: the old processes may go (before the
+        // privileges are given up, as they may run as another user).
+        for failure in Self.oldProcesses.signalAll() {
+            logger.warning("Cannot signal old process \(failure.pid): \(failure.reason).")
         }
         let global = configuration.global
         if global.user != nil || global.uid != nil || global.group != nil || global.gid != nil || global.chroot != nil {
@@ -132,7 +191,10 @@ struct OrdrelCommand: ParsableCommand {
         }
         logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn), \(runtime.threadCount) thread\(runtime.threadCount == 1 ? "" : "s").")
         runtime.run(forked: background)
-        if let path = pidfile ?? configuration.global.pidfile { try? Files.unlinkIfPresent(path) }
+        // After a reload the pidfile names the new process: only our own is removed.
+        if let path = ownPidfile, Files.firstLine(of: path) == "\(CurrentProcess.id)" {
+            try? Files.unlinkIfPresent(path)
+        }
     }
 
     /// haproxy's closing line after configuration alerts, then exit 1.
@@ -147,4 +209,16 @@ func printError(_ line: String) {
     CurrentProcess.writeToStandardError(line + "\n")
 }
 
-OrdrelCommand.main()
+extension OrdrelCommand {
+    /// `-sf`/`-st` and their pids, taken out of argv before the argument parser runs.
+    nonisolated(unsafe) static var oldProcesses = OldProcesses()
+}
+
+do {
+    let (old, rest) = try OldProcesses.extract(from: Array(CommandLine.arguments.dropFirst()))
+    OrdrelCommand.oldProcesses = old
+    OrdrelCommand.main(rest)
+} catch {
+    printError("[ALERT]    (\(CurrentProcess.id)) : \(error)")
+    OrdrelCommand.exit(withError: ExitCode(1))
+}

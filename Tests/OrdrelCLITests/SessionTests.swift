@@ -24,6 +24,7 @@ final class SessionTests: XCTestCase {
                 s.didWrite(n)
                 events.append("write")
             case .read: XCTFail("must not wait for input after EOF"); break loop
+            case .transferListeners: XCTFail("show stat never transfers listeners"); break loop
             case .shutdownWrite:
                 events.append("shutdownWrite")
                 s.didShutdownWrite()
@@ -107,5 +108,19 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(t.text, "\n> \n> ")
         XCTAssertEqual(s.idleTimeoutSeconds, 2)
         XCTAssertTrue(s.wantsInput)
+    }
+
+    /// `_getsocks` (hidden, any level): the driver transfers the listeners (or not, per the
+    /// socket's `expose-fd listeners`), then the session ends without a byte, as haproxy's.
+    func testGetsocksAsksTheDriverThenEndsWithoutOutput() {
+        for level in [CLILevel.user, .admin] {
+            let t = exchange("_getsocks\n", level: level)
+            XCTAssertEqual(t.bytes, [])
+            XCTAssertEqual(t.events, ["transferListeners", "shutdownWrite", "close"])
+        }
+        let afterPrompt = exchange("prompt\n_getsocks\n")
+        XCTAssertEqual(afterPrompt.text, "\n> ", "the prompt's output is written before the transfer")
+        XCTAssertEqual(afterPrompt.events, ["transferListeners", "shutdownWrite", "close"])
+        XCTAssertEqual(exchange("help\n").text.contains("_getsocks"), false, "hidden from help")
     }
 }

@@ -241,6 +241,9 @@ func drive(_ s: CLISession, slice: Int = Int.max, into t: inout Transcript) {
             s.didWrite(n)
         case .read:
             return
+        case .transferListeners:
+            t.events.append("transferListeners")
+            s.didTransferListeners()
         case .shutdownWrite:
             t.events.append("shutdownWrite")
             s.didShutdownWrite()

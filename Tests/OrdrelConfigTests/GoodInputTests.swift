@@ -136,8 +136,13 @@ final class GoodInputTests: XCTestCase {
                 stats socket /run/o.sock
                 stats socket /run/u.sock uid 1 gid 2
                 stats socket /run/n.sock user nobody group nogroup
+                stats socket /run/x.sock level admin expose-fd listeners
+                noreuseport
             """
         let global = try XCTUnwrap(parseOK(text)).configuration.global
+        XCTAssertTrue(global.noReusePort)
+        XCTAssertTrue(global.statsSockets[3].exposeFDListeners)
+        XCTAssertFalse(global.statsSockets[0].exposeFDListeners)
         XCTAssertEqual(global.uid, 99)
         XCTAssertEqual(global.gid, 98)
         XCTAssertEqual(global.tuneMaxaccept, -1)

@@ -9,10 +9,12 @@ CLI shows it in p99/max.
 
   stall.py echo --port P                       run an echo server until killed
   stall.py measure --port P --sock S --load L  measure (L: show-info, show-stat, garbage)
+  stall.py summary ROWS.jsonl                  medians over rounds and the goals per load
 """
 import argparse
 import json
 import socket
+import statistics
 import sys
 import threading
 import time
@@ -111,13 +113,42 @@ def measure(args):
             t.join(timeout=30)
         rtts = [v for s in samples for v in s]
         results.append({
-            "target": args.label, "phase": phase, "round_trips": len(rtts),
+            "target": args.label, "load": args.load, "phase": phase, "round_trips": len(rtts),
             "p50_ms": round(percentile(rtts, 50), 3), "p99_ms": round(percentile(rtts, 99), 3),
             "max_ms": round(max(rtts), 3), "cli_commands": counters["commands"],
-            "cli_sessions": counters["sessions"],
+            "cli_sessions": counters["sessions"], "round": args.round,
         })
     for row in results:
         print(json.dumps(row), flush=True)
+
+
+def summary(args):
+    """Medians over the rounds per target, load and phase, then the goals of issue 15 per load."""
+    rows = [json.loads(line) for line in open(args.rows) if line.startswith("{")]
+    loads = []
+    cells = {}
+    for r in rows:
+        load = r["load"]
+        if load not in loads:
+            loads.append(load)
+        cells.setdefault((r["target"], load, r["phase"] == "quiet"), []).append(r)
+    med = lambda rs, key: statistics.median(r[key] for r in rs)
+    print("\nmedians over %d round(s)" % max(r["round"] for r in rows))
+    print("%-8s %-10s %-7s %8s %8s %9s %10s" % ("target", "load", "phase", "p50 ms", "p99 ms", "max ms", "cli cmds"))
+    for (target, load, quiet), rs in cells.items():
+        print("%-8s %-10s %-7s %8.2f %8.2f %9.2f %10d" % (target, load, "quiet" if quiet else "loaded",
+              med(rs, "p50_ms"), med(rs, "p99_ms"), med(rs, "max_ms"), med(rs, "cli_commands")))
+    print("\n%-10s %22s %22s" % ("load", "ordrel loaded/quiet p99", "ordrel/haproxy loaded p99"))
+    for load in loads:
+        try:
+            loaded = med(cells[("ordrel", load, False)], "p99_ms")
+            quiet = med(cells[("ordrel", load, True)], "p99_ms")
+            theirs = med(cells[("haproxy", load, False)], "p99_ms")
+        except KeyError:
+            continue
+        own, versus = loaded / quiet, loaded / theirs
+        print("%-10s %16.2f %-5s %18.2f %-5s" % (load, own, "ok" if own <= 1.5 else "OVER", versus,
+              "ok" if versus <= 1 else "OVER"))
 
 
 def main():
@@ -133,11 +164,16 @@ def main():
     m.add_argument("--seconds", type=float, default=4)
     m.add_argument("--clients", type=int, default=4)
     m.add_argument("--cli-clients", type=int, default=1)
+    m.add_argument("--round", type=int, default=1)
+    s = sub.add_parser("summary")
+    s.add_argument("rows")
     args = parser.parse_args()
     if args.cmd == "echo":
         echo_server(args.port)
-    else:
+    elif args.cmd == "measure":
         measure(args)
+    else:
+        summary(args)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,12 @@ void ordrel_ev_timer_init(ev_timer *w, void (*cb)(struct ev_loop *, ev_timer *, 
 void ordrel_ev_timer_set(ev_timer *w, double after, double repeat);
 /* ev_signal_init: callback for a signal number. */
 void ordrel_ev_signal_init(ev_signal *w, void (*cb)(struct ev_loop *, ev_signal *, int), int signum);
+/*
+ * ev_child_init: callback when a child with `pid` (0: any child) exits; the default loop only.
+ * libev's default loop reaps every child itself (its own SIGCHLD handler calls waitpid), so
+ * this is the only place a child's exit status can be seen.
+ */
+void ordrel_ev_child_init(ev_child *w, void (*cb)(struct ev_loop *, ev_child *, int), int pid);
 /* ev_async_init: callback for cross-thread wakeups via ev_async_send. */
 void ordrel_ev_async_init(ev_async *w, void (*cb)(struct ev_loop *, ev_async *, int));
 /* ev_is_active for each watcher type (the macro takes any watcher). */
@@ -56,9 +62,11 @@ int ordrel_cmsg_put_rights(struct msghdr *msg, void *control, size_t controllen,
 /*
  * Walk the control messages of a received `msg` and copy up to `max` SCM_RIGHTS
  * descriptors into `fds`. Returns how many were found (possibly more than `max`;
- * the extra ones are closed so none leak).
+ * the extra ones are closed so none leak). Sets `*malformed` to 1 when an SCM_RIGHTS
+ * message's cmsg_len is not CMSG_LEN of a whole number of ints (a truncated or corrupt
+ * control message), else 0.
  */
-int ordrel_cmsg_get_rights(struct msghdr *msg, int *fds, int max);
+int ordrel_cmsg_get_rights(struct msghdr *msg, int *fds, int max, int *malformed);
 
 
 /*

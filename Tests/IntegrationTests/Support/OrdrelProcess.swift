@@ -61,6 +61,11 @@ func spawnAndWait(_ path: String, _ arguments: [String], logPath: String) -> Int
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    // The test's own sockets (clients under load) are not close-on-exec: a daemon that kept
+    // copies would hold client connections open and skew its fd counts. Every fd number up to
+    // well past the highest open one is closed in the child (closing a free one is harmless).
+    let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+    for fd in 3..<((open.max() ?? 0) + 256) { posix_spawn_file_actions_addclose(&actions, fd) }
     let argv = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
