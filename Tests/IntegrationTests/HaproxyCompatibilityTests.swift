@@ -134,6 +134,30 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
     }
 
+    /// A client still waiting in the accept queue (the frontend at its maxconn) when the
+    /// frontend is disabled is reset at once, and never served after `enable frontend`.
+    func testDisableFrontendResetsQueuedClients() throws {
+        let pair = try pair()
+        for side in DaemonPair.Side.allCases {
+            try pair.both("set maxconn frontend fe_main 1")
+            let holder = try TestSocket.connect(port: pair.frontendPort(side))
+            defer { close(holder) }
+            TestSocket.setReceiveTimeout(holder, seconds: 5)
+            try TestSocket.sendAll(holder, Array("hold\n".utf8))
+            XCTAssertEqual(TestSocket.read(holder, count: 5), Array("hold\n".utf8), "\(side)")
+            let queued = try TestSocket.connect(port: pair.frontendPort(side))
+            defer { close(queued) }
+            TestSocket.setReceiveTimeout(queued, seconds: 5)
+            try TestSocket.sendAll(queued, Array("stale\n".utf8))
+
+            XCTAssertEqual(try pair.query(side, "disable frontend fe_main"), "\n", "\(side)")
+            XCTAssertEqual(TestSocket.readAll(queued).end, .error(ECONNRESET), "\(side): the queued client is reset")
+            XCTAssertEqual(try pair.query(side, "enable frontend fe_main"), "\n", "\(side)")
+            try pair.both("set maxconn frontend fe_main 500")
+            XCTAssertEqual(try pair.echo(side, "fresh\n"), "fresh\n", "\(side)")
+        }
+    }
+
     // MARK: counters
 
     /// Server state changes, `clear counters all` and `set maxconn`, with every `show stat`
