@@ -57,7 +57,8 @@ let package = Package(
             "OrdrelCore", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "UnixStreamModelTests", dependencies: ["UnixStreamModel", "OrdrelCLI"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["OrdrelSystem"]),
+        // Clients/: Python scripts the differential suite runs with client libraries from PyPI.
+        .testTarget(name: "IntegrationTests", dependencies: ["OrdrelSystem"], exclude: ["Clients"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -175,6 +175,33 @@ extension CLISession {
         }
     }
 
+    /// `set rate-limit connections|sessions global <n>` with haproxy 2.6's replies; ordrel has
+    /// no SSL and no compression, so its usage lists only the two limits it applies.
+    func setRateLimit(_ r: RequestParser.Request) {
+        guard require(.admin) else { return }
+        let kind: RateLimitKind
+        switch (r.arg(2), r.arg(3)) {
+        case ("connections", "global"): kind = .connections
+        case ("sessions", "global"): kind = .sessions
+        default:
+            reply("'set rate-limit' only supports :\n"
+                  + "   - 'connections global' to set the per-process maximum connection rate\n"
+                  + "   - 'sessions global' to set the per-process maximum session rate\n")
+            return
+        }
+        let a = r.arg(4)
+        if a.isEmpty {
+            reply("Expects an integer value.\n")
+            return
+        }
+        let n = CLIArgs.atoi(a)
+        guard n >= 0 else {
+            reply("Value out of range.\n")
+            return
+        }
+        runtime.setRateLimit(kind, perSecond: n)
+    }
+
     func setFrontend(_ r: RequestParser.Request, enabled: Bool) {
         guard require(.admin) else { return }
         let fe = r.arg(2)
@@ -186,6 +213,9 @@ extension CLISession {
         case .done: break
         case .noSuchFrontend: reply("No such frontend.\n")
         case .alreadyInState: reply(enabled ? "All sockets are already enabled.\n" : "All sockets are already disabled.\n")
+        case .failed:
+            reply(enabled ? "Failed to resume frontend, check logs for precise cause (port conflict?).\n"
+                          : "Failed to pause frontend, check logs for precise cause.\n")
         }
     }
 }

@@ -4,6 +4,8 @@
 public protocol CLIRuntime: AnyObject {
     /// `show version` text, e.g. "2.6.12-1+deb12u4" or ordrel's own version.
     var version: String { get }
+    /// Worker threads (`show servers conn` prints one idle count per thread).
+    var threadCount: Int { get }
     /// `show info` values keyed by haproxy field name (`InfoField.names`); absent keys are not printed.
     func info() -> [String: InfoValue]
     /// Every `show stat` row in configuration order (per proxy: FRONTEND, servers, BACKEND).
@@ -51,8 +53,14 @@ public protocol CLIRuntime: AnyObject {
     func setFrontendMaxconn(frontend: String, maxconn: Int32) -> FrontendResult
     /// `set maxconn global`; 0 restores the initial value.
     func setGlobalMaxconn(_ maxconn: Int32) -> GlobalMaxconnResult
+    /// `set rate-limit connections|sessions global <n>`: accepted connections (sessions) per
+    /// second over the whole process; 0 lifts the limit.
+    func setRateLimit(_ kind: RateLimitKind, perSecond: Int32)
     /// `enable frontend` (`true`) / `disable frontend` (`false`).
     func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult
+    /// `show activity`: counters per thread, in haproxy's names and order (only those ordrel
+    /// measures), and the current wall time in µs.
+    func activity() -> (nowMicros: UInt64, counters: [ActivityCounter])
     /// `clear counters` (max values only) or `clear counters all`.
     func clearCounters(all: Bool)
 }
@@ -69,9 +77,29 @@ public enum FrontendResult: Sendable, Equatable {
     case noSuchFrontend
     /// `enable` on an enabled frontend / `disable` on a disabled one.
     case alreadyInState
+    /// A socket could not be paused or listen again (the reason is logged).
+    case failed
 }
 
 /// `set maxconn global` outcome.
+/// One `show activity` line: a counter's value on each thread.
+public struct ActivityCounter: Sendable, Equatable {
+    public let name: String
+    public let perThread: [UInt64]
+
+    public init(name: String, perThread: [UInt64]) {
+        self.name = name
+        self.perThread = perThread
+    }
+}
+
+/// What `set rate-limit ... global` limits. In TCP mode every accepted connection is a session,
+/// so both limit the same accepts, as in haproxy's listener_accept.
+public enum RateLimitKind: Sendable, Equatable {
+    case connections
+    case sessions
+}
+
 public enum GlobalMaxconnResult: Sendable, Equatable {
     case done
     /// Negative or above the hard limit.
@@ -110,6 +138,10 @@ public struct ServerStateRow: Sendable, Equatable {
     public var checkAddress: String?
     public var agentAddress: String?
     public var agentPort: UInt16 = 0
+    /// Connections to the server now, and the most at once (`show servers conn` used_cur,
+    /// used_max and need_est: with no idle connections in TCP mode the last two agree).
+    public var usedConnections: UInt64 = 0
+    public var peakConnections: UInt64 = 0
 
     public init(backendID: UInt64, backendName: String, serverID: UInt64, serverName: String, address: String,
                 opState: UInt32, adminState: UInt32, userWeight: UInt32, initialWeight: UInt32,
@@ -158,6 +190,8 @@ public struct SessionInfo: Sendable, Equatable {
     public var frontendID: UInt64 = 0
     public var listenerAddress: String = ""
     public var backendID: UInt64 = 0
+    /// Local address of the server-side connection (empty before it exists).
+    public var backendLocalAddress: String = ""
     public var serverID: UInt64 = 0
     public var serverAddress: String = ""
     public var bytesIn: UInt64 = 0

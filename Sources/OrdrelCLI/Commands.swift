@@ -40,6 +40,9 @@ extension CLISession {
         Command("show info") { s, r in s.showInfo(r) },
         Command("show stat") { s, r in s.showStat(r) },
         Command("show servers state") { s, r in s.showServersState(r) },
+        Command("show servers conn") { s, r in s.showServersConn(r) },
+        Command("show schema json") { s, _ in s.reply(StatsSchema.json) },
+        Command("show activity") { s, _ in s.showActivity() },
         Command("show backend") { s, _ in s.showBackend() },
         Command("show sess", .operator) { s, r in s.showSess(r) },
         Command("show errors", .operator) { s, _ in
@@ -70,10 +73,22 @@ extension CLISession {
         Command("set maxconn server", .admin) { s, r in s.setMaxconnServer(r) },
         Command("set maxconn frontend", .admin) { s, r in s.setMaxconnFrontend(r) },
         Command("set maxconn global", .admin) { s, r in s.setMaxconnGlobal(r) },
+        Command("set rate-limit", .admin) { s, r in s.setRateLimit(r) },
         Command("disable health", .admin) { s, r in s.setHealthChecks(r, enabled: false) },
         Command("enable health", .admin) { s, r in s.setHealthChecks(r, enabled: true) },
         Command("disable frontend", .admin) { s, r in s.setFrontend(r, enabled: false) },
         Command("enable frontend", .admin) { s, r in s.setFrontend(r, enabled: true) },
+        // ordrel has no maps, ACLs or stick tables: haproxy's answers for an empty list and for
+        // an unknown name, so libraries that call them parse an empty result, not an error text.
+        Command("show map") { s, r in
+            s.reply(r.arg(2).isEmpty ? "# id (file) description\n" : "Unknown map identifier. Please use #<id> or <file>.\n")
+        },
+        Command("show acl") { s, r in
+            s.reply(r.arg(2).isEmpty ? "# id (file) description\n" : "Unknown ACL identifier. Please use #<id> or <file>.\n")
+        },
+        Command("show table") { s, r in
+            if !r.arg(2).isEmpty { s.reply("No such table\n") }
+        },
         Command("clear counters", .operator) { s, r in
             let all = r.arg(2) == "all"
             guard s.require(all ? .admin : .operator) else { return }
@@ -84,7 +99,7 @@ extension CLISession {
     /// Minimum level of haproxy commands ordrel does not implement but checks the level of first
     /// (2.6 matrix); the others answer `notSupported` at any level.
     static let unimplementedLevels: [[UInt8]: CLILevel] = [
-        Array("show fd".utf8): .operator, Array("set rate-limit".utf8): .admin,
+        Array("show fd".utf8): .operator,
         Array("disable agent".utf8): .admin, Array("enable agent".utf8): .admin,
         Array("shutdown frontend".utf8): .admin,
     ]

@@ -31,16 +31,13 @@ enum InfoRenderer {
                 out.append(f.name)
                 out.append(": ")
                 appendValue(v, into: &out)
+                if withDescriptions { appendDescription(f, into: &out) }
                 out.append(0x0A)
             case .typed:
                 out.appendDecimal(UInt64(f.pos))
                 out.append(".\(f.name).1:\(f.tags):\(f.type):")
                 appendValue(v, into: &out)
-                if withDescriptions {
-                    out.append(":\"")
-                    out.append(f.desc)
-                    out.append(UInt8(ascii: "\""))
-                }
+                if withDescriptions { appendDescription(f, into: &out) }
                 out.append(0x0A)
             case .json:
                 if !first { out.append(UInt8(ascii: ",")) }
@@ -67,6 +64,13 @@ enum InfoRenderer {
             first = false
         }
         if format == .json { out.append(contentsOf: [UInt8(ascii: "]"), 0x0A]) }
+    }
+
+    /// `desc` appends `:"<description>"` to plain and typed lines alike.
+    private static func appendDescription(_ f: InfoField, into out: inout [UInt8]) {
+        out.append(":\"")
+        out.append(f.desc)
+        out.append(UInt8(ascii: "\""))
     }
 
     private static func appendValue(_ v: InfoValue, into out: inout [UInt8]) {

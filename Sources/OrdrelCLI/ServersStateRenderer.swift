@@ -85,7 +85,7 @@ enum SessionRenderer {
         out.append(" proto=\(s.proto) source=\(s.source)\n")
         out.append("  frontend=\(s.frontend) (id=\(s.frontendID) mode=tcp), listener=? (id=1) addr=\(s.listenerAddress)\n")
         if let be = s.backend {
-            out.append("  backend=\(be) (id=\(s.backendID) mode=tcp)\n")
+            out.append("  backend=\(be) (id=\(s.backendID) mode=tcp) addr=\(s.backendLocalAddress)\n")
         } else {
             out.append("  backend=<NONE> (id=-1 mode=-)\n")
         }

@@ -69,6 +69,40 @@ extension CLISession {
         stream = ResponseStream(.serversState(rows))
     }
 
+    /// `show servers conn [<backend>]`: connection counts per server. ordrel keeps no idle
+    /// server connections (TCP mode), so the idle columns are 0 and the limit -1, as haproxy's
+    /// for the same configuration; purge_delay is haproxy's default, 5000 ms.
+    func showServersConn(_ r: RequestParser.Request) {
+        let be = r.arg(3)
+        guard var rows = runtime.serversState(backend: be.isEmpty ? nil : be) else {
+            reply("Can't find backend.\n")
+            return
+        }
+        let threads = runtime.threadCount
+        var lines = ["# bkname/svname bkid/svid addr port - purge_delay used_cur used_max need_est unsafe_nb safe_nb "
+                     + "idle_lim idle_cur idle_per_thr[\(threads)]"]
+        let idlePerThread = String(repeating: " 0", count: threads)
+        while let s = rows.next() {
+            lines.append("\(s.backendName)/\(s.serverName) \(s.backendID)/\(s.serverID) \(s.address) \(s.port) - 5000 "
+                         + "\(s.usedConnections) \(s.peakConnections) \(s.peakConnections) 0 0 -1 0\(idlePerThread)")
+        }
+        stream = ResponseStream(.lines(lines.makeIterator()))
+    }
+
+    /// `show activity` in haproxy 2.6's layout: `name: total [ per thread ]`, the asking thread
+    /// first (always the first one in ordrel: the CLI runs there).
+    func showActivity() {
+        let (now, counters) = runtime.activity()
+        var text = "thread_id: 1 (1..\(runtime.threadCount))\n"
+        let micros = String(now % 1_000_000)
+        text += "date_now: \(now / 1_000_000).\(String(repeating: "0", count: 6 - micros.count))\(micros)\n"
+        for counter in counters {
+            text += "\(counter.name): \(counter.perThread.reduce(0, +)) [ "
+                + counter.perThread.map(String.init).joined(separator: " ") + " ]\n"
+        }
+        reply(text)
+    }
+
     func showSess(_ r: RequestParser.Request) {
         guard require(.operator) else { return }
         let a = r.arg(2)

@@ -70,7 +70,10 @@ extension ConfigBuilder {
         }
         var addresses: [BindAddress] = []
         for piece in words[1].split(separator: ",") {
-            guard let parsed = bindAddresses(piece) else { return }
+            guard let parsed = bindAddresses(piece) else {
+                current.refusedBind = true
+                return
+            }
             addresses += parsed
         }
         let prefix = "'bind \(words[1])' in section '\(current.role.rawValue)' : "
@@ -111,14 +114,19 @@ extension ConfigBuilder {
             case "v4v6": template.ipv6Only = false
             case "v6only": template.ipv6Only = true
             default:
-                // Its arity is unknown, so the rest of the line cannot be read reliably.
+                // Every unsupported option is reported: haproxy's own value-taking keywords
+                // skip their value, any other word is taken as an option of its own.
                 alert(prefix + "unsupported bind option '\(option)'.")
                 ok = false
-                break options
+                index += Keywords.haproxyBindOptionsWithValue.contains(option) ? 2 : 1
+                continue options
             }
             index += takesValue ? 2 : 1
         }
-        guard ok else { return }
+        guard ok else {
+            current.refusedBind = true
+            return
+        }
         for address in addresses {
             var bind = template
             bind.address = address

@@ -103,6 +103,16 @@ extension ConfigBuilder {
             b.globalInteger(words, in: 0...Int(Int32.max)) { $0.mworkerMaxReloads = $1 }
         },
         ConfigKeyword("stats", in: .global) { b, words in b.parseGlobalStats(words) },
+        ConfigKeyword("ordrel.product-name", in: .global) { b, words in
+            let choices = ProductName.allCases.map(\.rawValue)
+            guard let value = b.word(words, 1, "'ordrel.product-name' expects \(choices.map { "'\($0)'" }.joined(separator: " or "))."),
+                  b.noExtraArguments(words, 2, words[0]) else { return }
+            guard let name = ProductName(rawValue: value) else {
+                b.alert("'ordrel.product-name' expects \(choices.map { "'\($0)'" }.joined(separator: " or ")) (got '\(value)').")
+                return
+            }
+            b.global.productName = name
+        },
         ConfigKeyword("setenv", "presetenv", in: .global) { b, words in b.parseSetenv(words) },
         ConfigKeyword("unsetenv", in: .global) { b, words in
             for name in words.dropFirst() { b.environment[name] = nil }

@@ -3,6 +3,16 @@
 enum Keywords {
     /// Global keywords that only tune or decorate haproxy features ordrel does not have
     /// (SSL, Lua-free logging details, pollers, state files): accepted with a warning.
+    /// haproxy 2.6 `bind` options that take a value (configuration.txt 5.1), so that after an
+    /// unsupported one the parser skips its value and reports the next option too.
+    static let haproxyBindOptionsWithValue: Set<String> = [
+        "accept-netscaler-cip", "alpn", "ca-file", "ca-ignore-err", "ca-sign-file", "ca-sign-pass", "ciphers",
+        "ciphersuites", "client-sigalgs", "crl-file", "crt", "crt-ignore-err", "crt-list", "curves", "ecdhe",
+        "expose-fd", "id", "interface", "level", "mss", "namespace", "nice", "npn", "process", "proto",
+        "quic-cc-algo", "severity-output", "sigalgs", "ssl-max-ver", "ssl-min-ver", "tcp-ut", "thread",
+        "tls-ticket-keys", "verify",
+    ]
+
     static let ignoredGlobal: Set<String> = [
         "log-send-hostname", "log-tag", "node", "description", "ca-base", "crt-base",
         "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "ssl-default-bind-options",

@@ -57,6 +57,8 @@ public struct GlobalConfig: Sendable, Equatable {
     public var statsMaxconn = 10
     public var hardStopAfterMs: UInt64?
     public var graceMs: UInt64?
+    /// `ordrel.product-name`: what `show info` calls the product.
+    public var productName: ProductName = .haproxy
     /// `master-worker`: run as a master supervising one worker (as `-W`).
     public var masterWorker = false
     /// false after `master-worker no-exit-on-failure`: a current worker that fails does not stop
@@ -68,6 +70,13 @@ public struct GlobalConfig: Sendable, Equatable {
     public var noReusePort = false
 
     public init() {}
+}
+
+/// The product `show info` names (`Name:`). haproxy's by default, because client libraries
+/// check it before they talk; `ordrel.product-name ordrel` for operators who want the truth there.
+public enum ProductName: String, Sendable, Equatable, CaseIterable {
+    case haproxy = "HAProxy"
+    case ordrel
 }
 
 /// CLI access level of a stats socket (`level user|operator|admin`).

@@ -74,6 +74,8 @@ struct ProxyDraft {
     var logs: [LogEntry] = []
     var defaultBackendLocation: SourceLocation?
     var useBackendLocations: [SourceLocation] = []
+    /// A `bind` line was refused: its alert says so, the "no 'bind' directive" warning would not.
+    var refusedBind = false
 
     /// A fresh unnamed `defaults`: haproxy's built-in values.
     static func builtinDefaults(location: SourceLocation) -> ProxyDraft {
@@ -93,6 +95,7 @@ struct ProxyDraft {
         draft.config.forcedID = false
         draft.config.description = nil
         draft.config.binds = []
+        draft.refusedBind = false
         draft.config.servers = []
         draft.config.useBackends = []
         draft.useBackendLocations = []

@@ -27,7 +27,10 @@ extension ConfigBuilder {
         return ParsedConfiguration(configuration: configuration, warnings: diagnostics)
     }
 
-    /// Forced ids first, then 1, 2, ... in file order skipping used ones (as `show stat` shows).
+    /// haproxy 2.6's numbering (`check_config_validity`): a counter starts at 1 and advances by
+    /// one per proxy in file order, forced id or not; a proxy without `id` takes the first free id
+    /// at or above the counter. With a stats socket the CLI's internal `GLOBAL` frontend comes
+    /// first: it takes no id but advances the counter, so the first proxy gets 2.
     private func assignProxyIDs(_ proxies: inout [ProxyConfig]) {
         var used: [Int: ProxyConfig] = [:]
         for proxy in proxies where proxy.forcedID {
@@ -38,21 +41,28 @@ extension ConfigBuilder {
                 used[proxy.id] = proxy
             }
         }
-        var next = 1
-        for index in proxies.indices where !proxies[index].forcedID {
-            while used[next] != nil { next += 1 }
-            proxies[index].id = next
-            used[next] = proxies[index]
+        var next = global.statsSockets.isEmpty ? 1 : 2
+        for index in proxies.indices {
+            if !proxies[index].forcedID {
+                while used[next] != nil { next += 1 }
+                proxies[index].id = next
+                used[next] = proxies[index]
+            }
+            next += 1
         }
     }
 
+    /// The same counter rule per backend for servers (`srv->puid`).
     private func assignServerIDs(_ servers: inout [ServerConfig]) {
         var used = Set(servers.filter(\.forcedID).map(\.id))
         var next = 1
-        for index in servers.indices where !servers[index].forcedID {
-            while used.contains(next) { next += 1 }
-            servers[index].id = next
-            used.insert(next)
+        for index in servers.indices {
+            if !servers[index].forcedID {
+                while used.contains(next) { next += 1 }
+                servers[index].id = next
+                used.insert(next)
+            }
+            next += 1
         }
     }
 
@@ -72,7 +82,7 @@ extension ConfigBuilder {
     /// haproxy's start-up warnings that point at a likely mistake.
     private func checkSanity(_ proxy: ProxyConfig, _ draft: ProxyDraft) {
         let label = "\(draft.role.typeName) '\(proxy.name)'"
-        if proxy.kind == .frontend && proxy.binds.isEmpty {
+        if proxy.kind == .frontend && proxy.binds.isEmpty && !draft.refusedBind {
             diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
                 "frontend '\(proxy.name)' has no 'bind' directive. Please declare it as a backend if this was intended."))
         }

@@ -89,6 +89,7 @@ extension Runtime {
     /// A stream takes a slot on `server`: counted in its sessions and by its balancer.
     func takeSlot(on server: Server, nowMs: UInt64) {
         server.counters.opened(nowMs: nowMs, wallSeconds: wallSeconds)
+        server.estimatedNeededConnections = max(server.estimatedNeededConnections, server.counters.current)
         server.backend.balancer?.connectionOpened(server.index)
     }
 

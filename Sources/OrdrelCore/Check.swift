@@ -83,6 +83,10 @@ final class HealthCheck {
         runtime.loop.updateNow()
         startedAt = runtime.loop.now
         server.checkInProgress = true
+        runtime.lock.withLock {
+            runtime.cumulativeConnections += 1
+            server.estimatedNeededConnections = max(server.estimatedNeededConnections, server.counters.current + 1)
+        }
         let target = server.checkAddress
         let socket: FD
         do {

@@ -39,7 +39,8 @@ extension Runtime {
                 server.health = health
             }
             server.check?.stop()
-            noteStateChange(server, wasDown: wasDown)
+            // A server already DOWN keeps its lastchg; a running one stops now.
+            if !wasDown { noteStateChange(server, wasDown: false) }
             let sessions = server.counters.current
             serverChanged(server) { moves in
                 logger.warning("\(name) is going DOWN for maintenance\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
@@ -55,13 +56,17 @@ extension Runtime {
             if server.checksEnabled && healthChecksStarted, let check = server.check {
                 check.schedule(afterMs: check.nextIntervalMs)
             }
-            noteStateChange(server, wasDown: wasDown)
+            // haproxy restarts lastchg here without adding the maintenance to downtime.
+            noteStateChange(server, wasDown: false)
             serverChanged(server) { _ in
                 let target = "\(server.isUp ? "UP" : "DOWN")/\(state == .drain ? "DRAIN" : "READY")"
                 logger.notice("\(name) is \(target) (leaving forced maintenance).")
             }
             return .done
         }
+        // Entering drain restarts lastchg; leaving it adds the drained time to downtime, a
+        // quirk of haproxy 2.6's srv_update_status reproduced for scripts that compare.
+        noteStateChange(server, wasDown: state != .drain)
         serverChanged(server) { moves in
             if state == .drain {
                 logger.notice("\(name) enters drain state\(serversOnline(server, requeued: moves.requeued))")

@@ -8,6 +8,8 @@ enum ListenerPause: Equatable {
     case limit
     /// accept() hit EMFILE/ENFILE/ENOMEM: wait a moment instead of spinning.
     case resources
+    /// The process-wide accept rate reached `set rate-limit`: wait until it allows one more.
+    case rateLimited
     /// `disable frontend` or a soft stop.
     case disabled
 }
@@ -105,21 +107,49 @@ final class Listener {
     }
 
     /// SIGTTOU, as haproxy's pause: stop watching and, on the thread owning the socket, stop
-    /// listening (shutdown(SHUT_RD) on a listening TCP socket drops its queue and frees the port
-    /// for an SO_REUSEADDR bind).
+    /// listening, which frees the port for a new process's bind.
     func suspend() {
         guard !suspended else { return }
         suspended = true
         watcher.setInterest([])
-        if ownsFD { _ = try? fd.shutdown(.read) }
+        if pause != .disabled { try? stopListening() }
     }
 
-    /// SIGTTIN: listen again (on the owning thread), then watch as before unless paused otherwise.
+    /// SIGTTIN: listen again (on the owning thread), then watch as before unless paused otherwise;
+    /// a disabled frontend stays out of LISTEN until `enable frontend`.
     func unsuspend() throws {
         guard suspended else { return }
-        if ownsFD { try fd.listen(backlog: Int32(bind.backlog ?? 1024)) }
+        if pause != .disabled { try listenAgain() }
         suspended = false
         if pause == nil { watcher.setInterest(.read) }
+    }
+
+    /// `disable frontend`: a TCP socket leaves the LISTEN state (clients are refused, queued ones
+    /// reset), as haproxy 2.6 does on Linux; a Unix socket only stops being watched, as there.
+    /// Only the thread that owns the socket changes it; the others stop watching.
+    func disable(loop: EventLoop) throws {
+        let wasListening = pause != .disabled && !suspended
+        pause(.disabled, loop: loop)
+        resumeTimer?.cancel()
+        if wasListening { try stopListening() }
+    }
+
+    /// `enable frontend`: listening again with the configured backlog (unless SIGTTOU holds it
+    /// suspended), then watched.
+    func enable() throws {
+        if pause == .disabled && !suspended { try listenAgain() }
+        resume()
+    }
+
+    /// Takes the owned TCP socket out of LISTEN (connect(AF_UNSPEC)); the port stays bound.
+    private func stopListening() throws {
+        guard ownsFD, isTCP else { return }
+        try fd.stopListening()
+    }
+
+    private func listenAgain() throws {
+        guard ownsFD, isTCP else { return }
+        try fd.listen(backlog: Int32(bind.backlog ?? 1024))
     }
 
     /// Stops listening for good (soft stop) with close() only, never shutdown(): the socket may

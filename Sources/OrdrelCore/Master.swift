@@ -362,7 +362,7 @@ public final class Master {
             failedReloads: failedReloads,
             workers: workers.filter { $0.phase == .current }.reversed().map(row),
             oldWorkers: workers.filter { $0.phase == .leaving }.reversed().map(row),
-            nowWallSeconds: now, version: ordrelVersion)
+            nowWallSeconds: now, version: reportedVersion)
     }
 
     func worker(pid: Int32) -> WorkerProcess? { workers.first { $0.pid == pid } }

@@ -347,7 +347,7 @@ final class MasterCLIView: MasterCLIRuntime {
 
     init(master: Master) { self.master = master }
 
-    var version: String { ordrelVersion }
+    var version: String { reportedVersion }
     func showProc() -> String { master.showProcText }
     var currentWorkerPID: Int32? { master.currentWorker?.pid }
     func isWorker(_ pid: Int32) -> Bool { master.worker(pid: pid) != nil }

@@ -14,6 +14,8 @@ public final class Proxy {
     public var frontendEnabled: Bool
     /// Frontend concurrent limit (0 = only the global limit applies).
     public var maxconn: Int
+    /// `maxconn` as configured, before any `set maxconn frontend`.
+    public let initialMaxconn: Int
     /// Backend side: counters of streams forwarded to this backend's servers.
     public var backendCounters = TrafficCounters()
     public internal(set) var servers: [Server] = []
@@ -43,6 +45,7 @@ public final class Proxy {
         self.config = config
         self.frontendEnabled = !config.disabled
         self.maxconn = config.maxconn ?? defaultMaxconn
+        self.initialMaxconn = maxconn
         self.lastChangeWallSeconds = wallSeconds
     }
 

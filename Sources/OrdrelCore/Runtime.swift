@@ -50,7 +50,15 @@ public final class Runtime {
     /// The limit at start, after the fd limit was applied: `set maxconn global` may not exceed it.
     public private(set) var initialMaxconn: Int
     public private(set) var currentConnections = 0
-    public private(set) var cumulativeConnections: UInt64 = 0
+    /// `CumConns`: accepted client and CLI connections plus health-check runs, as haproxy's
+    /// `totalconn` counts every session it creates.
+    public internal(set) var cumulativeConnections: UInt64 = 0
+    /// `CumReq`: streams, client and CLI alike (haproxy's `global.req_count`).
+    public internal(set) var cumulativeRequests: UInt64 = 0
+    /// Bytes written to CLI clients, for `TotalBytesOut` (haproxy counts every socket's output).
+    public internal(set) var cliBytesOut: UInt64 = 0
+    /// `TotalBytesOut` of counters since cleared by `clear counters all`, which does not reset it.
+    var clearedBytesOut: UInt64 = 0
     public private(set) var maxConnectionsSeen = 0
     public private(set) var stopMode: StopMode = .running
     /// Wall-clock second the process started, for `show info` uptime.
@@ -65,6 +73,13 @@ public final class Runtime {
     /// (their connections refer to them), closed at their EOF.
     private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
+    /// `set rate-limit connections|sessions global` (0 = none) and the process-wide accept rate
+    /// they limit (haproxy's conn_per_sec; CLI connections do not count). Under `lock`.
+    var connectionRateLimit = 0
+    var sessionRateLimit = 0
+    var acceptRate = RateCounter()
+    /// CLI connections accepted so far (their serial numbers).
+    var cliSessionsAccepted: UInt64 = 0
     private var hardStopTimer: TimerWatcher?
     /// Runs out the `grace` period of a soft stop, during which listeners still accept.
     private var graceTimer: TimerWatcher?
@@ -191,12 +206,18 @@ public final class Runtime {
         let got = Files.raiseOpenFileLimit(to: wantedFDs + 2 * (maxconn / 4))
         if got < wantedFDs {
             let message = "[\(CommandLine.arguments.first ?? "ordrel")] maxconn \(maxconn) needs \(wantedFDs) file descriptors but the limit is \(got)."
-            if configuration.global.strictLimits && configuration.global.maxconn != nil {
-                throw RuntimeSetupError(location: nil, message: message + " Use 'no strict-limits' to start anyway.")
+            if configuration.global.maxconn != nil {
+                if configuration.global.strictLimits {
+                    throw RuntimeSetupError(location: nil, message: message + " Use 'no strict-limits' to start anyway.")
+                }
+                // haproxy keeps a configured maxconn under `no strict-limits` and says so twice.
+                logger.warning("[\(CommandLine.arguments.first ?? "ordrel")] Cannot raise FD limit to \(wantedFDs), limit is \(got).")
+                logger.error("[\(CommandLine.arguments.first ?? "ordrel")] FD limit (\(got)) too low for maxconn=\(maxconn)/maxsock=\(wantedFDs). Please raise 'ulimit-n' to \(wantedFDs) or more to avoid any trouble.")
+            } else {
+                logger.warning("\(message) Lowering maxconn to \((got - fixedFDs) / 2).")
+                maxconn = max(1, (got - fixedFDs) / 2)
+                initialMaxconn = maxconn
             }
-            logger.warning("\(message) Lowering maxconn to \((got - fixedFDs) / 2).")
-            maxconn = max(1, (got - fixedFDs) / 2)
-            initialMaxconn = maxconn
         }
         // Only as many pipes as the fds left over allow (haproxy's default maxpipes is maxconn/4,
         // counted in its socket budget), so they can never push accept() into EMFILE; with no
@@ -420,6 +441,10 @@ public final class Runtime {
         let proxy = listener.proxy
         while budget > 0 {
             if worker.pauseIfAtLimit(listener) { return }
+            if let wait = rateLimitWait(nowMs: worker.loop.nowMilliseconds) {
+                listener.pause(.rateLimited, loop: worker.loop, for: wait)
+                return
+            }
             do {
                 switch try listener.fd.accept() {
                 case .wouldBlock:
@@ -439,6 +464,18 @@ public final class Runtime {
         }
     }
 
+    /// Seconds to wait before accepting again when the process-wide accept rate has reached the
+    /// lower `set rate-limit` limit; nil when accepting may go on. The wait is one accept's share
+    /// of a second, at most what is left of the current one, then the rate is read again.
+    private func rateLimitWait(nowMs: UInt64) -> Double? {
+        lock.withLock {
+            let limits = [connectionRateLimit, sessionRateLimit].filter { $0 > 0 }
+            guard let limit = limits.min(), Int(acceptRate.rate(nowMs: nowMs)) >= limit else { return nil }
+            let share = max(1, 1000 / UInt64(limit))
+            return Double(min(share, 1000 - nowMs % 1000)) / 1000
+        }
+    }
+
     /// Counts a new connection and decides which thread runs its stream: the accepting one,
     /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
     /// in which case the connection goes to the least loaded one through its mailbox.
@@ -448,18 +485,22 @@ public final class Runtime {
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
+            acceptRate.record(nowMs: now)
             guard let backend = frontend.targetBackend else {
                 frontend.frontendCounters.requestErrors += 1
                 return nil
             }
             currentConnections += 1
             cumulativeConnections += 1
+            cumulativeRequests += 1
             maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
             backend.backendCounters.opened(nowMs: now, wallSeconds: wall)
             var owner = worker
             for other in workers where other.streamCount + 1 < owner.streamCount { owner = other }
             owner.streamCount += 1
+            worker.acceptedCount += 1
+            owner.assignedCount += 1
             return (backend, owner)
         }
         guard let admitted else {
@@ -522,14 +563,23 @@ public final class Runtime {
 
     // MARK: frontends
 
-    /// `disable frontend` / `enable frontend` (runs isolated).
-    public func setFrontend(_ proxy: Proxy, enabled: Bool) {
+    /// `disable frontend` / `enable frontend` (runs isolated): TCP sockets leave and re-enter
+    /// the LISTEN state (`Listener.disable`). False, with the reason logged, when a socket refused.
+    @discardableResult
+    public func setFrontend(_ proxy: Proxy, enabled: Bool) -> Bool {
         proxy.frontendEnabled = enabled
+        var succeeded = true
         for worker in workers {
             for listener in worker.listeners where listener.proxy === proxy {
-                if enabled { listener.resume() } else { listener.pause(.disabled, loop: worker.loop) }
+                do {
+                    if enabled { try listener.enable() } else { try listener.disable(loop: worker.loop) }
+                } catch {
+                    succeeded = false
+                    logger.warning("Proxy \(proxy.name): cannot \(enabled ? "resume" : "pause") \(listener.bind.address): \(error)")
+                }
             }
         }
+        return succeeded
     }
 
     // MARK: clocks

@@ -60,22 +60,43 @@ extension Runtime {
         return .done
     }
 
+    public func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) {
+        lock.withLock {
+            switch kind {
+            case .connections: connectionRateLimit = Int(perSecond)
+            case .sessions: sessionRateLimit = Int(perSecond)
+            }
+        }
+    }
+
     public func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult {
         guard let proxy = findProxy(frontend, where: { $0.isFrontend }) else { return .noSuchFrontend }
         if proxy.frontendEnabled == enabled { return .alreadyInState }
-        setFrontend(proxy, enabled: enabled)
-        return .done
+        return setFrontend(proxy, enabled: enabled) ? .done : .failed
     }
 
     public func clearCounters(all: Bool) {
+        // `clear counters` also restarts `show activity`, as in haproxy.
+        lock.withLock {
+            for worker in workers {
+                worker.acceptedCount = 0
+                worker.assignedCount = 0
+                worker.loopsAtClear = worker.loop.iterations
+            }
+        }
         for proxy in proxies {
             proxy.frontendCounters.clear(all: all)
             proxy.backendCounters.clear(all: all)
             for server in proxy.servers {
                 server.counters.clear(all: all)
-                if all { server.bytes.reset() }
+                if all {
+                    server.bytes.reset()
+                    server.health?.clearCounters()
+                }
             }
             if all {
+                proxy.downTransitions = 0
+                clearedBytesOut += proxy.frontendBytes.totalOut + proxy.frontendBytes.totalIn
                 proxy.frontendBytes.reset()
                 proxy.backendBytes.reset()
             }

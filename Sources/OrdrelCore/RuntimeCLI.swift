@@ -8,7 +8,7 @@ import OrdrelSystem
 /// Here: lookups, `show info` and the environment; stats rows, sessions and admin actions have
 /// their own files (`RuntimeStatsRows`, `RuntimeSessions`, `RuntimeActions`).
 extension Runtime: CLIRuntime {
-    public var version: String { ordrelVersion }
+    public var version: String { reportedVersion }
 
     // MARK: lookups shared by the commands
 
@@ -44,13 +44,15 @@ extension Runtime: CLIRuntime {
         let minutes = uptime / 60 % 60
         let seconds = uptime % 60
         func two(_ value: UInt64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var bytesOut: UInt64 = 0
+        // Every socket's output, as haproxy's global.out_bytes: to clients, to servers (what
+        // clients sent, forwarded) and to CLI clients; `clear counters all` does not reset it.
+        var bytesOut = clearedBytesOut + cliBytesOut
         var sessionRate: UInt32 = 0
         var maxSessionRate: UInt32 = 0
         var connectionRate: UInt32 = 0
         var maxConnectionRate: UInt32 = 0
         for proxy in proxies where proxy.isFrontend {
-            bytesOut += proxy.frontendBytes.totalOut
+            bytesOut += proxy.frontendBytes.totalOut + proxy.frontendBytes.totalIn
             sessionRate += proxy.frontendCounters.sessionRate.rate(nowMs: nowMs)
             maxSessionRate += proxy.frontendCounters.sessionRate.max
             connectionRate += proxy.frontendCounters.connectionRate.rate(nowMs: nowMs)
@@ -63,9 +65,9 @@ extension Runtime: CLIRuntime {
         // the TCP ones).
         let listenerCount = workers[0].listeners.count
         let values: [String: InfoValue] = [
-            "Name": .str("ordrel"),
-            "Version": .str(ordrelVersion),
-            "Release_date": .str("2026/11/21"),
+            "Name": .str(configuration.global.productName.rawValue),
+            "Version": .str(reportedVersion),
+            "Release_date": .str(ordrelReleaseDate),
             "Nbthread": .u(UInt64(workers.count)),
             "Nbproc": .u(1),
             "Process_num": .u(1),
@@ -77,12 +79,12 @@ extension Runtime: CLIRuntime {
             "PoolUsed_MB": .u(poolBytes >> 20),
             "PoolFailed": .u(0),
             "Ulimit-n": .u(UInt64(ulimit)),
-            "Maxsock": .u(UInt64(ulimit)),
+            "Maxsock": .u(UInt64(haproxyMaxsock)),
             "Maxconn": .u(UInt64(maxconn)),
-            "Hard_maxconn": .u(UInt64(maxconn)),
+            "Hard_maxconn": .u(UInt64(initialMaxconn)),
             "CurrConns": .u(UInt64(currentConnections)),
             "CumConns": .u(cumulativeConnections),
-            "CumReq": .u(cumulativeConnections),
+            "CumReq": .u(cumulativeRequests),
             "MaxSslConns": .u(0),
             "CurrSslConns": .u(0),
             "CumSslConns": .u(0),
@@ -90,10 +92,10 @@ extension Runtime: CLIRuntime {
             "PipesUsed": .u(UInt64(workers.reduce(0) { $0 + $1.pipes.inUse })),
             "PipesFree": .u(UInt64(workers.reduce(0) { $0 + $1.pipes.idleCount })),
             "ConnRate": .u(UInt64(connectionRate)),
-            "ConnRateLimit": .u(0),
+            "ConnRateLimit": .u(UInt64(connectionRateLimit)),
             "MaxConnRate": .u(UInt64(maxConnectionRate)),
             "SessRate": .u(UInt64(sessionRate)),
-            "SessRateLimit": .u(0),
+            "SessRateLimit": .u(UInt64(sessionRateLimit)),
             "MaxSessRate": .u(UInt64(maxSessionRate)),
             "SslRate": .u(0),
             "SslRateLimit": .u(0),
@@ -108,13 +110,17 @@ extension Runtime: CLIRuntime {
             "CompressBpsIn": .u(0),
             "CompressBpsOut": .u(0),
             "CompressBpsRateLim": .u(0),
-            "Tasks": .u(UInt64(streamCount + cliConnections.count)),
+            // haproxy's count on the same config: 6 of its own, 2 per thread, 1 per proxy and per
+            // checked server, then 1 per stream (client or CLI).
+            "Tasks": .u(UInt64(6 + 2 * workers.count + proxies.count + checkedServerCount + streamCount + cliConnections.count)),
             "Run_queue": .u(0),
             "Idle_pct": .u(100),
             "node": .str(CurrentProcess.hostName),
             "Stopping": .u(stopMode == .running ? 0 : 1),
             "Jobs": .u(UInt64(streamCount + cliConnections.count + listenerCount + statsSockets.count)),
-            "Unstoppable Jobs": .u(UInt64(cliConnections.count)),
+            // Only the master-worker link's sessions are unstoppable in haproxy; a standalone
+            // process has none.
+            "Unstoppable Jobs": .u(0),
             "Listeners": .u(UInt64(listenerCount + statsSockets.count)),
             "ActivePeers": .u(0),
             "ConnectedPeers": .u(0),
@@ -126,19 +132,65 @@ extension Runtime: CLIRuntime {
             "BytesOutRate": .u(0),
             "DebugCommandsIssued": .u(0),
             "CumRecvLogs": .u(0),
-            "Build info": .str("ordrel \(ordrelVersion), libev"),
+            "Build info": .str(reportedVersion),
             "Memmax_bytes": .u(0),
             "PoolAlloc_bytes": .u(poolBytes),
             "PoolUsed_bytes": .u(poolBytes),
             "Start_time_sec": .u(startWallSeconds),
-            "Tainted": .str("0x0"),
+            // haproxy prints it with C's `%#x`, which gives plain `0` for zero.
+            "Tainted": .str("0"),
         ]
         return values
+    }
+
+    private var checkedServerCount: Int { proxies.reduce(0) { $0 + $1.servers.filter { $0.check != nil }.count } }
+
+    /// `Maxsock` as haproxy 2.6 computes it: two fds per connection and per pipe, three per
+    /// thread (poller and wake-up pipe), one per listener and per checked server, and 20 it keeps
+    /// for itself (measured on 2.6.12 with one to four threads).
+    private var haproxyMaxsock: Int {
+        let listenerCount = workers[0].listeners.count + statsSockets.count
+        let pipes = workers.reduce(0) { $0 + $1.pipes.limit }
+        return 2 * initialMaxconn + 2 * pipes + 3 * workers.count + listenerCount + checkedServerCount + 20
+    }
+
+    // MARK: show activity
+
+    /// Per-thread loops, accepts and streams received; the other threads are parked between two
+    /// iterations while this runs (isolated), so their counts are read at rest.
+    public func activity() -> (nowMicros: UInt64, counters: [ActivityCounter]) {
+        lock.withLock {
+            (wallClockMicros(), [
+                ActivityCounter(name: "loops", perThread: workers.map { $0.loop.iterations - $0.loopsAtClear }),
+                ActivityCounter(name: "accepted", perThread: workers.map(\.acceptedCount)),
+                ActivityCounter(name: "accq_pushed", perThread: workers.map(\.assignedCount)),
+            ])
+        }
     }
 
     // MARK: misc
 
     public func environment() -> [String] { CurrentProcess.environment }
+
+    /// Sets the variables haproxy 2.6 exports about itself (seen by `show env`, and by anything
+    /// the process starts): its version, local peer name, configuration files and CLI sockets.
+    /// Call once at start-up, before the worker threads run.
+    public func exportHaproxyEnvironment(configFiles: [String]) {
+        var variables = [
+            ("HAPROXY_STARTUP_VERSION", reportedVersion),
+            ("HAPROXY_LOCALPEER", CurrentProcess.hostName),
+            ("HAPROXY_CFGFILES", configFiles.joined(separator: ";")),
+        ]
+        let sockets = configuration.global.statsSockets.map { "unix@\($0.path)" }
+        if !sockets.isEmpty { variables.append(("HAPROXY_CLI", sockets.joined(separator: ";"))) }
+        for (name, value) in variables {
+            do {
+                try CurrentProcess.setEnvironment(name, value)
+            } catch {
+                logger.warning("Cannot set \(name) in the environment: \(error)")
+            }
+        }
+    }
 
     public func currentDateString() -> String {
         TCPLogLine.date(micros: wallClockMicros())

@@ -20,7 +20,10 @@ extension Runtime {
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
-        row.status = proxy.frontendEnabled && stopMode == .running ? (isSuspended(proxy) ? "PAUSED" : "OPEN") : "STOP"
+        // haproxy 2.6.6+: `disable frontend` and SIGTTOU pause (PAUSED); stopped or disabled in
+        // the configuration is STOP.
+        row.status = stopMode != .running || proxy.config.disabled ? "STOP"
+            : proxy.frontendEnabled && !isSuspended(proxy) ? "OPEN" : "PAUSED"
         row.connRate = UInt64(counters.connectionRate.rate(nowMs: nowMs))
         row.connRateMax = UInt64(counters.connectionRate.max)
         row.connTot = counters.connectionsTotal
@@ -79,6 +82,9 @@ extension Runtime {
             row.chkfail = UInt64(health.failedChecks)
             row.chkdown = UInt64(health.downTransitions)
             row.downtime = server.downtime(wallSeconds: wallSeconds)
+        }
+        // The check's own columns need it enabled and not paused by maintenance (stats.c).
+        if let health = server.health, server.checksEnabled, server.adminState != .maint {
             row.checkStatus = server.checkStatusText
             row.checkDuration = server.lastCheckDurationMs.map { UInt64($0) } ?? 0
             row.checkDesc = server.checkResult?.description
@@ -89,6 +95,7 @@ extension Runtime {
         }
         row.addr = server.address.description
         row.srvIcur = 0
+        row.needConnEst = UInt64(server.estimatedNeededConnections)
         row.aggServerStatus = server.isUsable ? 0 : 1
         return row
     }
@@ -117,7 +124,8 @@ extension Runtime {
     /// haproxy's `fullconn` default: 10% of the maxconn of the frontends that use this backend.
     func fullconn(of backend: Proxy) -> Int {
         if let configured = backend.config.fullconn { return configured }
-        let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.maxconn }
+        // Computed once at start-up by haproxy: `set maxconn frontend` does not change it.
+        let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.initialMaxconn }
         return max(1, sum / 10)
     }
 
@@ -144,8 +152,11 @@ extension Runtime {
             userWeight: UInt32(server.weight), initialWeight: UInt32(server.initialWeight),
             secondsSinceLastChange: server.secondsSinceLastChange(wallSeconds: wallSeconds),
             checkStatus: UInt32(check?.rawValue ?? 1), checkResult: UInt32(check?.resultCode ?? 0),
-            checkHealth: UInt32(server.health?.health ?? 0),
+            // Without checks haproxy leaves the health at its initial value, rise.
+            checkHealth: UInt32(server.health?.health ?? server.config.rise),
             checkState: UInt32(server.checkStateBits), port: server.address.port)
+        row.usedConnections = UInt64(server.counters.current)
+        row.peakConnections = UInt64(server.estimatedNeededConnections)
         row.checkPort = server.config.checkPort ?? 0
         row.checkAddress = server.config.checkAddr
         row.serverForcedID = server.config.forcedID

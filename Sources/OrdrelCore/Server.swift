@@ -41,6 +41,11 @@ public final class Server {
     public internal(set) var lastCheckDurationMs: Int?
     /// Detail of the last check (`last_chk`), e.g. "Connection refused"; empty when none.
     public internal(set) var lastCheckInfo = ""
+    /// haproxy's `est_need_conns` (`need_conn_est`): the most connections to this server open at
+    /// once, streams and check alike. haproxy decays it only while the server has idle
+    /// connections, which TCP mode never keeps, so it is a peak; `clear counters` leaves it.
+    /// Guarded by `Runtime.lock`.
+    public internal(set) var estimatedNeededConnections = 0
     /// A check connection is in flight (`check_status` gets haproxy's "* " prefix).
     public internal(set) var checkInProgress = false
     /// Streams waiting for this server in particular (`balance source` with the server at maxconn).

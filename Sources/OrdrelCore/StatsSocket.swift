@@ -104,15 +104,28 @@ final class StatsSocket {
             }
             do {
                 guard case .processed(let (client, _)) = try fd.accept() else { return }
-                connections += 1
-                let connection = CLIConnection(fd: client, socket: self)
-                runtime.cliConnections[ObjectIdentifier(connection)] = connection
-                connection.drive()
+                admit(client, level: nil)
             } catch {
                 runtime.logger.warning("stats socket \(config.path): accept failed: \(error)")
                 return
             }
         }
+    }
+
+    /// Starts a CLI session on `client`, counted as haproxy counts a CLI stream: in CumConns and
+    /// CumReq, and as accepted and run by the first thread.
+    private func admit(_ client: FD, level: CLILevel?) {
+        connections += 1
+        runtime.lock.withLock {
+            runtime.cumulativeConnections += 1
+            runtime.cumulativeRequests += 1
+            runtime.workers[0].acceptedCount += 1
+            runtime.workers[0].assignedCount += 1
+        }
+        runtime.cliSessionsAccepted += 1
+        let connection = CLIConnection(fd: client, socket: self, serial: runtime.cliSessionsAccepted, level: level)
+        runtime.cliConnections[ObjectIdentifier(connection)] = connection
+        connection.drive()
     }
 
     /// Takes the connections the master (or, over a carrier, a new worker) sent. EOF on the master
@@ -135,10 +148,7 @@ final class StatsSocket {
             guard let received = message.fds.first else { continue }
             switch MasterLinkMessage(byte: byte) {
             case .connection(let level):
-                connections += 1
-                let connection = CLIConnection(fd: received, socket: self, level: origin == .carrier ? .admin : level)
-                runtime.cliConnections[ObjectIdentifier(connection)] = connection
-                connection.drive()
+                admit(received, level: origin == .carrier ? .admin : level)
             case .carrier where origin == .master:
                 runtime.addMasterCarrier(StatsSocket(masterLink: received, runtime: runtime, origin: .carrier))
             case .carrier, nil:
@@ -196,6 +206,10 @@ final class CLIConnection {
     private var phase: CLIConnectionPhase = .active
     private var inputEOF = false
     private var lastActivity: Double
+    /// Accept order among CLI sessions: their `show sess` id and listing order.
+    let serial: UInt64
+    let acceptedAt: Double
+    let acceptedWallMicros: UInt64
 
     /// Longest time a finished session waits for the client's EOF before closing anyway.
     static let lingerSeconds = 2.0
@@ -206,10 +220,14 @@ final class CLIConnection {
     /// loop iteration, as haproxy's CLI applet, and cannot take the CPU from the streams.
     static let commandsPerStep = 1
 
-    /// A connection at the socket's level, or at `level` (one the master sent).
-    init(fd: FD, socket: StatsSocket, level: CLILevel? = nil) {
+    /// A connection at the socket's level, or at `level` (one the master sent); `serial` is its
+    /// accept order among CLI sessions (`show sess`).
+    init(fd: FD, socket: StatsSocket, serial: UInt64, level: CLILevel? = nil) {
         self.fd = fd
         self.socket = socket
+        self.serial = serial
+        acceptedAt = socket.runtime.loop.now
+        acceptedWallMicros = socket.runtime.wallClockMicros()
         session = CLISession(runtime: socket.runtime, level: level ?? socket.level, commandsPerStep: Self.commandsPerStep)
         lastActivity = socket.runtime.loop.now
         watcher = IOWatcher(loop: socket.runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in
@@ -222,6 +240,11 @@ final class CLIConnection {
             withExtendedLifetime(self) { $0.drive() }
         }
         timer.schedule(after: idleTimeout)
+    }
+
+    /// Seconds until the idle timeout closes the session (`exp=` of `show sess`).
+    var secondsToIdleTimeout: UInt64 {
+        UInt64(max(0, lastActivity + idleTimeout - socket.runtime.loop.now).rounded(.up))
     }
 
     private var idleTimeout: Double {
@@ -258,6 +281,7 @@ final class CLIConnection {
                     return
                 }
                 session.didWrite(count)
+                socket.runtime.cliBytesOut += UInt64(count)
                 touch()
                 if count < bytes.count {
                     watcher.setInterest(.write)

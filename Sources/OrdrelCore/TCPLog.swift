@@ -45,14 +45,15 @@ struct TCPLogLine {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// `21/Nov/2026:13:38:00.344` in local time.
-    static func date(micros: UInt64) -> String {
+    /// Milliseconds as in logs; `microseconds` for `show sess <id>`, as haproxy prints it there.
+    static func date(micros: UInt64, microseconds: Bool = false) -> String {
         let parts = WallClock.localTime(seconds: micros / 1_000_000)
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        let millis = Int(micros / 1000 % 1000)
+        let fraction = microseconds ? pad(Int(micros % 1_000_000), 6) : pad(Int(micros / 1000 % 1000), 3)
         return "\(pad(parts.day, 2))/\(months[parts.month - 1])/\(parts.year):"
-            + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)).\(pad(millis, 3))"
+            + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)).\(fraction)"
     }
 }

@@ -39,6 +39,12 @@ final class Worker {
     /// Streams this worker runs or is about to adopt (guarded by `Runtime.lock`): where the
     /// next connection goes.
     var streamCount = 0
+    /// `show activity`: connections this thread accepted, and streams given to it to run (by
+    /// itself or another thread), as haproxy's `accepted` and `accq_pushed`. Under `Runtime.lock`.
+    var acceptedCount: UInt64 = 0
+    var assignedCount: UInt64 = 0
+    /// The loop's iteration count at the last `clear counters` (libev's count cannot be reset).
+    var loopsAtClear: UInt64 = 0
     /// Some listener of this worker is paused at a `maxconn` limit (guarded by `Runtime.lock`):
     /// streams closing on other threads must tell it.
     var hasListenersAtLimit = false

@@ -62,5 +62,9 @@ public final class EventLoop {
     public func afterFork() { ev_loop_fork(raw) }
 
     /// Monotonic milliseconds, from the loop's cached time.
+    /// Loop iterations so far (`ev_iteration`), for `show activity`'s `loops`. Read it from the
+    /// loop's thread, or while that loop is parked.
+    public var iterations: UInt64 { UInt64(ev_iteration(raw)) }
+
     public var nowMilliseconds: UInt64 { UInt64(max(0, ev_now(raw)) * 1000) }
 }

@@ -25,6 +25,11 @@ public enum CurrentProcess {
         return entries
     }
 
+    /// setenv(3), overwriting: for the variables haproxy exports about itself.
+    public static func setEnvironment(_ name: String, _ value: String) throws {
+        _ = try syscallBlocking("setenv") { setenv(name, value, 1) }
+    }
+
     /// The environment by name (the first entry wins, as getenv(3)), for `${NAME}` in configs.
     public static var environmentVariables: [String: String] {
         var variables: [String: String] = [:]

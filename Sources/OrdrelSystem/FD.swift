@@ -91,6 +91,18 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
         _ = try syscallBlocking("listen") { Glibc.listen(rawValue, backlog) }
     }
 
+    /// Takes a listening TCP socket out of the LISTEN state without closing it, as haproxy's
+    /// `tcp_suspend_receiver` does for `disable frontend`: `connect()` to an `AF_UNSPEC` address
+    /// disconnects it, so new clients are refused and those waiting in the accept queue are reset
+    /// (none is served later by a connection its client gave up on). `listen()` again resumes.
+    public func stopListening() throws {
+        var address = sockaddr()
+        address.sa_family = sa_family_t(AF_UNSPEC)
+        _ = try syscallBlocking("connect(AF_UNSPEC)") {
+            Glibc.connect(rawValue, &address, socklen_t(MemoryLayout<sockaddr>.size))
+        }
+    }
+
     /// Accepts one connection as a non-blocking, close-on-exec fd with its peer address.
     public func accept() throws -> IOResult<(FD, SocketAddress)> {
         var storage = sockaddr_storage()

@@ -9,6 +9,8 @@ import OrdrelCLI
 /// fail with the protocol's errors.
 public final class ModelCLIRuntime: CLIRuntime {
     public let version = "ordrel-model"
+    public let threadCount = 1
+    private var rateLimits: [String: UInt64] = [:]
     /// `maxconn` at start; `set maxconn global 0` restores it and nothing may exceed it.
     static let hardMaxconn: Int32 = 100
 
@@ -27,13 +29,13 @@ public final class ModelCLIRuntime: CLIRuntime {
     public init() {}
 
     public func info() -> [String: InfoValue] {
-        [
+        rateLimits.mapValues { InfoValue.u($0) }.merging([
             "Name": .str("ordrel"), "Version": .str(version), "Release_date": .str("2026/11/21"),
             "Nbthread": .u(1), "Nbproc": .u(1), "Process_num": .u(1), "Pid": .u(1),
             "Uptime": .str("0d 0h00m00s"), "Uptime_sec": .u(0),
             "Maxconn": .u(UInt64(globalMaxconn)), "Hard_maxconn": .u(UInt64(Self.hardMaxconn)),
             "CurrConns": .u(0), "CumConns": .u(1), "Stopping": .u(0), "Jobs": .u(2), "Listeners": .u(2),
-        ]
+        ]) { _, fixed in fixed }
     }
 
     public func statsRows() -> any IteratorProtocol<StatsRow> {
@@ -171,6 +173,16 @@ public final class ModelCLIRuntime: CLIRuntime {
         guard maxconn >= 0, maxconn <= Self.hardMaxconn else { return .outOfRange }
         globalMaxconn = maxconn == 0 ? Self.hardMaxconn : maxconn
         return .done
+    }
+
+    /// One thread that has accepted nothing.
+    public func activity() -> (nowMicros: UInt64, counters: [ActivityCounter]) {
+        (0, [ActivityCounter(name: "accepted", perThread: [0])])
+    }
+
+    /// The model has no accepts to limit: it keeps the value for `show info`.
+    public func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) {
+        rateLimits[kind == .connections ? "ConnRateLimit" : "SessRateLimit"] = UInt64(perSecond)
     }
 
     public func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult {

@@ -63,7 +63,9 @@ struct OrdrelCommand: ParsableCommand {
 
     mutating func run() throws {
         if version || buildOptions {
-            print("ordrel version \(ordrelVersion) - a TCP load balancer with orderly release")
+            // haproxy's first line, which tools parse for the version; the rest names ordrel.
+            print("HAProxy version \(reportedVersion) \(ordrelReleaseDate) - ordrel \(ordrelVersion), a TCP load balancer with orderly release")
+            print("Status: ordrel \(ordrelVersion), speaking haproxy \(haproxyAPILevel)'s configuration (mode tcp) and runtime API.")
             if buildOptions {
                 print("Running on: libev \(EventLoop.libevVersion)")
                 print("Available polling systems : libev backend mask 0x\(String(EventLoop.supportedBackends, radix: 16))")
@@ -140,6 +142,7 @@ struct OrdrelCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+        runtime.exportHaproxyEnvironment(configFiles: paths)
         do {
             try runtime.start(inheriting: inherited, oldProcesses: Self.oldProcesses)
         } catch {

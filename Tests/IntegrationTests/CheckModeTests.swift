@@ -70,4 +70,25 @@ final class CheckModeTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.stderr)
         XCTAssertTrue(result.stderr.contains("Use 'no strict-limits' to start anyway."), result.stderr)
     }
+
+    /// A configured maxconn above the fd limit: fatal by default; with `no strict-limits` kept,
+    /// with haproxy 2.6's warning and alert (haproxy printed the same two lines for maxconn 20000
+    /// on a 20,000-fd limit and kept `Maxconn: 20000`).
+    func testNoStrictLimitsKeepsMaxconnAndWarns() throws {
+        let prlimit = "/usr/bin/prlimit"
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: prlimit), "prlimit is not installed")
+        let directory = TemporaryDirectory()
+        func run(_ strict: String) throws -> CommandResult {
+            let path = directory.write("\(strict).cfg",
+                "global\n    maxconn 20000\n    \(strict)\n    stats socket \(directory.path)/unused.sock\n")
+            return try runCommand(prlimit, ["--nofile=4096:4096", Binaries.path("ordrel"), "-c", "-f", path])
+        }
+        let strict = try run("strict-limits")
+        XCTAssertEqual(strict.status, 1, strict.stderr)
+        let relaxed = try run("no strict-limits")
+        XCTAssertEqual(relaxed.status, 0, relaxed.stderr)
+        XCTAssertTrue(relaxed.stderr.contains("Cannot raise FD limit to "), relaxed.stderr)
+        XCTAssertTrue(relaxed.stderr.contains("FD limit (4096) too low for maxconn=20000/maxsock="), relaxed.stderr)
+        XCTAssertFalse(relaxed.stderr.contains("Lowering maxconn"), relaxed.stderr)
+    }
 }

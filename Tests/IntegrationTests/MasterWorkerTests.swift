@@ -135,12 +135,12 @@ final class MasterWorkerTests: XCTestCase {
         let lines = showProc.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         XCTAssertEqual(lines.first, "#<PID>          <type>          <reloads>       <uptime>        <version>      ")
         XCTAssertEqual(lines.count, 7, showProc)
-        XCTAssertTrue(lines[1].range(of: #"^\#(master.pid) +master +20 \[failed: 0\] +\d+d\d\dh\d\dm\d\ds +\S+ +$"#,
+        XCTAssertTrue(lines[1].range(of: #"^\#(master.pid) +master +20 \[failed: 0\] +\d+d\d\dh\d\dm\d\ds +\S+ *$"#,
                                      options: .regularExpression) != nil, lines[1])
         XCTAssertEqual(Array(lines[2...]).filter { $0.hasPrefix("#") || $0.isEmpty }, ["# workers", "# programs", "", ""])
         XCTAssertTrue(lines[3].hasPrefix("\(worker)" + String(repeating: " ", count: 15 - "\(worker)".count) + " worker          0 "))
         let info = try master.query("@1 show info\n")
-        XCTAssertTrue(info.hasPrefix("Name: ordrel\n"), info)
+        XCTAssertTrue(info.hasPrefix("Name: HAProxy\n"), info)
         XCTAssertTrue(info.contains("\nPid: \(worker)\n"), info)
         XCTAssertEqual(try master.query("@!\(worker) show cli level\n"), "admin\n\n")
         XCTAssertEqual(try master.query("operator\n@!\(worker) show cli level\n"), "operator\n\n")

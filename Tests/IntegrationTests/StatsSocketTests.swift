@@ -100,7 +100,7 @@ final class StatsSocketTests: XCTestCase {
     func testPromptModeAndSemicolonPipelining() throws {
         let (piped, end) = try raw(Array("show info;show backend\n".utf8))
         XCTAssertEqual(end, .eof)
-        XCTAssertTrue(piped.hasPrefix("Name: ordrel\n"))
+        XCTAssertTrue(piped.hasPrefix("Name: HAProxy\n"))
         XCTAssertTrue(piped.hasSuffix("# name\nbe_app\n\n"), piped)
 
         let fd = try TestSocket.connect(unixPath: socketPath("admin"))

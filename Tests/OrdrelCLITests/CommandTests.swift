@@ -31,9 +31,37 @@ final class CommandTests: XCTestCase {
     func testUnimplementedHaproxyCommands() {
         XCTAssertEqual(exchange("show fd\n", level: .user).text, "Permission denied\n\n")
         XCTAssertEqual(exchange("show fd 3\n", level: .operator).text, "This command is not supported by ordrel.\n\n")
+        XCTAssertEqual(exchange("show cache\n", level: .user).text, "This command is not supported by ordrel.\n\n")
+    }
+
+    /// `show activity`: haproxy's layout (totals, then per thread), zero-padded µs date.
+    func testShowActivity() {
+        XCTAssertEqual(exchange("show activity\n", level: .user).text,
+                       "thread_id: 1 (1..2)\ndate_now: 1796152514.062316\nloops: 6118 [ 2950 3168 ]\naccepted: 27 [ 12 15 ]\n\n")
+    }
+
+    /// `set rate-limit`: haproxy 2.6's replies; the usage names only what ordrel limits.
+    func testSetRateLimit() {
+        let runtime = TestRuntime()
+        XCTAssertEqual(exchange("set rate-limit connections global 40\n", runtime: runtime).text, "\n")
+        XCTAssertEqual(exchange("set rate-limit sessions global 7\n", runtime: runtime).text, "\n")
+        XCTAssertEqual(runtime.rateLimits, [.connections: 40, .sessions: 7])
+        XCTAssertEqual(exchange("set rate-limit connections global\n").text, "Expects an integer value.\n\n")
+        XCTAssertEqual(exchange("set rate-limit connections global -1\n").text, "Value out of range.\n\n")
+        XCTAssertEqual(exchange("set rate-limit ssl-sessions global 5\n").text,
+                       "'set rate-limit' only supports :\n   - 'connections global' to set the per-process maximum connection rate\n"
+                       + "   - 'sessions global' to set the per-process maximum session rate\n\n")
         XCTAssertEqual(exchange("set rate-limit sessions global 5\n", level: .operator).text, "Permission denied\n\n")
-        XCTAssertEqual(exchange("set rate-limit sessions global 5\n").text, "This command is not supported by ordrel.\n\n")
-        XCTAssertEqual(exchange("show map\n", level: .user).text, "This command is not supported by ordrel.\n\n")
+    }
+
+    /// No maps, ACLs or tables: haproxy 2.6.12's replies for an empty list and an unknown name.
+    func testEmptyMapsACLsAndTables() {
+        XCTAssertEqual(exchange("show map\n", level: .user).text, "# id (file) description\n\n")
+        XCTAssertEqual(exchange("show map nope\n").text, "Unknown map identifier. Please use #<id> or <file>.\n\n")
+        XCTAssertEqual(exchange("show acl\n").text, "# id (file) description\n\n")
+        XCTAssertEqual(exchange("show acl #0\n").text, "Unknown ACL identifier. Please use #<id> or <file>.\n\n")
+        XCTAssertEqual(exchange("show table\n").text, "\n")
+        XCTAssertEqual(exchange("show table nope\n").text, "No such table\n\n")
     }
 
     /// Fuzzy suggestions: same framing as haproxy; the chosen lines may differ where haproxy

@@ -17,6 +17,7 @@ final class TestRuntime: CLIRuntime {
     }
 
     var version = "2.6.12-1+deb12u4"
+    let threadCount = 2
     var servers: [Server] = [
         Server(name: "s1", id: 1, weight: 1, initialWeight: 1, maxconn: 0, checked: true, checksEnabled: true, port: 25101),
         Server(name: "s2", id: 2, weight: 50, initialWeight: 50, maxconn: 100, checked: true, checksEnabled: true, port: 25102),
@@ -204,6 +205,14 @@ final class TestRuntime: CLIRuntime {
         return .done
     }
 
+    func activity() -> (nowMicros: UInt64, counters: [ActivityCounter]) {
+        (1_796_152_514_062_316, [ActivityCounter(name: "loops", perThread: [2950, 3168]),
+                                 ActivityCounter(name: "accepted", perThread: [12, 15])])
+    }
+
+    var rateLimits: [RateLimitKind: Int32] = [:]
+    func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) { rateLimits[kind] = perSecond }
+
     func setFrontendEnabled(frontend: String, enabled: Bool) -> FrontendResult {
         guard frontend == "fe_main" else { return .noSuchFrontend }
         if frontendEnabled == enabled { return .alreadyInState }
@@ -260,11 +269,11 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
 
 /// The commands ordrel implements, by the lowest level that lists them in `help`.
 let implementedCommands: [CLILevel: [String]] = [
-    .user: ["get weight", "set timeout", "show backend", "show cli level", "show info", "show servers state",
-            "show stat", "show version", "user"],
+    .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map",
+            "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show version", "user"],
     .operator: ["clear counters", "operator", "show env", "show errors", "show sess"],
     .admin: ["disable frontend", "disable health", "disable server", "enable frontend", "enable health",
-             "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set server",
+             "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set rate-limit", "set server",
              "set weight", "shutdown session", "shutdown sessions server"],
 ]
 

@@ -129,10 +129,27 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:10] : 'bind :80' in section 'frontend' : 'backlog' : missing value",
             "[ALERT] config : parsing [bad.cfg:11] : 'bind' : invalid address: '::1' in 'ipv4@::1:80'",
             "[ALERT] config : parsing [bad.cfg:12] : 'bind *:80' in section 'frontend' : unsupported bind option 'ssl'.",
+            "[ALERT] config : parsing [bad.cfg:12] : 'bind *:80' in section 'frontend' : unsupported bind option 'crt'.",
             "[ALERT] config : parsing [bad.cfg:13] : 'bind' : ordrel does not support 'abns@' addresses (in 'abns@foo').",
             "[ALERT] config : parsing [bad.cfg:14] : 'bind' : invalid port '70000'",
             "[ALERT] config : parsing [bad.cfg:15] : 'bind :80' in section 'frontend' : 'mode' : missing or invalid mode '999' (octal integer expected)",
         ])
+    }
+
+    /// Every unsupported option of a `bind` line is reported (values of haproxy's own options
+    /// skipped), and a frontend whose only `bind` was refused gets no "no 'bind'" warning on top.
+    func testEveryUnsupportedBindOptionAndNoSpuriousWarning() {
+        let text = quietDefaults + """
+            frontend fe
+                bind 127.0.0.1:18990 accept-proxy interface eth0 v6only tfo
+                default_backend be
+            backend be
+            """
+        let found = diagnostics(text)
+        XCTAssertEqual(alertLines(found), ["accept-proxy", "interface", "tfo"].map {
+            "[ALERT] config : parsing [bad.cfg:6] : 'bind 127.0.0.1:18990' in section 'frontend' : unsupported bind option '\($0)'."
+        })
+        XCTAssertFalse(found.contains { $0.description.contains("has no 'bind' directive") }, "\(found)")
     }
 
     func testServerErrors() {

@@ -107,7 +107,7 @@ final class FixtureTests: XCTestCase {
         XCTAssertEqual(be.timeouts.tunnel, 3_600_000)
         XCTAssertEqual(be.timeouts.check, 2000)
         XCTAssertEqual(be.servers.map(\.name), ["app1", "app2", "app3", "spare"])
-        XCTAssertEqual(be.servers.map(\.id), [1, 7, 2, 3])
+        XCTAssertEqual(be.servers.map(\.id), [1, 7, 3, 4], "haproxy 2.6.12 numbers them so (IDTests)")
 
         let app1 = be.servers[0]
         XCTAssertEqual(app1.host, "10.0.0.1")
@@ -167,6 +167,6 @@ final class FixtureTests: XCTestCase {
         XCTAssertEqual(parked.binds.map(\.address), [.unix(path: "/run/hap/parked.sock")])
         XCTAssertEqual(parked.servers, [])
         XCTAssertEqual(parked.defaultBackend, "parked")
-        XCTAssertEqual(config.proxies.map(\.id), [1, 10, 2, 3, 4])
+        XCTAssertEqual(config.proxies.map(\.id), [2, 10, 4, 5, 6], "the stats socket's GLOBAL frontend takes slot 1")
     }
 }

@@ -161,4 +161,15 @@ final class GoodInputTests: XCTestCase {
         let global = try XCTUnwrap(parseOK(text)).configuration.global
         XCTAssertEqual(global.pidfile, "/run/global-2.pid")
     }
+
+    /// `show info` names haproxy unless the operator asks for ordrel's own name.
+    func testProductName() throws {
+        XCTAssertEqual(try XCTUnwrap(parseOK(quietDefaults)).configuration.global.productName, .haproxy)
+        let named = try XCTUnwrap(parseOK("global\n    ordrel.product-name ordrel\n"))
+        XCTAssertEqual(named.configuration.global.productName, .ordrel)
+        XCTAssertEqual(alertLines(diagnostics("global\n    ordrel.product-name nginx\n")),
+            ["[ALERT] config : parsing [bad.cfg:2] : 'ordrel.product-name' expects 'HAProxy' or 'ordrel' (got 'nginx')."])
+        XCTAssertEqual(alertLines(diagnostics("global\n    ordrel.product-name\n")),
+            ["[ALERT] config : parsing [bad.cfg:2] : 'ordrel.product-name' expects 'HAProxy' or 'ordrel'."])
+    }
 }

@@ -132,6 +132,12 @@ public struct HealthCheckState: Sendable, Equatable {
         return up ? .wentUp : .wentDown
     }
 
+    /// `clear counters all`: chkfail and chkdown start again from zero.
+    public mutating func clearCounters() {
+        failedChecks = 0
+        downTransitions = 0
+    }
+
     /// Entering maintenance: checks pause and health drops to 0. A server that was UP counts a
     /// DOWN transition, as haproxy's "is going DOWN for maintenance" does.
     public mutating func pause() {
