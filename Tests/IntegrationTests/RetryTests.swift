@@ -77,12 +77,11 @@ final class RetryTests: XCTestCase {
         haproxy.standardError = FileHandle.nullDevice
         try haproxy.run()
         var waited = 0
-        while (try? TestSocket.connect(port: haproxyPort)).map({ close($0) }) == nil && waited < 200 {
+        // Both daemons are awaited without connecting: a probe would move the balancer on one side.
+        while !TestSocket.isListening(port: haproxyPort) && waited < 200 {
             usleep(20_000)
             waited += 1
         }
-        // The readiness probe above logged a line of its own: start reading after it.
-        usleep(100_000)
         let theirs = try oneConnection(haproxyPort)
         usleep(100_000)
         haproxy.terminate()
@@ -92,7 +91,11 @@ final class RetryTests: XCTestCase {
         let ordrelPort = try TestSocket.unusedPort()
         let ordrel = try OrdrelProcess(config: config(port: ordrelPort, balance: balance, options: options, servers: servers))
         defer { ordrel.stop() }
-        usleep(200_000)
+        waited = 0
+        while !TestSocket.isListening(port: ordrelPort) && waited < 200 {
+            usleep(20_000)
+            waited += 1
+        }
         let ours = try oneConnection(ordrelPort)
         usleep(100_000)
 

@@ -60,6 +60,17 @@ enum TestSocket {
         return port
     }
 
+    /// Whether an IPv4 socket listens on `port`, read from /proc/net/tcp: no connection is made,
+    /// so a daemon's balancing and logs start from a clean state.
+    static func isListening(port: UInt16) -> Bool {
+        guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return false }
+        let suffix = ":" + String(format: "%04X", port)
+        return table.split(separator: "\n").dropFirst().contains { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 3 && fields[1].hasSuffix(suffix) && fields[3] == "0A"
+        }
+    }
+
     /// Runs a bind/connect-style call on `fd` with `address` as a `sockaddr`; on failure closes
     /// `fd` and throws "`what`: reason".
     private static func call<Address>(_ fd: Int32, _ address: Address, _ what: String,
