@@ -128,7 +128,12 @@ struct OrdrelCommand: ParsableCommand {
         // Seamless reload: the old process's listening sockets, fetched before binding anything.
         var inherited: [InheritedSocket] = []
         if let argument = oldSocket, let source = OldProcessSocket(argument: argument) {
-            switch ListenerFetch.fetch(from: source) {
+            let fetched = ListenerFetch.fetch(from: source)
+            // ordrel's master passes `-x sockpair@<fd>` a socket made for this one transfer (its
+            // own end already closed): keep it and every reloaded worker holds one dead fd for
+            // life. Only a worker's link to its master (haproxy passes that one) stays open.
+            if case .socketPair(let raw) = source, raw != masterLink { FD(rawValue: raw).close() }
+            switch fetched {
             case .success(let sockets):
                 inherited = sockets
             case .failure(let error):

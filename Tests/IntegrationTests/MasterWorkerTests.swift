@@ -179,6 +179,41 @@ final class MasterWorkerTests: XCTestCase {
         XCTAssertTrue(master.stderrText.contains("All workers exited. Exiting... (0)"), master.stderrText)
     }
 
+    /// A reloaded worker holds as many descriptors as the first one: the `-x sockpair@<fd>` socket
+    /// the master gives it for `_getsocks` is closed once the listeners arrived. (Found by
+    /// `make soak` with reloads: every worker after the first kept that dead socket for life.)
+    func testReloadedWorkerHoldsAsManyDescriptorsAsTheFirst() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let port = try TestSocket.unusedPort()
+        let dir = NSTemporaryDirectory() + "ordrel-mw-fds-\(getpid())-\(port)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let master = try MasterWorkerProcess(config: config(
+            port: port, backend: backend.port,
+            extraGlobal: "    stats socket \(dir)/admin.sock mode 600 level admin\n    stats socket \(dir)/user.sock level user"))
+        func descriptors(_ pid: Int32) -> Int {
+            (0..<10).map { _ -> Int in
+                usleep(10_000)
+                return (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
+            }.min() ?? 0
+        }
+        var worker = try XCTUnwrap(try master.showProc().workers.first)
+        let first = descriptors(worker)
+        XCTAssertGreaterThan(first, 0)
+        for reload in 1...3 {
+            master.signal(SIGUSR2)
+            let previous = worker
+            XCTAssertTrue(waitUntil(10) {
+                guard let proc = try? master.showProc() else { return false }
+                return proc.reloads == reload && proc.oldWorkers.isEmpty && proc.workers.count == 1 && proc.workers != [previous]
+            }, master.stderrText)
+            worker = try XCTUnwrap(try master.showProc().workers.first)
+            XCTAssertEqual(descriptors(worker), first, "worker \(worker) after reload \(reload) vs the first worker")
+            XCTAssertNil(Self.echoOnce(port: port, payload: Array("reload \(reload)".utf8)))
+        }
+    }
+
     /// `mworker-max-reloads 0`: an old worker still draining a stream after a reload gets SIGTERM
     /// (its stream ends) instead of lingering; the new worker serves.
     func testMaxReloadsTerminatesOldWorkers() throws {

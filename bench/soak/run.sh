@@ -5,6 +5,9 @@
 # SOAK_RSS_MB (20) and SOAK_RSS_PCT (25: VmRSS may grow by the smaller of the two over the run),
 # SOAK_SHORT_RATE (40 short connections/s), SOAK_STREAMS (2 long streams in flight),
 # SOAK_STREAM_MB (16: each stream 1..this MiB),
+# SOAK_RELOAD_EVERY (30: ordrel runs as `-W -db -S <master.sock>` and `reload` on the master CLI
+#   comes every this many seconds; the checks then cover the master and the first and last workers.
+#   0: one standalone `ordrel -db`, no reloads),
 # SOAK_KEEP_TMP=1 (keep the config, logs and sockets), ORDREL_BIN/ORDRELCTL_BIN (skip the build).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,6 +25,7 @@ ORDRELCTL_BIN=${ORDRELCTL_BIN:-$(dirname "$ORDREL_BIN")/ordrelctl}
 
 args=(run --ordrel "$ORDREL_BIN" --ordrelctl "$ORDRELCTL_BIN" --seconds "${SOAK_SECONDS:-600}"
       --port-base "${SOAK_PORT_BASE:-27700}" --rss-mb "${SOAK_RSS_MB:-20}" --rss-pct "${SOAK_RSS_PCT:-25}"
-      --short-rate "${SOAK_SHORT_RATE:-40}" --streams "${SOAK_STREAMS:-2}" --stream-mb "${SOAK_STREAM_MB:-16}")
+      --short-rate "${SOAK_SHORT_RATE:-40}" --streams "${SOAK_STREAMS:-2}" --stream-mb "${SOAK_STREAM_MB:-16}"
+      --reload-every "${SOAK_RELOAD_EVERY:-30}")
 [ "${SOAK_KEEP_TMP:-0}" = 1 ] && args+=(--keep-tmp)
 exec "$PY" "$HERE/soak.py" "${args[@]}"

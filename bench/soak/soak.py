@@ -32,6 +32,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import resource
 import select
 import signal
@@ -191,12 +192,111 @@ def reset_close(s):
 
 
 # --------------------------------------------------------------------------------------------
+# processes: the standalone daemon, or a master and its workers
+
+class ShowProc:
+    """A parsed `show proc` (haproxy 2.6's table): the master's pid, <reloads> and [failed: N],
+    the current workers' and the old workers' pids."""
+
+    def __init__(self, master, reloads, failed, workers, old):
+        self.master, self.reloads, self.failed, self.workers, self.old = master, reloads, failed, workers, old
+
+    def __repr__(self):
+        return f"master {self.master} reloads {self.reloads} [failed: {self.failed}] workers {self.workers} old {self.old}"
+
+    @staticmethod
+    def parse(text):
+        master, section, workers, old = None, None, [], []
+        for line in text.splitlines():
+            if line.startswith("#"):
+                section = {"# workers": workers, "# old workers": old}.get(line.strip())
+                continue
+            f = line.split()
+            if len(f) >= 5 and f[1] == "master" and f[3] == "[failed:":
+                master = (int(f[0]), int(f[2]), int(f[4].rstrip("]")))
+            elif len(f) >= 3 and f[1] == "worker" and section is not None:
+                section.append(int(f[0]))
+        if master is None or "# programs" not in text.splitlines():
+            return None
+        return ShowProc(master[0], master[1], master[2], workers, old)
+
+
+class Procs:
+    """The standalone `ordrel -db` (master_sock None), or the `ordrel -W -db -S` master; worker()
+    is the process that serves: the daemon itself, or the master's current worker."""
+
+    def __init__(self, proc, master_sock, tally):
+        self.proc, self.master_sock, self.tally = proc, master_sock, tally
+
+    def show(self):
+        if self.master_sock is None:
+            return None
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(5)
+        try:
+            s.connect(self.master_sock)
+            s.sendall(b"show proc\n")
+            s.shutdown(socket.SHUT_WR)
+            reply = recv_all(s).decode(errors="replace")
+        except OSError as e:
+            self.tally.fail("master_cli_error", f"show proc: {e!r}")
+            return None
+        finally:
+            s.close()
+        parsed = ShowProc.parse(reply)
+        if parsed is None:
+            self.tally.fail("master_cli_error", f"show proc: unexpected reply {reply[-200:]!r}")
+        return parsed
+
+    def worker(self):
+        if self.master_sock is None:
+            return self.proc.pid
+        p = self.show()
+        return p.workers[0] if p is not None and len(p.workers) == 1 else None
+
+
+class Reloads:
+    """Reload bookkeeping: how many were asked and done, how long each took to bring a new worker
+    up, and how long each replaced worker took to drain and leave `show proc`."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.asked = self.done = 0
+        self.times = []          # seconds from `reload` to the new current worker, one per reload
+        self.leaving = {}        # replaced worker pid -> monotonic time it was replaced
+        self.drain_max = 0.0
+        self.drained = 0
+        self.old_max = 0         # most old workers listed at once
+        self.pids = []           # every worker that became current, in order (bounded by the reloads)
+
+    def replaced(self, old_pid, new_pid, seconds):
+        with self.lock:
+            self.done += 1
+            self.times.append(seconds)
+            self.leaving[old_pid] = time.monotonic()
+            self.pids.append(new_pid)
+
+    def track(self, p):
+        if p is None:
+            return
+        with self.lock:
+            self.old_max = max(self.old_max, len(p.old))
+            now = time.monotonic()
+            for pid, since in list(self.leaving.items()):
+                if pid not in p.old and pid not in p.workers:
+                    self.drain_max = max(self.drain_max, now - since)
+                    self.drained += 1
+                    del self.leaving[pid]
+
+
+# --------------------------------------------------------------------------------------------
 # traffic
 
 class Driver:
-    def __init__(self, args, ports, socks, tally, stop, start):
+    def __init__(self, args, ports, socks, tally, stop, start, procs=None):
         self.args, self.ports, self.socks = args, ports, socks
         self.tally, self.stop, self.start = tally, stop, start
+        self.procs, self.reloads = procs, Reloads()
 
     def paced(self, period, body, seed):
         """Runs body(rng) every `period` seconds (no catching up after a slow round) until stop."""
@@ -426,10 +526,92 @@ class Driver:
             self.probe_round(("user", "admin")[i % 2], self.args.probe_n)
             i += 1
 
+    # a stream that lives across reloads ------------------------------------------------------
+    def span_once(self, rng):
+        """One echo connection held open for --span-seconds (longer than the reload period): a
+        4 KiB chunk every 50 ms, each echoed back before the next, then a half-close. Its worker
+        is replaced while it runs, so the old worker must keep serving it while it drains."""
+        reloads_before, chunks = self.reloads.done, 0
+        end = time.monotonic() + self.args.span_seconds
+        try:
+            with connect(self.ports["fe_echo"], timeout=10) as s:
+                while time.monotonic() < end and not self.stop.is_set():
+                    chunk = rng.randbytes(4096)
+                    s.sendall(chunk)
+                    got = recv_exact(s, len(chunk))
+                    if got != chunk:
+                        self.tally.fail("span_corrupt", f"chunk {chunks}: sent 4096 bytes, got {len(got)} back, "
+                                                        f"equal prefix: {got == chunk[:len(got)]}")
+                        return
+                    chunks += 1
+                    time.sleep(0.05)
+                s.shutdown(socket.SHUT_WR)
+                rest = recv_all(s)
+        except OSError as e:
+            self.tally.fail("span_failed", f"after {chunks} chunks: {e!r}")
+            return
+        if rest:
+            self.tally.fail("span_corrupt", f"{len(rest)} bytes after the half-close")
+            return
+        self.tally.add("span_ok")
+        self.tally.add("span_chunks", chunks)
+        if self.reloads.done > reloads_before:
+            self.tally.add("span_across_reload")
+
+    # reloads -----------------------------------------------------------------------------------
+    def reload_worker(self):
+        """Every --reload-every seconds: `reload` on the master CLI, with an `ordrelctl probe` round
+        started just before it (so stats sessions are open while the stats sockets change hands),
+        then `show proc` until a new worker is current. Between reloads, `show proc` every 0.25 s
+        times how long each replaced worker takes to drain and exit."""
+        every = self.args.reload_every
+        next_at = time.monotonic() + every
+        level = 0
+        while not self.stop.wait(min(0.25, max(0.0, next_at - time.monotonic()))):
+            self.reloads.track(self.procs.show())
+            if time.monotonic() < next_at:
+                continue
+            probe = threading.Thread(target=self.probe_round, args=(("user", "admin")[level % 2], 300), daemon=True)
+            level += 1
+            probe.start()
+            time.sleep(0.05)
+            self.reload_once()
+            probe.join(120)
+            next_at = max(next_at + every, time.monotonic())
+
+    def reload_once(self):
+        before = self.procs.show()
+        if before is None or len(before.workers) != 1:
+            self.tally.fail("reload_failed", f"before the reload, show proc: {before}")
+            return
+        self.reloads.asked += 1
+        t0 = time.monotonic()
+        reply, error = self.query(self.procs.master_sock, "reload")
+        if error or reply:
+            self.tally.fail("reload_failed", f"reload on the master CLI: {error or reply[:200]!r}")
+            return
+        deadline, now = t0 + 30, None
+        while time.monotonic() < deadline:
+            now = self.procs.show()
+            if now is not None and now.failed:
+                break
+            if now is not None and now.reloads >= before.reloads + 1 and now.workers and now.workers[0] != before.workers[0]:
+                self.reloads.replaced(before.workers[0], now.workers[0], time.monotonic() - t0)
+                self.tally.add("reload_ok")
+                return
+            time.sleep(0.02)
+        self.tally.fail("reload_failed", f"no new current worker {time.monotonic() - t0:.1f} s after `reload`: "
+                                         f"before {before}, now {now}")
+
     # server state changes --------------------------------------------------------------------
     def admin_worker(self):
         """One server per backend at a time: drain, maint, ready, a weight, the weight back.
-        The other two servers of the backend stay ready, so it always has a usable server."""
+        The other two servers of the backend stay ready, so it always has a usable server.
+        A reload puts every server back to its configuration (ready, weight 10) in the new worker;
+        that only makes more servers usable, and every command here is accepted from any state,
+        so the replies stay the empty line. A command that an old worker accepted just before it
+        stopped is lost with it, which nothing here relies on; the end of the run sets every
+        server ready at weight 10 on the current worker either way."""
         steps = []
         for i in range(3):
             for be, prefix in (("be_echo", "e"), ("be_digest", "d")):
@@ -459,14 +641,21 @@ class Driver:
 # the run
 
 def fd_count(pid):
-    return len(os.listdir(f"/proc/{pid}/fd"))
+    """None once the process is gone (a replaced worker may exit between show proc and here)."""
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except FileNotFoundError:
+        return None
 
 
 def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except FileNotFoundError:
+        return None
     return 0
 
 
@@ -480,10 +669,13 @@ def trim_heap():
         pass  # not glibc
 
 
-def cpu_seconds(pid):
+def cpu_seconds(pid, reaped=False):
+    """utime + stime; with reaped, plus cutime + cstime (the children it has waited for: a
+    master's former workers)."""
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12]) + ((int(fields[13]) + int(fields[14])) if reaped else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def show_info(driver):
@@ -611,14 +803,19 @@ def run(args):
             say(start, "FATAL: the backends did not start")
             return 2
         log = open(log_path, "w")
-        ordrel = subprocess.Popen([args.ordrel, "-db", "-f", cfg], stdout=log, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL)
+        master_sock = os.path.join(tmp, "master.sock") if args.reload_every > 0 else None
+        command = [args.ordrel, "-db", "-f", cfg]
+        if master_sock:
+            command = [args.ordrel, "-W", "-db", "-S", master_sock, "-f", cfg]
+        ordrel = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         procs.append(ordrel)
+        where = Procs(ordrel, master_sock, Tally())
         if not wait_for(lambda: os.path.exists(socks["admin"]) and os.path.exists(socks["user"])
-                        and not port_free(ports["fe_echo"]) and not port_free(ports["fe_digest"]), 10):
+                        and not port_free(ports["fe_echo"]) and not port_free(ports["fe_digest"])
+                        and (not master_sock or (os.path.exists(master_sock) and where.worker() is not None)), 10):
             say(start, "FATAL: ordrel did not start:\n" + open(log_path).read()[-2000:])
             return 2
-        return soak(args, start, ports, socks, ordrel, log_path)
+        return soak(args, start, ports, socks, ordrel, log_path, master_sock)
     except KeyboardInterrupt as e:
         say(start, f"interrupted ({e})")
         return 130
@@ -626,26 +823,39 @@ def run(args):
         cleanup()
 
 
-def soak(args, start, ports, socks, ordrel, log_path):
-    pid = ordrel.pid
+def soak(args, start, ports, socks, ordrel, log_path, master_sock):
     tally, stop = Tally(), threading.Event()
-    driver = Driver(args, ports, socks, tally, stop, start)
+    procs = Procs(ordrel, master_sock, tally)
+    reloading = master_sock is not None
+    driver = Driver(args, ports, socks, tally, stop, start, procs)
     ver = subprocess.run([args.ordrel, "-v"], capture_output=True, text=True).stdout.strip().splitlines()
-    say(start, f"ordrel pid {pid} ({ver[0] if ver else '?'}), {args.seconds} s of traffic, "
+    first = procs.worker()
+    if first is None:
+        say(start, "FATAL: no current worker in show proc")
+        return 1
+    mode = (f"master {ordrel.pid} (-W -db -S), first worker {first}, a reload every {args.reload_every:g} s"
+            if reloading else f"pid {first}")
+    say(start, f"ordrel {mode} ({ver[0] if ver else '?'}), {args.seconds} s of traffic, "
                f"fe_echo :{ports['fe_echo']}, fe_digest :{ports['fe_digest']}")
 
-    # the baseline: a checked, idle daemon (a health check may be in flight: take the minimum)
+    # the baseline: a checked, idle daemon (a health check may be in flight: take the minimum);
+    # with reloads, the first worker's and the master's
     time.sleep(2.5)
     info = show_info(driver)
     if info is None:
         say(start, "FATAL: the admin socket does not answer show info")
         return 1
-    fd_samples = []
+    fd_samples, mfd_samples = [], []
     for _ in range(10):
-        fd_samples.append(fd_count(pid))
+        fd_samples.append(fd_count(first))
+        if reloading:
+            mfd_samples.append(fd_count(ordrel.pid))
         time.sleep(0.1)
-    fd_base, rss_base = min(fd_samples), rss_kib(pid)
-    say(start, f"baseline: {fd_base} fds, VmRSS {rss_base} KiB")
+    fd_base, rss_base = min(fd_samples), rss_kib(first)
+    mfd_base = min(mfd_samples) if reloading else None
+    mrss_base = rss_kib(ordrel.pid) if reloading else None
+    say(start, f"baseline: {'first worker ' if reloading else ''}{fd_base} fds, VmRSS {rss_base} KiB"
+               + (f"; master {mfd_base} fds, VmRSS {mrss_base} KiB" if reloading else ""))
 
     workers = [
         ("short", lambda: driver.paced(1.0 / args.short_rate, driver.short_once, 1)),
@@ -657,18 +867,23 @@ def soak(args, start, ports, socks, ordrel, log_path):
     ]
     workers += [(f"stream{i}", (lambda i=i: driver.paced(args.stream_pause, driver.stream_once, 100 + i)))
                 for i in range(args.streams)]
+    if reloading:
+        workers += [("reload", driver.reload_worker),
+                    ("span", lambda: driver.paced(0.5, driver.span_once, 5))]
     threads = [threading.Thread(target=body, name=name, daemon=True) for name, body in workers]
     for t in threads:
         t.start()
 
-    # samples every --sample seconds; progress every --progress seconds
+    # samples every --sample seconds (of the current worker, and the master); progress lines
     traffic_start = time.monotonic()
     end = traffic_start + args.seconds
-    rss_first = rss_max = rss_last = rss_base
+    rss_max = rss_last = rss_base
+    mrss_max = mrss_last = mrss_base
     rss_after_warmup = None
     warmup = min(60.0, args.seconds / 4)
     next_progress = traffic_start + args.progress
     samples = 0
+    pid = first
     while True:
         now = time.monotonic()
         if now >= end:
@@ -677,8 +892,15 @@ def soak(args, start, ports, socks, ordrel, log_path):
         if ordrel.poll() is not None:
             tally.fail("daemon_exited", f"ordrel exited with {ordrel.returncode} during the traffic")
             break
-        rss_last = rss_kib(pid)
+        pid = procs.worker() or pid
+        rss = rss_kib(pid)
+        if rss is None:  # replaced and gone between show proc and the sample
+            continue
+        rss_last = rss
         rss_max = max(rss_max, rss_last)
+        if reloading:
+            mrss_last = rss_kib(ordrel.pid) or mrss_last
+            mrss_max = max(mrss_max, mrss_last)
         trim_heap()
         samples += 1
         if rss_after_warmup is None and time.monotonic() - traffic_start >= warmup:
@@ -686,12 +908,15 @@ def soak(args, start, ports, socks, ordrel, log_path):
         if time.monotonic() >= next_progress:
             next_progress += args.progress
             c = tally.snapshot()
+            where = (f"reloads {driver.reloads.done}/{driver.reloads.asked} | worker {pid} fds {fd_count(pid)} "
+                     f"VmRSS {rss_last} KiB, master fds {fd_count(ordrel.pid)} VmRSS {mrss_last} KiB"
+                     if reloading else f"fds {fd_count(pid)} VmRSS {rss_last} KiB")
             say(start, f"short {c.get('short_ok', 0)} streams {c.get('stream_ok', 0)} "
                        f"({c.get('stream_bytes', 0) >> 20} MiB) halfclose {c.get('halfclose_ok', 0)} "
                        f"resets {c.get('reset_done', 0)} stats {c.get('stats_ok_user', 0)}u/{c.get('stats_ok_admin', 0)}a "
-                       f"probe {c.get('probe_complete', 0)} admin {c.get('admin_ok', 0)} | "
-                       f"failures {tally.failure_count} | fds {fd_count(pid)} VmRSS {rss_last} KiB | "
-                       f"driver VmRSS {rss_kib(os.getpid())} KiB")
+                       f"probe {c.get('probe_complete', 0)} admin {c.get('admin_ok', 0)}"
+                       + (f" span {c.get('span_ok', 0)}" if reloading else "")
+                       + f" | failures {tally.failure_count} | {where} | driver VmRSS {rss_kib(os.getpid())} KiB")
     stop.set()
     say(start, "traffic stops; waiting for the workers")
     stuck = []
@@ -706,8 +931,22 @@ def soak(args, start, ports, socks, ordrel, log_path):
 
     results = []  # (name, ok, text)
 
+    # with reloads: every old worker drains and leaves (hard-stop-after is 60 s: wait a bit longer)
+    final = None
+    if reloading and ordrel.poll() is None:
+        def drained():
+            nonlocal final
+            final = procs.show()
+            driver.reloads.track(final)
+            return final is not None and len(final.workers) == 1 and not final.old
+        drain_wait = time.monotonic()
+        wait_for(drained, 75, 0.25)
+        drain_wait = time.monotonic() - drain_wait
+        if final is not None and final.workers:
+            pid = final.workers[0]
+
     # the daemon is idle again: connections, fds
-    alive = ordrel.poll() is None
+    alive = ordrel.poll() is None and os.path.exists(f"/proc/{pid}")
     info = {}
     fd_after = None
     if alive:
@@ -716,25 +955,65 @@ def soak(args, start, ports, socks, ordrel, log_path):
             info = show_info(driver) or {}
             fd_after = fd_count(pid)
             pipes = int(info.get("PipesFree", 0) or 0)
-            return info.get("CurrConns") == "0" and fd_after <= fd_base + 2 * pipes
+            return info.get("CurrConns") == "0" and fd_after is not None and fd_after <= fd_base + 2 * pipes
         wait_for(settled, 20, 0.25)
     pipes_free = int(info.get("PipesFree", 0) or 0)
     max_pipes = info.get("Maxpipes", "?")
-    results.append(("daemon alive after the traffic", alive, f"pid {pid}"))
+    results.append(("daemon alive after the traffic", alive,
+                    f"master {ordrel.pid}, current worker {pid}" if reloading else f"pid {pid}"))
     results.append(("no connection left", info.get("CurrConns") == "0" and info.get("PipesUsed", "0") == "0",
                     f"CurrConns {info.get('CurrConns')}, PipesUsed {info.get('PipesUsed')}"))
-    results.append(("fds back to the baseline", fd_after is not None and fd_after <= fd_base + 2 * pipes_free,
-                    f"{fd_base} before the traffic, {fd_after} after ({pipes_free} idle pooled pipes, "
+    results.append(("fds back to the first worker's baseline" if reloading else "fds back to the baseline",
+                    fd_after is not None and fd_after <= fd_base + 2 * pipes_free,
+                    f"{fd_base} before the traffic{' (first worker ' + str(first) + ')' if reloading else ''}, "
+                    f"{fd_after} after{' (worker ' + str(pid) + ')' if reloading else ''} ({pipes_free} idle pooled pipes, "
                     f"{2 * pipes_free} fds allowed; Maxpipes {max_pipes})"))
-    rss_end = rss_kib(pid) if alive else rss_last
+    rss_end = (rss_kib(pid) or rss_last) if alive else rss_last
     growth = rss_end - rss_base
     bound = min(args.rss_mb * 1024, args.rss_pct / 100 * rss_base)
-    results.append((f"RSS growth under {bound:.0f} KiB (the smaller of {args.rss_mb:g} MiB and "
-                    f"{args.rss_pct:g} % of the baseline)", growth < bound,
+    bound_text = f"the smaller of {args.rss_mb:g} MiB and {args.rss_pct:g} % of the baseline"
+    results.append((f"RSS growth under {bound:.0f} KiB ({bound_text})"
+                    + (": the last worker against the first worker's baseline" if reloading else ""), growth < bound,
                     f"VmRSS {rss_base} KiB before, {rss_after_warmup} after {warmup:.0f} s, max {rss_max}, "
                     f"{rss_end} at the end: {growth:+d} KiB ({100.0 * growth / max(rss_base, 1):+.1f} %), {samples} samples"))
 
-    cpu = cpu_seconds(pid) if alive else None
+    if reloading:
+        r = driver.reloads
+        c = tally.snapshot()
+        ok = (final is not None and r.asked == r.done == final.reloads and final.failed == 0
+              and len(final.workers) == 1 and not final.old
+              and c.get("reload_failed", 0) == 0 and c.get("master_cli_error", 0) == 0
+              and (r.asked > 0 or args.seconds < args.reload_every))
+        results.append(("every reload asked was done; show proc: one worker, none old, <reloads> = asked, [failed: 0]", ok,
+                        f"{r.asked} asked, {r.done} done; show proc at the end: {final}; "
+                        f"{c.get('master_cli_error', 0)} master CLI errors"))
+        log_text = open(log_path, errors="replace").read()
+        former = re.findall(r"Former worker \((\d+)\) exited with code (\d+)", log_text)
+        hard = [l for l in log_text.splitlines() if "hard stop" in l]
+        bad_exits = [(p, code) for p, code in former if code != "0"]
+        results.append(("every replaced worker drained and exited 0 (no hard stop)",
+                        not r.leaving and r.drained == r.done and len(former) == r.done and not bad_exits and not hard,
+                        f"{r.drained} of {r.done} left show proc, slowest {r.drain_max:.1f} s after its replacement "
+                        f"(at most {r.old_max} old workers at once; {drain_wait:.1f} s waited after the traffic); "
+                        f"log: {len(former)} 'Former worker ... exited', codes other than 0: {bad_exits or 'none'}, "
+                        f"hard stops: {len(hard)}"))
+        mfd_after = None
+        if ordrel.poll() is None:
+            mfd_after = min(fd_count(ordrel.pid) or 10**6 for _ in range(5))
+        results.append(("master fds back to its baseline", mfd_after is not None and mfd_after <= mfd_base,
+                        f"{mfd_base} before the traffic, {mfd_after} after"))
+        mrss_end = (rss_kib(ordrel.pid) or mrss_last) if ordrel.poll() is None else mrss_last
+        mgrowth = mrss_end - mrss_base
+        mbound = min(args.rss_mb * 1024, args.rss_pct / 100 * mrss_base)
+        results.append((f"master RSS growth under {mbound:.0f} KiB ({bound_text})", mgrowth < mbound,
+                        f"VmRSS {mrss_base} KiB before, max {mrss_max}, {mrss_end} at the end: "
+                        f"{mgrowth:+d} KiB ({100.0 * mgrowth / max(mrss_base, 1):+.1f} %)"))
+
+    cpu = None
+    if alive:
+        cpu = cpu_seconds(pid)
+        if reloading:
+            cpu += cpu_seconds(ordrel.pid, reaped=True)
 
     # still answering, at both levels, with the probe
     if alive:
@@ -742,12 +1021,13 @@ def soak(args, start, ports, socks, ordrel, log_path):
         driver.probe_round("admin", 200)
 
     # soft stop with a stream open: the sockets answer, the stream completes, exit 0
+    # (with reloads, SIGUSR1 goes to the master, which passes it on to its worker)
     soft = {"answers": False, "stream": False}
     if alive:
         try:
             s = connect(ports["fe_echo"])
             s.sendall(b"before the signal\n")
-            first = recv_exact(s, 18)
+            first_bytes = recv_exact(s, 18)
             ordrel.send_signal(signal.SIGUSR1)
             time.sleep(0.5)
             r_admin, e1 = driver.query(socks["admin"], "show info", 5)
@@ -760,7 +1040,7 @@ def soak(args, start, ports, socks, ordrel, log_path):
             s.shutdown(socket.SHUT_WR)
             rest = recv_all(s)
             s.close()
-            soft["stream"] = first == b"before the signal\n" and rest == b"after the signal\n"
+            soft["stream"] = first_bytes == b"before the signal\n" and rest == b"after the signal\n"
         except OSError as e:
             soft["detail"] = repr(e)
         results.append(("stats sockets answer during the soft stop", soft["answers"], soft.get("detail", "")))
@@ -769,27 +1049,40 @@ def soak(args, start, ports, socks, ordrel, log_path):
             rc = ordrel.wait(30)
         except subprocess.TimeoutExpired:
             rc = None
-        results.append(("ordrel exits 0 after SIGUSR1", rc == 0, f"exit status {rc}"))
+        results.append((f"ordrel {'master ' if reloading else ''}exits 0 after SIGUSR1", rc == 0, f"exit status {rc}"))
 
     c = tally.snapshot()
     early = c.get("early_eof", 0) + c.get("stats_error", 0) + c.get("probe_error", 0)
-    corrupt = sum(v for k, v in c.items() if k.endswith(("_corrupt", "_failed")) and k != "admin_failed")
+    corrupt = sum(v for k, v in c.items()
+                  if k.endswith(("_corrupt", "_failed")) and k not in ("admin_failed", "reload_failed"))
     results.insert(0, ("0 early EOFs on the stats sockets", early == 0,
                        f"{c.get('stats_ok_user', 0)} user + {c.get('stats_ok_admin', 0)} admin queries complete, "
                        f"{c.get('probe_complete', 0)} more by ordrelctl probe; {early} bad"))
+    span = (f", streams held across reloads {c.get('span_ok', 0)} ({c.get('span_across_reload', 0)} outlived "
+            f"their worker's replacement, {c.get('span_chunks', 0)} chunks)") if reloading else ""
     results.insert(1, ("0 corrupted or failed transfers", corrupt == 0,
                        f"short {c.get('short_ok', 0)}, streams {c.get('stream_ok', 0)} "
                        f"(echo {c.get('stream_echo', 0)}, up {c.get('stream_up', 0)}, down {c.get('stream_down', 0)}; "
                        f"{c.get('stream_bytes', 0) / (1 << 20):.0f} MiB checked), half-closes {c.get('halfclose_ok', 0)}, "
-                       f"deliberate resets {c.get('reset_done', 0)}; {corrupt} bad"))
+                       f"deliberate resets {c.get('reset_done', 0)}{span}; {corrupt} bad"))
     results.insert(2, ("server state changes all accepted", c.get("admin_failed", 0) == 0,
                        f"{c.get('admin_ok', 0)} commands"))
     results.insert(3, ("no worker stuck or daemon exit", not stuck and c.get("daemon_exited", 0) == 0, ""))
 
     print()
-    print(f"soak summary: {traffic_seconds:.0f} s of traffic, ordrel nbthread 2")
+    if reloading:
+        r = driver.reloads
+        times = sorted(r.times)
+        print(f"soak summary: {traffic_seconds:.0f} s of traffic, ordrel nbthread 2, master-worker, "
+              f"{r.done} reloads (one every {args.reload_every:g} s)")
+        if times:
+            print(f"  info  reload to new current worker: median {times[len(times) // 2]:.2f} s, max {times[-1]:.2f} s; "
+                  f"workers {first} (first) ... {pid} (last)")
+    else:
+        print(f"soak summary: {traffic_seconds:.0f} s of traffic, ordrel nbthread 2")
     if cpu is not None:
-        print(f"  info  ordrel used {cpu:.1f} s of CPU ({100 * cpu / max(traffic_seconds, 1):.0f} % of one core "
+        who = "ordrel (master, every worker)" if reloading else "ordrel"
+        print(f"  info  {who} used {cpu:.1f} s of CPU ({100 * cpu / max(traffic_seconds, 1):.0f} % of one core "
               f"over the run); the driver's own max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} KiB")
     for name, ok, text in results:
         print(f"  {'PASS' if ok else 'FAIL'}  {name}{': ' + text if text else ''}")
@@ -828,6 +1121,8 @@ def main():
     r.add_argument("--progress", type=float, default=0, help="seconds between progress lines (0: by run length)")
     r.add_argument("--rss-mb", type=float, default=20, help="largest allowed VmRSS growth, MiB")
     r.add_argument("--rss-pct", type=float, default=25, help="largest allowed VmRSS growth, % of the baseline")
+    r.add_argument("--reload-every", type=float, default=30,
+                   help="seconds between reloads of ordrel -W (0: a standalone ordrel -db, no reloads)")
     r.add_argument("--keep-tmp", action="store_true")
     args = parser.parse_args()
     if args.cmd == "serve":
@@ -835,6 +1130,8 @@ def main():
     if args.progress <= 0:
         args.progress = 10 if args.seconds <= 120 else 30 if args.seconds <= 1200 else 60
     args.probe_every = min(args.probe_every, max(5.0, args.seconds / 4))
+    # a stream held open across reloads outlives one reload period, and stays under hard-stop-after (60 s)
+    args.span_seconds = min(45.0, max(5.0, 1.5 * args.reload_every))
     return run(args)
 
 
