@@ -366,7 +366,7 @@ public final class Runtime {
             for worker in workers {
                 for stream in worker.streams.all { stream.end(.reset(.killed, in: .data)) }
             }
-            finishStopping()
+            finishStopping(mode)
             return
         }
         logger.notice("Soft stop: listeners closed, waiting for \(open) streams to finish.")
@@ -406,24 +406,54 @@ public final class Runtime {
         logger.notice("_getsocks: \(sockets.count) listening sockets sent to a new process.")
     }
 
-    /// Set once the process has begun leaving its loops (thread 0 only).
+    /// Set once the last stream has ended (or a hard stop began): no new stats session starts
+    /// (thread 0 only).
     private var stopFinished = false
+    /// Set once the loops are told to exit.
+    private var loopsExiting = false
+    /// Bounds how long a soft stop waits for stats sessions already under way.
+    private var cliDrainTimer: TimerWatcher?
 
-    private func finishStopping() {
-        guard !stopFinished else { return }
+    /// The streams are done. Stats sessions already accepted still get their whole reply (the
+    /// orderly release ordrel promises: a query racing a reload or a soft stop is answered, never
+    /// cut): the stats sockets stop accepting, and the loops exit once the last session has
+    /// ended, after at most `stats timeout`. A hard stop ends the sessions at once.
+    private func finishStopping(_ mode: StopMode = .soft) {
+        if stopFinished {
+            if mode == .hard { exitLoops() }
+            return
+        }
         stopFinished = true
         hardStopTimer?.cancel()
         graceTimer?.cancel()
-        // Sessions first: each refers to its socket unretained, and its timers could still fire
-        // in the loop's last iteration (ASan saw a use after free of a stopped socket).
+        // A socket only this process listens on gives up what the kernel already queued first:
+        // closing it would reset those clients. A handed-over one keeps its queue for the new process.
+        for socket in statsSockets where !listenersExported { socket.acceptQueued() }
+        statsSockets.forEach { $0.close() }
+        stopHealthChecks()
+        if mode == .hard || cliConnections.isEmpty { return exitLoops() }
+        logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
+        let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.isolated { self.exitLoops() } }
+        timer.schedule(after: Double(configuration.global.statsTimeoutMs) / 1000)
+        cliDrainTimer = timer
+    }
+
+    /// A stats session ended: the last one lets a finished stop exit.
+    func cliSessionEnded() {
+        if stopFinished && cliConnections.isEmpty && !loopsExiting { exitLoops() }
+    }
+
+    private func exitLoops() {
+        guard !loopsExiting else { return }
+        loopsExiting = true
+        cliDrainTimer?.cancel()
+        // Sessions first: their timers could still fire in the loop's last iteration. The sockets
+        // stay allocated (closed) with the runtime: a session refers to its socket unretained, and
+        // this may run inside the callback of the session that ended last.
         for connection in Array(cliConnections.values) { connection.finish() }
         statsSockets.forEach { $0.close() }
-        statsSockets.removeAll()
         masterLink?.close()
-        masterLink = nil
         masterCarriers.forEach { $0.close() }
-        masterCarriers.removeAll()
-        stopHealthChecks()
         signalWatchers.removeAll()
         for worker in workers.dropFirst() { worker.post(.exit) }
         loop.stop()

@@ -163,6 +163,13 @@ final class StatsSocket {
         CurrentProcess.exit(1)
     }
 
+    /// At the end of a soft stop, before `close()`: starts a session for every client the kernel
+    /// already queued, whatever `stats maxconn` says, so that none is reset by the close.
+    func acceptQueued() {
+        guard origin == .listener && isListening else { return }
+        while case .processed(let (client, _))? = try? fd.accept() { admit(client, level: nil) }
+    }
+
     /// A session ended: make room for the next client.
     func connectionClosed() {
         connections -= 1
@@ -387,5 +394,6 @@ final class CLIConnection {
         fd.close()
         socket.connectionClosed()
         socket.runtime.cliConnections[ObjectIdentifier(self)] = nil
+        socket.runtime.cliSessionEnded()
     }
 }

@@ -356,4 +356,55 @@ final class ReloadTests: XCTestCase {
             XCTAssertEqual(ordrelProcess.waitForExit(timeout: 5), 0)
         }
     }
+
+    /// Stats sessions under way when a soft stop ends (the last stream gone, or none) are
+    /// answered in full before the process exits: an interactive session already accepted, and a
+    /// client still in the kernel's queue (`stats maxconn 1` holds it there). Before, the first
+    /// read EOF at once and the second was reset: a query racing a reload lost its reply.
+    func testStatsSessionsUnderWayWhenTheStopEndsAreAnswered() throws {
+        let port = try TestSocket.unusedPort()
+        let directory = TemporaryDirectory()
+        let socket = directory.path + "/admin.sock"
+        let text = config(ports: [port], backend: port, socket: socket, global: "    stats maxconn 1\n")
+        let ordrelProcess = try OrdrelProcess(config: text, readySocket: socket)
+        defer { ordrelProcess.stop() }
+
+        func readPrompt(_ fd: Int32) -> String {
+            var bytes: [UInt8] = []
+            while !bytes.reversed().starts(with: Array(" >".utf8)) {
+                let byte = TestSocket.read(fd, count: 1)
+                guard byte.count == 1 else { break }
+                bytes += byte
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let interactive = try TestSocket.connect(unixPath: socket)
+        defer { close(interactive) }
+        TestSocket.setReceiveTimeout(interactive, seconds: 5)
+        // The readiness probe's session may still hold the one slot: ask until the prompt answers.
+        try TestSocket.sendAll(interactive, Array("prompt\n".utf8))
+        XCTAssertTrue(readPrompt(interactive).hasSuffix("> "), "interactive session started")
+
+        let queued = try TestSocket.connect(unixPath: socket)
+        defer { close(queued) }
+        try TestSocket.sendAll(queued, Array("show info\n".utf8))
+        shutdown(queued, Int32(SHUT_WR))
+        TestSocket.setReceiveTimeout(queued, seconds: 0.3)
+        let early = TestSocket.readAll(queued)
+        XCTAssertEqual(early.bytes, [], "stats maxconn 1 keeps the second client queued")
+        XCTAssertEqual(early.end, .timeout)
+
+        ordrelProcess.signal(SIGUSR1)
+        TestSocket.setReceiveTimeout(queued, seconds: 5)
+        let reply = TestSocket.readAll(queued)
+        XCTAssertEqual(reply.end, .eof, "the queued client is answered, not reset")
+        XCTAssertTrue(String(decoding: reply.bytes, as: UTF8.self).contains("Pid: \(ordrelProcess.pid)\n"))
+
+        try TestSocket.sendAll(interactive, Array("show info\n".utf8))
+        XCTAssertTrue(readPrompt(interactive).contains("Pid: \(ordrelProcess.pid)\n"), "the open session still answers")
+        XCTAssertNil(ordrelProcess.waitForExit(timeout: 0.2), "the process waits for its last stats session")
+        try TestSocket.sendAll(interactive, Array("quit\n".utf8))
+        XCTAssertEqual(TestSocket.readAll(interactive).end, .eof)
+        XCTAssertEqual(ordrelProcess.waitForExit(timeout: 5), 0)
+    }
 }
