@@ -61,6 +61,14 @@ public protocol CLIRuntime: AnyObject {
     /// `show activity`: counters per thread, in haproxy's names and order (only those ordrel
     /// measures), and the current wall time in µs.
     func activity() -> (nowMicros: UInt64, counters: [ActivityCounter])
+    /// `show fd`: every fd an event loop watches (listeners, client, server, CLI and check
+    /// connections), in any order.
+    func fileDescriptors() -> [FDInfo]
+    /// `show pools`: ordrel's object pools, summed over the threads.
+    func pools() -> [PoolInfo]
+    /// `show threads`: one entry per loop thread, in thread order; the CLI's thread is marked
+    /// calling.
+    func threads() -> [ThreadInfo]
     /// `clear counters` (max values only) or `clear counters all`.
     func clearCounters(all: Bool)
 }

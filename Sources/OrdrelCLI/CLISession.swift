@@ -60,6 +60,8 @@ public final class CLISession {
     let commandsPerStep: Int
     /// Commands run since the current `nextAction()` began.
     private var commandsThisStep = 0
+    /// Commands this session has run, the current one included (`show threads`' `calls`).
+    private(set) var commandsRun: UInt64 = 0
 
     private var input: [UInt8] = []
     private var inputStart = 0
@@ -237,6 +239,7 @@ public final class CLISession {
 
     private func run(_ request: RequestParser.Request) {
         commandsThisStep += 1
+        commandsRun += 1
         execute(request)
         if stream != nil {
             state = .streaming

@@ -44,6 +44,9 @@ extension CLISession {
         Command("show schema json") { s, _ in s.reply(StatsSchema.json) },
         Command("show activity") { s, _ in s.showActivity() },
         Command("show backend") { s, _ in s.showBackend() },
+        Command("show fd", .operator) { s, r in s.showFD(r) },
+        Command("show pools") { s, _ in s.reply(InternalsRenderer.pools(s.runtime.pools())) },
+        Command("show threads") { s, _ in s.showThreads() },
         Command("show sess", .operator) { s, r in s.showSess(r) },
         Command("show errors", .operator) { s, _ in
             guard s.require(.operator) else { return }
@@ -99,7 +102,6 @@ extension CLISession {
     /// Minimum level of haproxy commands ordrel does not implement but checks the level of first
     /// (2.6 matrix); the others answer `notSupported` at any level.
     static let unimplementedLevels: [[UInt8]: CLILevel] = [
-        Array("show fd".utf8): .operator,
         Array("disable agent".utf8): .admin, Array("enable agent".utf8): .admin,
         Array("shutdown frontend".utf8): .admin,
     ]

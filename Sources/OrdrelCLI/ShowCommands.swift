@@ -103,6 +103,23 @@ extension CLISession {
         reply(text)
     }
 
+    /// `show fd [num]` (operator, as haproxy): a number as C's atoi reads it, so a word shows fd 0.
+    func showFD(_ r: RequestParser.Request) {
+        guard require(.operator) else { return }
+        let only = r.arg(2).isEmpty ? nil : CLIArgs.atoi(r.arg(2))
+        let lines = InternalsRenderer.fds(runtime.fileDescriptors(), only: only).split(separator: "\n").map(String.init)
+        stream = ResponseStream(.lines(lines.makeIterator()))
+    }
+
+    /// `show threads`: the calling thread's current task is this session.
+    func showThreads() {
+        var threads = runtime.threads()
+        if let calling = threads.firstIndex(where: \.isCalling) {
+            threads[calling].currentTask = (UInt(bitPattern: ObjectIdentifier(self)), commandsRun)
+        }
+        reply(InternalsRenderer.threads(threads))
+    }
+
     func showSess(_ r: RequestParser.Request) {
         guard require(.operator) else { return }
         let a = r.arg(2)

@@ -37,8 +37,8 @@ enum CheckRunnerState: Equatable {
 final class HealthCheck {
     private unowned(unsafe) let runtime: Runtime
     private unowned(unsafe) let server: Server
-    private var fd: FD?
-    private var watcher: IOWatcher!
+    private(set) var fd: FD?
+    private(set) var watcher: IOWatcher!
     private var timer: TimerWatcher!
     private(set) var state = CheckRunnerState.stopped
     private var startedAt: Double = 0

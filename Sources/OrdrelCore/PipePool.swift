@@ -19,6 +19,10 @@ final class PipePool {
     /// beyond it streams keep using their buffers. Sized from the fd budget at start-up.
     var limit: Int
     private(set) var inUse = 0
+    /// Pipes the kernel refused (pipe() failed or would not grow to `capacity`).
+    private(set) var failures = 0
+    /// Sliding sum of `inUse` sampled at each return (`PoolAverage`).
+    private(set) var neededSum = 0
 
     /// Empty pipes kept for the next bulk stream.
     var idleCount: Int { idle.count }
@@ -35,8 +39,12 @@ final class PipePool {
             inUse += 1
             return pipe
         }
-        guard let (read, write) = try? FD.pipe() else { return nil }
+        guard let (read, write) = try? FD.pipe() else {
+            failures += 1
+            return nil
+        }
         guard let granted = try? write.setPipeSize(Self.capacity), granted >= Self.capacity else {
+            failures += 1
             read.close()
             write.close()
             return nil
@@ -47,6 +55,7 @@ final class PipePool {
 
     func give(_ pipe: SplicePipe, empty: Bool) {
         inUse -= 1
+        neededSum = PoolAverage.add(neededSum, inUse)
         if empty && idle.count < maxIdle {
             idle.append(pipe)
         } else {

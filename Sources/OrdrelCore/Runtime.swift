@@ -290,6 +290,7 @@ public final class Runtime {
                 lock.withLock { worker.streamCount = Int.max / 2 }
             }
         }
+        workers[0].threadID = Threads.currentID
         loop.run()
         for worker in workers.dropFirst() { worker.post(.exit) }
         for worker in workers.dropFirst() { worker.join() }
@@ -317,6 +318,9 @@ public final class Runtime {
         }
         return body()
     }
+
+    /// Whether the other loops are parked by `isolated` right now.
+    var isIsolating: Bool { isolationDepth > 0 }
 
     /// Soft stop closes listeners and lets open streams finish; hard stop closes everything now.
     /// With `grace`, a soft stop first leaves the listeners accepting for that long, as haproxy

@@ -49,7 +49,7 @@ final class StatsSocket {
     let fd: FD
     let origin: StatsSocketOrigin
     unowned(unsafe) let runtime: Runtime
-    private var watcher: IOWatcher!
+    private(set) var watcher: IOWatcher!
     /// Connections open on this socket (bounded by `stats maxconn` on a listener).
     var connections = 0
     /// Scratch space every connection of this socket reads into: all of them run on one loop
@@ -206,7 +206,7 @@ final class CLIConnection {
     let fd: FD
     unowned(unsafe) let socket: StatsSocket
     let session: CLISession
-    private var watcher: IOWatcher!
+    private(set) var watcher: IOWatcher!
     private var timer: TimerWatcher!
     /// Continues a session that yielded with work left.
     private var resume: TimerWatcher!

@@ -48,6 +48,9 @@ final class Worker {
     /// Some listener of this worker is paused at a `maxconn` limit (guarded by `Runtime.lock`):
     /// streams closing on other threads must tell it.
     var hasListenersAtLimit = false
+    /// pthread id of the thread running this loop (0 until it runs); written under `loopLock`
+    /// (worker 0: before its loop runs), so `show threads` reads it while isolated.
+    var threadID: UInt64 = 0
     private let mailboxLock = Lock()
     private var mailbox: [WorkerMessage] = []
     private var mailboxWatcher: AsyncWatcher!
@@ -82,6 +85,9 @@ final class Worker {
     func wakeUp() {
         mailboxWatcher.wakeUp()
     }
+
+    /// Messages wait in the mailbox, not yet run.
+    var hasMail: Bool { mailboxLock.withLock { !mailbox.isEmpty } }
 
     private func drainMailbox() {
         let messages = mailboxLock.withLock {
@@ -142,8 +148,10 @@ final class Worker {
         guard let loopLock else { return }
         let index = self.index
         let loop = UncheckedSendable(self.loop)
+        let worker = UncheckedSendable(self)
         thread = try Threads.start(name: "ordrel-\(index)") {
             Threads.currentWorker = index
+            loopLock.withLock { worker.value.threadID = Threads.currentID }
             loop.value.runHoldingLock(loopLock)
         }
     }

@@ -66,5 +66,9 @@ public final class EventLoop {
     /// loop's thread, or while that loop is parked.
     public var iterations: UInt64 { UInt64(ev_iteration(raw)) }
 
+    /// Watchers whose events are pending, not yet run (`ev_pending_count`): `show threads`' rqsz.
+    /// Read it from the loop's thread, or while that loop is parked.
+    public var pendingCount: Int { Int(ev_pending_count(raw)) }
+
     public var nowMilliseconds: UInt64 { UInt64(max(0, ev_now(raw)) * 1000) }
 }

@@ -20,6 +20,8 @@ public final class IOWatcher {
     public var handler: (IOEvents) -> Void
     /// The interest currently registered (empty when stopped).
     public private(set) var events: IOEvents = []
+    /// This watcher's address, which `show fd` prints as the fd's I/O callback.
+    public var address: UInt { UInt(bitPattern: watcher) }
     public private(set) var fd: Int32
 
     public init(loop: EventLoop, fd: Int32, handler: @escaping (IOEvents) -> Void) {

@@ -76,6 +76,18 @@ extension FD {
         return SocketAddress(storage: storage, length: length)
     }
 
+    /// The address of this socket's peer (getpeername).
+    public func peerAddress() throws -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try withUnsafeMutableBytes(of: &storage) { raw in
+            try syscallBlocking("getpeername") {
+                getpeername(rawValue, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &length)
+            }
+        }
+        return SocketAddress(storage: storage, length: length)
+    }
+
     /// Reads what a socket received from another process is: address, type, listening, v6only.
     public func traits() throws -> SocketTraits {
         let address = try localAddress()

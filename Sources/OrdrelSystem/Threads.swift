@@ -99,6 +99,19 @@ public enum Threads {
         pthread_join(thread.raw, nil)
     }
 
+    /// The calling thread's pthread id (`show threads`' `id`).
+    public static var currentID: UInt64 { UInt64(pthread_self()) }
+
+    /// CPU time used so far by the thread with this pthread id, in ns; nil if it cannot be read
+    /// (the thread has exited).
+    public static func cpuNanoseconds(ofThread id: UInt64) -> UInt64? {
+        var clock = clockid_t()
+        guard pthread_getcpuclockid(pthread_t(id), &clock) == 0 else { return nil }
+        var time = timespec()
+        guard clock_gettime(clock, &time) == 0 else { return nil }
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+
     /// The index of the ordrel worker whose loop runs on the calling thread (a C11 thread-local);
     /// 0 on threads that never set it.
     public static var currentWorker: Int {

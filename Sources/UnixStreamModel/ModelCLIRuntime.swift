@@ -180,6 +180,14 @@ public final class ModelCLIRuntime: CLIRuntime {
         (0, [ActivityCounter(name: "accepted", perThread: [0])])
     }
 
+    /// The model watches no fds and pools nothing; its one "thread" is the caller.
+    public func fileDescriptors() -> [FDInfo] { [] }
+    public func pools() -> [PoolInfo] { [] }
+    public func threads() -> [ThreadInfo] {
+        [ThreadInfo(pthreadID: 0, isCalling: true, hasQueuedWork: false, hasTimers: false, pendingEvents: 0,
+                    isParked: false, cpuNanoseconds: nil)]
+    }
+
     /// The model has no accepts to limit: it keeps the value for `show info`.
     public func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) {
         rateLimits[kind == .connections ? "ConnRateLimit" : "SessRateLimit"] = UInt64(perSecond)

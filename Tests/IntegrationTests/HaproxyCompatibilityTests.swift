@@ -301,6 +301,121 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
     }
 
+    // MARK: fds, pools, threads
+
+    /// `show fd`: with a client connected, both daemons list the frontend's listener, the stats
+    /// socket, the client and server connections of the stream and the CLI connection, each
+    /// line of haproxy's shape; ordrel's client and server lines name the ports the test knows.
+    func testShowFD() throws {
+        let pair = try pair()
+        for side in DaemonPair.Side.allCases {
+            let client = try TestSocket.connect(port: pair.frontendPort(side))
+            defer { close(client) }
+            TestSocket.setReceiveTimeout(client, seconds: 5)
+            try TestSocket.sendAll(client, Array("fd\n".utf8))
+            XCTAssertEqual(TestSocket.read(client, count: 3), Array("fd\n".utf8), "\(side)")
+            let clientPort = try TestSocket.localPort(client)
+            let lines = try pair.query(side, "show fd").split(separator: "\n").map(String.init)
+            let shape = #/^ +(\d+) : st=0x[0-9a-f]{6}\([cC][lL] [hH][eE][oO][pP][iI] W:[sS][rR][aA] R:[sS][rR][aA]\) ref=(?:0|0x[0-9a-f]+) gid=1 tmask=0x[0-9a-f]+ umask=0x[0-9a-f]+ prmsk=0x[0-9a-f]+ pwmsk=0x[0-9a-f]+ owner=0x[0-9a-f]+ iocb=0x[0-9a-f]+\((\w+)\)(.*)$/#
+            var kinds: [String] = []
+            for line in lines {
+                guard let match = try shape.wholeMatch(in: line) else {
+                    XCTFail("\(side): not haproxy's shape: \(line)")
+                    continue
+                }
+                let tail = String(match.3)
+                let fields = tail.split(separator: " ").map { $0.split(separator: "=").first.map(String.init) ?? "" }
+                if match.2 == "sock_accept_iocb" {
+                    XCTAssertEqual(fields.prefix(2), ["l.st", "fe"], "\(side): \(line)")
+                    kinds.append(tail.contains(" fe=GLOBAL") ? "cli listener" : "listener \(tail.contains("lport=\(pair.frontendPort(side))"))")
+                } else if match.2 == "sock_conn_iocb" {
+                    XCTAssertEqual(fields.prefix(3), ["back", "cflg", "cerr"], "\(side): \(line)")
+                    XCTAssertEqual(fields.suffix(3), ["mux", "ctx", "xprt"], "\(side): \(line)")
+                    if tail.contains(" fe=GLOBAL") { kinds.append("cli connection") }
+                    else if tail.contains(" back=0 ") {
+                        kinds.append("client \(tail.contains("lport=\(pair.frontendPort(side)) rport=\(clientPort) fe=fe_main"))")
+                    } else if tail.contains(" sv=be_app/") { kinds.append("server") }
+                }
+            }
+            // A health check's connection may be open at that moment: only the stream's fds count.
+            // fe_main's listener (the port the test knows) and li_direct's.
+            XCTAssertEqual(Set(kinds), ["listener true", "listener false", "cli listener", "client true", "server", "cli connection"],
+                           "\(side): \(lines)")
+            XCTAssertEqual(kinds.filter { $0.hasPrefix("client") }.count, 1, "\(side): \(lines)")
+            if side == .ordrel, let fd = lines.first(where: { $0.contains("rport=\(clientPort) ") })?.split(separator: " ").first {
+                XCTAssertEqual(try pair.query(side, "show fd \(fd)").split(separator: "\n").count, 1)
+            }
+        }
+    }
+
+    /// `show pools`: haproxy's line shape and a Total line that adds the pools up; ordrel's
+    /// buffer pool is `tune.bufsize` (16384, as haproxy's `buffer` pool) and holds buffers after
+    /// traffic.
+    func testShowPools() throws {
+        let pair = try pair()
+        XCTAssertEqual(try pair.echo(.ordrel, "pool\n"), "pool\n")
+        let shape = #/^  - Pool (\S+) \((\d+) bytes\) : (\d+) allocated \((\d+) bytes\), (\d+) used \(~(\d+) by thread caches\), needed_avg \d+, \d+ failures, \d+ users, @0x[0-9a-f]+( \[SHARED\])?$/#
+        let total = #/^Total: (\d+) pools, (\d+) bytes allocated, (\d+) used \(~(\d+) by thread caches\)\.$/#
+        for side in DaemonPair.Side.allCases {
+            let lines = try pair.query(side, "show pools").split(separator: "\n").map(String.init)
+            XCTAssertEqual(lines.first, "Dumping pools usage. Use SIGQUIT to flush them.", "\(side)")
+            var pools: [String: (size: Int, count: Int)] = [:]
+            var bytes = 0
+            for line in lines.dropFirst().dropLast() {
+                guard let m = try shape.wholeMatch(in: line) else {
+                    XCTFail("\(side): \(line)")
+                    continue
+                }
+                XCTAssertEqual(Int(m.2)! * Int(m.3)!, Int(m.4)!, line)
+                pools[String(m.1)] = (Int(m.2)!, Int(m.3)!)
+                bytes += Int(m.4)!
+            }
+            let t = try XCTUnwrap(try total.wholeMatch(in: lines.last ?? ""), "\(side)")
+            XCTAssertEqual(Int(t.1), pools.count, "\(side)")
+            XCTAssertEqual(Int(t.2), bytes, "\(side)")
+            XCTAssertEqual(pools["buffer"]?.size, 16384, "\(side)")
+            if side == .ordrel {
+                XCTAssertEqual(Set(pools.keys), ["buffer", "pipe"])
+                XCTAssertGreaterThan(pools["buffer"]?.count ?? 0, 0, "buffers stay pooled after a stream")
+            }
+        }
+    }
+
+    /// `show threads`: as many threads on both daemons (both default to the CPUs), each entry in
+    /// haproxy's lines, exactly one calling thread (`*`, ordrel's always thread 1) whose task is
+    /// the CLI, and every id a real, distinct pthread id with CPU time used.
+    func testShowThreads() throws {
+        let pair = try pair()
+        let header = #/^([* ])([ >])Thread (\d+) *: id=0x([0-9a-f]+) act=[01] glob=[01] wq=[01] rq=[01] tl=[01] tlsz=\d+ rqsz=\d+$/#
+        let second = #/^ +1/(\d+) +stuck=0 prof=[01] harmless=[01] wantrdv=0$/#
+        let cpu = #/^             cpu_ns: poll=(\d+) now=(\d+) diff=(\d+)$/#
+        var counts: [Int] = []
+        for side in DaemonPair.Side.allCases {
+            let lines = try pair.query(side, "show threads").split(separator: "\n").map(String.init)
+            var ids: Set<String> = [], calling: [Int] = []
+            for (index, line) in lines.enumerated() {
+                guard let h = try header.wholeMatch(in: line) else { continue }
+                ids.insert(String(h.4))
+                let number = Int(h.3)!
+                XCTAssertEqual(try second.wholeMatch(in: lines[index + 1]).map { Int($0.1) }, number, "\(side): \(lines[index + 1])")
+                let times = try XCTUnwrap(try cpu.wholeMatch(in: lines[index + 2]), "\(side): \(lines[index + 2])")
+                XCTAssertEqual(UInt64(times.2)! &- UInt64(times.1)!, UInt64(times.3)!, "\(side)")
+                XCTAssertTrue(lines[index + 3].hasPrefix("             curr_task="), "\(side): \(lines[index + 3])")
+                if h.1 == "*" {
+                    calling.append(number)
+                    XCTAssertTrue(lines[index + 3].contains(" (task) calls="), "\(side): \(lines[index + 3])")
+                    XCTAssertGreaterThan(UInt64(times.2)!, 0, "\(side): the calling thread has used CPU")
+                }
+            }
+            XCTAssertEqual(calling.count, 1, "\(side): \(lines)")
+            if side == .ordrel { XCTAssertEqual(calling, [1], "ordrel's CLI runs on thread 1") }
+            XCTAssertFalse(ids.contains("0"), "\(side)")
+            counts.append(ids.count)
+        }
+        XCTAssertEqual(counts.first, counts.last, "thread count")
+        XCTAssertGreaterThan(counts.first ?? 0, 0)
+    }
+
     // MARK: environment
 
     /// haproxy exports its version, peer name, config files and CLI sockets; so does ordrel.

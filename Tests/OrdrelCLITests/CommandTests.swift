@@ -29,8 +29,7 @@ final class CommandTests: XCTestCase {
 
     /// Commands haproxy has and ordrel does not still answer as before, at their haproxy level.
     func testUnimplementedHaproxyCommands() {
-        XCTAssertEqual(exchange("show fd\n", level: .user).text, "Permission denied\n\n")
-        XCTAssertEqual(exchange("show fd 3\n", level: .operator).text, "This command is not supported by ordrel.\n\n")
+        XCTAssertEqual(exchange("show cache\n", level: .operator).text, "This command is not supported by ordrel.\n\n")
         XCTAssertEqual(exchange("show cache\n", level: .user).text, "This command is not supported by ordrel.\n\n")
     }
 
@@ -38,6 +37,70 @@ final class CommandTests: XCTestCase {
     func testShowActivity() {
         XCTAssertEqual(exchange("show activity\n", level: .user).text,
                        "thread_id: 1 (1..2)\ndate_now: 1796152514.062316\nloops: 6118 [ 2950 3168 ]\naccepted: 27 [ 12 15 ]\n\n")
+    }
+
+    /// `show fd`: haproxy 2.6's line per fd in fd order (listener, then a server connection);
+    /// `show fd <n>` one of them, nothing for an fd not open; operator level, as haproxy.
+    func testShowFD() {
+        let listener = "      4 : st=0x000001(cl heopi W:sra R:srA) ref=0 gid=1 tmask=0x3 umask=0x0 prmsk=0x3 pwmsk=0x0 "
+            + "owner=0x557be11ee950 iocb=0x557ba3d16470(sock_accept_iocb) l.st=RDY fe=fe_main fam=ipv4 lport=18301\n"
+        let server = "     13 : st=0x000021(cl heopi W:sRa R:srA) ref=0 gid=1 tmask=0x1 umask=0x0 prmsk=0x1 pwmsk=0x0 "
+            + "owner=0x557be13c35f0 iocb=0x557ba3d16820(sock_conn_iocb) back=1 cflg=0x10000300 cerr=0 fam=ipv4 lport=47468 "
+            + "rport=18302 sv=be_app/s1 mux=PASS ctx=0x557be13c3810 xprt=RAW\n"
+        XCTAssertEqual(exchange("show fd\n", level: .operator).text, listener + server + "\n")
+        XCTAssertEqual(exchange("show fd 13\n", level: .operator).text, server + "\n")
+        XCTAssertEqual(exchange("show fd 99\n", level: .operator).text, "\n")
+        XCTAssertEqual(exchange("show fd\n", level: .user).text, "Permission denied\n\n")
+    }
+
+    /// A client connection that read its EOF, was shut for writing and waits to write: the
+    /// shutdown and poll bits in `st` and `cflg`.
+    func testShowFDClientConnectionFlags() {
+        var f = FDInfo(fd: 12, kind: .frontendConnection(frontend: "fe_main"), owner: 0x10, handler: 0x20, threadMask: 2)
+        f.writePolledMask = 2
+        f.readShut = true
+        f.writeShut = true
+        f.family = "ipv6"
+        f.localPort = 80
+        f.remotePort = 5000
+        f.context = 0x30
+        XCTAssertEqual(InternalsRenderer.fdLine(f),
+                       "     12 : st=0x000054(cl heopi W:SrA R:Sra) ref=0 gid=1 tmask=0x2 umask=0x0 prmsk=0x0 pwmsk=0x2 "
+                       + "owner=0x10 iocb=0x20(sock_conn_iocb) back=0 cflg=0x000c0300 cerr=0 fam=ipv6 lport=80 rport=5000 "
+                       + "fe=fe_main mux=PASS ctx=0x30 xprt=RAW\n")
+    }
+
+    /// `show pools`: haproxy's lines sorted by object size and its "Total:" line in bytes.
+    func testShowPools() {
+        XCTAssertEqual(exchange("show pools\n", level: .user).text, """
+            Dumping pools usage. Use SIGQUIT to flush them.
+              - Pool pipe (8 bytes) : 3 allocated (24 bytes), 3 used (~1 by thread caches), needed_avg 2, 1 failures, 1 users, @0x7f0000001000
+              - Pool buffer (16384 bytes) : 4 allocated (65536 bytes), 4 used (~2 by thread caches), needed_avg 1, 0 failures, 1 users, @0x7f0000002000
+            Total: 2 pools, 65560 bytes allocated, 65560 used (~32776 by thread caches).
+
+
+            """)
+    }
+
+    /// `show threads`: haproxy's four lines per thread; the calling thread (`*`) shows the CLI
+    /// session as its task, with the commands it ran, and haproxy's empty line after a task.
+    func testShowThreads() {
+        let text = exchange("show threads\n", level: .user).text
+        let session = try? #/curr_task=(0x[0-9a-f]+) \(task\) calls=1 last=0/#.firstMatch(in: text)
+        XCTAssertNotNil(session, text)
+        XCTAssertEqual(text, """
+            * Thread 1 : id=0x7ff3287a7440 act=1 glob=0 wq=1 rq=0 tl=0 tlsz=0 rqsz=0
+                  1/1    stuck=0 prof=0 harmless=0 wantrdv=0
+                         cpu_ns: poll=0 now=28151862 diff=28151862
+                         curr_task=\(session?.1 ?? "") (task) calls=1 last=0
+
+              Thread 2 : id=0x7ff3283ff6c0 act=1 glob=1 wq=0 rq=1 tl=0 tlsz=0 rqsz=2
+                  1/2    stuck=0 prof=0 harmless=1 wantrdv=0
+                         cpu_ns: poll=0 now=1046932 diff=1046932
+                         curr_task=0
+
+
+            """)
     }
 
     /// `set rate-limit`: haproxy 2.6's replies; the usage names only what ordrel limits.

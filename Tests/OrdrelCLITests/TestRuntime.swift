@@ -210,6 +210,36 @@ final class TestRuntime: CLIRuntime {
                                  ActivityCounter(name: "accepted", perThread: [12, 15])])
     }
 
+    /// haproxy 2.6.12's fds 4 and 13 of a capture, as ordrel describes them.
+    func fileDescriptors() -> [FDInfo] {
+        var server = FDInfo(fd: 13, kind: .serverConnection(backend: "be_app", server: "s1"), owner: 0x557b_e13c_35f0,
+                            handler: 0x557b_a3d1_6820, threadMask: 1)
+        server.readPolledMask = 1
+        server.writeReady = true
+        server.family = "ipv4"
+        server.localPort = 47468
+        server.remotePort = 18302
+        server.context = 0x557b_e13c_3810
+        var listener = FDInfo(fd: 4, kind: .listener(frontend: "fe_main", state: "RDY"), owner: 0x557b_e11e_e950,
+                              handler: 0x557b_a3d1_6470, threadMask: 3)
+        listener.readPolledMask = 3
+        listener.family = "ipv4"
+        listener.localPort = 18301
+        return [server, listener]
+    }
+
+    func pools() -> [PoolInfo] {
+        [PoolInfo(name: "pipe", size: 8, allocated: 3, used: 3, cached: 1, neededAverage: 2, failures: 1, address: 0x7f00_0000_1000),
+         PoolInfo(name: "buffer", size: 16384, allocated: 4, used: 4, cached: 2, neededAverage: 1, failures: 0, address: 0x7f00_0000_2000)]
+    }
+
+    func threads() -> [ThreadInfo] {
+        [ThreadInfo(pthreadID: 0x7ff3_287a_7440, isCalling: true, hasQueuedWork: false, hasTimers: true, pendingEvents: 0,
+                    isParked: false, cpuNanoseconds: 28_151_862),
+         ThreadInfo(pthreadID: 0x7ff3_283f_f6c0, isCalling: false, hasQueuedWork: true, hasTimers: false, pendingEvents: 2,
+                    isParked: true, cpuNanoseconds: 1_046_932)]
+    }
+
     var rateLimits: [RateLimitKind: Int32] = [:]
     func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) { rateLimits[kind] = perSecond }
 
@@ -269,9 +299,9 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
 
 /// The commands ordrel implements, by the lowest level that lists them in `help`.
 let implementedCommands: [CLILevel: [String]] = [
-    .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map",
-            "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show version", "user"],
-    .operator: ["clear counters", "operator", "show env", "show errors", "show sess"],
+    .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map", "show pools",
+            "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show threads", "show version", "user"],
+    .operator: ["clear counters", "operator", "show env", "show errors", "show fd", "show sess"],
     .admin: ["disable frontend", "disable health", "disable server", "enable frontend", "enable health",
              "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set rate-limit", "set server",
              "set weight", "shutdown session", "shutdown sessions server"],
