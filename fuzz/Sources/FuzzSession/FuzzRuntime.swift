@@ -18,6 +18,8 @@ final class FuzzRuntime: CLIRuntime {
     }
 
     let version = "ordrel-fuzz"
+    let threadCount = 1
+    private var rateLimits: [RateLimitKind: Int32] = [:]
     private static let hardMaxconn: Int32 = 1000
     private var servers = [
         Server(name: "s1", id: 1, checked: true, checksEnabled: true, port: 8001),
@@ -177,4 +179,32 @@ final class FuzzRuntime: CLIRuntime {
         }
         return .success(action(&servers[index]))
     }
+
+    // The internals commands: one of each kind of row, so their renderers are reached.
+
+    func activity() -> (nowMicros: UInt64, counters: [ActivityCounter]) {
+        (1_000_000, [ActivityCounter(name: "loops", perThread: [10]), ActivityCounter(name: "accepted", perThread: [1])])
+    }
+
+    func fileDescriptors() -> [FDInfo] {
+        var client = FDInfo(fd: 9, kind: .serverConnection(backend: "be", server: "s1"), owner: 0x1000, handler: 0x2000,
+                            threadMask: 1)
+        client.family = "ipv4"
+        client.localPort = 40000
+        client.remotePort = 8001
+        let listener = FDInfo(fd: 4, kind: .listener(frontend: "fe", state: "RDY"), owner: 0x3000, handler: 0x4000,
+                              threadMask: 1)
+        return [listener, client]
+    }
+
+    func pools() -> [PoolInfo] {
+        [PoolInfo(name: "buffer", size: 16384, allocated: 2, used: 1, cached: 1, neededAverage: 1, failures: 0, address: 0x5000)]
+    }
+
+    func threads() -> [ThreadInfo] {
+        [ThreadInfo(pthreadID: 0x6000, isCalling: true, hasQueuedWork: false, hasTimers: true, pendingEvents: 0,
+                    isParked: false, cpuNanoseconds: 1_000)]
+    }
+
+    func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) { rateLimits[kind] = perSecond }
 }

@@ -101,6 +101,10 @@ struct Driver {
                     session.receive(input[delivered..<delivered + count])
                     delivered += count
                 }
+            case .transferListeners:
+                // `_getsocks`: the driver sends the listeners (nothing here) and the session goes on.
+                check(!shutDown && session.pendingOutputCount == 0, "listener transfer with output pending or after shutdown")
+                session.didTransferListeners()
             case .shutdownWrite:
                 check(!shutDown && session.pendingOutputCount == 0, "shutdown with \(session.pendingOutputCount) bytes pending")
                 shutDown = true
