@@ -76,6 +76,9 @@ public final class Master {
     private var childWatcher: ChildWatcher?
     private(set) var cliListeners: [MasterCLIListener] = []
     var cliConnections: [ObjectIdentifier: MasterCLIConnection] = [:]
+    /// Scratch space the master CLI's connections read into (client input, forwarded replies):
+    /// all of them run on the master's loop thread and copy what they read at once.
+    let cliReadBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
 
     /// `loop` must be the default loop, the only one that can watch signals and children.
     public init(options: MasterOptions, configuration: Configuration, logger: Logger, loop: EventLoop) {
@@ -85,6 +88,8 @@ public final class Master {
         self.loop = loop
         executable = CurrentProcess.executablePath ?? "/proc/self/exe"
     }
+
+    deinit { cliReadBuffer.deallocate() }
 
     /// Daemonizes with `-D`, writes the pidfile, binds the master CLI, starts the first worker and
     /// supervises until every worker has exited; then exits the process.

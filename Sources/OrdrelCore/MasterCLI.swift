@@ -102,15 +102,6 @@ final class MasterCLIListener {
     }
 }
 
-/// Where a master CLI connection is in its close path.
-enum MasterCLIConnectionPhase: Equatable {
-    case active
-    /// Reply written and write side shut down: the client's remaining input is drained to its
-    /// EOF (bounded), so that close() cannot reset the reply away.
-    case lingering
-    case closed
-}
-
 /// A command forwarded to a worker: our end of the socketpair whose other end the worker runs
 /// as a CLI connection, and the reply so far.
 final class ForwardedCommand {
@@ -121,105 +112,88 @@ final class ForwardedCommand {
     init(fd: FD) { self.fd = fd }
 }
 
-/// Drives one `MasterCLISession` over a non-blocking Unix socket, as `CLIConnection` does for a
-/// worker's CLI, and runs its forwards: a socketpair, one end sent to the worker over its link
-/// (it becomes a CLI connection there at the session's level), the command written and the
-/// write side shut down, the whole reply read to EOF and handed back to the session.
-final class MasterCLIConnection {
-    let fd: FD
+/// Runs one `MasterCLISession` on a `SessionDriver`, and its forwards: a socketpair, one end sent
+/// to the worker over its link (it becomes a CLI connection there at the session's level), the
+/// command written and the write side shut down, the whole reply read to EOF and handed back to
+/// the session.
+final class MasterCLIConnection: SessionDriverHost {
     unowned(unsafe) let listener: MasterCLIListener
     let session: MasterCLISession
-    private var watcher: IOWatcher!
-    private var timer: TimerWatcher!
-    private var phase: MasterCLIConnectionPhase = .active
-    private var inputEOF = false
+    private var driver: SessionDriver<MasterCLIConnection>!
     private var forward: ForwardedCommand?
-    private var buffer = [UInt8](repeating: 0, count: 16384)
+
+    /// What only the master's CLI asks of its connection.
+    enum Extra {
+        /// Send `command` to the worker `pid` at `level`.
+        case forward(pid: Int32, command: [UInt8], level: CLILevel)
+        /// Wait for the forwarded command's reply.
+        case awaitForward
+        /// Reload the master.
+        case reload
+    }
 
     /// Idle time before a session is closed, and the longest a forwarded command may take.
     static let idleSeconds = 10.0
-    static let lingerSeconds = 2.0
 
     init(fd: FD, listener: MasterCLIListener) {
-        self.fd = fd
         self.listener = listener
         session = MasterCLISession(runtime: MasterCLIView(master: listener.master), level: listener.spec.level)
-        let loop = listener.master.loop
-        watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in
-            withExtendedLifetime(self) { $0.drive() }
-        }
-        timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in
-            withExtendedLifetime(self) { $0.timedOut() }
-        }
-        timer.schedule(after: Self.idleSeconds)
+        driver = SessionDriver(fd: fd, host: self, loop: listener.master.loop,
+                               readBuffer: listener.master.cliReadBuffer, stepsPerWakeUp: .max)
     }
 
-    func drive() {
-        while phase == .active {
-            switch session.nextAction() {
-            case .write(let bytes):
-                let result: IOResult<Int>
-                do {
-                    result = try bytes.withUnsafeBytes { try fd.write($0) }
-                } catch {
-                    finish()
-                    return
-                }
-                guard case .processed(let count) = result else {
-                    watcher.setInterest(.write)
-                    return
-                }
-                session.didWrite(count)
-                if count < bytes.count {
-                    watcher.setInterest(.write)
-                    return
-                }
-            case .read:
-                guard readInput() else { return }
-            case .forward(let pid, let command, let level):
-                startForward(pid: pid, command: command, level: level)
-            case .awaitForward:
-                watcher.setInterest([])
-                return
-            case .reload:
-                listener.master.reload()
-            case .shutdownWrite:
-                _ = try? fd.shutdown(.write)
-                session.didShutdownWrite()
-            case .close:
-                session.didClose()
-                linger()
-                return
-            case .done:
-                finish()
-                return
-            }
+    func drive() { driver.drive() }
+
+    /// Ends the session now (also when the master exits).
+    func finish() { driver.finish() }
+
+    // MARK: SessionDriverHost
+
+    func nextStep() -> SessionStep<Extra> {
+        switch session.nextAction() {
+        case .write(let bytes): return .write(bytes)
+        case .read: return .read
+        case .shutdownWrite: return .shutdownWrite
+        case .close: return .close
+        case .done: return .done
+        case .forward(let pid, let command, let level): return .extra(.forward(pid: pid, command: command, level: level))
+        case .awaitForward: return .extra(.awaitForward)
+        case .reload: return .extra(.reload)
         }
-        if phase == .lingering { linger() }
     }
 
-    private func readInput() -> Bool {
-        guard session.wantsInput, !inputEOF else {
-            watcher.setInterest([])
+    func perform(_ extra: Extra) -> Bool {
+        switch extra {
+        case .forward(let pid, let command, let level):
+            startForward(pid: pid, command: command, level: level)
+        case .awaitForward:
             return false
-        }
-        do {
-            switch try buffer.withUnsafeMutableBytes({ try fd.read(into: $0) }) {
-            case .wouldBlock:
-                watcher.setInterest(.read)
-                return false
-            case .processed(0):
-                inputEOF = true
-                session.receiveEOF()
-            case .processed(let count):
-                session.receive(buffer[0..<count])
-                timer.schedule(after: Self.idleSeconds)
-            }
-        } catch {
-            inputEOF = true
-            session.receiveEOF()
+        case .reload:
+            listener.master.reload()
         }
         return true
+    }
+
+    var idleTimeout: Double { Self.idleSeconds }
+
+    func wrote(_ count: Int) {}
+
+    /// A forward that outlived the idle timeout fails (the session answers and ends); an idle
+    /// session closes.
+    func idleTimedOut() -> Bool {
+        guard forward != nil else { return false }
+        endForward(succeeded: false)
+        return true
+    }
+
+    func finished() {
+        if let forward {
+            forward.watcher = nil
+            forward.fd.close()
+            self.forward = nil
+        }
+        listener.connectionClosed()
+        listener.master.cliConnections[ObjectIdentifier(self)] = nil
     }
 
     // MARK: forwarding
@@ -250,7 +224,7 @@ final class MasterCLIConnection {
                 withExtendedLifetime(self) { $0.readForwardReply() }
             }
             self.forward = forward
-            timer.schedule(after: Self.idleSeconds)
+            driver.touch()
             readForwardReply()
         } catch {
             session.forwardFailed()
@@ -260,10 +234,11 @@ final class MasterCLIConnection {
     /// Reads the worker's reply to its EOF, then hands it to the session.
     private func readForwardReply() {
         guard let forward else { return }
+        let buffer = listener.master.cliReadBuffer
         while true {
             let result: IOResult<Int>
             do {
-                result = try buffer.withUnsafeMutableBytes { try forward.fd.read(into: $0) }
+                result = try forward.fd.read(into: buffer)
             } catch {
                 endForward(succeeded: false)
                 return
@@ -276,7 +251,7 @@ final class MasterCLIConnection {
                 endForward(succeeded: true)
                 return
             case .processed(let count):
-                forward.reply += buffer[0..<count]
+                forward.reply += UnsafeRawBufferPointer(rebasing: buffer[0..<count])
             }
         }
     }
@@ -287,57 +262,8 @@ final class MasterCLIConnection {
         forward.watcher = nil
         forward.fd.close()
         if succeeded { session.forwardFinished(reply: forward.reply) } else { session.forwardFailed() }
-        timer.schedule(after: Self.idleSeconds)
+        driver.touch()
         drive()
-    }
-
-    // MARK: ending
-
-    private func linger() {
-        if phase != .lingering {
-            phase = .lingering
-            timer.schedule(after: Self.lingerSeconds)
-        }
-        while !inputEOF {
-            do {
-                switch try buffer.withUnsafeMutableBytes({ try fd.read(into: $0) }) {
-                case .wouldBlock:
-                    watcher.setInterest(.read)
-                    return
-                case .processed(0):
-                    inputEOF = true
-                case .processed:
-                    continue
-                }
-            } catch {
-                inputEOF = true
-            }
-        }
-        finish()
-    }
-
-    private func timedOut() {
-        if forward != nil {
-            endForward(succeeded: false)
-            return
-        }
-        finish()
-    }
-
-    func finish() {
-        guard phase != .closed else { return }
-        phase = .closed
-        if let forward {
-            forward.watcher = nil
-            forward.fd.close()
-            self.forward = nil
-        }
-        session.didClose()
-        watcher.setInterest([])
-        timer.cancel()
-        fd.close()
-        listener.connectionClosed()
-        listener.master.cliConnections[ObjectIdentifier(self)] = nil
     }
 }
 

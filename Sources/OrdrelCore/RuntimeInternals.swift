@@ -30,8 +30,8 @@ extension Runtime {
         }
         for connection in cliConnections.values {
             var info = FDInfo(fd: connection.fd.rawValue, kind: .frontendConnection(frontend: "GLOBAL"),
-                              owner: Self.address(connection), handler: connection.watcher.address, threadMask: 1)
-            Self.addInterest(connection.watcher, bit: 1, to: &info)
+                              owner: Self.address(connection), handler: connection.driver.watcher.address, threadMask: 1)
+            Self.addInterest(connection.driver.watcher, bit: 1, to: &info)
             info.family = "unix"
             info.context = Self.address(connection.session)
             fds.append(info)

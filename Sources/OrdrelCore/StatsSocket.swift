@@ -188,38 +188,24 @@ final class StatsSocket {
     deinit { readBuffer.deallocate() }
 }
 
-/// Where a CLI connection is in its close path.
-enum CLIConnectionPhase: Equatable {
-    /// The session is reading commands and writing replies.
-    case active
-    /// The reply is written and the write side shut down; unread client input is drained until the
-    /// client's EOF so that close() cannot turn into a reset that would destroy the reply.
-    case lingering
-    /// Closed.
-    case closed
-}
-
-/// Drives one `CLISession` over a non-blocking Unix socket: speculative reads and writes, a watcher
-/// armed only after EAGAIN, and the close path: whole reply written, `shutdown(SHUT_WR)`, the
-/// client's remaining input drained (bounded), then `close()`.
-final class CLIConnection {
-    let fd: FD
+/// Runs one `CLISession` on a `SessionDriver`, in bounded steps: one session step per wake-up,
+/// each run isolated, as its commands read and change what every thread shares (socket I/O runs
+/// outside isolation).
+final class CLIConnection: SessionDriverHost {
     unowned(unsafe) let socket: StatsSocket
     let session: CLISession
-    private(set) var watcher: IOWatcher!
-    private var timer: TimerWatcher!
-    /// Continues a session that yielded with work left.
-    private var resume: TimerWatcher!
-    private var phase: CLIConnectionPhase = .active
-    private var inputEOF = false
-    private var lastActivity: Double
+    private(set) var driver: SessionDriver<CLIConnection>!
     /// Accept order among CLI sessions: their `show sess` id and listing order.
     let serial: UInt64
     let acceptedAt: Double
     let acceptedWallMicros: UInt64
 
-    /// Longest time a finished session waits for the client's EOF before closing anyway.
-    static let lingerSeconds = 2.0
+    /// What only the worker's CLI asks of its connection.
+    enum Extra {
+        /// Send the listening sockets over the connection (`_getsocks`).
+        case transferListeners
+    }
+
     /// Session steps (each at most `commandsPerStep` commands or one output chunk) run per
     /// wake-up before the loop's other work gets a turn.
     static let stepsPerWakeUp = 1
@@ -230,168 +216,60 @@ final class CLIConnection {
     /// A connection at the socket's level, or at `level` (one the master sent); `serial` is its
     /// accept order among CLI sessions (`show sess`).
     init(fd: FD, socket: StatsSocket, serial: UInt64, level: CLILevel? = nil) {
-        self.fd = fd
         self.socket = socket
         self.serial = serial
         acceptedAt = socket.runtime.loop.now
         acceptedWallMicros = socket.runtime.wallClockMicros()
         session = CLISession(runtime: socket.runtime, level: level ?? socket.level, commandsPerStep: Self.commandsPerStep)
-        lastActivity = socket.runtime.loop.now
-        watcher = IOWatcher(loop: socket.runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in
-            withExtendedLifetime(self) { $0.drive() }
-        }
-        timer = TimerWatcher(loop: socket.runtime.loop) { [unowned(unsafe) self] in
-            withExtendedLifetime(self) { $0.timerFired() }
-        }
-        resume = TimerWatcher(loop: socket.runtime.loop) { [unowned(unsafe) self] in
-            withExtendedLifetime(self) { $0.drive() }
-        }
-        timer.schedule(after: idleTimeout)
+        driver = SessionDriver(fd: fd, host: self, loop: socket.runtime.loop,
+                               readBuffer: socket.readBuffer, stepsPerWakeUp: Self.stepsPerWakeUp)
     }
+
+    var fd: FD { driver.fd }
 
     /// Seconds until the idle timeout closes the session (`exp=` of `show sess`).
-    var secondsToIdleTimeout: UInt64 {
-        UInt64(max(0, lastActivity + idleTimeout - socket.runtime.loop.now).rounded(.up))
+    var secondsToIdleTimeout: UInt64 { driver.secondsToIdleTimeout }
+
+    func drive() { driver.drive() }
+
+    /// Ends the session now (also when the process stops).
+    func finish() { driver.finish() }
+
+    // MARK: SessionDriverHost
+
+    func nextStep() -> SessionStep<Extra> {
+        switch socket.runtime.isolated({ session.nextAction() }) {
+        case .write(let bytes): return .write(bytes)
+        case .read: return .read
+        case .shutdownWrite: return .shutdownWrite
+        case .close: return .close
+        case .done: return .done
+        case .transferListeners: return .extra(.transferListeners)
+        }
     }
 
-    private var idleTimeout: Double {
-        if phase == .lingering { return Self.lingerSeconds }
+    func perform(_ extra: Extra) -> Bool {
+        switch extra {
+        case .transferListeners:
+            socket.runtime.exportListeners(over: fd, allowed: socket.config.exposeFDListeners)
+            session.didTransferListeners()
+            driver.touch()
+            return true
+        }
+    }
+
+    var idleTimeout: Double {
         if let seconds = session.idleTimeoutSeconds { return Double(seconds) }
         return Double(socket.runtime.configuration.global.statsTimeoutMs) / 1000
     }
 
-    /// Runs the session until it waits for the socket, at most `stepsPerWakeUp` steps at a time:
-    /// then the loop gets a turn (its streams, other sessions) and `resume` carries on. Each step
-    /// runs isolated, as its commands read and change what every thread shares; socket I/O runs
-    /// outside isolation.
-    func drive() {
-        var steps = 0
-        while phase == .active {
-            guard steps < Self.stepsPerWakeUp else {
-                watcher.setInterest([])
-                resume.schedule(after: 0)
-                return
-            }
-            steps += 1
-            switch socket.runtime.isolated({ session.nextAction() }) {
-            case .write(let bytes):
-                let result: IOResult<Int>
-                do {
-                    result = try bytes.withUnsafeBytes { try fd.write($0) }
-                } catch {
-                    // The client went away mid-reply: nothing of anyone else's is affected.
-                    finish()
-                    return
-                }
-                guard case .processed(let count) = result else {
-                    watcher.setInterest(.write)
-                    return
-                }
-                session.didWrite(count)
-                socket.runtime.cliBytesOut += UInt64(count)
-                touch()
-                if count < bytes.count {
-                    watcher.setInterest(.write)
-                    return
-                }
-            case .read:
-                guard readInput() else { return }
-            case .transferListeners:
-                socket.runtime.exportListeners(over: fd, allowed: socket.config.exposeFDListeners)
-                session.didTransferListeners()
-                touch()
-            case .shutdownWrite:
-                _ = try? fd.shutdown(.write)
-                session.didShutdownWrite()
-            case .close:
-                session.didClose()
-                linger()
-                return
-            case .done:
-                finish()
-                return
-            }
-        }
-        if phase == .lingering { linger() }
+    func wrote(_ count: Int) {
+        socket.runtime.cliBytesOut += UInt64(count)
     }
 
-    /// Reads once into the session. Returns false when the caller must wait for readability.
-    private func readInput() -> Bool {
-        guard session.wantsInput, !inputEOF else {
-            watcher.setInterest([])
-            return false
-        }
-        do {
-            let buffer = socket.readBuffer
-            switch try fd.read(into: buffer) {
-            case .wouldBlock:
-                watcher.setInterest(.read)
-                return false
-            case .processed(0):
-                inputEOF = true
-                session.receiveEOF()
-            case .processed(let count):
-                session.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-                touch()
-            }
-            return true
-        } catch {
-            inputEOF = true
-            session.receiveEOF()
-            return true
-        }
-    }
+    func idleTimedOut() -> Bool { false }
 
-    /// After the reply and the FIN: discard what the client still sends until its EOF, then close.
-    private func linger() {
-        if phase != .lingering {
-            phase = .lingering
-            touch()
-            timer.schedule(after: Self.lingerSeconds)
-        }
-        while !inputEOF {
-            do {
-                switch try fd.read(into: socket.readBuffer) {
-                case .wouldBlock:
-                    watcher.setInterest(.read)
-                    return
-                case .processed(0):
-                    inputEOF = true
-                case .processed:
-                    continue
-                }
-            } catch {
-                inputEOF = true
-            }
-        }
-        finish()
-    }
-
-    private func touch() {
-        lastActivity = socket.runtime.loop.now
-    }
-
-    private func timerFired() {
-        let due = lastActivity + idleTimeout
-        let now = socket.runtime.loop.now
-        if phase == .closed { return }
-        if now + 0.0005 < due {
-            timer.schedule(after: due - now)
-            return
-        }
-        // Idle too long (or the client never sent its EOF while lingering): close.
-        finish()
-    }
-
-    /// Ends the session now: closes the connection and stops its watchers (also when the process stops).
-    func finish() {
-        guard phase != .closed else { return }
-        if session.state != .closed { session.didClose() }
-        phase = .closed
-        watcher.setInterest([])
-        timer.cancel()
-        resume.cancel()
-        fd.close()
+    func finished() {
         socket.connectionClosed()
         socket.runtime.cliConnections[ObjectIdentifier(self)] = nil
         socket.runtime.cliSessionEnded()

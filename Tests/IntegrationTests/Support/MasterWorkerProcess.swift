@@ -36,37 +36,22 @@ struct ShowProcReply {
 
 /// The real daemon in master-worker mode (`-W` or `-Ws`, in the foreground) with a master CLI,
 /// stopped at the end of the test.
-final class MasterWorkerProcess {
-    let process = Process()
-    let directory = TemporaryDirectory()
-    let configPath: String
-    let masterSocket: String
-    let errorFile: String
-    private var stopped = false
+final class MasterWorkerProcess: DaemonProcess {
+    var masterSocket: String { directory.path + "/master.sock" }
 
     /// Starts the master and waits until its first worker is ready (listed in `show proc`).
     init(config: String, binary: String = Binaries.path("ordrel"), mode: [String] = ["-W"],
          environment: [String: String] = [:]) throws {
-        configPath = directory.write("ordrel.cfg", config)
-        masterSocket = directory.path + "/master.sock"
-        errorFile = directory.path + "/stderr.log"
-        _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+        super.init(config: config, name: "the master", stopTimeout: 10)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = mode + ["-S", masterSocket, "-f", configPath]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: errorFile)
-        process.standardInput = FileHandle.nullDevice
         try process.run()
         let ready = waitUntil(15) { !process.isRunning || (try? showProc().workers.count == 1) == true }
         guard ready, process.isRunning else {
             throw TestSocket.Failure(description: "the master did not start its worker: \(stderrText)")
         }
     }
-
-    var pid: Int32 { process.processIdentifier }
-
-    var stderrText: String { (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "" }
 
     /// One master CLI connection: sends `text`, shuts down the write side, reads to EOF.
     func query(_ text: String) throws -> String {
@@ -81,36 +66,6 @@ final class MasterWorkerProcess {
     }
 
     func showProc() throws -> ShowProcReply { ShowProcReply(try query("show proc\n")) }
-
-    func signal(_ number: Int32) { kill(pid, number) }
-
-    /// Open fds of the master, from /proc.
-    var openDescriptorCount: Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
-    }
-
-    /// Waits for the master's exit; the status, or nil on timeout.
-    func waitForExit(timeout: Double) -> Int32? {
-        guard waitUntil(timeout, { !process.isRunning }) else { return nil }
-        stopped = true
-        return process.terminationStatus
-    }
-
-    /// Stops the master (and so its workers); one that died on its own fails the test.
-    func stop() {
-        guard process.isRunning else {
-            if !stopped {
-                stopped = true
-                XCTFail("the master exited on its own (status \(process.terminationStatus)): \(stderrText)")
-            }
-            return
-        }
-        stopped = true
-        kill(pid, SIGTERM)
-        if waitForExit(timeout: 10) == nil { kill(pid, SIGKILL); process.waitUntilExit() }
-    }
-
-    deinit { stop() }
 }
 
 /// Polls `condition` every 10 ms until it holds or `timeout` seconds pass.

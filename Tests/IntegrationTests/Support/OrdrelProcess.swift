@@ -93,24 +93,74 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// The real `ordrel` daemon started in the foreground on a config, stopped at the end of the test.
-final class OrdrelProcess {
+/// A daemon started on a config in a temporary directory, its stderr in a file: stopped
+/// (SIGTERM, then SIGKILL) at the end of the test, and failing the test if it died on its own.
+class DaemonProcess {
     let process = Process()
     let directory = TemporaryDirectory()
     let configPath: String
-    private let errorFile: String
+    let errorFile: String
+    /// How the failure message names it.
+    private let name: String
+    /// How long a stop waits for the exit before SIGKILL.
+    private let stopTimeout: Double
     private var stopped = false
 
-    /// Starts ordrel and waits until `readyPort` (or `readySocket`) accepts connections.
-    init(config: String, readyPort: UInt16? = nil, readySocket: String? = nil, binary: String = "ordrel") throws {
+    init(config: String, name: String, stopTimeout: Double) {
         configPath = directory.write("ordrel.cfg", config)
         errorFile = directory.path + "/stderr.log"
         _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Binaries.path(binary))
-        process.arguments = ["-db", "-f", configPath]
+        self.name = name
+        self.stopTimeout = stopTimeout
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: errorFile)
         process.standardInput = FileHandle.nullDevice
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    var stderrText: String {
+        (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
+    }
+
+    /// Open fds of the daemon, from /proc.
+    var openDescriptorCount: Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
+    }
+
+    func signal(_ number: Int32) { kill(pid, number) }
+
+    /// Waits for an expected exit; returns the status or nil on timeout.
+    func waitForExit(timeout: Double) -> Int32? {
+        guard waitUntil(timeout, { !process.isRunning }) else { return nil }
+        stopped = true
+        return process.terminationStatus
+    }
+
+    /// Stops the daemon; a daemon that already died on its own fails the test with its stderr.
+    func stop() {
+        guard process.isRunning else {
+            if !stopped {
+                stopped = true
+                XCTFail("\(name) exited on its own (status \(process.terminationStatus)): \(stderrText)")
+            }
+            return
+        }
+        stopped = true
+        kill(pid, SIGTERM)
+        if waitForExit(timeout: stopTimeout) == nil { kill(pid, SIGKILL); process.waitUntilExit() }
+    }
+
+    deinit { stop() }
+}
+
+/// The real `ordrel` daemon started in the foreground on a config, stopped at the end of the test.
+final class OrdrelProcess: DaemonProcess {
+    /// Starts ordrel and waits until `readyPort` (or `readySocket`) accepts connections.
+    init(config: String, readyPort: UInt16? = nil, readySocket: String? = nil, binary: String = "ordrel") throws {
+        super.init(config: config, name: "ordrel", stopTimeout: 5)
+        process.executableURL = URL(fileURLWithPath: Binaries.path(binary))
+        process.arguments = ["-db", "-f", configPath]
         try process.run()
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
@@ -130,42 +180,4 @@ final class OrdrelProcess {
         }
         throw TestSocket.Failure(description: "ordrel did not become ready: \(stderrText)")
     }
-
-    var pid: Int32 { process.processIdentifier }
-
-    var stderrText: String {
-        (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
-    }
-
-    /// Open fds of the daemon, from /proc.
-    var openDescriptorCount: Int {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
-    }
-
-    func signal(_ number: Int32) { kill(pid, number) }
-
-    /// Waits for an expected exit; returns the status or nil on timeout.
-    func waitForExit(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { return nil }
-        stopped = true
-        return process.terminationStatus
-    }
-
-    /// Stops the daemon; a daemon that already died on its own fails the test with its stderr.
-    func stop() {
-        guard process.isRunning else {
-            if !stopped {
-                stopped = true
-                XCTFail("ordrel exited on its own (status \(process.terminationStatus)): \(stderrText)")
-            }
-            return
-        }
-        stopped = true
-        kill(pid, SIGTERM)
-        if waitForExit(timeout: 5) == nil { kill(pid, SIGKILL); process.waitUntilExit() }
-    }
-
-    deinit { stop() }
 }

@@ -1,0 +1,259 @@
+import OrdrelCLI
+import OrdrelEventLoop
+import OrdrelSystem
+
+/// What a CLI session asks of its connection next: the lifecycle every session shares, or an
+/// action only its side has (`Extra`).
+enum SessionStep<Extra> {
+    case write(ArraySlice<UInt8>)
+    case read
+    case shutdownWrite
+    case close
+    case done
+    case extra(Extra)
+}
+
+/// A sans-IO session a `SessionDriver` runs.
+protocol DrivenSession: AnyObject {
+    var wantsInput: Bool { get }
+    func receive(_ bytes: UnsafeRawBufferPointer)
+    func receiveEOF()
+    func didWrite(_ count: Int)
+    func didShutdownWrite()
+    func didClose()
+}
+
+extension CLISession: DrivenSession {}
+extension MasterCLISession: DrivenSession {}
+
+/// The connection a `SessionDriver` works for: what differs between the worker's CLI and the
+/// master's.
+protocol SessionDriverHost: AnyObject {
+    associatedtype Session: DrivenSession
+    associatedtype Extra
+    var session: Session { get }
+    /// The session's next action.
+    func nextStep() -> SessionStep<Extra>
+    /// Carries out an action only this side has; false when the session now waits for something
+    /// other than its socket (the driver stops watching the socket).
+    func perform(_ extra: Extra) -> Bool
+    /// Idle seconds before an active session is closed.
+    var idleTimeout: Double { get }
+    /// `count` bytes of a reply went out.
+    func wrote(_ count: Int)
+    /// The idle timeout expired while active: true when the host ended what the session waited
+    /// for and the session goes on, false to close it.
+    func idleTimedOut() -> Bool
+    /// The connection is closed and its watchers stopped: the host drops it.
+    func finished()
+}
+
+/// Where a driven connection is in its close path.
+private enum SessionDriverPhase {
+    /// The session is reading commands and writing replies.
+    case active
+    /// The reply is written and the write side shut down; unread client input is drained until the
+    /// client's EOF so that close() cannot turn into a reset that would destroy the reply.
+    case lingering
+    case closed
+}
+
+/// Drives one sans-IO CLI session over a non-blocking Unix socket: speculative reads and writes, a
+/// watcher armed only after EAGAIN, an idle timer, and ordrel's orderly release: whole reply
+/// written, `shutdown(SHUT_WR)`, the client's remaining input drained (bounded), then `close()`.
+///
+/// Lifetime: the host owns the driver and the driver its watchers (stable heap addresses for
+/// libev); the watchers' handlers hold the driver `unowned(unsafe)` and keep driver and host alive
+/// while they run, as finishing drops the host's last reference.
+final class SessionDriver<Host: SessionDriverHost> {
+    let fd: FD
+    private unowned(unsafe) let host: Host
+    private let loop: EventLoop
+    /// Scratch space for reads, shared with whatever else runs on this loop thread.
+    private let readBuffer: UnsafeMutableRawBufferPointer
+    private let stepsPerWakeUp: Int
+    /// The socket watcher (`show fd` reports its handler and interest).
+    private(set) var watcher: IOWatcher!
+    private var timer: TimerWatcher!
+    /// Continues a session that yielded with work left.
+    private var resume: TimerWatcher!
+    private var phase = SessionDriverPhase.active
+    private var inputEOF = false
+    private var lastActivity: Double
+
+    /// Longest time a finished session waits for the client's EOF before closing anyway.
+    static var lingerSeconds: Double { 2 }
+
+    /// `stepsPerWakeUp` session steps run per wake-up before the loop's other work gets a turn.
+    init(fd: FD, host: Host, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer,
+         stepsPerWakeUp: Int) {
+        self.fd = fd
+        self.host = host
+        self.loop = loop
+        self.readBuffer = readBuffer
+        self.stepsPerWakeUp = stepsPerWakeUp
+        lastActivity = loop.now
+        watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.wake { $0.drive() } }
+        timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.wake { $0.timerFired() } }
+        resume = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.wake { $0.drive() } }
+        timer.schedule(after: idleTimeout)
+    }
+
+    /// Runs a watcher's handler with the driver and its host alive to its end.
+    private func wake(_ body: (SessionDriver) -> Void) {
+        withExtendedLifetime((self, host)) { body(self) }
+    }
+
+    /// Seconds until the idle timeout closes the session.
+    var secondsToIdleTimeout: UInt64 {
+        UInt64(max(0, lastActivity + idleTimeout - loop.now).rounded(.up))
+    }
+
+    private var session: Host.Session { host.session }
+
+    private var idleTimeout: Double {
+        phase == .lingering ? Self.lingerSeconds : host.idleTimeout
+    }
+
+    /// Runs the session until it waits, at most `stepsPerWakeUp` steps at a time: then the loop
+    /// gets a turn and `resume` carries on.
+    func drive() {
+        var steps = 0
+        while phase == .active {
+            guard steps < stepsPerWakeUp else {
+                watcher.setInterest([])
+                resume.schedule(after: 0)
+                return
+            }
+            steps += 1
+            switch host.nextStep() {
+            case .write(let bytes):
+                guard write(bytes) else { return }
+            case .read:
+                guard readInput() else { return }
+            case .shutdownWrite:
+                _ = try? fd.shutdown(.write)
+                session.didShutdownWrite()
+            case .close:
+                session.didClose()
+                linger()
+                return
+            case .done:
+                finish()
+                return
+            case .extra(let action):
+                guard host.perform(action) else {
+                    watcher.setInterest([])
+                    return
+                }
+            }
+        }
+        if phase == .lingering { linger() }
+    }
+
+    /// Writes once from the session. Returns false when the caller must stop: the socket is full
+    /// (the watcher waits for writability) or the client went away (the session is finished).
+    private func write(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let result: IOResult<Int>
+        do {
+            result = try bytes.withUnsafeBytes { try fd.write($0) }
+        } catch {
+            // The client went away mid-reply: nothing of anyone else's is affected.
+            finish()
+            return false
+        }
+        guard case .processed(let count) = result else {
+            watcher.setInterest(.write)
+            return false
+        }
+        session.didWrite(count)
+        host.wrote(count)
+        touch()
+        guard count == bytes.count else {
+            watcher.setInterest(.write)
+            return false
+        }
+        return true
+    }
+
+    /// Reads once into the session. Returns false when the caller must wait for readability.
+    private func readInput() -> Bool {
+        guard session.wantsInput, !inputEOF else {
+            watcher.setInterest([])
+            return false
+        }
+        do {
+            switch try fd.read(into: readBuffer) {
+            case .wouldBlock:
+                watcher.setInterest(.read)
+                return false
+            case .processed(0):
+                inputEOF = true
+                session.receiveEOF()
+            case .processed(let count):
+                session.receive(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
+                touch()
+            }
+        } catch {
+            inputEOF = true
+            session.receiveEOF()
+        }
+        return true
+    }
+
+    /// After the reply and the FIN: discard what the client still sends until its EOF, then close.
+    private func linger() {
+        if phase != .lingering {
+            phase = .lingering
+            touch()
+            timer.schedule(after: Self.lingerSeconds)
+        }
+        while !inputEOF {
+            do {
+                switch try fd.read(into: readBuffer) {
+                case .wouldBlock:
+                    watcher.setInterest(.read)
+                    return
+                case .processed(0):
+                    inputEOF = true
+                case .processed:
+                    continue
+                }
+            } catch {
+                inputEOF = true
+            }
+        }
+        finish()
+    }
+
+    /// Counts as activity: the idle timeout starts again from now.
+    func touch() {
+        lastActivity = loop.now
+    }
+
+    private func timerFired() {
+        guard phase != .closed else { return }
+        let due = lastActivity + idleTimeout
+        let now = loop.now
+        if now + 0.0005 < due {
+            timer.schedule(after: due - now)
+            return
+        }
+        // Idle too long (or the client never sent its EOF while lingering): close, unless the host
+        // ends what the session waited for.
+        guard phase == .active, host.idleTimedOut() else { return finish() }
+        if phase != .closed { timer.schedule(after: max(0, lastActivity + idleTimeout - loop.now)) }
+    }
+
+    /// Ends the session now: closes the connection and stops its watchers (also when the process stops).
+    func finish() {
+        guard phase != .closed else { return }
+        session.didClose()
+        phase = .closed
+        watcher.setInterest([])
+        timer.cancel()
+        resume.cancel()
+        fd.close()
+        host.finished()
+    }
+}
