@@ -44,20 +44,8 @@ wait_port() {  # port
 
 mkdir -p "$TMP/www" "$TMP/nginx"
 head -c 1024 /dev/zero | tr '\0' 'o' >"$TMP/www/1k.bin"
-cat >"$TMP/nginx/nginx.conf" <<NGX
-worker_processes 1;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    client_body_temp_path $TMP/nginx/body;
-    proxy_temp_path $TMP/nginx/proxy;
-    keepalive_requests 1000000;
-    keepalive_timeout 60s;
-    server { listen 127.0.0.1:$P_NGINX backlog=4096; root $TMP/www; }
-}
-NGX
+. "$HERE/lib/nginx.sh"
+nginx_conf "$TMP/nginx" "$P_NGINX" "$TMP/www" >"$TMP/nginx/nginx.conf"
 setsid "$NGINX" -e "$TMP/nginx/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -g 'daemon off;' \
     >"$TMP/nginx.log" 2>&1 </dev/null &
 PIDS+=($!)

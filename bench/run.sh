@@ -239,25 +239,8 @@ record() { "$PY" "$LIB/results.py" record "$OUT" "$@"; }
 
 # --- backends -------------------------------------------------------------------------------------
 head -c 1024 /dev/zero | tr '\0' 'o' >"$TMP/www/1k.bin"
-cat >"$TMP/nginx/nginx.conf" <<NGX
-user root;
-worker_processes 1;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    client_body_temp_path $TMP/nginx/body;
-    proxy_temp_path $TMP/nginx/proxy;
-    keepalive_requests 1000000;
-    keepalive_timeout 60s;
-    default_type application/octet-stream;
-    server {
-        listen 127.0.0.1:$P_NGINX backlog=4096;
-        root $TMP/www;
-    }
-}
-NGX
+. "$LIB/nginx.sh"
+nginx_conf "$TMP/nginx" "$P_NGINX" "$TMP/www" >"$TMP/nginx/nginx.conf"
 start_bg nginx "$NGINX" -e "$TMP/nginx/error.log" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -g 'daemon off;'
 wait_port $P_NGINX 5 "$LAST_PID" || { cat "$TMP/logs/nginx.log" "$TMP/nginx/error.log" >&2; die "nginx did not start"; }
 start_bg iperf3 iperf3 -s -B 127.0.0.1 -p $P_IPERF
