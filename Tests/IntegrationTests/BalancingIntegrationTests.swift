@@ -66,15 +66,6 @@ final class BalancingIntegrationTests: XCTestCase {
     }
 
     /// Polls `condition` every 10 ms until it holds or `timeout` passes.
-    private func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
-    }
-
     /// tcplog lines (they start with the client address) in `text`.
     private func trafficLines(_ text: Substring) -> [Substring] {
         text.split(separator: "\n").filter { $0.hasPrefix("127.") }

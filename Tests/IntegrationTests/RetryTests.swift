@@ -76,12 +76,8 @@ final class RetryTests: XCTestCase {
         haproxy.standardOutput = haproxyLog
         haproxy.standardError = FileHandle.nullDevice
         try haproxy.run()
-        var waited = 0
         // Both daemons are awaited without connecting: a probe would move the balancer on one side.
-        while !TestSocket.isListening(port: haproxyPort) && waited < 200 {
-            usleep(20_000)
-            waited += 1
-        }
+        _ = waitUntil(4) { TestSocket.isListening(port: haproxyPort) }
         let theirs = try oneConnection(haproxyPort)
         usleep(100_000)
         haproxy.terminate()
@@ -91,11 +87,7 @@ final class RetryTests: XCTestCase {
         let ordrelPort = try TestSocket.unusedPort()
         let ordrel = try OrdrelProcess(config: config(port: ordrelPort, balance: balance, options: options, servers: servers))
         defer { ordrel.stop() }
-        waited = 0
-        while !TestSocket.isListening(port: ordrelPort) && waited < 200 {
-            usleep(20_000)
-            waited += 1
-        }
+        _ = waitUntil(4) { TestSocket.isListening(port: ordrelPort) }
         let ours = try oneConnection(ordrelPort)
         usleep(100_000)
 

@@ -70,15 +70,6 @@ final class ThreadingTests: XCTestCase {
         return names.map { name in header.firstIndex(of: name).map { fields[$0] } ?? "?" }
     }
 
-    private func waitUntil(_ timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(10_000)
-        }
-        return try condition()
-    }
-
     /// Connects `count` clients and waits until the proxy holds all of them.
     private func connectClients(_ count: Int) throws -> [Int32] {
         let fds = try (0..<count).map { _ in try TestSocket.connect(port: port) }

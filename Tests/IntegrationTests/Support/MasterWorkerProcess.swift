@@ -68,16 +68,6 @@ final class MasterWorkerProcess: DaemonProcess {
     func showProc() throws -> ShowProcReply { ShowProcReply(try query("show proc\n")) }
 }
 
-/// Polls `condition` every 10 ms until it holds or `timeout` seconds pass.
-func waitUntil(_ timeout: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(10_000)
-    }
-    return condition()
-}
-
 /// Whether a process has exited: no /proc entry, or a zombie nobody reaped yet.
 func processIsGone(_ pid: Int32) -> Bool {
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
