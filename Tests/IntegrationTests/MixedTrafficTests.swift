@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import Foundation
-import Synchronization
 import XCTest
 
 /// Many clients misbehaving at once, bounded in time: complete exchanges stay byte-exact, the
@@ -44,7 +43,7 @@ final class MixedTrafficTests: XCTestCase {
         usleep(100_000)
         let baseline = ordrel.openDescriptorCount
 
-        let tally = Mutex<[Outcome: Int]>([:])
+        let tally = Locked<[Outcome: Int]>([:])
         let deadline = Date().addingTimeInterval(3)
         let bulk = TestSocket.randomBytes(512 << 10)
         let group = DispatchGroup()
