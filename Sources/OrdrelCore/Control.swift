@@ -43,7 +43,8 @@ extension Runtime {
             if !wasDown { noteStateChange(server, wasDown: false) }
             let sessions = server.counters.current
             serverChanged(server) { moves in
-                logger.warning("\(name) is going DOWN for maintenance\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
+                logger.warning("\(name) is going DOWN for maintenance\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend.name, level: .alert))
             }
             if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
             return .done
@@ -60,7 +61,7 @@ extension Runtime {
             noteStateChange(server, wasDown: false)
             serverChanged(server) { _ in
                 let target = "\(server.isUp ? "UP" : "DOWN")/\(state == .drain ? "DRAIN" : "READY")"
-                logger.notice("\(name) is \(target) (leaving forced maintenance).")
+                logger.notice("\(name) is \(target) (leaving forced maintenance).", metadata: LogMetadata.for(proxy: server.backend.name))
             }
             return .done
         }
@@ -69,9 +70,11 @@ extension Runtime {
         noteStateChange(server, wasDown: state != .drain)
         serverChanged(server) { moves in
             if state == .drain {
-                logger.notice("\(name) enters drain state\(serversOnline(server, requeued: moves.requeued))")
+                logger.notice("\(name) enters drain state\(serversOnline(server, requeued: moves.requeued))",
+                              metadata: LogMetadata.for(proxy: server.backend.name))
             } else {
-                logger.notice("\(name) is \(server.isUp ? "UP" : "DOWN") (leaving forced drain).")
+                logger.notice("\(name) is \(server.isUp ? "UP" : "DOWN") (leaving forced drain).",
+                              metadata: LogMetadata.for(proxy: server.backend.name))
             }
         }
         return .done
@@ -97,11 +100,14 @@ extension Runtime {
         serverChanged(server) { moves in
             switch health {
             case .up:
-                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend.name, level: .notice))
             case .stopping:
-                logger.warning("\(name) is stopping, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+                logger.warning("\(name) is stopping, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend.name, level: .notice))
             case .down:
-                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
+                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend.name, level: .alert))
             }
         }
         if health == .down && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }

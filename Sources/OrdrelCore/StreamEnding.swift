@@ -23,6 +23,11 @@ extension Stream {
         clientWatcher.setInterest([])
         serverWatcher.setInterest([])
         timer.cancel()
+        // Addresses a log format shows are read before the sockets close.
+        let uses = frontend.logFormat?.variables ?? []
+        let frontendAddress = uses.contains(.frontendIP) || uses.contains(.frontendPort) ? try? client.localAddress() : nil
+        let backendSource = uses.contains(.backendSourceIP) || uses.contains(.backendSourcePort)
+            ? try? serverSocket?.localAddress() : nil
         let nolinger = frontend.config.options.nolinger || backend.config.options.nolinger
         tunnel.close(client: client, server: serverSocket, reset: reason.resetsPeers(nolinger: nolinger))
         let totalMs = UInt64(max(0, worker.loop.now - acceptedAt) * 1000)
@@ -35,7 +40,9 @@ extension Stream {
                 backend.backendCounters.queueTime.add(waitMs)
                 server?.counters.queueTime.add(waitMs)
             }
-            let line = logLine(totalMs: totalMs)
+            var line = logLine(totalMs: totalMs)
+            line.frontendAddress = frontendAddress
+            line.backendSource = backendSource
             let dequeued = server.map { runtime.releaseSlot(on: $0, nowMs: nowMs) } ?? []
             server = nil
             return (line, dequeued)
@@ -48,15 +55,17 @@ extension Stream {
     /// server's connection count).
     private func logLine(totalMs: UInt64) -> TCPLogLine {
         TCPLogLine(
-            clientAddress: clientAddress,
+            client: accepted,
             acceptedWallMicros: acceptedWallMicros,
             frontend: frontend.name,
             backend: backend.name,
             server: (server ?? leftQueueOf)?.name,
+            serverAddress: (server ?? leftQueueOf)?.address,
             waitMs: waitEndedAt.map { Int64(max(0, $0 - acceptedAt) * 1000) } ?? -1,
             connectMs: connectDuration.map { Int64($0 * 1000) } ?? -1,
             totalMs: Int64(totalMs),
             bytesRead: response.totalBytes,
+            bytesUploaded: request.totalBytes,
             termination: termination,
             retries: backend.config.retries - retriesLeft,
             redispatched: redispatched,

@@ -1,0 +1,129 @@
+import OrdrelConfig
+import OrdrelLog
+import OrdrelSystem
+
+/// One `log` line as it runs: its target, where it sends, and its own sampling position (a
+/// proxy's `log global` lines are copies with positions of their own, as in haproxy).
+final class LogSink {
+    let target: LogTarget
+    /// The resolved UDP or Unix address; nil for stdout/stderr.
+    let address: SocketAddress?
+    /// Under `LogOutput.lock`.
+    var sampler: LogSampler?
+
+    init(_ target: LogTarget) {
+        self.target = target
+        switch target.destination {
+        case .udp(let host, let port): address = SocketAddress.resolve(host: host, port: port)
+        case .unixDatagram(let path): address = SocketAddress(unixPath: path)
+        case .standardOutput, .standardError: address = nil
+        }
+        sampler = target.sample.map(LogSampler.init)
+    }
+}
+
+/// The log lines of one proxy, or of the process (`global`), and the tag their headers carry.
+struct LogSinks {
+    let sinks: [LogSink]
+    let tag: String
+    /// `log-format-sd`, for `rfc5424` lines.
+    let structuredData: LogFormat?
+
+    var isEmpty: Bool { sinks.isEmpty }
+}
+
+/// Where log lines go: the global `log` lines and each proxy's, framed per target and sent
+/// without ever blocking (a full socket or pipe drops the line and counts it in `DroppedLogs`).
+/// Safe from every thread: sampling positions and the counter are under `lock`; sending is not.
+final class LogOutput: @unchecked Sendable {
+    let global: LogSinks
+    /// By proxy name.
+    private let proxies: [String: LogSinks]
+    let hostname: String?
+    /// The system's host name (`%H`), read once.
+    let systemHostname = CurrentProcess.hostName
+    private let lock = Lock()
+    private var droppedCount: UInt64 = 0
+    /// One non-blocking datagram socket per address family the targets use (after `open()`).
+    private var sockets: [SocketAddress.Family: FD] = [:]
+
+    init(configuration: Configuration, programName: String) {
+        let tag = configuration.global.logTag ?? programName
+        global = LogSinks(sinks: configuration.global.logTargets.map(LogSink.init), tag: tag, structuredData: nil)
+        var proxies: [String: LogSinks] = [:]
+        for proxy in configuration.proxies {
+            proxies[proxy.name] = LogSinks(sinks: proxy.logTargets.map(LogSink.init), tag: proxy.logTag ?? tag,
+                                           structuredData: proxy.structuredDataFormat)
+        }
+        self.proxies = proxies
+        hostname = configuration.global.logSendHostname
+    }
+
+    /// The program name haproxy tags lines with by default: the executable's file name.
+    static var programName: String {
+        String(CommandLine.arguments.first?.split(separator: "/").last ?? "ordrel")
+    }
+
+    /// `DroppedLogs`.
+    var dropped: UInt64 { lock.withLock { droppedCount } }
+
+    func sinks(ofProxy name: String) -> LogSinks? { proxies[name] }
+
+    /// Creates the datagram sockets, and makes stdout/stderr non-blocking when a target writes
+    /// there and they are not terminals (haproxy's `fd_write_frag_line` does the same).
+    func open() throws {
+        let all = global.sinks + proxies.values.flatMap(\.sinks)
+        for sink in all {
+            if let address = sink.address, sockets[address.family] == nil {
+                sockets[address.family] = try FD.datagramSocket(for: address.family)
+            }
+            switch sink.target.destination {
+            case .standardOutput where !FD.standardOutput.isTerminal: try FD.standardOutput.setBlocking(false)
+            case .standardError where !FD.standardError.isTerminal: try FD.standardError.setBlocking(false)
+            default: break
+            }
+        }
+    }
+
+    /// Sends `message` at `level` to every sink of `sinks` whose level and sample admit it.
+    /// `fields` renders `log-format-sd` for rfc5424 targets when the proxy has one.
+    func send(_ message: [UInt8], level: SyslogLevel, to sinks: LogSinks, fields: LogFields? = nil) {
+        guard !sinks.isEmpty else { return }
+        let now = WallClock.micros()
+        let time = LogTimestamp(micros: now, utcOffset: WallClock.utcOffset(seconds: now / 1_000_000))
+        let identity = SyslogIdentity(hostname: hostname, tag: sinks.tag, pid: CurrentProcess.id)
+        var frame: [UInt8] = []
+        frame.reserveCapacity(message.count + 96)
+        var drops: UInt64 = 0
+        for sink in sinks.sinks {
+            guard let sentLevel = sink.target.effectiveLevel(level) else { continue }
+            if sink.sampler != nil {
+                let admitted = lock.withLock { sink.sampler!.admits() }
+                guard admitted else { continue }
+            }
+            var structuredData: [UInt8]?
+            if sink.target.format == .rfc5424, let format = sinks.structuredData, let fields {
+                structuredData = format.render(fields)
+            }
+            frame.removeAll(keepingCapacity: true)
+            SyslogFrame.append(message: message, level: sentLevel, target: sink.target, identity: identity,
+                               time: time, structuredData: structuredData, to: &frame)
+            if !deliver(frame, to: sink) { drops += 1 }
+        }
+        if drops > 0 { lock.withLock { droppedCount += drops } }
+    }
+
+    /// One attempt: a line that would block, fails, or goes out partly counts as dropped.
+    private func deliver(_ frame: [UInt8], to sink: LogSink) -> Bool {
+        let result: IOResult<Int>?
+        switch sink.target.destination {
+        case .standardOutput: result = try? FD.standardOutput.writeOnce(frame)
+        case .standardError: result = try? FD.standardError.writeOnce(frame)
+        case .udp, .unixDatagram:
+            guard let address = sink.address, let socket = sockets[address.family] else { return false }
+            result = try? socket.send(datagram: frame, to: address)
+        }
+        if case .processed(let count) = result, count == frame.count { return true }
+        return false
+    }
+}
