@@ -588,7 +588,9 @@ public final class Runtime {
                 line.frontendConnections = frontend.frontendCounters.current
                 line.logCounter = frontend.logCount
                 frontend.logCount += 1
-                line.backendConnections = backend.backendCounters.current
+                // haproxy has released the backend and server side when it logs: the
+                // stream itself counts in %ac and %fc only.
+                line.backendConnections = backend.backendCounters.current - 1
             }
             currentConnections -= 1
             worker.streamCount -= 1

@@ -70,7 +70,7 @@ extension Stream {
             retries: backend.config.retries - retriesLeft,
             redispatched: redispatched,
             carriedData: request.totalBytes + response.totalBytes > 0,
-            serverConnections: server?.counters.current ?? 0,
+            serverConnections: server.map { $0.counters.current - 1 } ?? 0,
             serverQueue: servedAhead.server,
             backendQueue: servedAhead.backend
         )

@@ -44,9 +44,10 @@ struct TCPLogLine {
     var redispatched: Bool
     /// false lets `option dontlognull` skip the line.
     var carriedData: Bool
-    /// Connections to the server at log time (this stream included).
+    /// Connections to the server at log time, this stream's no longer counted (as haproxy).
     var serverConnections = 0
-    /// Connection counts at log time: process, frontend, backend.
+    /// Connection counts at log time: process and frontend (this stream included), backend
+    /// (this stream excluded).
     var processConnections = 0
     var frontendConnections = 0
     var backendConnections = 0
