@@ -97,8 +97,9 @@ final class LogOutput: @unchecked Sendable {
         var drops: UInt64 = 0
         for sink in sinks.sinks {
             guard let sentLevel = sink.target.effectiveLevel(level) else { continue }
-            if sink.sampler != nil {
-                let admitted = lock.withLock { sink.sampler!.admits() }
+            // `target.sample` is immutable: the sampler itself is only touched under the lock.
+            if sink.target.sample != nil {
+                let admitted = lock.withLock { sink.sampler?.admits() ?? true }
                 guard admitted else { continue }
             }
             var structuredData: [UInt8]?

@@ -371,6 +371,14 @@ public final class Runtime {
             worker.listeners.removeAll()
         }
         if listenersExported { statsSockets.forEach { $0.close() } }
+        if mode == .soft {
+            // haproxy's `stop_proxy` line, on stderr and to each proxy's log targets.
+            for proxy in proxies {
+                let (fe, be) = lock.withLock { (proxy.frontendCounters.connectionsTotal, proxy.backendCounters.total) }
+                logger.warning("Proxy \(proxy.name) stopped (cumulated conns: FE: \(fe), BE: \(be)).",
+                               metadata: LogMetadata.for(proxy: proxy.name))
+            }
+        }
         // Counted connections, including any on their way to another thread's mailbox.
         let open = currentConnections
         if mode == .hard || open == 0 {

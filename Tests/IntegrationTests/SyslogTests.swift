@@ -63,9 +63,10 @@ final class SyslogTests: XCTestCase {
     }
 
     /// One side's datagrams for the same events: the server s2 going DOWN, two streams through
-    /// `fe`, one through `fe_fmt`, one through `fe_plain` (a `Connect from` line at accept).
+    /// `fe`, one through `fe_fmt`, one through `fe_plain` (a `Connect from` line at accept); then
+    /// the `Proxy ... stopped` lines of a soft stop (haproxy's internal `<HTTPCLIENT>` aside).
     private func run(_ side: Side, echo: UInt16, dead: UInt16, directory: TemporaryDirectory)
-        throws -> (udp: [String], unix: [String], info: String) {
+        throws -> (udp: [String], unix: [String], info: String, stopped: [String]) {
         let receiver = try LogReceiver(unixPath: directory.path + "/\(side)-log.sock")
         defer { receiver.stop() }
         let ports = try (0..<3).map { _ in try TestSocket.unusedPort() }
@@ -84,7 +85,15 @@ final class SyslogTests: XCTestCase {
                           "\(side): \(receiver.udp.count) UDP, \(receiver.unix.count) Unix: \(receiver.udp) \(receiver.unix)")
         }
         let info = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(stats)"], input: "show info\n").stdout
-        return (receiver.udp, receiver.unix, info)
+        let (udp, unix) = (receiver.udp, receiver.unix)
+        daemon.signal(SIGUSR1)
+        func stopped() -> [String] {
+            (receiver.udp + receiver.unix).filter { $0.contains(" stopped (cumulated conns") && !$0.contains("<HTTPCLIENT>") }
+        }
+        // Per proxy: rfc3164, rfc5424, local4 and short; raw for fe only (its 3rd line of the sample).
+        XCTAssertTrue(waitUntil(5) { stopped().count >= 17 }, "\(side): \(stopped())")
+        XCTAssertNotNil(daemon.waitForExit(timeout: 5), "\(side) did not finish its soft stop")
+        return (udp, unix, info, stopped())
     }
 
     /// `%H`: the system's host name.
@@ -133,6 +142,9 @@ final class SyslogTests: XCTestCase {
         XCTAssertEqual(ours.unix.last.map(normalized), "<6>Connect from 127.0.0.1:PORT to 127.0.0.1:PORT (fe_plain/TCP)\n")
         XCTAssertEqual(ours.unix[1].utf8.count, 81, "len 80, then LF")
         XCTAssertTrue(ours.info.contains("DroppedLogs: 0\n"), ours.info)
+        XCTAssertEqual(ours.stopped.map(normalized).sorted(), theirs.stopped.map(normalized).sorted())
+        XCTAssertTrue(ours.stopped.map(normalized).contains("<132>DATE testhost fetag[PID]: Proxy fe stopped (cumulated conns: FE: 2, BE: 0).\n"),
+                      "\(ours.stopped)")
     }
 
     /// A receiver that stops reading: its queue fills (net.unix.max_dgram_qlen), the next lines
