@@ -33,8 +33,10 @@ struct LogSinks {
 }
 
 /// Where log lines go: the global `log` lines and each proxy's, framed per target and sent
-/// without ever blocking (a full socket or pipe drops the line and counts it in `DroppedLogs`).
-/// Safe from every thread: sampling positions and the counter are under `lock`; sending is not.
+/// without ever blocking. As haproxy: a line that would block (a full socket or pipe) is dropped
+/// and counted in `DroppedLogs`; one that fails otherwise (no socket at that path) is dropped
+/// too, and the first such failure of the process is reported on stderr.
+/// Safe from every thread: sampling positions and counters are under `lock`; sending is not.
 final class LogOutput: @unchecked Sendable {
     let global: LogSinks
     /// By proxy name.
@@ -44,6 +46,8 @@ final class LogOutput: @unchecked Sendable {
     let systemHostname = CurrentProcess.hostName
     private let lock = Lock()
     private var droppedCount: UInt64 = 0
+    /// A send failed other than by would-block, and was reported.
+    private var failureReported = false
     /// One non-blocking datagram socket per address family the targets use (after `open()`).
     private var sockets: [SocketAddress.Family: FD] = [:]
 
@@ -95,7 +99,7 @@ final class LogOutput: @unchecked Sendable {
         var frame: [UInt8] = []
         frame.reserveCapacity(message.count + 96)
         var drops: UInt64 = 0
-        for sink in sinks.sinks {
+        for (index, sink) in sinks.sinks.enumerated() {
             guard let sentLevel = sink.target.effectiveLevel(level) else { continue }
             // `target.sample` is immutable: the sampler itself is only touched under the lock.
             if sink.target.sample != nil {
@@ -109,22 +113,34 @@ final class LogOutput: @unchecked Sendable {
             frame.removeAll(keepingCapacity: true)
             SyslogFrame.append(message: message, level: sentLevel, target: sink.target, identity: identity,
                                time: time, structuredData: structuredData, to: &frame)
-            if !deliver(frame, to: sink) { drops += 1 }
+            do {
+                if try !deliver(frame, to: sink) { drops += 1 }
+            } catch {
+                reportOnce(error, logger: index + 1)
+            }
         }
         if drops > 0 { lock.withLock { droppedCount += drops } }
     }
 
-    /// One attempt: a line that would block, fails, or goes out partly counts as dropped.
-    private func deliver(_ frame: [UInt8], to sink: LogSink) -> Bool {
-        let result: IOResult<Int>?
+    /// One attempt: false when it would block or went out partly (a dropped line).
+    private func deliver(_ frame: [UInt8], to sink: LogSink) throws -> Bool {
+        let result: IOResult<Int>
         switch sink.target.destination {
-        case .standardOutput: result = try? FD.standardOutput.writeOnce(frame)
-        case .standardError: result = try? FD.standardError.writeOnce(frame)
+        case .standardOutput: result = try FD.standardOutput.writeOnce(frame)
+        case .standardError: result = try FD.standardError.writeOnce(frame)
         case .udp, .unixDatagram:
-            guard let address = sink.address, let socket = sockets[address.family] else { return false }
-            result = try? socket.send(datagram: frame, to: address)
+            // Not opened yet (a message before start), or a host name that did not resolve.
+            guard let address = sink.address, let socket = sockets[address.family] else { return true }
+            result = try socket.send(datagram: frame, to: address)
         }
-        if case .processed(let count) = result, count == frame.count { return true }
+        if case .processed(let count) = result { return count == frame.count }
         return false
+    }
+
+    /// haproxy's alert for the first failed send of the process, naming the logger's position.
+    private func reportOnce(_ error: any Error, logger number: Int) {
+        guard lock.withLock({ let first = !failureReported; failureReported = true; return first }) else { return }
+        let detail = (error as? SyscallError).map { "\($0.reason) (errno=\($0.errno))" } ?? "\(error)"
+        CurrentProcess.writeToStandardError("[ALERT]    (\(CurrentProcess.id)) : sendmsg()/writev() failed in logger #\(number): \(detail)\n")
     }
 }

@@ -148,7 +148,8 @@ final class SyslogTests: XCTestCase {
     }
 
     /// A receiver that stops reading: its queue fills (net.unix.max_dgram_qlen), the next lines
-    /// are dropped and counted in `DroppedLogs` by both, and the loop goes on serving.
+    /// are dropped and counted in `DroppedLogs` by both, and the loop goes on serving. A path
+    /// with no socket drops every line uncounted, and the first failure is one alert on stderr.
     func testFullReceiverDropsAndCounts() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
         let backend = try TestBackend(.echo)
@@ -163,6 +164,7 @@ final class SyslogTests: XCTestCase {
             let text = """
                 global
                     log unix@\(receiver.unixPath) format raw daemon
+                    log unix@\(directory.path)/absent.sock format raw daemon
                     stats socket \(stats) level admin
                 defaults
                     mode tcp
@@ -186,6 +188,8 @@ final class SyslogTests: XCTestCase {
             let info = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(stats)"], input: "show info\n").stdout
             dropped[side] = info.split(separator: "\n").first { $0.hasPrefix("DroppedLogs: ") }.flatMap { Int($0.dropFirst(13)) }
             try exchange(port: port)
+            let alert = "[ALERT]    (\(daemon.pid)) : sendmsg()/writev() failed in logger #2: No such file or directory (errno=2)\n"
+            XCTAssertEqual(daemon.stderrText.components(separatedBy: alert).count, 2, "\(side): \(daemon.stderrText)")
         }
         XCTAssertGreaterThan(dropped[.ordrel] ?? 0, 0)
         XCTAssertEqual(dropped[.ordrel], dropped[.haproxy], "the same lines fit in the receiver's queue")
