@@ -88,6 +88,10 @@ extension ConfigBuilder {
             diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
                 "frontend '\(proxy.name)' has no 'bind' directive. Please declare it as a backend if this was intended."))
         }
+        if proxy.isFrontend && proxy.logFormat != nil && proxy.logTargets.isEmpty {
+            diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
+                "log format ignored for \(label) since it has no log address."))
+        }
         var missing: [String] = []
         if proxy.isFrontend && proxy.timeouts.client == nil { missing.append("client") }
         if proxy.isBackend && proxy.timeouts.connect == nil { missing.append("connect") }

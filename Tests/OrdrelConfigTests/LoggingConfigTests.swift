@@ -87,7 +87,12 @@ final class LoggingConfigTests: XCTestCase {
             backend b
                 server s 127.0.0.1:2
             """
-        let config = try XCTUnwrap(parseOK(text)).configuration
+        let parsed = try XCTUnwrap(parseOK(text))
+        let config = parsed.configuration
+        // haproxy's warning (its `-c` output) for each frontend with a format but no `log`.
+        XCTAssertEqual(parsed.warnings.map(\.description), [("a", 7), ("c", 10), ("d", 14)].map { name, line in
+            "[WARNING] config : parsing [test.cfg:\(line)] : log format ignored for frontend '\(name)' since it has no log address."
+        })
         XCTAssertEqual(config.proxy("a").logFormat, try LogFormat("%f"))
         XCTAssertEqual(config.proxy("c").logFormat, LogFormat.tcplog)
         XCTAssertEqual(config.proxy("d").logFormat, try LogFormat("%b %s"))
