@@ -147,6 +147,80 @@ final class SyslogTests: XCTestCase {
                       "\(ours.stopped)")
     }
 
+    /// `dontlog-normal` keeps only streams that went wrong, `log-separate-errors` sends those at
+    /// `err`, `dontlognull` (with neither) skips a stream without data: the same lines as haproxy.
+    func testNormalStreamsAndErrors() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let dead = try TestSocket.unusedPort()
+        let directory = TemporaryDirectory()
+        var lines: [Side: [String]] = [:]
+        for side in [Side.haproxy, .ordrel] {
+            let receiver = try LogReceiver(unixPath: directory.path + "/\(side)-err.sock")
+            defer { receiver.stop() }
+            let ports = try (0..<3).map { _ in try TestSocket.unusedPort() }
+            let stats = directory.path + "/\(side)-err-stats.sock"
+            let text = """
+                global
+                    log 127.0.0.1:\(receiver.udpPort) local0
+                    stats socket \(stats) level admin
+                defaults
+                    mode tcp
+                    log global
+                    option tcplog
+                    retries 0
+                    timeout connect 1s
+                    timeout client 5s
+                    timeout server 5s
+                listen ok
+                    bind 127.0.0.1:\(ports[0])
+                    option dontlog-normal
+                    option log-separate-errors
+                    server s1 127.0.0.1:\(backend.port)
+                listen bad
+                    bind 127.0.0.1:\(ports[1])
+                    option dontlog-normal
+                    option log-separate-errors
+                    server s1 127.0.0.1:\(dead)
+                listen null
+                    bind 127.0.0.1:\(ports[2])
+                    option dontlognull
+                    server s1 127.0.0.1:\(backend.port)
+
+                """
+            let daemon: DaemonProcess = side == .ordrel
+                ? try OrdrelProcess(config: text, readySocket: stats)
+                : try HaproxyDaemon(config: text, path: haproxyPath, readySocket: stats)
+            defer { daemon.stop() }
+            // Each stream is over before the next starts, so that none counts in another's %ac:
+            // those that log nothing (normal, empty) are awaited through CurrConns.
+            try exchange(port: ports[0])
+            XCTAssertTrue(try waitUntil(5) { try currentConnections(stats) == 0 }, "\(side): the ok stream did not end")
+            let refused = try TestSocket.connect(port: ports[1])
+            _ = TestSocket.readAll(refused)
+            close(refused)
+            XCTAssertTrue(waitUntil(5) { receiver.udp.count >= 1 }, "\(side): no line for the refused stream")
+            close(try TestSocket.connect(port: ports[2]))
+            XCTAssertTrue(try waitUntil(5) { try currentConnections(stats) == 0 }, "\(side): the empty stream did not end")
+            try exchange(port: ports[2])
+            XCTAssertTrue(waitUntil(5) { receiver.udp.count >= 2 }, "\(side): \(receiver.udp)")
+            lines[side] = receiver.udp.map(normalized)
+        }
+        // Without `log-tag`, each tags its lines with its program name.
+        XCTAssertEqual(lines[.ordrel], lines[.haproxy]?.map { $0.replacingOccurrences(of: " haproxy[", with: " ordrel[") })
+        XCTAssertEqual(lines[.ordrel], [
+            "<131>DATE ordrel[PID]: 127.0.0.1:PORT [ACCEPT] bad bad/s1 TIMERS 0 SC 1/1/0/0/0 0/0\n",
+            "<134>DATE ordrel[PID]: 127.0.0.1:PORT [ACCEPT] null null/s1 TIMERS 5 -- 1/1/0/0/0 0/0\n",
+        ])
+    }
+
+    /// `CurrConns` of `show info` (the CLI connection asking is not counted).
+    private func currentConnections(_ stats: String) throws -> Int? {
+        let info = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(stats)"], input: "show info\n").stdout
+        return info.split(separator: "\n").first { $0.hasPrefix("CurrConns: ") }.flatMap { Int($0.dropFirst(11)) }
+    }
+
     /// A receiver that stops reading: its queue fills (net.unix.max_dgram_qlen), the next lines
     /// are dropped and counted in `DroppedLogs` by both, and the loop goes on serving. A path
     /// with no socket drops every line uncounted, and the first failure is one alert on stderr.
