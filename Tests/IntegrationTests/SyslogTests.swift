@@ -20,8 +20,10 @@ final class SyslogTests: XCTestCase {
             log 127.0.0.1:\(receiver.udpPort) format rfc5424 local1 info
             log 127.0.0.1:\(receiver.udpPort) format raw sample 1:2 local3
             log 127.0.0.1:\(receiver.udpPort) local4 info err
+            log 127.0.0.1:\(receiver.udpPort) format iso local6 notice
             log unix@\(receiver.unixPath) format short local2
             log unix@\(receiver.unixPath) len 80 format priority local5 alert
+            log unix@\(receiver.unixPath) format timed local7 notice
             log-send-hostname testhost
             log-tag lbtag
             stats socket \(stats) level admin
@@ -76,10 +78,10 @@ final class SyslogTests: XCTestCase {
             ? try OrdrelProcess(config: text, readySocket: stats)
             : try HaproxyDaemon(config: text, path: haproxyPath, readySocket: stats)
         defer { daemon.stop() }
-        XCTAssertTrue(waitUntil(5) { receiver.udp.count >= 4 && receiver.unix.count >= 2 }, "\(side): no DOWN line: \(receiver.udp)")
+        XCTAssertTrue(waitUntil(5) { receiver.udp.count >= 5 && receiver.unix.count >= 3 }, "\(side): no DOWN line: \(receiver.udp)")
         // Each stream's lines are awaited before the next connection: a client sees its EOF a
         // moment before the stream is logged, and the next stream would count in %ac meanwhile.
-        for (port, udp, unix) in [(ports[0], 8, 3), (ports[0], 11, 4), (ports[1], 15, 5), (ports[2], 19, 6)] {
+        for (port, udp, unix) in [(ports[0], 9, 4), (ports[0], 12, 5), (ports[1], 16, 6), (ports[2], 20, 7)] {
             try exchange(port: port)
             XCTAssertTrue(waitUntil(5) { receiver.udp.count >= udp && receiver.unix.count >= unix },
                           "\(side): \(receiver.udp.count) UDP, \(receiver.unix.count) Unix: \(receiver.udp) \(receiver.unix)")
@@ -90,8 +92,9 @@ final class SyslogTests: XCTestCase {
         func stopped() -> [String] {
             (receiver.udp + receiver.unix).filter { $0.contains(" stopped (cumulated conns") && !$0.contains("<HTTPCLIENT>") }
         }
-        // Per proxy: rfc3164, rfc5424, local4 and short; raw for fe only (its 3rd line of the sample).
-        XCTAssertTrue(waitUntil(5) { stopped().count >= 17 }, "\(side): \(stopped())")
+        // Per proxy: rfc3164, rfc5424, local4, iso, short and timed; raw for fe only (its 3rd
+        // line of the sample).
+        XCTAssertTrue(waitUntil(5) { stopped().count >= 25 }, "\(side): \(stopped())")
         XCTAssertNotNil(daemon.waitForExit(timeout: 5), "\(side) did not finish its soft stop")
         return (udp, unix, info, stopped())
     }
@@ -138,7 +141,11 @@ final class SyslogTests: XCTestCase {
         // %rt 3: the readiness probe on the stats socket was stream 0.
         XCTAssertTrue(udp.contains("<142>1 ISO testhost lbtag PID - [meta@1 fe=fe_fmt] 127.0.0.1 fe_fmt be/s1 5 5 -- \"be\" 1/1/0/0/0 0/0 127.0.0.1:PORT 127.0.0.1 \(hostName) 3 0 7F000001\n"), "\(udp)")
         XCTAssertTrue(udp.contains("<166>DATE testhost lbtag[PID]: Connect from 127.0.0.1:PORT to 127.0.0.1:PORT (fe_plain/TCP)\n"), "\(udp)")
-        XCTAssertEqual(udp.filter { !$0.hasPrefix("<") }.count, 4, "raw, 1 line of 2 per proxy: DOWN, fe's first, fe_fmt, fe_plain")
+        XCTAssertEqual(udp.filter { !$0.hasPrefix("<") && !$0.hasPrefix("ISO ") }.count, 4,
+                       "raw, 1 line of 2 per proxy: DOWN, fe's first, fe_fmt, fe_plain")
+        XCTAssertEqual(udp.filter { $0.hasPrefix("ISO ") }, ["ISO " + udp[2]],
+                       "iso, notice and above: the DOWN line only")
+        XCTAssertEqual(ours.unix.map(normalized).filter { $0.hasPrefix("<1>ISO ") }.count, 1, "timed, notice and above: the DOWN line")
         XCTAssertEqual(ours.unix.last.map(normalized), "<6>Connect from 127.0.0.1:PORT to 127.0.0.1:PORT (fe_plain/TCP)\n")
         XCTAssertEqual(ours.unix[1].utf8.count, 81, "len 80, then LF")
         XCTAssertTrue(ours.info.contains("DroppedLogs: 0\n"), ours.info)
