@@ -86,8 +86,8 @@ enum Keywords {
 
     /// `option` values ordrel implements (see ProxyOptions).
     static let tcpOptions: Set<String> = [
-        "redispatch", "nolinger", "tcpka", "clitcpka", "srvtcpka", "tcplog", "dontlognull", "dontlog-normal", "log-separate-errors",
-        "allbackups", "abortonclose",
+        "redispatch", "nolinger", "tcpka", "clitcpka", "srvtcpka", "tcplog", "dontlognull", "dontlog-normal",
+        "log-separate-errors", "allbackups", "abortonclose",
     ]
 
     /// Options haproxy refuses to negate (`no option tcplog`), mirrored so messages match.

@@ -259,6 +259,7 @@ extension ConfigBuilder {
     private static let optionFields: [String: WritableKeyPath<ProxyOptions, Bool> & Sendable] = [
         "redispatch": \.redispatch, "nolinger": \.nolinger, "tcpka": \.tcpka, "clitcpka": \.clitcpka,
         "srvtcpka": \.srvtcpka, "tcplog": \.tcplog, "dontlognull": \.dontlognull, "allbackups": \.allbackups,
-        "abortonclose": \.abortonclose, "dontlog-normal": \.dontlogNormal, "log-separate-errors": \.logSeparateErrors,
+        "abortonclose": \.abortonclose, "dontlog-normal": \.dontlogNormal,
+        "log-separate-errors": \.logSeparateErrors,
     ]
 }

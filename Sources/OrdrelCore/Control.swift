@@ -107,7 +107,7 @@ extension Runtime {
                                metadata: LogMetadata.for(proxy: server.backend.name, level: .notice))
             case .down:
                 logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
-                               metadata: LogMetadata.for(proxy: server.backend.name, level: .alert))
+                               metadata: LogMetadata.for(proxy: server.backend.name, level: before.stopping ? .notice : .alert))
             }
         }
         if health == .down && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
