@@ -63,7 +63,8 @@ extension LogFormat {
         for node in nodes {
             switch node {
             case .literal(let bytes): out.append(contentsOf: bytes)
-            case .variable(let variable, let flags): Self.append(variable, flags, fields, to: &out)
+            case .variable(let variable, let flags):
+                guard Self.append(variable, flags, fields, to: &out) else { return }
             }
         }
     }
@@ -75,22 +76,29 @@ extension LogFormat {
         return out
     }
 
-    private static func append(_ variable: LogVariable, _ flags: LogFlags, _ f: LogFields, to out: inout [UInt8]) {
+    /// false ends the line there: haproxy's `lf_ip` has no hexadecimal form for a Unix address
+    /// and its line stops at that variable.
+    private static func append(_ variable: LogVariable, _ flags: LogFlags, _ f: LogFields, to out: inout [UInt8]) -> Bool {
         func number<T: BinaryInteger>(_ value: T, hexWidth: Int = 8) {
             if flags.hex && value >= 0 { out.appendHex(UInt64(value), width: hexWidth) } else { out.appendDecimal(value) }
         }
         func text(_ value: String) { appendString(value, flags, to: &out) }
-        func ip(_ endpoint: LogEndpoint?) {
-            guard let endpoint else { return out.append(UInt8(ascii: "-")) }
-            if flags.hex && !endpoint.hostBytes.isEmpty {
-                for byte in endpoint.hostBytes { out.appendHex(UInt64(byte), width: 2) }
-            } else {
-                text(endpoint.host)
+        func ip(_ endpoint: LogEndpoint?) -> Bool {
+            guard let endpoint else {
+                out.append(UInt8(ascii: "-"))
+                return true
             }
+            guard flags.hex else {
+                text(endpoint.host)
+                return true
+            }
+            for byte in endpoint.hostBytes { out.appendHex(UInt64(byte), width: 2) }
+            return !endpoint.hostBytes.isEmpty
         }
         func port(_ endpoint: LogEndpoint?) {
             guard let endpoint else { return out.append(UInt8(ascii: "-")) }
-            number(endpoint.port, hexWidth: 4)
+            // A Unix socket's "port" (the listener's number) is decimal even with `X`.
+            if endpoint.hostBytes.isEmpty { out.appendDecimal(endpoint.port) } else { number(endpoint.port, hexWidth: 4) }
         }
         switch variable {
         case .bytesRead: number(f.bytesRead)
@@ -119,13 +127,13 @@ extension LogFormat {
         case .backend: text(f.backend)
         case .frontend, .frontendTransport: text(f.frontend)
         case .server: text(f.server ?? "<NOSRV>")
-        case .clientIP: ip(f.client)
+        case .clientIP: return ip(f.client)
         case .clientPort: port(f.client)
-        case .frontendIP: ip(f.frontendAddress)
+        case .frontendIP: return ip(f.frontendAddress)
         case .frontendPort: port(f.frontendAddress)
-        case .backendSourceIP: ip(f.backendSource)
+        case .backendSourceIP: return ip(f.backendSource)
         case .backendSourcePort: port(f.backendSource)
-        case .serverIP: ip(f.serverAddress)
+        case .serverIP: return ip(f.serverAddress)
         case .serverPort: port(f.serverAddress)
         case .logCounter: number(f.logCounter)
         case .requestCounter: number(f.requestCounter)
@@ -133,6 +141,7 @@ extension LogFormat {
         case .terminationState: text(f.terminationState)
         case .requestHeaders, .requestHeadersCLF, .responseHeaders, .responseHeadersCLF: break
         }
+        return true
     }
 
     /// A string with the `Q` (quotes) and `E` (backslash before `"`, `\`, `]`) flags.
