@@ -43,6 +43,10 @@ public final class Proxy {
     var logCount: UInt64 = 0
     /// The frontend's traffic line format (`option tcplog`, `log-format`).
     var logFormat: LogFormat? { config.logFormat }
+    /// Whether that line shows the address the client connected to (`%fi`, `%fp`) or ordrel's
+    /// end of the server connection (`%bi`, `%bp`): streams read them from the sockets only then.
+    let logsFrontendAddress: Bool
+    let logsBackendSource: Bool
 
     init(config: ProxyConfig, defaultMaxconn: Int, wallSeconds: UInt64, threads: Int) {
         self.frontendBytes = PerThreadBytes(threads: threads)
@@ -54,6 +58,9 @@ public final class Proxy {
         self.maxconn = config.maxconn ?? defaultMaxconn
         self.initialMaxconn = maxconn
         self.lastChangeWallSeconds = wallSeconds
+        let shown = config.logFormat?.variables ?? []
+        logsFrontendAddress = !shown.isDisjoint(with: [.frontendIP, .frontendPort])
+        logsBackendSource = !shown.isDisjoint(with: [.backendSourceIP, .backendSourcePort])
     }
 
     public var isFrontend: Bool { config.isFrontend }

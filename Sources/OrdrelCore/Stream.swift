@@ -22,6 +22,8 @@ final class Stream {
     let clientAddress: SocketAddress
     /// How it was accepted (listener number, sequence number), for its log line.
     let accepted: AcceptedClient
+    /// ordrel's end of the last server connection attempt, when the log line shows it.
+    var backendSource: SocketAddress?
     var phase: StreamPhase = .dispatching
     /// Both directions and their buffers, pipes and socket readiness.
     var tunnel: Tunnel<FD, PipePool>

@@ -23,11 +23,8 @@ extension Stream {
         clientWatcher.setInterest([])
         serverWatcher.setInterest([])
         timer.cancel()
-        // Addresses a log format shows are read before the sockets close.
-        let uses = frontend.logFormat?.variables ?? []
-        let frontendAddress = uses.contains(.frontendIP) || uses.contains(.frontendPort) ? try? client.localAddress() : nil
-        let backendSource = uses.contains(.backendSourceIP) || uses.contains(.backendSourcePort)
-            ? try? serverSocket?.localAddress() : nil
+        // The address the client connected to, when the log line shows it, before the socket closes.
+        let frontendAddress = frontend.logsFrontendAddress ? try? client.localAddress() : nil
         let nolinger = frontend.config.options.nolinger || backend.config.options.nolinger
         tunnel.close(client: client, server: serverSocket, reset: reason.resetsPeers(nolinger: nolinger))
         let totalMs = UInt64(max(0, worker.loop.now - acceptedAt) * 1000)
@@ -42,7 +39,6 @@ extension Stream {
             }
             var line = logLine(totalMs: totalMs)
             line.frontendAddress = frontendAddress
-            line.backendSource = backendSource
             let dequeued = server.map { runtime.releaseSlot(on: $0, nowMs: nowMs) } ?? []
             server = nil
             return (line, dequeued)
@@ -61,6 +57,7 @@ extension Stream {
             backend: backend.name,
             server: (server ?? leftQueueOf)?.name,
             serverAddress: (server ?? leftQueueOf)?.address,
+            backendSource: backendSource,
             waitMs: waitEndedAt.map { Int64(max(0, $0 - acceptedAt) * 1000) } ?? -1,
             connectMs: connectDuration.map { Int64($0 * 1000) } ?? -1,
             totalMs: Int64(totalMs),

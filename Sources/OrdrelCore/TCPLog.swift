@@ -27,11 +27,11 @@ struct TCPLogLine {
     var backend: String
     /// nil prints `<NOSRV>`.
     var server: String?
-    /// The address the client connected to, when the format shows it (`%fi`, `%fp`).
-    var frontendAddress: SocketAddress?
+    var serverAddress: SocketAddress?
     /// ordrel's end of the server connection, when the format shows it (`%bi`, `%bp`).
     var backendSource: SocketAddress?
-    var serverAddress: SocketAddress?
+    /// The address the client connected to, when the format shows it (`%fi`, `%fp`).
+    var frontendAddress: SocketAddress?
     var waitMs: Int64
     /// -1 when the server was never connected.
     var connectMs: Int64

@@ -85,7 +85,8 @@ extension LogFormat {
         func text(_ value: String) { appendString(value, flags, to: &out) }
         func ip(_ endpoint: LogEndpoint?) -> Bool {
             guard let endpoint else {
-                out.append(UInt8(ascii: "-"))
+                // haproxy's empty text: `""` when quoted, else `-`.
+                if flags.quote && !flags.hex { out.append(contentsOf: "\"\"".utf8) } else { out.append(UInt8(ascii: "-")) }
                 return true
             }
             guard flags.hex else {

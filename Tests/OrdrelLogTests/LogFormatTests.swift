@@ -83,4 +83,13 @@ final class LogFormatTests: XCTestCase {
         f.frontendAddress = f.client
         XCTAssertEqual(try render("%ci:%cp %fi:%fp %{+X}ci %{+X}cp", f), "unix:1 unix:1 ")
     }
+
+    /// No server chosen: haproxy 2.6.12 wrote `<NOSRV> -:- -:- - ""` for this format.
+    func testNoServer() throws {
+        var f = Self.fields
+        f.server = nil
+        f.serverAddress = nil
+        f.backendSource = nil
+        XCTAssertEqual(try render("%s %si:%sp %bi:%bp %{+X}si %{+Q}si", f), "<NOSRV> -:- -:- - \"\"")
+    }
 }
