@@ -278,7 +278,7 @@ final class SyslogTests: XCTestCase {
 }
 
 /// The real haproxy on a configuration, in the foreground, stopped at the end of the test.
-final class HaproxyDaemon: DaemonProcess {
+private final class HaproxyDaemon: DaemonProcess {
     init(config: String, path: String, readySocket: String) throws {
         super.init(config: config, name: "haproxy", stopTimeout: 5)
         process.executableURL = URL(fileURLWithPath: path)
