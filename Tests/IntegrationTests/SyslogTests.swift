@@ -12,7 +12,8 @@ final class SyslogTests: XCTestCase {
 
     private enum Side: String { case haproxy, ordrel }
 
-    /// The same lines for both sides; only ports and the receivers differ.
+    /// The same lines for both sides; only ports and the receivers differ. (`%rt` is left out:
+    /// whether the readiness probe on the stats socket became a stream depends on timing.)
     private func config(receiver: LogReceiver, ports: [UInt16], echo: UInt16, dead: UInt16, stats: String) -> String {
         """
         global
@@ -40,7 +41,7 @@ final class SyslogTests: XCTestCase {
             default_backend be
         frontend fe_fmt
             bind 127.0.0.1:\(ports[1])
-            log-format "%ci %f %b/%s %B %U %ts %{+Q}b %ac/%fc/%bc/%sc/%rc %sq/%bq %si:%sp %fi %H %rt %lc %{+X}ci"
+            log-format "%ci %f %b/%s %B %U %ts %{+Q}b %ac/%fc/%bc/%sc/%rc %sq/%bq %si:%sp %fi %H %lc %{+X}ci"
             log-format-sd "[meta@1 fe=%f]"
             default_backend be
         frontend fe_plain
@@ -138,8 +139,7 @@ final class SyslogTests: XCTestCase {
         let udp = ours.udp.map(normalized)
         XCTAssertEqual(udp.first, "<129>DATE testhost lbtag[PID]: Server be/s2 is DOWN, reason: Layer4 connection problem, info: \"Connection refused\", check duration: Nms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.\n")
         XCTAssertTrue(udp.contains("<134>DATE testhost fetag[PID]: 127.0.0.1:PORT [ACCEPT] fe be/s1 TIMERS 5 -- 1/1/0/0/0 0/0\n"), "\(udp)")
-        // %rt 3: the readiness probe on the stats socket was stream 0.
-        XCTAssertTrue(udp.contains("<142>1 ISO testhost lbtag PID - [meta@1 fe=fe_fmt] 127.0.0.1 fe_fmt be/s1 5 5 -- \"be\" 1/1/0/0/0 0/0 127.0.0.1:PORT 127.0.0.1 \(hostName) 3 0 7F000001\n"), "\(udp)")
+        XCTAssertTrue(udp.contains("<142>1 ISO testhost lbtag PID - [meta@1 fe=fe_fmt] 127.0.0.1 fe_fmt be/s1 5 5 -- \"be\" 1/1/0/0/0 0/0 127.0.0.1:PORT 127.0.0.1 \(hostName) 0 7F000001\n"), "\(udp)")
         XCTAssertTrue(udp.contains("<166>DATE testhost lbtag[PID]: Connect from 127.0.0.1:PORT to 127.0.0.1:PORT (fe_plain/TCP)\n"), "\(udp)")
         XCTAssertEqual(udp.filter { !$0.hasPrefix("<") && !$0.hasPrefix("ISO ") }.count, 4,
                        "raw, 1 line of 2 per proxy: DOWN, fe's first, fe_fmt, fe_plain")
