@@ -79,12 +79,12 @@ final class SyslogTests: XCTestCase {
             ? try OrdrelProcess(config: text, readySocket: stats)
             : try HaproxyDaemon(config: text, path: haproxyPath, readySocket: stats)
         defer { daemon.stop() }
-        XCTAssertTrue(waitUntil(5) { receiver.udp.count >= 5 && receiver.unix.count >= 3 }, "\(side): no DOWN line: \(receiver.udp)")
+        XCTAssertTrue(waitUntil(10) { receiver.udp.count >= 5 && receiver.unix.count >= 3 }, "\(side): no DOWN line: \(receiver.udp)")
         // Each stream's lines are awaited before the next connection: a client sees its EOF a
         // moment before the stream is logged, and the next stream would count in %ac meanwhile.
         for (port, udp, unix) in [(ports[0], 9, 4), (ports[0], 12, 5), (ports[1], 16, 6), (ports[2], 20, 7)] {
             try exchange(port: port)
-            XCTAssertTrue(waitUntil(5) { receiver.udp.count >= udp && receiver.unix.count >= unix },
+            XCTAssertTrue(waitUntil(10) { receiver.udp.count >= udp && receiver.unix.count >= unix },
                           "\(side): \(receiver.udp.count) UDP, \(receiver.unix.count) Unix: \(receiver.udp) \(receiver.unix)")
         }
         let info = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(stats)"], input: "show info\n").stdout
@@ -95,7 +95,7 @@ final class SyslogTests: XCTestCase {
         }
         // Per proxy: rfc3164, rfc5424, local4, iso, short and timed; raw for fe only (its 3rd
         // line of the sample).
-        XCTAssertTrue(waitUntil(5) { stopped().count >= 25 }, "\(side): \(stopped())")
+        XCTAssertTrue(waitUntil(10) { stopped().count >= 25 }, "\(side): \(stopped())")
         XCTAssertNotNil(daemon.waitForExit(timeout: 5), "\(side) did not finish its soft stop")
         return (udp, unix, info, stopped())
     }
@@ -203,15 +203,15 @@ final class SyslogTests: XCTestCase {
             // Each stream is over before the next starts, so that none counts in another's %ac:
             // those that log nothing (normal, empty) are awaited through CurrConns.
             try exchange(port: ports[0])
-            XCTAssertTrue(try waitUntil(5) { try currentConnections(stats) == 0 }, "\(side): the ok stream did not end")
+            XCTAssertTrue(try waitUntil(10) { try currentConnections(stats) == 0 }, "\(side): the ok stream did not end")
             let refused = try TestSocket.connect(port: ports[1])
             _ = TestSocket.readAll(refused)
             close(refused)
-            XCTAssertTrue(waitUntil(5) { receiver.udp.count >= 1 }, "\(side): no line for the refused stream")
+            XCTAssertTrue(waitUntil(10) { receiver.udp.count >= 1 }, "\(side): no line for the refused stream")
             close(try TestSocket.connect(port: ports[2]))
-            XCTAssertTrue(try waitUntil(5) { try currentConnections(stats) == 0 }, "\(side): the empty stream did not end")
+            XCTAssertTrue(try waitUntil(10) { try currentConnections(stats) == 0 }, "\(side): the empty stream did not end")
             try exchange(port: ports[2])
-            XCTAssertTrue(waitUntil(5) { receiver.udp.count >= 2 }, "\(side): \(receiver.udp)")
+            XCTAssertTrue(waitUntil(10) { receiver.udp.count >= 2 }, "\(side): \(receiver.udp)")
             lines[side] = receiver.udp.map(normalized)
         }
         // Without `log-tag`, each tags its lines with its program name.
