@@ -126,13 +126,18 @@ extension Runtime {
     }
 
     /// haproxy's line for a frontend with log targets but no log format, sent at accept:
-    /// `Connect from <client> to <local address> (<frontend>/TCP)`.
+    /// `Connect from <client> to <local address> (<frontend>/TCP)`, or for a Unix socket
+    /// `Connect to unix:<listener number> (<frontend>/TCP)`.
     func logConnect(_ client: AcceptedClient, frontend: Proxy, to sinks: LogSinks) {
-        let from = TCPLogLine.endpoint(client.address, unixPort: client.listenerID)
-        let local = (try? client.fd.localAddress()).map { TCPLogLine.endpoint($0, unixPort: client.listenerID) }
-        let to = local.map { "\($0.host):\($0.port)" } ?? "-"
-        logOutput.send(Array("Connect from \(from.host):\(from.port) to \(to) (\(frontend.name)/TCP)".utf8),
-                       level: .info, to: sinks)
+        let text: String
+        if client.address.family == .unix {
+            text = "Connect to unix:\(client.listenerID) (\(frontend.name)/TCP)"
+        } else {
+            let from = TCPLogLine.endpoint(client.address, unixPort: 0)
+            let to = (try? client.fd.localAddress()).map { "\($0.host):\($0.port)" } ?? "-"
+            text = "Connect from \(from.host):\(from.port) to \(to) (\(frontend.name)/TCP)"
+        }
+        logOutput.send(Array(text.utf8), level: .info, to: sinks)
     }
 
     /// `%H`: the system's host name, read once.

@@ -14,7 +14,8 @@ final class SyslogTests: XCTestCase {
 
     /// The same lines for both sides; only ports and the receivers differ. (`%rt` is left out:
     /// whether the readiness probe on the stats socket became a stream depends on timing.)
-    private func config(receiver: LogReceiver, ports: [UInt16], echo: UInt16, dead: UInt16, stats: String) -> String {
+    private func config(receiver: LogReceiver, ports: [UInt16], unixFrontend: String, echo: UInt16, dead: UInt16,
+                        stats: String) -> String {
         """
         global
             log 127.0.0.1:\(receiver.udpPort) format rfc3164 local0
@@ -46,6 +47,7 @@ final class SyslogTests: XCTestCase {
             default_backend be
         frontend fe_plain
             bind 127.0.0.1:\(ports[2])
+            bind unix@\(unixFrontend)
             default_backend be
         backend be
             server s1 127.0.0.1:\(echo)
@@ -56,7 +58,10 @@ final class SyslogTests: XCTestCase {
 
     /// Connects, sends `hello`, reads the echo, closes, and waits for the stream's end.
     private func exchange(port: UInt16) throws {
-        let fd = try TestSocket.connect(port: port)
+        try exchange(on: try TestSocket.connect(port: port))
+    }
+
+    private func exchange(on fd: Int32) throws {
         defer { close(fd) }
         TestSocket.setReceiveTimeout(fd, seconds: 5)
         try TestSocket.sendAll(fd, Array("hello".utf8))
@@ -66,15 +71,17 @@ final class SyslogTests: XCTestCase {
     }
 
     /// One side's datagrams for the same events: the server s2 going DOWN, two streams through
-    /// `fe`, one through `fe_fmt`, one through `fe_plain` (a `Connect from` line at accept); then
-    /// the `Proxy ... stopped` lines of a soft stop (haproxy's internal `<HTTPCLIENT>` aside).
+    /// `fe`, one through `fe_fmt`, one through `fe_plain` (a `Connect from` line at accept) and
+    /// one through its Unix socket (`Connect to unix:2`); then the `Proxy ... stopped` lines of a
+    /// soft stop (haproxy's internal `<HTTPCLIENT>` aside).
     private func run(_ side: Side, echo: UInt16, dead: UInt16, directory: TemporaryDirectory)
         throws -> (udp: [String], unix: [String], info: String, stopped: [String]) {
         let receiver = try LogReceiver(unixPath: directory.path + "/\(side)-log.sock")
         defer { receiver.stop() }
         let ports = try (0..<3).map { _ in try TestSocket.unusedPort() }
         let stats = directory.path + "/\(side).sock"
-        let text = config(receiver: receiver, ports: ports, echo: echo, dead: dead, stats: stats)
+        let unixFrontend = directory.path + "/\(side)-fe.sock"
+        let text = config(receiver: receiver, ports: ports, unixFrontend: unixFrontend, echo: echo, dead: dead, stats: stats)
         let daemon: DaemonProcess = side == .ordrel
             ? try OrdrelProcess(config: text, readySocket: stats)
             : try HaproxyDaemon(config: text, path: haproxyPath, readySocket: stats)
@@ -82,8 +89,14 @@ final class SyslogTests: XCTestCase {
         XCTAssertTrue(waitUntil(10) { receiver.udp.count >= 5 && receiver.unix.count >= 3 }, "\(side): no DOWN line: \(receiver.udp)")
         // Each stream's lines are awaited before the next connection: a client sees its EOF a
         // moment before the stream is logged, and the next stream would count in %ac meanwhile.
-        for (port, udp, unix) in [(ports[0], 9, 4), (ports[0], 12, 5), (ports[1], 16, 6), (ports[2], 20, 7)] {
-            try exchange(port: port)
+        // The Unix client's Connect line skips raw (fe_plain's 2nd line of the sample).
+        let steps: [(() throws -> Int32, Int, Int)] = [
+            ({ try TestSocket.connect(port: ports[0]) }, 9, 4), ({ try TestSocket.connect(port: ports[0]) }, 12, 5),
+            ({ try TestSocket.connect(port: ports[1]) }, 16, 6), ({ try TestSocket.connect(port: ports[2]) }, 20, 7),
+            ({ try TestSocket.connect(unixPath: unixFrontend) }, 23, 8),
+        ]
+        for (connect, udp, unix) in steps {
+            try exchange(on: try connect())
             XCTAssertTrue(waitUntil(10) { receiver.udp.count >= udp && receiver.unix.count >= unix },
                           "\(side): \(receiver.udp.count) UDP, \(receiver.unix.count) Unix: \(receiver.udp) \(receiver.unix)")
         }
@@ -93,9 +106,9 @@ final class SyslogTests: XCTestCase {
         func stopped() -> [String] {
             (receiver.udp + receiver.unix).filter { $0.contains(" stopped (cumulated conns") && !$0.contains("<HTTPCLIENT>") }
         }
-        // Per proxy: rfc3164, rfc5424, local4, iso, short and timed; raw for fe only (its 3rd
-        // line of the sample).
-        XCTAssertTrue(waitUntil(10) { stopped().count >= 25 }, "\(side): \(stopped())")
+        // Per proxy: rfc3164, rfc5424, local4, iso, short and timed; raw for fe and fe_plain
+        // only (their 3rd line of the sample).
+        XCTAssertTrue(waitUntil(10) { stopped().count >= 26 }, "\(side): \(stopped())")
         XCTAssertNotNil(daemon.waitForExit(timeout: 5), "\(side) did not finish its soft stop")
         return (udp, unix, info, stopped())
     }
@@ -142,11 +155,13 @@ final class SyslogTests: XCTestCase {
         XCTAssertTrue(udp.contains("<142>1 ISO testhost lbtag PID - [meta@1 fe=fe_fmt] 127.0.0.1 fe_fmt be/s1 5 5 -- \"be\" 1/1/0/0/0 0/0 127.0.0.1:PORT 127.0.0.1 \(hostName) 0 7F000001\n"), "\(udp)")
         XCTAssertTrue(udp.contains("<166>DATE testhost lbtag[PID]: Connect from 127.0.0.1:PORT to 127.0.0.1:PORT (fe_plain/TCP)\n"), "\(udp)")
         XCTAssertEqual(udp.filter { !$0.hasPrefix("<") && !$0.hasPrefix("ISO ") }.count, 4,
-                       "raw, 1 line of 2 per proxy: DOWN, fe's first, fe_fmt, fe_plain")
+                       "raw, 1 line of 2 per proxy: DOWN, fe's first, fe_fmt, fe_plain's first")
+        XCTAssertEqual(udp.last, "<166>DATE testhost lbtag[PID]: Connect to unix:2 (fe_plain/TCP)\n")
         XCTAssertEqual(udp.filter { $0.hasPrefix("ISO ") }, ["ISO " + udp[2]],
                        "iso, notice and above: the DOWN line only")
         XCTAssertEqual(ours.unix.map(normalized).filter { $0.hasPrefix("<1>ISO ") }.count, 1, "timed, notice and above: the DOWN line")
-        XCTAssertEqual(ours.unix.last.map(normalized), "<6>Connect from 127.0.0.1:PORT to 127.0.0.1:PORT (fe_plain/TCP)\n")
+        XCTAssertEqual(ours.unix.suffix(2).map(normalized), ["<6>Connect from 127.0.0.1:PORT to 127.0.0.1:PORT (fe_plain/TCP)\n",
+                                                              "<6>Connect to unix:2 (fe_plain/TCP)\n"])
         XCTAssertEqual(ours.unix[1].utf8.count, 81, "len 80, then LF")
         XCTAssertTrue(ours.info.contains("DroppedLogs: 0\n"), ours.info)
         XCTAssertEqual(ours.stopped.map(normalized).sorted(), theirs.stopped.map(normalized).sorted())
