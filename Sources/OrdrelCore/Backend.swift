@@ -231,7 +231,7 @@ extension Runtime {
             let type = backend.isFrontend ? "proxy" : "backend"
             // haproxy's syslog line does not quote the name.
             logger.error("\(ServerStateLog.noServerAvailable(proxyType: type, proxy: backend.name))",
-                         metadata: LogMetadata.for(proxy: backend.name, level: .emerg, text: "\(type) \(backend.name) has no server available!"))
+                         metadata: LogMetadata.for(proxy: backend, level: .emerg, text: "\(type) \(backend.name) has no server available!"))
         }
         backend.lastChangeWallSeconds = wall
     }

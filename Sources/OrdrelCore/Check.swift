@@ -206,7 +206,7 @@ extension Runtime {
             guard server.adminState != .maint else { return }
             let usable = server.backend.usableServerCounts
             logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))",
-                           metadata: LogMetadata.for(proxy: server.backend.name, level: level))
+                           metadata: LogMetadata.for(proxy: server.backend, level: level))
         }
         if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
     }
@@ -218,7 +218,7 @@ extension Runtime {
         serverChanged(server) { moves in
             let usable = server.backend.usableServerCounts
             logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, requeued: moves.served, totalInQueue: server.backend.queue.count))",
-                          metadata: LogMetadata.for(proxy: server.backend.name))
+                          metadata: LogMetadata.for(proxy: server.backend))
         }
         if !server.isBackup && server.config.shutdownBackupSessionsOnMarkedUp && server.isUsable {
             for backup in server.backend.servers where backup.isBackup { killStreams(of: backup, cause: .serverUp) }

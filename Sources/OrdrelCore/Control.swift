@@ -44,7 +44,7 @@ extension Runtime {
             let sessions = server.counters.current
             serverChanged(server) { moves in
                 logger.warning("\(name) is going DOWN for maintenance\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
-                               metadata: LogMetadata.for(proxy: server.backend.name, level: .alert))
+                               metadata: LogMetadata.for(proxy: server.backend, level: .alert))
             }
             if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
             return .done
@@ -61,7 +61,7 @@ extension Runtime {
             noteStateChange(server, wasDown: false)
             serverChanged(server) { _ in
                 let target = "\(server.isUp ? "UP" : "DOWN")/\(state == .drain ? "DRAIN" : "READY")"
-                logger.notice("\(name) is \(target) (leaving forced maintenance).", metadata: LogMetadata.for(proxy: server.backend.name))
+                logger.notice("\(name) is \(target) (leaving forced maintenance).", metadata: LogMetadata.for(proxy: server.backend))
             }
             return .done
         }
@@ -71,10 +71,10 @@ extension Runtime {
         serverChanged(server) { moves in
             if state == .drain {
                 logger.notice("\(name) enters drain state\(serversOnline(server, requeued: moves.requeued))",
-                              metadata: LogMetadata.for(proxy: server.backend.name))
+                              metadata: LogMetadata.for(proxy: server.backend))
             } else {
                 logger.notice("\(name) is \(server.isUp ? "UP" : "DOWN") (leaving forced drain).",
-                              metadata: LogMetadata.for(proxy: server.backend.name))
+                              metadata: LogMetadata.for(proxy: server.backend))
             }
         }
         return .done
@@ -101,13 +101,13 @@ extension Runtime {
             switch health {
             case .up:
                 logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
-                               metadata: LogMetadata.for(proxy: server.backend.name, level: .notice))
+                               metadata: LogMetadata.for(proxy: server.backend, level: .notice))
             case .stopping:
                 logger.warning("\(name) is stopping, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
-                               metadata: LogMetadata.for(proxy: server.backend.name, level: .notice))
+                               metadata: LogMetadata.for(proxy: server.backend, level: .notice))
             case .down:
                 logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
-                               metadata: LogMetadata.for(proxy: server.backend.name, level: before.stopping ? .notice : .alert))
+                               metadata: LogMetadata.for(proxy: server.backend, level: before.stopping ? .notice : .alert))
             }
         }
         if health == .down && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }

@@ -39,8 +39,8 @@ struct LogSinks {
 /// Safe from every thread: sampling positions and counters are under `lock`; sending is not.
 final class LogOutput: @unchecked Sendable {
     let global: LogSinks
-    /// By proxy name.
-    private let proxies: [String: LogSinks]
+    /// By proxy id.
+    private let proxies: [Int: LogSinks]
     let hostname: String?
     /// The system's host name (`%H`), read once.
     let systemHostname = CurrentProcess.hostName
@@ -54,9 +54,9 @@ final class LogOutput: @unchecked Sendable {
     init(configuration: Configuration, programName: String) {
         let tag = configuration.global.logTag ?? programName
         global = LogSinks(sinks: configuration.global.logTargets.map(LogSink.init), tag: tag, structuredData: nil)
-        var proxies: [String: LogSinks] = [:]
+        var proxies: [Int: LogSinks] = [:]
         for proxy in configuration.proxies {
-            proxies[proxy.name] = LogSinks(sinks: proxy.logTargets.map(LogSink.init), tag: proxy.logTag ?? tag,
+            proxies[proxy.id] = LogSinks(sinks: proxy.logTargets.map(LogSink.init), tag: proxy.logTag ?? tag,
                                            structuredData: proxy.structuredDataFormat)
         }
         self.proxies = proxies
@@ -71,7 +71,7 @@ final class LogOutput: @unchecked Sendable {
     /// `DroppedLogs`.
     var dropped: UInt64 { lock.withLock { droppedCount } }
 
-    func sinks(ofProxy name: String) -> LogSinks? { proxies[name] }
+    func sinks(ofProxy id: Int) -> LogSinks? { proxies[id] }
 
     /// Creates the datagram sockets, and makes stdout/stderr non-blocking when a target writes
     /// there and they are not terminals (haproxy's `fd_write_frag_line` does the same).

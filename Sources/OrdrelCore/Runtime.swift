@@ -110,7 +110,7 @@ public final class Runtime {
         }
         try buildProxies()
         for proxy in proxies {
-            proxy.logSinks = output.sinks(ofProxy: proxy.name).flatMap { $0.isEmpty ? nil : $0 }
+            proxy.logSinks = output.sinks(ofProxy: proxy.id).flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 
@@ -376,7 +376,7 @@ public final class Runtime {
             for proxy in proxies {
                 let (fe, be) = lock.withLock { (proxy.frontendCounters.connectionsTotal, proxy.backendCounters.total) }
                 logger.warning("Proxy \(proxy.name) stopped (cumulated conns: FE: \(fe), BE: \(be)).",
-                               metadata: LogMetadata.for(proxy: proxy.name))
+                               metadata: LogMetadata.for(proxy: proxy))
             }
         }
         // Counted connections, including any on their way to another thread's mailbox.

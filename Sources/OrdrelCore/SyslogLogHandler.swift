@@ -3,8 +3,9 @@ import OrdrelLog
 
 /// Metadata keys the runtime's messages carry to steer their syslog copy.
 enum LogMetadata {
-    /// The proxy whose `log` lines receive the message instead of the global ones (haproxy's
-    /// `send_log(proxy, ...)`: server state changes go to their backend's targets).
+    /// The id of the proxy whose `log` lines receive the message instead of the global ones
+    /// (haproxy's `send_log(proxy, ...)`: server state changes go to their backend's targets).
+    /// Ids, unlike names, are unique: a frontend and a backend may share a name.
     static let proxy = "proxy"
     /// The syslog level when it is not the one the stderr prefix implies (a server going DOWN
     /// prints `[WARNING]` but is sent at `alert`).
@@ -40,8 +41,8 @@ struct SyslogLogHandler: LogHandler {
         guard event.level >= .info else { return }
         let metadata = event.metadata ?? [:]
         let sinks: LogSinks?
-        if case .string(let name) = metadata[LogMetadata.proxy] {
-            sinks = output.sinks(ofProxy: name)
+        if case .string(let text) = metadata[LogMetadata.proxy], let id = Int(text) {
+            sinks = output.sinks(ofProxy: id)
         } else {
             sinks = output.global
         }
@@ -69,8 +70,8 @@ struct SyslogLogHandler: LogHandler {
 extension LogMetadata {
     /// A message for `proxy`'s log lines, at `level` there (default: the stderr level's) and
     /// worded `text` there (default: the same words).
-    static func `for`(proxy: String, level: SyslogLevel? = nil, text: String? = nil) -> Logger.Metadata {
-        var metadata: Logger.Metadata = [Self.proxy: .string(proxy)]
+    static func `for`(proxy: Proxy, level: SyslogLevel? = nil, text: String? = nil) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [Self.proxy: .string(String(proxy.id))]
         if let level { metadata[Self.level] = .string(level.name) }
         if let text { metadata[Self.text] = .string(text) }
         return metadata
