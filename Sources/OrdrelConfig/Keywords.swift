@@ -74,12 +74,13 @@ enum Keywords {
         "unique-id-format": "unique ids are not supported",
         "load-server-state-from-file": "server state files are not supported",
         "server-state-file-name": "server state files are not supported",
+        "monitor": "'monitor fail' conditions are not supported ('monitor-uri' answers 200 while the process runs)",
     ]
 
     /// Proxy keywords that only exist for HTTP; refused with "ordrel only implements 'mode tcp'".
     static let httpOnlyProxy: Set<String> = [
         "http-response", "http-after-response", "http-send-name-header",
-        "redirect", "capture", "cookie", "compression", "monitor", "monitor-net",
+        "redirect", "capture", "cookie", "compression", "monitor-net",
         "reqadd", "rspadd", "reqrep", "rsprep", "reqdel", "rspdel", "appsession", "http-error",
         "use-fcgi-app", "retry-on",
     ]
