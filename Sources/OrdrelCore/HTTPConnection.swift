@@ -55,8 +55,10 @@ final class HTTPConnection {
     /// Runs the session until it waits for the socket or its timer.
     func drive() {
         while phase == .active {
+            let action = session.nextAction()
+            // The action may have started a new wait (a reply done, a request begun).
             armTimer()
-            switch session.nextAction() {
+            switch action {
             case .read:
                 guard readInput() else { return }
             case .write(let bytes):
@@ -66,6 +68,8 @@ final class HTTPConnection {
             case .shutdownWrite:
                 _ = try? fd.shutdown(.write)
             case .close:
+                // A silent close (idle keep-alive, client gone) has not sent its FIN yet.
+                _ = try? fd.shutdown(.write)
                 linger()
                 return
             }
