@@ -21,9 +21,14 @@ extension Runtime {
         connection.drive()
     }
 
+    /// A connection ended: its section's `maxconn` may let its listener accept again.
     func httpConnectionClosed(_ connection: HTTPConnection) {
         httpConnections[ObjectIdentifier(connection)] = nil
-        lock.withLock { connection.proxy.frontendCounters.current -= 1 }
+        let waiting = lock.withLock {
+            connection.proxy.frontendCounters.current -= 1
+            return workers[0].hasListenersAtLimit
+        }
+        if waiting { workers[0].resumeListenersBelowLimits() }
     }
 
     /// What the stats page shows, at one instant (call isolated).
