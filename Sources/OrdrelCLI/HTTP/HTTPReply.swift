@@ -18,7 +18,8 @@ public struct HTTPReply: Sendable, Equatable {
         if !chunked { header("content-length", String(body.count)) }
         for (name, value) in headers { header(name, value) }
         if close { header("connection", "close") }
-        if chunked { header("transfer-encoding", "chunked") }
+        // haproxy announces no transfer coding on a HEAD reply.
+        if chunked && !headOnly { header("transfer-encoding", "chunked") }
         out.append(contentsOf: [0x0D, 0x0A])
         if !headOnly {
             if chunked {
