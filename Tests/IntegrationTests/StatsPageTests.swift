@@ -16,53 +16,74 @@ final class StatsPageTests: XCTestCase {
 
     private static var socketPath: String { (socketDirectory?.path ?? "") + "/admin.sock" }
 
+    /// The real haproxy on the same configuration (its own ports), when installed.
+    private nonisolated(unsafe) static var haproxy: Process?
+    private nonisolated(unsafe) static var haproxyPorts: (page: UInt16, privatePage: UInt16, traffic: UInt16) = (0, 0, 0)
+
+    /// The configuration both daemons run; only the ports differ.
+    private static func config(ports: (page: UInt16, privatePage: UInt16, traffic: UInt16), statsSocket: String,
+                               servers: [UInt16]) -> String {
+        """
+        global
+            stats socket \(statsSocket) mode 600 level admin
+            stats timeout 5s
+        defaults
+            mode http
+            option httplog
+            timeout connect 2s
+            timeout client 5s
+            timeout server 5s
+        listen stats
+            bind 127.0.0.1:\(ports.page)
+            stats enable
+            stats uri /
+            stats refresh 5s
+            stats show-legends
+            stats admin if LOCALHOST
+            timeout http-request 1s
+            timeout http-keep-alive 1s
+            monitor-uri /healthz
+            http-request use-service prometheus-exporter if { path /metrics }
+        frontend private
+            bind 127.0.0.1:\(ports.privatePage)
+            stats uri /haproxy?stats
+            stats realm Private\\ Area
+            stats auth admin:s3cret
+            stats scope be_app
+        frontend fe_main
+            bind 127.0.0.1:\(ports.traffic)
+            mode tcp
+            default_backend be_app
+        backend be_app
+            mode tcp
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+            server s3 127.0.0.1:\(servers[2]) check inter 200 fall 1 rise 1
+            server s4 127.0.0.1:\(servers[0]) disabled
+
+        """
+    }
+
     override class func setUp() {
         super.setUp()
         do {
             socketDirectory = TemporaryDirectory()
             backends = [try TestBackend(.greetThenEcho(Array("s1\n".utf8))), try TestBackend(.greetThenEcho(Array("s2\n".utf8)))]
             ports = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort())
-            let closedPort = try TestSocket.unusedPort()
-            let config = """
-            global
-                stats socket \(socketPath) mode 600 level admin
-                stats timeout 5s
-            defaults
-                mode http
-                option httplog
-                timeout connect 2s
-                timeout client 5s
-                timeout server 5s
-            listen stats
-                bind 127.0.0.1:\(ports.page)
-                stats enable
-                stats uri /
-                stats refresh 5s
-                stats show-legends
-                stats admin if LOCALHOST
-                timeout http-request 1s
-                timeout http-keep-alive 1s
-                monitor-uri /healthz
-                http-request use-service prometheus-exporter if { path /metrics }
-            frontend private
-                bind 127.0.0.1:\(ports.privatePage)
-                stats uri /haproxy?stats
-                stats realm Private\\ Area
-                stats auth admin:s3cret
-                stats scope be_app
-            frontend fe_main
-                bind 127.0.0.1:\(ports.traffic)
-                mode tcp
-                default_backend be_app
-            backend be_app
-                mode tcp
-                server s1 127.0.0.1:\(backends[0].port)
-                server s2 127.0.0.1:\(backends[1].port)
-                server s3 127.0.0.1:\(closedPort) check inter 200 fall 1 rise 1
-                server s4 127.0.0.1:\(backends[0].port) disabled
-
-            """
-            ordrel = try OrdrelProcess(config: config, readyPort: ports.page)
+            let servers = backends.map(\.port) + [try TestSocket.unusedPort()]
+            ordrel = try OrdrelProcess(config: config(ports: ports, statsSocket: socketPath, servers: servers), readyPort: ports.page)
+            if FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath) {
+                haproxyPorts = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort())
+                let path = socketDirectory!.write("haproxy.cfg", config(ports: haproxyPorts, statsSocket: socketDirectory!.path + "/haproxy.sock", servers: servers))
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: DaemonPair.haproxyPath)
+                process.arguments = ["-db", "-q", "-f", path]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                haproxy = process
+                _ = waitUntil(10) { (try? TestSocket.connect(port: haproxyPorts.page)).map { close($0); return true } ?? false }
+            }
             // s3's first check fails within its interval.
             _ = waitUntil(5) { (try? query("show stat").contains("be_app,s3,0,0,0,0,,0,0,0,,0,,0,0,0,0,DOWN")) ?? false }
         } catch {
@@ -71,6 +92,11 @@ final class StatsPageTests: XCTestCase {
     }
 
     override class func tearDown() {
+        if let haproxy, haproxy.isRunning {
+            haproxy.terminate()
+            haproxy.waitUntilExit()
+        }
+        haproxy = nil
         ordrel?.stop()
         backends.forEach { $0.stop() }
         ordrel = nil
@@ -197,8 +223,8 @@ final class StatsPageTests: XCTestCase {
         XCTAssertTrue(stat.contains("\nbe_app,s1,0,0,0,0,,0,0,0,,0,,0,0,0,0,MAINT,") && stat.contains("\nbe_app,s2,0,0,0,0,,0,0,0,,0,,0,0,0,0,MAINT,"), stat)
         XCTAssertEqual(try get("/", method: "POST", body: "s=s1&s=s2&action=ready&b=%235").headers["location"], "/;st=DONE")
         XCTAssertEqual(try get("/", method: "POST", body: "s=nope&action=ready&b=%235").headers["location"], "/;st=ERRP")
-        XCTAssertEqual(try get("/", method: "POST", body: "s=s2&action=hdown&b=%235").headers["location"], "/;st=NONE",
-                       "s2 has no checks")
+        XCTAssertEqual(try get("/", method: "POST", body: "s=s2&action=dhlth&b=%235").headers["location"], "/;st=NONE",
+                       "s2 has no checks to disable")
         // The private page has no `stats admin`: denied, nothing changes.
         let denied = try get("/haproxy?stats", port: Self.ports.privatePage, method: "POST",
                              headers: ["Authorization: Basic YWRtaW46czNjcmV0"], body: "s=s1&action=maint&b=%235")
@@ -283,5 +309,55 @@ final class StatsPageTests: XCTestCase {
         _ = try runCommand(chromium, flags + ["--hide-scrollbars", "--window-size=1600,1000", "--screenshot=\(shot)", url])
         let png = try Data(contentsOf: URL(fileURLWithPath: shot))
         XCTAssertEqual(Array(png.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+    }
+
+    /// Both daemons answer the same bytes: error replies, the monitor URI, the 401, HEAD, the
+    /// admin form's refusals; and the page's tables of the tcp proxies have the same HTML once
+    /// the numbers (pids, times, ports, counters) are masked.
+    func testSameRepliesAsHaproxy() throws {
+        guard Self.haproxy?.isRunning == true else { throw XCTSkip("haproxy is not installed") }
+        func exchange(_ port: UInt16, _ request: String) throws -> String {
+            let fd = try TestSocket.connect(port: port)
+            defer { close(fd) }
+            TestSocket.setReceiveTimeout(fd, seconds: 8)
+            try TestSocket.sendAll(fd, Array(request.utf8))
+            return String(decoding: TestSocket.readAll(fd).bytes, as: UTF8.self)
+        }
+        func post(_ target: String, _ body: String, _ extra: String = "") -> String {
+            "POST \(target) HTTP/1.1\r\nHost: x\r\n\(extra)Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        }
+        let requests: [(KeyPath<(page: UInt16, privatePage: UInt16, traffic: UInt16), UInt16>, String)] = [
+            (\.page, "GARBAGE\r\n\r\n"),
+            (\.page, "GET / HTTP/1.1\r\nBad Header\r\n\r\n"),
+            (\.page, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            (\.page, "GET /healthz HTTP/1.0\r\n\r\n"),
+            (\.page, "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            (\.page, "PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+            (\.privatePage, "GET /haproxy?stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            (\.privatePage, "GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            (\.privatePage, post("/haproxy?stats;up", "s=s1&action=maint&b=%235", "Authorization: Basic YWRtaW46czNjcmV0\r\n")),
+            (\.page, post("/", "s=nope&action=ready&b=%235")),
+            (\.page, post("/", "s=s2&action=bogus&b=%235")),
+            (\.page, post("/;norefresh", "s=s2&action=hdown&b=%235")),
+            (\.page, post("/", "s=s2&action=hrunn&b=%235")),
+            (\.page, post("/", "s=s2&action=dhlth&b=%235")),
+            (\.page, post("/", "action=ready&b=%235")),
+            (\.page, "GET / HTTP/1.1\r\nHost: x\r\n"),
+            (\.page, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\ns=s1"),
+        ]
+        for (port, request) in requests {
+            XCTAssertEqual(try exchange(Self.ports[keyPath: port], request), try exchange(Self.haproxyPorts[keyPath: port], request),
+                           request.debugDescription)
+        }
+        func tcpTables(_ port: UInt16) throws -> String {
+            let html = try get("/;norefresh", port: port).text
+            guard let start = html.firstRange(of: "<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\"><th class=\"pxname\" width=\"10%\"><a name=\"fe_main\">") else {
+                return html
+            }
+            // Earlier tests sent traffic through ordrel only: ages of the last session differ.
+            return String(html[start.lowerBound...]).replacing(/[0-9]+/, with: "N")
+                .replacing(/<td>(?:(?:N[dhms])+|\?)<\/td>/, with: "<td>age</td>")
+        }
+        XCTAssertEqual(try tcpTables(Self.ports.page), try tcpTables(Self.haproxyPorts.page))
     }
 }

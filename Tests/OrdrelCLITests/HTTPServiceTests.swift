@@ -247,7 +247,8 @@ final class HTTPServiceTests: XCTestCase {
         // Only s1 has checks: the others do not count, so the action is complete.
         XCTAssertEqual(adminRequest("s=s1&s=s2&action=dhlth&b=%233").apply(to: runtime), "DONE")
         XCTAssertFalse(runtime.servers[0].checksEnabled)
-        XCTAssertEqual(adminRequest("s=s2&action=hdown&b=%233").apply(to: runtime), "NONE")
+        XCTAssertEqual(adminRequest("s=s2&action=hdown&b=%233").apply(to: runtime), "DONE")
+        XCTAssertEqual(runtime.servers[1].health, .down)
         XCTAssertEqual(adminRequest("s=s2&s=nope&action=ready&b=%233").apply(to: runtime), "PART")
         XCTAssertEqual(adminRequest("s=nope&action=ready&b=%233").apply(to: runtime), "ERRP")
         XCTAssertEqual(adminRequest("s=s2&action=bogus&b=%233").apply(to: runtime), "ERRP")
@@ -257,7 +258,7 @@ final class HTTPServiceTests: XCTestCase {
         XCTAssertEqual(adminRequest("s=s2&action=ready&b=%233", allowed: false).apply(to: runtime), "DENY")
         XCTAssertEqual(runtime.servers[1].admin, .ready)
         let redirect = String(decoding: adminRequest("").redirect(status: "DONE").bytes, as: UTF8.self)
-        XCTAssertEqual(redirect, "HTTP/1.1 303 See Other\r\ncontent-length: 0\r\ncache-control: no-cache\r\ncontent-type: text/plain\r\nlocation: /;st=DONE;up\r\n\r\n")
+        XCTAssertEqual(redirect, "HTTP/1.1 303 See Other\r\ncache-control: no-cache\r\ncontent-type: text/plain\r\ncontent-length: 0\r\nlocation: /;st=DONE;up\r\n\r\n")
     }
 
     func testURLDecoding() {

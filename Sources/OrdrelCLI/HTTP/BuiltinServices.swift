@@ -92,10 +92,8 @@ public struct BuiltinServices: Sendable {
 
     /// haproxy's message for `status`, or the section's `errorfile` for it.
     public func errorReply(_ status: Int, _ request: HTTPRequest, extraHeaders: [(String, String)] = []) -> HTTPReply {
-        var reply = HTTPErrors.reply(status, errorFiles: config.errorFiles, extraHeaders: extraHeaders,
-                                     headOnly: request.method == "HEAD")
-        reply.closesConnection = reply.closesConnection || closes(request)
-        return reply
+        HTTPErrors.reply(status, errorFiles: config.errorFiles, extraHeaders: extraHeaders,
+                         headOnly: request.method == "HEAD", close: closes(request))
     }
 
     private func closes(_ request: HTTPRequest) -> Bool { !request.wantsKeepAlive || request.hasUnreadBody }

@@ -8,14 +8,15 @@ public struct HTTPReply: Sendable, Equatable {
         self.closesConnection = closesConnection
     }
 
-    /// A generated reply in haproxy's form: lowercase header names, then either `content-length`
-    /// or, for `chunked`, the body as `transfer-encoding: chunked` chunks of at most 16 KiB.
-    /// `headOnly` (a HEAD request) sends the head alone.
+    /// A generated reply in haproxy's form: lowercase header names, `content-length` first unless
+    /// `headers` place it, or for `chunked` the body as `transfer-encoding: chunked` chunks of at
+    /// most 16 KiB; `connection: close` when the connection ends after it. `headOnly` (a HEAD
+    /// request) sends the head alone.
     public static func make(status: Int, reason: String, headers: [(String, String)], body: [UInt8],
                             chunked: Bool = false, headOnly: Bool = false, close: Bool = false) -> HTTPReply {
         var out = Array("HTTP/1.1 \(status) \(reason)\r\n".utf8)
         func header(_ name: String, _ value: String) { out.append(contentsOf: Array("\(name): \(value)\r\n".utf8)) }
-        if !chunked { header("content-length", String(body.count)) }
+        if !chunked && !headers.contains(where: { $0.0 == "content-length" }) { header("content-length", String(body.count)) }
         for (name, value) in headers { header(name, value) }
         if close { header("connection", "close") }
         // haproxy announces no transfer coding on a HEAD reply.
@@ -71,12 +72,18 @@ public enum HTTPErrors {
 
     /// The reply for `status`: the proxy's `errorfile` if it has one (sent as is, then the
     /// connection closes, as its content is opaque), else haproxy's message. `extraHeaders` go
-    /// after haproxy's (`www-authenticate` for a 401).
+    /// after haproxy's (`www-authenticate` for a 401). `generated`: a 408 for a request whose
+    /// head arrived but whose body did not, which haproxy sends in its generated form.
     public static func reply(_ status: Int, errorFiles: [Int: [UInt8]], extraHeaders: [(String, String)] = [],
-                             headOnly: Bool = false) -> HTTPReply {
+                             headOnly: Bool = false, close: Bool = false, generated: Bool = false) -> HTTPReply {
         if let file = errorFiles[status] { return HTTPReply(bytes: file, closesConnection: true) }
         let message = messages[status] ?? messages[500]!
         let body = body(status)
+        if generated {
+            return HTTPReply.make(status: status, reason: message.reason,
+                                  headers: [("cache-control", "no-cache"), ("content-type", "text/html")],
+                                  body: body, headOnly: headOnly, close: true)
+        }
         if closing.contains(status) {
             var out = Array("HTTP/1.1 \(status) \(message.reason)\r\nContent-length: \(body.count)\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n".utf8)
             if !headOnly { out.append(contentsOf: body) }
@@ -84,6 +91,6 @@ public enum HTTPErrors {
         }
         return HTTPReply.make(status: status, reason: message.reason,
                               headers: [("cache-control", "no-cache"), ("content-type", "text/html")] + extraHeaders,
-                              body: body, headOnly: headOnly)
+                              body: body, headOnly: headOnly, close: close)
     }
 }

@@ -97,7 +97,9 @@ public final class HTTPSession {
     public func timedOut() {
         switch phase {
         case .awaitingRequest(first: true), .receivingRequest:
-            send(HTTPErrors.reply(408, errorFiles: errorFiles), closeAfter: true)
+            // With the head in, the body is what is late: haproxy answers in its generated form.
+            let headIn = HTTPRequestParser.endOfHead(input[...]) != nil
+            send(HTTPErrors.reply(408, errorFiles: errorFiles, generated: headIn), closeAfter: true)
         default:
             phase = .closed
         }

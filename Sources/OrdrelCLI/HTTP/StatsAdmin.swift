@@ -21,7 +21,8 @@ public struct StatsAdminRequest: Sendable {
 
     /// Applies the form as haproxy's `stats_process_http_post` does and returns its status
     /// code for the redirect (`DONE`, `PART`, `NONE`, `ERRP`, `DENY`, `IVAL`): a server counts
-    /// when the action applies to it (checks actions need checks, agent actions an agent), and
+    /// when the action applies to it (enabling or disabling checks needs checks, agent actions an
+    /// agent; forcing a health state applies to any server, none tracks another in ordrel), and
     /// counts as altered when it was changed. Call with the runtime isolated.
     public func apply(to runtime: CLIRuntime) -> String {
         guard page.adminAllowed else { return "DENY" }
@@ -58,7 +59,6 @@ public struct StatsAdminRequest: Sendable {
                 continue
             }
             let configured = state.checkState & 0x02 != 0
-            let enabled = state.checkState & 0x04 != 0
             let changed: Bool?
             switch action {
             case .ready: changed = Self.done(runtime.setServerAdminState(backend: backend, server: server, state: .ready))
@@ -68,7 +68,7 @@ public struct StatsAdminRequest: Sendable {
                 changed = configured ? Self.done(runtime.setHealthChecks(backend: backend, server: server, enabled: action == .enableHealth)) : nil
             case .healthUp, .healthNoLB, .healthDown:
                 let health: ServerHealthRequest = action == .healthUp ? .up : action == .healthNoLB ? .stopping : .down
-                changed = enabled ? Self.done(runtime.setServerHealth(backend: backend, server: server, health: health)) : nil
+                changed = Self.done(runtime.setServerHealth(backend: backend, server: server, health: health))
             case .disableAgent, .enableAgent, .agentUp, .agentDown:
                 // ordrel's servers have no agent check: nothing to act on, as haproxy without one.
                 changed = state.agentState & 0x02 != 0 ? false : nil
@@ -87,7 +87,7 @@ public struct StatsAdminRequest: Sendable {
     /// The 303 reply pointing back at the page with the result.
     public func redirect(status: String) -> HTTPReply {
         HTTPReply.make(status: 303, reason: "See Other",
-                       headers: [("cache-control", "no-cache"), ("content-type", "text/plain"),
+                       headers: [("cache-control", "no-cache"), ("content-type", "text/plain"), ("content-length", "0"),
                                  ("location", "\(page.config.uriPrefix);st=\(status)\(page.linkSuffix)")],
                        body: [], close: page.closes)
     }
