@@ -224,6 +224,12 @@ final class HTTPConnection {
         }
     }
 
+    /// A soft stop: idle, the connection closes now; otherwise after the reply under way.
+    func stop() {
+        session.stop()
+        if phase == .active { wake { $0.drive() } }
+    }
+
     /// Closes now (also when the process stops).
     func finish() {
         guard phase != .closed else { return }

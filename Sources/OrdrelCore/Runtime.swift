@@ -433,7 +433,8 @@ public final class Runtime {
     /// The streams are done. Stats sessions already accepted still get their whole reply (the
     /// orderly release ordrel promises: a query racing a reload or a soft stop is answered, never
     /// cut): the stats sockets stop accepting, and the loops exit once the last session has
-    /// ended, after at most `stats timeout`. A hard stop ends the sessions at once.
+    /// ended, after at most `stats timeout`. Connections of the built-in HTTP services finish the
+    /// reply under way and close (idle ones at once). A hard stop ends them all at once.
     private func finishStopping(_ mode: StopMode = .soft) {
         if stopFinished {
             if mode == .hard { exitLoops() }
@@ -447,16 +448,23 @@ public final class Runtime {
         for socket in statsSockets where !listenersExported { socket.acceptQueued() }
         statsSockets.forEach { $0.close() }
         stopHealthChecks()
-        if mode == .hard || cliConnections.isEmpty { return exitLoops() }
-        logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
+        if mode != .hard { Array(httpConnections.values).forEach { $0.stop() } }
+        if mode == .hard || (cliConnections.isEmpty && httpConnections.isEmpty) { return exitLoops() }
+        if !cliConnections.isEmpty {
+            logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
+        }
+        if !httpConnections.isEmpty {
+            logger.notice("Stopping once \(httpConnections.count) HTTP connection\(httpConnections.count == 1 ? " has" : "s have") sent its reply.")
+        }
         let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.isolated { self.exitLoops() } }
         timer.schedule(after: Double(configuration.global.statsTimeoutMs) / 1000)
         cliDrainTimer = timer
     }
 
-    /// A stats session ended: the last one lets a finished stop exit.
-    func cliSessionEnded() {
-        if stopFinished && cliConnections.isEmpty && !loopsExiting { exitLoops() }
+    /// A stats session or a built-in service connection ended: the last one lets a finished
+    /// stop exit.
+    func sessionEnded() {
+        if stopFinished && cliConnections.isEmpty && httpConnections.isEmpty && !loopsExiting { exitLoops() }
     }
 
     private func exitLoops() {

@@ -29,6 +29,7 @@ extension Runtime {
             return workers[0].hasListenersAtLimit
         }
         if waiting { workers[0].resumeListenersBelowLimits() }
+        sessionEnded()
     }
 
     /// What the stats page shows, at one instant (call isolated).

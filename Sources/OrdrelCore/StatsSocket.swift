@@ -272,6 +272,6 @@ final class CLIConnection: SessionDriverHost {
     func finished() {
         socket.connectionClosed()
         socket.runtime.cliConnections[ObjectIdentifier(self)] = nil
-        socket.runtime.cliSessionEnded()
+        socket.runtime.sessionEnded()
     }
 }

@@ -360,4 +360,27 @@ final class StatsPageTests: XCTestCase {
         }
         XCTAssertEqual(try tcpTables(Self.ports.page), try tcpTables(Self.haproxyPorts.page))
     }
+
+    /// A soft stop (SIGUSR1) closes an idle keep-alive connection at once (without a reply) and
+    /// lets the process exit without waiting for `timeout http-keep-alive`. Its own daemon.
+    func testSoftStopClosesIdleConnections() throws {
+        let port = try TestSocket.unusedPort()
+        let daemon = try OrdrelProcess(config: """
+            defaults
+                mode http
+                timeout client 30s
+                timeout http-keep-alive 30s
+            listen stats
+                bind 127.0.0.1:\(port)
+                stats uri /
+
+            """, readyPort: port)
+        let client = try HTTPTestClient(port: port)
+        XCTAssertEqual(try XCTUnwrap(client.get("/;csv")).status, 200)
+        daemon.signal(SIGUSR1)
+        let (rest, end) = client.readToEnd()
+        XCTAssertEqual(rest, "")
+        XCTAssertEqual(end, .eof)
+        XCTAssertEqual(daemon.waitForExit(timeout: 10), 0, daemon.stderrText)
+    }
 }

@@ -132,6 +132,21 @@ final class HTTPServiceTests: XCTestCase {
         XCTAssertEqual(closing.nextAction(), .shutdownWrite)
     }
 
+    func testStopClosesIdleConnectionsAndEndsBusyOnesAfterTheirReply() {
+        let idle = HTTPSession(parser: parser)
+        XCTAssertEqual(idle.nextAction(), .read)
+        idle.stop()
+        XCTAssertEqual(idle.nextAction(), .close)
+        let busy = HTTPSession(parser: parser)
+        feed(busy, "GET / HTTP/1.1\r\n\r\n")
+        _ = busy.nextAction()
+        busy.stop()
+        busy.respond(HTTPReply(bytes: [0x41], closesConnection: false))
+        XCTAssertEqual(busy.nextAction(), .write([0x41][...]))
+        busy.didWrite(1)
+        XCTAssertEqual(busy.nextAction(), .shutdownWrite, "the reply under way is the last")
+    }
+
     // MARK: routing, stats page
 
     private func request(_ target: String, method: String = "GET", headers: [HTTPHeader] = [], body: String = "") -> HTTPRequest {

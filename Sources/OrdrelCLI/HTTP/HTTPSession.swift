@@ -50,6 +50,8 @@ public final class HTTPSession {
     public private(set) var timerEpoch: UInt64 = 0
     /// Requests answered so far.
     public private(set) var requestsServed: UInt64 = 0
+    /// The process is stopping: the reply under way is the last.
+    private var stopping = false
 
     public init(parser: HTTPRequestParser, errorFiles: [Int: [UInt8]] = [:]) {
         self.parser = parser
@@ -87,9 +89,23 @@ public final class HTTPSession {
     /// request says so.
     public func respond(_ reply: HTTPReply) {
         guard case .handling(let request) = phase else { return }
-        let close = reply.closesConnection || !request.wantsKeepAlive || request.hasUnreadBody
+        let close = reply.closesConnection || !request.wantsKeepAlive || request.hasUnreadBody || stopping
         phase = .sending(bytes: reply.bytes, sent: 0, closeAfter: close)
         restartTimer()
+    }
+
+    /// The process is stopping: an idle connection closes now, one with a request under way
+    /// closes after its reply.
+    public func stop() {
+        stopping = true
+        switch phase {
+        case .awaitingRequest where input.isEmpty:
+            phase = .closed
+        case .sending(let bytes, let sent, _):
+            phase = .sending(bytes: bytes, sent: sent, closeAfter: true)
+        default:
+            break
+        }
     }
 
     /// The current timer expired: a request not (fully) received gets a 408, an idle keep-alive
