@@ -116,7 +116,7 @@ final class GoodInputTests: XCTestCase {
     }
 
     func testSanityWarnings() throws {
-        let parsed = try XCTUnwrap(parseOK("frontend fe\nbackend be\n    timeout connect 1s\n", file: "s.cfg"))
+        let parsed = try XCTUnwrap(parseOK("frontend fe\nbackend be\n    timeout connect 1s\n    server s 127.0.0.1:1\nbackend empty\n", file: "s.cfg"))
         XCTAssertEqual(parsed.warnings.map(\.description), [
             "[WARNING] config : parsing [s.cfg:1] : frontend 'fe' has no 'bind' directive. Please declare it as a backend if this was intended.",
             "[WARNING] config : parsing [s.cfg:1] : missing timeouts for frontend 'fe' ('client'); unset timeouts never expire.",
