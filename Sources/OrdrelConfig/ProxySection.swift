@@ -249,9 +249,9 @@ extension ConfigBuilder {
             }
             setOption(name, enable)
         } else if Keywords.httpOptions.contains(name) {
-            // Nothing for the built-in services or a tcp proxy to do; the two that would change
-            // what a tcp proxy logs or sends are reported when the proxy's mode is known.
-            guard noExtraArguments(words, name == "forwardfor" ? words.count : 2, written) else { return }
+            // Nothing for the built-in services or a tcp proxy to do (their arguments neither);
+            // the two that would change what a tcp proxy logs or sends are reported once the
+            // proxy's mode is known.
             if name == "httplog" { current.httplogLocation = negated ? nil : location }
             if name == "forwardfor" { current.forwardfor = !negated }
         } else if Keywords.checkOptions.contains(name) {

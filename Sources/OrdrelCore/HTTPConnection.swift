@@ -157,7 +157,10 @@ final class HTTPConnection {
         proxy.frontendBytes.addOut(UInt64(count), thread: 0)
         session.didWrite(count)
         // Progress while sending restarts `timeout client`.
-        if session.timer == .send { deadline = timeout(.send).map { runtime.loop.now + $0 } ; scheduleDeadline() }
+        if session.timer == .send {
+            deadline = timeout(.send).map { runtime.loop.now + $0 }
+            scheduleDeadline()
+        }
         guard count == bytes.count else {
             watcher.setInterest(.write)
             return false

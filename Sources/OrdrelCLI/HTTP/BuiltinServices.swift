@@ -77,7 +77,7 @@ public struct BuiltinServices: Sendable {
         if let stats = config.stats, request.target.hasPrefix(stats.uriPrefix),
            ["GET", "HEAD", "POST"].contains(request.method) {
             if !stats.credentials.isEmpty && !Self.authorized(request, stats.credentials) {
-                let realm = stats.realm.replacingSpaces()
+                let realm = stats.realm.filter { $0 != "\"" }
                 return .reply(errorReply(401, request, extraHeaders: [("www-authenticate", "Basic realm=\"\(realm)\"")]))
             }
             let page = StatsPageRequest(request: request, config: stats, proxyName: proxyName,
@@ -106,12 +106,6 @@ public struct BuiltinServices: Sendable {
               let decoded = Base64.decode(parts[1].trimmingCharacters(in: " \t")) else { return false }
         return credentials.contains(String(decoding: decoded, as: UTF8.self))
     }
-}
-
-extension String {
-    /// haproxy prints the realm with its spaces replaced (`stats realm` is one word in its
-    /// header); it keeps them, so does ordrel: this only strips quotes that would end the value.
-    func replacingSpaces() -> String { String(filter { $0 != "\"" }) }
 }
 
 /// RFC 4648 base64 decoding (for `Authorization: Basic`).
