@@ -41,8 +41,7 @@ final class HTTPConnection {
         let bufferSize = runtime.configuration.global.tuneBufsize
         // haproxy keeps `maxrewrite` (half the buffer, at most 1024 bytes) free of the request.
         let head = bufferSize - min(bufferSize / 2, 1024)
-        session = HTTPSession(parser: HTTPRequestParser(maxHeadBytes: head, maxBodyBytes: bufferSize),
-                              errorFiles: proxy.config.http.errorFiles)
+        session = HTTPSession(parser: HTTPRequestParser(maxHeadBytes: head, maxBodyBytes: bufferSize))
         watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.wake { $0.drive() } }
         timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self] in self.wake { $0.timerFired() } }
     }

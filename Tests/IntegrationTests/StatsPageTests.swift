@@ -22,7 +22,7 @@ final class StatsPageTests: XCTestCase {
 
     /// The configuration both daemons run; only the ports differ.
     private static func config(ports: (page: UInt16, privatePage: UInt16, traffic: UInt16), statsSocket: String,
-                               servers: [UInt16]) -> String {
+                               servers: [UInt16], errors: String) -> String {
         """
         global
             stats socket \(statsSocket) mode 600 level admin
@@ -33,6 +33,7 @@ final class StatsPageTests: XCTestCase {
             timeout connect 2s
             timeout client 5s
             timeout server 5s
+            errorfile 400 \(errors)/400.http
         listen stats
             bind 127.0.0.1:\(ports.page)
             stats enable
@@ -50,6 +51,7 @@ final class StatsPageTests: XCTestCase {
             stats realm Private\\ Area
             stats auth admin:s3cret
             stats scope be_app
+            errorfile 503 \(errors)/503.http
         frontend fe_main
             bind 127.0.0.1:\(ports.traffic)
             mode tcp
@@ -71,10 +73,15 @@ final class StatsPageTests: XCTestCase {
             backends = [try TestBackend(.greetThenEcho(Array("s1\n".utf8))), try TestBackend(.greetThenEcho(Array("s2\n".utf8)))]
             ports = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort())
             let servers = backends.map(\.port) + [try TestSocket.unusedPort()]
-            ordrel = try OrdrelProcess(config: config(ports: ports, statsSocket: socketPath, servers: servers), readyPort: ports.page)
+            // haproxy uses an errorfile for replies to a request (503), not for a request it
+            // could not parse (400): both are checked against it.
+            let errors = socketDirectory!.path
+            _ = socketDirectory!.write("400.http", "HTTP/1.0 400 Nope\r\nConnection: close\r\n\r\nbad\n")
+            _ = socketDirectory!.write("503.http", "HTTP/1.0 503 Service Unavailable\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n<html><body><h1>Come back later</h1></body></html>\n")
+            ordrel = try OrdrelProcess(config: config(ports: ports, statsSocket: socketPath, servers: servers, errors: errors), readyPort: ports.page)
             if FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath) {
                 haproxyPorts = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort())
-                let path = socketDirectory!.write("haproxy.cfg", config(ports: haproxyPorts, statsSocket: socketDirectory!.path + "/haproxy.sock", servers: servers))
+                let path = socketDirectory!.write("haproxy.cfg", config(ports: haproxyPorts, statsSocket: socketDirectory!.path + "/haproxy.sock", servers: servers, errors: errors))
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: DaemonPair.haproxyPath)
                 process.arguments = ["-db", "-q", "-f", path]
@@ -202,8 +209,10 @@ final class StatsPageTests: XCTestCase {
         XCTAssertEqual(page.status, 200)
         XCTAssertEqual(Set(page.text.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[0] }), ["be_app"],
                        "stats scope be_app")
-        // Not under the prefix: nothing serves it, haproxy's 503.
-        XCTAssertEqual(try get("/other", port: Self.ports.privatePage).status, 503)
+        // Not under the prefix: nothing serves it, a 503 from the section's errorfile.
+        let other = try get("/other", port: Self.ports.privatePage)
+        XCTAssertEqual(other.status, 503)
+        XCTAssertEqual(other.text, "<html><body><h1>Come back later</h1></body></html>\n")
     }
 
     func testAdminFormChangesServersAsTheCLIDoes() throws {
@@ -335,6 +344,8 @@ final class StatsPageTests: XCTestCase {
             (\.page, "PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
             (\.privatePage, "GET /haproxy?stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
             (\.privatePage, "GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            (\.privatePage, "GET /other HTTP/1.1\r\nHost: x\r\n\r\n"),
+            (\.privatePage, "GARBAGE\r\n\r\n"),
             (\.privatePage, post("/haproxy?stats;up", "s=s1&action=maint&b=%235", "Authorization: Basic YWRtaW46czNjcmV0\r\n")),
             (\.page, post("/", "s=nope&action=ready&b=%235")),
             (\.page, post("/", "s=s2&action=bogus&b=%235")),

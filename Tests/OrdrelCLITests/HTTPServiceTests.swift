@@ -61,8 +61,14 @@ final class HTTPServiceTests: XCTestCase {
         for (status, length) in [401: 112, 403: 93, 404: 83, 405: 146, 408: 110, 413: 106, 500: 97, 501: 136] {
             XCTAssertEqual(HTTPErrors.body(status).count, length, "\(status)")
         }
-        let file = Array("HTTP/1.0 503 Custom\r\n\r\nsorry".utf8)
-        XCTAssertEqual(HTTPErrors.reply(503, errorFiles: [503: file]), HTTPReply(bytes: file, closesConnection: true))
+        // An errorfile as haproxy re-encodes it (checked against haproxy 2.6.12).
+        let file = Array("HTTP/1.0 503 Custom\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\nsorry".utf8)
+        XCTAssertEqual(HTTPErrors.reply(503, errorFiles: [503: file]),
+                       HTTPReply(bytes: Array("HTTP/1.0 503 Custom\r\ncache-control: no-cache\r\n\r\nsorry".utf8), closesConnection: true))
+        let denied = Array("HTTP/1.1 401 Go Away\nContent-Type:text/plain\nContent-Length: 5\nWWW-Authenticate: Basic realm=\"x\"\n\nnope\n".utf8)
+        XCTAssertEqual(HTTPErrors.reply(401, errorFiles: [401: denied], extraHeaders: [("www-authenticate", "Basic realm=\"y\"")]),
+                       HTTPReply(bytes: Array("HTTP/1.1 401 Go Away\r\ncontent-type: text/plain\r\ncontent-length: 5\r\nwww-authenticate: Basic realm=\"y\"\r\n\r\nnope\n".utf8),
+                                 closesConnection: false))
     }
 
     func testChunkedReplyAndHead() {

@@ -70,13 +70,15 @@ public enum HTTPErrors {
         return Array("<html><body><h1>\(status) \(message.reason)</h1>\n\(message.text)\n</body></html>\n".utf8)
     }
 
-    /// The reply for `status`: the proxy's `errorfile` if it has one (sent as is, then the
-    /// connection closes, as its content is opaque), else haproxy's message. `extraHeaders` go
-    /// after haproxy's (`www-authenticate` for a 401). `generated`: a 408 for a request whose
-    /// head arrived but whose body did not, which haproxy sends in its generated form.
-    public static func reply(_ status: Int, errorFiles: [Int: [UInt8]], extraHeaders: [(String, String)] = [],
+    /// The reply for `status`: the section's `errorfile` for it if there is one (`fromFile`),
+    /// else haproxy's message. `extraHeaders` go after haproxy's (`www-authenticate` for a 401);
+    /// `close`: the client asked for the connection to end. `generated`: a 408 for a request
+    /// whose head arrived but whose body did not, which haproxy sends in its generated form.
+    public static func reply(_ status: Int, errorFiles: [Int: [UInt8]] = [:], extraHeaders: [(String, String)] = [],
                              headOnly: Bool = false, close: Bool = false, generated: Bool = false) -> HTTPReply {
-        if let file = errorFiles[status] { return HTTPReply(bytes: file, closesConnection: true) }
+        if let file = errorFiles[status] {
+            return fromFile(file, extraHeaders: extraHeaders, headOnly: headOnly, close: close)
+        }
         let message = messages[status] ?? messages[500]!
         let body = body(status)
         if generated {
@@ -92,5 +94,33 @@ public enum HTTPErrors {
         return HTTPReply.make(status: status, reason: message.reason,
                               headers: [("cache-control", "no-cache"), ("content-type", "text/html")] + extraHeaders,
                               body: body, headOnly: headOnly, close: close)
+    }
+
+    /// An `errorfile` as haproxy 2.6 sends it: its status line as written, its header names
+    /// lowercased without `connection` (and, when `extraHeaders` has one, without the header
+    /// haproxy sets itself, such as a 401's `www-authenticate`), then its body. Without a
+    /// `content-length` the body ends with the connection; haproxy adds no `connection: close`.
+    static func fromFile(_ file: [UInt8], extraHeaders: [(String, String)], headOnly: Bool, close: Bool) -> HTTPReply {
+        let split = HTTPRequestParser.endOfHead(file[...])
+        let head = file[..<(split?.headEnd ?? file.endIndex)]
+        let body = split.map { file[$0.bodyStart...] } ?? []
+        var lines = head.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
+        let statusLine = lines.isEmpty ? "" : lines.removeFirst()
+        let replaced = Set(extraHeaders.map(\.0)).union(["connection"])
+        var out = statusLine + "\r\n"
+        var hasLength = false
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].lowercased()
+            guard !replaced.contains(name) else { continue }
+            hasLength = hasLength || name == "content-length"
+            out += "\(name): \(line[line.index(after: colon)...].trimmingCharacters(in: " \t"))\r\n"
+        }
+        for (name, value) in extraHeaders { out += "\(name): \(value)\r\n" }
+        var bytes = Array((out + "\r\n").utf8)
+        if !headOnly { bytes.append(contentsOf: body) }
+        return HTTPReply(bytes: bytes, closesConnection: close || !hasLength)
     }
 }

@@ -45,7 +45,6 @@ public final class HTTPSession {
     private var input: [UInt8] = []
     private var inputEOF = false
     private let parser: HTTPRequestParser
-    private let errorFiles: [Int: [UInt8]]
     /// Changes whenever the timer must start again (a new wait, a new kind of wait).
     public private(set) var timerEpoch: UInt64 = 0
     /// Requests answered so far.
@@ -53,9 +52,10 @@ public final class HTTPSession {
     /// The process is stopping: the reply under way is the last.
     private var stopping = false
 
-    public init(parser: HTTPRequestParser, errorFiles: [Int: [UInt8]] = [:]) {
+    /// The session's own replies (400, 413, 408) are haproxy's built-in messages: haproxy 2.6
+    /// does not use `errorfile`s for errors found before a request exists.
+    public init(parser: HTTPRequestParser) {
         self.parser = parser
-        self.errorFiles = errorFiles
     }
 
     /// The timeout that applies now.
@@ -115,7 +115,7 @@ public final class HTTPSession {
         case .awaitingRequest(first: true), .receivingRequest:
             // With the head in, the body is what is late: haproxy answers in its generated form.
             let headIn = HTTPRequestParser.endOfHead(input[...]) != nil
-            send(HTTPErrors.reply(408, errorFiles: errorFiles, generated: headIn), closeAfter: true)
+            send(HTTPErrors.reply(408, generated: headIn), closeAfter: true)
         default:
             phase = .closed
         }
@@ -134,7 +134,7 @@ public final class HTTPSession {
                         return .handle(request)
                     case .invalid(let status):
                         input.removeAll()
-                        send(HTTPErrors.reply(status, errorFiles: errorFiles), closeAfter: true)
+                        send(HTTPErrors.reply(status), closeAfter: true)
                         continue
                     case .incomplete:
                         if case .awaitingRequest(first: false) = phase {
