@@ -341,6 +341,7 @@ final class StatsPageTests: XCTestCase {
             (\.page, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
             (\.page, "GET /healthz HTTP/1.0\r\n\r\n"),
             (\.page, "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            (\.page, "GET /;json-schema HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
             (\.page, "PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
             (\.privatePage, "GET /haproxy?stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
             (\.privatePage, "GET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),

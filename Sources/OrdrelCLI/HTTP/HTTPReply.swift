@@ -18,9 +18,9 @@ public struct HTTPReply: Sendable, Equatable {
         func header(_ name: String, _ value: String) { out.append(contentsOf: Array("\(name): \(value)\r\n".utf8)) }
         if !chunked && !headers.contains(where: { $0.0 == "content-length" }) { header("content-length", String(body.count)) }
         for (name, value) in headers { header(name, value) }
-        if close { header("connection", "close") }
         // haproxy announces no transfer coding on a HEAD reply.
         if chunked && !headOnly { header("transfer-encoding", "chunked") }
+        if close { header("connection", "close") }
         out.append(contentsOf: [0x0D, 0x0A])
         if !headOnly {
             if chunked {

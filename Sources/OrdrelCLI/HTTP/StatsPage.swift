@@ -11,6 +11,9 @@ public enum StatsPage {
         case .csv, .json, .typed:
             body = dump(request, snapshot)
             contentType = request.format == .json ? "application/json" : "text/plain"
+        case .jsonSchema:
+            body = Array(StatsSchema.json.utf8)
+            contentType = "application/json"
         }
         var headers = [("cache-control", "no-cache"), ("content-type", contentType)]
         if request.config.refreshSeconds > 0 && !request.noRefresh {

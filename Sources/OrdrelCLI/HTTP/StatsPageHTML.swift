@@ -45,7 +45,8 @@ struct StatsPageHTML {
         let info = snapshot.info
         func value(_ name: String) -> String { info[name].map(Self.text) ?? "0" }
         let version = config.hideVersion ? "" : " version \(value("Version")), released \(value("Release_date"))"
-        let description = config.showDescription.map { ": \(Self.escape($0))" } ?? ""
+        // Without text, haproxy shows the global `description`, which ordrel does not keep.
+        let description = config.showDescription.flatMap { $0.isEmpty ? nil : ": \(Self.escape($0))" } ?? ""
         out += "<body><h1><a href=\"http://www.haproxy.org/\" style=\"text-decoration: none;\">\(product)\(version)</a></h1>\n"
         out += "<h2>Statistics Report for pid \(value("Pid"))\(node.map { " on \(Self.escape($0))" } ?? "")\(description)</h2>\n"
         out += "<hr width=\"100%\" class=\"hr\">\n<h3>&gt; General process information</h3>\n"

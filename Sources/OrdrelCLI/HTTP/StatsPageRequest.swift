@@ -1,13 +1,15 @@
-/// The stats page's output formats (`;csv`, `;json`, `;typed`, or the HTML page).
+/// The stats page's output formats (`;csv`, `;json`, `;typed`, `;json-schema`, or the HTML page).
 public enum StatsPageFormat: Sendable, Equatable {
     case html
     case csv
     case json
     case typed
+    /// The JSON schema of the `;json` document (`show schema json`).
+    case jsonSchema
 }
 
 /// A request for the stats page, with haproxy's URI modifiers read from what follows the
-/// `stats uri` prefix: `;csv`, `;json`, `;typed`, `;up`, `;no-maint`, `;norefresh`, `;st=<code>`,
+/// `stats uri` prefix: `;csv`, `;json`, `;json-schema`, `;typed`, `;up`, `;no-maint`, `;norefresh`, `;st=<code>`,
 /// and the scope form's `?scope=<text>`.
 public struct StatsPageRequest: Sendable {
     public let config: StatsPageSettings
@@ -38,6 +40,8 @@ public struct StatsPageRequest: Sendable {
             format = .csv
         } else if rest.contains(";typed") {
             format = .typed
+        } else if rest.contains(";json-schema") {
+            format = .jsonSchema
         } else if rest.contains(";json") {
             format = .json
         } else {
