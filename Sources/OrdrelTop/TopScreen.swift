@@ -260,7 +260,8 @@ public struct TopScreen: Sendable {
             let summary = info?.line ?? ""
             return Line([Span(summary, Style(bold: true)), Span("  every \(interval)s  \(clock)")])
         case .lost(let reason, let since):
-            return Line("\(source) unreachable since \(since), retrying every \(interval)s: \(reason)",
+            // The news first: a narrow terminal cuts the end.
+            return Line("unreachable since \(since), retrying every \(interval)s: \(source): \(reason)",
                         Style(color: .red, bold: true))
         }
     }
