@@ -1,12 +1,11 @@
 /// How a piece of text is drawn on a terminal; plain output ignores it.
 public struct Style: Equatable, Sendable {
-    /// The 8 ANSI foreground colours `top` uses.
+    /// The ANSI foreground colours `top` uses.
     public enum Color: Equatable, Sendable {
         case red
         case green
         case yellow
         case blue
-        case magenta
     }
 
     public var color: Color?
@@ -34,7 +33,6 @@ public struct Style: Equatable, Sendable {
         case .green: codes.append("32")
         case .yellow: codes.append("33")
         case .blue: codes.append("34")
-        case .magenta: codes.append("35")
         case nil: break
         }
         return codes.isEmpty ? "" : "\u{1b}[" + codes.joined(separator: ";") + "m"

@@ -257,8 +257,9 @@ public struct TopScreen: Sendable {
         case .connecting:
             return Line("\(source): connecting...", Style(bold: true))
         case .live(let clock):
-            let summary = info?.line ?? ""
-            return Line([Span(summary, Style(bold: true)), Span("  every \(interval)s  \(clock)")])
+            let refresh = Span("every \(interval)s  \(clock)")
+            guard let summary = info?.line, !summary.isEmpty else { return Line([refresh]) }
+            return Line([Span(summary, Style(bold: true)), Span("  "), refresh])
         case .lost(let reason, let since):
             // The news first: a narrow terminal cuts the end.
             return Line("unreachable since \(since), retrying every \(interval)s: \(source): \(reason)",

@@ -32,6 +32,7 @@ struct TopSession {
     /// refreshes. The terminal is put back however the loop ends; a signal exits 128 + its number.
     func interactive(input: FD, frames: Int?) throws {
         let signals = try SignalDescriptor([.windowChange, .terminate, .interrupt, .hangUp])
+        defer { signals.fd.close() }
         let saved = try Terminal.enterRawMode(input)
         try Terminal.writeAll(Array(ScreenMode.enter.utf8), to: output)
         defer {

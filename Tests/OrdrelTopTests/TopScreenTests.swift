@@ -210,7 +210,9 @@ final class TopScreenTests: XCTestCase {
         screen.update(rows: [StatRow(id: .init(proxy: "p", service: "s"), kind: .server, status: "UP",
                                      sessionsCurrent: "1234567", bytesIn: "1023", bytesOut: "5368709120", lastChange: "90061")],
                       info: nil, at: "")
-        let line = screen.render().plain.split(separator: "\n")[2]
+        let lines = screen.render().plain.split(separator: "\n")
+        XCTAssertEqual(lines[0], "every 1s", "no show info: only the refresh")
+        let line = lines[2]
         XCTAssertEqual(line, "p       s    UP                1.2M                         1023    5.0G                    1d01h")
     }
 }
