@@ -123,35 +123,35 @@ final class TopTests: XCTestCase {
 
         // Down twice to s2 (config order: FRONTEND, s1, s2, BACKEND), then d drains it.
         _ = try tmux(["send-keys", "-t", "top", "j", "j"])
-        XCTAssertTrue(waitUntil(5) { screenLine(19).hasPrefix("row 3/4") }, screen())
+        XCTAssertTrue(waitUntil(10) { screenLine(19).hasPrefix("row 3/4") }, screen())
         _ = try tmux(["send-keys", "-t", "top", "d"])
-        XCTAssertTrue(try waitUntil(5) { try status("s2") == "DRAIN" }, screen())
+        XCTAssertTrue(try waitUntil(10) { try status("s2") == "DRAIN" }, screen())
         XCTAssertEqual(try status("s1"), "UP")
-        XCTAssertTrue(waitUntil(5) { screenLine(19).hasPrefix("be_app/s2: state set to drain") }, screen())
-        XCTAssertTrue(waitUntil(5) { screenLines().contains { $0.hasPrefix("be_app    s2       DRAIN") } }, screen())
+        XCTAssertTrue(waitUntil(10) { screenLine(19).hasPrefix("be_app/s2: state set to drain") }, screen())
+        XCTAssertTrue(waitUntil(10) { screenLines().contains { $0.hasPrefix("be_app    s2       DRAIN") } }, screen())
 
         // The arrow keys (escape sequences) move too: m puts s1 into maintenance, r makes s2 ready.
         _ = try tmux(["send-keys", "-t", "top", "Up", "m"])
-        XCTAssertTrue(try waitUntil(5) { try status("s1") == "MAINT" }, screen())
+        XCTAssertTrue(try waitUntil(10) { try status("s1") == "MAINT" }, screen())
         _ = try tmux(["send-keys", "-t", "top", "Down", "r"])
-        XCTAssertTrue(try waitUntil(5) { try status("s2") == "no check" }, screen())
+        XCTAssertTrue(try waitUntil(10) { try status("s2") == "no check" }, screen())
         XCTAssertEqual(try status("s1"), "MAINT")
 
         // A narrower window: every line cut to its width, the rows still there.
         _ = try tmux(["resize-window", "-t", "top", "-x", "40", "-y", "10"])
-        XCTAssertTrue(waitUntil(5) {
+        XCTAssertTrue(waitUntil(10) {
             let lines = screenLines()
             return lines.count == 10 && lines.contains { $0.hasPrefix("be_app    s2") } && lines.allSatisfy { $0.count <= 40 }
         }, screen())
 
         // The daemon goes away: top says so and keeps the last rows.
         ordrel.stop()
-        XCTAssertTrue(waitUntil(5) { screenLine(0).hasPrefix("unreachable since") }, screen())
+        XCTAssertTrue(waitUntil(10) { screenLine(0).hasPrefix("unreachable since") }, screen())
         XCTAssertTrue(screenLines().contains { $0.hasPrefix("be_app    s1") }, screen())
 
         // q quits with 0 and the terminal is back in line mode.
         _ = try tmux(["send-keys", "-t", "top", "q"])
-        XCTAssertTrue(waitUntil(5) { FileManager.default.fileExists(atPath: exitFile) }, screen())
+        XCTAssertTrue(waitUntil(10) { FileManager.default.fileExists(atPath: exitFile) }, screen())
         let recorded = try String(contentsOfFile: exitFile, encoding: .utf8)
         XCTAssertTrue(recorded.hasPrefix("0\n"), recorded)
         let modes = Set(recorded.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }))
