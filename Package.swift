@@ -35,6 +35,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
+        // Sans-IO screen model of `ordrelctl top`: stats rows and keys in, frames and actions out.
+        .target(name: "OrdrelTop"),
         // Deterministic model of the illumos tl loopback transport (bug 12694).
         .target(name: "UnixStreamModel", dependencies: ["OrdrelCLI"]),
         .executableTarget(name: "ordrel", dependencies: [
@@ -43,7 +45,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ordrelctl", dependencies: [
-            "OrdrelSystem",
+            "OrdrelSystem", "OrdrelTop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ordrel-model", dependencies: [
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "OrdrelCoreTests", dependencies: [
             "OrdrelCore", .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "OrdrelTopTests", dependencies: ["OrdrelTop"]),
         .testTarget(name: "UnixStreamModelTests", dependencies: ["UnixStreamModel", "OrdrelCLI"]),
         // Clients/: Python scripts the differential suite runs with client libraries from PyPI.
         .testTarget(name: "IntegrationTests", dependencies: ["OrdrelSystem"], exclude: ["Clients"]),

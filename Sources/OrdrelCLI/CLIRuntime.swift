@@ -4,12 +4,18 @@
 public protocol CLIRuntime: AnyObject {
     /// `show version` text, e.g. "2.6.12-1+deb12u4" or ordrel's own version.
     var version: String { get }
+    /// Runs `body` seeing and changing the runtime's state as if nothing else ran (the daemon
+    /// pauses its other threads meanwhile). The session calls every other method of this protocol
+    /// from inside it, and formats replies outside it, so a stats client never holds up traffic
+    /// for longer than it takes to read or change the state.
+    func consistently<T>(_ body: () -> T) -> T
     /// Worker threads (`show servers conn` prints one idle count per thread).
     var threadCount: Int { get }
     /// `show info` values keyed by haproxy field name (`InfoField.names`); absent keys are not printed.
     func info() -> [String: InfoValue]
     /// Every `show stat` row in configuration order (per proxy: FRONTEND, servers, BACKEND).
-    /// Pulled lazily while the dump streams, so it may walk live structures.
+    /// Pulled lazily while the dump streams, so it may walk live structures: each pull runs
+    /// inside `consistently`, and the state may change between two pulls.
     func statsRows() -> any IteratorProtocol<StatsRow>
     /// Numeric id of the proxy with this name (for `show stat <proxy> <type> <sid>`).
     func proxyID(named name: String) -> UInt64?

@@ -6,14 +6,25 @@ extension CLISession {
     /// handler. Level checks happen in handlers, as in haproxy, because some depend on arguments
     /// (`clear counters all`).
     struct Command: Sendable {
+        /// How a handler sees a consistent runtime (`CLIRuntime.consistently`).
+        enum Isolation: Sendable {
+            /// The whole handler runs consistently: it reads or changes shared state.
+            case handler
+            /// The handler reads no shared state, or takes what it needs through
+            /// `consistently` itself, so its formatting runs while the traffic flows.
+            case none
+        }
+
         let words: [[UInt8]]
         let level: CLILevel
+        let isolation: Isolation
         let handler: @Sendable (CLISession, RequestParser.Request) -> Void
 
-        init(_ words: String, _ level: CLILevel = .user,
+        init(_ words: String, _ level: CLILevel = .user, isolation: Isolation = .handler,
              handler: @escaping @Sendable (CLISession, RequestParser.Request) -> Void) {
             self.words = words.split(separator: " ").map { Array($0.utf8) }
             self.level = level
+            self.isolation = isolation
             self.handler = handler
         }
     }
@@ -22,26 +33,26 @@ extension CLISession {
     static let notSupported = "This command is not supported by ordrel.\n"
 
     static let commands: [Command] = [
-        Command("help") { s, r in s.output.append(HelpText.message(args: r.words, isHelp: true, level: s.level)) },
-        Command("prompt") { s, _ in s.togglePrompt() },
-        Command("quit") { s, _ in s.quitRequested = true },
+        Command("help", isolation: .none) { s, r in s.output.append(HelpText.message(args: r.words, isHelp: true, level: s.level)) },
+        Command("prompt", isolation: .none) { s, _ in s.togglePrompt() },
+        Command("quit", isolation: .none) { s, _ in s.quitRequested = true },
         // Hidden (no usage), any level: whether the socket may export its listeners is the
         // driver's decision (`expose-fd listeners`); either way the session ends without output.
-        Command("_getsocks") { s, _ in
+        Command("_getsocks", isolation: .none) { s, _ in
             s.quitRequested = true
             s.listenerTransferPending = true
         },
-        Command("operator", .operator) { s, _ in
+        Command("operator", .operator, isolation: .none) { s, _ in
             if s.require(.operator) { s.setLevel(.operator) }
         },
-        Command("user") { s, _ in s.setLevel(.user) },
-        Command("show cli level") { s, _ in s.reply(s.level.name + "\n") },
+        Command("user", isolation: .none) { s, _ in s.setLevel(.user) },
+        Command("show cli level", isolation: .none) { s, _ in s.reply(s.level.name + "\n") },
         Command("show version") { s, _ in s.reply(s.runtime.version + "\n") },
-        Command("show info") { s, r in s.showInfo(r) },
+        Command("show info", isolation: .none) { s, r in s.showInfo(r) },
         Command("show stat") { s, r in s.showStat(r) },
         Command("show servers state") { s, r in s.showServersState(r) },
         Command("show servers conn") { s, r in s.showServersConn(r) },
-        Command("show schema json") { s, _ in s.reply(StatsSchema.json) },
+        Command("show schema json", isolation: .none) { s, _ in s.reply(StatsSchema.json) },
         Command("show activity") { s, _ in s.showActivity() },
         Command("show backend") { s, _ in s.showBackend() },
         Command("show fd", .operator) { s, r in s.showFD(r) },
@@ -53,7 +64,7 @@ extension CLISession {
             s.reply("Total events captured on [\(s.runtime.currentDateString())] : 0\n")
         },
         Command("show env", .operator) { s, r in s.showEnv(r) },
-        Command("set timeout") { s, r in s.setTimeout(r) },
+        Command("set timeout", isolation: .none) { s, r in s.setTimeout(r) },
         Command("shutdown session", .admin) { s, r in s.shutdownSession(r) },
         Command("shutdown sessions server", .admin) { s, r in
             guard s.require(.admin), let (b, v) = s.serverArg(r.arg(3)) else { return }
@@ -113,7 +124,10 @@ extension CLISession {
             best = c
         }
         if let best {
-            best.handler(self, req)
+            switch best.isolation {
+            case .handler: runtime.consistently { best.handler(self, req) }
+            case .none: best.handler(self, req)
+            }
             return
         }
         if let kw = HelpText.haproxyKeywords.first(where: { Self.starts(req.words, with: $0) }) {

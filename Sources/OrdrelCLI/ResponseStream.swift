@@ -14,6 +14,8 @@ final class ResponseStream {
 
     var source: Source
     var rowsWritten = 0
+    /// Bytes the last rendered row took: how many rows the next pull may take for the chunk.
+    var lastRowBytes = 0
 
     init(_ source: Source) { self.source = source }
 }
@@ -43,33 +45,62 @@ struct StatsFilter {
 }
 
 extension CLISession {
-    /// Generates output until a chunk is full; returns true when the dump is complete.
+    /// Most rows pulled from the runtime per `consistently` stretch: few enough that the other
+    /// threads barely wait, enough that pausing them is not what a dump costs.
+    static let rowsPerPull = 32
+
+    /// Rows the next pull of `s` may take: what fills the output chunk at the last row's size
+    /// (one row when none was rendered yet), at most `rowsPerPull`.
+    private func pullSize(_ s: ResponseStream) -> Int {
+        guard s.lastRowBytes > 0 else { return 1 }
+        return min(Self.rowsPerPull, max(0, outputChunkSize - pendingOutputCount) / s.lastRowBytes + 1)
+    }
+
+    /// Appends `render`'s bytes for each row, noting the size of the last one.
+    private func render<Row>(_ rows: [Row], of s: ResponseStream, _ render: (Row) -> Void) {
+        for row in rows {
+            let before = output.count
+            render(row)
+            s.lastRowBytes = output.count - before
+        }
+    }
+
+    /// Generates output until a chunk is full; returns true when the dump is complete. Rows are
+    /// pulled in batches inside `consistently` and rendered outside it.
     func fill(_ s: ResponseStream) -> Bool {
         switch s.source {
         case .stats(var it, let renderer, let filter):
             defer { s.source = .stats(it, renderer, filter) }
+            var rows: [StatsRow] = []
+            rows.reserveCapacity(Self.rowsPerPull)
             while pendingOutputCount < outputChunkSize {
-                guard let row = it.next() else {
+                let ended = pull(&it, pullSize(s), into: &rows, where: filter.accepts)
+                render(rows, of: s) { row in
+                    renderer.appendRow(row, isFirst: s.rowsWritten == 0, into: &output)
+                    s.rowsWritten += 1
+                }
+                if ended {
                     renderer.appendEpilogue(into: &output)
                     return true
                 }
-                guard filter.accepts(row) else { continue }
-                renderer.appendRow(row, isFirst: s.rowsWritten == 0, into: &output)
-                s.rowsWritten += 1
             }
             return false
         case .serversState(var it):
             defer { s.source = .serversState(it) }
+            var rows: [ServerStateRow] = []
             while pendingOutputCount < outputChunkSize {
-                guard let row = it.next() else { return true }
-                ServersStateRenderer.appendRow(row, into: &output)
+                let ended = pull(&it, pullSize(s), into: &rows)
+                render(rows, of: s) { ServersStateRenderer.appendRow($0, into: &output) }
+                if ended { return true }
             }
             return false
         case .sessions(var it):
             defer { s.source = .sessions(it) }
+            var rows: [SessionInfo] = []
             while pendingOutputCount < outputChunkSize {
-                guard let row = it.next() else { return true }
-                SessionRenderer.appendLine(row, into: &output)
+                let ended = pull(&it, pullSize(s), into: &rows)
+                render(rows, of: s) { SessionRenderer.appendLine($0, into: &output) }
+                if ended { return true }
             }
             return false
         case .lines(var it):
@@ -78,6 +109,20 @@ extension CLISession {
                 guard let line = it.next() else { return true }
                 output.append(line)
                 output.append(0x0A)
+            }
+            return false
+        }
+    }
+
+    /// Replaces `rows` with up to `count` rows of `iterator` that pass `accepts`, pulled in one
+    /// `consistently` stretch; true when the iterator is exhausted.
+    private func pull<Row>(_ iterator: inout any IteratorProtocol<Row>, _ count: Int, into rows: inout [Row],
+                           where accepts: (Row) -> Bool = { _ in true }) -> Bool {
+        rows.removeAll(keepingCapacity: true)
+        return runtime.consistently {
+            while rows.count < count {
+                guard let row = iterator.next() else { return true }
+                if accepts(row) { rows.append(row) }
             }
             return false
         }

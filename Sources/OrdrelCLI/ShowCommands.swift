@@ -11,7 +11,7 @@ extension CLISession {
             default: break
             }
         }
-        InfoRenderer.render(runtime.info(), format: format, withDescriptions: desc, into: &output)
+        InfoRenderer.render(runtime.consistently { runtime.info() }, format: format, withDescriptions: desc, into: &output)
     }
 
     func showStat(_ r: RequestParser.Request) {

@@ -3,12 +3,15 @@ import OrdrelConfig
 import OrdrelSystem
 
 /// The runtime as the stats socket sees it: live values for `show ...` and the actions of the
-/// admin commands. Everything runs on thread 0 while isolated (`StatsSocket` drives sessions
-/// that way), so no value is torn and every thread's streams can be read and killed.
+/// admin commands. Everything runs on thread 0 inside `consistently` (the session calls it that
+/// way), so no value is torn and every thread's streams can be read and killed.
 /// Here: lookups, `show info` and the environment; stats rows, sessions and admin actions have
 /// their own files (`RuntimeStatsRows`, `RuntimeSessions`, `RuntimeActions`).
 extension Runtime: CLIRuntime {
     public var version: String { reportedVersion }
+
+    /// Every other worker pauses (`isolated`): the CLI's reads and changes then see one state.
+    public func consistently<T>(_ body: () -> T) -> T { isolated(body) }
 
     // MARK: lookups shared by the commands
 

@@ -188,9 +188,10 @@ final class StatsSocket {
     deinit { readBuffer.deallocate() }
 }
 
-/// Runs one `CLISession` on a `SessionDriver`, in bounded steps: one session step per wake-up,
-/// each run isolated, as its commands read and change what every thread shares (socket I/O runs
-/// outside isolation).
+/// Runs one `CLISession` on a `SessionDriver`, in bounded steps: one session step per wake-up.
+/// The session pauses the other threads (`CLIRuntime.consistently`) only while a command reads
+/// or changes what they share, or while it pulls a batch of rows for a dump; it parses input and
+/// formats replies, and the driver does socket I/O, while the traffic flows.
 final class CLIConnection: SessionDriverHost {
     unowned(unsafe) let socket: StatsSocket
     let session: CLISession
@@ -238,7 +239,7 @@ final class CLIConnection: SessionDriverHost {
     // MARK: SessionDriverHost
 
     func nextStep() -> SessionStep<Extra> {
-        switch socket.runtime.isolated({ session.nextAction() }) {
+        switch session.nextAction() {
         case .write(let bytes): return .write(bytes)
         case .read: return .read
         case .shutdownWrite: return .shutdownWrite

@@ -10,6 +10,9 @@ import OrdrelCLI
 public final class ModelCLIRuntime: CLIRuntime {
     public let version = "ordrel-model"
     public let threadCount = 1
+
+    /// One thread: the state is always consistent.
+    public func consistently<T>(_ body: () -> T) -> T { body() }
     private var rateLimits: [String: UInt64] = [:]
     /// `maxconn` at start; `set maxconn global 0` restores it and nothing may exceed it.
     static let hardMaxconn: Int32 = 100

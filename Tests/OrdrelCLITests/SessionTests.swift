@@ -45,6 +45,35 @@ final class SessionTests: XCTestCase {
         XCTAssertFalse(events.dropLast(2).contains("shutdownWrite"))
     }
 
+    /// The session reads and changes the runtime only inside `consistently`, in short stretches:
+    /// a dump pulls `rowsPerPull` rows per stretch, and commands that read no shared state
+    /// (unknown ones, `help`, `prompt`) take none, so a stats client cannot hold up traffic.
+    func testRuntimeIsTouchedOnlyInShortConsistentStretches() {
+        let rt = TestRuntime()
+        rt.extraServers = 3000
+        let s = CLISession(runtime: rt, level: .admin)
+        func run(_ command: String) -> Int {
+            let before = rt.consistentStretches
+            s.receive(Array((command + "\n").utf8))
+            while case .write(let b) = s.nextAction() { s.didWrite(b.count) }
+            return rt.consistentStretches - before
+        }
+        XCTAssertEqual(run("prompt"), 0)
+        XCTAssertEqual(run("no such command"), 0)
+        XCTAssertEqual(run("help"), 0)
+        XCTAssertEqual(run("show info"), 1)
+        XCTAssertEqual(run("set server be_app/s2 state drain"), 1)
+        XCTAssertEqual(rt.servers[1].admin, .drain)
+        // One stretch runs the command (it makes the iterator), then one per pull: at most
+        // `rowsPerPull` rows each, fewer where that many rows would overfill the output chunk.
+        let leastPulls = rt.rows().count / CLISession.rowsPerPull + 1
+        let statStretches = run("show stat")
+        XCTAssertGreaterThanOrEqual(statStretches, 1 + leastPulls)
+        XCTAssertLessThanOrEqual(statStretches, 1 + 2 * leastPulls)
+        XCTAssertEqual(run("show sess"), 2)
+        XCTAssertEqual(rt.accessesOutsideConsistency, 0)
+    }
+
     func testLargeDumpIsProducedIncrementally() {
         let rt = TestRuntime()
         rt.extraServers = 5000

@@ -31,8 +31,25 @@ final class TestRuntime: CLIRuntime {
     var globalMaxconn: Int32 = 1000
     var extraServers = 0
     var staticAlgo = false
+    /// `consistently` stretches run so far, and runtime reads or changes made outside one.
+    private(set) var consistentStretches = 0
+    private(set) var accessesOutsideConsistency = 0
+    private var consistentDepth = 0
+
+    func consistently<T>(_ body: () -> T) -> T {
+        if consistentDepth == 0 { consistentStretches += 1 }
+        consistentDepth += 1
+        defer { consistentDepth -= 1 }
+        return body()
+    }
+
+    /// Counts an access made outside `consistently` (the session must never make one).
+    private func noteAccess() {
+        if consistentDepth == 0 { accessesOutsideConsistency += 1 }
+    }
 
     func info() -> [String: InfoValue] {
+        noteAccess()
         var m: [String: InfoValue] = [:]
         for line in Captured.info.split(separator: "\n") {
             guard let c = line.firstIndex(of: ":") else { continue }
@@ -97,7 +114,20 @@ final class TestRuntime: CLIRuntime {
         return out
     }
 
-    func statsRows() -> any IteratorProtocol<StatsRow> { rows().makeIterator() }
+    func statsRows() -> any IteratorProtocol<StatsRow> {
+        noteAccess()
+        return WatchedRows(base: rows().makeIterator(), owner: self)
+    }
+
+    /// A row iterator that checks each pull is made consistently.
+    private struct WatchedRows: IteratorProtocol {
+        var base: IndexingIterator<[StatsRow]>
+        let owner: TestRuntime
+        mutating func next() -> StatsRow? {
+            owner.noteAccess()
+            return base.next()
+        }
+    }
     func proxyID(named name: String) -> UInt64? { ["fe_main": 2, "be_app": 3][name] }
     func backendNames() -> [String] { ["be_app"] }
 
@@ -112,7 +142,10 @@ final class TestRuntime: CLIRuntime {
         }.makeIterator()
     }
 
-    func sessions() -> any IteratorProtocol<SessionInfo> { liveSessions.makeIterator() }
+    func sessions() -> any IteratorProtocol<SessionInfo> {
+        noteAccess()
+        return liveSessions.makeIterator()
+    }
     func session(id: UInt64) -> SessionInfo? { liveSessions.first { $0.id == id } }
     func environment() -> [String] { ["HOME=/root", "PATH=/usr/bin:/bin", "HOMER=x"] }
     func currentDateString() -> String { "21/Nov/2026:14:09:12.740" }
@@ -135,7 +168,8 @@ final class TestRuntime: CLIRuntime {
     func shutdownSessions(backend: String, server: String) -> ServerResult<Void> { withServer(backend, server) { _ in } }
 
     func setServerAdminState(backend: String, server: String, state: ServerAdminState) -> ServerResult<Void> {
-        withServer(backend, server) { $0.admin = state }
+        noteAccess()
+        return withServer(backend, server) { $0.admin = state }
     }
 
     func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerResult<Void> {

@@ -18,6 +18,9 @@ final class FuzzRuntime: CLIRuntime {
     }
 
     let version = "ordrel-fuzz"
+
+    /// One thread: the state is always consistent.
+    func consistently<T>(_ body: () -> T) -> T { body() }
     let threadCount = 1
     private var rateLimits: [RateLimitKind: Int32] = [:]
     private static let hardMaxconn: Int32 = 1000
