@@ -76,8 +76,8 @@ final class HTTPConnection {
         if phase == .lingering { linger() }
     }
 
-    /// The request's reply. The stats page's rows and the admin actions are taken with the
-    /// runtime isolated; rendering and writing happen afterwards, holding nothing.
+    /// The request's reply. The stats page's rows are taken and the admin actions applied with
+    /// the other threads paused; rendering and writing happen afterwards, holding nothing.
     private func answer(_ request: HTTPRequest) -> HTTPReply {
         runtime.lock.withLock { runtime.cumulativeRequests += 1 }
         let allowed = proxy.config.http.stats?.allowsAdmin(clientIPv4: clientIPv4, clientIsLoopback: clientIsLoopback) ?? false
@@ -92,7 +92,7 @@ final class HTTPConnection {
             let snapshot = runtime.isolated { runtime.statsSnapshot() }
             return StatsPage.reply(for: page, snapshot: snapshot)
         case .statsAdmin(let form):
-            let status = runtime.isolated { form.apply(to: runtime) }
+            let status = form.apply(to: runtime)
             if status == "DONE" || status == "PART" {
                 runtime.logger.notice("stats page \(proxy.name): admin action from \(client) (\(status)).")
             }

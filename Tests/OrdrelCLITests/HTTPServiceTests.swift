@@ -261,7 +261,9 @@ final class HTTPServiceTests: XCTestCase {
 
     func testAdminFormAppliesActionsLikeHaproxy() {
         let runtime = TestRuntime()
+        let stretches = runtime.consistentStretches
         XCTAssertEqual(adminRequest("s=s2&s=s4&action=drain&b=%233").apply(to: runtime), "DONE")
+        XCTAssertEqual(runtime.consistentStretches, stretches + 1, "one form, one pause of the other threads")
         XCTAssertEqual(runtime.servers.map(\.admin), [.ready, .drain, .drain])
         XCTAssertEqual(adminRequest("s=s1&action=maint&b=be_app").apply(to: runtime), "DONE")
         XCTAssertEqual(runtime.servers[0].admin, .maint)

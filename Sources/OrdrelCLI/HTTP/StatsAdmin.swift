@@ -23,10 +23,14 @@ public struct StatsAdminRequest: Sendable {
     /// code for the redirect (`DONE`, `PART`, `NONE`, `ERRP`, `DENY`, `IVAL`): a server counts
     /// when the action applies to it (enabling or disabling checks needs checks, agent actions an
     /// agent; forcing a health state applies to any server, none tracks another in ordrel), and
-    /// counts as altered when it was changed. Call with the runtime isolated.
+    /// counts as altered when it was changed. The lookups and changes run `consistently`.
     public func apply(to runtime: CLIRuntime) -> String {
         guard page.adminAllowed else { return "DENY" }
         guard let body else { return "IVAL" }
+        return runtime.consistently { apply(body, to: runtime) }
+    }
+
+    private func apply(_ body: [UInt8], to runtime: CLIRuntime) -> String {
         var backend: String?
         var action: Action?
         var servers: [String] = []
