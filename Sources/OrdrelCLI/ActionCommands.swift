@@ -53,6 +53,18 @@ extension CLISession {
         }
     }
 
+    /// `enable agent` / `disable agent <b>/<s>`: haproxy 2.6 refuses only to enable an agent
+    /// that was never configured; disabling one is always silent.
+    func setAgentChecks(_ r: RequestParser.Request, enabled: Bool) {
+        guard require(.admin), let (b, v) = serverArg(r.arg(2)) else { return }
+        switch runtime.setAgentChecks(backend: b, server: v, enabled: enabled) {
+        case .success(.done): break
+        case .failure(let e): reply(e.reply)
+        case .success(.notConfigured):
+            if enabled { reply("Agent was not configured on this server, cannot enable.\n") }
+        }
+    }
+
     func setServer(_ r: RequestParser.Request) {
         guard require(.admin), let (b, v) = serverArg(r.arg(2)) else { return }
         if let e = runtime.lookupServer(backend: b, server: v).lookupError {

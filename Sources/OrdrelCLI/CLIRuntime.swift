@@ -44,6 +44,8 @@ public protocol CLIRuntime: AnyObject {
     func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerResult<Void>
     /// `enable health` (`true`) / `disable health` (`false`).
     func setHealthChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome>
+    /// `enable agent` (`true`) / `disable agent` (`false`).
+    func setAgentChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome>
     /// `get weight`: current and initial weight.
     func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight>
     /// `set weight` / `set server ... weight` with an already validated request.

@@ -240,6 +240,18 @@ public struct ServerConfig: Sendable, Equatable {
     public var shutdownBackupSessionsOnMarkedUp = false
     /// The id came from an `id` keyword (haproxy's `srv_f_forced_id` in `show servers state`).
     public var forcedID = false
+    /// `agent-check`: an agent on `agentAddr`:`agentPort` reports weight, state and health.
+    public var agentCheck = false
+    /// `agent-port` (required with `agent-check`).
+    public var agentPort: UInt16?
+    /// `agent-addr`: an IP literal; nil = the server's address.
+    public var agentAddr: String?
+    /// `agent-inter`; nil = `inter`.
+    public var agentInterMs: UInt64?
+    /// `agent-send`: bytes written to the agent once connected (none when nil).
+    public var agentSend: String?
+    /// `init-addr`: how the address is found at start, methods tried in order.
+    public var initAddr: [InitAddrMethod] = [.last, .libc]
     public var location: SourceLocation
 
     public init(name: String, host: String, port: UInt16, id: Int, location: SourceLocation) {
@@ -249,6 +261,19 @@ public struct ServerConfig: Sendable, Equatable {
         self.id = id
         self.location = location
     }
+}
+
+/// One method of `init-addr` (haproxy 2.6 server.c `srv_iterate_initaddr`).
+public enum InitAddrMethod: Sendable, Equatable {
+    /// The address saved in a `server-state-file`; ordrel loads none, so it never yields one.
+    case last
+    /// The system resolver (getaddrinfo) on the server's host.
+    case libc
+    /// Start without an address: the server stays in maintenance (`MAINT (resolution)`) until
+    /// `set server <b>/<s> addr` gives it one.
+    case none
+    /// This IP literal.
+    case ip(String)
 }
 
 /// A proxy: a `frontend` (accepts), a `backend` (has servers) or a `listen` (both).

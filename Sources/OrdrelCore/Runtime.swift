@@ -179,6 +179,7 @@ public final class Runtime {
             SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
         ]
         startHealthChecks()
+        startAgentChecks()
     }
 
     /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
@@ -435,6 +436,7 @@ public final class Runtime {
         for socket in statsSockets where !listenersExported { socket.acceptQueued() }
         statsSockets.forEach { $0.close() }
         stopHealthChecks()
+        stopAgentChecks()
         if mode == .hard || cliConnections.isEmpty { return exitLoops() }
         logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
         let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.isolated { self.exitLoops() } }

@@ -23,6 +23,10 @@ extension Runtime {
         withServer(backend, server) { setHealthChecks($0, enabled: enabled) == .checksNotConfigured ? .notConfigured : .done }
     }
 
+    public func setAgentChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { setAgentChecks($0, enabled: enabled) }
+    }
+
     public func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
         withServer(backend, server) { ServerWeight(current: UInt32($0.weight), initial: UInt32($0.initialWeight)) }
     }

@@ -122,6 +122,10 @@ public final class ModelCLIRuntime: CLIRuntime {
         withServer(backend, server) { .notConfigured }
     }
 
+    public func setAgentChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { .notConfigured }
+    }
+
     public func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
         withServer(backend, server) { ServerWeight(current: serverWeight, initial: serverInitialWeight) }
     }
