@@ -175,6 +175,9 @@ public enum BindAddress: Sendable, Equatable, CustomStringConvertible {
     case tcp(host: String, port: UInt16)
     /// A Unix stream socket path (`unix@/path` or `/path`).
     case unix(path: String)
+    /// `fd@<n>`: a stream socket this process inherited as descriptor `n` (systemd socket
+    /// activation, haproxy's VTest), used as it is and listened on if it does not yet.
+    case inherited(fd: Int32)
 
     public var description: String {
         switch self {
@@ -182,6 +185,8 @@ public enum BindAddress: Sendable, Equatable, CustomStringConvertible {
             return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix(let path):
             return "unix@\(path)"
+        case .inherited(let fd):
+            return "fd@\(fd)"
         }
     }
 }

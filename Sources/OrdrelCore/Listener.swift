@@ -81,14 +81,30 @@ final class Listener {
             if let fd = inherited.take(unixPath: path) { return (fd, true) }
             return (try UnixListenSocket.bindAtomically(path: path, mode: bind.mode, uid: bind.uid, gid: bind.gid,
                                                         backlog: Int32(bind.backlog ?? 1024), location: bind.location), false)
+        case .inherited(let number):
+            let fd = FD(rawValue: number)
+            do {
+                let traits = try FD.inheritedTraits(number)
+                guard traits.isStream else { throw ListenerError(bind: bind, reason: "not a stream socket") }
+                try fd.setBlocking(false)
+                if !traits.isListening { try fd.listen(backlog: Int32(bind.backlog ?? 1024)) }
+            } catch let error as ListenerError {
+                throw error
+            } catch {
+                throw ListenerError(bind: bind, reason: "\(error)")
+            }
+            return (fd, false)
         }
     }
 
     func start() { if !suspended { watcher.setInterest(.read) } }
 
     var isTCP: Bool {
-        if case .tcp = bind.address { return true }
-        return false
+        switch bind.address {
+        case .tcp: return true
+        case .unix: return false
+        case .inherited: return (try? fd.localAddress())?.family != .unix
+        }
     }
 
     func pause(_ reason: ListenerPause, loop: EventLoop, for seconds: Double? = nil) {

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+
+/// ordrel started with a listening socket as its standard input (descriptor 0), as inetd-style
+/// supervisors and haproxy's VTest hand sockets over; `bind fd@0` serves on it.
+private final class OrdrelWithSocket: DaemonProcess {
+    init(config: String, socket: Int32) throws {
+        super.init(config: config, name: "ordrel", stopTimeout: 5)
+        process.executableURL = URL(fileURLWithPath: Binaries.path("ordrel"))
+        process.arguments = ["-db", "-f", configPath]
+        process.standardInput = FileHandle(fileDescriptor: socket, closeOnDealloc: false)
+        try process.run()
+    }
+}
+
+/// `bind fd@<n>`: a listening socket inherited by number.
+final class InheritedBindTests: XCTestCase {
+    func testServesOnAnInheritedListeningSocket() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let (listener, port) = try TestSocket.listen()
+        let ordrel = try OrdrelWithSocket(config: """
+            defaults
+                mode tcp
+                timeout connect 1s
+                timeout client 5s
+                timeout server 5s
+            listen li
+                bind fd@0
+                server s1 127.0.0.1:\(backend.port)
+
+            """, socket: listener)
+        defer { ordrel.stop() }
+        // The socket already listens in this process too: wait until ordrel, not the backlog,
+        // answers, i.e. until a stream reaches the backend.
+        XCTAssertTrue(try waitUntil(10) {
+            let fd = try TestSocket.connect(port: port)
+            defer { close(fd) }
+            TestSocket.setReceiveTimeout(fd, seconds: 2)
+            try TestSocket.sendAll(fd, Array("ping".utf8))
+            shutdown(fd, Int32(SHUT_WR))
+            return String(decoding: TestSocket.readAll(fd).bytes, as: UTF8.self) == "ping"
+        }, ordrel.stderrText)
+        close(listener)
+        XCTAssertGreaterThan(backend.acceptedCount, 0)
+    }
+
+    func testClosedOrMalformedDescriptorsAreRefusedWithTheirLine() throws {
+        let directory = TemporaryDirectory()
+        let config = directory.write("fd.cfg", """
+            listen li
+                bind fd@987
+                bind fd@x
+                server s1 127.0.0.1:9
+
+            """)
+        let result = try runCommand(Binaries.path("ordrel"), ["-c", "-f", config])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("parsing [\(config):2] : 'bind' : cannot use file descriptor '987' : Bad file descriptor."),
+                      result.stderr)
+        XCTAssertTrue(result.stderr.contains("parsing [\(config):3] : 'bind' : file descriptor 'x' is not a valid integer in 'fd@x'"),
+                      result.stderr)
+    }
+}
