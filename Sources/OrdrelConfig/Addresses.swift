@@ -187,7 +187,7 @@ extension ConfigBuilder {
 
     /// `fd@<n>`, checked now as haproxy's `str2sa_range` does, so `-c` and start-up refuse a
     /// descriptor that is closed or not a stream socket.
-    private func inheritedSocket(_ text: Substring) -> [BindAddress]? {
+    func inheritedSocket(_ text: Substring) -> [BindAddress]? {
         let number = text.dropFirst(3)
         guard let fd = Int32(number), fd >= 0 else {
             alert("'bind' : file descriptor '\(number)' is not a valid integer in '\(text)'")

@@ -109,6 +109,9 @@ public struct StatsSocketConfig: Sendable, Equatable {
     public var gid: Int?
     public var level: AccessLevel = .operator
     public var exposeFDListeners = false
+    /// `stats socket fd@<n>`: an inherited listening socket (haproxy's VTest passes its CLI so);
+    /// `path` is then `fd@<n>`.
+    public var inheritedFD: Int32?
     public var location: SourceLocation
 
     public init(path: String, location: SourceLocation) {

@@ -82,19 +82,26 @@ final class Listener {
             return (try UnixListenSocket.bindAtomically(path: path, mode: bind.mode, uid: bind.uid, gid: bind.gid,
                                                         backlog: Int32(bind.backlog ?? 1024), location: bind.location), false)
         case .inherited(let number):
-            let fd = FD(rawValue: number)
-            do {
-                let traits = try FD.inheritedTraits(number)
-                guard traits.isStream else { throw ListenerError(bind: bind, reason: "not a stream socket") }
-                try fd.setBlocking(false)
-                if !traits.isListening { try fd.listen(backlog: Int32(bind.backlog ?? 1024)) }
-            } catch let error as ListenerError {
-                throw error
-            } catch {
-                throw ListenerError(bind: bind, reason: "\(error)")
-            }
-            return (fd, false)
+            return (try adoptInherited(number, backlog: Int32(bind.backlog ?? 1024), location: bind.location,
+                                       address: bind.address.description), false)
         }
+    }
+
+    /// An inherited descriptor (`fd@<n>`) made ready to accept: a stream socket, non-blocking,
+    /// listening (listen() is called when the parent did not).
+    static func adoptInherited(_ number: Int32, backlog: Int32, location: SourceLocation, address: String) throws -> FD {
+        let fd = FD(rawValue: number)
+        do {
+            let traits = try FD.inheritedTraits(number)
+            guard traits.isStream else { throw ListenerError(location: location, address: address, reason: "not a stream socket") }
+            try fd.setBlocking(false)
+            if !traits.isListening { try fd.listen(backlog: backlog) }
+        } catch let error as ListenerError {
+            throw error
+        } catch {
+            throw ListenerError(location: location, address: address, reason: "\(error)")
+        }
+        return fd
     }
 
     func start() { if !suspended { watcher.setInterest(.read) } }
