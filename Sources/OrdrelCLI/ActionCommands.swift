@@ -88,7 +88,17 @@ extension CLISession {
                 return
             }
             replyLookup(runtime.setServerHealth(backend: b, server: v, health: health))
-        case "agent", "agent-addr", "agent-port", "agent-send", "check-addr", "check-port", "fqdn", "ssl":
+        case "agent":
+            // haproxy checks that the agent is enabled first, then the word.
+            let word = r.arg(4)
+            let up: Bool? = word == "up" ? true : word == "down" ? false : nil
+            switch runtime.setAgentHealth(backend: b, server: v, up: up) {
+            case .success(.done):
+                if up == nil { reply("'set server <srv> agent' expects 'up' or 'down'.\n") }
+            case .success(.notConfigured): reply("agent checks are not enabled on this server.\n")
+            case .failure(let e): reply(e.reply)
+            }
+        case "agent-addr", "agent-port", "agent-send", "check-addr", "check-port", "fqdn", "ssl":
             reply(Self.notSupported)
         default:
             reply("usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | "

@@ -46,6 +46,9 @@ public protocol CLIRuntime: AnyObject {
     func setHealthChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome>
     /// `enable agent` (`true`) / `disable agent` (`false`).
     func setAgentChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome>
+    /// `set server ... agent up|down` (nil: a word that is neither, only the agent is checked);
+    /// `.notConfigured` when the agent is not enabled.
+    func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome>
     /// `get weight`: current and initial weight.
     func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight>
     /// `set weight` / `set server ... weight` with an already validated request.

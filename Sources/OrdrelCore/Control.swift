@@ -117,6 +117,32 @@ extension Runtime {
         return .done
     }
 
+    /// `set server <b>/<s> agent up|down`: the agent's health jumps to its top or to 0, as if the
+    /// agent had said so ("changed from CLI"): down holds the server DOWN, up releases that hold
+    /// (the server is UP again if its checks agree). `.checksNotConfigured` when the agent is
+    /// not enabled.
+    @discardableResult
+    public func setAgentHealth(_ server: Server, up: Bool) -> ControlResult {
+        guard var agent = server.agent, agent.isEnabled else { return .checksNotConfigured }
+        agent.force(up: up)
+        server.agent = agent
+        let wasUp = server.isUp
+        server.stoppedByAgent = !up
+        guard server.isUp != wasUp else { return .done }
+        noteStateChange(server, wasDown: !wasUp)
+        let name = (server.isBackup ? "Backup " : "") + "Server \(server.qualifiedName)"
+        let sessions = server.counters.current
+        serverChanged(server) { moves in
+            if up {
+                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+            } else {
+                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
+            }
+        }
+        if !up && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
+        return .done
+    }
+
     /// `enable server` / `disable server`: the same as state ready / maint.
     @discardableResult
     public func setServerEnabled(_ server: Server, _ enabled: Bool) -> ControlResult {

@@ -27,6 +27,14 @@ extension Runtime {
         withServer(backend, server) { setAgentChecks($0, enabled: enabled) }
     }
 
+    public func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { server in
+            guard server.agent?.isEnabled == true else { return .notConfigured }
+            if let up { setAgentHealth(server, up: up) }
+            return .done
+        }
+    }
+
     public func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
         withServer(backend, server) { ServerWeight(current: UInt32($0.weight), initial: UInt32($0.initialWeight)) }
     }

@@ -126,6 +126,10 @@ public final class ModelCLIRuntime: CLIRuntime {
         withServer(backend, server) { .notConfigured }
     }
 
+    public func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { .notConfigured }
+    }
+
     public func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
         withServer(backend, server) { ServerWeight(current: serverWeight, initial: serverInitialWeight) }
     }

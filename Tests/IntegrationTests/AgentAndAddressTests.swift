@@ -127,6 +127,17 @@ final class AgentAndAddressTests: XCTestCase {
                 && serverRows(sockets.ordrel, "show stat")["s1"]?["agent_status"] == "L7OK"
         })
         try compare("show stat", Self.agentColumns, "after enable agent")
+
+        // `set server ... agent`: the same replies, states and columns on both.
+        for command in ["set server be1/s6 agent down", "set server be1/s6 agent sideways", "set server be1/s2 agent up"] {
+            XCTAssertEqual(try cli(sockets.ordrel, command), try cli(sockets.haproxy, command), command)
+        }
+        try compare("show stat", Self.agentColumns, "after set server agent down")
+        XCTAssertEqual(try serverRows(sockets.ordrel, "show stat")["s6"]?["status"], "DOWN (agent)")
+        for socket in [sockets.haproxy, sockets.ordrel] { XCTAssertEqual(try cli(socket, "set server be1/s6 agent up"), "\n") }
+        try compare("show stat", Self.agentColumns, "after set server agent up")
+        XCTAssertTrue(ordrel.stderrText.contains("Server be1/s6 is DOWN, changed from CLI."), ordrel.stderrText)
+        XCTAssertTrue(ordrel.stderrText.contains("Server be1/s6 is UP, changed from CLI."), ordrel.stderrText)
     }
 
     func testHostNamesAndInitAddrNone() throws {

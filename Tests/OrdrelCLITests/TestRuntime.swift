@@ -180,6 +180,10 @@ final class TestRuntime: CLIRuntime {
         withServer(backend, server) { _ in .notConfigured }
     }
 
+    func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { _ in .notConfigured }
+    }
+
     func setHealthChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
         withServer(backend, server) {
             guard $0.checked else { return .notConfigured }
