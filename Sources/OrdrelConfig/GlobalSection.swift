@@ -238,7 +238,10 @@ extension ConfigBuilder {
         }
         var path = words[2]
         var inherited: Int32?
-        if path.hasPrefix("fd@") {
+        if path.hasPrefix("sockpair@") {
+            alert(prefix + "ordrel does not take 'sockpair@' for a stats socket (got '\(path)').")
+            return
+        } else if path.hasPrefix("fd@") {
             guard case .inherited(let fd)? = inheritedSocket(path[...])?.first else { return }
             inherited = fd
         } else if path.hasPrefix("unix@") {

@@ -181,6 +181,9 @@ public enum BindAddress: Sendable, Equatable, CustomStringConvertible {
     /// `fd@<n>`: a stream socket this process inherited as descriptor `n` (systemd socket
     /// activation, haproxy's VTest), used as it is and listened on if it does not yet.
     case inherited(fd: Int32)
+    /// `sockpair@<n>`: one end of a Unix socket pair this process inherited as descriptor `n`;
+    /// connections arrive over it as descriptors (SCM_RIGHTS), as haproxy's `send_fd_uxst` sends them.
+    case socketPair(fd: Int32)
 
     public var description: String {
         switch self {
@@ -190,6 +193,8 @@ public enum BindAddress: Sendable, Equatable, CustomStringConvertible {
             return "unix@\(path)"
         case .inherited(let fd):
             return "fd@\(fd)"
+        case .socketPair(let fd):
+            return "sockpair@\(fd)"
         }
     }
 }

@@ -84,6 +84,19 @@ final class Listener {
         case .inherited(let number):
             return (try adoptInherited(number, backlog: Int32(bind.backlog ?? 1024), location: bind.location,
                                        address: bind.address.description), false)
+        case .socketPair(let number):
+            let fd = FD(rawValue: number)
+            do {
+                guard try FD.inheritedTraits(number).isStream else {
+                    throw ListenerError(bind: bind, reason: "not a stream socket")
+                }
+                try fd.setBlocking(false)
+            } catch let error as ListenerError {
+                throw error
+            } catch {
+                throw ListenerError(bind: bind, reason: "\(error)")
+            }
+            return (fd, false)
         }
     }
 
@@ -109,7 +122,7 @@ final class Listener {
     var isTCP: Bool {
         switch bind.address {
         case .tcp: return true
-        case .unix: return false
+        case .unix, .socketPair: return false
         case .inherited: return (try? fd.localAddress())?.family != .unix
         }
     }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import OrdrelSystem
 import XCTest
 
 /// ordrel started with a listening socket as its standard input (descriptor 0), as inetd-style
@@ -16,7 +17,8 @@ private final class OrdrelWithSocket: DaemonProcess {
     }
 }
 
-/// `bind fd@<n>`: a listening socket inherited by number.
+/// `bind fd@<n>`: a listening socket inherited by number; `bind sockpair@<n>`: connections
+/// passed as descriptors over an inherited socket pair.
 final class InheritedBindTests: XCTestCase {
     func testServesOnAnInheritedListeningSocket() throws {
         let backend = try TestBackend(.echo)
@@ -48,12 +50,55 @@ final class InheritedBindTests: XCTestCase {
         XCTAssertGreaterThan(backend.acceptedCount, 0)
     }
 
+    func testServesConnectionsPassedOverAnInheritedSocketPair() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        let (ours, theirs) = try FD.socketPair()
+        var oursOpen = true
+        defer { if oursOpen { ours.close() } }
+        let ordrel = try OrdrelWithSocket(config: """
+            defaults
+                mode tcp
+                timeout connect 1s
+                timeout client 5s
+                timeout server 5s
+            listen li
+                bind sockpair@0
+                server s1 127.0.0.1:\(backend.port)
+
+            """, socket: theirs.rawValue)
+        defer { ordrel.stop() }
+        theirs.close()
+        // A client connects to a socket of the test's; the test hands the accepted connection
+        // over, as haproxy's master hands connections to a worker.
+        let (listener, port) = try TestSocket.listen()
+        defer { close(listener) }
+        for round in 0..<2 {
+            let client = try TestSocket.connect(port: port)
+            defer { close(client) }
+            let accepted = FD(rawValue: accept(listener, nil, nil))
+            XCTAssertGreaterThanOrEqual(accepted.rawValue, 0)
+            guard case .processed = try ours.send([0], passing: [accepted]) else { return XCTFail("socket pair full") }
+            accepted.close()
+            TestSocket.setReceiveTimeout(client, seconds: 5)
+            try TestSocket.sendAll(client, Array("ping \(round)".utf8))
+            shutdown(client, Int32(SHUT_WR))
+            XCTAssertEqual(String(decoding: TestSocket.readAll(client).bytes, as: UTF8.self), "ping \(round)", ordrel.stderrText)
+        }
+        XCTAssertEqual(backend.acceptedCount, 2)
+        // The peer closing its end stops that listener; ordrel goes on.
+        ours.close()
+        oursOpen = false
+        XCTAssertTrue(waitUntil(5) { ordrel.stderrText.contains("Proxy li: sockpair@0 was closed by its peer") }, ordrel.stderrText)
+    }
+
     func testClosedOrMalformedDescriptorsAreRefusedWithTheirLine() throws {
         let directory = TemporaryDirectory()
         let config = directory.write("fd.cfg", """
             listen li
                 bind fd@987
                 bind fd@x
+                bind sockpair@986
                 server s1 127.0.0.1:9
 
             """)
@@ -62,6 +107,8 @@ final class InheritedBindTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("parsing [\(config):2] : 'bind' : cannot use file descriptor '987' : Bad file descriptor."),
                       result.stderr)
         XCTAssertTrue(result.stderr.contains("parsing [\(config):3] : 'bind' : file descriptor 'x' is not a valid integer in 'fd@x'"),
+                      result.stderr)
+        XCTAssertTrue(result.stderr.contains("parsing [\(config):4] : 'bind' : cannot use file descriptor '986' : Bad file descriptor."),
                       result.stderr)
     }
 }
