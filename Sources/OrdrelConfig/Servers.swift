@@ -239,7 +239,14 @@ extension InitAddrMethod {
     static func parseList(_ text: String) -> Result<[InitAddrMethod], ListError> {
         guard !text.isEmpty else { return .failure(ListError(text: "expects <method>[,<method>...] as argument.")) }
         var methods: [InitAddrMethod] = []
-        for word in text.split(separator: ",", omittingEmptySubsequences: true) {
+        // As haproxy cuts the list, a trailing comma ends it; an empty element between two is
+        // refused (haproxy reads it as the IP address 0.0.0.0, surely not what was meant).
+        var words = text.split(separator: ",", omittingEmptySubsequences: false)
+        if words.last?.isEmpty == true { words.removeLast() }
+        for word in words {
+            if word.isEmpty {
+                return .failure(ListError(text: "empty method in '\(text)' (haproxy would take it for the address 0.0.0.0)."))
+            }
             let method: InitAddrMethod
             switch word {
             case "last": method = .last

@@ -331,6 +331,8 @@ final class AgentAndInitAddrConfigTests: XCTestCase {
                 server s5 nosuch:80 init-addr 1.1.1.1,2.2.2.2
                 server s6 nosuch:80 init-addr libc,libc
                 server s7 127.0.0.1:80 agent-inter 0
+                server s8 nosuch:80 init-addr libc,,none
+                server s9 nosuch:80 init-addr libc,
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
             "[ALERT] config : parsing [bad.cfg:2] : 'server be/s1' : server s1 does not have agent port. Agent check has been disabled.",
@@ -341,6 +343,7 @@ final class AgentAndInitAddrConfigTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:6] : 'server be/s5' : 'init-addr' : initial address already specified, cannot add '2.2.2.2'.",
             "[ALERT] config : parsing [bad.cfg:7] : 'server be/s6' : 'init-addr' : too many init-addr methods when trying to add 'libc'",
             "[ALERT] config : parsing [bad.cfg:8] : 'server be/s7' : invalid value 0 for argument 'agent-inter' of server s7.",
+            "[ALERT] config : parsing [bad.cfg:9] : 'server be/s8' : 'init-addr' : empty method in 'libc,,none' (haproxy would take it for the address 0.0.0.0).",
         ])
     }
 }
