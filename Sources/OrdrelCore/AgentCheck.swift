@@ -255,7 +255,10 @@ extension Runtime {
         if verdict.status == .layer7WrongStatus && agent.health == 0 {
             let wasUp = server.isUp
             server.stoppedByAgent = true
-            if wasUp { markDown(server, check: report) }
+            if wasUp {
+                server.health?.countDownTransition()
+                markDown(server, check: report)
+            }
         } else if verdict.status.passed {
             releaseAgentHold(server, report: report)
         }

@@ -129,6 +129,7 @@ extension Runtime {
         let wasUp = server.isUp
         server.stoppedByAgent = !up
         guard server.isUp != wasUp else { return .done }
+        if !up { server.health?.countDownTransition() }
         noteStateChange(server, wasDown: !wasUp)
         let name = (server.isBackup ? "Backup " : "") + "Server \(server.qualifiedName)"
         let sessions = server.counters.current

@@ -70,6 +70,7 @@ final class AgentAndAddressTests: XCTestCase {
                 server s4 127.0.0.1:9 agent-port \(agents[3].port)
                 server s5 127.0.0.1:9 agent-port \(agents[4].port)
                 server s6 127.0.0.1:9 agent-port \(deadPort)
+                server s7 127.0.0.1:\(agents[1].port) check inter 100ms agent-port \(agents[1].port)
 
             """
         }
@@ -83,6 +84,7 @@ final class AgentAndAddressTests: XCTestCase {
             let rows = try serverRows(socket, "show stat")
             return rows["s2"]?["status"] == "DOWN (agent)" && rows["s4"]?["weight"] == "50" && rows["s5"]?["status"] == "MAINT"
                 && rows["s6"]?["agent_status"] == "L4CON" && rows["s1"]?["agent_status"] == "L7OK"
+                && rows["s7"]?["status"] == "DOWN (agent)" && rows["s7"]?["check_status"]?.hasSuffix("L4OK") == true
         }
         XCTAssertTrue(try waitUntil(10) { try settled(sockets.haproxy) && settled(sockets.ordrel) }, "agents not applied")
 
@@ -105,6 +107,8 @@ final class AgentAndAddressTests: XCTestCase {
         }
         try compare("show stat", Self.agentColumns, "after the first replies")
         try compare("show servers state", Self.stateColumns, "after the first replies")
+        // A checked server the agent took down counts it in chkdown, as haproxy does.
+        XCTAssertEqual(try serverRows(sockets.ordrel, "show stat")["s7"]?["chkdown"], "1")
         let s1 = try XCTUnwrap(try serverRows(sockets.ordrel, "show stat")["s1"])
         XCTAssertEqual(s1["last_agt"], "via agent : up")
         XCTAssertEqual(s1["agent_desc"], "Layer7 check passed")

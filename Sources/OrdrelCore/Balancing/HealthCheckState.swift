@@ -153,6 +153,12 @@ public struct HealthCheckState: Sendable, Equatable {
         return up ? .wentUp : .wentDown
     }
 
+    /// Something else (an agent) took the running server DOWN: haproxy's chkdown counts every
+    /// UP→DOWN change of the server, whatever its cause.
+    public mutating func countDownTransition() {
+        downTransitions += 1
+    }
+
     /// `clear counters all`: chkfail and chkdown start again from zero.
     public mutating func clearCounters() {
         failedChecks = 0
