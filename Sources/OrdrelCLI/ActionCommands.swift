@@ -98,11 +98,38 @@ extension CLISession {
             case .success(.notConfigured): reply("agent checks are not enabled on this server.\n")
             case .failure(let e): reply(e.reply)
             }
-        case "agent-addr", "agent-port", "agent-send", "check-addr", "check-port", "fqdn", "ssl":
+        case "agent-addr":
+            guard !r.arg(4).isEmpty else {
+                reply("set server <b>/<s> agent-addr requires an address and optionally a port.\n")
+                return
+            }
+            setAgentTarget(b, v, address: r.arg(4), port: r.arg(5) == "port" ? r.arg(6) : nil)
+        case "agent-port":
+            guard !r.arg(4).isEmpty else {
+                reply("set server <b>/<s> agent-port requires a port.\n")
+                return
+            }
+            setAgentTarget(b, v, address: nil, port: r.arg(4))
+        case "agent-send":
+            switch runtime.setAgentSend(backend: b, server: v, text: r.arg(4)) {
+            case .success(.done): break
+            case .success(.notConfigured): reply("agent checks are not enabled on this server.\n")
+            case .failure(let e): reply(e.reply)
+            }
+        case "check-addr", "check-port", "fqdn", "ssl":
             reply(Self.notSupported)
         default:
             reply("usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | "
                 + "check-addr | check-port | fqdn | health | ssl | state | weight\n")
+        }
+    }
+
+    /// haproxy prints `srv_update_agent_addr_port`'s refusal as a message of its own line.
+    func setAgentTarget(_ b: String, _ v: String, address: String?, port: String?) {
+        switch runtime.setAgentTarget(backend: b, server: v, address: address, port: port) {
+        case .success(nil): break
+        case .success(let refusal?): replyWithoutLF(refusal)
+        case .failure(let e): reply(e.reply)
         }
     }
 

@@ -85,7 +85,7 @@ final class AgentCheck {
         }
         server.agentInProgress = true
         received.removeAll(keepingCapacity: true)
-        pendingSend = Array((server.config.agentSend ?? "").utf8)
+        pendingSend = server.agentSend
         let socket: FD
         do {
             socket = try FD.streamSocket(for: target.family)
@@ -270,6 +270,35 @@ extension Runtime {
         guard server.stoppedByAgent, server.adminState != .maint, server.agent?.allowsUp ?? true else { return }
         server.stoppedByAgent = false
         if server.isUp { markUp(server, check: report) }
+    }
+
+    /// `set server <b>/<s> agent-addr <ip> [port <p>]` / `agent-port <p>` (server.c
+    /// `srv_update_agent_addr_port`): nothing changes unless all of it is valid; the refusal
+    /// in haproxy's words otherwise. The address may be a host name, resolved now as haproxy does.
+    public func setAgentTarget(_ server: Server, address: String?, port: String?) -> String? {
+        guard server.agent?.isEnabled == true else { return "agent checks are not enabled on this server" }
+        var resolved: String?
+        if let address {
+            guard let found = SocketAddress.resolve(host: address, port: 0) else { return "invalid addr '\(address)'" }
+            resolved = found.host
+        }
+        var newPort: UInt16?
+        if let port {
+            guard let value = Int(port) else { return "provided port is not an integer" }
+            guard (0...65535).contains(value) else { return "provided port is invalid" }
+            newPort = UInt16(value)
+        }
+        if let resolved { server.agentAddrOverride = resolved }
+        if let newPort { server.agentPort = newPort }
+        return nil
+    }
+
+    /// `set server <b>/<s> agent-send <string>`: what the next agent checks write; false when
+    /// the agent is not enabled.
+    public func setAgentSend(_ server: Server, _ text: String) -> Bool {
+        guard server.agent?.isEnabled == true else { return false }
+        server.agentSend = Array(text.utf8)
+        return true
     }
 
     /// `enable agent` / `disable agent`: a disabled agent's columns go blank and a reply in

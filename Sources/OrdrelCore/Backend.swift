@@ -54,15 +54,7 @@ extension Runtime {
         let server = Server(config: config, index: index, backend: backend, address: address,
                             checkAddress: checkAddress, wallSeconds: wallSeconds, threads: workers.count)
         if config.check { server.check = HealthCheck(runtime: self, server: server) }
-        if config.agentCheck, let port = config.agentPort {
-            if let host = config.agentAddr {
-                server.agentAddress = SocketAddress(ip: host, port: port)
-            } else if var target = address {
-                target.port = port
-                server.agentAddress = target
-            }
-            server.agentCheck = AgentCheck(runtime: self, server: server)
-        }
+        if config.agentCheck && config.agentPort != nil { server.agentCheck = AgentCheck(runtime: self, server: server) }
         return server
     }
 

@@ -206,11 +206,6 @@ extension Runtime {
             check.port = server.config.checkPort ?? updated.port
             server.checkAddress = check
         }
-        if server.config.agentAddr == nil, let port = server.config.agentPort {
-            var agent = updated
-            agent.port = port
-            server.agentAddress = agent
-        }
         if !server.hasAddress {
             // `init-addr none`: the server leaves its maintenance now that it has an address.
             // (haproxy 2.6 refuses the address here yet clears the maintenance, leaving a

@@ -35,6 +35,14 @@ extension Runtime {
         }
     }
 
+    public func setAgentTarget(backend: String, server: String, address: String?, port: String?) -> ServerResult<String?> {
+        withServer(backend, server) { setAgentTarget($0, address: address, port: port) }
+    }
+
+    public func setAgentSend(backend: String, server: String, text: String) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { setAgentSend($0, text) ? .done : .notConfigured }
+    }
+
     public func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
         withServer(backend, server) { ServerWeight(current: UInt32($0.weight), initial: UInt32($0.initialWeight)) }
     }

@@ -171,8 +171,8 @@ extension Runtime {
         row.checkPort = server.config.checkPort ?? 0
         row.checkAddress = server.config.checkAddr
         row.agentState = UInt32(server.agentStateBits)
-        row.agentAddress = server.config.agentAddr
-        row.agentPort = server.config.agentPort ?? 0
+        row.agentAddress = server.agentAddrOverride
+        row.agentPort = server.agentPort
         // haproxy keeps the name of a server given by host name (`srv_fqdn`).
         if SocketAddress(ip: server.config.host, port: 0) == nil { row.fqdn = server.config.host }
         row.serverForcedID = server.config.forcedID

@@ -59,8 +59,22 @@ public final class Server {
     var check: HealthCheck?
     /// The agent's state (`agent_*` columns); nil without `agent-check`.
     public internal(set) var agent: AgentCheckState?
-    /// Where the agent check connects.
-    public internal(set) var agentAddress: SocketAddress?
+    /// `agent-addr` (or `set server ... agent-addr`): the agent's IP; nil = the server's address.
+    public internal(set) var agentAddrOverride: String?
+    /// `agent-port` (or `set server ... agent-port`).
+    public internal(set) var agentPort: UInt16
+    /// `agent-send` (or `set server ... agent-send`): written once connected.
+    var agentSend: [UInt8]
+
+    /// Where the agent check connects: `agentAddrOverride`, else the server's address (which
+    /// `set server ... addr` moves), on `agentPort`; nil while the server has no address.
+    public var agentAddress: SocketAddress? {
+        if let host = agentAddrOverride { return SocketAddress(ip: host, port: agentPort) }
+        guard hasAddress else { return nil }
+        var target = address
+        target.port = agentPort
+        return target
+    }
     /// The agent runner; nil without `agent-check`.
     var agentCheck: AgentCheck?
     /// An agent connection is in flight (`agent_status` gets the "* " prefix).
@@ -91,6 +105,9 @@ public final class Server {
             self.health = health
         }
         if config.agentCheck { agent = AgentCheckState() }
+        agentAddrOverride = config.agentAddr
+        agentPort = config.agentPort ?? 0
+        agentSend = Array((config.agentSend ?? "").utf8)
         self.weight = config.weight
         self.initialWeight = config.weight
         self.maxconn = config.maxconn

@@ -142,6 +142,20 @@ final class AgentAndAddressTests: XCTestCase {
         try compare("show stat", Self.agentColumns, "after set server agent up")
         XCTAssertTrue(ordrel.stderrText.contains("Server be1/s6 is DOWN, changed from CLI."), ordrel.stderrText)
         XCTAssertTrue(ordrel.stderrText.contains("Server be1/s6 is UP, changed from CLI."), ordrel.stderrText)
+
+        // Moving an agent at runtime: the same refusals, then s6 reaches the `up 75%` agent.
+        for command in ["set server be1/s6 agent-addr", "set server be1/s6 agent-addr bad.name.invalid",
+                        "set server be1/s6 agent-port x", "set server be1/s6 agent-port 70000", "set server be1/s6 agent-port",
+                        "set server be1/s2 agent-port 1", "set server be1/s2 agent-send x",
+                        "set server be1/s6 agent-send pong", "set server be1/s6 agent-addr 127.0.0.1 port \(agents[0].port)"] {
+            XCTAssertEqual(try cli(sockets.ordrel, command), try cli(sockets.haproxy, command), command)
+        }
+        XCTAssertTrue(try waitUntil(5) {
+            try serverRows(sockets.haproxy, "show stat")["s6"]?["weight"] == "75"
+                && serverRows(sockets.ordrel, "show stat")["s6"]?["weight"] == "75"
+        })
+        try compare("show stat", Self.agentColumns, "after set server agent-addr")
+        try compare("show servers state", Self.stateColumns, "after set server agent-addr")
     }
 
     func testHostNamesAndInitAddrNone() throws {

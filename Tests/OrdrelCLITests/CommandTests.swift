@@ -245,6 +245,11 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(x("enable agent be_app/s9"), "No such server.\n\n")
         XCTAssertEqual(x("set server be_app/s1 agent up"), "agent checks are not enabled on this server.\n\n")
         XCTAssertEqual(x("set server be_app/s1 agent sideways"), "agent checks are not enabled on this server.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 agent-port"), "set server <b>/<s> agent-port requires a port.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 agent-port 1"), "agent checks are not enabled on this server\n")
+        XCTAssertEqual(x("set server be_app/s1 agent-addr"),
+                       "set server <b>/<s> agent-addr requires an address and optionally a port.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 agent-send x"), "agent checks are not enabled on this server.\n\n")
         XCTAssertEqual(x("set server be_app/s9 state ready"), "No such server.\n\n")
         XCTAssertEqual(x("set server nope/s1 state ready"), "No such backend.\n\n")
         XCTAssertEqual(x("set server be_app/s1 state drain"), "\n")

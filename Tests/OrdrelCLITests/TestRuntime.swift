@@ -180,6 +180,14 @@ final class TestRuntime: CLIRuntime {
         withServer(backend, server) { _ in .notConfigured }
     }
 
+    func setAgentTarget(backend: String, server: String, address: String?, port: String?) -> ServerResult<String?> {
+        withServer(backend, server) { _ in "agent checks are not enabled on this server" }
+    }
+
+    func setAgentSend(backend: String, server: String, text: String) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { _ in .notConfigured }
+    }
+
     func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome> {
         withServer(backend, server) { _ in .notConfigured }
     }
