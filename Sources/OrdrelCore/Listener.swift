@@ -24,7 +24,7 @@ final class Listener {
     private var resumeTimer: TimerWatcher?
     /// This listener opened the socket and closes it; other threads' listeners on the same
     /// socket only watch it.
-    private let ownsFD: Bool
+    let ownsFD: Bool
     /// The socket came from the old process (`-x`): another process may hold it too.
     let inherited: Bool
     /// SIGTTOU: the socket does not listen at all (its port is free for a new process to bind)

@@ -515,12 +515,17 @@ public final class Runtime {
             guard case .processed(let received) = try listener.fd.receive(maxBytes: 2, maxFDs: 1) else { return false }
             message = received
         } catch let error as SyscallError where !error.isResourceExhaustion {
-            logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) failed (\(error)); no more connections come through it.")
+            // Every thread watching the socket sees it; the one owning it says so.
+            if listener.ownsFD {
+                logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) failed (\(error)); no more connections come through it.")
+            }
             listener.pause(.disabled, loop: worker.loop)
             return false
         }
         if message.bytes.isEmpty && message.fds.isEmpty {
-            logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) was closed by its peer; no more connections come through it.")
+            if listener.ownsFD {
+                logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) was closed by its peer; no more connections come through it.")
+            }
             listener.pause(.disabled, loop: worker.loop)
             return false
         }

@@ -90,6 +90,8 @@ final class InheritedBindTests: XCTestCase {
         ours.close()
         oursOpen = false
         XCTAssertTrue(waitUntil(5) { ordrel.stderrText.contains("Proxy li: sockpair@0 was closed by its peer") }, ordrel.stderrText)
+        usleep(100_000)
+        XCTAssertEqual(ordrel.stderrText.components(separatedBy: "was closed by its peer").count - 1, 1, "said once, not per thread")
     }
 
     func testClosedOrMalformedDescriptorsAreRefusedWithTheirLine() throws {
