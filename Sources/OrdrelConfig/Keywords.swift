@@ -123,9 +123,9 @@ enum Keywords {
     static let unsupportedServerOptions: Set<String> = [
         "send-proxy", "send-proxy-v2", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn", "proxy-v2-options",
         "ssl", "check-ssl", "check-send-proxy", "check-sni", "check-alpn", "check-proto", "check-via-socks4",
-        "slowstart", "track", "agent-check", "agent-port", "agent-inter", "agent-addr", "agent-send",
+        "slowstart", "track",
         "observe", "on-error", "error-limit", "minconn", "resolvers", "resolve-prefer", "resolve-net",
-        "resolve-opts", "init-addr", "cookie", "redir", "source", "usesrc", "namespace", "proto", "alpn",
+        "resolve-opts", "cookie", "redir", "source", "usesrc", "namespace", "proto", "alpn",
         "npn", "verify", "verifyhost", "ca-file", "crl-file", "crt", "sni", "ciphers", "ciphersuites",
         "tfo", "ws", "pool-max-conn", "pool-low-conn", "pool-purge-delay", "max-reuse", "socks4",
         "allow-0rtt", "no-ssl-reuse", "force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12",

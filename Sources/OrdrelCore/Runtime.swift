@@ -189,6 +189,7 @@ public final class Runtime {
             SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
         ]
         startHealthChecks()
+        startAgentChecks()
     }
 
     /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
@@ -448,6 +449,7 @@ public final class Runtime {
         for socket in statsSockets where !listenersExported { socket.acceptQueued() }
         statsSockets.forEach { $0.close() }
         stopHealthChecks()
+        stopAgentChecks()
         if mode != .hard { Array(httpConnections.values).forEach { $0.stop() } }
         if mode == .hard || (cliConnections.isEmpty && httpConnections.isEmpty) { return exitLoops() }
         if !cliConnections.isEmpty {
@@ -501,6 +503,11 @@ public final class Runtime {
                 return
             }
             do {
+                if case .socketPair = listener.bind.address {
+                    guard try receiveConnections(on: listener, worker: worker) else { return }
+                    budget -= 1
+                    continue
+                }
                 switch try listener.fd.accept() {
                 case .wouldBlock:
                     return
@@ -521,6 +528,41 @@ public final class Runtime {
                 continue
             }
         }
+    }
+
+    /// `sockpair@` listeners: one message carries a connection as a descriptor (haproxy's
+    /// `recv_fd_uxst`), whose peer is the client. False when nothing more is to be read now; the
+    /// peer closing its end (or breaking it) stops the listener for good. Throws only what
+    /// `accept` would (running out of descriptors), for the caller's pause.
+    private func receiveConnections(on listener: Listener, worker: Worker) throws -> Bool {
+        let message: ReceivedMessage
+        do {
+            guard case .processed(let received) = try listener.fd.receive(maxBytes: 2, maxFDs: 1) else { return false }
+            message = received
+        } catch let error as SyscallError where !error.isResourceExhaustion {
+            // Every thread watching the socket sees it; the one owning it says so.
+            if listener.ownsFD {
+                logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) failed (\(error)); no more connections come through it.")
+            }
+            listener.pause(.disabled, loop: worker.loop)
+            return false
+        }
+        if message.bytes.isEmpty && message.fds.isEmpty {
+            if listener.ownsFD {
+                logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) was closed by its peer; no more connections come through it.")
+            }
+            listener.pause(.disabled, loop: worker.loop)
+            return false
+        }
+        for client in message.fds {
+            guard (try? client.setBlocking(false)) != nil,
+                  let address = (try? client.peerAddress()) ?? (try? client.localAddress()) else {
+                client.close()
+                continue
+            }
+            openStream(on: worker, client: client, address: address, frontend: listener.proxy)
+        }
+        return true
     }
 
     /// Seconds to wait before accepting again when the process-wide accept rate has reached the

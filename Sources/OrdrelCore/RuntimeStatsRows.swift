@@ -1,4 +1,5 @@
 import OrdrelCLI
+import OrdrelSystem
 
 /// `show stat`, `show backend` and `show servers state` rows built from live proxies and servers.
 extension Runtime {
@@ -95,7 +96,17 @@ extension Runtime {
             row.checkFall = UInt64(health.fall)
             row.checkHealth = UInt64(health.health)
         }
-        row.addr = server.address.description
+        if let agent = server.enabledAgent {
+            row.agentStatus = (server.agentInProgress ? "* " : "") + agent.lastResult.code
+            row.agentCode = agent.lastResult.carriesCode ? 0 : nil
+            row.agentDuration = UInt64(agent.durationMs)
+            row.agentDesc = agent.lastResult.description
+            row.lastAgt = agent.lastInfo
+            row.agentRise = UInt64(agent.rise)
+            row.agentFall = UInt64(agent.fall)
+            row.agentHealth = UInt64(agent.health)
+        }
+        row.addr = server.hasAddress ? server.address.description : nil
         row.srvIcur = 0
         row.needConnEst = UInt64(server.estimatedNeededConnections)
         row.aggServerStatus = server.isUsable ? 0 : 1
@@ -150,7 +161,7 @@ extension Runtime {
         let check = server.health.map { _ in server.checkResult ?? .initializing }
         var row = ServerStateRow(
             backendID: UInt64(server.backend.id), backendName: server.backend.name,
-            serverID: UInt64(server.id), serverName: server.name, address: server.address.host,
+            serverID: UInt64(server.id), serverName: server.name, address: server.hasAddress ? server.address.host : "",
             opState: UInt32(server.operationalStateCode), adminState: UInt32(server.adminStateBits),
             userWeight: UInt32(server.weight), initialWeight: UInt32(server.initialWeight),
             secondsSinceLastChange: server.secondsSinceLastChange(wallSeconds: wallSeconds),
@@ -162,6 +173,11 @@ extension Runtime {
         row.peakConnections = UInt64(server.estimatedNeededConnections)
         row.checkPort = server.config.checkPort ?? 0
         row.checkAddress = server.config.checkAddr
+        row.agentState = UInt32(server.agentStateBits)
+        row.agentAddress = server.agentAddrOverride
+        row.agentPort = server.agentPort
+        // haproxy keeps the name of a server given by host name (`srv_fqdn`).
+        if SocketAddress(ip: server.config.host, port: 0) == nil { row.fqdn = server.config.host }
         row.serverForcedID = server.config.forcedID
         row.backendForcedID = server.backend.config.forcedID
         return row

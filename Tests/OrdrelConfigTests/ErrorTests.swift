@@ -295,3 +295,51 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(error.description.split(separator: "\n").count, 2)
     }
 }
+
+/// Agent and `init-addr` options of `server` and `default-server`.
+final class AgentAndInitAddrConfigTests: XCTestCase {
+    func testAgentOptionsAndDefaults() {
+        let text = """
+            backend be
+                default-server agent-check agent-port 9999 agent-inter 3s init-addr last,libc,none
+                server s1 127.0.0.1:80 agent-addr 127.0.0.2 agent-send "hello\\n"
+                server s2 127.0.0.1:81 no-agent-check init-addr 10.0.0.1
+            """
+        guard let parsed = parseOK(text) else { return }
+        let servers = parsed.configuration.proxy("be").servers
+        XCTAssertEqual(servers[0].agentCheck, true)
+        XCTAssertEqual(servers[0].agentPort, 9999)
+        XCTAssertEqual(servers[0].agentInterMs, 3000)
+        XCTAssertEqual(servers[0].agentAddr, "127.0.0.2")
+        XCTAssertEqual(servers[0].agentSend, "hello\n")
+        XCTAssertEqual(servers[0].initAddr, [.last, .libc, .none])
+        XCTAssertEqual(servers[1].agentCheck, false)
+        XCTAssertEqual(servers[1].initAddr, [.ip("10.0.0.1")])
+    }
+
+    func testAgentAndInitAddrErrorsNameTheLine() {
+        let text = """
+            backend be
+                server s1 127.0.0.1:80 agent-check
+                server s2 127.0.0.1:80 agent-check agent-port x
+                server s3 127.0.0.1:80 agent-addr bad.host.name
+                server s4 nosuch:80 init-addr bogus
+                server s5 nosuch:80 init-addr 1.1.1.1,2.2.2.2
+                server s6 nosuch:80 init-addr libc,libc
+                server s7 127.0.0.1:80 agent-inter 0
+                server s8 nosuch:80 init-addr libc,,none
+                server s9 nosuch:80 init-addr libc,
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:2] : 'server be/s1' : server s1 does not have agent port. Agent check has been disabled.",
+            "[ALERT] config : parsing [bad.cfg:3] : 'server be/s2' : 'agent-port' expects a port number as argument (1..65535, got 'x').",
+            "[ALERT] config : parsing [bad.cfg:3] : 'server be/s2' : server s2 does not have agent port. Agent check has been disabled.",
+            "[ALERT] config : parsing [bad.cfg:4] : 'server be/s3' : parsing agent-addr failed. Check if 'bad.host.name' is correct address (ordrel takes an IP address here).",
+            "[ALERT] config : parsing [bad.cfg:5] : 'server be/s4' : 'init-addr' : unknown init-addr method 'bogus', supported methods are 'libc', 'last', 'none'.",
+            "[ALERT] config : parsing [bad.cfg:6] : 'server be/s5' : 'init-addr' : initial address already specified, cannot add '2.2.2.2'.",
+            "[ALERT] config : parsing [bad.cfg:7] : 'server be/s6' : 'init-addr' : too many init-addr methods when trying to add 'libc'",
+            "[ALERT] config : parsing [bad.cfg:8] : 'server be/s7' : invalid value 0 for argument 'agent-inter' of server s7.",
+            "[ALERT] config : parsing [bad.cfg:9] : 'server be/s8' : 'init-addr' : empty method in 'libc,,none' (haproxy would take it for the address 0.0.0.0).",
+        ])
+    }
+}

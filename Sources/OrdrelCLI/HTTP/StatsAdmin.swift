@@ -22,8 +22,8 @@ public struct StatsAdminRequest: Sendable {
     /// Applies the form as haproxy's `stats_process_http_post` does and returns its status
     /// code for the redirect (`DONE`, `PART`, `NONE`, `ERRP`, `DENY`, `IVAL`): a server counts
     /// when the action applies to it (enabling or disabling checks needs checks, agent actions an
-    /// agent; forcing a health state applies to any server, none tracks another in ordrel), and
-    /// counts as altered when it was changed. The lookups and changes run `consistently`.
+    /// (enabled) agent; forcing a health state applies to any server, none tracks another in
+    /// ordrel), and counts as altered when it was changed. The lookups and changes run `consistently`.
     public func apply(to runtime: CLIRuntime) -> String {
         guard page.adminAllowed else { return "DENY" }
         guard let body else { return "IVAL" }
@@ -53,29 +53,29 @@ public struct StatsAdminRequest: Sendable {
         }
         guard !servers.isEmpty else { return "NONE" }
         guard let backend, let action else { return "ERRP" }
-        let states = Self.serverStates(backend, runtime)
+        let known = Self.serverNames(backend, runtime)
         var total = 0
         var altered = 0
         for server in servers {
-            guard let state = states[server] else {
+            guard known.contains(server) else {
                 // Unknown (or ambiguous) name: counted, never altered.
                 total += 1
                 continue
             }
-            let configured = state.checkState & 0x02 != 0
             let changed: Bool?
             switch action {
             case .ready: changed = Self.done(runtime.setServerAdminState(backend: backend, server: server, state: .ready))
             case .drain: changed = Self.done(runtime.setServerAdminState(backend: backend, server: server, state: .drain))
             case .maint: changed = Self.done(runtime.setServerAdminState(backend: backend, server: server, state: .maint))
             case .disableHealth, .enableHealth:
-                changed = configured ? Self.done(runtime.setHealthChecks(backend: backend, server: server, enabled: action == .enableHealth)) : nil
+                changed = Self.applies(runtime.setHealthChecks(backend: backend, server: server, enabled: action == .enableHealth))
             case .healthUp, .healthNoLB, .healthDown:
                 let health: ServerHealthRequest = action == .healthUp ? .up : action == .healthNoLB ? .stopping : .down
                 changed = Self.done(runtime.setServerHealth(backend: backend, server: server, health: health))
-            case .disableAgent, .enableAgent, .agentUp, .agentDown:
-                // ordrel's servers have no agent check: nothing to act on, as haproxy without one.
-                changed = state.agentState & 0x02 != 0 ? false : nil
+            case .disableAgent, .enableAgent:
+                changed = Self.applies(runtime.setAgentChecks(backend: backend, server: server, enabled: action == .enableAgent))
+            case .agentUp, .agentDown:
+                changed = Self.applies(runtime.setAgentHealth(backend: backend, server: server, up: action == .agentUp))
             case .shutdown:
                 changed = Self.done(runtime.shutdownSessions(backend: backend, server: server))
             }
@@ -101,6 +101,16 @@ public struct StatsAdminRequest: Sendable {
         return false
     }
 
+    /// Whether a checks or agent action changed the server; nil when it has no such check (the
+    /// server does not count, as in haproxy).
+    private static func applies(_ result: ServerResult<HealthChecksOutcome>) -> Bool? {
+        switch result {
+        case .success(.done): return true
+        case .success(.notConfigured): return nil
+        case .failure: return false
+        }
+    }
+
     /// `#<id>` or a name, resolved to a backend's name.
     private static func backendName(_ value: String, _ runtime: CLIRuntime) -> String? {
         if value.hasPrefix("#"), let id = UInt64(value.dropFirst()) {
@@ -109,17 +119,15 @@ public struct StatsAdminRequest: Sendable {
         return runtime.backendNames().contains(value) ? value : nil
     }
 
-    /// The backend's servers by name; a name used twice is left out (ambiguous, as haproxy).
-    private static func serverStates(_ backend: String, _ runtime: CLIRuntime) -> [String: ServerStateRow] {
-        guard var rows = runtime.serversState(backend: backend) else { return [:] }
-        var byName: [String: ServerStateRow] = [:]
+    /// The backend's server names; a name used twice is left out (ambiguous, as haproxy).
+    private static func serverNames(_ backend: String, _ runtime: CLIRuntime) -> Set<String> {
+        guard var rows = runtime.serversState(backend: backend) else { return [] }
+        var names: Set<String> = []
         var duplicates: Set<String> = []
         while let row = rows.next() {
-            if byName[row.serverName] != nil { duplicates.insert(row.serverName) }
-            byName[row.serverName] = row
+            if !names.insert(row.serverName).inserted { duplicates.insert(row.serverName) }
         }
-        for name in duplicates { byName[name] = nil }
-        return byName
+        return names.subtracting(duplicates)
     }
 
     /// `application/x-www-form-urlencoded` decoding: `+` is a space, `%XX` a byte.
