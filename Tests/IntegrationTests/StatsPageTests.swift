@@ -62,6 +62,7 @@ final class StatsPageTests: XCTestCase {
             server s2 127.0.0.1:\(servers[1])
             server s3 127.0.0.1:\(servers[2]) check inter 200 fall 1 rise 1
             server s4 127.0.0.1:\(servers[0]) disabled
+            server s5 127.0.0.1:\(servers[1]) agent-check agent-port \(servers[3]) agent-inter 100ms agent-send "ping\\n"
 
         """
     }
@@ -70,9 +71,11 @@ final class StatsPageTests: XCTestCase {
         super.setUp()
         do {
             socketDirectory = TemporaryDirectory()
-            backends = [try TestBackend(.greetThenEcho(Array("s1\n".utf8))), try TestBackend(.greetThenEcho(Array("s2\n".utf8)))]
+            backends = [try TestBackend(.greetThenEcho(Array("s1\n".utf8))), try TestBackend(.greetThenEcho(Array("s2\n".utf8))),
+                        try TestBackend(.greetThenEcho(Array("up\n".utf8)))]
             ports = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort())
-            let servers = backends.map(\.port) + [try TestSocket.unusedPort()]
+            // s1, s2, a closed port for s3's check, s5's agent.
+            let servers = [backends[0].port, backends[1].port, try TestSocket.unusedPort(), backends[2].port]
             // haproxy uses an errorfile for replies to a request (503), not for a request it
             // could not parse (400): both are checked against it.
             let errors = socketDirectory!.path
@@ -234,6 +237,16 @@ final class StatsPageTests: XCTestCase {
         XCTAssertEqual(try get("/", method: "POST", body: "s=nope&action=ready&b=%235").headers["location"], "/;st=ERRP")
         XCTAssertEqual(try get("/", method: "POST", body: "s=s2&action=dhlth&b=%235").headers["location"], "/;st=NONE",
                        "s2 has no checks to disable")
+        // Agent actions on s5 (the only server with an agent): as `disable agent`, `set server
+        // ... agent down|up`, `enable agent`; a server without an agent does not count.
+        XCTAssertEqual(try get("/", method: "POST", body: "s=s5&action=adown&b=%235").headers["location"], "/;st=DONE")
+        XCTAssertTrue(waitUntil(5) { (try? Self.query("show stat").contains("\nbe_app,s5,0,0,0,0,,0,0,0,,0,,0,0,0,0,DOWN (agent),")) ?? false })
+        XCTAssertEqual(try get("/", method: "POST", body: "s=s5&action=arunn&b=%235").headers["location"], "/;st=DONE")
+        XCTAssertEqual(try get("/", method: "POST", body: "s=s1&s=s5&action=dagent&b=%235").headers["location"], "/;st=DONE")
+        XCTAssertTrue(try Self.query("show servers state be_app").split(separator: "\n").contains { $0.contains(" s5 ") })
+        XCTAssertEqual(try get("/", method: "POST", body: "s=s5&s=nope&action=eagent&b=%235").headers["location"], "/;st=PART")
+        XCTAssertEqual(try get("/", method: "POST", body: "s=s1&action=adown&b=%235").headers["location"], "/;st=NONE")
+        XCTAssertTrue(waitUntil(5) { !((try? Self.query("show stat").contains("\nbe_app,s5,0,0,0,0,,0,0,0,,0,,0,0,0,0,DOWN")) ?? true) })
         // The private page has no `stats admin`: denied, nothing changes.
         let denied = try get("/haproxy?stats", port: Self.ports.privatePage, method: "POST",
                              headers: ["Authorization: Basic YWRtaW46czNjcmV0"], body: "s=s1&action=maint&b=%235")
