@@ -120,9 +120,11 @@ public struct StatsSocketConfig: Sendable, Equatable {
     }
 }
 
-/// Proxy mode. Only `tcp` is implemented; `http` is rejected by the parser.
+/// Proxy mode. `tcp` forwards; `http` only serves haproxy's built-in services (the stats page,
+/// the Prometheus exporter, `monitor-uri`): proxying HTTP to servers is refused by the parser.
 public enum ProxyMode: String, Sendable, Equatable {
     case tcp
+    case http
 }
 
 /// Load-balancing algorithm (`balance`).
@@ -144,6 +146,10 @@ public struct Timeouts: Sendable, Equatable {
     public var queue: UInt64?
     public var check: UInt64?
     public var tunnel: UInt64?
+    /// `timeout http-request`: a whole request head must arrive within it (built-in services).
+    public var httpRequest: UInt64?
+    /// `timeout http-keep-alive`: how long an idle keep-alive connection waits for the next request.
+    public var httpKeepAlive: UInt64?
 
     public init() {}
 }
@@ -326,6 +332,8 @@ public struct ProxyConfig: Sendable, Equatable {
     public var logTargets: [String] = []
     /// `description` text (shown by `show stat desc`).
     public var description: String?
+    /// What a `mode http` section serves; ignored (with a warning) by `mode tcp` sections.
+    public var http = HTTPServiceConfig()
     public var location: SourceLocation
 
     public init(name: String, kind: Kind, id: Int, location: SourceLocation) {

@@ -18,6 +18,7 @@ extension Runtime {
     func frontendRow(_ proxy: Proxy) -> StatsRow {
         let counters = proxy.frontendCounters
         var row = StatsRow(kind: .frontend, pxname: proxy.name, svname: "FRONTEND", iid: UInt64(proxy.id), sid: 0)
+        row.mode = proxy.config.mode.rawValue
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
@@ -69,6 +70,7 @@ extension Runtime {
         let counters = server.counters
         let proxy = server.backend
         var row = StatsRow(kind: .server, pxname: proxy.name, svname: server.name, iid: UInt64(proxy.id), sid: UInt64(server.id))
+        row.mode = proxy.config.mode.rawValue
         fillForwarding(&row, from: counters, bytes: server.bytes)
         row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
         row.qlimit = server.config.maxqueue > 0 ? UInt64(server.config.maxqueue) : nil
@@ -114,6 +116,7 @@ extension Runtime {
     func backendRow(_ proxy: Proxy) -> StatsRow {
         let counters = proxy.backendCounters
         var row = StatsRow(kind: .backend, pxname: proxy.name, svname: "BACKEND", iid: UInt64(proxy.id), sid: 0)
+        row.mode = proxy.config.mode.rawValue
         fillForwarding(&row, from: counters, bytes: proxy.backendBytes)
         let usable = proxy.usableServerCounts
         row.slim = UInt64(fullconn(of: proxy))

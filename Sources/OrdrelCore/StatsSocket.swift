@@ -277,6 +277,6 @@ final class CLIConnection: SessionDriverHost {
     func finished() {
         socket.connectionClosed()
         socket.runtime.cliConnections[ObjectIdentifier(self)] = nil
-        socket.runtime.cliSessionEnded()
+        socket.runtime.sessionEnded()
     }
 }

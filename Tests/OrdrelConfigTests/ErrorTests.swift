@@ -38,7 +38,6 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:11] : 'server' not allowed because frontend 'fe' has no backend capability.",
             "[ALERT] config : parsing [bad.cfg:12] : 'use_backend be2 if ...' : conditions are not supported by ordrel; only unconditional 'use_backend <name>' rules are.",
             "[ALERT] config : parsing [bad.cfg:13] : the 'contimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout connect'.",
-            "[ALERT] config : parsing [bad.cfg:14] : 'mode http' : ordrel only implements 'mode tcp'.",
             "[ALERT] config : parsing [bad.cfg:16] : 'bind' not allowed because backend 'be' has no frontend capability.",
             "[ALERT] config : parsing [bad.cfg:17] : 'default_backend' not allowed because backend 'be' has no frontend capability.",
             "[ALERT] config : parsing [bad.cfg:18] : 'server be/s1' : weight of server s1 is not within 0 and 256 (300).",
@@ -87,8 +86,6 @@ final class ErrorTests: XCTestCase {
                 mode foo
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
-            "[ALERT] config : parsing [bad.cfg:7] : 'option httplog' is HTTP-only; ordrel only implements 'mode tcp'.",
-            "[ALERT] config : parsing [bad.cfg:8] : 'option forwardfor' is HTTP-only; ordrel only implements 'mode tcp'.",
             "[ALERT] config : parsing [bad.cfg:9] : unknown option 'bogus'.",
             "[ALERT] config : parsing [bad.cfg:10] : 'option httpchk' is not supported by ordrel: only plain TCP connect health checks are supported.",
             "[ALERT] config : parsing [bad.cfg:11] : negation/default is not supported for option 'tcplog'.",
@@ -97,11 +94,10 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:14] : 'timeout client' expects an integer value (in milliseconds)",
             "[ALERT] config : parsing [bad.cfg:15] : the 'clitimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout client'.",
             "[ALERT] config : parsing [bad.cfg:16] : the 'srvtimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout server'.",
-            "[ALERT] config : parsing [bad.cfg:17] : 'stats enable' : the HTTP statistics page is not supported by ordrel; use a 'stats socket' in the 'global' section.",
             "[ALERT] config : parsing [bad.cfg:18] : 'balance' : ordrel only supports 'roundrobin', 'static-rr', 'leastconn', 'first' and 'source' (got 'random').",
             "[ALERT] config : parsing [bad.cfg:19] : 'acl' is not supported by ordrel: ACLs and conditions are not supported.",
             "[ALERT] config : parsing [bad.cfg:20] : 'tcp-request' is not supported by ordrel: TCP request rules are not supported.",
-            "[ALERT] config : parsing [bad.cfg:21] : 'http-request' is HTTP-only; ordrel only implements 'mode tcp'.",
+            "[ALERT] config : parsing [bad.cfg:21] : 'http-request deny' is not supported by ordrel: only 'http-request use-service prometheus-exporter' is (ordrel serves built-in services in 'mode http', it does not proxy HTTP).",
             "[ALERT] config : parsing [bad.cfg:22] : custom id has to be > 0.",
             "[ALERT] config : parsing [bad.cfg:23] : unknown proxy mode 'foo'.",
         ])
