@@ -28,7 +28,8 @@ let package = Package(
         // Sans-IO logging: log-format compiler and renderer, syslog framing, sampling.
         .target(name: "OrdrelLog"),
         // haproxy-format configuration parser; reads files and resolves bind names through OrdrelSystem.
-        .target(name: "OrdrelConfig", dependencies: ["OrdrelSystem", "OrdrelLog"]),
+        // The stats page's settings are OrdrelCLI's sans-IO type, filled here.
+        .target(name: "OrdrelConfig", dependencies: ["OrdrelSystem", "OrdrelCLI", "OrdrelLog"]),
         // Sans-IO stats-socket (CLI) protocol core and stats renderers.
         .target(name: "OrdrelCLI"),
         // The proxy runtime: listeners, proxies, servers, streams, checks.
@@ -37,6 +38,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
+        // Sans-IO screen model of `ordrelctl top`: stats rows and keys in, frames and actions out.
+        .target(name: "OrdrelTop"),
         // Deterministic model of the illumos tl loopback transport (bug 12694).
         .target(name: "UnixStreamModel", dependencies: ["OrdrelCLI"]),
         .executableTarget(name: "ordrel", dependencies: [
@@ -45,7 +48,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ordrelctl", dependencies: [
-            "OrdrelSystem",
+            "OrdrelSystem", "OrdrelTop",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ordrel-model", dependencies: [
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "OrdrelCoreTests", dependencies: [
             "OrdrelCore", .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "OrdrelTopTests", dependencies: ["OrdrelTop"]),
         .testTarget(name: "UnixStreamModelTests", dependencies: ["UnixStreamModel", "OrdrelCLI"]),
         // Clients/: Python scripts the differential suite runs with client libraries from PyPI.
         .testTarget(name: "IntegrationTests", dependencies: ["OrdrelSystem"], exclude: ["Clients"]),

@@ -5,6 +5,8 @@
 #include "CLibev.h"
 #include <string.h>
 #include <unistd.h>
+#include <errno.h>
+#include <sys/signalfd.h>
 
 struct ev_loop *ordrel_ev_default_loop(void) { return ev_default_loop(EVFLAG_AUTO); }
 struct ev_loop *ordrel_ev_loop_new(void) { return ev_loop_new(EVFLAG_AUTO); }
@@ -80,6 +82,15 @@ long ordrel_splice(int from, int to, size_t len) {
     return (long)splice(from, NULL, to, NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 }
 int ordrel_set_pipe_size(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size); }
+
+int ordrel_signalfd(const sigset_t *mask) { return signalfd(-1, mask, SFD_NONBLOCK | SFD_CLOEXEC); }
+int ordrel_signalfd_next(int fd) {
+    struct signalfd_siginfo info;
+    ssize_t n = read(fd, &info, sizeof info);
+    if (n < 0) return -1;
+    if (n != (ssize_t)sizeof info) { errno = EIO; return -1; }
+    return (int)info.ssi_signo;
+}
 
 int ordrel_available_cpus(void) {
     cpu_set_t set;

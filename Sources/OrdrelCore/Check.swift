@@ -190,14 +190,16 @@ extension Runtime {
         case .none:
             break
         case .wentDown:
-            markDown(server, check: report)
+            // Already DOWN when the agent holds it: nothing to announce.
+            if !server.stoppedByAgent { markDown(server, check: report) }
         case .wentUp:
-            markUp(server, check: report)
+            if !server.stoppedByAgent { markUp(server, check: report) }
         }
+        if result.passed { releaseAgentHold(server, report: report) }
     }
 
     /// The checks marked `server` DOWN: log it, and kill its streams with `on-marked-down shutdown-sessions`.
-    private func markDown(_ server: Server, check: ServerStateLog.CheckReport) {
+    func markDown(_ server: Server, check: ServerStateLog.CheckReport) {
         noteStateChange(server, wasDown: false)
         let sessions = server.counters.current
         // haproxy's syslog level: `alert`, but `notice` for a server that was already stopping.
@@ -213,7 +215,7 @@ extension Runtime {
 
     /// The checks marked `server` UP: log it, and with `on-marked-up shutdown-backup-sessions`
     /// on an active server, kill the streams still on backups.
-    private func markUp(_ server: Server, check: ServerStateLog.CheckReport) {
+    func markUp(_ server: Server, check: ServerStateLog.CheckReport) {
         noteStateChange(server, wasDown: true)
         serverChanged(server) { moves in
             let usable = server.backend.usableServerCounts

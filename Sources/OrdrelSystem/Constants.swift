@@ -18,6 +18,8 @@ public enum Signal: Sendable {
     case ttyInput
     /// SIGTTOU: pause the TCP listeners (a new process that cannot bind asks the old one).
     case ttyOutput
+    /// SIGWINCH: the terminal was resized (`ordrelctl top` redraws).
+    case windowChange
 
     /// The signal's number, for libev.
     public var number: Int32 {
@@ -29,6 +31,7 @@ public enum Signal: Sendable {
         case .hangUp: return SIGHUP
         case .ttyInput: return SIGTTIN
         case .ttyOutput: return SIGTTOU
+        case .windowChange: return SIGWINCH
         }
     }
 }

@@ -84,7 +84,7 @@ final class SyslogTests: XCTestCase {
         let text = config(receiver: receiver, ports: ports, unixFrontend: unixFrontend, echo: echo, dead: dead, stats: stats)
         let daemon: DaemonProcess = side == .ordrel
             ? try OrdrelProcess(config: text, readySocket: stats)
-            : try HaproxyDaemon(config: text, path: haproxyPath, readySocket: stats)
+            : try HaproxyDaemon(config: text, readySocket: stats)
         defer { daemon.stop() }
         XCTAssertTrue(waitUntil(10) { receiver.udp.count >= 5 && receiver.unix.count >= 3 }, "\(side): no DOWN line: \(receiver.udp)")
         // Each stream's lines are awaited before the next connection: a client sees its EOF a
@@ -213,7 +213,7 @@ final class SyslogTests: XCTestCase {
                 """
             let daemon: DaemonProcess = side == .ordrel
                 ? try OrdrelProcess(config: text, readySocket: stats)
-                : try HaproxyDaemon(config: text, path: haproxyPath, readySocket: stats)
+                : try HaproxyDaemon(config: text, readySocket: stats)
             defer { daemon.stop() }
             // Each stream is over before the next starts, so that none counts in another's %ac:
             // those that log nothing (normal, empty) are awaited through CurrConns.
@@ -275,7 +275,7 @@ final class SyslogTests: XCTestCase {
                 """
             let daemon: DaemonProcess = side == .ordrel
                 ? try OrdrelProcess(config: text, readySocket: stats)
-                : try HaproxyDaemon(config: text, path: haproxyPath, readySocket: stats)
+                : try HaproxyDaemon(config: text, readySocket: stats)
             defer { daemon.stop() }
             // 40 server state changes, each a line for px's targets.
             let commands = Array(repeating: "set server px/s1 state drain; set server px/s1 state ready", count: 20)
@@ -289,18 +289,5 @@ final class SyslogTests: XCTestCase {
         }
         XCTAssertGreaterThan(dropped[.ordrel] ?? 0, 0)
         XCTAssertEqual(dropped[.ordrel], dropped[.haproxy], "the same lines fit in the receiver's queue")
-    }
-}
-
-/// The real haproxy on a configuration, in the foreground, stopped at the end of the test.
-private final class HaproxyDaemon: DaemonProcess {
-    init(config: String, path: String, readySocket: String) throws {
-        super.init(config: config, name: "haproxy", stopTimeout: 5)
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-db", "-f", configPath]
-        try process.run()
-        guard waitUntil(10, { (try? TestSocket.connect(unixPath: readySocket)).map { close($0) } != nil }) else {
-            throw TestSocket.Failure(description: "haproxy did not become ready: \(stderrText)")
-        }
     }
 }

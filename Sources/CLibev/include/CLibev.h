@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 #include <stddef.h>
 #include <pthread.h>
+#include <signal.h>
 
 /* ev_default_loop(0) with the backend libev considers best (epoll on Linux). */
 struct ev_loop *ordrel_ev_default_loop(void);
@@ -91,5 +92,12 @@ int ordrel_available_cpus(void);
 void ordrel_set_thread_name(const char *name);
 /* fcntl(F_SETPIPE_SZ): grow a pipe; returns the size the kernel granted, or -1. */
 int ordrel_set_pipe_size(int fd, int size);
+/* signalfd(-1, mask, SFD_NONBLOCK | SFD_CLOEXEC): <sys/signalfd.h> is not in Glibc's module. */
+int ordrel_signalfd(const sigset_t *mask);
+/*
+ * One read of a signalfd: the signal number (ssi_signo) of the next pending signal, or -1 with
+ * errno set (EAGAIN when none is pending).
+ */
+int ordrel_signalfd_next(int fd);
 
 #endif
