@@ -1,4 +1,5 @@
 import OrdrelEventLoop
+import OrdrelLog
 import OrdrelSystem
 
 /// Timing rules of TCP-connect health checks (haproxy 2.6 check.c), kept pure for tests.
@@ -201,10 +202,13 @@ extension Runtime {
     func markDown(_ server: Server, check: ServerStateLog.CheckReport) {
         noteStateChange(server, wasDown: false)
         let sessions = server.counters.current
+        // haproxy's syslog level: `alert`, but `notice` for a server that was already stopping.
+        let level: SyslogLevel = server.isStopping ? .notice : .alert
         serverChanged(server) { moves in
             guard server.adminState != .maint else { return }
             let usable = server.backend.usableServerCounts
-            logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))")
+            logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))",
+                           metadata: LogMetadata.for(proxy: server.backend, level: level))
         }
         if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
     }
@@ -215,7 +219,8 @@ extension Runtime {
         noteStateChange(server, wasDown: true)
         serverChanged(server) { moves in
             let usable = server.backend.usableServerCounts
-            logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, requeued: moves.served, totalInQueue: server.backend.queue.count))")
+            logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, requeued: moves.served, totalInQueue: server.backend.queue.count))",
+                          metadata: LogMetadata.for(proxy: server.backend))
         }
         if !server.isBackup && server.config.shutdownBackupSessionsOnMarkedUp && server.isUsable {
             for backup in server.backend.servers where backup.isBackup { killStreams(of: backup, cause: .serverUp) }
