@@ -119,6 +119,9 @@ public struct StatsRow: Sendable {
     public var uweight: UInt64 = 0
     public var aggServerStatus: UInt64 = 0
     public var aggCheckStatus: UInt64 = 0
+    /// Queue, connect and session time histograms of a backend or server: the Prometheus
+    /// exporter's `ordrel_*_seconds` families. No CSV column shows them; `nil` on FRONTEND rows.
+    public var latency: LatencyHistograms?
 
     public init(kind: StatsObjectKind, pxname: String, svname: String, iid: UInt64, sid: UInt64) {
         self.kind = kind

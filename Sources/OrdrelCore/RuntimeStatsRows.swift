@@ -63,6 +63,7 @@ extension Runtime {
         row.qtimeMax = counters.queueTime.max
         row.ctimeMax = counters.connectTime.max
         row.ttimeMax = counters.totalTime.max
+        row.latency = counters.latency
         row.connect = counters.total
     }
 
