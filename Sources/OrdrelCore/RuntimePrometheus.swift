@@ -1,0 +1,17 @@
+import OrdrelCLI
+
+/// The Prometheus exporter over the live runtime (`http-request use-service
+/// prometheus-exporter`).
+extension Runtime {
+    /// The exposition text for `query`: the same `show info` values and `show stat` rows as the
+    /// CLI, read with the other threads paused so no counter is torn. Call on thread 0, as the
+    /// CLI's commands run.
+    public func prometheusMetrics(_ query: PrometheusQuery) -> [UInt8] {
+        isolated {
+            var rows: [StatsRow] = []
+            var iterator = statsRows()
+            while let row = iterator.next() { rows.append(row) }
+            return PrometheusExporter.render(info: info(), rows: rows, query: query)
+        }
+    }
+}
