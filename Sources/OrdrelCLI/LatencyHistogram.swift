@@ -55,7 +55,7 @@ public struct LatencyHistogram: Sendable, Equatable {
 
 /// The three latencies ordrel keeps per backend and per server beyond haproxy's averages.
 public struct LatencyHistograms: Sendable, Equatable {
-    /// Time spent queued before a server was assigned (streams that queued: `qtime`'s samples).
+    /// Time from accept until a server was assigned, 0 when none had to wait (`qtime`'s samples).
     public var queue = LatencyHistogram()
     /// Time to establish the connection to the server (`ctime`'s samples).
     public var connect = LatencyHistogram()

@@ -346,7 +346,7 @@ private struct PrometheusWriter {
     /// `<prefix>{queue_time,connect_time,session_duration}_seconds` for every row that has them.
     mutating func histograms(prefix: String, rows: [StatsRow]) {
         let families: [(String, String, KeyPath<LatencyHistograms, LatencyHistogram>)] = [
-            ("queue_time_seconds", "Time spent waiting in a queue for a server, for connections that queued.", \.queue),
+            ("queue_time_seconds", "Time from accept until a server was assigned, queueing included.", \.queue),
             ("connect_time_seconds", "Time to establish the connection to the server.", \.connect),
             ("session_duration_seconds", "Duration of sessions, from accept to close.", \.session),
         ]
