@@ -4,14 +4,15 @@ import OrdrelCLI
 /// prometheus-exporter`).
 extension Runtime {
     /// The exposition text for `query`: the same `show info` values and `show stat` rows as the
-    /// CLI, read with the other threads paused so no counter is torn. Call on thread 0, as the
-    /// CLI's commands run.
+    /// CLI, taken with the other threads paused so no counter is torn, then rendered while the
+    /// traffic flows again. Call on thread 0, as the CLI's commands run.
     public func prometheusMetrics(_ query: PrometheusQuery) -> [UInt8] {
-        isolated {
+        let (values, rows) = isolated { () -> ([String: InfoValue], [StatsRow]) in
             var rows: [StatsRow] = []
             var iterator = statsRows()
             while let row = iterator.next() { rows.append(row) }
-            return PrometheusExporter.render(info: info(), rows: rows, query: query)
+            return (self.info(), rows)
         }
+        return PrometheusExporter.render(info: values, rows: rows, query: query)
     }
 }
