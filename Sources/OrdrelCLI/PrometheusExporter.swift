@@ -143,6 +143,27 @@ let prometheusCheckStates = [
     "L7OKC", "L7STS", "PROCERR", "PROCTOUT", "PROCOK",
 ]
 
+/// A sample's labels: `proxy`, `server`, then one of `state`, `code`, `le` or `version`.
+private struct Labels {
+    var proxy: String?
+    var server: String?
+    var extra: (name: String, value: String)?
+
+    init(extra: (name: String, value: String)? = nil) { self.extra = extra }
+
+    /// An object's own labels: `proxy`, and `server` for a server.
+    init(_ row: StatsRow) {
+        proxy = row.pxname
+        server = row.kind == .server ? row.svname : nil
+    }
+
+    func with(_ name: String, _ value: String) -> Labels {
+        var labels = self
+        labels.extra = (name, value)
+        return labels
+    }
+}
+
 /// Appends exposition lines; `# HELP`/`# TYPE` go before a metric's first sample, so a metric
 /// no object prints leaves no header, as in promex.
 private struct PrometheusWriter {
@@ -173,26 +194,26 @@ private struct PrometheusWriter {
     }
 
     /// `name{labels} ` (the value follows). `suffix` extends the name (`_bucket`, `_sum`...).
-    private mutating func sampleStart(help: String, type: String, suffix: String, labels: [(String, String)]) {
+    private mutating func sampleStart(help: String, type: String, suffix: String, labels: Labels) {
         header(help: help, type: type)
         out.append(contentsOf: name)
         out.append(suffix)
-        guard !labels.isEmpty else {
-            out.append(UInt8(ascii: " "))
-            return
-        }
-        out.append(UInt8(ascii: "{"))
-        for (i, label) in labels.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(label.0)
+        var first = true
+        func label(_ key: String, _ value: String, into out: inout [UInt8]) {
+            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            first = false
+            out.append(key)
             out.append("=\"")
-            out.append(label.1)
+            out.append(value)
             out.append(UInt8(ascii: "\""))
         }
-        out.append("} ")
+        if let proxy = labels.proxy { label("proxy", proxy, into: &out) }
+        if let server = labels.server { label("server", server, into: &out) }
+        if let extra = labels.extra { label(extra.name, extra.value, into: &out) }
+        out.append(first ? " " : "} ")
     }
 
-    mutating func sample(help: String, type: PrometheusMetricType, labels: [(String, String)], value: StatCell) {
+    mutating func sample(help: String, type: PrometheusMetricType, labels: Labels, value: StatCell) {
         sampleStart(help: help, type: type.rawValue, suffix: "", labels: labels)
         switch value {
         case .u(let v): out.appendDecimal(v)
@@ -205,7 +226,7 @@ private struct PrometheusWriter {
     /// A value in seconds from whole `units` per second (1000 for ms, 1000000 for µs), with
     /// six decimals as haproxy's `%f`.
     mutating func sampleSeconds(help: String, type: String = "gauge", suffix: String = "",
-                                labels: [(String, String)], amount: UInt64, perSecond: UInt64) {
+                                labels: Labels, amount: UInt64, perSecond: UInt64) {
         sampleStart(help: help, type: type, suffix: suffix, labels: labels)
         appendSeconds(amount, perSecond: perSecond)
         out.append(0x0A)
@@ -230,7 +251,7 @@ private struct PrometheusWriter {
             if metric.name == "build_info" {
                 let version: String
                 if case .str(let text) = info["Version"] { version = text } else { version = "" }
-                sample(help: metric.help, type: metric.type, labels: [("version", version)], value: .u(1))
+                sample(help: metric.help, type: metric.type, labels: Labels(extra: ("version", version)), value: .u(1))
                 continue
             }
             let value: StatCell
@@ -239,7 +260,7 @@ private struct PrometheusWriter {
             case .s(let v): value = .s(v)
             case .str, nil: value = .empty
             }
-            sample(help: metric.help, type: metric.type, labels: [], value: value)
+            sample(help: metric.help, type: metric.type, labels: Labels(), value: value)
         }
     }
 
@@ -254,14 +275,12 @@ private struct PrometheusWriter {
                 begin(prefix + metric.name)
             }
             for row in rows {
-                var labels = [("proxy", row.pxname)]
-                if row.kind == .server { labels.append(("server", row.svname)) }
-                render(metric, row: row, labels: labels, servers: serversByProxy[row.iid] ?? [])
+                render(metric, row: row, labels: Labels(row), servers: serversByProxy[row.iid] ?? [])
             }
         }
     }
 
-    private mutating func render(_ metric: PrometheusMetric, row: StatsRow, labels: [(String, String)],
+    private mutating func render(_ metric: PrometheusMetric, row: StatsRow, labels: Labels,
                                  servers: [StatsRow]) {
         let help = metric.help
         switch metric.rendering {
@@ -272,7 +291,7 @@ private struct PrometheusWriter {
             sample(help: help, type: metric.type, labels: labels, value: cell(metric, row))
         case .httpCode(let code):
             guard row.mode == "http" else { return }
-            sample(help: help, type: metric.type, labels: labels + [("code", code)], value: cell(metric, row))
+            sample(help: help, type: metric.type, labels: labels.with("code", code), value: cell(metric, row))
         case .status:
             let names: [String]
             let current: Int
@@ -288,12 +307,12 @@ private struct PrometheusWriter {
                 current = ServerStateLabel(row).rawValue
             }
             for (i, state) in names.enumerated() {
-                sample(help: help, type: metric.type, labels: labels + [("state", state)], value: .u(i == current ? 1 : 0))
+                sample(help: help, type: metric.type, labels: labels.with("state", state), value: .u(i == current ? 1 : 0))
             }
         case .checkStatus:
             guard let status = Self.checkStatus(row) else { return }
             for state in prometheusCheckStates {
-                sample(help: help, type: metric.type, labels: labels + [("state", state)], value: .u(state == status ? 1 : 0))
+                sample(help: help, type: metric.type, labels: labels.with("state", state), value: .u(state == status ? 1 : 0))
             }
         case .checkCode:
             guard Self.checkStatus(row) != nil else { return }
@@ -314,13 +333,13 @@ private struct PrometheusWriter {
             var counts = [UInt64](repeating: 0, count: ServerStateLabel.allCases.count)
             for server in servers { counts[ServerStateLabel(server).rawValue] += 1 }
             for (i, state) in ServerStateLabel.names.enumerated() {
-                sample(help: help, type: metric.type, labels: labels + [("state", state)], value: .u(counts[i]))
+                sample(help: help, type: metric.type, labels: labels.with("state", state), value: .u(counts[i]))
             }
         case .checkStates:
             guard !servers.isEmpty else { return }
             for state in prometheusCheckStates {
                 let count = servers.reduce(0) { $0 + (Self.checkStatus($1) == state ? 1 : 0) }
-                sample(help: help, type: metric.type, labels: labels + [("state", state)], value: .u(UInt64(count)))
+                sample(help: help, type: metric.type, labels: labels.with("state", state), value: .u(UInt64(count)))
             }
         }
     }
@@ -354,16 +373,14 @@ private struct PrometheusWriter {
             begin(prefix + suffix)
             for row in rows {
                 guard let latency = row.latency else { continue }
-                var labels = [("proxy", row.pxname)]
-                if row.kind == .server { labels.append(("server", row.svname)) }
-                histogram(latency[keyPath: path], help: help, labels: labels)
+                histogram(latency[keyPath: path], help: help, labels: Labels(row))
             }
         }
     }
 
-    private mutating func histogram(_ h: LatencyHistogram, help: String, labels: [(String, String)]) {
+    private mutating func histogram(_ h: LatencyHistogram, help: String, labels: Labels) {
         for i in 0..<LatencyHistogram.bucketCount {
-            sampleStart(help: help, type: "histogram", suffix: "_bucket", labels: labels + [("le", Self.bucketLabels[i])])
+            sampleStart(help: help, type: "histogram", suffix: "_bucket", labels: labels.with("le", Self.bucketLabels[i]))
             out.appendDecimal(h.cumulativeCount(throughBucket: i))
             out.append(0x0A)
         }
