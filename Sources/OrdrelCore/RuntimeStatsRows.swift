@@ -22,9 +22,8 @@ extension Runtime {
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
-        // haproxy 2.6.6+: `disable frontend` and SIGTTOU pause (PAUSED); stopped or disabled in
-        // the configuration is STOP.
-        row.status = stopMode != .running || proxy.config.disabled ? "STOP"
+        // haproxy 2.6.6+: `disable frontend` and SIGTTOU pause (PAUSED); stopping is STOP.
+        row.status = stopMode != .running ? "STOP"
             : proxy.frontendEnabled && !isSuspended(proxy) ? "OPEN" : "PAUSED"
         row.connRate = UInt64(counters.connectionRate.rate(nowMs: nowMs))
         row.connRateMax = UInt64(counters.connectionRate.max)
@@ -199,6 +198,11 @@ struct StatsRowIterator: IteratorProtocol {
         let proxies = runtime.proxies
         while proxyIndex < proxies.count {
             let proxy = proxies[proxyIndex]
+            // haproxy leaves out proxies disabled in the configuration (stats.c, stats_dump_proxies).
+            if proxy.config.disabled {
+                proxyIndex += 1
+                continue
+            }
             if position == -1 {
                 position = 0
                 if proxy.isFrontend { return runtime.frontendRow(proxy) }
