@@ -45,13 +45,14 @@ enum PrometheusRendering: Sendable {
     case checkStatus
     /// Server with checks running: the layer 5-7 code (0 for TCP checks).
     case checkCode
-    /// Server with a completed check: its duration in seconds.
+    /// Server whose check has completed once: its last duration in seconds.
     case checkDuration
     /// A time column in milliseconds, printed in seconds.
     case milliseconds
     /// Backend with servers: how many of them are in each server state.
     case serverStates
-    /// Backend with servers: how many of them ended their last check in each check status.
+    /// Backend with servers: how many of them ended their last check in each check status
+    /// (servers in maintenance included).
     case checkStates
 }
 
@@ -318,10 +319,10 @@ private struct PrometheusWriter {
             guard Self.checkStatus(row) != nil else { return }
             sample(help: help, type: metric.type, labels: labels, value: .u(row.checkCode ?? 0))
         case .checkDuration:
-            // haproxy prints it once a check has completed (status past INI).
-            guard let duration = row.checkDuration, let status = Self.checkStatus(row),
-                  status != "INI" && status != "UNK" else { return }
-            sampleSeconds(help: help, labels: labels, amount: duration, perSecond: 1000)
+            // Once a check has completed, even while checks are disabled or paused (promex reads
+            // the check, not the stats cell).
+            guard let check = row.lastCheck, check.status != "INI" else { return }
+            sampleSeconds(help: help, labels: labels, amount: check.durationMs, perSecond: 1000)
         case .milliseconds:
             guard case .u(let ms) = cell(metric, row) else {
                 sample(help: help, type: metric.type, labels: labels, value: .empty)
@@ -338,7 +339,7 @@ private struct PrometheusWriter {
         case .checkStates:
             guard !servers.isEmpty else { return }
             for state in prometheusCheckStates {
-                let count = servers.reduce(0) { $0 + (Self.checkStatus($1) == state ? 1 : 0) }
+                let count = servers.reduce(0) { $0 + ($1.lastCheck?.status == state ? 1 : 0) }
                 sample(help: help, type: metric.type, labels: labels.with("state", state), value: .u(UInt64(count)))
             }
         }

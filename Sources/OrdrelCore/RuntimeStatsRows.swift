@@ -106,6 +106,9 @@ extension Runtime {
             row.agentFall = UInt64(agent.fall)
             row.agentHealth = UInt64(agent.health)
         }
+        if let health = server.health {
+            row.lastCheck = LastCheck(status: health.lastResult.code, durationMs: UInt64(server.lastCheckDurationMs ?? 0))
+        }
         row.addr = server.hasAddress ? server.address.description : nil
         row.srvIcur = 0
         row.needConnEst = UInt64(server.estimatedNeededConnections)

@@ -124,6 +124,25 @@ final class PrometheusExporterTests: XCTestCase {
         XCTAssertTrue(noMaint.contains { $0.hasPrefix("ordrel_server_") && $0.contains(#"server="s3""#) })
     }
 
+    /// A checked server put in maintenance (haproxy 2.6.12, `set server be_app/s2 state maint`):
+    /// its check is paused, so `check_status` and `check_code` go, but `check_duration_seconds`
+    /// stays and `agg_check_status` still counts its last result.
+    func testMaintenanceKeepsTheLastCheckWhereHaproxyDoes() {
+        var rows = capturedRows()
+        let s2 = rows.firstIndex { $0.pxname == "be_app" && $0.svname == "s2" }!
+        rows[s2].status = "MAINT"
+        rows[s2].checkStatus = nil
+        rows[s2].checkDuration = nil
+        XCTAssertEqual(rows[s2].lastCheck, LastCheck(status: "L4OK", durationMs: 0))
+        let text = render(PrometheusQuery(), rows: rows)
+        XCTAssertTrue(text.contains(#"haproxy_server_status{proxy="be_app",server="s2",state="MAINT"} 1"#))
+        XCTAssertTrue(text.contains(#"haproxy_server_check_duration_seconds{proxy="be_app",server="s2"} 0.000000"#))
+        XCTAssertFalse(text.contains { $0.hasPrefix("haproxy_server_check_status{") && $0.contains(#"server="s2""#) })
+        XCTAssertFalse(text.contains { $0.hasPrefix("haproxy_server_check_code{") && $0.contains(#"server="s2""#) })
+        XCTAssertTrue(text.contains(#"haproxy_backend_agg_check_status{proxy="be_app",state="L4OK"} 1"#))
+        XCTAssertTrue(text.contains(#"haproxy_backend_agg_server_status{proxy="be_app",state="MAINT"} 2"#))
+    }
+
     /// prometheus_client's own parser reads the whole output (haproxy's families and ordrel's
     /// histograms): types, one-hot states, and buckets that add up to `_count`. It needs the
     /// Python package, which `.ci/run` installs into ORDREL_PYTHON's venv.
@@ -243,6 +262,10 @@ final class PrometheusExporterTests: XCTestCase {
             row.checkStatus = cell["check_status"]
             row.checkCode = u("check_code")
             row.checkDuration = u("check_duration")
+            // As the runtime fills it: the check behind the cells (none of the captured servers is
+            // in maintenance with checks, where the cells would be empty).
+            row.lastCheck = cell["check_status"].map { LastCheck(status: $0.replacingOccurrences(of: "* ", with: ""),
+                                                                durationMs: u("check_duration") ?? 0) }
             row.cliAbrt = u("cli_abrt") ?? 0
             row.srvAbrt = u("srv_abrt") ?? 0
             row.lastsess = cell["lastsess"].flatMap { Int64($0) } ?? -1

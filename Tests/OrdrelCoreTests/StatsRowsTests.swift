@@ -36,4 +36,36 @@ final class StatsRowsTests: XCTestCase {
         while let row = iterator.next() { rows.append("\(row.pxname)/\(row.svname)/\(row.status)") }
         XCTAssertEqual(rows, ["fe_on/FRONTEND/OPEN", "be_on/y/no check", "be_on/BACKEND/UP"])
     }
+
+    /// Maintenance pauses the check and empties its `show stat` cells, but the exporter still
+    /// reads the last check (`lastCheck`), as haproxy's reads the check itself.
+    func testLastCheckOutlivesMaintenance() throws {
+        let text = """
+        defaults
+            mode tcp
+            timeout connect 1s
+        backend be
+            server s1 127.0.0.1:1 check
+            server s2 127.0.0.1:2
+
+        """
+        let parsed = try ConfigParser.parse(text: text, file: "test.cfg")
+        let runtime = try Runtime(configuration: parsed.configuration, logger: Logger(label: "test"), loop: .makeNew())
+        let s1 = try XCTUnwrap(runtime.proxy(named: "be")?.server(named: "s1"))
+        func row(_ name: String) throws -> StatsRow {
+            var rows: [StatsRow] = []
+            var iterator = runtime.statsRows()
+            while let row = iterator.next() { rows.append(row) }
+            return try XCTUnwrap(rows.first { $0.svname == name })
+        }
+        XCTAssertEqual(try row("s1").lastCheck, LastCheck(status: "INI", durationMs: 0))
+        XCTAssertNil(try row("s2").lastCheck, "no check")
+        runtime.checkCompleted(s1, result: .layer4OK, info: "", durationMs: 3)
+        XCTAssertEqual(try row("s1").checkStatus, "L4OK")
+        XCTAssertEqual(runtime.setServerEnabled(s1, false), .done)
+        let paused = try row("s1")
+        XCTAssertEqual(paused.status, "MAINT")
+        XCTAssertNil(paused.checkStatus)
+        XCTAssertEqual(paused.lastCheck, LastCheck(status: "L4OK", durationMs: 3))
+    }
 }
