@@ -9,7 +9,8 @@ import XCTest
 /// Which proxies `show stat` (and so the Prometheus exporter) lists.
 final class StatsRowsTests: XCTestCase {
     /// haproxy 2.6.12 leaves out proxies disabled in the configuration: with `fe_off` and
-    /// `be_off` disabled, its `show stat` has fe_on, y and be_on only.
+    /// `be_off` disabled, its `show stat` has fe_on, y and be_on only, and its page no table
+    /// for them.
     func testProxiesDisabledInTheConfigurationAreNotListed() throws {
         let text = """
         defaults
@@ -35,6 +36,7 @@ final class StatsRowsTests: XCTestCase {
         var iterator = runtime.statsRows()
         while let row = iterator.next() { rows.append("\(row.pxname)/\(row.svname)/\(row.status)") }
         XCTAssertEqual(rows, ["fe_on/FRONTEND/OPEN", "be_on/y/no check", "be_on/BACKEND/UP"])
+        XCTAssertEqual(runtime.statsSnapshot().proxies.map(\.name), ["fe_on", "be_on"], "nor does its stats page")
     }
 
     /// Maintenance pauses the check and empties its `show stat` cells, but the exporter still
