@@ -119,6 +119,13 @@ public struct StatsRow: Sendable {
     public var uweight: UInt64 = 0
     public var aggServerStatus: UInt64 = 0
     public var aggCheckStatus: UInt64 = 0
+    /// Queue, connect and session time histograms of a backend or server: the Prometheus
+    /// exporter's `ordrel_*_seconds` families. No CSV column shows them; `nil` on FRONTEND rows.
+    public var latency: LatencyHistograms?
+    /// The server's last health check as haproxy's exporter reads it: from the check itself, so
+    /// still there while `disable health` or maintenance empty the `show stat` check cells; nil
+    /// without `check`. No CSV column shows it.
+    public var lastCheck: LastCheck?
 
     public init(kind: StatsObjectKind, pxname: String, svname: String, iid: UInt64, sid: UInt64) {
         self.kind = kind
@@ -215,6 +222,18 @@ public struct StatsRow: Sendable {
         case .aggServerStatus: return .u(aggServerStatus)
         case .aggCheckStatus: return .u(aggCheckStatus)
         }
+    }
+}
+
+/// A server's last health check: its `check_status` code ("INI" until one completes) and how
+/// long it took.
+public struct LastCheck: Sendable, Equatable {
+    public var status: String
+    public var durationMs: UInt64
+
+    public init(status: String, durationMs: UInt64) {
+        self.status = status
+        self.durationMs = durationMs
     }
 }
 

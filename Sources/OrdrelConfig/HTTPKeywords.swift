@@ -177,10 +177,6 @@ extension ConfigBuilder {
     func checkHTTPMode(_ proxy: inout ProxyConfig, _ draft: ProxyDraft) {
         switch proxy.mode {
         case .http:
-            if proxy.http.serviceRules.contains(where: { $0.service == .prometheusExporter }) {
-                diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
-                    "\(draft.role.typeName) '\(proxy.name)' : 'http-request use-service prometheus-exporter' is not served by this build yet: the requests it matches get a 501."))
-            }
             let forwards = proxy.kind == .backend || !proxy.servers.isEmpty || !proxy.useBackends.isEmpty
                 || (proxy.kind == .frontend && proxy.defaultBackend != nil)
             guard forwards else { return }

@@ -22,9 +22,8 @@ extension Runtime {
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
-        // haproxy 2.6.6+: `disable frontend` and SIGTTOU pause (PAUSED); stopped or disabled in
-        // the configuration is STOP.
-        row.status = stopMode != .running || proxy.config.disabled ? "STOP"
+        // haproxy 2.6.6+: `disable frontend` and SIGTTOU pause (PAUSED); stopping is STOP.
+        row.status = stopMode != .running ? "STOP"
             : proxy.frontendEnabled && !isSuspended(proxy) ? "OPEN" : "PAUSED"
         row.connRate = UInt64(counters.connectionRate.rate(nowMs: nowMs))
         row.connRateMax = UInt64(counters.connectionRate.max)
@@ -63,6 +62,7 @@ extension Runtime {
         row.qtimeMax = counters.queueTime.max
         row.ctimeMax = counters.connectTime.max
         row.ttimeMax = counters.totalTime.max
+        row.latency = counters.latency
         row.connect = counters.total
     }
 
@@ -105,6 +105,9 @@ extension Runtime {
             row.agentRise = UInt64(agent.rise)
             row.agentFall = UInt64(agent.fall)
             row.agentHealth = UInt64(agent.health)
+        }
+        if let health = server.health {
+            row.lastCheck = LastCheck(status: health.lastResult.code, durationMs: UInt64(server.lastCheckDurationMs ?? 0))
         }
         row.addr = server.hasAddress ? server.address.description : nil
         row.srvIcur = 0
@@ -198,6 +201,11 @@ struct StatsRowIterator: IteratorProtocol {
         let proxies = runtime.proxies
         while proxyIndex < proxies.count {
             let proxy = proxies[proxyIndex]
+            // haproxy leaves out proxies disabled in the configuration (stats.c, stats_dump_proxies).
+            if proxy.config.disabled {
+                proxyIndex += 1
+                continue
+            }
             if position == -1 {
                 position = 0
                 if proxy.isFrontend { return runtime.frontendRow(proxy) }

@@ -27,15 +27,16 @@ extension Stream {
         let frontendAddress = frontend.logsFrontendAddress ? try? client.localAddress() : nil
         let nolinger = frontend.config.options.nolinger || backend.config.options.nolinger
         tunnel.close(client: client, server: serverSocket, reset: reason.resetsPeers(nolinger: nolinger))
-        let totalMs = UInt64(max(0, worker.loop.now - acceptedAt) * 1000)
+        let totalSeconds = max(0, worker.loop.now - acceptedAt)
+        let totalMs = UInt64(totalSeconds * 1000)
         let nowMs = worker.loop.nowMilliseconds
         let (line, dequeued) = runtime.lock.withLock {
-            backend.backendCounters.totalTime.add(totalMs)
-            server?.counters.totalTime.add(totalMs)
+            backend.backendCounters.recordSessionTime(seconds: totalSeconds)
+            server?.counters.recordSessionTime(seconds: totalSeconds)
             if let waitEndedAt {
-                let waitMs = UInt64(max(0, waitEndedAt - acceptedAt) * 1000)
-                backend.backendCounters.queueTime.add(waitMs)
-                server?.counters.queueTime.add(waitMs)
+                let waitSeconds = max(0, waitEndedAt - acceptedAt)
+                backend.backendCounters.recordQueueTime(seconds: waitSeconds)
+                server?.counters.recordQueueTime(seconds: waitSeconds)
             }
             var line = logLine(totalMs: totalMs)
             line.frontendAddress = frontendAddress

@@ -118,10 +118,9 @@ extension Stream {
         tunnel.serverConnected()
         serverActivityAt = now
         if let server, let connectDuration {
-            let ms = UInt64(connectDuration * 1000)
             runtime.lock.withLock {
-                server.counters.connectTime.add(ms)
-                backend.backendCounters.connectTime.add(ms)
+                server.counters.recordConnectTime(seconds: connectDuration)
+                backend.backendCounters.recordConnectTime(seconds: connectDuration)
             }
         }
         process()
