@@ -349,7 +349,9 @@ private struct PrometheusWriter {
     private func cell(_ metric: PrometheusMetric, _ row: StatsRow) -> StatCell {
         guard metric.filled[Int(row.kind.rawValue)] else { return .empty }
         switch metric.source {
-        case .field(let field): return row.cell(field)
+        case .field(let field):
+            if let average = row.windowAverages?.value(of: field) { return .u(average) }
+            return row.cell(field)
         case .constant(let value): return .u(value)
         case .never, .separator: return .empty
         }

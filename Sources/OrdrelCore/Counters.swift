@@ -58,7 +58,15 @@ public struct SlidingAverage: Sendable {
         if sample > max { max = sample }
     }
 
-    public var average: UInt64 { (sum + Self.window - 1) / Self.window }
+    /// The average over the whole window (haproxy's exporter divides this way).
+    public var average: UInt64 { average(samples: Self.window) }
+
+    /// The average as `show stat` gives it: over `samples` (the streams balanced so far) while
+    /// fewer than the window were, so early figures are not diluted by a window of zeros.
+    public func average(samples: UInt64) -> UInt64 {
+        let n = samples > 0 && samples < Self.window ? samples : Self.window
+        return (sum + n - 1) / n
+    }
 }
 
 /// The counters behind `show stat` for one frontend, backend or server.

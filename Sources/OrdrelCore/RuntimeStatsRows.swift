@@ -56,9 +56,11 @@ extension Runtime {
         row.wredis = counters.redispatches
         row.lbtot = counters.loadBalanced
         row.lastsess = counters.lastSessionWallSeconds.map { Int64(wallSeconds - $0) } ?? -1
-        row.qtime = counters.queueTime.average
-        row.ctime = counters.connectTime.average
-        row.ttime = counters.totalTime.average
+        row.qtime = counters.queueTime.average(samples: counters.loadBalanced)
+        row.ctime = counters.connectTime.average(samples: counters.loadBalanced)
+        row.ttime = counters.totalTime.average(samples: counters.loadBalanced)
+        row.windowAverages = WindowAverages(queue: counters.queueTime.average, connect: counters.connectTime.average,
+                                            total: counters.totalTime.average)
         row.qtimeMax = counters.queueTime.max
         row.ctimeMax = counters.connectTime.max
         row.ttimeMax = counters.totalTime.max
