@@ -165,6 +165,8 @@ public struct ProxyOptions: Sendable, Equatable {
     public var allbackups = false
     /// `option abortonclose`: drop queued streams whose client has gone.
     public var abortonclose = false
+    /// `option log-health-checks`: log every check whose status or health changes.
+    public var logHealthChecks = false
 
     public init() {}
 }
@@ -288,6 +290,10 @@ public struct ProxyConfig: Sendable, Equatable {
     public var logTargets: [String] = []
     /// `description` text (shown by `show stat desc`).
     public var description: String?
+    /// The rules servers with `check` run; nil = haproxy's plain TCP connect check.
+    public var healthCheck: CheckRuleSet?
+    /// `http-check disable-on-404`: a 404 answer puts an UP server in NOLB (L7OKC).
+    public var httpCheckDisableOn404 = false
     public var location: SourceLocation
 
     public init(name: String, kind: Kind, id: Int, location: SourceLocation) {

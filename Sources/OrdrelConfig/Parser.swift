@@ -76,6 +76,14 @@ struct ProxyDraft {
     var useBackendLocations: [SourceLocation] = []
     /// A `bind` line was refused: its alert says so, the "no 'bind' directive" warning would not.
     var refusedBind = false
+    /// `option tcp-check|httpchk|...`: which check the servers run; nil = a plain connect.
+    var checkOption: CheckOptionDraft?
+    var checkOptionLocation: SourceLocation?
+    /// `tcp-check` / `http-check` lines; inherited from `defaults` until the section writes its own.
+    var tcpCheckLines: [CheckLineDraft] = []
+    var httpCheckLines: [CheckLineDraft] = []
+    var ownTCPCheckLines = false
+    var ownHTTPCheckLines = false
 
     /// A fresh unnamed `defaults`: haproxy's built-in values.
     static func builtinDefaults(location: SourceLocation) -> ProxyDraft {
@@ -96,6 +104,8 @@ struct ProxyDraft {
         draft.config.description = nil
         draft.config.binds = []
         draft.refusedBind = false
+        draft.ownTCPCheckLines = false
+        draft.ownHTTPCheckLines = false
         draft.config.servers = []
         draft.config.useBackends = []
         draft.useBackendLocations = []

@@ -228,8 +228,8 @@ extension ConfigBuilder {
             setOption(name, enable)
         } else if Keywords.httpOptions.contains(name) {
             alert("'\(written)' is HTTP-only; ordrel only implements 'mode tcp'.")
-        } else if Keywords.checkOptions.contains(name) {
-            alert("'\(written)' is not supported by ordrel: only plain TCP connect health checks are supported.")
+        } else if parseCheckOption(words, negated: negated) {
+            return
         } else if Keywords.ignoredOptions.contains(name) {
             warn("'\(written)' is ignored by ordrel")
         } else {
@@ -240,7 +240,7 @@ extension ConfigBuilder {
     /// Applies a TCP option, warning like haproxy when the proxy has no use for it.
     private func setOption(_ name: String, _ enable: Bool) {
         switch name {
-        case "redispatch", "allbackups", "abortonclose", "srvtcpka":
+        case "redispatch", "allbackups", "abortonclose", "srvtcpka", "log-health-checks":
             guard usable(name, frontend: false) else { return }
         case "clitcpka":
             guard usable(name, frontend: true) else { return }
@@ -260,6 +260,6 @@ extension ConfigBuilder {
     private static let optionFields: [String: WritableKeyPath<ProxyOptions, Bool> & Sendable] = [
         "redispatch": \.redispatch, "nolinger": \.nolinger, "tcpka": \.tcpka, "clitcpka": \.clitcpka,
         "srvtcpka": \.srvtcpka, "tcplog": \.tcplog, "dontlognull": \.dontlognull, "allbackups": \.allbackups,
-        "abortonclose": \.abortonclose,
+        "abortonclose": \.abortonclose, "log-health-checks": \.logHealthChecks,
     ]
 }
