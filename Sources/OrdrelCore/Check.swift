@@ -1,3 +1,4 @@
+import OrdrelConfig
 import OrdrelEventLoop
 import OrdrelSystem
 
@@ -29,24 +30,33 @@ enum CheckRunnerState: Equatable {
     case waiting
     /// A non-blocking connect is in flight.
     case connecting
+    /// Connected: sending the rules' bytes and reading the answers.
+    case exchanging
 }
 
-/// Runs one server's TCP-connect health checks on the event loop: one timer for both the
-/// interval and the check timeout, one watcher for the connect; never a thread. A successful
-/// check connection is closed at once with SO_LINGER {1,0}, as haproxy does.
+/// Runs one server's health checks on the event loop: the proxy's rule set (`CheckProgram`)
+/// decides what to connect, send and expect; this class only does the I/O, with one timer for
+/// both the interval and the check timeout and one watcher for the connection; never a thread.
+/// The check connection is closed with SO_LINGER {1,0} (a reset), as haproxy does, unless the
+/// connect rule says `linger`.
 final class HealthCheck {
     private unowned(unsafe) let runtime: Runtime
     private unowned(unsafe) let server: Server
+    private let rules: CompiledCheckRules
     private(set) var fd: FD?
     private(set) var watcher: IOWatcher!
     private var timer: TimerWatcher!
     private(set) var state = CheckRunnerState.stopped
+    private var program: CheckProgram?
+    /// Bytes the rules sent that the socket has not taken yet.
+    private var outbox: [UInt8] = []
     private var startedAt: Double = 0
 
     init(runtime: Runtime, server: Server) {
         self.runtime = runtime
         self.server = server
-        watcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] _ in self.connectFinished() }
+        rules = CompiledCheckRules(server.backend.config.healthCheck, disableOn404: server.backend.config.httpCheckDisableOn404)
+        watcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] events in self.socketReady(events) }
         timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self] in self.timerFired() }
     }
 
@@ -74,7 +84,7 @@ final class HealthCheck {
     private func timerFired() {
         switch state {
         case .waiting: begin()
-        case .connecting: complete(.layer4Timeout, info: "")
+        case .connecting, .exchanging: complete(program?.timedOut() ?? CheckVerdict(.layer4Timeout))
         case .stopped: break
         }
     }
@@ -87,26 +97,61 @@ final class HealthCheck {
             runtime.cumulativeConnections += 1
             server.estimatedNeededConnections = max(server.estimatedNeededConnections, server.counters.current + 1)
         }
-        let target = server.checkAddress
+        var program = CheckProgram(rules, serverIsDown: !server.isUp, bufferSize: runtime.configuration.global.tuneBufsize,
+                                   unixTime: UInt32(truncatingIfNeeded: runtime.wallSeconds))
+        let steps = program.start()
+        self.program = program
+        perform(steps)
+    }
+
+    /// Carries out the program's steps in order until one waits for the network.
+    private func perform(_ steps: [CheckStep]) {
+        for step in steps {
+            switch step {
+            case .connect(let options):
+                openConnection(options)
+                return
+            case .send(let bytes):
+                outbox += bytes
+            case .receive:
+                state = .exchanging
+                flush()
+                watcher.setInterest(outbox.isEmpty ? .read : [.read, .write])
+                return
+            case .finish(let verdict):
+                flush()
+                complete(verdict)
+                return
+            }
+        }
+    }
+
+    /// Closes the previous check connection, if any, and connects where the rule says.
+    private func openConnection(_ options: CheckConnect) {
+        closeConnection(reset: !(program?.lingers ?? false))
+        var target = server.checkAddress
+        if let port = options.port { target.port = port }
+        if let addr = options.addr, let address = SocketAddress(ip: addr, port: target.port) { target = address }
         let socket: FD
         do {
             socket = try FD.streamSocket(for: target.family)
         } catch {
-            complete(.socketError, info: (error as? SyscallError)?.reason ?? "")
+            complete(CheckVerdict(.socketError, info: (error as? SyscallError)?.reason ?? ""))
             return
         }
         fd = socket
+        outbox = options.sendProxy ? Array("PROXY UNKNOWN\r\n".utf8) : []
+        watcher.rebind(fd: socket.rawValue)
         do {
             if try socket.connect(to: target) {
-                complete(.layer4OK, info: "")
+                established()
                 return
             }
         } catch {
-            complete(.layer4ConnectionProblem, info: (error as? SyscallError)?.reason ?? "")
+            complete(program?.connectFailed(reason: (error as? SyscallError)?.reason ?? "") ?? CheckVerdict(.layer4ConnectionProblem))
             return
         }
         state = .connecting
-        watcher.rebind(fd: socket.rawValue)
         watcher.setInterest(.write)
         let config = server.backend.config.timeouts
         let timeout = CheckSchedule.connectTimeoutMs(inter: server.config.interMs, timeoutConnect: config.connect,
@@ -114,47 +159,109 @@ final class HealthCheck {
         timer.schedule(after: Double(timeout) / 1000)
     }
 
-    private func connectFinished() {
-        guard state == .connecting, let fd else { return }
-        let error: Int32
-        do {
-            error = try fd.pendingError()
-        } catch {
-            complete(.layer4ConnectionProblem, info: (error as? SyscallError)?.reason ?? "")
-            return
-        }
-        if error == 0 {
-            complete(.layer4OK, info: "")
-        } else {
-            complete(.layer4ConnectionProblem, info: SyscallError.reason(error))
+    /// The connection is up: `timeout check`, when set, bounds the rest (tcpcheck_eval_connect).
+    private func established() {
+        state = .exchanging
+        if let check = server.backend.config.timeouts.check { timer.schedule(after: Double(check) / 1000) }
+        guard var program else { return }
+        let steps = program.connected()
+        self.program = program
+        perform(steps)
+    }
+
+    private func socketReady(_ events: IOEvents) {
+        guard let fd else { return }
+        switch state {
+        case .connecting:
+            do {
+                let error = try fd.pendingError()
+                if error == 0 {
+                    established()
+                } else {
+                    complete(program?.connectFailed(reason: SyscallError.reason(error)) ?? CheckVerdict(.layer4ConnectionProblem))
+                }
+            } catch {
+                complete(program?.connectFailed(reason: (error as? SyscallError)?.reason ?? "") ?? CheckVerdict(.layer4ConnectionProblem))
+            }
+        case .exchanging:
+            if events.contains(.write) { flush() }
+            if events.contains(.read) { readAvailable(fd) } else if outbox.isEmpty { watcher.setInterest(.read) }
+        case .waiting, .stopped:
+            break
         }
     }
 
-    /// Closes the check connection (RST after a success), hands the result to the runtime and
-    /// schedules the next check from the new health.
-    private func complete(_ result: CheckResult, info: String) {
-        watcher.rebind(fd: -1)
-        if let fd {
-            if result == .layer4OK { try? fd.setLingerZero() }
-            fd.close()
-            self.fd = nil
+    /// Reads what is there, then lets the program judge; a reset before any byte is a socket error.
+    private func readAvailable(_ fd: FD) {
+        var received: [UInt8] = []
+        var closed = false
+        var failure: String?
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        reading: while received.count < runtime.configuration.global.tuneBufsize {
+            do {
+                let result = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
+                switch result {
+                case .processed(0):
+                    closed = true
+                    break reading
+                case .processed(let count):
+                    received += chunk[..<count]
+                case .wouldBlock:
+                    break reading
+                }
+            } catch {
+                failure = (error as? SyscallError)?.reason ?? ""
+                closed = true
+                break reading
+            }
         }
+        guard var program else { return }
+        if let failure, received.isEmpty, program.hasNoResponse {
+            complete(program.socketError(reason: failure))
+            return
+        }
+        let steps = program.received(received, closed: closed)
+        self.program = program
+        perform(steps)
+    }
+
+    /// Writes as much of the outbox as the socket takes now.
+    private func flush() {
+        guard let fd, !outbox.isEmpty else { return }
+        do {
+            let result = try outbox.withUnsafeBytes { try fd.write($0) }
+            if case .processed(let count) = result { outbox.removeFirst(count) }
+        } catch {
+            outbox = []
+        }
+    }
+
+    /// Closes the check connection, hands the verdict to the runtime and schedules the next
+    /// check from the new health.
+    private func complete(_ verdict: CheckVerdict) {
+        closeConnection(reset: !(program?.lingers ?? false))
+        program = nil
         server.checkInProgress = false
         runtime.loop.updateNow()
         let durationMs = Int(max(0, runtime.loop.now - startedAt) * 1000)
         state = .waiting
-        runtime.isolated { runtime.checkCompleted(server, result: result, info: info, durationMs: durationMs) }
+        runtime.isolated { runtime.checkCompleted(server, verdict: verdict, durationMs: durationMs) }
         if state == .waiting { timer.schedule(after: Double(nextIntervalMs) / 1000) }
     }
 
-    private func abandonInFlight() {
-        guard state == .connecting || fd != nil else { return }
+    private func closeConnection(reset: Bool) {
         watcher.rebind(fd: -1)
-        if let fd {
-            try? fd.setLingerZero()
-            fd.close()
-            self.fd = nil
-        }
+        outbox = []
+        guard let fd else { return }
+        if reset { try? fd.setLingerZero() }
+        fd.close()
+        self.fd = nil
+    }
+
+    private func abandonInFlight() {
+        guard state == .connecting || state == .exchanging || fd != nil else { return }
+        closeConnection(reset: true)
+        program = nil
         server.checkInProgress = false
     }
 }
@@ -176,27 +283,56 @@ extension Runtime {
         healthChecksStarted = false
     }
 
-    /// A check finished: record it, and apply an UP/DOWN transition with haproxy's log line.
-    /// Runs isolated.
-    func checkCompleted(_ server: Server, result: CheckResult, info: String, durationMs: Int) {
+    /// A check finished: record it, log it with `option log-health-checks`, and apply an
+    /// UP/DOWN/NOLB transition with haproxy's log line. Runs isolated.
+    func checkCompleted(_ server: Server, verdict: CheckVerdict, durationMs: Int) {
         server.lastCheckDurationMs = durationMs
-        server.lastCheckInfo = info
+        server.lastCheckInfo = verdict.info
+        server.lastCheckCode = verdict.code
         guard var health = server.health else { return }
-        let transition = health.record(result)
+        let before = health
+        let transition = health.record(verdict.result)
         server.health = health
-        let report = ServerStateLog.CheckReport(result: result, info: info, durationMs: durationMs)
+        let report = ServerStateLog.CheckReport(result: verdict.result, info: verdict.info, durationMs: durationMs,
+                                                code: verdict.code)
+        let logsChecks = server.backend.config.options.logHealthChecks
+        if logsChecks && (before.lastResult != health.lastResult || before.health != health.health) && !health.isPaused {
+            logger.warning("\(ServerStateLog.healthCheck(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: report, health: health, weight: server.weight))")
+        }
+        // With log-health-checks the check line carries the reason; the state line does not repeat it.
+        let stateReport = logsChecks ? nil : report
         switch transition {
         case .none:
             break
         case .wentDown:
-            markDown(server, check: report)
+            server.stoppingFromCheck = false
+            markDown(server, check: stateReport)
         case .wentUp:
-            markUp(server, check: report)
+            markUp(server, check: stateReport)
+        }
+        if verdict.result == .layer7OKConditional && health.isUp && !server.isStopping {
+            markStopping(server, check: stateReport)
+        } else if verdict.result.passed && verdict.result != .layer7OKConditional && server.stoppingFromCheck {
+            server.stoppingFromCheck = false
+            server.isStopping = false
+            markUp(server, check: stateReport)
+        }
+    }
+
+    /// `disable-on-404` saw a 404 on a running server: NOLB, no new streams (check.c
+    /// `check_notify_stopping`).
+    private func markStopping(_ server: Server, check: ServerStateLog.CheckReport?) {
+        server.isStopping = true
+        server.stoppingFromCheck = true
+        noteStateChange(server, wasDown: false)
+        serverChanged(server) { moves in
+            let usable = server.backend.usableServerCounts
+            logger.warning("\(server.isBackup ? "Backup " : "")Server \(server.qualifiedName) is stopping\(ServerStateLog.reasonText(check))\(ServerStateLog.serversOnline(activeServers: usable.active, backupServers: usable.backup, requeued: moves.requeued, totalInQueue: server.backend.queue.count))")
         }
     }
 
     /// The checks marked `server` DOWN: log it, and kill its streams with `on-marked-down shutdown-sessions`.
-    private func markDown(_ server: Server, check: ServerStateLog.CheckReport) {
+    private func markDown(_ server: Server, check: ServerStateLog.CheckReport?) {
         noteStateChange(server, wasDown: false)
         let sessions = server.counters.current
         serverChanged(server) { moves in
@@ -209,7 +345,7 @@ extension Runtime {
 
     /// The checks marked `server` UP: log it, and with `on-marked-up shutdown-backup-sessions`
     /// on an active server, kill the streams still on backups.
-    private func markUp(_ server: Server, check: ServerStateLog.CheckReport) {
+    private func markUp(_ server: Server, check: ServerStateLog.CheckReport?) {
         noteStateChange(server, wasDown: true)
         serverChanged(server) { moves in
             let usable = server.backend.usableServerCounts

@@ -195,7 +195,7 @@ final class ControlTests: XCTestCase {
         let s1 = runtime.proxy(named: "be")!.server(named: "s1")!
         var statuses: [String] = []
         func feed(_ result: CheckResult, _ info: String = "") {
-            runtime.checkCompleted(s1, result: result, info: info, durationMs: 1)
+            runtime.checkCompleted(s1, verdict: CheckVerdict(result, info: info), durationMs: 1)
             statuses.append(s1.statusText)
         }
         feed(.layer4OK)
