@@ -93,6 +93,9 @@ final class HealthCheck {
         runtime.loop.updateNow()
         startedAt = runtime.loop.now
         server.checkInProgress = true
+        // haproxy's HCHK_STATUS_START empties the description, and each rule resets the code.
+        server.lastCheckInfo = ""
+        server.lastCheckCode = 0
         runtime.lock.withLock {
             runtime.cumulativeConnections += 1
             server.estimatedNeededConnections = max(server.estimatedNeededConnections, server.counters.current + 1)
@@ -297,7 +300,9 @@ extension Runtime {
                                                 code: verdict.code)
         let logsChecks = server.backend.config.options.logHealthChecks
         if logsChecks && (before.lastResult != health.lastResult || before.health != health.health) && !health.isPaused {
-            logger.warning("\(ServerStateLog.healthCheck(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: report, health: health, weight: server.weight))")
+            var logged = report
+            logged.info = verdict.loggedInfo
+            logger.warning("\(ServerStateLog.healthCheck(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: logged, health: health, weight: server.weight))")
         }
         // With log-health-checks the check line carries the reason; the state line does not repeat it.
         let stateReport = logsChecks ? nil : report

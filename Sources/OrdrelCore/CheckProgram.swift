@@ -7,13 +7,22 @@ public struct CheckVerdict: Sendable, Equatable {
     public var code: Int
     /// haproxy's check `desc`: at most 127 bytes, cut at the first NUL (HCHK_DESC_LEN).
     public var info: String
+    /// What `option log-health-checks` reports when it differs from `info`: haproxy's MySQL and
+    /// LDAP checks set their status twice, logging the server's answer ("8.0.19", "Success")
+    /// and then leaving an empty description.
+    public var loggedInfo: String
 
-    public init(_ result: CheckResult, code: Int = 0, info: String = "") {
+    public init(_ result: CheckResult, code: Int = 0, info: String = "", loggedInfo: String? = nil) {
         self.result = result
         self.code = code
-        var bytes = Array(info.utf8.prefix { $0 != 0 })
+        self.info = Self.description(info)
+        self.loggedInfo = Self.description(loggedInfo ?? info)
+    }
+
+    private static func description(_ text: String) -> String {
+        var bytes = Array(text.utf8.prefix { $0 != 0 })
         if bytes.count > 127 { bytes = Array(bytes.prefix(127)) }
-        self.info = String(decoding: bytes, as: UTF8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -314,7 +323,7 @@ struct CheckProgram {
         }
         guard position == rules.count - 1 else { return .next }
         let version = buffer.count > 5 ? Self.latin1(Array(buffer[5...])) : ""
-        return .stop(CheckVerdict(expect.okStatus.map(CheckResult.init) ?? .layer7OK, info: version))
+        return .stop(CheckVerdict(expect.okStatus.map(CheckResult.init) ?? .layer7OK, loggedInfo: version))
     }
 
     /// haproxy's `tcpcheck_ldap_expect_bindrsp`: a BER LDAPMessage with messageID 1 holding a
@@ -348,7 +357,7 @@ struct CheckProgram {
             verdict.code = result
             return .stop(verdict)
         }
-        return .stop(CheckVerdict(expect.okStatus.map(CheckResult.init) ?? .layer7OK, code: result, info: "Success"))
+        return .stop(CheckVerdict(expect.okStatus.map(CheckResult.init) ?? .layer7OK, loggedInfo: "Success"))
     }
 
     private var currentExpect: CheckExpect {
