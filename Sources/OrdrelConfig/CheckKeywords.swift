@@ -177,7 +177,7 @@ extension ConfigBuilder {
         case "send", "send-lf", "send-binary", "send-binary-lf": line = parseTCPSend(words)
         case "expect": line = parseCheckExpect(words, http: false)
         case "comment": line = parseCheckComment(words, "tcp-check")
-        case "set-var", "unset-var", "set-var-fmt":
+        case _ where verb.hasPrefix("set-var") || verb.hasPrefix("unset-var"):
             alert("'tcp-check \(verb)' is not supported by ordrel: check variables are not supported.")
             return
         default:
@@ -211,7 +211,7 @@ extension ConfigBuilder {
         case "send-state":
             alert("'http-check send-state' is not supported by ordrel: the X-Haproxy-Server-State header is not implemented.")
             return
-        case "set-var", "unset-var", "set-var-fmt":
+        case _ where verb.hasPrefix("set-var") || verb.hasPrefix("unset-var"):
             alert("'http-check \(verb)' is not supported by ordrel: check variables are not supported.")
             return
         default:
