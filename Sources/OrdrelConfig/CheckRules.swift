@@ -68,7 +68,7 @@ public struct CheckConnect: Sendable, Equatable {
     public var port: UInt16?
     /// Overrides the server's check address (an IP literal).
     public var addr: String?
-    /// Sends a PROXY protocol v1 header first, as haproxy does for checks: `PROXY UNKNOWN`.
+    /// Sends the connection's PROXY protocol v1 line first, as haproxy's checks do.
     public var sendProxy = false
     /// Closes gracefully (FIN) instead of with a reset.
     public var linger = false

@@ -51,6 +51,8 @@ final class HealthCheck {
     /// Bytes the rules sent that the socket has not taken yet.
     private var outbox: [UInt8] = []
     private var startedAt: Double = 0
+    /// Where the connection being opened goes, when its rule says `send-proxy`.
+    private var proxyLineTarget: SocketAddress?
 
     init(runtime: Runtime, server: Server) {
         self.runtime = runtime
@@ -143,7 +145,7 @@ final class HealthCheck {
             return
         }
         fd = socket
-        outbox = options.sendProxy ? Array("PROXY UNKNOWN\r\n".utf8) : []
+        proxyLineTarget = options.sendProxy ? target : nil
         watcher.rebind(fd: socket.rawValue)
         do {
             if try socket.connect(to: target) {
@@ -162,9 +164,13 @@ final class HealthCheck {
         timer.schedule(after: Double(timeout) / 1000)
     }
 
-    /// The connection is up: `timeout check`, when set, bounds the rest (tcpcheck_eval_connect).
+    /// The connection is up: `timeout check`, when set, bounds the rest (tcpcheck_eval_connect);
+    /// `send-proxy` writes the PROXY v1 line of this connection before anything else.
     private func established() {
         state = .exchanging
+        if let remote = proxyLineTarget, let local = try? fd?.localAddress() {
+            outbox = Self.proxyLine(local: local, remote: remote) + outbox
+        }
         if let check = server.backend.config.timeouts.check { timer.schedule(after: Double(check) / 1000) }
         guard var program else { return }
         let steps = program.connected()
@@ -250,6 +256,13 @@ final class HealthCheck {
         state = .waiting
         runtime.isolated { runtime.checkCompleted(server, verdict: verdict, durationMs: durationMs) }
         if state == .waiting { timer.schedule(after: Double(nextIntervalMs) / 1000) }
+    }
+
+    /// haproxy's PROXY v1 line for a check connection: its own source and destination
+    /// (captured from haproxy 2.6.12: `PROXY TCP4 127.0.0.1 127.0.0.1 53628 28931`).
+    static func proxyLine(local: SocketAddress, remote: SocketAddress) -> [UInt8] {
+        let family = remote.family == .inet6 ? "TCP6" : "TCP4"
+        return Array("PROXY \(family) \(local.host) \(remote.host) \(local.port) \(remote.port)\r\n".utf8)
     }
 
     private func closeConnection(reset: Bool) {

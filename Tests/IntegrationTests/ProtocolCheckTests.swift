@@ -50,8 +50,15 @@ final class ProtocolCheckTests: XCTestCase {
         }
         let smtpBusy = try ScriptedPeer(greeting: Array("421 too busy, try later\r\n".utf8), closeAfterGreeting: true)
         let tlsAlert = try ScriptedPeer { $0.count >= 5 ? [0x15, 0x03, 0x00, 0x00, 0x02, 0x02, 0x28] : nil }
+        // Answers OK to a PROXY v1 line naming the check connection (source port, then ours).
+        let proxied = try ScriptedPeer { request in
+            guard line(request) else { return nil }
+            let words = String(decoding: request, as: UTF8.self).split(separator: " ")
+            let valid = words.count == 6 && words[0...3] == ["PROXY", "TCP4", "127.0.0.1", "127.0.0.1"] && UInt16(words[4]) != nil
+            return Array((valid ? "OK\r\n" : "NO\r\n").utf8)
+        }
         let peers = [greeter, stranger, silent, httpOK, httpDown, httpGone, httpMaint, redisOK, redisLoading, mysqlOK, mysqlDenied,
-                     ldapOK, ldapWrong, ldapRefused, smtpOK, smtpBusy, tlsAlert]
+                     ldapOK, ldapWrong, ldapRefused, smtpOK, smtpBusy, tlsAlert, proxied]
         defer { peers.forEach { $0.stop() } }
         let dead = try TestSocket.unusedPort()
         let pair = try CheckDaemonPair(config: """
@@ -117,6 +124,11 @@ final class ProtocolCheckTests: XCTestCase {
             backend ssl
                 option ssl-hello-chk
                 server alert 127.0.0.1:\(tlsAlert.port) check
+            backend proxy_line
+                option tcp-check
+                tcp-check connect send-proxy
+                tcp-check expect string OK
+                server ok 127.0.0.1:\(proxied.port) check
             backend plain
                 server refused 127.0.0.1:\(dead) check
 
@@ -150,6 +162,7 @@ final class ProtocolCheckTests: XCTestCase {
         XCTAssertEqual(ours["smtp/busy"], ["DOWN", "L7STS", "421", "Layer7 wrong status", "too busy, try later"])
         XCTAssertEqual(ours["mysql/ok"], ["UP", "L7OK", "0", "Layer7 check passed", ""], "haproxy's last status update empties the version")
         XCTAssertEqual(ours["ssl/alert"]?[1], "L6OK")
+        XCTAssertEqual(ours["proxy_line/ok"]?[1], "L7OK", "the PROXY line names the check connection's own addresses")
     }
 
     // MARK: real servers
