@@ -459,12 +459,12 @@ extension ConfigBuilder {
                 }
                 ranges.append(low...high)
             }
-            return .httpStatus(ranges)
-        case ("rstatus", true): return validRegex(pattern, keyword) ? .httpStatusRegex(pattern) : nil
-        case ("string", true): return .httpBody(Array(pattern.utf8))
-        case ("rstring", true): return validRegex(pattern, keyword) ? .httpBodyRegex(pattern) : nil
+            return .http(.status(ranges))
+        case ("rstatus", true): return validRegex(pattern, keyword) ? .http(.statusRegex(pattern)) : nil
+        case ("string", true): return .http(.body(Array(pattern.utf8)))
+        case ("rstring", true): return validRegex(pattern, keyword) ? .http(.bodyRegex(pattern)) : nil
         case ("string-lf", true):
-            return plainLogFormat(pattern, "\(keyword) string-lf").map { .httpBody(Array($0.utf8)) }
+            return plainLogFormat(pattern, "\(keyword) string-lf").map { .http(.body(Array($0.utf8))) }
         case ("hdr", true), ("fhdr", true):
             alert("'\(keyword) \(match)' is not supported by ordrel: header matching is not implemented.")
             return nil

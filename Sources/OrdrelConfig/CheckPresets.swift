@@ -13,7 +13,7 @@ enum CheckPresets {
     static let ldap = CheckRuleSet(proto: .ldap, rules: withImplicitConnect([
         CheckRule(.send(.bytes(hexBytes("300C020101600702010304008000")!)), index: 0),
         CheckRule(.expect(expect(.binaryRegex("^30"), minRecv: 14, onError: .text("Not LDAPv3 protocol"))), index: 1),
-        CheckRule(.expect(CheckExpect(.ldapBindResponse)), index: 2),
+        CheckRule(.expect(CheckExpect(.stream(.ldapBindResponse))), index: 2),
     ]))
 
     /// `option ssl-hello-chk`: an SSLv3 CLIENT HELLO, expect a handshake or alert record.
@@ -44,7 +44,7 @@ enum CheckPresets {
     static func mysql(user: String?, post41: Bool) -> CheckRuleSet {
         var rules = [CheckRule(.connect(CheckConnect(linger: true)), index: 0)]
         guard let user else {
-            rules.append(CheckRule(.expect(CheckExpect(.mysqlHandshake)), index: 1))
+            rules.append(CheckRule(.expect(CheckExpect(.stream(.mysqlHandshake))), index: 1))
             return CheckRuleSet(proto: .mysql, rules: rules)
         }
         let name = Array(user.utf8)
@@ -57,8 +57,8 @@ enum CheckPresets {
         }
         packet += name + [0x00, 0x00] + [0x01, 0x00, 0x00, 0x00, 0x01]
         rules.append(CheckRule(.send(.bytes(packet)), index: 1))
-        rules.append(CheckRule(.expect(CheckExpect(.mysqlHandshake)), index: 2))
-        rules.append(CheckRule(.expect(CheckExpect(.mysqlOK)), index: 3))
+        rules.append(CheckRule(.expect(CheckExpect(.stream(.mysqlHandshake))), index: 2))
+        rules.append(CheckRule(.expect(CheckExpect(.stream(.mysqlOK))), index: 3))
         return CheckRuleSet(proto: .mysql, rules: rules)
     }
 

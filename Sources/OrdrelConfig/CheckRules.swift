@@ -154,8 +154,32 @@ public struct CheckExpect: Sendable, Equatable {
     public init(_ pattern: CheckPattern) { self.pattern = pattern }
 }
 
-/// What an expect rule matches.
+/// What an expect rule matches: the bytes of the answer (`tcp-check`, protocol checks) or the
+/// parsed HTTP response (`http-check`); a rule set holds one kind, as haproxy's do.
 public enum CheckPattern: Sendable, Equatable {
+    case stream(StreamPattern)
+    case http(HTTPPattern)
+
+    public static func string(_ bytes: [UInt8]) -> CheckPattern { .stream(.string(bytes)) }
+    public static func binary(_ bytes: [UInt8]) -> CheckPattern { .stream(.binary(bytes)) }
+    public static func regex(_ pattern: String) -> CheckPattern { .stream(.regex(pattern)) }
+    public static func binaryRegex(_ pattern: String) -> CheckPattern { .stream(.binaryRegex(pattern)) }
+    public static func httpStatus(_ ranges: [ClosedRange<Int>]) -> CheckPattern { .http(.status(ranges)) }
+
+    /// The regular expression to compile, if the pattern is one.
+    public var regex: String? {
+        switch self {
+        case .stream(.regex(let pattern)), .stream(.binaryRegex(let pattern)), .http(.statusRegex(let pattern)),
+             .http(.bodyRegex(let pattern)):
+            return pattern
+        default:
+            return nil
+        }
+    }
+}
+
+/// Matches over the bytes received since the last send.
+public enum StreamPattern: Sendable, Equatable {
     /// `string`: the bytes appear in the response.
     case string([UInt8])
     /// `binary`: hex-decoded bytes appear in the response.
@@ -164,28 +188,24 @@ public enum CheckPattern: Sendable, Equatable {
     case regex(String)
     /// `rbinary`: a regex over the response dumped as upper-case hex.
     case binaryRegex(String)
-    /// `http-check expect status`: one of these code ranges.
-    case httpStatus([ClosedRange<Int>])
-    /// `http-check expect rstatus`: a regex over the status code.
-    case httpStatusRegex(String)
-    /// `http-check expect string`: the bytes appear in the body.
-    case httpBody([UInt8])
-    /// `http-check expect rstring`: a regex over the body.
-    case httpBodyRegex(String)
     /// mysql-check: the server's initial handshake packet is not an error.
     case mysqlHandshake
     /// mysql-check with a user: the packet after the handshake is not an error.
     case mysqlOK
     /// ldap-check: a bindResponse whose resultCode is 0.
     case ldapBindResponse
+}
 
-    /// haproxy's name of the match in "did not match content" messages.
-    public var isHTTP: Bool {
-        switch self {
-        case .httpStatus, .httpStatusRegex, .httpBody, .httpBodyRegex: return true
-        default: return false
-        }
-    }
+/// Matches over an HTTP/1 response.
+public enum HTTPPattern: Sendable, Equatable {
+    /// `status`: one of these code ranges.
+    case status([ClosedRange<Int>])
+    /// `rstatus`: a regex over the status code.
+    case statusRegex(String)
+    /// `string`: the bytes appear in the body.
+    case body([UInt8])
+    /// `rstring`: a regex over the body.
+    case bodyRegex(String)
 }
 
 /// An `on-success` / `on-error` message. haproxy takes log-format strings; ordrel implements

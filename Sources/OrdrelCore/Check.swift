@@ -2,11 +2,11 @@ import OrdrelConfig
 import OrdrelEventLoop
 import OrdrelSystem
 
-/// Timing rules of TCP-connect health checks (haproxy 2.6 check.c), kept pure for tests.
+/// Timing rules of health checks (haproxy 2.6 check.c, tcpcheck.c), kept pure for tests.
 public enum CheckSchedule {
     /// How long one check may take to connect: `inter`, or min(`inter`, `timeout connect`) when
-    /// `timeout check` is also set (haproxy then keeps `timeout check` for the read after connect,
-    /// which a plain TCP check does not have).
+    /// `timeout check` is also set (haproxy then gives `timeout check` to the rest of the check,
+    /// from the moment the connection is up).
     public static func connectTimeoutMs(inter: UInt64, timeoutConnect: UInt64?, timeoutCheck: UInt64?) -> UInt64 {
         guard timeoutCheck != nil, let connect = timeoutConnect else { return inter }
         return min(inter, connect)
@@ -323,7 +323,10 @@ extension Runtime {
         case .none:
             break
         case .wentDown:
-            server.stoppingFromCheck = false
+            if server.stoppingFromCheck {
+                server.stoppingFromCheck = false
+                server.isStopping = false
+            }
             markDown(server, check: stateReport)
         case .wentUp:
             markUp(server, check: stateReport)

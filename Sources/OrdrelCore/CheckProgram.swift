@@ -54,13 +54,8 @@ final class CompiledCheckRules {
         self.disableOn404 = disableOn404
         var regexes: [Int: Regex<AnyRegexOutput>] = [:]
         for (position, rule) in rules.enumerated() {
-            guard case .expect(let expect) = rule.action else { continue }
-            switch expect.pattern {
-            case .regex(let pattern), .binaryRegex(let pattern), .httpStatusRegex(let pattern), .httpBodyRegex(let pattern):
-                regexes[position] = (try? Regex(pattern))?.matchingSemantics(.unicodeScalar)
-            default:
-                break
-            }
+            guard case .expect(let expect) = rule.action, let pattern = expect.pattern.regex else { continue }
+            regexes[position] = (try? Regex(pattern))?.matchingSemantics(.unicodeScalar)
         }
         self.regexes = regexes
     }
@@ -205,7 +200,11 @@ struct CheckProgram {
                 return .stop(CheckVerdict(expect.errorStatus.map(CheckResult.init) ?? .layer7Response, info: info))
             }
             code = 0
-            let outcome = compiled.proto == .http ? evaluateHTTP(expect) : evaluate(expect)
+            let outcome: Outcome
+            switch expect.pattern {
+            case .stream(let pattern): outcome = evaluate(expect, pattern)
+            case .http(let pattern): outcome = evaluateHTTP(expect, pattern)
+            }
             guard case .next = outcome else { return outcome }
             position += 1
         }
@@ -213,10 +212,10 @@ struct CheckProgram {
     }
 
     /// haproxy's `tcpcheck_eval_expect`.
-    private mutating func evaluate(_ expect: CheckExpect) -> Outcome {
+    private mutating func evaluate(_ expect: CheckExpect, _ pattern: StreamPattern) -> Outcome {
         let lastRead = closed || buffer.count >= bufferSize
         if !lastRead {
-            switch expect.pattern {
+            switch pattern {
             case .string(let data), .binary(let data):
                 if buffer.count < data.count { return .wait }
             default:
@@ -225,7 +224,7 @@ struct CheckProgram {
             if expect.minRecv > 0 && buffer.count < expect.minRecv { return .wait }
         }
         let match: Bool
-        switch expect.pattern {
+        switch pattern {
         case .string(let data), .binary(let data):
             match = Self.contains(buffer, data)
         case .regex:
@@ -239,8 +238,6 @@ struct CheckProgram {
             return mysqlPacket(at: 4 + first, lastRead: lastRead)
         case .ldapBindResponse:
             return ldapBindResponse(lastRead: lastRead)
-        case .httpStatus, .httpStatusRegex, .httpBody, .httpBodyRegex:
-            return .stop(CheckVerdict(.layer7Response, info: "HTTP expect rule outside an HTTP check"))
         }
         if !match && !lastRead && expect.minRecv == -1 { return .wait }
         if match != expect.inverse { return .next }
@@ -248,7 +245,7 @@ struct CheckProgram {
     }
 
     /// haproxy's `tcpcheck_eval_expect_http`.
-    private mutating func evaluateHTTP(_ expect: CheckExpect) -> Outcome {
+    private mutating func evaluateHTTP(_ expect: CheckExpect, _ pattern: HTTPPattern) -> Outcome {
         var lastRead = closed || buffer.count >= bufferSize
         let response: CheckHTTPResponse
         switch CheckHTTPResponse.parse(buffer, closed: closed, bodyless: lastRequestBodyless) {
@@ -267,16 +264,16 @@ struct CheckProgram {
         var match = false
         var status: CheckResult
         var desc = ""
-        switch expect.pattern {
-        case .httpStatus(let ranges):
+        switch pattern {
+        case .status(let ranges):
             match = ranges.contains { $0.contains(response.status) }
             status = configured ?? .layer7Status
             if expect.onError == nil { desc = response.reason }
-        case .httpStatusRegex:
+        case .statusRegex:
             match = regexMatches(String(response.status))
             status = configured ?? .layer7Status
             if expect.onError == nil { desc = response.reason }
-        case .httpBody, .httpBodyRegex:
+        case .body, .bodyRegex:
             status = configured ?? .layer7Response
             if response.body.isEmpty {
                 guard lastRead else { return .wait }
@@ -285,9 +282,9 @@ struct CheckProgram {
                                      matched: false))
             }
             var needed = expect.minRecv
-            if case .httpBody(let data) = expect.pattern { needed = max(needed, data.count) }
+            if case .body(let data) = pattern { needed = max(needed, data.count) }
             if !lastRead && response.body.count < needed { return .wait }
-            if case .httpBody(let data) = expect.pattern {
+            if case .body(let data) = pattern {
                 match = Self.contains(response.body, data)
             } else {
                 match = regexMatches(Self.latin1(response.body))
@@ -296,8 +293,6 @@ struct CheckProgram {
             if expect.onError == nil {
                 desc = expect.inverse ? "HTTP check matched unwanted content" : "HTTP content check did not match"
             }
-        default:
-            return .stop(CheckVerdict(.layer7Response, info: "non-HTTP expect rule in an HTTP check"))
         }
         if match != expect.inverse { return .next }
         return .stop(failure(expect, status: status, desc: desc, matched: false))
@@ -384,12 +379,12 @@ struct CheckProgram {
 
     private func patternSuffix(_ pattern: CheckPattern, step: Int) -> String {
         switch pattern {
-        case .string(let data), .httpBody(let data): return " '\(Self.latin1(data))' at step \(step)"
-        case .binary: return " (binary) at step \(step)"
-        case .regex, .httpStatusRegex, .httpBodyRegex: return " (regex) at step \(step)"
-        case .binaryRegex: return " (binary regex) at step \(step)"
-        case .httpStatus: return "(status codes) at step \(step)"
-        case .mysqlHandshake, .mysqlOK, .ldapBindResponse: return " (custom function) at step \(step)"
+        case .stream(.string(let data)), .http(.body(let data)): return " '\(Self.latin1(data))' at step \(step)"
+        case .stream(.binary): return " (binary) at step \(step)"
+        case .stream(.regex), .http(.statusRegex), .http(.bodyRegex): return " (regex) at step \(step)"
+        case .stream(.binaryRegex): return " (binary regex) at step \(step)"
+        case .http(.status): return "(status codes) at step \(step)"
+        case .stream(.mysqlHandshake), .stream(.mysqlOK), .stream(.ldapBindResponse): return " (custom function) at step \(step)"
         }
     }
 
@@ -429,15 +424,15 @@ struct CheckProgram {
             text += " (send)"
         case .expect(let expect):
             switch expect.pattern {
-            case .string(let data): text += " (expect string '\(Self.latin1(data))')"
-            case .binary(let data): text += " (expect binary '\(Self.hexDump(data))')"
-            case .regex: text += " (expect regex)"
-            case .binaryRegex: text += " (expect binary regex)"
-            case .httpStatus: text += " (expect HTTP status codes)"
-            case .httpStatusRegex: text += " (expect HTTP status regex)"
-            case .httpBody(let data): text += " (expect HTTP body content '\(Self.latin1(data))')"
-            case .httpBodyRegex: text += " (expect HTTP body regex)"
-            case .mysqlHandshake, .mysqlOK, .ldapBindResponse: text += " (expect custom function)"
+            case .stream(.string(let data)): text += " (expect string '\(Self.latin1(data))')"
+            case .stream(.binary(let data)): text += " (expect binary '\(Self.latin1(data))')"
+            case .stream(.regex): text += " (expect regex)"
+            case .stream(.binaryRegex): text += " (expect binary regex)"
+            case .http(.status): text += " (expect HTTP status codes)"
+            case .http(.statusRegex): text += " (expect HTTP status regex)"
+            case .http(.body(let data)): text += " (expect HTTP body content '\(Self.latin1(data))')"
+            case .http(.bodyRegex): text += " (expect HTTP body regex)"
+            case .stream(.mysqlHandshake), .stream(.mysqlOK), .stream(.ldapBindResponse): text += " (expect custom function)"
             }
         }
         if let comment = rule.comment { text += " comment: '\(comment)'" }

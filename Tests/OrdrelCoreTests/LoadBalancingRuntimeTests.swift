@@ -220,6 +220,42 @@ final class ControlTests: XCTestCase {
         XCTAssertEqual(Set(picks(runtime, 2)), ["s1", "s2"])
     }
 
+    /// `disable-on-404`: L7OKC puts a running server in NOLB, a full pass lifts it, a failure
+    /// takes it DOWN and back UP without NOLB; `log-health-checks` logs each check that changes
+    /// something and the state lines then carry no reason (check.c `set_server_check_status`).
+    func testConditionalPassAndHealthCheckLog() throws {
+        let (runtime, log) = try runtime("""
+                option httpchk
+                option log-health-checks
+                http-check disable-on-404
+                server s1 127.0.0.1:1 check rise 1 fall 1
+                server s2 127.0.0.1:2
+            """)
+        let s1 = runtime.proxy(named: "be")!.server(named: "s1")!
+        var statuses: [String] = []
+        func feed(_ verdict: CheckVerdict) {
+            runtime.checkCompleted(s1, verdict: verdict, durationMs: 2)
+            statuses.append(s1.statusText)
+        }
+        feed(CheckVerdict(.layer7OKConditional, code: 404))
+        XCTAssertEqual(picks(runtime, 2), ["s2", "s2"], "NOLB takes no new streams")
+        feed(CheckVerdict(.layer7OK, code: 200))
+        feed(CheckVerdict(.layer7OKConditional, code: 404))
+        feed(CheckVerdict(.layer7Status, code: 503, info: "Service Unavailable"))
+        feed(CheckVerdict(.layer7OK, code: 200))
+        XCTAssertEqual(statuses, ["NOLB", "UP", "NOLB", "DOWN", "UP"])
+        XCTAssertEqual(s1.lastCheckCode, 200)
+        XCTAssertEqual(log.all.map(\.message).filter { $0.hasPrefix("Health check") }, [
+            "Health check for server be/s1 conditionally succeeded, reason: Layer7 check conditionally passed, code: 404, check duration: 2ms, status: 1/1 UP.",
+            "Health check for server be/s1 succeeded, reason: Layer7 check passed, code: 200, check duration: 2ms, status: 1/1 UP.",
+            "Health check for server be/s1 conditionally succeeded, reason: Layer7 check conditionally passed, code: 404, check duration: 2ms, status: 1/1 UP.",
+            "Health check for server be/s1 failed, reason: Layer7 wrong status, code: 503, info: \"Service Unavailable\", check duration: 2ms, status: 0/1 DOWN.",
+            "Health check for server be/s1 succeeded, reason: Layer7 check passed, code: 200, check duration: 2ms, status: 1/1 UP.",
+        ])
+        XCTAssertTrue(log.all.contains { $0.message == "Server be/s1 is DOWN. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue." },
+                      "\(log.all.map(\.message))")
+    }
+
     func testWeightRequestsAreValidatedLikeHaproxy() throws {
         let (runtime, _) = try runtime("    server s1 127.0.0.1:1\n    server s2 127.0.0.1:2 weight 50")
         let backend = runtime.proxy(named: "be")!
