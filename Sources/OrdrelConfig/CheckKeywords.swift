@@ -35,8 +35,8 @@ struct HTTPCheckHeader: Equatable {
 
 extension ConfigBuilder {
     static let checkKeywords: [ConfigKeyword] = [
-        ConfigKeyword("tcp-check", in: [.defaults, .backend]) { b, words in b.parseTCPCheck(words) },
-        ConfigKeyword("http-check", in: [.defaults, .backend]) { b, words in b.parseHTTPCheck(words) },
+        ConfigKeyword("tcp-check", in: .proxies) { b, words in b.parseTCPCheck(words) },
+        ConfigKeyword("http-check", in: .proxies) { b, words in b.parseHTTPCheck(words) },
     ]
 
     // MARK: options
@@ -54,10 +54,7 @@ extension ConfigBuilder {
             alert("'\(written)' is not supported by ordrel: \(name == "spop-check" ? "SPOE agents are" : name == "external-check" ? "external check commands are" : "agent checks by option are") not supported.")
             return true
         }
-        if !current.role.hasBackend {
-            warn("'\(written)' ignored because \(current.role.rawValue) '\(current.config.name)' has no backend capability.")
-            return true
-        }
+        guard usable(name, frontend: false) else { return true }
         let args = Array(words.dropFirst(2))
         switch name {
         case "tcp-check":
@@ -168,8 +165,9 @@ extension ConfigBuilder {
 
     // MARK: tcp-check / http-check lines
 
+    /// haproxy warns and ignores check lines in a section without a backend side.
     private func parseTCPCheck(_ words: [String]) {
-        guard current.role.hasBackend else { return }
+        guard usable(words[0], frontend: false) else { return }
         let verb = words.count > 1 ? words[1] : ""
         let line: CheckLineDraft?
         switch verb {
@@ -197,7 +195,7 @@ extension ConfigBuilder {
     }
 
     private func parseHTTPCheck(_ words: [String]) {
-        guard current.role.hasBackend else { return }
+        guard usable(words[0], frontend: false) else { return }
         let verb = words.count > 1 ? words[1] : ""
         let line: CheckLineDraft?
         switch verb {

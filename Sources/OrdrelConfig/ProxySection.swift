@@ -20,7 +20,7 @@ extension ConfigBuilder {
     }
 
     /// Tuning keywords on the wrong side: haproxy warns and ignores them; so does ordrel.
-    private func usable(_ keyword: String, frontend: Bool, hint: String = "") -> Bool {
+    func usable(_ keyword: String, frontend: Bool, hint: String = "") -> Bool {
         if frontend ? current.role.hasFrontend : current.role.hasBackend { return true }
         warn("'\(keyword)' ignored because \(proxyLabel) has no \(frontend ? "frontend" : "backend") capability.\(hint)")
         return false

@@ -122,6 +122,23 @@ final class CheckConfigTests: XCTestCase {
         XCTAssertEqual(lines, [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23])
     }
 
+    /// As haproxy: check lines and options in a frontend are ignored with a warning.
+    func testCheckKeywordsInAFrontendWarn() {
+        let text = quietDefaults + """
+            frontend fe
+                bind :1
+                option httpchk
+                tcp-check send x
+                http-check expect status 200
+
+            """
+        XCTAssertEqual(parseOK(text)?.warnings.map(\.description), [
+            "[WARNING] config : parsing [test.cfg:7] : 'httpchk' ignored because frontend 'fe' has no backend capability.",
+            "[WARNING] config : parsing [test.cfg:8] : 'tcp-check' ignored because frontend 'fe' has no backend capability.",
+            "[WARNING] config : parsing [test.cfg:9] : 'http-check' ignored because frontend 'fe' has no backend capability.",
+        ])
+    }
+
     /// haproxy accepts these; ordrel refuses them, naming the line and what it lacks.
     func testUnimplementedCheckKeywordsAreRefusedWithTheReason() {
         let text = quietDefaults + """
