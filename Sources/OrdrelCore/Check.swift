@@ -53,6 +53,8 @@ final class HealthCheck {
     private var startedAt: Double = 0
     /// Where the connection being opened goes, when its rule says `send-proxy`.
     private var proxyLineTarget: SocketAddress?
+    /// The connection's rule says `linger`: close it with a FIN rather than a reset.
+    private var lingers = false
 
     init(runtime: Runtime, server: Server) {
         self.runtime = runtime
@@ -133,7 +135,8 @@ final class HealthCheck {
 
     /// Closes the previous check connection, if any, and connects where the rule says.
     private func openConnection(_ options: CheckConnect) {
-        closeConnection(reset: !(program?.lingers ?? false))
+        flush()
+        closeConnection()
         var target = server.checkAddress
         if let port = options.port { target.port = port }
         if let addr = options.addr, let address = SocketAddress(ip: addr, port: target.port) { target = address }
@@ -145,6 +148,7 @@ final class HealthCheck {
             return
         }
         fd = socket
+        lingers = options.linger
         proxyLineTarget = options.sendProxy ? target : nil
         watcher.rebind(fd: socket.rawValue)
         do {
@@ -248,7 +252,7 @@ final class HealthCheck {
     /// Closes the check connection, hands the verdict to the runtime and schedules the next
     /// check from the new health.
     private func complete(_ verdict: CheckVerdict) {
-        closeConnection(reset: !(program?.lingers ?? false))
+        closeConnection()
         program = nil
         server.checkInProgress = false
         runtime.loop.updateNow()
@@ -265,18 +269,18 @@ final class HealthCheck {
         return Array("PROXY \(family) \(local.host) \(remote.host) \(local.port) \(remote.port)\r\n".utf8)
     }
 
-    private func closeConnection(reset: Bool) {
+    private func closeConnection(forceReset: Bool = false) {
         watcher.rebind(fd: -1)
         outbox = []
         guard let fd else { return }
-        if reset { try? fd.setLingerZero() }
+        if forceReset || !lingers { try? fd.setLingerZero() }
         fd.close()
         self.fd = nil
     }
 
     private func abandonInFlight() {
         guard state == .connecting || state == .exchanging || fd != nil else { return }
-        closeConnection(reset: true)
+        closeConnection(forceReset: true)
         program = nil
         server.checkInProgress = false
     }

@@ -134,13 +134,6 @@ struct CheckProgram {
     /// Nothing has arrived since the last connect or send (a reset now is a socket error).
     var hasNoResponse: Bool { buffer.isEmpty }
 
-    /// Whether the rule that connected asked for a graceful close.
-    var lingers: Bool {
-        let connect = rules[..<min(position + 1, rules.count)].last { if case .connect = $0.action { true } else { false } }
-        if case .connect(let options)? = connect?.action { return options.linger }
-        return false
-    }
-
     // MARK: evaluation
 
     private enum Outcome {
