@@ -122,12 +122,11 @@ final class HealthCheck {
                 outbox += bytes
             case .receive:
                 state = .exchanging
-                flush()
+                guard flush() else { return }
                 watcher.setInterest(outbox.isEmpty ? .read : [.read, .write])
                 return
             case .finish(let verdict):
-                flush()
-                complete(verdict)
+                if flush() { complete(verdict) }
                 return
             }
         }
@@ -135,7 +134,7 @@ final class HealthCheck {
 
     /// Closes the previous check connection, if any, and connects where the rule says.
     private func openConnection(_ options: CheckConnect) {
-        flush()
+        if fd != nil, !flush() { return }
         closeConnection()
         var target = server.checkAddress
         if let port = options.port { target.port = port }
@@ -190,6 +189,12 @@ final class HealthCheck {
                 let error = try fd.pendingError()
                 if error == 0 {
                     established()
+                } else if Errno.brokeAfterConnecting(error), var program {
+                    // Connected, then reset before we looked: haproxy sees the connection up
+                    // and reports the failure at the following rule.
+                    _ = program.connected()
+                    self.program = program
+                    complete(program.socketError(reason: SyscallError.reason(error)))
                 } else {
                     complete(program?.connectFailed(reason: SyscallError.reason(error)) ?? CheckVerdict(.layer4ConnectionProblem))
                 }
@@ -197,7 +202,7 @@ final class HealthCheck {
                 complete(program?.connectFailed(reason: (error as? SyscallError)?.reason ?? "") ?? CheckVerdict(.layer4ConnectionProblem))
             }
         case .exchanging:
-            if events.contains(.write) { flush() }
+            if events.contains(.write), !flush() { return }
             if events.contains(.read) { readAvailable(fd) } else if outbox.isEmpty { watcher.setInterest(.read) }
         case .waiting, .stopped:
             break
@@ -233,19 +238,27 @@ final class HealthCheck {
             complete(program.socketError(reason: failure))
             return
         }
-        let steps = program.received(received, closed: closed)
+        // A reset right after the FIN shows as a pending error (haproxy reads SO_ERROR too).
+        if closed && failure == nil, let pending = try? fd.pendingError(), pending != 0 {
+            failure = SyscallError.reason(pending)
+        }
+        let steps = program.received(received, closed: closed, error: failure)
         self.program = program
         perform(steps)
     }
 
-    /// Writes as much of the outbox as the socket takes now.
-    private func flush() {
-        guard let fd, !outbox.isEmpty else { return }
+    /// Writes as much of the outbox as the socket takes now; a failed write ends the check as
+    /// a socket error (haproxy's failed `snd_buf`) and returns false.
+    private func flush() -> Bool {
+        guard let fd, !outbox.isEmpty else { return true }
         do {
             let result = try outbox.withUnsafeBytes { try fd.write($0) }
             if case .processed(let count) = result { outbox.removeFirst(count) }
+            return true
         } catch {
-            outbox = []
+            let reason = (error as? SyscallError)?.reason ?? ""
+            complete(program?.socketError(reason: reason) ?? CheckVerdict(.socketError, info: reason))
+            return false
         }
     }
 

@@ -32,7 +32,7 @@ enum CheckStep: Equatable {
     case connect(CheckConnect)
     /// Write these bytes on the check connection.
     case send([UInt8])
-    /// Wait for bytes or the end of the stream; report with `received(_:closed:)`.
+    /// Wait for bytes or the end of the stream; report with `received(_:closed:error:)`.
     case receive
     /// The check is over.
     case finish(CheckVerdict)
@@ -78,6 +78,8 @@ struct CheckProgram {
     private(set) var isConnecting = false
     private var buffer: [UInt8] = []
     private var closed = false
+    /// Why the stream ended, when the socket reported an error (strerror text).
+    private var closeError: String?
     /// The request of the last HTTP send was a HEAD: its answer has no body.
     private var lastRequestBodyless = false
     private var code = 0
@@ -105,9 +107,11 @@ struct CheckProgram {
     }
 
     /// Bytes arrived (possibly none) and/or the server closed its side.
-    mutating func received(_ bytes: [UInt8], closed: Bool) -> [CheckStep] {
+    /// Bytes arrived (possibly none) and/or the server closed its side, cleanly or with `error`.
+    mutating func received(_ bytes: [UInt8], closed: Bool, error: String? = nil) -> [CheckStep] {
         buffer += bytes.prefix(max(0, bufferSize - buffer.count))
         self.closed = self.closed || closed
+        closeError = closeError ?? error
         return run()
     }
 
@@ -187,6 +191,8 @@ struct CheckProgram {
         while position < rules.count, case .expect(let expect) = rules[position].action {
             if buffer.isEmpty {
                 guard closed else { return .wait }
+                // haproxy's H1 mux turns a reset before any answer into a connection error.
+                if case .http = expect.pattern, let closeError { return .stop(socketError(reason: closeError)) }
                 let rule = rules[position]
                 var info = "TCPCHK got an empty response at step \(rule.step)"
                 if let comment = rule.comment { info += " comment: '\(comment)'" }
@@ -243,6 +249,7 @@ struct CheckProgram {
         let response: CheckHTTPResponse
         switch CheckHTTPResponse.parse(buffer, closed: closed, bodyless: lastRequestBodyless) {
         case .incomplete:
+            if let closeError { return .stop(socketError(reason: closeError)) }
             guard lastRead else { return .wait }
             return .stop(failure(expect, status: .layer7Response, matched: false))
         case .invalid:
@@ -250,6 +257,9 @@ struct CheckProgram {
         case .response(let parsed):
             response = parsed
         }
+        // A message cut short by a reset is a connection error to haproxy's H1 mux; cut short
+        // by a clean close, it is judged as it is.
+        if let closeError, !response.complete { return .stop(socketError(reason: closeError)) }
         lastRead = lastRead || response.complete
         code = response.status
         if compiled.disableOn404 && !serverIsDown && code == 404 { return .next }

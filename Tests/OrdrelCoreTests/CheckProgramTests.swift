@@ -231,6 +231,32 @@ final class CheckProgramTests: XCTestCase {
         XCTAssertEqual(empty.received(bytes("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"), closed: false),
                        [.finish(CheckVerdict(.layer7Response, code: 200, info: "HTTP content check could not find a response body"))])
 
+        var cut = try program("    option httpchk GET /\n    http-check expect string role:master")
+        _ = cut.start()
+        _ = cut.connected()
+        XCTAssertEqual(cut.received(bytes("HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\nrole"), closed: true, error: "Connection reset by peer"),
+                       [.finish(CheckVerdict(.socketError, info: "Connection reset by peer"))], "a message cut by a reset is a connection error")
+        var finished = try program("    option httpchk GET /\n    http-check expect string role:master")
+        _ = finished.start()
+        _ = finished.connected()
+        XCTAssertEqual(finished.received(bytes("HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\nrole"), closed: true),
+                       [.finish(CheckVerdict(.layer7Response, code: 200, info: "HTTP content check did not match"))], "cut by a FIN: judged")
+        var reset = try program("    option httpchk")
+        _ = reset.start()
+        _ = reset.connected()
+        XCTAssertEqual(reset.received([], closed: true, error: "Connection reset by peer"),
+                       [.finish(CheckVerdict(.socketError, info: "Connection reset by peer"))])
+        var silentClose = try program("    option httpchk")
+        _ = silentClose.start()
+        _ = silentClose.connected()
+        XCTAssertEqual(silentClose.received([], closed: true),
+                       [.finish(CheckVerdict(.layer7Response, info: "TCPCHK got an empty response at step 2"))])
+        var closeDelimited = try program("    option httpchk GET /\n    http-check expect string fine")
+        _ = closeDelimited.start()
+        _ = closeDelimited.connected()
+        XCTAssertEqual(closeDelimited.received(bytes("HTTP/1.0 200 OK\r\n\r\nall fine"), closed: true),
+                       [.finish(CheckVerdict(.layer7OK, code: 200))], "a body without length ends with the stream")
+
         var garbage = try program("    option httpchk")
         _ = garbage.start()
         _ = garbage.connected()
