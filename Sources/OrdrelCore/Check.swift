@@ -323,17 +323,24 @@ extension Runtime {
         server.lastCheckInfo = verdict.info
         server.lastCheckCode = verdict.code
         guard var health = server.health else { return }
-        let before = health
-        let transition = health.record(verdict.result)
-        server.health = health
+        let wasUp = health.isUp
         let report = ServerStateLog.CheckReport(result: verdict.result, info: verdict.info, durationMs: durationMs,
                                                 code: verdict.code)
         let logsChecks = server.backend.config.options.logHealthChecks
-        if logsChecks && (before.lastResult != health.lastResult || before.health != health.health) && !health.isPaused {
+        // Each status update of the check (one, or haproxy's two for MySQL/LDAP successes)
+        // moves the health and may log its line (check.c `set_server_check_status`).
+        for info in [verdict.interimInfo, verdict.info].compactMap({ $0 }) {
+            let before = health
+            _ = health.record(verdict.result)
+            guard logsChecks && (before.lastResult != health.lastResult || before.health != health.health) && !health.isPaused else {
+                continue
+            }
             var logged = report
-            logged.info = verdict.loggedInfo
+            logged.info = info
             logger.warning("\(ServerStateLog.healthCheck(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: logged, health: health, weight: server.weight))")
         }
+        server.health = health
+        let transition: HealthTransition = wasUp == health.isUp ? .none : (health.isUp ? .wentUp : .wentDown)
         // With log-health-checks the check line carries the reason; the state line does not repeat it.
         let stateReport = logsChecks ? nil : report
         switch transition {

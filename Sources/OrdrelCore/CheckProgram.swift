@@ -7,16 +7,16 @@ public struct CheckVerdict: Sendable, Equatable {
     public var code: Int
     /// haproxy's check `desc`: at most 127 bytes, cut at the first NUL (HCHK_DESC_LEN).
     public var info: String
-    /// What `option log-health-checks` reports when it differs from `info`: haproxy's MySQL and
-    /// LDAP checks set their status twice, logging the server's answer ("8.0.19", "Success")
-    /// and then leaving an empty description.
-    public var loggedInfo: String
+    /// haproxy's MySQL and LDAP checks set their status twice on success: first with the
+    /// server's answer ("8.0.19", "Success"), then with `info`. Each counts for the health and
+    /// for `option log-health-checks`; nil for every other check.
+    public var interimInfo: String?
 
-    public init(_ result: CheckResult, code: Int = 0, info: String = "", loggedInfo: String? = nil) {
+    public init(_ result: CheckResult, code: Int = 0, info: String = "", interimInfo: String? = nil) {
         self.result = result
         self.code = code
         self.info = Self.description(info)
-        self.loggedInfo = Self.description(loggedInfo ?? info)
+        self.interimInfo = interimInfo.map(Self.description)
     }
 
     private static func description(_ text: String) -> String {
@@ -321,7 +321,7 @@ struct CheckProgram {
         }
         guard position == rules.count - 1 else { return .next }
         let version = buffer.count > 5 ? Self.latin1(Array(buffer[5...])) : ""
-        return .stop(CheckVerdict(expect.okStatus.map(CheckResult.init) ?? .layer7OK, loggedInfo: version))
+        return .stop(CheckVerdict(expect.okStatus.map(CheckResult.init) ?? .layer7OK, interimInfo: version))
     }
 
     /// haproxy's `tcpcheck_ldap_expect_bindrsp`: a BER LDAPMessage with messageID 1 holding a
@@ -355,7 +355,7 @@ struct CheckProgram {
             verdict.code = result
             return .stop(verdict)
         }
-        return .stop(CheckVerdict(expect.okStatus.map(CheckResult.init) ?? .layer7OK, loggedInfo: "Success"))
+        return .stop(CheckVerdict(expect.okStatus.map(CheckResult.init) ?? .layer7OK, interimInfo: "Success"))
     }
 
     private var currentExpect: CheckExpect {

@@ -307,7 +307,7 @@ final class CheckProgramTests: XCTestCase {
                                                    "686170726f7879" + "0000" + "0100000001")!))
         let handshake = hexBytes("4A0000000A382E302E3139000A0000006F3C025E6249410D00FFFFFF0200FFC715000000000000000000007C182159106E2761144322200063616368696E675F736861325F70617373776F726400")!
         XCTAssertEqual(mysql.received(handshake, closed: false), [.receive])
-        XCTAssertEqual(mysql.received(hexBytes("0700000200000002000000")!, closed: false), [.finish(CheckVerdict(.layer7OK, loggedInfo: "8.0.19"))])
+        XCTAssertEqual(mysql.received(hexBytes("0700000200000002000000")!, closed: false), [.finish(CheckVerdict(.layer7OK, interimInfo: "8.0.19"))])
         var refused = try program("    option mysql-check user haproxy")
         _ = refused.start()
         _ = refused.connected()
@@ -319,7 +319,7 @@ final class CheckProgramTests: XCTestCase {
         var ldap = try program("    option ldap-check")
         _ = ldap.start()
         XCTAssertEqual(ldap.connected(), [.send(hexBytes("300C020101600702010304008000")!), .receive])
-        XCTAssertEqual(ldap.received(hexBytes("300C02010161070A010004000400")!, closed: false), [.finish(CheckVerdict(.layer7OK, loggedInfo: "Success"))])
+        XCTAssertEqual(ldap.received(hexBytes("300C02010161070A010004000400")!, closed: false), [.finish(CheckVerdict(.layer7OK, interimInfo: "Success"))])
         var notLDAP = try program("    option ldap-check")
         _ = notLDAP.start()
         _ = notLDAP.connected()

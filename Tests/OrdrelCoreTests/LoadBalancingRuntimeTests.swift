@@ -256,6 +256,30 @@ final class ControlTests: XCTestCase {
                       "\(log.all.map(\.message))")
     }
 
+    /// haproxy's LDAP and MySQL checks set their status twice per success, so the health moves
+    /// twice and log-health-checks logs twice (captured from haproxy 2.6.12, rise 3 fall 1).
+    func testLDAPSuccessCountsTwiceAsInHaproxy() throws {
+        let (runtime, log) = try runtime("""
+                option ldap-check
+                option log-health-checks
+                server s 127.0.0.1:1 check rise 3 fall 1
+            """)
+        let server = runtime.proxy(named: "be")!.server(named: "s")!
+        runtime.checkCompleted(server, verdict: CheckVerdict(.layer4ConnectionProblem, info: "Connection refused"), durationMs: 0)
+        runtime.checkCompleted(server, verdict: CheckVerdict(.layer7OK, interimInfo: "Success"), durationMs: 1)
+        XCTAssertEqual(server.statusText, "DOWN 2/3")
+        XCTAssertEqual(server.lastCheckInfo, "")
+        runtime.checkCompleted(server, verdict: CheckVerdict(.layer7OK, interimInfo: "Success"), durationMs: 1)
+        XCTAssertEqual(log.all.map(\.message).filter { !$0.contains("no server available") }, [
+            "Health check for server be/s failed, reason: Layer4 connection problem, info: \"Connection refused\", check duration: 0ms, status: 0/3 DOWN.",
+            "Server be/s is DOWN. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
+            "Health check for server be/s succeeded, reason: Layer7 check passed, code: 0, info: \"Success\", check duration: 1ms, status: 1/3 DOWN.",
+            "Health check for server be/s succeeded, reason: Layer7 check passed, code: 0, check duration: 1ms, status: 2/3 DOWN.",
+            "Health check for server be/s succeeded, reason: Layer7 check passed, code: 0, info: \"Success\", check duration: 1ms, status: 1/1 UP.",
+            "Server be/s is UP. 1 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.",
+        ])
+    }
+
     func testWeightRequestsAreValidatedLikeHaproxy() throws {
         let (runtime, _) = try runtime("    server s1 127.0.0.1:1\n    server s2 127.0.0.1:2 weight 50")
         let backend = runtime.proxy(named: "be")!
