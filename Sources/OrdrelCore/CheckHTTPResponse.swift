@@ -91,7 +91,9 @@ struct CheckHTTPResponse: Equatable {
             guard let size = Int(sizeText, radix: 16), size >= 0 else { return nil }
             let start = newline + 1
             if size == 0 { return (body, bytes[start...].contains(UInt8(ascii: "\n"))) }
-            body += bytes[start..<min(start + size, bytes.count)]
+            // A size past what has arrived (even a forged huge one) only means "more to come".
+            guard size <= bytes.count - start else { return (body + bytes[start...], false) }
+            body += bytes[start..<(start + size)]
             guard start + size + 2 <= bytes.count else { return (body, false) }
             index = start + size + (bytes[start + size] == UInt8(ascii: "\r") ? 2 : 1)
         }

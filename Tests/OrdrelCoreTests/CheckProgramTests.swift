@@ -257,6 +257,12 @@ final class CheckProgramTests: XCTestCase {
         XCTAssertEqual(closeDelimited.received(bytes("HTTP/1.0 200 OK\r\n\r\nall fine"), closed: true),
                        [.finish(CheckVerdict(.layer7OK, code: 200))], "a body without length ends with the stream")
 
+        var forged = try program("    option httpchk GET /\n    http-check expect string x")
+        _ = forged.start()
+        _ = forged.connected()
+        XCTAssertEqual(forged.received(bytes("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n7fffffffffffffff\r\nab"), closed: false),
+                       [.receive], "a forged chunk size waits for bytes that never come, it does not overflow")
+
         var garbage = try program("    option httpchk")
         _ = garbage.start()
         _ = garbage.connected()
