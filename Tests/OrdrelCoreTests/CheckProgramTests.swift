@@ -347,6 +347,37 @@ final class CheckProgramTests: XCTestCase {
         XCTAssertEqual(ssl.received([0x15, 0x03, 0x00, 0x00, 0x02, 0x02, 0x28], closed: false), [.finish(CheckVerdict(.layer6OK))])
     }
 
+    /// Arbitrary answers in arbitrary pieces (seeded, so the run is the same each time): every
+    /// rule set ends in one verdict or keeps waiting, and never traps on what a server sends.
+    func testArbitraryAnswersNeverTrap() throws {
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let prefixes: [[UInt8]] = [bytes("HTTP/1.1 200 OK\r\n"), [0x30, 0x84], [0x4A, 0, 0, 0, 0x0A], bytes("220 "), [0x52, 0, 0, 0], []]
+        for lines in ["    option httpchk", "    option ldap-check", "    option mysql-check user u", "    option smtpchk",
+                      "    option pgsql-check user u", "    option redis-check", "    option ssl-hello-chk",
+                      "    option tcp-check\n    tcp-check expect rbinary ^0A\n    tcp-check expect string x"] {
+            for _ in 0..<100 {
+                var check = try program(lines, bufferSize: 512)
+                var steps = check.start() + check.connected()
+                var answer = prefixes[next(prefixes.count)]
+                answer += (0..<next(600)).map { _ in UInt8(next(256)) }
+                var offset = 0
+                while offset < answer.count, steps.last == .receive {
+                    let piece = min(answer.count - offset, 1 + next(64))
+                    let last = offset + piece == answer.count
+                    steps = check.received(Array(answer[offset..<(offset + piece)]), closed: last && next(2) == 0)
+                    offset += piece
+                }
+                let finishes = steps.filter { if case .finish = $0 { true } else { false } }
+                XCTAssertLessThanOrEqual(finishes.count, 1, lines)
+                XCTAssertTrue(finishes.count == 1 || steps.last == .receive, "\(lines): \(steps)")
+            }
+        }
+    }
+
     func testPgsqlStartupAndAnswers() throws {
         var check = try program("    option pgsql-check user postgres")
         XCTAssertEqual(check.start(), [.connect(CheckConnect(linger: true))])
