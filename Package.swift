@@ -25,7 +25,8 @@ let package = Package(
         // libev loop and watchers at stable heap addresses.
         .target(name: "OrdrelEventLoop", dependencies: ["CLibev", "OrdrelSystem"]),
         // haproxy-format configuration parser; reads files and resolves bind names through OrdrelSystem.
-        .target(name: "OrdrelConfig", dependencies: ["OrdrelSystem"]),
+        // The stats page's settings are OrdrelCLI's sans-IO type, filled here.
+        .target(name: "OrdrelConfig", dependencies: ["OrdrelSystem", "OrdrelCLI"]),
         // Sans-IO stats-socket (CLI) protocol core and stats renderers.
         .target(name: "OrdrelCLI"),
         // The proxy runtime: listeners, proxies, servers, streams, checks.

@@ -18,6 +18,7 @@ let package = Package(
         .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", config]),
         .executableTarget(name: "FuzzRequest", dependencies: ["FuzzSupport", cli]),
         .executableTarget(name: "FuzzSession", dependencies: ["FuzzSupport", cli]),
+        .executableTarget(name: "FuzzHTTP", dependencies: ["FuzzSupport", cli]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -237,14 +237,22 @@ extension ConfigBuilder {
             return
         }
         var path = words[2]
-        if path.hasPrefix("unix@") {
+        var inherited: Int32?
+        if path.hasPrefix("sockpair@") {
+            alert(prefix + "ordrel does not take 'sockpair@' for a stats socket (got '\(path)').")
+            return
+        } else if path.hasPrefix("fd@") {
+            guard case .inherited(let fd)? = inheritedSocket(path[...])?.first else { return }
+            inherited = fd
+        } else if path.hasPrefix("unix@") {
             path.removeFirst("unix@".count)
         } else if !path.hasPrefix("/") && !path.hasPrefix(".") {
             alert(prefix + "ordrel only supports UNIX socket paths (got '\(path)').")
             return
         }
-        guard fitsUnixListener(path[...], as: words[2][...], keyword: "stats socket") else { return }
+        guard inherited != nil || fitsUnixListener(path[...], as: words[2][...], keyword: "stats socket") else { return }
         var socket = StatsSocketConfig(path: path, location: location)
+        socket.inheritedFD = inherited
         var index = 3
         var ok = true
         while index < words.count {

@@ -47,7 +47,7 @@ enum Keywords {
 
     /// Proxy keywords with no effect on a TCP forwarder as ordrel runs it: warning.
     static let ignoredProxy: Set<String> = [
-        "errorfile", "errorfiles", "errorloc", "errorloc302", "errorloc303", "log-format",
+        "errorfiles", "errorloc", "errorloc302", "errorloc303", "log-format",
         "log-format-sd", "log-tag", "email-alert", "unique-id-header", "max-keep-alive-queue",
     ]
 
@@ -72,12 +72,13 @@ enum Keywords {
         "unique-id-format": "unique ids are not supported",
         "load-server-state-from-file": "server state files are not supported",
         "server-state-file-name": "server state files are not supported",
+        "monitor": "'monitor fail' conditions are not supported ('monitor-uri' answers 200 while the process runs)",
     ]
 
     /// Proxy keywords that only exist for HTTP; refused with "ordrel only implements 'mode tcp'".
     static let httpOnlyProxy: Set<String> = [
-        "http-request", "http-response", "http-after-response", "http-reuse", "http-send-name-header",
-        "redirect", "capture", "cookie", "compression", "monitor-uri", "monitor", "monitor-net",
+        "http-response", "http-after-response", "http-send-name-header",
+        "redirect", "capture", "cookie", "compression", "monitor-net",
         "reqadd", "rspadd", "reqrep", "rsprep", "reqdel", "rspdel", "appsession", "http-error",
         "use-fcgi-app", "retry-on",
     ]
@@ -107,16 +108,16 @@ enum Keywords {
         "h1-case-adjust-bogus-server", "http-restrict-req-hdr-names", "httpslog", "nolinger-http",
     ]
 
-    /// Timeouts that only matter in HTTP mode: accepted with a warning.
-    static let httpTimeouts: Set<String> = ["http-request", "http-keep-alive", "tarpit"]
+    /// Timeouts that only matter when proxying HTTP: accepted with a warning.
+    static let httpTimeouts: Set<String> = ["tarpit"]
 
     /// Server options haproxy has but ordrel does not implement.
     static let unsupportedServerOptions: Set<String> = [
         "send-proxy", "send-proxy-v2", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn", "proxy-v2-options",
         "ssl", "check-ssl", "check-send-proxy", "check-sni", "check-alpn", "check-proto", "check-via-socks4",
-        "slowstart", "track", "agent-check", "agent-port", "agent-inter", "agent-addr", "agent-send",
+        "slowstart", "track",
         "observe", "on-error", "error-limit", "minconn", "resolvers", "resolve-prefer", "resolve-net",
-        "resolve-opts", "init-addr", "cookie", "redir", "source", "usesrc", "namespace", "proto", "alpn",
+        "resolve-opts", "cookie", "redir", "source", "usesrc", "namespace", "proto", "alpn",
         "npn", "verify", "verifyhost", "ca-file", "crl-file", "crt", "sni", "ciphers", "ciphersuites",
         "tfo", "ws", "pool-max-conn", "pool-low-conn", "pool-purge-delay", "max-reuse", "socks4",
         "allow-0rtt", "no-ssl-reuse", "force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12",

@@ -109,6 +109,9 @@ public struct StatsSocketConfig: Sendable, Equatable {
     public var gid: Int?
     public var level: AccessLevel = .operator
     public var exposeFDListeners = false
+    /// `stats socket fd@<n>`: an inherited listening socket (haproxy's VTest passes its CLI so);
+    /// `path` is then `fd@<n>`.
+    public var inheritedFD: Int32?
     public var location: SourceLocation
 
     public init(path: String, location: SourceLocation) {
@@ -117,9 +120,11 @@ public struct StatsSocketConfig: Sendable, Equatable {
     }
 }
 
-/// Proxy mode. Only `tcp` is implemented; `http` is rejected by the parser.
+/// Proxy mode. `tcp` forwards; `http` only serves haproxy's built-in services (the stats page,
+/// the Prometheus exporter, `monitor-uri`): proxying HTTP to servers is refused by the parser.
 public enum ProxyMode: String, Sendable, Equatable {
     case tcp
+    case http
 }
 
 /// Load-balancing algorithm (`balance`).
@@ -141,6 +146,10 @@ public struct Timeouts: Sendable, Equatable {
     public var queue: UInt64?
     public var check: UInt64?
     public var tunnel: UInt64?
+    /// `timeout http-request`: a whole request head must arrive within it (built-in services).
+    public var httpRequest: UInt64?
+    /// `timeout http-keep-alive`: how long an idle keep-alive connection waits for the next request.
+    public var httpKeepAlive: UInt64?
 
     public init() {}
 }
@@ -177,6 +186,12 @@ public enum BindAddress: Sendable, Equatable, CustomStringConvertible {
     case tcp(host: String, port: UInt16)
     /// A Unix stream socket path (`unix@/path` or `/path`).
     case unix(path: String)
+    /// `fd@<n>`: a stream socket this process inherited as descriptor `n` (systemd socket
+    /// activation, haproxy's VTest), used as it is and listened on if it does not yet.
+    case inherited(fd: Int32)
+    /// `sockpair@<n>`: one end of a Unix socket pair this process inherited as descriptor `n`;
+    /// connections arrive over it as descriptors (SCM_RIGHTS), as haproxy's `send_fd_uxst` sends them.
+    case socketPair(fd: Int32)
 
     public var description: String {
         switch self {
@@ -184,6 +199,10 @@ public enum BindAddress: Sendable, Equatable, CustomStringConvertible {
             return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix(let path):
             return "unix@\(path)"
+        case .inherited(let fd):
+            return "fd@\(fd)"
+        case .socketPair(let fd):
+            return "sockpair@\(fd)"
         }
     }
 }
@@ -242,6 +261,18 @@ public struct ServerConfig: Sendable, Equatable {
     public var shutdownBackupSessionsOnMarkedUp = false
     /// The id came from an `id` keyword (haproxy's `srv_f_forced_id` in `show servers state`).
     public var forcedID = false
+    /// `agent-check`: an agent on `agentAddr`:`agentPort` reports weight, state and health.
+    public var agentCheck = false
+    /// `agent-port` (required with `agent-check`).
+    public var agentPort: UInt16?
+    /// `agent-addr`: an IP literal; nil = the server's address.
+    public var agentAddr: String?
+    /// `agent-inter`; nil = `inter`.
+    public var agentInterMs: UInt64?
+    /// `agent-send`: bytes written to the agent once connected (none when nil).
+    public var agentSend: String?
+    /// `init-addr`: how the address is found at start, methods tried in order.
+    public var initAddr: [InitAddrMethod] = [.last, .libc]
     public var location: SourceLocation
 
     public init(name: String, host: String, port: UInt16, id: Int, location: SourceLocation) {
@@ -251,6 +282,19 @@ public struct ServerConfig: Sendable, Equatable {
         self.id = id
         self.location = location
     }
+}
+
+/// One method of `init-addr` (haproxy 2.6 server.c `srv_iterate_initaddr`).
+public enum InitAddrMethod: Sendable, Equatable {
+    /// The address saved in a `server-state-file`; ordrel loads none, so it never yields one.
+    case last
+    /// The system resolver (getaddrinfo) on the server's host.
+    case libc
+    /// Start without an address: the server stays in maintenance (`MAINT (resolution)`) until
+    /// `set server <b>/<s> addr` gives it one.
+    case none
+    /// This IP literal.
+    case ip(String)
 }
 
 /// A proxy: a `frontend` (accepts), a `backend` (has servers) or a `listen` (both).
@@ -294,6 +338,8 @@ public struct ProxyConfig: Sendable, Equatable {
     public var healthCheck: CheckRuleSet?
     /// `http-check disable-on-404`: a 404 answer puts an UP server in NOLB (L7OKC).
     public var httpCheckDisableOn404 = false
+    /// What a `mode http` section serves; ignored (with a warning) by `mode tcp` sections.
+    public var http = HTTPServiceConfig()
     public var location: SourceLocation
 
     public init(name: String, kind: Kind, id: Int, location: SourceLocation) {

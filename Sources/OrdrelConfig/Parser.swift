@@ -84,6 +84,12 @@ struct ProxyDraft {
     var httpCheckLines: [CheckLineDraft] = []
     var ownTCPCheckLines = false
     var ownHTTPCheckLines = false
+    /// Where `mode http` was set (in this section or the `defaults` it inherits).
+    var modeLocation: SourceLocation?
+    /// Where `option httplog` was set: a tcp proxy falls back to tcplog with a warning there.
+    var httplogLocation: SourceLocation?
+    /// `option forwardfor` is set: a tcp proxy ignores it with a warning.
+    var forwardfor = false
 
     /// A fresh unnamed `defaults`: haproxy's built-in values.
     static func builtinDefaults(location: SourceLocation) -> ProxyDraft {

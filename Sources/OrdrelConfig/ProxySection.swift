@@ -108,8 +108,17 @@ extension ConfigBuilder {
             }
             b.current.config.description = words.dropFirst().joined(separator: " ")
         },
-        ConfigKeyword("stats", in: .proxies) { b, words in
-            b.alert("'stats \(words.count > 1 ? words[1] : "")' : the HTTP statistics page is not supported by ordrel; use a 'stats socket' in the 'global' section.")
+        ConfigKeyword("stats", in: .proxies) { b, words in b.parseStats(words) },
+        ConfigKeyword("monitor-uri", in: [.defaults, .frontend]) { b, words in b.parseMonitorURI(words) },
+        ConfigKeyword("http-request", in: [.defaults, .frontend, .backend]) { b, words in b.parseHTTPRequest(words) },
+        ConfigKeyword("errorfile", in: .proxies) { b, words in b.parseErrorfile(words) },
+        // Connection reuse towards HTTP servers: ordrel has none, and a tcp proxy has no use for it.
+        ConfigKeyword("http-reuse", in: [.defaults, .backend]) { b, words in
+            let modes: Set<String> = ["never", "safe", "aggressive", "always"]
+            guard words.count == 2, modes.contains(words[1]) else {
+                b.alert("'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'.")
+                return
+            }
         },
         ConfigKeyword("hash-type", in: .proxies) { b, words in
             // map-based is haproxy's default, which is what `balance source` implements.
@@ -132,7 +141,10 @@ extension ConfigBuilder {
         case "tcp":
             if noExtraArguments(words, 2, words[0]) { current.config.mode = .tcp }
         case "http":
-            alert("'mode http' : ordrel only implements 'mode tcp'.")
+            if noExtraArguments(words, 2, words[0]) {
+                current.config.mode = .http
+                current.modeLocation = location
+            }
         case "":
             alert("'mode' expects one of 'tcp', 'http' or 'log'.")
         case let other:
@@ -177,6 +189,11 @@ extension ConfigBuilder {
         let name = words.count > 1 ? words[1] : ""
         let keyword = "timeout \(name)"
         guard let (frontendSide, field) = Self.timeoutFields[name] else {
+            if let field = Self.httpTimeoutFields[name] {
+                guard let ms = duration(words, 2, keyword), noExtraArguments(words, 3, keyword) else { return }
+                if usable(keyword, frontend: true) { current.config.timeouts[keyPath: field] = ms == 0 ? nil : ms }
+                return
+            }
             if Keywords.httpTimeouts.contains(name) {
                 if duration(words, 2, keyword) != nil, noExtraArguments(words, 3, keyword) {
                     warn("'\(keyword)' is ignored by ordrel (HTTP only)")
@@ -197,6 +214,11 @@ extension ConfigBuilder {
         }
         current.config.timeouts[keyPath: field] = ms == 0 ? nil : ms
     }
+
+    /// The HTTP timeouts of the built-in services (frontend side).
+    private static let httpTimeoutFields: [String: WritableKeyPath<Timeouts, UInt64?> & Sendable] = [
+        "http-request": \.httpRequest, "http-keep-alive": \.httpKeepAlive,
+    ]
 
     /// The timeouts ordrel implements: whether they belong to the frontend side, and their field.
     private static let timeoutFields: [String: (frontendSide: Bool, field: WritableKeyPath<Timeouts, UInt64?> & Sendable)] = [
@@ -227,7 +249,11 @@ extension ConfigBuilder {
             }
             setOption(name, enable)
         } else if Keywords.httpOptions.contains(name) {
-            alert("'\(written)' is HTTP-only; ordrel only implements 'mode tcp'.")
+            // Nothing for the built-in services or a tcp proxy to do (their arguments neither);
+            // the two that would change what a tcp proxy logs or sends are reported once the
+            // proxy's mode is known.
+            if name == "httplog" { current.httplogLocation = negated ? nil : location }
+            if name == "forwardfor" { current.forwardfor = !negated }
         } else if parseCheckOption(words, negated: negated) {
             return
         } else if Keywords.ignoredOptions.contains(name) {

@@ -17,6 +17,7 @@ extension ConfigBuilder {
             if proxy.timeouts.queue == nil { proxy.timeouts.queue = proxy.timeouts.connect }
             if proxy.kind == .listen && proxy.defaultBackend == nil { proxy.defaultBackend = proxy.name }
             proxy.healthCheck = resolvedHealthCheck(draft)
+            checkHTTPMode(&proxy, draft)
             checkReferences(proxy, draft, all: proxies)
             checkSanity(proxy, draft)
             proxies[index] = proxy
@@ -89,8 +90,10 @@ extension ConfigBuilder {
         }
         var missing: [String] = []
         if proxy.isFrontend && proxy.timeouts.client == nil { missing.append("client") }
-        if proxy.isBackend && proxy.timeouts.connect == nil { missing.append("connect") }
-        if proxy.isBackend && proxy.timeouts.server == nil { missing.append("server") }
+        // As haproxy: the server side only matters with servers (a stats section has none).
+        let forwards = proxy.isBackend && !proxy.servers.isEmpty
+        if forwards && proxy.timeouts.connect == nil { missing.append("connect") }
+        if forwards && proxy.timeouts.server == nil { missing.append("server") }
         if !missing.isEmpty {
             diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
                 "missing timeouts for \(label) (\(missing.map { "'\($0)'" }.joined(separator: ", "))); unset timeouts never expire."))

@@ -351,9 +351,10 @@ extension Runtime {
                 server.stoppingFromCheck = false
                 server.isStopping = false
             }
-            markDown(server, check: stateReport)
+            // Already DOWN when the agent holds it: nothing to announce.
+            if !server.stoppedByAgent { markDown(server, check: stateReport) }
         case .wentUp:
-            markUp(server, check: stateReport)
+            if !server.stoppedByAgent { markUp(server, check: stateReport) }
         }
         if verdict.result == .layer7OKConditional && health.isUp && !server.isStopping {
             markStopping(server, check: stateReport)
@@ -362,6 +363,7 @@ extension Runtime {
             server.isStopping = false
             markUp(server, check: stateReport)
         }
+        if verdict.result.passed { releaseAgentHold(server, report: report) }
     }
 
     /// `disable-on-404` saw a 404 on a running server: NOLB, no new streams (check.c
@@ -377,7 +379,7 @@ extension Runtime {
     }
 
     /// The checks marked `server` DOWN: log it, and kill its streams with `on-marked-down shutdown-sessions`.
-    private func markDown(_ server: Server, check: ServerStateLog.CheckReport?) {
+    func markDown(_ server: Server, check: ServerStateLog.CheckReport?) {
         noteStateChange(server, wasDown: false)
         let sessions = server.counters.current
         serverChanged(server) { moves in
@@ -390,7 +392,7 @@ extension Runtime {
 
     /// The checks marked `server` UP: log it, and with `on-marked-up shutdown-backup-sessions`
     /// on an active server, kill the streams still on backups.
-    private func markUp(_ server: Server, check: ServerStateLog.CheckReport?) {
+    func markUp(_ server: Server, check: ServerStateLog.CheckReport?) {
         noteStateChange(server, wasDown: true)
         serverChanged(server) { moves in
             let usable = server.backend.usableServerCounts

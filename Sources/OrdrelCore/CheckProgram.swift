@@ -3,7 +3,7 @@ import OrdrelConfig
 /// How a check ended: haproxy's status, its layer-7 code and the `last_chk` text.
 public struct CheckVerdict: Sendable, Equatable {
     public var result: CheckResult
-    /// HTTP status, SMTP reply, MySQL error or LDAP result code; shown when `result.hasCode`.
+    /// HTTP status, SMTP reply, MySQL error or LDAP result code; shown when `result.carriesCode`.
     public var code: Int
     /// haproxy's check `desc`: at most 127 bytes, cut at the first NUL (HCHK_DESC_LEN).
     public var info: String
@@ -270,11 +270,11 @@ struct CheckProgram {
         switch pattern {
         case .status(let ranges):
             match = ranges.contains { $0.contains(response.status) }
-            status = configured ?? .layer7Status
+            status = configured ?? .layer7WrongStatus
             if expect.onError == nil { desc = response.reason }
         case .statusRegex:
             match = regexMatches(String(response.status))
-            status = configured ?? .layer7Status
+            status = configured ?? .layer7WrongStatus
             if expect.onError == nil { desc = response.reason }
         case .body, .bodyRegex:
             status = configured ?? .layer7Response
@@ -315,7 +315,7 @@ struct CheckProgram {
         if buffer.count > offset + 4, buffer[offset + 4] == 0xFF {
             let error = buffer.count > offset + 6 ? Int(buffer[offset + 5]) | Int(buffer[offset + 6]) << 8 : 0
             let message = buffer.count > offset + 7 ? Self.latin1(Array(buffer[(offset + 7)...])) : ""
-            var verdict = failure(expect, status: .layer7Status, desc: message, matched: false)
+            var verdict = failure(expect, status: .layer7WrongStatus, desc: message, matched: false)
             verdict.code = error
             return .stop(verdict)
         }
@@ -350,7 +350,7 @@ struct CheckProgram {
         guard buffer[index] == 0x0A, buffer[index + 1] == 0x01 else { return notLDAP }
         let result = Int(buffer[index + 2])
         if result != 0 {
-            var verdict = failure(expect, status: .layer7Status,
+            var verdict = failure(expect, status: .layer7WrongStatus,
                                   desc: "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9", matched: false)
             verdict.code = result
             return .stop(verdict)

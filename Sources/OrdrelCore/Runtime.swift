@@ -1,3 +1,4 @@
+import OrdrelCLI
 import Logging
 import OrdrelConfig
 import OrdrelEventLoop
@@ -73,6 +74,12 @@ public final class Runtime {
     /// (their connections refer to them), closed at their EOF.
     private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
+    /// Connections of `mode http` sections (built-in services), all on thread 0.
+    var httpConnections: [ObjectIdentifier: HTTPConnection] = [:]
+    /// What those sections serve, by proxy.
+    var builtinServices: [ObjectIdentifier: BuiltinServices] = [:]
+    /// Scratch space the HTTP connections read into (thread 0 only).
+    let httpReadBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
     /// `set rate-limit connections|sessions global` (0 = none) and the process-wide accept rate
     /// they limit (haproxy's conn_per_sec; CLI connections do not count). Under `lock`.
     var connectionRateLimit = 0
@@ -107,6 +114,8 @@ public final class Runtime {
         try buildProxies()
     }
 
+    deinit { httpReadBuffer.deallocate() }
+
     /// Threads (event loops) the process runs.
     public var threadCount: Int { workers.count }
 
@@ -125,6 +134,7 @@ public final class Runtime {
                 proxy.servers.append(try makeServer(serverConfig, index: index, backend: proxy, wallSeconds: wall))
             }
             proxies.append(proxy)
+            if config.mode == .http { builtinServices[ObjectIdentifier(proxy)] = BuiltinServices(config: config) }
         }
         buildBalancers()
         for proxy in proxies where proxy.isFrontend {
@@ -179,6 +189,7 @@ public final class Runtime {
             SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
         ]
         startHealthChecks()
+        startAgentChecks()
     }
 
     /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
@@ -239,6 +250,8 @@ public final class Runtime {
                     self.acceptBatch(on: $0, worker: self.workers[0])
                 }
                 workers[0].listeners.append(first)
+                // Built-in services run on thread 0 only: the stats page isolates the others.
+                if proxy.config.mode == .http { continue }
                 for worker in workers.dropFirst() {
                     let listener = Listener(sharing: first, loop: worker.loop) {
                         [unowned(unsafe) self, unowned(unsafe) worker] in
@@ -421,7 +434,8 @@ public final class Runtime {
     /// The streams are done. Stats sessions already accepted still get their whole reply (the
     /// orderly release ordrel promises: a query racing a reload or a soft stop is answered, never
     /// cut): the stats sockets stop accepting, and the loops exit once the last session has
-    /// ended, after at most `stats timeout`. A hard stop ends the sessions at once.
+    /// ended, after at most `stats timeout`. Connections of the built-in HTTP services finish the
+    /// reply under way and close (idle ones at once). A hard stop ends them all at once.
     private func finishStopping(_ mode: StopMode = .soft) {
         if stopFinished {
             if mode == .hard { exitLoops() }
@@ -435,16 +449,24 @@ public final class Runtime {
         for socket in statsSockets where !listenersExported { socket.acceptQueued() }
         statsSockets.forEach { $0.close() }
         stopHealthChecks()
-        if mode == .hard || cliConnections.isEmpty { return exitLoops() }
-        logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
+        stopAgentChecks()
+        if mode != .hard { Array(httpConnections.values).forEach { $0.stop() } }
+        if mode == .hard || (cliConnections.isEmpty && httpConnections.isEmpty) { return exitLoops() }
+        if !cliConnections.isEmpty {
+            logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
+        }
+        if !httpConnections.isEmpty {
+            logger.notice("Stopping once \(httpConnections.count) HTTP connection\(httpConnections.count == 1 ? " has" : "s have") sent its reply.")
+        }
         let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.isolated { self.exitLoops() } }
         timer.schedule(after: Double(configuration.global.statsTimeoutMs) / 1000)
         cliDrainTimer = timer
     }
 
-    /// A stats session ended: the last one lets a finished stop exit.
-    func cliSessionEnded() {
-        if stopFinished && cliConnections.isEmpty && !loopsExiting { exitLoops() }
+    /// A stats session or a built-in service connection ended: the last one lets a finished
+    /// stop exit.
+    func sessionEnded() {
+        if stopFinished && cliConnections.isEmpty && httpConnections.isEmpty && !loopsExiting { exitLoops() }
     }
 
     private func exitLoops() {
@@ -455,6 +477,7 @@ public final class Runtime {
         // stay allocated (closed) with the runtime: a session refers to its socket unretained, and
         // this may run inside the callback of the session that ended last.
         for connection in Array(cliConnections.values) { connection.finish() }
+        for connection in Array(httpConnections.values) { connection.finish() }
         statsSockets.forEach { $0.close() }
         masterLink?.close()
         masterCarriers.forEach { $0.close() }
@@ -480,12 +503,21 @@ public final class Runtime {
                 return
             }
             do {
+                if case .socketPair = listener.bind.address {
+                    guard try receiveConnections(on: listener, worker: worker) else { return }
+                    budget -= 1
+                    continue
+                }
                 switch try listener.fd.accept() {
                 case .wouldBlock:
                     return
                 case .processed(let (fd, address)):
                     budget -= 1
-                    openStream(on: worker, client: fd, address: address, frontend: proxy)
+                    if let services = builtinServices[ObjectIdentifier(proxy)] {
+                        openHTTPConnection(client: fd, address: address, frontend: proxy, services: services)
+                    } else {
+                        openStream(on: worker, client: fd, address: address, frontend: proxy)
+                    }
                 }
             } catch let error as SyscallError where error.isResourceExhaustion {
                 logger.warning("Proxy \(proxy.name) reached a system limit while accepting (\(error)); pausing the listener for 100 ms.")
@@ -496,6 +528,41 @@ public final class Runtime {
                 continue
             }
         }
+    }
+
+    /// `sockpair@` listeners: one message carries a connection as a descriptor (haproxy's
+    /// `recv_fd_uxst`), whose peer is the client. False when nothing more is to be read now; the
+    /// peer closing its end (or breaking it) stops the listener for good. Throws only what
+    /// `accept` would (running out of descriptors), for the caller's pause.
+    private func receiveConnections(on listener: Listener, worker: Worker) throws -> Bool {
+        let message: ReceivedMessage
+        do {
+            guard case .processed(let received) = try listener.fd.receive(maxBytes: 2, maxFDs: 1) else { return false }
+            message = received
+        } catch let error as SyscallError where !error.isResourceExhaustion {
+            // Every thread watching the socket sees it; the one owning it says so.
+            if listener.ownsFD {
+                logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) failed (\(error)); no more connections come through it.")
+            }
+            listener.pause(.disabled, loop: worker.loop)
+            return false
+        }
+        if message.bytes.isEmpty && message.fds.isEmpty {
+            if listener.ownsFD {
+                logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) was closed by its peer; no more connections come through it.")
+            }
+            listener.pause(.disabled, loop: worker.loop)
+            return false
+        }
+        for client in message.fds {
+            guard (try? client.setBlocking(false)) != nil,
+                  let address = (try? client.peerAddress()) ?? (try? client.localAddress()) else {
+                client.close()
+                continue
+            }
+            openStream(on: worker, client: client, address: address, frontend: listener.proxy)
+        }
+        return true
     }
 
     /// Seconds to wait before accepting again when the process-wide accept rate has reached the

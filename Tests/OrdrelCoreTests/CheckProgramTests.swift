@@ -148,7 +148,7 @@ final class CheckProgramTests: XCTestCase {
         _ = failing.start()
         _ = failing.connected()
         XCTAssertEqual(failing.received(bytes("bye"), closed: true),
-                       [.finish(CheckVerdict(.layer7Status, info: "failed greeting comment: greeting"))])
+                       [.finish(CheckVerdict(.layer7WrongStatus, info: "failed greeting comment: greeting"))])
     }
 
     func testEmptyResponseAndReset() throws {
@@ -191,7 +191,7 @@ final class CheckProgramTests: XCTestCase {
         _ = replica.start()
         _ = replica.connected()
         XCTAssertEqual(replica.received(bytes("HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n"), closed: false),
-                       [.finish(CheckVerdict(.layer7Status, code: 503, info: "Service Unavailable"))])
+                       [.finish(CheckVerdict(.layer7WrongStatus, code: 503, info: "Service Unavailable"))])
         XCTAssertEqual(replica.timedOut(), CheckVerdict(.layer7Timeout), "no step text outside option tcp-check")
     }
 
@@ -208,7 +208,7 @@ final class CheckProgramTests: XCTestCase {
         _ = failing.start()
         XCTAssertEqual(failing.connected(), [.send(bytes("OPTIONS / HTTP/1.0\r\n\r\n")), .receive])
         XCTAssertEqual(failing.received(bytes("HTTP/1.0 404 Not Found\r\n\r\n"), closed: true),
-                       [.finish(CheckVerdict(.layer7Status, code: 404, info: "Not Found"))])
+                       [.finish(CheckVerdict(.layer7WrongStatus, code: 404, info: "Not Found"))])
     }
 
     func testHTTPBodyExpectations() throws {
@@ -280,7 +280,7 @@ final class CheckProgramTests: XCTestCase {
         _ = down.start()
         _ = down.connected()
         XCTAssertEqual(down.received(bytes("HTTP/1.0 404 Not Found\r\n\r\n"), closed: true),
-                       [.finish(CheckVerdict(.layer7Status, code: 404, info: "Not Found"))])
+                       [.finish(CheckVerdict(.layer7WrongStatus, code: 404, info: "Not Found"))])
     }
 
     // MARK: protocol checks
@@ -292,7 +292,7 @@ final class CheckProgramTests: XCTestCase {
         XCTAssertEqual(redis.connected(), [.send(bytes("*1\r\n$4\r\nPING\r\n")), .receive])
         XCTAssertEqual(redis.received(bytes("-LOADING Redis is loading\r\n"), closed: false), [.receive], "no min-recv: waits")
         XCTAssertEqual(redis.received([], closed: true),
-                       [.finish(CheckVerdict(.layer7Status, info: "-LOADING Redis is loading"))])
+                       [.finish(CheckVerdict(.layer7WrongStatus, info: "-LOADING Redis is loading"))])
 
         var smtp = try program("    option smtpchk EHLO example.org")
         XCTAssertEqual(smtp.start(), [.connect(CheckConnect(linger: true))])
@@ -303,7 +303,7 @@ final class CheckProgramTests: XCTestCase {
         var busy = try program("    option smtpchk")
         _ = busy.start()
         _ = busy.connected()
-        XCTAssertEqual(busy.received(bytes("421 busy\r\n"), closed: false), [.finish(CheckVerdict(.layer7Status, code: 421, info: "busy"))])
+        XCTAssertEqual(busy.received(bytes("421 busy\r\n"), closed: false), [.finish(CheckVerdict(.layer7WrongStatus, code: 421, info: "busy"))])
 
         var mysql = try program("    option mysql-check user haproxy")
         _ = mysql.start()
@@ -319,7 +319,7 @@ final class CheckProgramTests: XCTestCase {
         _ = refused.connected()
         let error = hexBytes("67000002FFE304436C69656E7420646F6573206E6F7420737570706F72742061757468656E7469636174696F6E2070726F746F636F6C20726571756573746564206279207365727665723B20636F6E736964657220757067726164696E67204D7953514C20636C69656E74")!
         XCTAssertEqual(refused.received(handshake + error, closed: false),
-                       [.finish(CheckVerdict(.layer7Status, code: 1251,
+                       [.finish(CheckVerdict(.layer7WrongStatus, code: 1251,
                                              info: "Client does not support authentication protocol requested by server; consider upgrading MySQL client"))])
 
         var ldap = try program("    option ldap-check")
@@ -336,7 +336,7 @@ final class CheckProgramTests: XCTestCase {
         _ = ldapError.connected()
         XCTAssertEqual(ldapError.received(hexBytes("308400000010020101618400000007")!, closed: false), [.receive], "4-byte length, partial")
         XCTAssertEqual(ldapError.received(hexBytes("0A010104000400")!, closed: false),
-                       [.finish(CheckVerdict(.layer7Status, code: 1, info: "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9"))])
+                       [.finish(CheckVerdict(.layer7WrongStatus, code: 1, info: "See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9"))])
 
         var ssl = try program("    option ssl-hello-chk")
         _ = ssl.start()

@@ -241,7 +241,7 @@ final class ControlTests: XCTestCase {
         XCTAssertEqual(picks(runtime, 2), ["s2", "s2"], "NOLB takes no new streams")
         feed(CheckVerdict(.layer7OK, code: 200))
         feed(CheckVerdict(.layer7OKConditional, code: 404))
-        feed(CheckVerdict(.layer7Status, code: 503, info: "Service Unavailable"))
+        feed(CheckVerdict(.layer7WrongStatus, code: 503, info: "Service Unavailable"))
         feed(CheckVerdict(.layer7OK, code: 200))
         XCTAssertEqual(statuses, ["NOLB", "UP", "NOLB", "DOWN", "UP"])
         XCTAssertEqual(s1.lastCheckCode, 200)

@@ -1,10 +1,12 @@
 import OrdrelConfig
 
-/// Result of a health check: haproxy's `check_status` (HCHK_STATUS_*). Raw values are haproxy's
-/// internal numbers, as `show servers state` prints them in `srv_check_status`.
+/// Result of a health or agent check: haproxy's `check_status` (HCHK_STATUS_*). Raw values are
+/// haproxy's internal numbers, as `show servers state` prints them in `srv_check_status`.
 public enum CheckResult: Int, Sendable, CaseIterable {
     /// No check has completed yet (`INI`).
     case initializing = 1
+    /// An agent answered without a health word: nothing changes (`CHECKED`, haproxy's neutral result).
+    case checked = 3
     /// The check socket could not be created or failed after connecting (`SOCKERR`).
     case socketError = 5
     /// The TCP connection was established (`L4OK`).
@@ -19,21 +21,22 @@ public enum CheckResult: Int, Sendable, CaseIterable {
     case layer6Timeout = 10
     /// Layer 6 answered wrongly (`L6RSP`).
     case layer6Response = 11
-    /// No complete answer in time (`L7TOUT`).
+    /// Connected, but no complete answer in time (`L7TOUT`).
     case layer7Timeout = 12
     /// The answer is not what the protocol expects (`L7RSP`).
     case layer7Response = 13
-    /// The answer is the expected one (`L7OK`).
+    /// The answer is the expected one; an agent answered `up` (`L7OK`).
     case layer7OK = 15
     /// Passed, but the server wants no new traffic: `disable-on-404` saw a 404 (`L7OKC`).
     case layer7OKConditional = 16
-    /// The answer carries a failing status code (`L7STS`).
-    case layer7Status = 17
+    /// A failing status code; an agent answered `down`, `stopped` or `fail` (`L7STS`).
+    case layer7WrongStatus = 17
 
     /// The `check_status` column value.
     public var code: String {
         switch self {
         case .initializing: return "INI"
+        case .checked: return "CHECKED"
         case .socketError: return "SOCKERR"
         case .layer4OK: return "L4OK"
         case .layer4Timeout: return "L4TOUT"
@@ -45,7 +48,7 @@ public enum CheckResult: Int, Sendable, CaseIterable {
         case .layer7Response: return "L7RSP"
         case .layer7OK: return "L7OK"
         case .layer7OKConditional: return "L7OKC"
-        case .layer7Status: return "L7STS"
+        case .layer7WrongStatus: return "L7STS"
         }
     }
 
@@ -53,6 +56,7 @@ public enum CheckResult: Int, Sendable, CaseIterable {
     public var description: String {
         switch self {
         case .initializing: return "Initializing"
+        case .checked: return "No status change"
         case .socketError: return "Socket error"
         case .layer4OK: return "Layer4 check passed"
         case .layer4Timeout: return "Layer4 timeout"
@@ -64,26 +68,30 @@ public enum CheckResult: Int, Sendable, CaseIterable {
         case .layer7Response: return "Layer7 invalid response"
         case .layer7OK: return "Layer7 check passed"
         case .layer7OKConditional: return "Layer7 check conditionally passed"
-        case .layer7Status: return "Layer7 wrong status"
+        case .layer7WrongStatus: return "Layer7 wrong status"
         }
     }
 
-    /// `srv_check_result` of `show servers state` (CHK_RES_*): 0 unknown, 2 failed, 3 passed,
-    /// 4 conditionally passed.
+    /// `srv_check_result` of `show servers state` (CHK_RES_*): 0 unknown, 1 neutral, 2 failed,
+    /// 3 passed, 4 conditionally passed.
     public var resultCode: Int {
         switch self {
         case .initializing: return 0
+        case .checked: return 1
         case .layer4OK, .layer6OK, .layer7OK: return 3
         case .layer7OKConditional: return 4
-        default: return 2
+        case .socketError, .layer4Timeout, .layer4ConnectionProblem, .layer6Timeout, .layer6Response, .layer7Timeout,
+             .layer7Response, .layer7WrongStatus:
+            return 2
         }
     }
 
     /// Whether this result counts as a success for the health counter (conditional passes too).
     public var passed: Bool { resultCode >= 3 }
 
-    /// Whether the status carries a layer-7 code (`check_code`, `code:` in logs): HCHK_STATUS_L57DATA and up.
-    public var hasCode: Bool { rawValue > 14 }
+    /// Statuses past haproxy's `HCHK_STATUS_L57DATA` carry a code (`check_code`/`agent_code`,
+    /// `, code: N` in logs): the HTTP status, SMTP reply, MySQL error, LDAP result, or 0.
+    public var carriesCode: Bool { rawValue > 14 }
 
     /// The status an `ok-status` / `error-status` / `tout-status` names.
     public init(_ name: CheckStatusName) {
@@ -97,7 +105,7 @@ public enum CheckResult: Int, Sendable, CaseIterable {
         case .L7OK: self = .layer7OK
         case .L7OKC: self = .layer7OKConditional
         case .L7RSP: self = .layer7Response
-        case .L7STS: self = .layer7Status
+        case .L7STS: self = .layer7WrongStatus
         case .L7TOUT: self = .layer7Timeout
         }
     }
@@ -156,7 +164,7 @@ public struct HealthCheckState: Sendable, Equatable {
 
     /// Feeds a finished check's result and reports whether the server changed state.
     public mutating func record(_ result: CheckResult) -> HealthTransition {
-        guard !isPaused, result != .initializing else { return .none }
+        guard !isPaused, result != .initializing, result != .checked else { return .none }
         lastResult = result
         if result.passed {
             if health < maxHealth {
@@ -186,6 +194,12 @@ public struct HealthCheckState: Sendable, Equatable {
         isUp = up
         if !up { downTransitions += 1 }
         return up ? .wentUp : .wentDown
+    }
+
+    /// Something else (an agent) took the running server DOWN: haproxy's chkdown counts every
+    /// UP→DOWN change of the server, whatever its cause.
+    public mutating func countDownTransition() {
+        downTransitions += 1
     }
 
     /// `clear counters all`: chkfail and chkdown start again from zero.
