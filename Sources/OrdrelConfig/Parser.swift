@@ -1,3 +1,4 @@
+import OrdrelLog
 import OrdrelSystem
 
 /// A configuration that parsed without alerts, with the warnings to print at start-up.
@@ -64,7 +65,7 @@ struct ProxyDraft {
     /// One `log` line of a proxy; `log global` is resolved once the global section is known.
     enum LogEntry: Equatable {
         case global
-        case target(String)
+        case target(LogTarget)
     }
 
     var role: Role

@@ -1,3 +1,5 @@
+import OrdrelLog
+
 /// Keywords of `defaults`, `frontend`, `backend` and `listen` sections.
 extension ConfigBuilder {
     /// "frontend 'fe'" for capability messages.
@@ -90,13 +92,6 @@ extension ConfigBuilder {
             b.alert("the '\(words[0])' directive is not supported anymore since HAProxy 2.1. Use 'timeout \(modern)'.")
         },
         ConfigKeyword("option", in: .proxies) { b, words in b.parseOption(words, negated: false) },
-        ConfigKeyword("log", in: .proxies) { b, words in
-            if words.count == 2 && words[1] == "global" {
-                b.current.logs.append(.global)
-            } else if let target = b.parseLog(words) {
-                b.current.logs.append(.target(target))
-            }
-        },
         ConfigKeyword("id", in: [.frontend, .backend]) { b, words in b.parseID(words) },
         ConfigKeyword("disabled", "enabled", in: .proxies) { b, words in
             if b.noExtraArguments(words, 1, words[0]) { b.current.config.disabled = words[0] == "disabled" }
@@ -275,6 +270,10 @@ extension ConfigBuilder {
                 warn("\(proxyLabel) : 'option tcplog' directive is ignored in backends.")
                 return
             }
+            // Like `log-format`, the last of the two wins.
+            current.config.logFormat = LogFormat.tcplog
+        case "dontlog-normal", "log-separate-errors":
+            guard usable(name, frontend: true) else { return }
         default:
             break
         }
@@ -286,6 +285,7 @@ extension ConfigBuilder {
     private static let optionFields: [String: WritableKeyPath<ProxyOptions, Bool> & Sendable] = [
         "redispatch": \.redispatch, "nolinger": \.nolinger, "tcpka": \.tcpka, "clitcpka": \.clitcpka,
         "srvtcpka": \.srvtcpka, "tcplog": \.tcplog, "dontlognull": \.dontlognull, "allbackups": \.allbackups,
-        "abortonclose": \.abortonclose, "log-health-checks": \.logHealthChecks,
+        "abortonclose": \.abortonclose, "dontlog-normal": \.dontlogNormal,
+        "log-separate-errors": \.logSeparateErrors, "log-health-checks": \.logHealthChecks,
     ]
 }

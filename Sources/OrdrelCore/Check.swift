@@ -1,5 +1,6 @@
 import OrdrelConfig
 import OrdrelEventLoop
+import OrdrelLog
 import OrdrelSystem
 
 /// Timing rules of health checks (haproxy 2.6 check.c, tcpcheck.c), kept pure for tests.
@@ -337,7 +338,9 @@ extension Runtime {
             }
             var logged = report
             logged.info = info
-            logger.warning("\(ServerStateLog.healthCheck(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: logged, health: health, weight: server.weight))")
+            // haproxy: ha_warning on stderr, `notice` to the backend's log targets.
+            logger.warning("\(ServerStateLog.healthCheck(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: logged, health: health, weight: server.weight))",
+                           metadata: LogMetadata.for(proxy: server.backend, level: .notice))
         }
         server.health = health
         let transition: HealthTransition = wasUp == health.isUp ? .none : (health.isUp ? .wentUp : .wentDown)
@@ -374,7 +377,8 @@ extension Runtime {
         noteStateChange(server, wasDown: false)
         serverChanged(server) { moves in
             let usable = server.backend.usableServerCounts
-            logger.warning("\(server.isBackup ? "Backup " : "")Server \(server.qualifiedName) is stopping\(ServerStateLog.reasonText(check))\(ServerStateLog.serversOnline(activeServers: usable.active, backupServers: usable.backup, requeued: moves.requeued, totalInQueue: server.backend.queue.count))")
+            logger.warning("\(server.isBackup ? "Backup " : "")Server \(server.qualifiedName) is stopping\(ServerStateLog.reasonText(check))\(ServerStateLog.serversOnline(activeServers: usable.active, backupServers: usable.backup, requeued: moves.requeued, totalInQueue: server.backend.queue.count))",
+                           metadata: LogMetadata.for(proxy: server.backend, level: .notice))
         }
     }
 
@@ -382,10 +386,13 @@ extension Runtime {
     func markDown(_ server: Server, check: ServerStateLog.CheckReport?) {
         noteStateChange(server, wasDown: false)
         let sessions = server.counters.current
+        // haproxy's syslog level: `alert`, but `notice` for a server that was already stopping.
+        let level: SyslogLevel = server.isStopping ? .notice : .alert
         serverChanged(server) { moves in
             guard server.adminState != .maint else { return }
             let usable = server.backend.usableServerCounts
-            logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))")
+            logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))",
+                           metadata: LogMetadata.for(proxy: server.backend, level: level))
         }
         if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
     }
@@ -396,7 +403,8 @@ extension Runtime {
         noteStateChange(server, wasDown: true)
         serverChanged(server) { moves in
             let usable = server.backend.usableServerCounts
-            logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, requeued: moves.served, totalInQueue: server.backend.queue.count))")
+            logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, requeued: moves.served, totalInQueue: server.backend.queue.count))",
+                          metadata: LogMetadata.for(proxy: server.backend))
         }
         if !server.isBackup && server.config.shutdownBackupSessionsOnMarkedUp && server.isUsable {
             for backup in server.backend.servers where backup.isBackup { killStreams(of: backup, cause: .serverUp) }

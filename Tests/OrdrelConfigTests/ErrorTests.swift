@@ -225,8 +225,8 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:14] : nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available.",
             "[ALERT] config : parsing [bad.cfg:15] : negation is only supported for 'strict-limits' in the 'global' section (got 'no daemon').",
             "[ALERT] config : parsing [bad.cfg:16] : unexpected character 'x' in 'hard-stop-after'",
-            "[ALERT] config : parsing [bad.cfg:17] : log : expects <address> and <facility> as arguments",
-            "[ALERT] config : parsing [bad.cfg:18] : log : unknown facility 'nofacility'",
+            "[ALERT] config : parsing [bad.cfg:17] : log : expects <address> and <facility>  as arguments",
+            "[ALERT] config : parsing [bad.cfg:18] : log : unknown log facility 'nofacility'",
             "[ALERT] config : parsing [bad.cfg:19] : 'unix-bind' is not supported by ordrel: it changes where Unix listeners are created.",
             "[ALERT] config : parsing [bad.cfg:20] : 'chroot' expects a directory as an argument.",
         ])
