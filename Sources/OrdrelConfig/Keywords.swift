@@ -58,8 +58,6 @@ enum Keywords {
         "tcp-response": "TCP response rules are not supported",
         "stick-table": "stick tables are not supported",
         "stick": "stickiness is not supported",
-        "tcp-check": "only plain TCP connect health checks are supported",
-        "http-check": "only plain TCP connect health checks are supported",
         "external-check": "only plain TCP connect health checks are supported",
         "server-template": "server templates are not supported",
         "dispatch": "'dispatch' is not supported, declare a server",
@@ -88,7 +86,7 @@ enum Keywords {
     /// `option` values ordrel implements (see ProxyOptions).
     static let tcpOptions: Set<String> = [
         "redispatch", "nolinger", "tcpka", "clitcpka", "srvtcpka", "tcplog", "dontlognull", "dontlog-normal",
-        "log-separate-errors", "allbackups", "abortonclose",
+        "log-separate-errors", "allbackups", "abortonclose", "log-health-checks",
     ]
 
     /// Options haproxy refuses to negate (`no option tcplog`), mirrored so messages match.
@@ -96,15 +94,9 @@ enum Keywords {
 
     /// Options that only tune logging or kernel splicing: accepted with a warning.
     static let ignoredOptions: Set<String> = [
-        "log-health-checks", "logasap", "splice-auto",
+        "logasap", "splice-auto",
         "splice-request", "splice-response", "independent-streams", "contstats", "socket-stats",
         "tcp-smart-accept", "tcp-smart-connect", "persist", "prefer-last-server", "disable-h2-upgrade",
-    ]
-
-    /// Options for health checks other than a TCP connect.
-    static let checkOptions: Set<String> = [
-        "httpchk", "ssl-hello-chk", "smtpchk", "mysql-check", "pgsql-check", "redis-check",
-        "ldap-check", "spop-check", "tcp-check", "external-check", "lb-agent-chk",
     ]
 
     /// HTTP-only options.

@@ -184,6 +184,8 @@ public struct ProxyOptions: Sendable, Equatable {
     public var allbackups = false
     /// `option abortonclose`: drop queued streams whose client has gone.
     public var abortonclose = false
+    /// `option log-health-checks`: log every check whose status or health changes.
+    public var logHealthChecks = false
 
     public init() {}
 }
@@ -349,6 +351,10 @@ public struct ProxyConfig: Sendable, Equatable {
     public var structuredDataFormat: LogFormat?
     /// `description` text (shown by `show stat desc`).
     public var description: String?
+    /// The rules servers with `check` run; nil = haproxy's plain TCP connect check.
+    public var healthCheck: CheckRuleSet?
+    /// `http-check disable-on-404`: a 404 answer puts an UP server in NOLB (L7OKC).
+    public var httpCheckDisableOn404 = false
     /// What a `mode http` section serves; ignored (with a warning) by `mode tcp` sections.
     public var http = HTTPServiceConfig()
     public var location: SourceLocation

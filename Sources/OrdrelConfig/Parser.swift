@@ -77,6 +77,14 @@ struct ProxyDraft {
     var useBackendLocations: [SourceLocation] = []
     /// A `bind` line was refused: its alert says so, the "no 'bind' directive" warning would not.
     var refusedBind = false
+    /// `option tcp-check|httpchk|...`: which check the servers run; nil = a plain connect.
+    var checkOption: CheckOptionDraft?
+    var checkOptionLocation: SourceLocation?
+    /// `tcp-check` / `http-check` lines; inherited from `defaults` until the section writes its own.
+    var tcpCheckLines: [CheckLineDraft] = []
+    var httpCheckLines: [CheckLineDraft] = []
+    var ownTCPCheckLines = false
+    var ownHTTPCheckLines = false
     /// Where `mode http` was set (in this section or the `defaults` it inherits).
     var modeLocation: SourceLocation?
     /// Where `option httplog` was set: a tcp proxy falls back to tcplog with a warning there.
@@ -103,6 +111,8 @@ struct ProxyDraft {
         draft.config.description = nil
         draft.config.binds = []
         draft.refusedBind = false
+        draft.ownTCPCheckLines = false
+        draft.ownHTTPCheckLines = false
         draft.config.servers = []
         draft.config.useBackends = []
         draft.useBackendLocations = []

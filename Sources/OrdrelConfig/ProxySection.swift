@@ -22,7 +22,7 @@ extension ConfigBuilder {
     }
 
     /// Tuning keywords on the wrong side: haproxy warns and ignores them; so does ordrel.
-    private func usable(_ keyword: String, frontend: Bool, hint: String = "") -> Bool {
+    func usable(_ keyword: String, frontend: Bool, hint: String = "") -> Bool {
         if frontend ? current.role.hasFrontend : current.role.hasBackend { return true }
         warn("'\(keyword)' ignored because \(proxyLabel) has no \(frontend ? "frontend" : "backend") capability.\(hint)")
         return false
@@ -249,8 +249,8 @@ extension ConfigBuilder {
             // proxy's mode is known.
             if name == "httplog" { current.httplogLocation = negated ? nil : location }
             if name == "forwardfor" { current.forwardfor = !negated }
-        } else if Keywords.checkOptions.contains(name) {
-            alert("'\(written)' is not supported by ordrel: only plain TCP connect health checks are supported.")
+        } else if parseCheckOption(words, negated: negated) {
+            return
         } else if Keywords.ignoredOptions.contains(name) {
             warn("'\(written)' is ignored by ordrel")
         } else {
@@ -261,7 +261,7 @@ extension ConfigBuilder {
     /// Applies a TCP option, warning like haproxy when the proxy has no use for it.
     private func setOption(_ name: String, _ enable: Bool) {
         switch name {
-        case "redispatch", "allbackups", "abortonclose", "srvtcpka":
+        case "redispatch", "allbackups", "abortonclose", "srvtcpka", "log-health-checks":
             guard usable(name, frontend: false) else { return }
         case "clitcpka":
             guard usable(name, frontend: true) else { return }
@@ -286,6 +286,6 @@ extension ConfigBuilder {
         "redispatch": \.redispatch, "nolinger": \.nolinger, "tcpka": \.tcpka, "clitcpka": \.clitcpka,
         "srvtcpka": \.srvtcpka, "tcplog": \.tcplog, "dontlognull": \.dontlognull, "allbackups": \.allbackups,
         "abortonclose": \.abortonclose, "dontlog-normal": \.dontlogNormal,
-        "log-separate-errors": \.logSeparateErrors,
+        "log-separate-errors": \.logSeparateErrors, "log-health-checks": \.logHealthChecks,
     ]
 }

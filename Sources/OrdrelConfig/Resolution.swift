@@ -18,6 +18,7 @@ extension ConfigBuilder {
             }
             if proxy.timeouts.queue == nil { proxy.timeouts.queue = proxy.timeouts.connect }
             if proxy.kind == .listen && proxy.defaultBackend == nil { proxy.defaultBackend = proxy.name }
+            proxy.healthCheck = resolvedHealthCheck(draft)
             checkHTTPMode(&proxy, draft)
             checkReferences(proxy, draft, all: proxies)
             checkSanity(proxy, draft)

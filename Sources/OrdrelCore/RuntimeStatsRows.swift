@@ -93,6 +93,7 @@ extension Runtime {
             row.checkStatus = server.checkStatusText
             row.checkDuration = server.lastCheckDurationMs.map { UInt64($0) } ?? 0
             row.checkDesc = server.checkResult?.description
+            if let result = server.checkResult, result.carriesCode { row.checkCode = UInt64(max(0, server.lastCheckCode)) }
             row.lastChk = server.lastCheckInfo
             row.checkRise = UInt64(health.rise)
             row.checkFall = UInt64(health.fall)

@@ -70,7 +70,7 @@ final class ErrorTests: XCTestCase {
                 option httplog
                 option forwardfor
                 option bogus
-                option httpchk
+                option external-check
                 no option tcplog
                 bogus kw
                 timeout foo 5s
@@ -87,7 +87,7 @@ final class ErrorTests: XCTestCase {
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
             "[ALERT] config : parsing [bad.cfg:9] : unknown option 'bogus'.",
-            "[ALERT] config : parsing [bad.cfg:10] : 'option httpchk' is not supported by ordrel: only plain TCP connect health checks are supported.",
+            "[ALERT] config : parsing [bad.cfg:10] : 'option external-check' is not supported by ordrel: external check commands are not supported.",
             "[ALERT] config : parsing [bad.cfg:11] : negation/default is not supported for option 'tcplog'.",
             "[ALERT] config : parsing [bad.cfg:12] : unknown keyword 'bogus' in 'frontend' section",
             "[ALERT] config : parsing [bad.cfg:13] : 'timeout' supports 'client', 'server', 'connect', 'check', 'queue', 'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got 'foo')",
