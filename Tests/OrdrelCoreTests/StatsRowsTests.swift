@@ -62,7 +62,7 @@ final class StatsRowsTests: XCTestCase {
         }
         XCTAssertEqual(try row("s1").lastCheck, LastCheck(status: "INI", durationMs: 0))
         XCTAssertNil(try row("s2").lastCheck, "no check")
-        runtime.checkCompleted(s1, result: .layer4OK, info: "", durationMs: 3)
+        runtime.checkCompleted(s1, verdict: CheckVerdict(.layer4OK), durationMs: 3)
         XCTAssertEqual(try row("s1").checkStatus, "L4OK")
         XCTAssertEqual(runtime.setServerEnabled(s1, false), .done)
         let paused = try row("s1")
