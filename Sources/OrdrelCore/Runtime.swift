@@ -159,7 +159,7 @@ public final class Runtime {
 
     // MARK: starting and stopping
 
-    /// Binds every listener (all or nothing), raises the fd limit and installs signal handlers.
+    /// Installs signal handlers, raises the fd limit and binds every listener (all or nothing).
     /// A listener or stats socket that matches one of `inherited` (received from the old process
     /// with `-x`) uses it as is; inherited sockets nothing matches are closed once all is bound.
     public func start(inheriting inherited: [InheritedSocket] = []) throws {
@@ -168,6 +168,14 @@ public final class Runtime {
             let unused = pool.closeLeftovers()
             if unused > 0 { logger.notice("Closed \(unused) listening sockets of the old process that the configuration no longer uses.") }
         }
+        // Before anything listens: a client that sees a port open may signal at once.
+        signalWatchers = [
+            SignalWatcher(loop: loop, signal: Signal.terminate.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
+            SignalWatcher(loop: loop, signal: Signal.interrupt.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
+            SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
+            SignalWatcher(loop: loop, signal: Signal.ttyOutput.number) { [unowned(unsafe) self] in self.isolated { self.suspendListeners() } },
+            SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
+        ]
         try reserveFileDescriptors()
         try logOutput.open()
         do {
@@ -189,13 +197,6 @@ public final class Runtime {
                 if listener.proxy.frontendEnabled { listener.start() } else { listener.pause(.disabled, loop: worker.loop) }
             }
         }
-        signalWatchers = [
-            SignalWatcher(loop: loop, signal: Signal.terminate.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
-            SignalWatcher(loop: loop, signal: Signal.interrupt.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
-            SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
-            SignalWatcher(loop: loop, signal: Signal.ttyOutput.number) { [unowned(unsafe) self] in self.isolated { self.suspendListeners() } },
-            SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
-        ]
         startHealthChecks()
         startAgentChecks()
     }
