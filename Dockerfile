@@ -8,6 +8,8 @@
 # `make container-test` builds it and checks all of this in a running container.
 
 FROM swift:6.1-bookworm AS build
+# Lets `docker image prune --filter label=org.ordrel.stage=build` drop this stage once built.
+LABEL org.ordrel.stage=build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libev-dev \
  && rm -rf /var/lib/apt/lists/*

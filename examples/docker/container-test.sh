@@ -53,6 +53,7 @@ fi
 ./examples/docker/local-bases.sh
 
 echo "container-test: building $image (log: $work/build.log)"
+previous=$(docker image inspect -f '{{.Id}}' "$image" 2>/dev/null || true)
 began=$SECONDS
 if ! DOCKER_BUILDKIT=0 docker build --network host -t "$image" . >"$work/build.log" 2>&1; then
   tail -30 "$work/build.log"
@@ -61,6 +62,10 @@ if ! DOCKER_BUILDKIT=0 docker build --network host -t "$image" . >"$work/build.l
   exit 1
 fi
 result PASS build "$image in $((SECONDS - began)) s"
+# The build stage (4+ GB on the toolchain image, its own layers about 200 MB) and the image this
+# tag had before: each run would otherwise leave them behind.
+docker image prune -f --filter label=org.ordrel.stage=build >/dev/null
+[ -z "$previous" ] || [ "$previous" = "$(docker image inspect -f '{{.Id}}' "$image")" ] || docker rmi "$previous" >/dev/null 2>&1 || true
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1e6 }'; }
 image_bytes=$(docker image inspect -f '{{.Size}}' "$image")
