@@ -35,7 +35,8 @@ if have "$runtime_image"; then
 else
   echo "local-bases: making $runtime_image with mmdebstrap"
   mmdebstrap --quiet --variant=minbase "${slim[@]}" bookworm - "${sources[@]}" \
-    | docker import --change 'CMD ["bash"]' --change 'LABEL org.ordrel.stand-in=true' - "$runtime_image"
+    | docker import --change 'CMD ["bash"]' --change 'LABEL org.ordrel.stand-in=true' - "$runtime_image" >/dev/null
+  echo "local-bases: made $runtime_image"
 fi
 
 if have "$build_image"; then
@@ -54,5 +55,6 @@ else
   echo "local-bases: making $build_image with mmdebstrap, $what"
   mmdebstrap --quiet --variant=minbase --include="$swift_build_packages" "${slim[@]}" "${hooks[@]}" bookworm - "${sources[@]}" \
     | docker import --change 'ENV PATH=/opt/swift/usr/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-        --change 'CMD ["bash"]' --change 'LABEL org.ordrel.stand-in=true' - "$build_image"
+        --change 'CMD ["bash"]' --change 'LABEL org.ordrel.stand-in=true' - "$build_image" >/dev/null
+  echo "local-bases: made $build_image"
 fi
