@@ -53,6 +53,18 @@ extension CLISession {
         }
     }
 
+    /// `enable agent` / `disable agent <b>/<s>`: haproxy 2.6 refuses only to enable an agent
+    /// that was never configured; disabling one is always silent.
+    func setAgentChecks(_ r: RequestParser.Request, enabled: Bool) {
+        guard require(.admin), let (b, v) = serverArg(r.arg(2)) else { return }
+        switch runtime.setAgentChecks(backend: b, server: v, enabled: enabled) {
+        case .success(.done): break
+        case .failure(let e): reply(e.reply)
+        case .success(.notConfigured):
+            if enabled { reply("Agent was not configured on this server, cannot enable.\n") }
+        }
+    }
+
     func setServer(_ r: RequestParser.Request) {
         guard require(.admin), let (b, v) = serverArg(r.arg(2)) else { return }
         if let e = runtime.lookupServer(backend: b, server: v).lookupError {
@@ -76,11 +88,48 @@ extension CLISession {
                 return
             }
             replyLookup(runtime.setServerHealth(backend: b, server: v, health: health))
-        case "agent", "agent-addr", "agent-port", "agent-send", "check-addr", "check-port", "fqdn", "ssl":
+        case "agent":
+            // haproxy checks that the agent is enabled first, then the word.
+            let word = r.arg(4)
+            let up: Bool? = word == "up" ? true : word == "down" ? false : nil
+            switch runtime.setAgentHealth(backend: b, server: v, up: up) {
+            case .success(.done):
+                if up == nil { reply("'set server <srv> agent' expects 'up' or 'down'.\n") }
+            case .success(.notConfigured): reply("agent checks are not enabled on this server.\n")
+            case .failure(let e): reply(e.reply)
+            }
+        case "agent-addr":
+            guard !r.arg(4).isEmpty else {
+                reply("set server <b>/<s> agent-addr requires an address and optionally a port.\n")
+                return
+            }
+            setAgentTarget(b, v, address: r.arg(4), port: r.arg(5) == "port" ? r.arg(6) : nil)
+        case "agent-port":
+            guard !r.arg(4).isEmpty else {
+                reply("set server <b>/<s> agent-port requires a port.\n")
+                return
+            }
+            setAgentTarget(b, v, address: nil, port: r.arg(4))
+        case "agent-send":
+            switch runtime.setAgentSend(backend: b, server: v, text: r.arg(4)) {
+            case .success(.done): break
+            case .success(.notConfigured): reply("agent checks are not enabled on this server.\n")
+            case .failure(let e): reply(e.reply)
+            }
+        case "check-addr", "check-port", "fqdn", "ssl":
             reply(Self.notSupported)
         default:
             reply("usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | "
                 + "check-addr | check-port | fqdn | health | ssl | state | weight\n")
+        }
+    }
+
+    /// haproxy prints `srv_update_agent_addr_port`'s refusal as a message of its own line.
+    func setAgentTarget(_ b: String, _ v: String, address: String?, port: String?) {
+        switch runtime.setAgentTarget(backend: b, server: v, address: address, port: port) {
+        case .success(nil): break
+        case .success(let refusal?): replyWithoutLF(refusal)
+        case .failure(let e): reply(e.reply)
         }
     }
 

@@ -44,6 +44,15 @@ public protocol CLIRuntime: AnyObject {
     func setServerHealth(backend: String, server: String, health: ServerHealthRequest) -> ServerResult<Void>
     /// `enable health` (`true`) / `disable health` (`false`).
     func setHealthChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome>
+    /// `enable agent` (`true`) / `disable agent` (`false`).
+    func setAgentChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome>
+    /// `set server ... agent up|down` (nil: a word that is neither, only the agent is checked);
+    /// `.notConfigured` when the agent is not enabled.
+    func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome>
+    /// `set server ... agent-addr <addr> [port <p>]` / `agent-port <p>`: haproxy's refusal, or nil when applied.
+    func setAgentTarget(backend: String, server: String, address: String?, port: String?) -> ServerResult<String?>
+    /// `set server ... agent-send <string>`; `.notConfigured` when the agent is not enabled.
+    func setAgentSend(backend: String, server: String, text: String) -> ServerResult<HealthChecksOutcome>
     /// `get weight`: current and initial weight.
     func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight>
     /// `set weight` / `set server ... weight` with an already validated request.

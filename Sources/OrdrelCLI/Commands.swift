@@ -90,6 +90,8 @@ extension CLISession {
         Command("set rate-limit", .admin) { s, r in s.setRateLimit(r) },
         Command("disable health", .admin) { s, r in s.setHealthChecks(r, enabled: false) },
         Command("enable health", .admin) { s, r in s.setHealthChecks(r, enabled: true) },
+        Command("disable agent", .admin) { s, r in s.setAgentChecks(r, enabled: false) },
+        Command("enable agent", .admin) { s, r in s.setAgentChecks(r, enabled: true) },
         Command("disable frontend", .admin) { s, r in s.setFrontend(r, enabled: false) },
         Command("enable frontend", .admin) { s, r in s.setFrontend(r, enabled: true) },
         // ordrel has no maps, ACLs or stick tables: haproxy's answers for an empty list and for
@@ -113,7 +115,6 @@ extension CLISession {
     /// Minimum level of haproxy commands ordrel does not implement but checks the level of first
     /// (2.6 matrix); the others answer `notSupported` at any level.
     static let unimplementedLevels: [[UInt8]: CLILevel] = [
-        Array("disable agent".utf8): .admin, Array("enable agent".utf8): .admin,
         Array("shutdown frontend".utf8): .admin,
     ]
 

@@ -72,10 +72,12 @@ public enum SetWeightOutcome: Sendable, Equatable {
     case staticAlgorithm
 }
 
-/// `enable health` / `disable health` outcome.
+/// Outcome of `enable/disable health` and of the agent commands (`enable/disable agent`,
+/// `set server ... agent|agent-send`).
 public enum HealthChecksOutcome: Sendable, Equatable {
     case done
-    /// The server has no `check`: nothing to enable or disable.
+    /// The server has no `check` (health commands), no `agent-check` (`enable/disable agent`), or
+    /// no enabled agent (`set server ... agent|agent-send`).
     case notConfigured
 }
 

@@ -73,6 +73,17 @@ public struct StatsRow: Sendable {
     public var lastsess: Int64 = -1
     /// Last check output, e.g. "Connection refused".
     public var lastChk: String?
+    /// Last agent report, e.g. "via agent : up"; `nil` without an enabled agent.
+    public var lastAgt: String?
+    /// Agent columns (`agent_status` "L7OK", "* L4CON" while running...); `nil` without an enabled agent.
+    public var agentStatus: String?
+    /// 0 for statuses that carry a code (L7OK, L7STS); `nil` otherwise.
+    public var agentCode: UInt64?
+    public var agentDuration: UInt64?
+    public var agentDesc: String?
+    public var agentRise: UInt64?
+    public var agentFall: UInt64?
+    public var agentHealth: UInt64?
     public var qtime: UInt64 = 0
     public var ctime: UInt64 = 0
     public var rtime: UInt64 = 0
@@ -163,6 +174,14 @@ public struct StatsRow: Sendable {
         case .srvAbrt: return .u(srvAbrt)
         case .lastsess: return .s(lastsess)
         case .lastChk: return StatCell(lastChk)
+        case .lastAgt: return StatCell(lastAgt)
+        case .agentStatus: return StatCell(agentStatus)
+        case .agentCode: return StatCell(agentCode)
+        case .agentDuration: return StatCell(agentDuration)
+        case .agentDesc: return StatCell(agentDesc)
+        case .agentRise: return StatCell(agentRise)
+        case .agentFall: return StatCell(agentFall)
+        case .agentHealth: return StatCell(agentHealth)
         case .qtime: return .u(qtime)
         case .ctime: return .u(ctime)
         case .rtime: return .u(rtime)
@@ -207,7 +226,7 @@ enum StatField {
     case lastsess, lastChk, qtime, ctime, rtime, ttime, checkDesc, checkRise, checkFall, checkHealth, addr, mode
     case algo, connRate, connRateMax, connTot, dcon, dses, connect, reuse, srvIcur, srcIlim, qtimeMax, ctimeMax
     case rtimeMax, ttimeMax, eint, idleConnCur, safeConnCur, usedConnCur, needConnEst, uweight, aggServerStatus
-    case aggCheckStatus
+    case aggCheckStatus, lastAgt, agentStatus, agentCode, agentDuration, agentDesc, agentRise, agentFall, agentHealth
 }
 
 /// One cell value before formatting.

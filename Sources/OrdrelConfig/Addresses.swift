@@ -136,6 +136,7 @@ extension ConfigBuilder {
 
     /// One comma-separated element of a `bind` line.
     private func bindAddresses(_ text: Substring) -> [BindAddress]? {
+        if text.hasPrefix("fd@") || text.hasPrefix("sockpair@") { return inheritedSocket(text) }
         if text.hasPrefix("unix@") || text.hasPrefix("/") {
             let path = text.hasPrefix("unix@") ? text.dropFirst(5) : text
             guard !path.isEmpty else {
@@ -182,6 +183,29 @@ extension ConfigBuilder {
             ports = port...port
         }
         return ports.map { .tcp(host: String(host), port: $0) }
+    }
+
+    /// `fd@<n>` or `sockpair@<n>`, checked now as haproxy's `str2sa_range` does, so `-c` and
+    /// start-up refuse a descriptor that is closed or not a stream socket.
+    func inheritedSocket(_ text: Substring) -> [BindAddress]? {
+        let pair = text.hasPrefix("sockpair@")
+        let number = text.dropFirst(pair ? "sockpair@".count : "fd@".count)
+        guard let fd = Int32(number), fd >= 0 else {
+            alert("'bind' : file descriptor '\(number)' is not a valid integer in '\(text)'")
+            return nil
+        }
+        let traits: SocketTraits
+        do {
+            traits = try FD.inheritedTraits(fd)
+        } catch {
+            alert("'bind' : cannot use file descriptor '\(fd)' : \((error as? SyscallError)?.reason ?? "\(error)").")
+            return nil
+        }
+        guard traits.isStream else {
+            alert("'bind' : socket on file descriptor '\(fd)' is of the wrong type.")
+            return nil
+        }
+        return [pair ? .socketPair(fd: fd) : .inherited(fd: fd)]
     }
 
     /// Whether a Unix socket path fits `FD.unixListener`'s temporary name; alerts as haproxy

@@ -63,9 +63,6 @@ extension ConfigBuilder {
         },
         ConfigKeyword("nbproc", in: .global) { b, words in b.parseNbproc(words) },
         ConfigKeyword("pidfile", in: .global) { b, words in b.parsePidfile(words) },
-        ConfigKeyword("log", in: .global) { b, words in
-            if let target = b.parseLog(words) { b.global.logTargets.append(target) }
-        },
         ConfigKeyword("tune.bufsize", in: .global) { b, words in
             b.globalInteger(words, in: 1024...Int(Int32.max)) { $0.tuneBufsize = $1 }
         },
@@ -187,22 +184,6 @@ extension ConfigBuilder {
         noExtraArguments(words, 3, words[0])
     }
 
-    /// `log <target> [len <n>] [format <f>] [sample <r>:<s>] <facility> [<level> [<minlevel>]]`
-    /// (also valid in proxies). Returns the target as written.
-    func parseLog(_ words: [String]) -> String? {
-        guard words.count >= 3 else {
-            alert("log : expects <address> and <facility> as arguments")
-            return nil
-        }
-        var index = 2
-        while index + 1 < words.count, ["len", "format", "sample"].contains(words[index]) { index += 2 }
-        guard index < words.count, Keywords.facilities.contains(words[index]) else {
-            alert("log : unknown facility '\(index < words.count ? words[index] : "")'")
-            return nil
-        }
-        return words[1]
-    }
-
     /// `stats socket|timeout|maxconn|bind-process` in `global`.
     func parseGlobalStats(_ words: [String]) {
         let sub = words.count > 1 ? words[1] : ""
@@ -237,14 +218,22 @@ extension ConfigBuilder {
             return
         }
         var path = words[2]
-        if path.hasPrefix("unix@") {
+        var inherited: Int32?
+        if path.hasPrefix("sockpair@") {
+            alert(prefix + "ordrel does not take 'sockpair@' for a stats socket (got '\(path)').")
+            return
+        } else if path.hasPrefix("fd@") {
+            guard case .inherited(let fd)? = inheritedSocket(path[...])?.first else { return }
+            inherited = fd
+        } else if path.hasPrefix("unix@") {
             path.removeFirst("unix@".count)
         } else if !path.hasPrefix("/") && !path.hasPrefix(".") {
             alert(prefix + "ordrel only supports UNIX socket paths (got '\(path)').")
             return
         }
-        guard fitsUnixListener(path[...], as: words[2][...], keyword: "stats socket") else { return }
+        guard inherited != nil || fitsUnixListener(path[...], as: words[2][...], keyword: "stats socket") else { return }
         var socket = StatsSocketConfig(path: path, location: location)
+        socket.inheritedFD = inherited
         var index = 3
         var ok = true
         while index < words.count {

@@ -14,7 +14,7 @@ enum Keywords {
     ]
 
     static let ignoredGlobal: Set<String> = [
-        "log-send-hostname", "log-tag", "node", "description", "ca-base", "crt-base",
+        "node", "description", "ca-base", "crt-base",
         "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "ssl-default-bind-options",
         "ssl-default-bind-curves", "ssl-default-bind-sigalgs", "ssl-default-bind-client-sigalgs",
         "ssl-default-server-ciphers", "ssl-default-server-ciphersuites", "ssl-default-server-options",
@@ -47,8 +47,8 @@ enum Keywords {
 
     /// Proxy keywords with no effect on a TCP forwarder as ordrel runs it: warning.
     static let ignoredProxy: Set<String> = [
-        "errorfile", "errorfiles", "errorloc", "errorloc302", "errorloc303", "log-format",
-        "log-format-sd", "log-tag", "email-alert", "unique-id-header", "max-keep-alive-queue",
+        "errorfiles", "errorloc", "errorloc302", "errorloc303",
+        "email-alert", "unique-id-header", "max-keep-alive-queue",
     ]
 
     /// Proxy keywords ordrel knows but refuses, with the reason shown to the operator.
@@ -74,20 +74,21 @@ enum Keywords {
         "unique-id-format": "unique ids are not supported",
         "load-server-state-from-file": "server state files are not supported",
         "server-state-file-name": "server state files are not supported",
+        "monitor": "'monitor fail' conditions are not supported ('monitor-uri' answers 200 while the process runs)",
     ]
 
     /// Proxy keywords that only exist for HTTP; refused with "ordrel only implements 'mode tcp'".
     static let httpOnlyProxy: Set<String> = [
-        "http-request", "http-response", "http-after-response", "http-reuse", "http-send-name-header",
-        "redirect", "capture", "cookie", "compression", "monitor-uri", "monitor", "monitor-net",
+        "http-response", "http-after-response", "http-send-name-header",
+        "redirect", "capture", "cookie", "compression", "monitor-net",
         "reqadd", "rspadd", "reqrep", "rsprep", "reqdel", "rspdel", "appsession", "http-error",
         "use-fcgi-app", "retry-on",
     ]
 
     /// `option` values ordrel implements (see ProxyOptions).
     static let tcpOptions: Set<String> = [
-        "redispatch", "nolinger", "tcpka", "clitcpka", "srvtcpka", "tcplog", "dontlognull",
-        "allbackups", "abortonclose",
+        "redispatch", "nolinger", "tcpka", "clitcpka", "srvtcpka", "tcplog", "dontlognull", "dontlog-normal",
+        "log-separate-errors", "allbackups", "abortonclose",
     ]
 
     /// Options haproxy refuses to negate (`no option tcplog`), mirrored so messages match.
@@ -95,7 +96,7 @@ enum Keywords {
 
     /// Options that only tune logging or kernel splicing: accepted with a warning.
     static let ignoredOptions: Set<String> = [
-        "log-health-checks", "logasap", "log-separate-errors", "dontlog-normal", "splice-auto",
+        "log-health-checks", "logasap", "splice-auto",
         "splice-request", "splice-response", "independent-streams", "contstats", "socket-stats",
         "tcp-smart-accept", "tcp-smart-connect", "persist", "prefer-last-server", "disable-h2-upgrade",
     ]
@@ -115,16 +116,16 @@ enum Keywords {
         "h1-case-adjust-bogus-server", "http-restrict-req-hdr-names", "httpslog", "nolinger-http",
     ]
 
-    /// Timeouts that only matter in HTTP mode: accepted with a warning.
-    static let httpTimeouts: Set<String> = ["http-request", "http-keep-alive", "tarpit"]
+    /// Timeouts that only matter when proxying HTTP: accepted with a warning.
+    static let httpTimeouts: Set<String> = ["tarpit"]
 
     /// Server options haproxy has but ordrel does not implement.
     static let unsupportedServerOptions: Set<String> = [
         "send-proxy", "send-proxy-v2", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn", "proxy-v2-options",
         "ssl", "check-ssl", "check-send-proxy", "check-sni", "check-alpn", "check-proto", "check-via-socks4",
-        "slowstart", "track", "agent-check", "agent-port", "agent-inter", "agent-addr", "agent-send",
+        "slowstart", "track",
         "observe", "on-error", "error-limit", "minconn", "resolvers", "resolve-prefer", "resolve-net",
-        "resolve-opts", "init-addr", "cookie", "redir", "source", "usesrc", "namespace", "proto", "alpn",
+        "resolve-opts", "cookie", "redir", "source", "usesrc", "namespace", "proto", "alpn",
         "npn", "verify", "verifyhost", "ca-file", "crl-file", "crt", "sni", "ciphers", "ciphersuites",
         "tfo", "ws", "pool-max-conn", "pool-low-conn", "pool-purge-delay", "max-reuse", "socks4",
         "allow-0rtt", "no-ssl-reuse", "force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12",
@@ -136,12 +137,5 @@ enum Keywords {
     static let unsupportedSections: Set<String> = [
         "userlist", "peers", "resolvers", "mailers", "program", "http-errors", "ring", "cache",
         "fcgi-app", "backends", "dynbuf", "traces",
-    ]
-
-    /// Syslog facilities accepted by `log`.
-    static let facilities: Set<String> = [
-        "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "auth2",
-        "ftp", "ntp", "audit", "alert", "cron2", "local0", "local1", "local2", "local3", "local4",
-        "local5", "local6", "local7",
     ]
 }

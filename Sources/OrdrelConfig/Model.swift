@@ -1,3 +1,5 @@
+import OrdrelLog
+
 /// The resolved configuration: what the runtime builds its listeners, proxies and servers from.
 /// `defaults` inheritance is already applied; every value here is final.
 public struct Configuration: Sendable, Equatable {
@@ -38,8 +40,12 @@ public struct GlobalConfig: Sendable, Equatable {
     /// Worker threads; nil = one per CPU.
     public var nbthread: Int?
     public var pidfile: String?
-    /// `log` targets as written (ordrel logs to stderr; targets are accepted for compatibility).
-    public var logTargets: [String] = []
+    /// `log` lines: where process messages go, and what `log global` stands for.
+    public var logTargets: [LogTarget] = []
+    /// `log-send-hostname`: the host name syslog headers carry (nil: none).
+    public var logSendHostname: String?
+    /// `log-tag`: the syslog tag (nil: the program name).
+    public var logTag: String?
     public var tuneBufsize = 16384
     /// Consecutive accepts per listener wakeup; -1 = unlimited.
     public var tuneMaxaccept = 4
@@ -109,6 +115,9 @@ public struct StatsSocketConfig: Sendable, Equatable {
     public var gid: Int?
     public var level: AccessLevel = .operator
     public var exposeFDListeners = false
+    /// `stats socket fd@<n>`: an inherited listening socket (haproxy's VTest passes its CLI so);
+    /// `path` is then `fd@<n>`.
+    public var inheritedFD: Int32?
     public var location: SourceLocation
 
     public init(path: String, location: SourceLocation) {
@@ -117,9 +126,11 @@ public struct StatsSocketConfig: Sendable, Equatable {
     }
 }
 
-/// Proxy mode. Only `tcp` is implemented; `http` is rejected by the parser.
+/// Proxy mode. `tcp` forwards; `http` only serves haproxy's built-in services (the stats page,
+/// the Prometheus exporter, `monitor-uri`): proxying HTTP to servers is refused by the parser.
 public enum ProxyMode: String, Sendable, Equatable {
     case tcp
+    case http
 }
 
 /// Load-balancing algorithm (`balance`).
@@ -141,6 +152,10 @@ public struct Timeouts: Sendable, Equatable {
     public var queue: UInt64?
     public var check: UInt64?
     public var tunnel: UInt64?
+    /// `timeout http-request`: a whole request head must arrive within it (built-in services).
+    public var httpRequest: UInt64?
+    /// `timeout http-keep-alive`: how long an idle keep-alive connection waits for the next request.
+    public var httpKeepAlive: UInt64?
 
     public init() {}
 }
@@ -161,6 +176,10 @@ public struct ProxyOptions: Sendable, Equatable {
     public var tcplog = false
     /// `option dontlognull`: no log line for streams that carried no data.
     public var dontlognull = false
+    /// `option dontlog-normal`: log only streams with an error, a retry or a redispatch.
+    public var dontlogNormal = false
+    /// `option log-separate-errors`: such streams log at `err` instead of `info`.
+    public var logSeparateErrors = false
     /// `option allbackups`: balance across all backup servers, not just the first.
     public var allbackups = false
     /// `option abortonclose`: drop queued streams whose client has gone.
@@ -175,6 +194,12 @@ public enum BindAddress: Sendable, Equatable, CustomStringConvertible {
     case tcp(host: String, port: UInt16)
     /// A Unix stream socket path (`unix@/path` or `/path`).
     case unix(path: String)
+    /// `fd@<n>`: a stream socket this process inherited as descriptor `n` (systemd socket
+    /// activation, haproxy's VTest), used as it is and listened on if it does not yet.
+    case inherited(fd: Int32)
+    /// `sockpair@<n>`: one end of a Unix socket pair this process inherited as descriptor `n`;
+    /// connections arrive over it as descriptors (SCM_RIGHTS), as haproxy's `send_fd_uxst` sends them.
+    case socketPair(fd: Int32)
 
     public var description: String {
         switch self {
@@ -182,6 +207,10 @@ public enum BindAddress: Sendable, Equatable, CustomStringConvertible {
             return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         case .unix(let path):
             return "unix@\(path)"
+        case .inherited(let fd):
+            return "fd@\(fd)"
+        case .socketPair(let fd):
+            return "sockpair@\(fd)"
         }
     }
 }
@@ -240,6 +269,18 @@ public struct ServerConfig: Sendable, Equatable {
     public var shutdownBackupSessionsOnMarkedUp = false
     /// The id came from an `id` keyword (haproxy's `srv_f_forced_id` in `show servers state`).
     public var forcedID = false
+    /// `agent-check`: an agent on `agentAddr`:`agentPort` reports weight, state and health.
+    public var agentCheck = false
+    /// `agent-port` (required with `agent-check`).
+    public var agentPort: UInt16?
+    /// `agent-addr`: an IP literal; nil = the server's address.
+    public var agentAddr: String?
+    /// `agent-inter`; nil = `inter`.
+    public var agentInterMs: UInt64?
+    /// `agent-send`: bytes written to the agent once connected (none when nil).
+    public var agentSend: String?
+    /// `init-addr`: how the address is found at start, methods tried in order.
+    public var initAddr: [InitAddrMethod] = [.last, .libc]
     public var location: SourceLocation
 
     public init(name: String, host: String, port: UInt16, id: Int, location: SourceLocation) {
@@ -249,6 +290,19 @@ public struct ServerConfig: Sendable, Equatable {
         self.id = id
         self.location = location
     }
+}
+
+/// One method of `init-addr` (haproxy 2.6 server.c `srv_iterate_initaddr`).
+public enum InitAddrMethod: Sendable, Equatable {
+    /// The address saved in a `server-state-file`; ordrel loads none, so it never yields one.
+    case last
+    /// The system resolver (getaddrinfo) on the server's host.
+    case libc
+    /// Start without an address: the server stays in maintenance (`MAINT (resolution)`) until
+    /// `set server <b>/<s> addr` gives it one.
+    case none
+    /// This IP literal.
+    case ip(String)
 }
 
 /// A proxy: a `frontend` (accepts), a `backend` (has servers) or a `listen` (both).
@@ -283,11 +337,20 @@ public struct ProxyConfig: Sendable, Equatable {
     public var disabled = false
     /// The id came from an `id` keyword (haproxy's `bk_f_forced_id` in `show servers state`).
     public var forcedID = false
-    /// `log` targets as written, `log global` replaced by the global ones; empty = no logging
+    /// `log` targets, `log global` replaced by the global ones; empty = no logging
     /// (haproxy logs nothing for a proxy without `log`, even with `option tcplog`).
-    public var logTargets: [String] = []
+    public var logTargets: [LogTarget] = []
+    /// `log-tag` of this proxy (nil: the global one).
+    public var logTag: String?
+    /// The traffic line (`option tcplog` or `log-format`, the last one written); nil logs a
+    /// `Connect from` line at accept instead, when the frontend has log targets.
+    public var logFormat: LogFormat?
+    /// `log-format-sd`: the structured-data field of `rfc5424` lines.
+    public var structuredDataFormat: LogFormat?
     /// `description` text (shown by `show stat desc`).
     public var description: String?
+    /// What a `mode http` section serves; ignored (with a warning) by `mode tcp` sections.
+    public var http = HTTPServiceConfig()
     public var location: SourceLocation
 
     public init(name: String, kind: Kind, id: Int, location: SourceLocation) {

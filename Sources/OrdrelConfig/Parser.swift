@@ -1,3 +1,4 @@
+import OrdrelLog
 import OrdrelSystem
 
 /// A configuration that parsed without alerts, with the warnings to print at start-up.
@@ -64,7 +65,7 @@ struct ProxyDraft {
     /// One `log` line of a proxy; `log global` is resolved once the global section is known.
     enum LogEntry: Equatable {
         case global
-        case target(String)
+        case target(LogTarget)
     }
 
     var role: Role
@@ -76,6 +77,12 @@ struct ProxyDraft {
     var useBackendLocations: [SourceLocation] = []
     /// A `bind` line was refused: its alert says so, the "no 'bind' directive" warning would not.
     var refusedBind = false
+    /// Where `mode http` was set (in this section or the `defaults` it inherits).
+    var modeLocation: SourceLocation?
+    /// Where `option httplog` was set: a tcp proxy falls back to tcplog with a warning there.
+    var httplogLocation: SourceLocation?
+    /// `option forwardfor` is set: a tcp proxy ignores it with a warning.
+    var forwardfor = false
 
     /// A fresh unnamed `defaults`: haproxy's built-in values.
     static func builtinDefaults(location: SourceLocation) -> ProxyDraft {

@@ -1,3 +1,5 @@
+import OrdrelLog
+
 /// Keywords of `defaults`, `frontend`, `backend` and `listen` sections.
 extension ConfigBuilder {
     /// "frontend 'fe'" for capability messages.
@@ -90,13 +92,6 @@ extension ConfigBuilder {
             b.alert("the '\(words[0])' directive is not supported anymore since HAProxy 2.1. Use 'timeout \(modern)'.")
         },
         ConfigKeyword("option", in: .proxies) { b, words in b.parseOption(words, negated: false) },
-        ConfigKeyword("log", in: .proxies) { b, words in
-            if words.count == 2 && words[1] == "global" {
-                b.current.logs.append(.global)
-            } else if let target = b.parseLog(words) {
-                b.current.logs.append(.target(target))
-            }
-        },
         ConfigKeyword("id", in: [.frontend, .backend]) { b, words in b.parseID(words) },
         ConfigKeyword("disabled", "enabled", in: .proxies) { b, words in
             if b.noExtraArguments(words, 1, words[0]) { b.current.config.disabled = words[0] == "disabled" }
@@ -108,8 +103,17 @@ extension ConfigBuilder {
             }
             b.current.config.description = words.dropFirst().joined(separator: " ")
         },
-        ConfigKeyword("stats", in: .proxies) { b, words in
-            b.alert("'stats \(words.count > 1 ? words[1] : "")' : the HTTP statistics page is not supported by ordrel; use a 'stats socket' in the 'global' section.")
+        ConfigKeyword("stats", in: .proxies) { b, words in b.parseStats(words) },
+        ConfigKeyword("monitor-uri", in: [.defaults, .frontend]) { b, words in b.parseMonitorURI(words) },
+        ConfigKeyword("http-request", in: [.defaults, .frontend, .backend]) { b, words in b.parseHTTPRequest(words) },
+        ConfigKeyword("errorfile", in: .proxies) { b, words in b.parseErrorfile(words) },
+        // Connection reuse towards HTTP servers: ordrel has none, and a tcp proxy has no use for it.
+        ConfigKeyword("http-reuse", in: [.defaults, .backend]) { b, words in
+            let modes: Set<String> = ["never", "safe", "aggressive", "always"]
+            guard words.count == 2, modes.contains(words[1]) else {
+                b.alert("'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'.")
+                return
+            }
         },
         ConfigKeyword("hash-type", in: .proxies) { b, words in
             // map-based is haproxy's default, which is what `balance source` implements.
@@ -132,7 +136,10 @@ extension ConfigBuilder {
         case "tcp":
             if noExtraArguments(words, 2, words[0]) { current.config.mode = .tcp }
         case "http":
-            alert("'mode http' : ordrel only implements 'mode tcp'.")
+            if noExtraArguments(words, 2, words[0]) {
+                current.config.mode = .http
+                current.modeLocation = location
+            }
         case "":
             alert("'mode' expects one of 'tcp', 'http' or 'log'.")
         case let other:
@@ -177,6 +184,11 @@ extension ConfigBuilder {
         let name = words.count > 1 ? words[1] : ""
         let keyword = "timeout \(name)"
         guard let (frontendSide, field) = Self.timeoutFields[name] else {
+            if let field = Self.httpTimeoutFields[name] {
+                guard let ms = duration(words, 2, keyword), noExtraArguments(words, 3, keyword) else { return }
+                if usable(keyword, frontend: true) { current.config.timeouts[keyPath: field] = ms == 0 ? nil : ms }
+                return
+            }
             if Keywords.httpTimeouts.contains(name) {
                 if duration(words, 2, keyword) != nil, noExtraArguments(words, 3, keyword) {
                     warn("'\(keyword)' is ignored by ordrel (HTTP only)")
@@ -197,6 +209,11 @@ extension ConfigBuilder {
         }
         current.config.timeouts[keyPath: field] = ms == 0 ? nil : ms
     }
+
+    /// The HTTP timeouts of the built-in services (frontend side).
+    private static let httpTimeoutFields: [String: WritableKeyPath<Timeouts, UInt64?> & Sendable] = [
+        "http-request": \.httpRequest, "http-keep-alive": \.httpKeepAlive,
+    ]
 
     /// The timeouts ordrel implements: whether they belong to the frontend side, and their field.
     private static let timeoutFields: [String: (frontendSide: Bool, field: WritableKeyPath<Timeouts, UInt64?> & Sendable)] = [
@@ -227,7 +244,11 @@ extension ConfigBuilder {
             }
             setOption(name, enable)
         } else if Keywords.httpOptions.contains(name) {
-            alert("'\(written)' is HTTP-only; ordrel only implements 'mode tcp'.")
+            // Nothing for the built-in services or a tcp proxy to do (their arguments neither);
+            // the two that would change what a tcp proxy logs or sends are reported once the
+            // proxy's mode is known.
+            if name == "httplog" { current.httplogLocation = negated ? nil : location }
+            if name == "forwardfor" { current.forwardfor = !negated }
         } else if Keywords.checkOptions.contains(name) {
             alert("'\(written)' is not supported by ordrel: only plain TCP connect health checks are supported.")
         } else if Keywords.ignoredOptions.contains(name) {
@@ -249,6 +270,10 @@ extension ConfigBuilder {
                 warn("\(proxyLabel) : 'option tcplog' directive is ignored in backends.")
                 return
             }
+            // Like `log-format`, the last of the two wins.
+            current.config.logFormat = LogFormat.tcplog
+        case "dontlog-normal", "log-separate-errors":
+            guard usable(name, frontend: true) else { return }
         default:
             break
         }
@@ -260,6 +285,7 @@ extension ConfigBuilder {
     private static let optionFields: [String: WritableKeyPath<ProxyOptions, Bool> & Sendable] = [
         "redispatch": \.redispatch, "nolinger": \.nolinger, "tcpka": \.tcpka, "clitcpka": \.clitcpka,
         "srvtcpka": \.srvtcpka, "tcplog": \.tcplog, "dontlognull": \.dontlognull, "allbackups": \.allbackups,
-        "abortonclose": \.abortonclose,
+        "abortonclose": \.abortonclose, "dontlog-normal": \.dontlogNormal,
+        "log-separate-errors": \.logSeparateErrors,
     ]
 }

@@ -1,3 +1,5 @@
+import OrdrelLog
+
 /// What haproxy does after reading every file (`check_config_validity`): ids, backend
 /// references, inherited defaults that depend on other values, and sanity warnings.
 extension ConfigBuilder {
@@ -8,7 +10,7 @@ extension ConfigBuilder {
             let draft = self.proxies[index]
             var proxy = proxies[index]
             assignServerIDs(&proxy.servers)
-            proxy.logTargets = draft.logs.flatMap { entry -> [String] in
+            proxy.logTargets = draft.logs.flatMap { entry -> [LogTarget] in
                 switch entry {
                 case .global: return global.logTargets
                 case .target(let target): return [target]
@@ -16,6 +18,7 @@ extension ConfigBuilder {
             }
             if proxy.timeouts.queue == nil { proxy.timeouts.queue = proxy.timeouts.connect }
             if proxy.kind == .listen && proxy.defaultBackend == nil { proxy.defaultBackend = proxy.name }
+            checkHTTPMode(&proxy, draft)
             checkReferences(proxy, draft, all: proxies)
             checkSanity(proxy, draft)
             proxies[index] = proxy
@@ -86,10 +89,16 @@ extension ConfigBuilder {
             diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
                 "frontend '\(proxy.name)' has no 'bind' directive. Please declare it as a backend if this was intended."))
         }
+        if proxy.isFrontend && proxy.logFormat != nil && proxy.logTargets.isEmpty {
+            diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
+                "log format ignored for \(label) since it has no log address."))
+        }
         var missing: [String] = []
         if proxy.isFrontend && proxy.timeouts.client == nil { missing.append("client") }
-        if proxy.isBackend && proxy.timeouts.connect == nil { missing.append("connect") }
-        if proxy.isBackend && proxy.timeouts.server == nil { missing.append("server") }
+        // As haproxy: the server side only matters with servers (a stats section has none).
+        let forwards = proxy.isBackend && !proxy.servers.isEmpty
+        if forwards && proxy.timeouts.connect == nil { missing.append("connect") }
+        if forwards && proxy.timeouts.server == nil { missing.append("server") }
         if !missing.isEmpty {
             diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
                 "missing timeouts for \(label) (\(missing.map { "'\($0)'" }.joined(separator: ", "))); unset timeouts never expire."))

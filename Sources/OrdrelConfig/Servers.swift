@@ -16,6 +16,10 @@ extension ConfigBuilder {
         var ok = serverAddress(words[2], prefix: prefix, into: &server)
         ok = serverOptions(words, from: 3, prefix: prefix, into: &server, isDefault: false) && ok
 
+        if server.agentCheck && server.agentPort == nil {
+            alert(prefix + "server \(name) does not have agent port. Agent check has been disabled.")
+            ok = false
+        }
         if let previous = current.config.servers.first(where: { $0.name == name }) {
             alert("\(current.role.rawValue) '\(current.config.name)', another server named '\(name)' was already defined at line \(previous.location.line), please use distinct names.")
             ok = false
@@ -175,6 +179,39 @@ extension ConfigBuilder {
             case "check", "no-check":
                 server.check = option == "check"
                 consumed = 1
+            case "agent-check", "no-agent-check":
+                server.agentCheck = option == "agent-check"
+                consumed = 1
+            case "agent-port":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                if let port = AddressSyntax.port(Substring(value)) {
+                    server.agentPort = port
+                } else {
+                    fail("'agent-port' expects a port number as argument (1..65535, got '\(value)').")
+                }
+            case "agent-addr":
+                let value = index + 1 < words.count ? Substring(words[index + 1]) : ""
+                if value.isEmpty {
+                    fail("'agent-addr' expects an address as argument.")
+                } else if AddressSyntax.isIPv4(value) || AddressSyntax.isIPv6(value) {
+                    server.agentAddr = String(value)
+                } else {
+                    fail("parsing agent-addr failed. Check if '\(value)' is correct address (ordrel takes an IP address here).")
+                }
+            case "agent-inter": if let ms = time(option) { server.agentInterMs = ms }
+            case "agent-send":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                if value.isEmpty {
+                    fail("'agent-send' expects a string as argument.")
+                } else {
+                    server.agentSend = value
+                }
+            case "init-addr":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                switch InitAddrMethod.parseList(value) {
+                case .success(let methods): server.initAddr = methods
+                case .failure(let message): fail("'init-addr' : \(message.text)")
+                }
             default:
                 if Keywords.unsupportedServerOptions.contains(option) {
                     fail("'\(option)' is not supported by ordrel.")
@@ -188,5 +225,47 @@ extension ConfigBuilder {
             index += consumed
         }
         return ok
+    }
+}
+
+extension InitAddrMethod {
+    /// A refusal of an `init-addr` list, in haproxy's words.
+    struct ListError: Error {
+        var text: String
+    }
+
+    /// `init-addr <method>[,<method>...]` as server.c `srv_parse_init_addr` reads it: `last`,
+    /// `libc`, `none` or one IP literal, each at most once.
+    static func parseList(_ text: String) -> Result<[InitAddrMethod], ListError> {
+        guard !text.isEmpty else { return .failure(ListError(text: "expects <method>[,<method>...] as argument.")) }
+        var methods: [InitAddrMethod] = []
+        // As haproxy cuts the list, a trailing comma ends it; an empty element between two is
+        // refused (haproxy reads it as the IP address 0.0.0.0, surely not what was meant).
+        var words = text.split(separator: ",", omittingEmptySubsequences: false)
+        if words.last?.isEmpty == true { words.removeLast() }
+        for word in words {
+            if word.isEmpty {
+                return .failure(ListError(text: "empty method in '\(text)' (haproxy would take it for the address 0.0.0.0)."))
+            }
+            let method: InitAddrMethod
+            switch word {
+            case "last": method = .last
+            case "libc": method = .libc
+            case "none": method = .none
+            default:
+                guard AddressSyntax.isIPv4(word) || AddressSyntax.isIPv6(word) else {
+                    return .failure(ListError(text: "unknown init-addr method '\(word)', supported methods are 'libc', 'last', 'none'."))
+                }
+                if methods.contains(where: { if case .ip = $0 { return true } else { return false } }) {
+                    return .failure(ListError(text: "initial address already specified, cannot add '\(word)'."))
+                }
+                method = .ip(String(word))
+            }
+            if methods.contains(method) {
+                return .failure(ListError(text: "too many init-addr methods when trying to add '\(word)'"))
+            }
+            methods.append(method)
+        }
+        return .success(methods)
     }
 }

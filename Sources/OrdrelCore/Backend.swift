@@ -25,17 +25,27 @@ struct QueueMoves {
 extension Runtime {
     // MARK: building
 
-    /// A server from its configuration, with its check target resolved (`addr`/`port` overrides).
+    /// A server from its configuration: its address found by `init-addr` (host names through
+    /// the system resolver), its check target (`addr`/`port` overrides) and its agent target.
     func makeServer(_ config: ServerConfig, index: Int, backend: Proxy, wallSeconds: UInt64) throws -> Server {
-        guard let address = SocketAddress.resolve(host: config.host, port: config.port) else {
-            throw RuntimeSetupError(location: config.location,
-                                    message: "'server \(backend.name)/\(config.name)' : could not resolve address '\(config.host)'.")
+        let label = "'server \(backend.name)/\(config.name)' : "
+        let address: SocketAddress?
+        switch InitAddr.resolve(host: config.host, port: config.port, methods: config.initAddr,
+                                resolver: SocketAddress.resolve(host:port:)) {
+        case .address(let found, let warning):
+            address = found
+            if let warning { logger.warning("config : parsing [\(config.location)] : \(label)\(warning)") }
+        case .noAddress(let warning):
+            address = nil
+            if let warning { logger.warning("config : parsing [\(config.location)] : \(label)\(warning)") }
+        case .failure(let message):
+            throw RuntimeSetupError(location: config.location, message: label + message)
         }
-        var checkAddress = address
+        // Without an address the check target keeps the port; it is set with the address later.
+        var checkAddress = address ?? SocketAddress(ip: "0.0.0.0", port: config.port)!
         if let host = config.checkAddr {
             guard let resolved = SocketAddress.resolve(host: host, port: config.checkPort ?? config.port) else {
-                throw RuntimeSetupError(location: config.location,
-                                        message: "'server \(backend.name)/\(config.name)' : could not resolve check address '\(host)'.")
+                throw RuntimeSetupError(location: config.location, message: label + "could not resolve check address '\(host)'.")
             }
             checkAddress = resolved
         } else if let port = config.checkPort {
@@ -44,6 +54,7 @@ extension Runtime {
         let server = Server(config: config, index: index, backend: backend, address: address,
                             checkAddress: checkAddress, wallSeconds: wallSeconds, threads: workers.count)
         if config.check { server.check = HealthCheck(runtime: self, server: server) }
+        if config.agentCheck && config.agentPort != nil { server.agentCheck = AgentCheck(runtime: self, server: server) }
         return server
     }
 
@@ -229,7 +240,9 @@ extension Runtime {
         } else {
             backend.downTransitions += 1
             let type = backend.isFrontend ? "proxy" : "backend"
-            logger.error("\(ServerStateLog.noServerAvailable(proxyType: type, proxy: backend.name))")
+            // haproxy's syslog line does not quote the name.
+            logger.error("\(ServerStateLog.noServerAvailable(proxyType: type, proxy: backend.name))",
+                         metadata: LogMetadata.for(proxy: backend, level: .emerg, text: "\(type) \(backend.name) has no server available!"))
         }
         backend.lastChangeWallSeconds = wall
     }

@@ -28,10 +28,13 @@ extension Runtime {
     @discardableResult
     public func setServerState(_ server: Server, _ state: ServerAdminState) -> ControlResult {
         let old = server.adminState
-        guard old != state else { return .done }
+        // Without an address (`init-addr none`) only `set server ... addr` ends the maintenance.
+        guard old != state, server.hasAddress else { return .done }
         let wasDown = server.operationalStateCode == 0
+        let resolves = server.maintenanceFromResolution
         server.adminState = state
         server.maintenanceFromConfig = false
+        server.maintenanceFromResolution = false
         let name = (server.isBackup ? "Backup " : "") + "Server \(server.qualifiedName)"
         if state == .maint {
             if var health = server.health {
@@ -43,7 +46,8 @@ extension Runtime {
             if !wasDown { noteStateChange(server, wasDown: false) }
             let sessions = server.counters.current
             serverChanged(server) { moves in
-                logger.warning("\(name) is going DOWN for maintenance\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
+                logger.warning("\(name) is going DOWN for maintenance\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .alert))
             }
             if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
             return .done
@@ -60,7 +64,12 @@ extension Runtime {
             noteStateChange(server, wasDown: false)
             serverChanged(server) { _ in
                 let target = "\(server.isUp ? "UP" : "DOWN")/\(state == .drain ? "DRAIN" : "READY")"
-                logger.notice("\(name) is \(target) (leaving forced maintenance).")
+                if resolves {
+                    logger.warning("\(name) ('\(server.config.host)') is \(target) (resolves again).",
+                                   metadata: LogMetadata.for(proxy: server.backend, level: .notice))
+                } else {
+                    logger.notice("\(name) is \(target) (leaving forced maintenance).", metadata: LogMetadata.for(proxy: server.backend))
+                }
             }
             return .done
         }
@@ -69,9 +78,11 @@ extension Runtime {
         noteStateChange(server, wasDown: state != .drain)
         serverChanged(server) { moves in
             if state == .drain {
-                logger.notice("\(name) enters drain state\(serversOnline(server, requeued: moves.requeued))")
+                logger.notice("\(name) enters drain state\(serversOnline(server, requeued: moves.requeued))",
+                              metadata: LogMetadata.for(proxy: server.backend))
             } else {
-                logger.notice("\(name) is \(server.isUp ? "UP" : "DOWN") (leaving forced drain).")
+                logger.notice("\(name) is \(server.isUp ? "UP" : "DOWN") (leaving forced drain).",
+                              metadata: LogMetadata.for(proxy: server.backend))
             }
         }
         return .done
@@ -84,6 +95,8 @@ extension Runtime {
     public func setServerHealth(_ server: Server, _ health: ServerHealthRequest) -> ControlResult {
         let wasDown = server.operationalStateCode == 0
         let before = (up: server.isUp, stopping: server.isStopping)
+        // haproxy's srv_set_running/srv_set_stopping override an agent's down.
+        if health != .down { server.stoppedByAgent = false }
         if var state = server.health {
             _ = state.force(up: health != .down)
             server.health = state
@@ -97,14 +110,46 @@ extension Runtime {
         serverChanged(server) { moves in
             switch health {
             case .up:
-                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .notice))
             case .stopping:
-                logger.warning("\(name) is stopping, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+                logger.warning("\(name) is stopping, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .notice))
             case .down:
-                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
+                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: before.stopping ? .notice : .alert))
             }
         }
         if health == .down && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
+        return .done
+    }
+
+    /// `set server <b>/<s> agent up|down`: the agent's health jumps to its top or to 0, as if the
+    /// agent had said so ("changed from CLI"): down holds the server DOWN, up releases that hold
+    /// (the server is UP again if its checks agree). `.checksNotConfigured` when the agent is
+    /// not enabled.
+    @discardableResult
+    public func setAgentHealth(_ server: Server, up: Bool) -> ControlResult {
+        guard var agent = server.agent, agent.isEnabled else { return .checksNotConfigured }
+        agent.force(up: up)
+        server.agent = agent
+        let wasUp = server.isUp
+        server.stoppedByAgent = !up
+        guard server.isUp != wasUp else { return .done }
+        if !up { server.health?.countDownTransition() }
+        noteStateChange(server, wasDown: !wasUp)
+        let name = (server.isBackup ? "Backup " : "") + "Server \(server.qualifiedName)"
+        let sessions = server.counters.current
+        serverChanged(server) { moves in
+            if up {
+                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .notice))
+            } else {
+                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .alert))
+            }
+        }
+        if !up && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
         return .done
     }
 
@@ -162,13 +207,20 @@ extension Runtime {
             portOutcome = .invalid(text)
         }
         guard let updated = SocketAddress(ip: address, port: newPort) else { return .invalidAddress }
-        let change: AddressOutcome =
-            updated.host == server.address.host ? .unchanged : .changed(from: server.address.host, to: updated.host)
+        let previous = server.hasAddress ? server.address.host : ""
+        let change: AddressOutcome = updated.host == previous ? .unchanged : .changed(from: previous, to: updated.host)
         server.address = updated
         if server.config.checkAddr == nil {
             var check = updated
             check.port = server.config.checkPort ?? updated.port
             server.checkAddress = check
+        }
+        if !server.hasAddress {
+            // `init-addr none`: the server leaves its maintenance now that it has an address.
+            // (haproxy 2.6 refuses the address here yet clears the maintenance, leaving a
+            // server UP with no address; ordrel takes the address.)
+            server.hasAddress = true
+            if server.maintenanceFromResolution { setServerState(server, .ready) }
         }
         return .updated(address: change, port: portOutcome)
     }

@@ -24,7 +24,7 @@ final class Listener {
     private var resumeTimer: TimerWatcher?
     /// This listener opened the socket and closes it; other threads' listeners on the same
     /// socket only watch it.
-    private let ownsFD: Bool
+    let ownsFD: Bool
     /// The socket came from the old process (`-x`): another process may hold it too.
     let inherited: Bool
     /// SIGTTOU: the socket does not listen at all (its port is free for a new process to bind)
@@ -81,14 +81,50 @@ final class Listener {
             if let fd = inherited.take(unixPath: path) { return (fd, true) }
             return (try UnixListenSocket.bindAtomically(path: path, mode: bind.mode, uid: bind.uid, gid: bind.gid,
                                                         backlog: Int32(bind.backlog ?? 1024), location: bind.location), false)
+        case .inherited(let number):
+            return (try adoptInherited(number, backlog: Int32(bind.backlog ?? 1024), location: bind.location,
+                                       address: bind.address.description), false)
+        case .socketPair(let number):
+            let fd = FD(rawValue: number)
+            do {
+                guard try FD.inheritedTraits(number).isStream else {
+                    throw ListenerError(bind: bind, reason: "not a stream socket")
+                }
+                try fd.setBlocking(false)
+            } catch let error as ListenerError {
+                throw error
+            } catch {
+                throw ListenerError(bind: bind, reason: "\(error)")
+            }
+            return (fd, false)
         }
+    }
+
+    /// An inherited descriptor (`fd@<n>`) made ready to accept: a stream socket, non-blocking,
+    /// listening (listen() is called when the parent did not).
+    static func adoptInherited(_ number: Int32, backlog: Int32, location: SourceLocation, address: String) throws -> FD {
+        let fd = FD(rawValue: number)
+        do {
+            let traits = try FD.inheritedTraits(number)
+            guard traits.isStream else { throw ListenerError(location: location, address: address, reason: "not a stream socket") }
+            try fd.setBlocking(false)
+            if !traits.isListening { try fd.listen(backlog: backlog) }
+        } catch let error as ListenerError {
+            throw error
+        } catch {
+            throw ListenerError(location: location, address: address, reason: "\(error)")
+        }
+        return fd
     }
 
     func start() { if !suspended { watcher.setInterest(.read) } }
 
     var isTCP: Bool {
-        if case .tcp = bind.address { return true }
-        return false
+        switch bind.address {
+        case .tcp: return true
+        case .unix, .socketPair: return false
+        case .inherited: return (try? fd.localAddress())?.family != .unix
+        }
     }
 
     func pause(_ reason: ListenerPause, loop: EventLoop, for seconds: Double? = nil) {

@@ -1,3 +1,4 @@
+import OrdrelCLI
 import Logging
 import OrdrelConfig
 import OrdrelEventLoop
@@ -35,6 +36,8 @@ public final class Runtime {
     public let loop: EventLoop
     public let configuration: Configuration
     public let logger: Logger
+    /// The `log` targets of the process and its proxies.
+    let logOutput: LogOutput
     /// One per thread; worker 0 is "thread 0", the one that isolates the others.
     private(set) var workers: [Worker] = []
     /// Guards what the threads share: balancers, queues, server slots, the counters (bytes aside)
@@ -73,6 +76,12 @@ public final class Runtime {
     /// (their connections refer to them), closed at their EOF.
     private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
+    /// Connections of `mode http` sections (built-in services), all on thread 0.
+    var httpConnections: [ObjectIdentifier: HTTPConnection] = [:]
+    /// What those sections serve, by proxy.
+    var builtinServices: [ObjectIdentifier: BuiltinServices] = [:]
+    /// Scratch space the HTTP connections read into (thread 0 only).
+    let httpReadBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
     /// `set rate-limit connections|sessions global` (0 = none) and the process-wide accept rate
     /// they limit (haproxy's conn_per_sec; CLI connections do not count). Under `lock`.
     var connectionRateLimit = 0
@@ -94,7 +103,9 @@ public final class Runtime {
                 defaultThreads: Int = 1) throws {
         self.loop = loop
         self.configuration = configuration
-        self.logger = logger
+        let output = LogOutput(configuration: configuration, programName: LogOutput.programName)
+        self.logOutput = output
+        self.logger = Logger(label: logger.label) { _ in SyslogLogHandler(next: logger, output: output) }
         self.maxconn = configuration.global.maxconn ?? Runtime.defaultMaxconn()
         self.initialMaxconn = maxconn
         self.maxAccept = configuration.global.tuneMaxaccept
@@ -105,7 +116,12 @@ public final class Runtime {
                                   bufferSize: configuration.global.tuneBufsize))
         }
         try buildProxies()
+        for proxy in proxies {
+            proxy.logSinks = output.sinks(ofProxy: proxy.id).flatMap { $0.isEmpty ? nil : $0 }
+        }
     }
+
+    deinit { httpReadBuffer.deallocate() }
 
     /// Threads (event loops) the process runs.
     public var threadCount: Int { workers.count }
@@ -125,6 +141,7 @@ public final class Runtime {
                 proxy.servers.append(try makeServer(serverConfig, index: index, backend: proxy, wallSeconds: wall))
             }
             proxies.append(proxy)
+            if config.mode == .http { builtinServices[ObjectIdentifier(proxy)] = BuiltinServices(config: config) }
         }
         buildBalancers()
         for proxy in proxies where proxy.isFrontend {
@@ -152,6 +169,7 @@ public final class Runtime {
             if unused > 0 { logger.notice("Closed \(unused) listening sockets of the old process that the configuration no longer uses.") }
         }
         try reserveFileDescriptors()
+        try logOutput.open()
         do {
             try bindListeners(inherited: pool)
             for socketConfig in configuration.global.statsSockets {
@@ -179,6 +197,7 @@ public final class Runtime {
             SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
         ]
         startHealthChecks()
+        startAgentChecks()
     }
 
     /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
@@ -239,6 +258,8 @@ public final class Runtime {
                     self.acceptBatch(on: $0, worker: self.workers[0])
                 }
                 workers[0].listeners.append(first)
+                // Built-in services run on thread 0 only: the stats page isolates the others.
+                if proxy.config.mode == .http { continue }
                 for worker in workers.dropFirst() {
                     let listener = Listener(sharing: first, loop: worker.loop) {
                         [unowned(unsafe) self, unowned(unsafe) worker] in
@@ -363,6 +384,14 @@ public final class Runtime {
             worker.listeners.removeAll()
         }
         if listenersExported { statsSockets.forEach { $0.close() } }
+        if mode == .soft {
+            // haproxy's `stop_proxy` line, on stderr and to each proxy's log targets.
+            for proxy in proxies {
+                let (fe, be) = lock.withLock { (proxy.frontendCounters.connectionsTotal, proxy.backendCounters.total) }
+                logger.warning("Proxy \(proxy.name) stopped (cumulated conns: FE: \(fe), BE: \(be)).",
+                               metadata: LogMetadata.for(proxy: proxy))
+            }
+        }
         // Counted connections, including any on their way to another thread's mailbox.
         let open = currentConnections
         if mode == .hard || open == 0 {
@@ -421,7 +450,8 @@ public final class Runtime {
     /// The streams are done. Stats sessions already accepted still get their whole reply (the
     /// orderly release ordrel promises: a query racing a reload or a soft stop is answered, never
     /// cut): the stats sockets stop accepting, and the loops exit once the last session has
-    /// ended, after at most `stats timeout`. A hard stop ends the sessions at once.
+    /// ended, after at most `stats timeout`. Connections of the built-in HTTP services finish the
+    /// reply under way and close (idle ones at once). A hard stop ends them all at once.
     private func finishStopping(_ mode: StopMode = .soft) {
         if stopFinished {
             if mode == .hard { exitLoops() }
@@ -435,16 +465,24 @@ public final class Runtime {
         for socket in statsSockets where !listenersExported { socket.acceptQueued() }
         statsSockets.forEach { $0.close() }
         stopHealthChecks()
-        if mode == .hard || cliConnections.isEmpty { return exitLoops() }
-        logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
+        stopAgentChecks()
+        if mode != .hard { Array(httpConnections.values).forEach { $0.stop() } }
+        if mode == .hard || (cliConnections.isEmpty && httpConnections.isEmpty) { return exitLoops() }
+        if !cliConnections.isEmpty {
+            logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
+        }
+        if !httpConnections.isEmpty {
+            logger.notice("Stopping once \(httpConnections.count) HTTP connection\(httpConnections.count == 1 ? " has" : "s have") sent its reply.")
+        }
         let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.isolated { self.exitLoops() } }
         timer.schedule(after: Double(configuration.global.statsTimeoutMs) / 1000)
         cliDrainTimer = timer
     }
 
-    /// A stats session ended: the last one lets a finished stop exit.
-    func cliSessionEnded() {
-        if stopFinished && cliConnections.isEmpty && !loopsExiting { exitLoops() }
+    /// A stats session or a built-in service connection ended: the last one lets a finished
+    /// stop exit.
+    func sessionEnded() {
+        if stopFinished && cliConnections.isEmpty && httpConnections.isEmpty && !loopsExiting { exitLoops() }
     }
 
     private func exitLoops() {
@@ -455,6 +493,7 @@ public final class Runtime {
         // stay allocated (closed) with the runtime: a session refers to its socket unretained, and
         // this may run inside the callback of the session that ended last.
         for connection in Array(cliConnections.values) { connection.finish() }
+        for connection in Array(httpConnections.values) { connection.finish() }
         statsSockets.forEach { $0.close() }
         masterLink?.close()
         masterCarriers.forEach { $0.close() }
@@ -480,12 +519,22 @@ public final class Runtime {
                 return
             }
             do {
+                if case .socketPair = listener.bind.address {
+                    guard try receiveConnections(on: listener, worker: worker) else { return }
+                    budget -= 1
+                    continue
+                }
                 switch try listener.fd.accept() {
                 case .wouldBlock:
                     return
                 case .processed(let (fd, address)):
                     budget -= 1
-                    openStream(on: worker, client: fd, address: address, frontend: proxy)
+                    if let services = builtinServices[ObjectIdentifier(proxy)] {
+                        openHTTPConnection(client: fd, address: address, frontend: proxy, services: services)
+                    } else {
+                        openStream(on: worker, client: AcceptedClient(fd: fd, address: address, listener: listener),
+                                   frontend: proxy)
+                    }
                 }
             } catch let error as SyscallError where error.isResourceExhaustion {
                 logger.warning("Proxy \(proxy.name) reached a system limit while accepting (\(error)); pausing the listener for 100 ms.")
@@ -496,6 +545,42 @@ public final class Runtime {
                 continue
             }
         }
+    }
+
+    /// `sockpair@` listeners: one message carries a connection as a descriptor (haproxy's
+    /// `recv_fd_uxst`), whose peer is the client. False when nothing more is to be read now; the
+    /// peer closing its end (or breaking it) stops the listener for good. Throws only what
+    /// `accept` would (running out of descriptors), for the caller's pause.
+    private func receiveConnections(on listener: Listener, worker: Worker) throws -> Bool {
+        let message: ReceivedMessage
+        do {
+            guard case .processed(let received) = try listener.fd.receive(maxBytes: 2, maxFDs: 1) else { return false }
+            message = received
+        } catch let error as SyscallError where !error.isResourceExhaustion {
+            // Every thread watching the socket sees it; the one owning it says so.
+            if listener.ownsFD {
+                logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) failed (\(error)); no more connections come through it.")
+            }
+            listener.pause(.disabled, loop: worker.loop)
+            return false
+        }
+        if message.bytes.isEmpty && message.fds.isEmpty {
+            if listener.ownsFD {
+                logger.warning("Proxy \(listener.proxy.name): \(listener.bind.address) was closed by its peer; no more connections come through it.")
+            }
+            listener.pause(.disabled, loop: worker.loop)
+            return false
+        }
+        for client in message.fds {
+            guard (try? client.setBlocking(false)) != nil,
+                  let address = (try? client.peerAddress()) ?? (try? client.localAddress()) else {
+                client.close()
+                continue
+            }
+            openStream(on: worker, client: AcceptedClient(fd: client, address: address, listener: listener),
+                       frontend: listener.proxy)
+        }
+        return true
     }
 
     /// Seconds to wait before accepting again when the process-wide accept rate has reached the
@@ -513,9 +598,10 @@ public final class Runtime {
     /// Counts a new connection and decides which thread runs its stream: the accepting one,
     /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
     /// in which case the connection goes to the least loaded one through its mailbox.
-    private func openStream(on worker: Worker, client: FD, address: SocketAddress, frontend: Proxy) {
+    private func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
+        var client = client
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
@@ -527,6 +613,7 @@ public final class Runtime {
             currentConnections += 1
             cumulativeConnections += 1
             cumulativeRequests += 1
+            client.requestNumber = cumulativeRequests - 1
             maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
             backend.backendCounters.opened(nowMs: now, wallSeconds: wall)
@@ -537,22 +624,24 @@ public final class Runtime {
             owner.assignedCount += 1
             return (backend, owner)
         }
+        if frontend.logFormat == nil, let sinks = frontend.logSinks {
+            logConnect(client, frontend: frontend, to: sinks)
+        }
         guard let admitted else {
-            client.close()
+            client.fd.close()
             return
         }
         if admitted.owner === worker {
-            startStream(on: worker, client: client, address: address, frontend: frontend, backend: admitted.backend)
+            startStream(on: worker, client: client, frontend: frontend, backend: admitted.backend)
         } else {
-            admitted.owner.post(.adopt(client, address, frontend, admitted.backend))
+            admitted.owner.post(.adopt(client, frontend, admitted.backend))
         }
     }
 
     /// Creates and starts a stream on `worker`'s thread, for a connection already counted.
-    func startStream(on worker: Worker, client: FD, address: SocketAddress, frontend: Proxy, backend: Proxy) {
+    func startStream(on worker: Worker, client: AcceptedClient, frontend: Proxy, backend: Proxy) {
         let id = worker.streams.reserve()
-        let stream = Stream(id: id, worker: worker, frontend: frontend, backend: backend, client: client,
-                            clientAddress: address)
+        let stream = Stream(id: id, worker: worker, frontend: frontend, backend: backend, accepted: client)
         worker.streams.insert(stream, at: id)
         stream.start()
     }
@@ -563,16 +652,21 @@ public final class Runtime {
         let frontend = stream.frontend
         let backend = stream.backend
         let worker = stream.worker
-        // As haproxy: a traffic line needs `option tcplog` and a `log` target on the frontend
-        // (ordrel writes every target's lines to stderr).
-        let logs = frontend.config.options.tcplog && !frontend.config.logTargets.isEmpty
-            && (line.carriedData || !frontend.config.options.dontlognull)
+        // As haproxy: a traffic line needs a format (`option tcplog`, `log-format`) and a `log`
+        // target on the frontend; `dontlognull` and `dontlog-normal` skip some.
+        let options = frontend.config.options
+        let sinks = frontend.logFormat == nil ? nil : frontend.logSinks
+        let logs = sinks != nil && (line.carriedData || !options.dontlognull) && (line.isError || !options.dontlogNormal)
         var line = line
         let (waiting, softStopDone) = lock.withLock {
             if logs {
                 line.processConnections = currentConnections
                 line.frontendConnections = frontend.frontendCounters.current
-                line.backendConnections = backend.backendCounters.current
+                line.logCounter = frontend.logCount
+                frontend.logCount += 1
+                // haproxy has released the backend and server side when it logs: the
+                // stream itself counts in %ac and %fc only.
+                line.backendConnections = backend.backendCounters.current - 1
             }
             currentConnections -= 1
             worker.streamCount -= 1
@@ -581,7 +675,9 @@ public final class Runtime {
             let waiting = workers.filter(\.hasListenersAtLimit)
             return (waiting, stopMode == .soft && currentConnections == 0)
         }
-        if logs { logger.info("\(line.render())") }
+        if let sinks, let format = frontend.logFormat, logs {
+            logTraffic(line, format: format, frontend: frontend, to: sinks)
+        }
         worker.streams.remove(stream.id)
         for paused in waiting {
             if paused === worker { paused.resumeListenersBelowLimits() } else { paused.post(.resumeListeners) }

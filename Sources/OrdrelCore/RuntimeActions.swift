@@ -23,6 +23,26 @@ extension Runtime {
         withServer(backend, server) { setHealthChecks($0, enabled: enabled) == .checksNotConfigured ? .notConfigured : .done }
     }
 
+    public func setAgentChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { setAgentChecks($0, enabled: enabled) }
+    }
+
+    public func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { server in
+            guard server.agent?.isEnabled == true else { return .notConfigured }
+            if let up { setAgentHealth(server, up: up) }
+            return .done
+        }
+    }
+
+    public func setAgentTarget(backend: String, server: String, address: String?, port: String?) -> ServerResult<String?> {
+        withServer(backend, server) { setAgentTarget($0, address: address, port: port) }
+    }
+
+    public func setAgentSend(backend: String, server: String, text: String) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { setAgentSend($0, text) ? .done : .notConfigured }
+    }
+
     public func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
         withServer(backend, server) { ServerWeight(current: UInt32($0.weight), initial: UInt32($0.initialWeight)) }
     }

@@ -140,7 +140,7 @@ extension Runtime {
     public func threads() -> [ThreadInfo] {
         workers.map { worker in
             let timers = worker.streams.all.contains { $0.timer.isActive }
-                || (worker.index == 0 && (healthChecksStarted || !cliConnections.isEmpty))
+                || (worker.index == 0 && (healthChecksStarted || !cliConnections.isEmpty || !httpConnections.isEmpty))
             return ThreadInfo(pthreadID: worker.threadID, isCalling: worker.index == 0, hasQueuedWork: worker.hasMail,
                               hasTimers: timers, pendingEvents: worker.loop.pendingCount,
                               isParked: worker.index != 0 && isIsolating,

@@ -1,4 +1,5 @@
 import OrdrelCLI
+import OrdrelSystem
 
 /// `show stat`, `show backend` and `show servers state` rows built from live proxies and servers.
 extension Runtime {
@@ -17,6 +18,7 @@ extension Runtime {
     func frontendRow(_ proxy: Proxy) -> StatsRow {
         let counters = proxy.frontendCounters
         var row = StatsRow(kind: .frontend, pxname: proxy.name, svname: "FRONTEND", iid: UInt64(proxy.id), sid: 0)
+        row.mode = proxy.config.mode.rawValue
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
@@ -68,6 +70,7 @@ extension Runtime {
         let counters = server.counters
         let proxy = server.backend
         var row = StatsRow(kind: .server, pxname: proxy.name, svname: server.name, iid: UInt64(proxy.id), sid: UInt64(server.id))
+        row.mode = proxy.config.mode.rawValue
         fillForwarding(&row, from: counters, bytes: server.bytes)
         row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
         row.qlimit = server.config.maxqueue > 0 ? UInt64(server.config.maxqueue) : nil
@@ -93,7 +96,17 @@ extension Runtime {
             row.checkFall = UInt64(health.fall)
             row.checkHealth = UInt64(health.health)
         }
-        row.addr = server.address.description
+        if let agent = server.enabledAgent {
+            row.agentStatus = (server.agentInProgress ? "* " : "") + agent.lastResult.code
+            row.agentCode = agent.lastResult.carriesCode ? 0 : nil
+            row.agentDuration = UInt64(agent.durationMs)
+            row.agentDesc = agent.lastResult.description
+            row.lastAgt = agent.lastInfo
+            row.agentRise = UInt64(agent.rise)
+            row.agentFall = UInt64(agent.fall)
+            row.agentHealth = UInt64(agent.health)
+        }
+        row.addr = server.hasAddress ? server.address.description : nil
         row.srvIcur = 0
         row.needConnEst = UInt64(server.estimatedNeededConnections)
         row.aggServerStatus = server.isUsable ? 0 : 1
@@ -103,6 +116,7 @@ extension Runtime {
     func backendRow(_ proxy: Proxy) -> StatsRow {
         let counters = proxy.backendCounters
         var row = StatsRow(kind: .backend, pxname: proxy.name, svname: "BACKEND", iid: UInt64(proxy.id), sid: 0)
+        row.mode = proxy.config.mode.rawValue
         fillForwarding(&row, from: counters, bytes: proxy.backendBytes)
         let usable = proxy.usableServerCounts
         row.slim = UInt64(fullconn(of: proxy))
@@ -147,7 +161,7 @@ extension Runtime {
         let check = server.health.map { _ in server.checkResult ?? .initializing }
         var row = ServerStateRow(
             backendID: UInt64(server.backend.id), backendName: server.backend.name,
-            serverID: UInt64(server.id), serverName: server.name, address: server.address.host,
+            serverID: UInt64(server.id), serverName: server.name, address: server.hasAddress ? server.address.host : "",
             opState: UInt32(server.operationalStateCode), adminState: UInt32(server.adminStateBits),
             userWeight: UInt32(server.weight), initialWeight: UInt32(server.initialWeight),
             secondsSinceLastChange: server.secondsSinceLastChange(wallSeconds: wallSeconds),
@@ -159,6 +173,11 @@ extension Runtime {
         row.peakConnections = UInt64(server.estimatedNeededConnections)
         row.checkPort = server.config.checkPort ?? 0
         row.checkAddress = server.config.checkAddr
+        row.agentState = UInt32(server.agentStateBits)
+        row.agentAddress = server.agentAddrOverride
+        row.agentPort = server.agentPort
+        // haproxy keeps the name of a server given by host name (`srv_fqdn`).
+        if SocketAddress(ip: server.config.host, port: 0) == nil { row.fqdn = server.config.host }
         row.serverForcedID = server.config.forcedID
         row.backendForcedID = server.backend.config.forcedID
         return row

@@ -18,6 +18,11 @@ public final class Server {
     public internal(set) var adminState: ServerAdminState
     /// The maintenance comes from the `disabled` keyword (`srv_admin_state` 0x04) rather than the CLI.
     public internal(set) var maintenanceFromConfig: Bool
+    /// The maintenance comes from `init-addr none` (`MAINT (resolution)`, `srv_admin_state` 0x20):
+    /// the server has no address until `set server ... addr` gives it one.
+    public internal(set) var maintenanceFromResolution: Bool
+    /// Whether `address` is real; false while waiting for `set server ... addr` after `init-addr none`.
+    public internal(set) var hasAddress: Bool
     /// Health counter and last check result; nil without `check`.
     public internal(set) var health: HealthCheckState?
     /// Checks are configured and not turned off by `disable health`.
@@ -52,8 +57,34 @@ public final class Server {
     var queue = PendingQueue<QueuedStream>()
     /// The check runner; nil without `check`.
     var check: HealthCheck?
+    /// The agent's state (`agent_*` columns); nil without `agent-check`.
+    public internal(set) var agent: AgentCheckState?
+    /// `agent-addr` (or `set server ... agent-addr`): the agent's IP; nil = the server's address.
+    public internal(set) var agentAddrOverride: String?
+    /// `agent-port` (or `set server ... agent-port`).
+    public internal(set) var agentPort: UInt16
+    /// `agent-send` (or `set server ... agent-send`): written once connected.
+    var agentSend: [UInt8]
 
-    init(config: ServerConfig, index: Int, backend: Proxy, address: SocketAddress, checkAddress: SocketAddress,
+    /// Where the agent check connects: `agentAddrOverride`, else the server's address (which
+    /// `set server ... addr` moves), on `agentPort`; nil while the server has no address.
+    public var agentAddress: SocketAddress? {
+        if let host = agentAddrOverride { return SocketAddress(ip: host, port: agentPort) }
+        guard hasAddress else { return nil }
+        var target = address
+        target.port = agentPort
+        return target
+    }
+    /// The agent runner; nil without `agent-check`.
+    var agentCheck: AgentCheck?
+    /// An agent connection is in flight (`agent_status` gets the "* " prefix).
+    public internal(set) var agentInProgress = false
+    /// The agent answered down/stopped/fail: the server stays DOWN until the agent (or the
+    /// checks, once the agent allows it) bring it back, as haproxy's `check_notify_success`.
+    public internal(set) var stoppedByAgent = false
+
+    /// `address` is nil for a server that starts without one (`init-addr none`).
+    init(config: ServerConfig, index: Int, backend: Proxy, address: SocketAddress?, checkAddress: SocketAddress,
          wallSeconds: UInt64, threads: Int) {
         self.bytes = PerThreadBytes(threads: threads)
         self.name = config.name
@@ -61,16 +92,22 @@ public final class Server {
         self.index = index
         self.backend = backend
         self.config = config
-        self.address = address
+        self.address = address ?? checkAddress
+        self.hasAddress = address != nil
         self.checkAddress = checkAddress
-        self.adminState = config.disabled ? .maint : .ready
+        self.adminState = config.disabled || address == nil ? .maint : .ready
         self.maintenanceFromConfig = config.disabled
+        self.maintenanceFromResolution = address == nil
         self.checksEnabled = config.check
         if config.check {
             var health = HealthCheckState(rise: config.rise, fall: config.fall)
-            if config.disabled { health.pause() }
+            if adminState == .maint { health.pause() }
             self.health = health
         }
+        if config.agentCheck { agent = AgentCheckState() }
+        agentAddrOverride = config.agentAddr
+        agentPort = config.agentPort ?? 0
+        agentSend = Array((config.agentSend ?? "").utf8)
         self.weight = config.weight
         self.initialWeight = config.weight
         self.maxconn = config.maxconn
@@ -81,7 +118,7 @@ public final class Server {
     public var isBackup: Bool { config.backup }
 
     /// Operationally UP: decided by the checks when configured, else by `set server ... health`.
-    public var isUp: Bool { health?.isUp ?? !forcedDown }
+    public var isUp: Bool { (health?.isUp ?? !forcedDown) && !stoppedByAgent }
 
     /// `set server ... health down` on a server without checks: DOWN until `health up`.
     public internal(set) var forcedDown = false
@@ -105,10 +142,14 @@ public final class Server {
 
     /// The `status` column: `UP`, `UP 1/3`, `DOWN`, `DOWN 1/2`, `DRAIN`, `MAINT`, `no check`...
     public var statusText: String {
-        ServerStatus.string(admin: adminState,
-                            operational: !isUp ? .stopped : (isStopping ? .stopping : .running),
-                            check: checksEnabled ? health : nil)
+        if adminState == .maint && maintenanceFromResolution { return "MAINT (resolution)" }
+        return ServerStatus.string(admin: adminState,
+                                   operational: !isUp ? .stopped : (isStopping ? .stopping : .running),
+                                   check: checksEnabled ? health : nil, agent: enabledAgent)
     }
+
+    /// The agent's state while `enable agent` is in force (haproxy's `CHK_ST_ENABLED`).
+    public var enabledAgent: AgentCheckState? { agent?.isEnabled == true ? agent : nil }
 
     /// The last check result (`check_status` = `.code`, `check_desc` = `.description`); nil without active checks.
     public var checkResult: CheckResult? { checksEnabled ? health?.lastResult : nil }
@@ -135,22 +176,33 @@ public final class Server {
     /// `srv_op_state` of `show servers state`: 0 stopped, 2 running.
     public var operationalStateCode: Int { isUp && adminState != .maint ? 2 : 0 }
 
-    /// `srv_admin_state` bits: 0x01 forced maintenance, 0x04 `disabled` in the config, 0x08 forced drain.
+    /// `srv_admin_state` bits: 0x01 forced maintenance, 0x04 `disabled` in the config, 0x08 forced
+    /// drain, 0x20 waiting for an address (`init-addr none`).
     public var adminStateBits: Int {
         switch adminState {
         case .ready: return 0
         case .drain: return 0x08
-        case .maint: return maintenanceFromConfig ? 0x04 : 0x01
+        case .maint: return maintenanceFromResolution ? 0x20 : maintenanceFromConfig ? 0x04 : 0x01
         }
     }
 
     /// `srv_check_state` bits: 0x01 running now, 0x02 configured, 0x04 enabled, 0x08 paused.
     public var checkStateBits: Int {
         guard health != nil else { return 0 }
+        return Self.stateBits(enabled: checksEnabled, paused: adminState == .maint, inProgress: checkInProgress)
+    }
+
+    /// `srv_agent_state`: the same bits plus 0x10 (`CHK_ST_AGENT`); never paused.
+    public var agentStateBits: Int {
+        guard let agent else { return 0 }
+        return 0x10 | Self.stateBits(enabled: agent.isEnabled, paused: false, inProgress: agentInProgress)
+    }
+
+    private static func stateBits(enabled: Bool, paused: Bool, inProgress: Bool) -> Int {
         var bits = 0x02
-        if checksEnabled { bits |= 0x04 }
-        if adminState == .maint { bits |= 0x08 }
-        if checkInProgress { bits |= 0x01 }
+        if enabled { bits |= 0x04 }
+        if paused { bits |= 0x08 }
+        if inProgress { bits |= 0x01 }
         return bits
     }
 }

@@ -64,9 +64,13 @@ final class StatsSocket {
         self.config = config
         self.runtime = runtime
         origin = .listener
-        fd = try inherited.take(unixPath: config.path) ?? UnixListenSocket.bindAtomically(
-            path: config.path, mode: config.mode, uid: config.uid, gid: config.gid, backlog: 128,
-            location: config.location)
+        if let number = config.inheritedFD {
+            fd = try Listener.adoptInherited(number, backlog: 128, location: config.location, address: config.path)
+        } else {
+            fd = try inherited.take(unixPath: config.path) ?? UnixListenSocket.bindAtomically(
+                path: config.path, mode: config.mode, uid: config.uid, gid: config.gid, backlog: 128,
+                location: config.location)
+        }
         watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.acceptBatch() }
         watcher.setInterest(.read)
     }
@@ -273,6 +277,6 @@ final class CLIConnection: SessionDriverHost {
     func finished() {
         socket.connectionClosed()
         socket.runtime.cliConnections[ObjectIdentifier(self)] = nil
-        socket.runtime.cliSessionEnded()
+        socket.runtime.sessionEnded()
     }
 }

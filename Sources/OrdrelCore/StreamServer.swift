@@ -86,7 +86,11 @@ extension Stream {
             serverWatcher.rebind(fd: fd.rawValue)
             try? fd.setNoDelay()
             if backend.config.options.tcpka || backend.config.options.srvtcpka { try? fd.setKeepAlive() }
-            if try fd.connect(to: chosen.address) {
+            let attempt = Result { try fd.connect(to: chosen.address) }
+            // The address the kernel gave this attempt, when the log line shows it (%bi, %bp):
+            // known once connect() was called, even if it failed.
+            if frontend.logsBackendSource { backendSource = try? fd.localAddress() }
+            if try attempt.get() {
                 connected(fd)
             } else {
                 serverWatcher.setInterest(.write)

@@ -64,6 +64,25 @@ public enum Files {
         return line.hasSuffix("\n") ? String(line.dropLast()) : line
     }
 
+    /// The whole contents of a small file (`errorfile`), at most `maxBytes`: nil past that size.
+    public static func contents(of path: String, maxBytes: Int) throws(SyscallError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SyscallError(call: "open(\(path))", errno: errno) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SyscallError(call: "read(\(path))", errno: errno)
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0..<count])
+            if bytes.count > maxBytes { return nil }
+        }
+    }
+
     /// Ignores SIGPIPE process-wide: a write to a closed peer must be EPIPE, never a crash.
     public static func ignoreSIGPIPE() {
         signal(SIGPIPE, SIG_IGN)

@@ -69,10 +69,17 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         self.init(storage: storage, length: socklen_t(length))
     }
 
-    /// Resolves `host` (a literal or a name, looked up once at start-up) to its first address.
+    /// Resolves `host` (a literal or a name, looked up once at start-up) with the system
+    /// resolver: its first IPv4 address, as haproxy's default `gethostbyname` lookup gives, else
+    /// its first address of any family (a name with only IPv6 addresses).
     public static func resolve(host: String, port: UInt16) -> SocketAddress? {
         if let literal = SocketAddress(ip: host, port: port) { return literal }
+        return lookup(host, port: port, family: AF_INET) ?? lookup(host, port: port, family: AF_UNSPEC)
+    }
+
+    private static func lookup(_ host: String, port: UInt16, family: Int32) -> SocketAddress? {
         var hints = addrinfo()
+        hints.ai_family = family
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, nil, &hints, &result) == 0, let first = result else { return nil }

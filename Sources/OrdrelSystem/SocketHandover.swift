@@ -88,6 +88,14 @@ extension FD {
         return SocketAddress(storage: storage, length: length)
     }
 
+    /// What descriptor `number`, named by the operator (`bind fd@<n>`), is. Unlike ordrel's own
+    /// descriptors it may be closed: that is an error (EBADF) to report, not a bug to trap on.
+    public static func inheritedTraits(_ number: Int32) throws -> SocketTraits {
+        let fd = FD(rawValue: number)
+        guard fd.isOpen else { throw SyscallError(call: "fcntl(F_GETFD)", errno: EBADF) }
+        return try fd.traits()
+    }
+
     /// Reads what a socket received from another process is: address, type, listening, v6only.
     public func traits() throws -> SocketTraits {
         let address = try localAddress()

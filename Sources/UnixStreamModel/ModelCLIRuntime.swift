@@ -122,6 +122,22 @@ public final class ModelCLIRuntime: CLIRuntime {
         withServer(backend, server) { .notConfigured }
     }
 
+    public func setAgentChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { .notConfigured }
+    }
+
+    public func setAgentTarget(backend: String, server: String, address: String?, port: String?) -> ServerResult<String?> {
+        withServer(backend, server) { "agent checks are not enabled on this server" }
+    }
+
+    public func setAgentSend(backend: String, server: String, text: String) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { .notConfigured }
+    }
+
+    public func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { .notConfigured }
+    }
+
     public func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
         withServer(backend, server) { ServerWeight(current: serverWeight, initial: serverInitialWeight) }
     }

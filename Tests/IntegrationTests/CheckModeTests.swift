@@ -7,6 +7,18 @@ final class CheckModeTests: XCTestCase {
         try runCommand(Binaries.path("ordrel"), ["-c"] + arguments)
     }
 
+    /// Debian's packaged haproxy.cfg as installed (`defaults` in `mode http` with `option httplog`
+    /// and seven `errorfile`s), where the haproxy package is: valid for both, exit 0.
+    func testDebianPackagedHaproxyConfigIsValid() throws {
+        let path = "/etc/haproxy/haproxy.cfg"
+        try XCTSkipUnless(FileManager.default.isReadableFile(atPath: path) && FileManager.default.fileExists(atPath: "/etc/haproxy/errors/503.http"),
+                          "no Debian haproxy package here")
+        let result = try check(["-f", path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stderr.contains("[ALERT]"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("Configuration file is valid"), result.stdout)
+    }
+
     func testEndlessInputIsAnAlertNotACrash() throws {
         let result = try check(["-f", "/dev/zero"])
         XCTAssertEqual(result.status, 1, result.stderr)

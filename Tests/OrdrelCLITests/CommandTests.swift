@@ -239,6 +239,17 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(x("set server be_app/s1"), "usage: set server <backend>/<server> addr | agent | agent-addr | "
             + "agent-port | agent-send | check-addr | check-port | fqdn | health | ssl | state | weight\n\n")
         XCTAssertEqual(x("set server be_app/s1 state foo"), "'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n\n")
+        // A server without an agent (the test runtime has none): haproxy 2.6's replies.
+        XCTAssertEqual(x("enable agent be_app/s1"), "Agent was not configured on this server, cannot enable.\n\n")
+        XCTAssertEqual(x("disable agent be_app/s1"), "\n", "disabling is silent")
+        XCTAssertEqual(x("enable agent be_app/s9"), "No such server.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 agent up"), "agent checks are not enabled on this server.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 agent sideways"), "agent checks are not enabled on this server.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 agent-port"), "set server <b>/<s> agent-port requires a port.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 agent-port 1"), "agent checks are not enabled on this server\n")
+        XCTAssertEqual(x("set server be_app/s1 agent-addr"),
+                       "set server <b>/<s> agent-addr requires an address and optionally a port.\n\n")
+        XCTAssertEqual(x("set server be_app/s1 agent-send x"), "agent checks are not enabled on this server.\n\n")
         XCTAssertEqual(x("set server be_app/s9 state ready"), "No such server.\n\n")
         XCTAssertEqual(x("set server nope/s1 state ready"), "No such backend.\n\n")
         XCTAssertEqual(x("set server be_app/s1 state drain"), "\n")

@@ -176,6 +176,22 @@ final class TestRuntime: CLIRuntime {
         withServer(backend, server) { $0.health = health }
     }
 
+    func setAgentChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { _ in .notConfigured }
+    }
+
+    func setAgentTarget(backend: String, server: String, address: String?, port: String?) -> ServerResult<String?> {
+        withServer(backend, server) { _ in "agent checks are not enabled on this server" }
+    }
+
+    func setAgentSend(backend: String, server: String, text: String) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { _ in .notConfigured }
+    }
+
+    func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { _ in .notConfigured }
+    }
+
     func setHealthChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
         withServer(backend, server) {
             guard $0.checked else { return .notConfigured }
@@ -336,7 +352,7 @@ let implementedCommands: [CLILevel: [String]] = [
     .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map", "show pools",
             "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show threads", "show version", "user"],
     .operator: ["clear counters", "operator", "show env", "show errors", "show fd", "show sess"],
-    .admin: ["disable frontend", "disable health", "disable server", "enable frontend", "enable health",
+    .admin: ["disable agent", "disable frontend", "disable health", "disable server", "enable agent", "enable frontend", "enable health",
              "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set rate-limit", "set server",
              "set weight", "shutdown session", "shutdown sessions server"],
 ]

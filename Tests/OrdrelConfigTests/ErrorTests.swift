@@ -38,7 +38,6 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:11] : 'server' not allowed because frontend 'fe' has no backend capability.",
             "[ALERT] config : parsing [bad.cfg:12] : 'use_backend be2 if ...' : conditions are not supported by ordrel; only unconditional 'use_backend <name>' rules are.",
             "[ALERT] config : parsing [bad.cfg:13] : the 'contimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout connect'.",
-            "[ALERT] config : parsing [bad.cfg:14] : 'mode http' : ordrel only implements 'mode tcp'.",
             "[ALERT] config : parsing [bad.cfg:16] : 'bind' not allowed because backend 'be' has no frontend capability.",
             "[ALERT] config : parsing [bad.cfg:17] : 'default_backend' not allowed because backend 'be' has no frontend capability.",
             "[ALERT] config : parsing [bad.cfg:18] : 'server be/s1' : weight of server s1 is not within 0 and 256 (300).",
@@ -87,8 +86,6 @@ final class ErrorTests: XCTestCase {
                 mode foo
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
-            "[ALERT] config : parsing [bad.cfg:7] : 'option httplog' is HTTP-only; ordrel only implements 'mode tcp'.",
-            "[ALERT] config : parsing [bad.cfg:8] : 'option forwardfor' is HTTP-only; ordrel only implements 'mode tcp'.",
             "[ALERT] config : parsing [bad.cfg:9] : unknown option 'bogus'.",
             "[ALERT] config : parsing [bad.cfg:10] : 'option httpchk' is not supported by ordrel: only plain TCP connect health checks are supported.",
             "[ALERT] config : parsing [bad.cfg:11] : negation/default is not supported for option 'tcplog'.",
@@ -97,11 +94,10 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:14] : 'timeout client' expects an integer value (in milliseconds)",
             "[ALERT] config : parsing [bad.cfg:15] : the 'clitimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout client'.",
             "[ALERT] config : parsing [bad.cfg:16] : the 'srvtimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout server'.",
-            "[ALERT] config : parsing [bad.cfg:17] : 'stats enable' : the HTTP statistics page is not supported by ordrel; use a 'stats socket' in the 'global' section.",
             "[ALERT] config : parsing [bad.cfg:18] : 'balance' : ordrel only supports 'roundrobin', 'static-rr', 'leastconn', 'first' and 'source' (got 'random').",
             "[ALERT] config : parsing [bad.cfg:19] : 'acl' is not supported by ordrel: ACLs and conditions are not supported.",
             "[ALERT] config : parsing [bad.cfg:20] : 'tcp-request' is not supported by ordrel: TCP request rules are not supported.",
-            "[ALERT] config : parsing [bad.cfg:21] : 'http-request' is HTTP-only; ordrel only implements 'mode tcp'.",
+            "[ALERT] config : parsing [bad.cfg:21] : 'http-request deny' is not supported by ordrel: only 'http-request use-service prometheus-exporter' is (ordrel serves built-in services in 'mode http', it does not proxy HTTP).",
             "[ALERT] config : parsing [bad.cfg:22] : custom id has to be > 0.",
             "[ALERT] config : parsing [bad.cfg:23] : unknown proxy mode 'foo'.",
         ])
@@ -229,8 +225,8 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:14] : nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available.",
             "[ALERT] config : parsing [bad.cfg:15] : negation is only supported for 'strict-limits' in the 'global' section (got 'no daemon').",
             "[ALERT] config : parsing [bad.cfg:16] : unexpected character 'x' in 'hard-stop-after'",
-            "[ALERT] config : parsing [bad.cfg:17] : log : expects <address> and <facility> as arguments",
-            "[ALERT] config : parsing [bad.cfg:18] : log : unknown facility 'nofacility'",
+            "[ALERT] config : parsing [bad.cfg:17] : log : expects <address> and <facility>  as arguments",
+            "[ALERT] config : parsing [bad.cfg:18] : log : unknown log facility 'nofacility'",
             "[ALERT] config : parsing [bad.cfg:19] : 'unix-bind' is not supported by ordrel: it changes where Unix listeners are created.",
             "[ALERT] config : parsing [bad.cfg:20] : 'chroot' expects a directory as an argument.",
         ])
@@ -297,5 +293,53 @@ final class ErrorTests: XCTestCase {
         ])
         let error = ConfigError(diagnostics: diags)
         XCTAssertEqual(error.description.split(separator: "\n").count, 2)
+    }
+}
+
+/// Agent and `init-addr` options of `server` and `default-server`.
+final class AgentAndInitAddrConfigTests: XCTestCase {
+    func testAgentOptionsAndDefaults() {
+        let text = """
+            backend be
+                default-server agent-check agent-port 9999 agent-inter 3s init-addr last,libc,none
+                server s1 127.0.0.1:80 agent-addr 127.0.0.2 agent-send "hello\\n"
+                server s2 127.0.0.1:81 no-agent-check init-addr 10.0.0.1
+            """
+        guard let parsed = parseOK(text) else { return }
+        let servers = parsed.configuration.proxy("be").servers
+        XCTAssertEqual(servers[0].agentCheck, true)
+        XCTAssertEqual(servers[0].agentPort, 9999)
+        XCTAssertEqual(servers[0].agentInterMs, 3000)
+        XCTAssertEqual(servers[0].agentAddr, "127.0.0.2")
+        XCTAssertEqual(servers[0].agentSend, "hello\n")
+        XCTAssertEqual(servers[0].initAddr, [.last, .libc, .none])
+        XCTAssertEqual(servers[1].agentCheck, false)
+        XCTAssertEqual(servers[1].initAddr, [.ip("10.0.0.1")])
+    }
+
+    func testAgentAndInitAddrErrorsNameTheLine() {
+        let text = """
+            backend be
+                server s1 127.0.0.1:80 agent-check
+                server s2 127.0.0.1:80 agent-check agent-port x
+                server s3 127.0.0.1:80 agent-addr bad.host.name
+                server s4 nosuch:80 init-addr bogus
+                server s5 nosuch:80 init-addr 1.1.1.1,2.2.2.2
+                server s6 nosuch:80 init-addr libc,libc
+                server s7 127.0.0.1:80 agent-inter 0
+                server s8 nosuch:80 init-addr libc,,none
+                server s9 nosuch:80 init-addr libc,
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:2] : 'server be/s1' : server s1 does not have agent port. Agent check has been disabled.",
+            "[ALERT] config : parsing [bad.cfg:3] : 'server be/s2' : 'agent-port' expects a port number as argument (1..65535, got 'x').",
+            "[ALERT] config : parsing [bad.cfg:3] : 'server be/s2' : server s2 does not have agent port. Agent check has been disabled.",
+            "[ALERT] config : parsing [bad.cfg:4] : 'server be/s3' : parsing agent-addr failed. Check if 'bad.host.name' is correct address (ordrel takes an IP address here).",
+            "[ALERT] config : parsing [bad.cfg:5] : 'server be/s4' : 'init-addr' : unknown init-addr method 'bogus', supported methods are 'libc', 'last', 'none'.",
+            "[ALERT] config : parsing [bad.cfg:6] : 'server be/s5' : 'init-addr' : initial address already specified, cannot add '2.2.2.2'.",
+            "[ALERT] config : parsing [bad.cfg:7] : 'server be/s6' : 'init-addr' : too many init-addr methods when trying to add 'libc'",
+            "[ALERT] config : parsing [bad.cfg:8] : 'server be/s7' : invalid value 0 for argument 'agent-inter' of server s7.",
+            "[ALERT] config : parsing [bad.cfg:9] : 'server be/s8' : 'init-addr' : empty method in 'libc,,none' (haproxy would take it for the address 0.0.0.0).",
+        ])
     }
 }

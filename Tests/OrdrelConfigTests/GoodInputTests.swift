@@ -73,7 +73,7 @@ final class GoodInputTests: XCTestCase {
                 timeout server 1s
                 timeout http-request 5s
                 option log-health-checks
-                errorfile 503 /etc/haproxy/errors/503.http
+                errorloc 503 http://example.com/busy
             backend be
                 timeout client 1s
                 maxconn 10
@@ -102,9 +102,8 @@ final class GoodInputTests: XCTestCase {
             "[WARNING] config : parsing [w.cfg:6] : 'server-state-file' is ignored by ordrel",
             "[WARNING] config : parsing [w.cfg:7] : 'nbproc 1' is ignored by ordrel (nbproc is not supported since HAProxy 2.5)",
             "[WARNING] config : parsing [w.cfg:8] : 'stats socket' : 'backlog' is ignored by ordrel",
-            "[WARNING] config : parsing [w.cfg:15] : 'timeout http-request' is ignored by ordrel (HTTP only)",
             "[WARNING] config : parsing [w.cfg:16] : 'option log-health-checks' is ignored by ordrel",
-            "[WARNING] config : parsing [w.cfg:17] : 'errorfile' is ignored by ordrel",
+            "[WARNING] config : parsing [w.cfg:17] : 'errorloc' is ignored by ordrel",
             "[WARNING] config : parsing [w.cfg:19] : 'timeout client' will be ignored because backend 'be' has no frontend capability",
             "[WARNING] config : parsing [w.cfg:20] : 'maxconn' ignored because backend 'be' has no frontend capability. Maybe you want 'fullconn' instead ?",
             "[WARNING] config : parsing [w.cfg:21] : 'clitcpka' ignored because backend 'be' has no frontend capability.",
@@ -117,7 +116,7 @@ final class GoodInputTests: XCTestCase {
     }
 
     func testSanityWarnings() throws {
-        let parsed = try XCTUnwrap(parseOK("frontend fe\nbackend be\n    timeout connect 1s\n", file: "s.cfg"))
+        let parsed = try XCTUnwrap(parseOK("frontend fe\nbackend be\n    timeout connect 1s\n    server s 127.0.0.1:1\nbackend empty\n", file: "s.cfg"))
         XCTAssertEqual(parsed.warnings.map(\.description), [
             "[WARNING] config : parsing [s.cfg:1] : frontend 'fe' has no 'bind' directive. Please declare it as a backend if this was intended.",
             "[WARNING] config : parsing [s.cfg:1] : missing timeouts for frontend 'fe' ('client'); unset timeouts never expire.",

@@ -107,9 +107,13 @@ final class HealthCheckStateTests: XCTestCase {
     }
 
     func testCheckResultCodesAndDescriptions() {
-        XCTAssertEqual(CheckResult.allCases.map(\.code), ["INI", "SOCKERR", "L4OK", "L4TOUT", "L4CON"])
-        XCTAssertEqual(CheckResult.allCases.map(\.rawValue), [1, 5, 6, 7, 8])
-        XCTAssertEqual(CheckResult.allCases.map(\.resultCode), [0, 2, 3, 2, 2])
+        XCTAssertEqual(CheckResult.allCases.map(\.code),
+                       ["INI", "CHECKED", "SOCKERR", "L4OK", "L4TOUT", "L4CON", "L7TOUT", "L7OK", "L7STS"])
+        XCTAssertEqual(CheckResult.allCases.map(\.rawValue), [1, 3, 5, 6, 7, 8, 12, 15, 17])
+        XCTAssertEqual(CheckResult.allCases.map(\.resultCode), [0, 1, 2, 3, 2, 2, 2, 3, 2])
+        XCTAssertEqual(CheckResult.allCases.filter(\.carriesCode), [.layer7OK, .layer7WrongStatus])
+        XCTAssertEqual(CheckResult.checked.description, "No status change")
+        XCTAssertEqual(CheckResult.layer7WrongStatus.description, "Layer7 wrong status")
         XCTAssertEqual(CheckResult.layer4OK.description, "Layer4 check passed")
         XCTAssertEqual(CheckResult.layer4ConnectionProblem.description, "Layer4 connection problem")
         XCTAssertEqual(CheckResult.layer4Timeout.description, "Layer4 timeout")

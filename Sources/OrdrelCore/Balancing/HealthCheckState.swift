@@ -1,8 +1,10 @@
-/// Result of a TCP-connect health check: haproxy's `check_status` (HCHK_STATUS_*). Raw values are
+/// Result of a health or agent check: haproxy's `check_status` (HCHK_STATUS_*). Raw values are
 /// haproxy's internal numbers, as `show servers state` prints them in `srv_check_status`.
 public enum CheckResult: Int, Sendable, CaseIterable {
     /// No check has completed yet (`INI`).
     case initializing = 1
+    /// An agent answered without a health word: nothing changes (`CHECKED`, haproxy's neutral result).
+    case checked = 3
     /// The check socket could not be created or set up (`SOCKERR`).
     case socketError = 5
     /// The TCP connection was established (`L4OK`).
@@ -11,15 +13,25 @@ public enum CheckResult: Int, Sendable, CaseIterable {
     case layer4Timeout = 7
     /// The TCP connection failed, e.g. refused or unreachable (`L4CON`).
     case layer4ConnectionProblem = 8
+    /// Connected, but no complete answer in time (`L7TOUT`).
+    case layer7Timeout = 12
+    /// The agent answered `up` (`L7OK`).
+    case layer7OK = 15
+    /// The agent answered `down`, `stopped` or `fail` (`L7STS`).
+    case layer7WrongStatus = 17
 
     /// The `check_status` column value.
     public var code: String {
         switch self {
         case .initializing: return "INI"
+        case .checked: return "CHECKED"
         case .socketError: return "SOCKERR"
         case .layer4OK: return "L4OK"
         case .layer4Timeout: return "L4TOUT"
         case .layer4ConnectionProblem: return "L4CON"
+        case .layer7Timeout: return "L7TOUT"
+        case .layer7OK: return "L7OK"
+        case .layer7WrongStatus: return "L7STS"
         }
     }
 
@@ -27,24 +39,33 @@ public enum CheckResult: Int, Sendable, CaseIterable {
     public var description: String {
         switch self {
         case .initializing: return "Initializing"
+        case .checked: return "No status change"
         case .socketError: return "Socket error"
         case .layer4OK: return "Layer4 check passed"
         case .layer4Timeout: return "Layer4 timeout"
         case .layer4ConnectionProblem: return "Layer4 connection problem"
+        case .layer7Timeout: return "Layer7 timeout"
+        case .layer7OK: return "Layer7 check passed"
+        case .layer7WrongStatus: return "Layer7 wrong status"
         }
     }
 
-    /// `srv_check_result` of `show servers state`: 0 unknown, 2 failed, 3 passed.
+    /// `srv_check_result` of `show servers state`: 0 unknown, 1 neutral, 2 failed, 3 passed.
     public var resultCode: Int {
         switch self {
         case .initializing: return 0
-        case .socketError, .layer4Timeout, .layer4ConnectionProblem: return 2
-        case .layer4OK: return 3
+        case .checked: return 1
+        case .socketError, .layer4Timeout, .layer4ConnectionProblem, .layer7Timeout, .layer7WrongStatus: return 2
+        case .layer4OK, .layer7OK: return 3
         }
     }
 
     /// Whether this result counts as a success for the health counter.
-    public var passed: Bool { self == .layer4OK }
+    public var passed: Bool { self == .layer4OK || self == .layer7OK }
+
+    /// Statuses past haproxy's `HCHK_STATUS_L57DATA` carry a code (`check_code`/`agent_code`,
+    /// `, code: N` in logs): the HTTP status, or 0 for an agent.
+    public var carriesCode: Bool { rawValue > 14 }
 }
 
 /// Operational change caused by a check result; the runtime logs it and updates the balancer.
@@ -100,7 +121,7 @@ public struct HealthCheckState: Sendable, Equatable {
 
     /// Feeds a finished check's result and reports whether the server changed state.
     public mutating func record(_ result: CheckResult) -> HealthTransition {
-        guard !isPaused, result != .initializing else { return .none }
+        guard !isPaused, result != .initializing, result != .checked else { return .none }
         lastResult = result
         if result.passed {
             if health < maxHealth {
@@ -130,6 +151,12 @@ public struct HealthCheckState: Sendable, Equatable {
         isUp = up
         if !up { downTransitions += 1 }
         return up ? .wentUp : .wentDown
+    }
+
+    /// Something else (an agent) took the running server DOWN: haproxy's chkdown counts every
+    /// UP→DOWN change of the server, whatever its cause.
+    public mutating func countDownTransition() {
+        downTransitions += 1
     }
 
     /// `clear counters all`: chkfail and chkdown start again from zero.

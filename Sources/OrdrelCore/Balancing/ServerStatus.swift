@@ -12,13 +12,16 @@ public enum OperationalState: Sendable, Equatable {
 
 /// The `status` column of `show stat` for a server (stats.c `srv_hlt_st`, haproxy 2.6).
 public enum ServerStatus {
-    /// Composes the status string from the admin state, the operational state and the check
-    /// state (`nil` when checks are disabled). Weight does not appear: in 2.6 a weight-0 server
-    /// still shows `UP`. Tracking (`MAINT (via ...)`) and agent-check variants are not modelled.
-    public static func string(admin: ServerAdminState, operational: OperationalState, check: HealthCheckState?) -> String {
+    /// Composes the status string from the admin state, the operational state, the check state
+    /// (`nil` when checks are disabled) and the agent state (`nil` when the agent is disabled).
+    /// Weight does not appear: in 2.6 a weight-0 server still shows `UP`. Tracking
+    /// (`MAINT (via ...)`) is not modelled.
+    public static func string(admin: ServerAdminState, operational: OperationalState, check: HealthCheckState?,
+                              agent: AgentCheckState? = nil) -> String {
         if admin == .maint { return "MAINT" }
         switch operational {
         case .running:
+            if admin == .drain && agent != nil { return "DRAIN (agent)" }
             if let check, check.health < check.maxHealth {
                 return (admin == .drain ? "DRAIN " : "UP ") + upFraction(check)
             }
@@ -28,6 +31,7 @@ public enum ServerStatus {
             guard let check, check.health != check.maxHealth else { return "NOLB" }
             return "NOLB \(upFraction(check))"
         case .stopped:
+            if let agent, agent.health == 0 { return "DOWN (agent)" }
             guard let check, check.health > 0 else { return "DOWN" }
             return "DOWN \(check.health)/\(check.rise)"
         }
@@ -55,11 +59,14 @@ public enum ServerStateLog {
         public var info: String
         /// Check duration in milliseconds; nil omits "check duration".
         public var durationMs: Int?
+        /// The `code: N` part, printed for statuses that carry one (`CheckResult.carriesCode`).
+        public var code: Int
 
-        public init(result: CheckResult, info: String = "", durationMs: Int? = nil) {
+        public init(result: CheckResult, info: String = "", durationMs: Int? = nil, code: Int = 0) {
             self.result = result
             self.info = info
             self.durationMs = durationMs
+            self.code = code
         }
     }
 
@@ -118,6 +125,7 @@ public enum ServerStateLog {
     private static func reason(_ check: CheckReport?) -> String {
         guard let check else { return "" }
         var text = ", reason: \(check.result.description)"
+        if check.result.carriesCode { text += ", code: \(check.code)" }
         if !check.info.isEmpty { text += ", info: \"\(asciiEncoded(check.info))\"" }
         if let duration = check.durationMs { text += ", check duration: \(duration)ms" }
         return text

@@ -107,6 +107,23 @@ final class FuzzRuntime: CLIRuntime {
         }
     }
 
+    // The fuzzed servers have no agent: every agent command takes the "not configured" path.
+    func setAgentChecks(backend: String, server: String, enabled: Bool) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { _ in .notConfigured }
+    }
+
+    func setAgentHealth(backend: String, server: String, up: Bool?) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { _ in .notConfigured }
+    }
+
+    func setAgentTarget(backend: String, server: String, address: String?, port: String?) -> ServerResult<String?> {
+        withServer(backend, server) { _ in "agent checks are not enabled on this server" }
+    }
+
+    func setAgentSend(backend: String, server: String, text: String) -> ServerResult<HealthChecksOutcome> {
+        withServer(backend, server) { _ in .notConfigured }
+    }
+
     func serverWeight(backend: String, server: String) -> ServerResult<ServerWeight> {
         withServer(backend, server) { ServerWeight(current: $0.weight, initial: 1) }
     }

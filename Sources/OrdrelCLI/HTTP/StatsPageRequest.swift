@@ -1,0 +1,85 @@
+/// The stats page's output formats (`;csv`, `;json`, `;typed`, `;json-schema`, or the HTML page).
+public enum StatsPageFormat: Sendable, Equatable {
+    case html
+    case csv
+    case json
+    case typed
+    /// The JSON schema of the `;json` document (`show schema json`).
+    case jsonSchema
+}
+
+/// A request for the stats page, with haproxy's URI modifiers read from what follows the
+/// `stats uri` prefix: `;csv`, `;json`, `;json-schema`, `;typed`, `;up`, `;no-maint`, `;norefresh`, `;st=<code>`,
+/// and the scope form's `?scope=<text>`.
+public struct StatsPageRequest: Sendable {
+    public let config: StatsPageSettings
+    public let proxyName: String
+    public let format: StatsPageFormat
+    /// `;up`: servers that are not up are left out.
+    public let hideDown: Bool
+    /// `;no-maint`: servers in maintenance are left out.
+    public let noMaint: Bool
+    /// `;norefresh`: no `refresh` header.
+    public let noRefresh: Bool
+    /// `?scope=`: only proxies whose name contains it (case-insensitive), at most 20 characters.
+    public let scope: String
+    /// `;st=<code>`: the result of an admin action, shown above the tables.
+    public let statusCode: String?
+    public let headOnly: Bool
+    /// The reply must end the connection.
+    public let closes: Bool
+    /// `stats admin` allows this client the action form.
+    public let adminAllowed: Bool
+
+    public init(request: HTTPRequest, config: StatsPageSettings, proxyName: String, adminAllowed: Bool) {
+        self.config = config
+        self.proxyName = proxyName
+        self.adminAllowed = adminAllowed
+        let rest = String(request.target.dropFirst(config.uriPrefix.count))
+        if rest.contains(";csv") {
+            format = .csv
+        } else if rest.contains(";typed") {
+            format = .typed
+        } else if rest.contains(";json-schema") {
+            format = .jsonSchema
+        } else if rest.contains(";json") {
+            format = .json
+        } else {
+            format = .html
+        }
+        hideDown = rest.contains(";up")
+        noMaint = rest.contains(";no-maint")
+        noRefresh = rest.contains(";norefresh")
+        statusCode = rest.firstRange(of: ";st=").map { String(rest[$0.upperBound...].prefix(4)) }
+        if let found = rest.firstRange(of: "?scope=") ?? request.target.firstRange(of: "?scope=") {
+            let source = rest.firstRange(of: "?scope=") != nil ? rest : request.target
+            scope = String(source[found.upperBound...].prefix { $0 != "&" && $0 != ";" }.prefix(20))
+        } else {
+            scope = ""
+        }
+        headOnly = request.method == "HEAD"
+        closes = !request.wantsKeepAlive || request.hasUnreadBody
+    }
+
+    /// `;up`, `;norefresh` and the scope as haproxy appends them to the page's own links.
+    var linkSuffix: String {
+        (hideDown ? ";up" : "") + (noRefresh ? ";norefresh" : "") + scopeSuffix
+    }
+
+    /// `?scope=<text>` when a scope is set.
+    var scopeSuffix: String { scope.isEmpty ? "" : "?scope=\(scope)" }
+
+    /// Whether the page lists this proxy: `stats scope` lines (`.` is the page's own proxy),
+    /// then the scope form's text.
+    func shows(proxy name: String) -> Bool {
+        if !config.scopes.isEmpty && !config.scopes.contains(where: { $0 == name || ($0 == "." && name == proxyName) }) {
+            return false
+        }
+        return scope.isEmpty || name.lowercased().contains(scope.lowercased())
+    }
+
+    /// `;up` and `;no-maint` on server rows, as `show stat up|no-maint` filters them.
+    func accepts(_ row: StatsRow) -> Bool {
+        StatsFilter(onlyUp: hideDown, noMaint: noMaint).accepts(row)
+    }
+}

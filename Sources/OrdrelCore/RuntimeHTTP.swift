@@ -1,0 +1,61 @@
+import OrdrelCLI
+import OrdrelConfig
+import OrdrelSystem
+
+/// The built-in services of `mode http` sections: accepting their connections and what the
+/// stats page shows.
+extension Runtime {
+    /// Counts a connection as the frontend's (sessions, rates, `CumConns`) and starts serving
+    /// it on thread 0. Not a stream: `maxconn` and soft stops concern forwarded connections.
+    func openHTTPConnection(client: FD, address: SocketAddress, frontend: Proxy, services: BuiltinServices) {
+        let now = nowMs
+        let wall = wallSeconds
+        lock.withLock {
+            frontend.frontendCounters.connectionsTotal += 1
+            frontend.frontendCounters.connectionRate.record(nowMs: now)
+            frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
+            cumulativeConnections += 1
+        }
+        let connection = HTTPConnection(fd: client, client: address, proxy: frontend, services: services, runtime: self)
+        httpConnections[ObjectIdentifier(connection)] = connection
+        connection.drive()
+    }
+
+    /// A connection ended: its section's `maxconn` may let its listener accept again.
+    func httpConnectionClosed(_ connection: HTTPConnection) {
+        httpConnections[ObjectIdentifier(connection)] = nil
+        let waiting = lock.withLock {
+            connection.proxy.frontendCounters.current -= 1
+            return workers[0].hasListenersAtLimit
+        }
+        if waiting { workers[0].resumeListenersBelowLimits() }
+        sessionEnded()
+    }
+
+    /// What the stats page shows, at one instant (call isolated).
+    func statsSnapshot() -> StatsSnapshot {
+        var rows: [UInt64: [StatsRow]] = [:]
+        var iterator = statsRows()
+        while let row = iterator.next() { rows[row.iid, default: []].append(row) }
+        let pageProxies = proxies.map { proxy in
+            StatsPageProxy(name: proxy.name, id: proxy.id,
+                           capability: proxy.isFrontend && proxy.isBackend ? "proxy" : proxy.isFrontend ? "frontend" : "backend",
+                           mode: proxy.config.mode.rawValue, description: proxy.config.description,
+                           hasServers: !proxy.servers.isEmpty, rows: rows[UInt64(proxy.id)] ?? [])
+        }
+        return StatsSnapshot(info: info(), proxies: pageProxies, nodeName: CurrentProcess.hostName)
+    }
+}
+
+extension BuiltinServices {
+    /// The services a `mode http` section's configuration asks for.
+    init(config: ProxyConfig) {
+        let rules = config.http.serviceRules
+        let settings = BuiltinServiceSettings(
+            monitorURI: config.http.monitorURI,
+            usesPrometheusExporter: { path in rules.contains { $0.service == .prometheusExporter && $0.matches(path: path) } },
+            stats: config.http.stats?.page,
+            errorFiles: config.http.errorFiles)
+        self.init(config: settings, proxyName: config.name)
+    }
+}
