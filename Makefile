@@ -4,7 +4,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release
 
-.PHONY: run build release test deps bench bench-stall bench-reload soak clean
+.PHONY: run build release test deps bench bench-stall bench-reload soak clean container-test
 
 # Installs the Debian packages the build and the demo need, when missing.
 deps:
@@ -46,6 +46,13 @@ bench-reload: deps
 # (docs/reliability.md, Soak). Not part of make test.
 soak: deps
 	@./bench/soak/run.sh
+
+# The container image built and checked in a running container: traffic, non-root, stats sockets,
+# HEALTHCHECK, USR2 reload, soft stop, sizes, compose and Kubernetes files (docs/container.md).
+# Needs root: installs docker.io and mmdebstrap, starts a Docker engine and makes the base images
+# locally when missing (examples/docker/local-bases.sh), stops the engine it started at the end.
+container-test:
+	@./examples/docker/container-test.sh
 
 clean:
 	rm -rf .build .build-asan .build-tsan .build-fuzz
