@@ -113,6 +113,7 @@ extension ConfigBuilder {
                 if option == "user" { template.uid = id } else { template.gid = id }
             case "v4v6": template.ipv6Only = false
             case "v6only": template.ipv6Only = true
+            case "accept-proxy": template.acceptProxy = true
             default:
                 // Every unsupported option is reported: haproxy's own value-taking keywords
                 // skip their value, any other word is taken as an option of its own.

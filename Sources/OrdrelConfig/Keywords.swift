@@ -113,8 +113,8 @@ enum Keywords {
 
     /// Server options haproxy has but ordrel does not implement.
     static let unsupportedServerOptions: Set<String> = [
-        "send-proxy", "send-proxy-v2", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn", "proxy-v2-options",
-        "ssl", "check-ssl", "check-send-proxy", "check-sni", "check-alpn", "check-proto", "check-via-socks4",
+        "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn",
+        "ssl", "check-ssl", "check-sni", "check-alpn", "check-proto", "check-via-socks4",
         "slowstart", "track",
         "observe", "on-error", "error-limit", "minconn", "resolvers", "resolve-prefer", "resolve-net",
         "resolve-opts", "cookie", "redir", "source", "usesrc", "namespace", "proto", "alpn",

@@ -230,6 +230,9 @@ public struct BindConfig: Sendable, Equatable {
     public var gid: Int?
     /// `v6only` (true) or `v4v6` (false); nil = the system default for `::` sockets.
     public var ipv6Only: Bool?
+    /// `accept-proxy`: each connection starts with a PROXY v1 or v2 header whose addresses
+    /// replace the connection's own.
+    public var acceptProxy = false
     public var location: SourceLocation
 
     public init(address: BindAddress, location: SourceLocation) {
@@ -283,6 +286,13 @@ public struct ServerConfig: Sendable, Equatable {
     public var agentSend: String?
     /// `init-addr`: how the address is found at start, methods tried in order.
     public var initAddr: [InitAddrMethod] = [.last, .libc]
+    /// `send-proxy` / `send-proxy-v2`: the PROXY header written before any payload.
+    public var sendProxy: ProxyProtocolVersion?
+    /// `proxy-v2-options crc32c`: the v2 header carries a CRC32C TLV.
+    public var proxyV2CRC32C = false
+    /// `check-send-proxy`: health checks start with a PROXY header too (the version of
+    /// `sendProxy`, v1 when none).
+    public var checkSendProxy = false
     public var location: SourceLocation
 
     public init(name: String, host: String, port: UInt16, id: Int, location: SourceLocation) {
@@ -292,6 +302,12 @@ public struct ServerConfig: Sendable, Equatable {
         self.id = id
         self.location = location
     }
+}
+
+/// Which PROXY protocol header a server is sent.
+public enum ProxyProtocolVersion: Sendable, Equatable {
+    case v1
+    case v2
 }
 
 /// One method of `init-addr` (haproxy 2.6 server.c `srv_iterate_initaddr`).

@@ -206,6 +206,31 @@ extension ConfigBuilder {
                 } else {
                     server.agentSend = value
                 }
+            case "send-proxy", "send-proxy-v2", "no-send-proxy", "no-send-proxy-v2":
+                let version: ProxyProtocolVersion = option.hasSuffix("-v2") ? .v2 : .v1
+                if option.hasPrefix("no-") {
+                    if server.sendProxy == version { server.sendProxy = nil }
+                } else if server.sendProxy != .v2 {
+                    // haproxy sets one flag per version and writes v2 when both are set.
+                    server.sendProxy = version
+                }
+                consumed = 1
+            case "check-send-proxy", "no-check-send-proxy":
+                server.checkSendProxy = option == "check-send-proxy"
+                consumed = 1
+            case "proxy-v2-options":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                for name in value.split(separator: ",", omittingEmptySubsequences: false) {
+                    switch name {
+                    case "crc32c": server.proxyV2CRC32C = true
+                    case "ssl", "cert-cn", "ssl-cipher", "cert-sig", "cert-key":
+                        fail("'proxy-v2-options' : '\(name)' needs TLS, which ordrel does not do.")
+                    case "authority", "unique-id":
+                        fail("'proxy-v2-options' : '\(name)' is not supported by ordrel.")
+                    default:
+                        fail("'proxy-v2-options' : '\(name)' : unknown option (expects 'ssl', 'cert-cn', 'ssl-cipher', 'cert-sig', 'cert-key', 'authority', 'crc32c' or 'unique-id').")
+                    }
+                }
             case "init-addr":
                 let value = index + 1 < words.count ? words[index + 1] : ""
                 switch InitAddrMethod.parseList(value) {

@@ -533,8 +533,8 @@ public final class Runtime {
                     if let services = builtinServices[ObjectIdentifier(proxy)] {
                         openHTTPConnection(client: fd, address: address, frontend: proxy, services: services)
                     } else {
-                        openStream(on: worker, client: AcceptedClient(fd: fd, address: address, listener: listener),
-                                   frontend: proxy)
+                        admit(on: worker, client: AcceptedClient(fd: fd, address: address, listener: listener),
+                              listener: listener)
                     }
                 }
             } catch let error as SyscallError where error.isResourceExhaustion {
@@ -578,8 +578,8 @@ public final class Runtime {
                 client.close()
                 continue
             }
-            openStream(on: worker, client: AcceptedClient(fd: client, address: address, listener: listener),
-                       frontend: listener.proxy)
+            admit(on: worker, client: AcceptedClient(fd: client, address: address, listener: listener),
+                  listener: listener)
         }
         return true
     }
@@ -596,10 +596,19 @@ public final class Runtime {
         }
     }
 
+    /// A new connection: its PROXY header first with `accept-proxy`, then its stream.
+    private func admit(on worker: Worker, client: AcceptedClient, listener: Listener) {
+        if listener.bind.acceptProxy {
+            ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
+        } else {
+            openStream(on: worker, client: client, frontend: listener.proxy)
+        }
+    }
+
     /// Counts a new connection and decides which thread runs its stream: the accepting one,
     /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
     /// in which case the connection goes to the least loaded one through its mailbox.
-    private func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy) {
+    func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
         var client = client

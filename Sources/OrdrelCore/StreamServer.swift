@@ -112,6 +112,10 @@ extension Stream {
     }
 
     private func connected(_ fd: FD) {
+        guard sendProxyHeader(on: fd) else {
+            connectFailed(timedOut: false)
+            return
+        }
         let now = worker.loop.now
         if case .connecting(_, let startedAt) = phase { connectDuration = max(0, now - startedAt) }
         phase = .established(fd)
@@ -124,6 +128,18 @@ extension Stream {
             }
         }
         process()
+    }
+
+    /// `send-proxy`/`send-proxy-v2`: writes the PROXY header before any payload, naming the
+    /// client (or the one its own PROXY header named) and the address it connected to. A fresh
+    /// socket's send buffer takes it whole; like haproxy, a partial write is a failed connect.
+    private func sendProxyHeader(on fd: FD) -> Bool {
+        guard let config = server?.config, let version = config.sendProxy else { return true }
+        let destination = accepted.destination ?? (try? client.localAddress())
+        let header = ProxyHeaderEncoder.header(version, source: clientAddress, destination: destination,
+                                               crc32c: config.proxyV2CRC32C)
+        guard case .processed(let written)? = try? header.withUnsafeBytes({ try fd.write($0) }) else { return false }
+        return written == header.count
     }
 
     /// A connect attempt failed (refused, unreachable, or `timeout connect`): retry, redispatch, or
