@@ -137,12 +137,12 @@ final class ErrorTests: XCTestCase {
     func testEveryUnsupportedBindOptionAndNoSpuriousWarning() {
         let text = quietDefaults + """
             frontend fe
-                bind 127.0.0.1:18990 accept-proxy interface eth0 v6only tfo
+                bind 127.0.0.1:18990 interface eth0 v6only tfo
                 default_backend be
             backend be
             """
         let found = diagnostics(text)
-        XCTAssertEqual(alertLines(found), ["accept-proxy", "interface", "tfo"].map {
+        XCTAssertEqual(alertLines(found), ["interface", "tfo"].map {
             "[ALERT] config : parsing [bad.cfg:6] : 'bind 127.0.0.1:18990' in section 'frontend' : unsupported bind option '\($0)'."
         })
         XCTAssertFalse(found.contains { $0.description.contains("has no 'bind' directive") }, "\(found)")
@@ -163,7 +163,7 @@ final class ErrorTests: XCTestCase {
                 server s9 1.2.3.4:80 id 3
                 server s8 1.2.3.4:81
                 server s10 1.2.3.4:80 addr nowhere
-                server s11 1.2.3.4:80 send-proxy
+                server s11 1.2.3.4:80 send-proxy-v2 proxy-v2-options crc32c,ssl
                 server s12 1.2.3.4:+1
                 default-server 1.2.3.4:80
                 default-server id 4
@@ -181,7 +181,7 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:15] : 'server be/s9' : 'id' : custom id 3 already used at bad.cfg:14 ('server s8').",
             "[ALERT] config : parsing [bad.cfg:16] : backend 'be', another server named 's8' was already defined at line 14, please use distinct names.",
             "[ALERT] config : parsing [bad.cfg:17] : 'server be/s10' : 'addr' expects <ipv4|ipv6> as argument.",
-            "[ALERT] config : parsing [bad.cfg:18] : 'server be/s11' : 'send-proxy' is not supported by ordrel.",
+            "[ALERT] config : parsing [bad.cfg:18] : 'server be/s11' : 'proxy-v2-options' : 'ssl' needs TLS, which ordrel does not do.",
             "[ALERT] config : parsing [bad.cfg:19] : 'server be/s12' : port offsets are not supported by ordrel (got '+1').",
             "[ALERT] config : parsing [bad.cfg:20] : unknown keyword '1.2.3.4:80'. Hint: no address was expected for this server.",
             "[ALERT] config : parsing [bad.cfg:21] : 'id' is not allowed in 'default-server'.",
