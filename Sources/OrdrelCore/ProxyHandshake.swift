@@ -91,6 +91,8 @@ final class ProxyHandshake {
         worker.proxyHandshakes[ObjectIdentifier(self)] = nil
         if let failure {
             runtime.handshakeFailed(client, error: failure, listener: listener, acceptedWallMicros: acceptedWallMicros)
+            // haproxy resets the connection (checked with 2.6.12), whatever was read.
+            try? client.fd.setLingerZero()
             client.fd.close()
         } else {
             runtime.openStream(on: worker, client: client, frontend: listener.proxy)

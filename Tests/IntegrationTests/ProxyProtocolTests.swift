@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import XCTest
+
+/// A backend that keeps, per connection, every byte it received up to the client's FIN.
+private final class CapturingBackend: @unchecked Sendable {
+    let port: UInt16
+    private let listenFD: Int32
+    private let captured = Locked([[UInt8]]())
+    private let done = DispatchSemaphore(value: 0)
+
+    init() throws {
+        (listenFD, port) = try TestSocket.listen()
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            while true {
+                let fd = accept(listenFD, nil, nil)
+                if fd < 0 { if errno == EINTR { continue } else { return } }
+                TestSocket.setReceiveTimeout(fd, seconds: 5)
+                let bytes = TestSocket.readAll(fd).bytes
+                captured.withLock { $0.append(bytes) }
+                close(fd)
+            }
+        }
+        thread.start()
+    }
+
+    var connections: [[UInt8]] { captured.withLock { $0 } }
+
+    func stop() {
+        shutdown(listenFD, Int32(SHUT_RDWR))
+        done.wait()
+        close(listenFD)
+    }
+}
+
+/// `accept-proxy` in front, `send-proxy-v2`/`send-proxy` behind: ordrel and haproxy 2.6 run the
+/// same configuration in turn, and the backend must receive the same bytes from both, the
+/// header naming the client from the incoming header; malformed headers close the connection,
+/// are logged as haproxy logs them, and the daemon keeps serving.
+final class ProxyProtocolIntegrationTests: XCTestCase {
+    private enum Side: String { case haproxy, ordrel }
+
+    private struct Run {
+        var received: [[UInt8]]
+        var logs: [String]
+        var rejectedEnds: [TestSocket.End]
+        /// `stot`, `ereq` and `conn_tot` of the `pp` frontend.
+        var counters: [String]
+    }
+
+    /// Columns of `pxname,svname` in `show stat`.
+    private func statColumns(_ socket: String, row: String, _ names: [String]) throws -> [String] {
+        let text = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: "show stat\n").stdout
+        let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first, let values = lines.first(where: { $0.prefix(2).joined(separator: ",") == row }) else { return [] }
+        return names.map { name in header.firstIndex(of: name).map { values[$0] } ?? "?" }
+    }
+
+    private func run(_ side: Side, backend: CapturingBackend, directory: TemporaryDirectory) throws -> Run {
+        let receiver = try LogReceiver(unixPath: directory.path + "/\(side)-log.sock")
+        defer { receiver.stop() }
+        let ports = try (0..<2).map { _ in try TestSocket.unusedPort() }
+        let stats = directory.path + "/\(side).sock"
+        let text = """
+            global
+                log 127.0.0.1:\(receiver.udpPort) local0
+                stats socket \(stats) level admin
+            defaults
+                mode tcp
+                log global
+                option tcplog
+                timeout connect 1s
+                timeout client 5s
+                timeout server 5s
+            listen pp
+                bind 127.0.0.1:\(ports[0]) accept-proxy
+                server s1 127.0.0.1:\(backend.port) send-proxy-v2
+            listen v1
+                bind 127.0.0.1:\(ports[1]) accept-proxy
+                server s1 127.0.0.1:\(backend.port) send-proxy
+
+            """
+        let daemon: DaemonProcess = side == .ordrel
+            ? try OrdrelProcess(config: text, readySocket: stats)
+            : try HaproxyDaemon(config: text, readySocket: stats)
+        defer { daemon.stop() }
+        let before = backend.connections.count
+        var logged = 0
+        /// Sends `bytes`, half-closes, reads to the end and waits for the log line.
+        func exchange(_ port: UInt16, _ bytes: [UInt8]) throws -> TestSocket.End {
+            let fd = try TestSocket.connect(port: port)
+            defer { close(fd) }
+            TestSocket.setReceiveTimeout(fd, seconds: 5)
+            try TestSocket.sendAll(fd, bytes)
+            shutdown(fd, Int32(SHUT_WR))
+            let end = TestSocket.readAll(fd).end
+            logged += 1
+            XCTAssertTrue(waitUntil(10) { receiver.udp.count >= logged }, "\(side): \(receiver.udp)")
+            return end
+        }
+        let v2Client = ProxyHeader.v2(source: [203, 0, 113, 5], 51000, destination: [198, 51, 100, 1], 993)
+        _ = try exchange(ports[0], Array("PROXY TCP4 192.0.2.7 198.51.100.9 40000 25\r\nhello".utf8))
+        var ends: [TestSocket.End] = []
+        ends.append(try exchange(ports[0], Array("PROXY TCP4 192.0.2.7 198.51.100.9 40000\r\nhello".utf8)))
+        ends.append(try exchange(ports[0], Array("GET / HTTP/1.0\r\nHost: example.org\r\n\r\n".utf8)))
+        ends.append(try exchange(ports[0], Array("PROXY TCP4 192".utf8)))
+        _ = try exchange(ports[1], v2Client + Array("after".utf8))
+        XCTAssertTrue(waitUntil(10) { backend.connections.count >= before + 2 })
+        let counters = try statColumns(stats, row: "pp,FRONTEND", ["stot", "ereq", "conn_tot"])
+        return Run(received: Array(backend.connections[before...]), logs: receiver.udp, rejectedEnds: ends, counters: counters)
+    }
+
+    /// Masks dates, process names and pids, client ports and timers.
+    private func normalized(_ line: String) -> String {
+        var text = line
+        text.replace(#/[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d/#, with: "DATE")
+        text.replace(#/\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d\.\d{3}/#, with: "ACCEPT")
+        text.replace(#/(haproxy|ordrel)\[\d+\]: /#, with: "NAME[PID]: ")
+        text.replace(#/127\.0\.0\.1:\d+/#, with: "127.0.0.1:PORT")
+        text.replace(#/ \d+\/\d+\/\d+ /#, with: " TIMERS ")
+        return text
+    }
+
+    func testAcceptProxyToSendProxyAsHaproxy() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath), "haproxy is not installed")
+        let backend = try CapturingBackend()
+        defer { backend.stop() }
+        let directory = TemporaryDirectory()
+        let theirs = try run(.haproxy, backend: backend, directory: directory)
+        let ours = try run(.ordrel, backend: backend, directory: directory)
+
+        XCTAssertEqual(ours.received, theirs.received)
+        XCTAssertEqual(ours.logs.map(normalized), theirs.logs.map(normalized))
+        XCTAssertEqual(ours.rejectedEnds, theirs.rejectedEnds)
+        XCTAssertEqual(ours.counters, theirs.counters)
+        XCTAssertEqual(ours.counters, ["1", "0", "4"], "a refused header counts a connection, not a session nor a request error")
+        XCTAssertEqual(ours.rejectedEnds, Array(repeating: .error(ECONNRESET), count: 3), "haproxy resets a refused header")
+        // What the comparison is about, spelled out once.
+        let v2 = ProxyHeader.v2(source: [192, 0, 2, 7], 40000, destination: [198, 51, 100, 9], 25)
+        XCTAssertEqual(ours.received.first, v2 + Array("hello".utf8))
+        XCTAssertEqual(ours.received.last, Array("PROXY TCP4 203.0.113.5 198.51.100.1 51000 993\r\nafter".utf8))
+        XCTAssertEqual(ours.received.count, 2, "the malformed headers reached no server")
+        XCTAssertEqual(ours.logs.map(normalized), [
+            "<134>DATE NAME[PID]: 192.0.2.7:40000 [ACCEPT] pp pp/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
+            "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Received an invalid PROXY protocol header\n",
+            "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Received something which does not look like a PROXY protocol header\n",
+            "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Truncated PROXY protocol header received\n",
+            "<134>DATE NAME[PID]: 203.0.113.5:51000 [ACCEPT] v1 v1/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
+        ])
+    }
+}
+
+/// PROXY v2 headers built independently of ordrel's encoder (doc/proxy-protocol.txt).
+private enum ProxyHeader {
+    static func v2(source: [UInt8], _ sourcePort: UInt16, destination: [UInt8], _ destinationPort: UInt16) -> [UInt8] {
+        [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x11, 0x00, 0x0C]
+            + source + destination
+            + [UInt8(sourcePort >> 8), UInt8(sourcePort & 0xFF), UInt8(destinationPort >> 8), UInt8(destinationPort & 0xFF)]
+    }
+}
