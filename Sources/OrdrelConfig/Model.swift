@@ -246,6 +246,7 @@ public struct ServerConfig: Sendable, Equatable {
     public var name: String
     /// Host as written (an IP literal or a name resolved at start-up).
     public var host: String
+    /// 0 when the address has none: each stream connects to the port its client connected to.
     public var port: UInt16
     /// Numeric id (`id`), or assigned 1, 2, ... in file order.
     public var id: Int

@@ -40,8 +40,9 @@ extension ConfigBuilder {
         }
     }
 
-    /// `host:port`, `[v6]:port`, `ipv4@`/`ipv6@` prefixes. ordrel needs an explicit port and a
-    /// TCP address (no Unix or abstract sockets to servers, no port offsets).
+    /// `host[:port]`, `[v6]:port`, `ipv4@`/`ipv6@` prefixes: a TCP address (no Unix or abstract
+    /// sockets to servers, no port offsets). Without a port (0), streams connect to the port the
+    /// client connected to, as haproxy does.
     private func serverAddress(_ text: String, prefix: String, into server: inout ServerConfig) -> Bool {
         let (family, rest, other) = AddressSyntax.family(of: Substring(text))
         if other != nil || text.hasPrefix("/") {
@@ -54,8 +55,9 @@ extension ConfigBuilder {
             return false
         }
         guard let portText, !portText.isEmpty else {
-            alert(prefix + "ordrel needs an explicit port in '\(text)' (haproxy would reuse the client's destination port).")
-            return false
+            server.host = String(host)
+            server.port = 0
+            return true
         }
         if portText.hasPrefix("+") || portText.hasPrefix("-") {
             alert(prefix + "port offsets are not supported by ordrel (got '\(portText)').")

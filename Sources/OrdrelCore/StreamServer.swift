@@ -86,7 +86,7 @@ extension Stream {
             serverWatcher.rebind(fd: fd.rawValue)
             try? fd.setNoDelay()
             if backend.config.options.tcpka || backend.config.options.srvtcpka { try? fd.setKeepAlive() }
-            let attempt = Result { try fd.connect(to: chosen.address) }
+            let attempt = Result { try fd.connect(to: target(of: chosen)) }
             // The address the kernel gave this attempt, when the log line shows it (%bi, %bp):
             // known once connect() was called, even if it failed.
             if frontend.logsBackendSource { backendSource = try? fd.localAddress() }
@@ -99,6 +99,16 @@ extension Stream {
         } catch {
             connectFailed(timedOut: false)
         }
+    }
+
+    /// The server's address; a server without a port takes the port the client connected to
+    /// (the one its PROXY header named, with `accept-proxy`), as haproxy does.
+    private func target(of chosen: Server) -> SocketAddress {
+        var target = chosen.address
+        if target.port == 0, let destination = accepted.destination ?? (try? client.localAddress()) {
+            target.port = destination.port
+        }
+        return target
     }
 
     /// The server socket is ready: the connect finished (or failed), or there is traffic.

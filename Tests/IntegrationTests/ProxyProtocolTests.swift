@@ -38,7 +38,8 @@ private final class CapturingBackend: @unchecked Sendable {
 
 /// `accept-proxy` in front, `send-proxy-v2`/`send-proxy` behind: ordrel and haproxy 2.6 run the
 /// same configuration in turn, and the backend must receive the same bytes from both, the
-/// header naming the client from the incoming header; malformed headers close the connection,
+/// header naming the client from the incoming header; a server without a port gets the
+/// destination port the header names; malformed headers close the connection,
 /// are logged as haproxy logs them, and the daemon keeps serving.
 final class ProxyProtocolIntegrationTests: XCTestCase {
     private enum Side: String { case haproxy, ordrel }
@@ -62,7 +63,7 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
     private func run(_ side: Side, backend: CapturingBackend, directory: TemporaryDirectory) throws -> Run {
         let receiver = try LogReceiver(unixPath: directory.path + "/\(side)-log.sock")
         defer { receiver.stop() }
-        let ports = try (0..<2).map { _ in try TestSocket.unusedPort() }
+        let ports = try (0..<3).map { _ in try TestSocket.unusedPort() }
         let stats = directory.path + "/\(side).sock"
         let text = """
             global
@@ -81,6 +82,9 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
             listen v1
                 bind 127.0.0.1:\(ports[1]) accept-proxy
                 server s1 127.0.0.1:\(backend.port) send-proxy
+            listen noport
+                bind 127.0.0.1:\(ports[2]) accept-proxy
+                server s1 127.0.0.1
 
             """
         let daemon: DaemonProcess = side == .ordrel
@@ -108,7 +112,9 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         ends.append(try exchange(ports[0], Array("GET / HTTP/1.0\r\nHost: example.org\r\n\r\n".utf8)))
         ends.append(try exchange(ports[0], Array("PROXY TCP4 192".utf8)))
         _ = try exchange(ports[1], v2Client + Array("after".utf8))
-        XCTAssertTrue(waitUntil(10) { backend.connections.count >= before + 2 })
+        // No port on the server: the destination port the header names.
+        _ = try exchange(ports[2], Array("PROXY TCP4 192.0.2.8 127.0.0.1 40001 \(backend.port)\r\nportless".utf8))
+        XCTAssertTrue(waitUntil(10) { backend.connections.count >= before + 3 })
         let counters = try statColumns(stats, row: "pp,FRONTEND", ["stot", "ereq", "conn_tot"])
         return Run(received: Array(backend.connections[before...]), logs: receiver.udp, rejectedEnds: ends, counters: counters)
     }
@@ -141,14 +147,16 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         // What the comparison is about, spelled out once.
         let v2 = ProxyHeader.v2(source: [192, 0, 2, 7], 40000, destination: [198, 51, 100, 9], 25)
         XCTAssertEqual(ours.received.first, v2 + Array("hello".utf8))
-        XCTAssertEqual(ours.received.last, Array("PROXY TCP4 203.0.113.5 198.51.100.1 51000 993\r\nafter".utf8))
-        XCTAssertEqual(ours.received.count, 2, "the malformed headers reached no server")
+        XCTAssertEqual(ours.received.dropFirst().first, Array("PROXY TCP4 203.0.113.5 198.51.100.1 51000 993\r\nafter".utf8))
+        XCTAssertEqual(ours.received.last, Array("portless".utf8))
+        XCTAssertEqual(ours.received.count, 3, "the malformed headers reached no server")
         XCTAssertEqual(ours.logs.map(normalized), [
             "<134>DATE NAME[PID]: 192.0.2.7:40000 [ACCEPT] pp pp/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Received an invalid PROXY protocol header\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Received something which does not look like a PROXY protocol header\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Truncated PROXY protocol header received\n",
             "<134>DATE NAME[PID]: 203.0.113.5:51000 [ACCEPT] v1 v1/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
+            "<134>DATE NAME[PID]: 192.0.2.8:40001 [ACCEPT] noport noport/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
         ])
     }
 }

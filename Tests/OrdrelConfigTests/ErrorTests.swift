@@ -153,7 +153,7 @@ final class ErrorTests: XCTestCase {
             backend be
                 server
                 server s1
-                server s2 1.2.3.4
+                server s2 1.2.3.4 check
                 server s3 1.2.3.4:0
                 server s4 unix@/tmp/x.sock
                 server s5 1.2.3.4:80 inter 0
@@ -171,7 +171,6 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(alertLines(diagnostics(text)), [
             "[ALERT] config : parsing [bad.cfg:6] : 'server' expects <name> and <addr>[:<port>] as arguments.",
             "[ALERT] config : parsing [bad.cfg:7] : 'server' expects <name> and <addr>[:<port>] as arguments.",
-            "[ALERT] config : parsing [bad.cfg:8] : 'server be/s2' : ordrel needs an explicit port in '1.2.3.4' (haproxy would reuse the client's destination port).",
             "[ALERT] config : parsing [bad.cfg:9] : 'server be/s3' : invalid port '0'",
             "[ALERT] config : parsing [bad.cfg:10] : 'server be/s4' : ordrel only supports TCP servers (got 'unix@/tmp/x.sock').",
             "[ALERT] config : parsing [bad.cfg:11] : 'server be/s5' : invalid value 0 for argument 'inter' of server s5.",
@@ -185,6 +184,7 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:19] : 'server be/s12' : port offsets are not supported by ordrel (got '+1').",
             "[ALERT] config : parsing [bad.cfg:20] : unknown keyword '1.2.3.4:80'. Hint: no address was expected for this server.",
             "[ALERT] config : parsing [bad.cfg:21] : 'id' is not allowed in 'default-server'.",
+            "[ALERT] config : parsing [bad.cfg:8] : config: backend 'be': server 's2' has neither service port nor check port.",
         ])
     }
 

@@ -26,6 +26,19 @@ final class ProxyProtocolConfigTests: XCTestCase {
         XCTAssertEqual(proxy.servers.map(\.checkSendProxy), [false, true, false, false])
     }
 
+    /// A server without a port takes the client's destination port; a check then needs one.
+    func testServersWithoutAPort() throws {
+        let text = """
+            backend be
+                server a 127.0.0.1
+                server b 127.0.0.1 check port 22
+                server c [::1] check addr 127.0.0.1 port 23
+            """
+        let proxy = try XCTUnwrap(parseOK(text)).configuration.proxy("be")
+        XCTAssertEqual(proxy.servers.map(\.port), [0, 0, 0])
+        XCTAssertEqual(proxy.servers.map(\.host), ["127.0.0.1", "127.0.0.1", "::1"])
+    }
+
     func testTLSAndUnknownOptionsAreRefused() {
         let text = """
             backend be
