@@ -1,4 +1,5 @@
 import OrdrelLog
+import OrdrelSystem
 
 /// The resolved configuration: what the runtime builds its listeners, proxies and servers from.
 /// `defaults` inheritance is already applied; every value here is final.
@@ -294,6 +295,8 @@ public struct ServerConfig: Sendable, Equatable {
     /// `check-send-proxy`: health checks start with a PROXY header too (the version of
     /// `sendProxy`, v1 when none).
     public var checkSendProxy = false
+    /// `source`: the local address connections to this server bind to; nil = the backend's.
+    public var source: SocketAddress?
     public var location: SourceLocation
 
     public init(name: String, host: String, port: UInt16, id: Int, location: SourceLocation) {
@@ -345,6 +348,8 @@ public struct ProxyConfig: Sendable, Equatable {
     public var useBackends: [String] = []
     public var balance: BalanceAlgorithm = .roundrobin
     public var servers: [ServerConfig] = []
+    /// `source`: the local address connections to servers bind to; nil = the kernel's choice.
+    public var source: SocketAddress?
     /// Frontend concurrent limit; nil = use the global one.
     public var maxconn: Int?
     public var fullconn: Int?

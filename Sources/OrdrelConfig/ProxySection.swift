@@ -72,6 +72,7 @@ extension ConfigBuilder {
         ConfigKeyword("use_backend", in: .frontend) { b, words in b.parseUseBackend(words) },
         ConfigKeyword("balance", in: .proxies) { b, words in b.parseBalance(words) },
         ConfigKeyword("server", in: .backend) { b, words in b.parseServer(words) },
+        ConfigKeyword("source", in: [.defaults, .backend]) { b, words in b.parseSource(words) },
         ConfigKeyword("default-server", in: [.defaults, .backend]) { b, words in b.parseDefaultServer(words) },
         ConfigKeyword("maxconn", in: .proxies) { b, words in
             b.proxyCount(words, frontend: true, hint: " Maybe you want 'fullconn' instead ?") {

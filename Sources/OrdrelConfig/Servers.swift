@@ -233,6 +233,12 @@ extension ConfigBuilder {
                         fail("'proxy-v2-options' : '\(name)' : unknown option (expects 'ssl', 'cert-cn', 'ssl-cipher', 'cert-sig', 'cert-key', 'authority', 'crc32c' or 'unique-id').")
                     }
                 }
+            case "source":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                switch Self.sourceAddress(value) {
+                case .success(let address): server.source = address
+                case .failure(let message): fail("'source' : \(message.text)")
+                }
             case "init-addr":
                 let value = index + 1 < words.count ? words[index + 1] : ""
                 switch InitAddrMethod.parseList(value) {

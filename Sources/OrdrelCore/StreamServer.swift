@@ -85,6 +85,12 @@ extension Stream {
             phase = .connecting(fd, startedAt: worker.loop.now)
             serverWatcher.rebind(fd: fd.rawValue)
             try? fd.setNoDelay()
+            // `source`: the server's, else the backend's; SO_REUSEADDR as haproxy, so that a
+            // fixed source port can be reused by the next connection (to another destination).
+            if let source = chosen.config.source ?? backend.config.source {
+                try fd.setReuseAddress()
+                try fd.bind(to: source)
+            }
             if backend.config.options.tcpka || backend.config.options.srvtcpka { try? fd.setKeepAlive() }
             let attempt = Result { try fd.connect(to: target(of: chosen)) }
             // The address the kernel gave this attempt, when the log line shows it (%bi, %bp):

@@ -4,11 +4,13 @@ import Glibc
 import Foundation
 import XCTest
 
-/// A backend that keeps, per connection, every byte it received up to the client's FIN.
+/// A backend that keeps, per connection, every byte it received up to the client's FIN, and
+/// the connection's source address.
 private final class CapturingBackend: @unchecked Sendable {
     let port: UInt16
     private let listenFD: Int32
     private let captured = Locked([[UInt8]]())
+    private let peers = Locked([String]())
     private let done = DispatchSemaphore(value: 0)
 
     init() throws {
@@ -19,8 +21,17 @@ private final class CapturingBackend: @unchecked Sendable {
                 let fd = accept(listenFD, nil, nil)
                 if fd < 0 { if errno == EINTR { continue } else { return } }
                 TestSocket.setReceiveTimeout(fd, seconds: 5)
+                var peer = sockaddr_in()
+                var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+                _ = withUnsafeMutablePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+                }
+                var text = [CChar](repeating: 0, count: 64)
+                inet_ntop(AF_INET, &peer.sin_addr, &text, socklen_t(text.count))
+                let host = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 let bytes = TestSocket.readAll(fd).bytes
                 captured.withLock { $0.append(bytes) }
+                peers.withLock { $0.append(host) }
                 close(fd)
             }
         }
@@ -28,6 +39,7 @@ private final class CapturingBackend: @unchecked Sendable {
     }
 
     var connections: [[UInt8]] { captured.withLock { $0 } }
+    var sources: [String] { peers.withLock { $0 } }
 
     func stop() {
         shutdown(listenFD, Int32(SHUT_RDWR))
@@ -46,6 +58,8 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
 
     private struct Run {
         var received: [[UInt8]]
+        /// Where the backend saw each connection come from.
+        var sources: [String]
         var logs: [String]
         var rejectedEnds: [TestSocket.End]
         /// `stot`, `ereq` and `conn_tot` of the `pp` frontend.
@@ -84,7 +98,8 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
                 server s1 127.0.0.1:\(backend.port) send-proxy
             listen noport
                 bind 127.0.0.1:\(ports[2]) accept-proxy
-                server s1 127.0.0.1
+                source 127.0.0.2
+                server s1 127.0.0.1 source 127.0.0.3
 
             """
         let daemon: DaemonProcess = side == .ordrel
@@ -116,7 +131,8 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         _ = try exchange(ports[2], Array("PROXY TCP4 192.0.2.8 127.0.0.1 40001 \(backend.port)\r\nportless".utf8))
         XCTAssertTrue(waitUntil(10) { backend.connections.count >= before + 3 })
         let counters = try statColumns(stats, row: "pp,FRONTEND", ["stot", "ereq", "conn_tot"])
-        return Run(received: Array(backend.connections[before...]), logs: receiver.udp, rejectedEnds: ends, counters: counters)
+        return Run(received: Array(backend.connections[before...]), sources: Array(backend.sources[before...]),
+                   logs: receiver.udp, rejectedEnds: ends, counters: counters)
     }
 
     /// Masks dates, process names and pids, client ports and timers.
@@ -142,6 +158,8 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         XCTAssertEqual(ours.logs.map(normalized), theirs.logs.map(normalized))
         XCTAssertEqual(ours.rejectedEnds, theirs.rejectedEnds)
         XCTAssertEqual(ours.counters, theirs.counters)
+        XCTAssertEqual(ours.sources, theirs.sources)
+        XCTAssertEqual(ours.sources, ["127.0.0.1", "127.0.0.1", "127.0.0.3"], "the server's 'source' wins over the backend's")
         XCTAssertEqual(ours.counters, ["1", "0", "4"], "a refused header counts a connection, not a session nor a request error")
         XCTAssertEqual(ours.rejectedEnds, Array(repeating: .error(ECONNRESET), count: 3), "haproxy resets a refused header")
         // What the comparison is about, spelled out once.

@@ -1,7 +1,9 @@
+import OrdrelSystem
 import XCTest
 @testable import OrdrelConfig
 
-/// `accept-proxy`, `send-proxy`, `send-proxy-v2`, `proxy-v2-options` and `check-send-proxy`.
+/// `accept-proxy`, `send-proxy`, `send-proxy-v2`, `proxy-v2-options` and `check-send-proxy`;
+/// servers without a port and `source`.
 final class ProxyProtocolConfigTests: XCTestCase {
     func testKeywordsAndDefaultServer() throws {
         let text = """
@@ -37,6 +39,35 @@ final class ProxyProtocolConfigTests: XCTestCase {
         let proxy = try XCTUnwrap(parseOK(text)).configuration.proxy("be")
         XCTAssertEqual(proxy.servers.map(\.port), [0, 0, 0])
         XCTAssertEqual(proxy.servers.map(\.host), ["127.0.0.1", "127.0.0.1", "::1"])
+    }
+
+    func testSource() throws {
+        let text = """
+            defaults
+                source 127.0.0.2
+            backend inherits
+                server a 127.0.0.1:1
+            backend own
+                source [::1]:4000
+                server a 127.0.0.1:1 source ipv4@127.0.0.3
+            """
+        let config = try XCTUnwrap(parseOK(text)).configuration
+        XCTAssertEqual(config.proxy("inherits").source, SocketAddress(ip: "127.0.0.2", port: 0))
+        XCTAssertEqual(config.proxy("own").source, SocketAddress(ip: "::1", port: 4000))
+        XCTAssertEqual(config.proxy("own").servers.first?.source, SocketAddress(ip: "127.0.0.3", port: 0))
+        let bad = """
+            backend be
+                source 127.0.0.2 usesrc clientip
+                source example.org
+                server a 127.0.0.1:1 source 127.0.0.1:1000-2000
+            frontend fe
+                source 127.0.0.1
+            """
+        XCTAssertEqual(alertLines(diagnostics(bad)).prefix(3), [
+            "[ALERT] config : parsing [bad.cfg:2] : 'source' : 'usesrc' is not supported by ordrel (only 'source <addr>[:<port>]').",
+            "[ALERT] config : parsing [bad.cfg:3] : 'source' : invalid source address 'example.org' (ordrel takes an IP address here).",
+            "[ALERT] config : parsing [bad.cfg:4] : 'server be/a' : 'source' : invalid source port '1000-2000' (port ranges are not supported by ordrel).",
+        ])
     }
 
     func testTLSAndUnknownOptionsAreRefused() {
