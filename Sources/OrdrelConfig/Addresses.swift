@@ -114,6 +114,7 @@ extension ConfigBuilder {
             case "v4v6": template.ipv6Only = false
             case "v6only": template.ipv6Only = true
             case "accept-proxy": template.acceptProxy = true
+            case "tfo": template.tfo = true
             default:
                 // Every unsupported option is reported: haproxy's own value-taking keywords
                 // skip their value, any other word is taken as an option of its own.

@@ -234,6 +234,8 @@ public struct BindConfig: Sendable, Equatable {
     /// `accept-proxy`: each connection starts with a PROXY v1 or v2 header whose addresses
     /// replace the connection's own.
     public var acceptProxy = false
+    /// `tfo`: TCP Fast Open on this TCP listener.
+    public var tfo = false
     public var location: SourceLocation
 
     public init(address: BindAddress, location: SourceLocation) {

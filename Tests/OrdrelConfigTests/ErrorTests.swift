@@ -137,12 +137,12 @@ final class ErrorTests: XCTestCase {
     func testEveryUnsupportedBindOptionAndNoSpuriousWarning() {
         let text = quietDefaults + """
             frontend fe
-                bind 127.0.0.1:18990 interface eth0 v6only tfo
+                bind 127.0.0.1:18990 interface eth0 v6only transparent
                 default_backend be
             backend be
             """
         let found = diagnostics(text)
-        XCTAssertEqual(alertLines(found), ["interface", "tfo"].map {
+        XCTAssertEqual(alertLines(found), ["interface", "transparent"].map {
             "[ALERT] config : parsing [bad.cfg:6] : 'bind 127.0.0.1:18990' in section 'frontend' : unsupported bind option '\($0)'."
         })
         XCTAssertFalse(found.contains { $0.description.contains("has no 'bind' directive") }, "\(found)")

@@ -13,7 +13,7 @@ final class ProxyProtocolConfigTests: XCTestCase {
                 timeout client 1s
                 timeout server 1s
             listen li
-                bind 127.0.0.1:18991 accept-proxy
+                bind 127.0.0.1:18991 accept-proxy tfo
                 bind 127.0.0.1:18992
                 default-server send-proxy
                 server a 127.0.0.1:1
@@ -23,6 +23,7 @@ final class ProxyProtocolConfigTests: XCTestCase {
             """
         let proxy = try XCTUnwrap(parseOK(text)).configuration.proxy("li")
         XCTAssertEqual(proxy.binds.map(\.acceptProxy), [true, false])
+        XCTAssertEqual(proxy.binds.map(\.tfo), [true, false])
         XCTAssertEqual(proxy.servers.map(\.sendProxy), [.v1, .v2, nil, .v2])
         XCTAssertEqual(proxy.servers.map(\.proxyV2CRC32C), [false, true, false, false])
         XCTAssertEqual(proxy.servers.map(\.checkSendProxy), [false, true, false, false])
