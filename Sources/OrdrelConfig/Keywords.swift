@@ -36,7 +36,6 @@ enum Keywords {
 
     /// Global keywords whose effect ordrel cannot reproduce, so ignoring them would be wrong.
     static let unsupportedGlobal: [String: String] = [
-        "unix-bind": "it changes where Unix listeners are created",
         "lua-load": "Lua is not available",
         "lua-load-per-thread": "Lua is not available",
         "lua-prepend-path": "Lua is not available",

@@ -75,6 +75,9 @@ public struct GlobalConfig: Sendable, Equatable {
     public var mworkerMaxReloads: Int?
     /// `noreuseport`: TCP listeners are bound without SO_REUSEPORT.
     public var noReusePort = false
+    /// `unix-bind`: what Unix `bind` sockets declared after it start from (their path prefix,
+    /// mode and owner); `stats socket` lines do not use it, as in haproxy.
+    public var unixBind = UnixBindDefaults()
 
     public init() {}
 }
@@ -308,6 +311,17 @@ public struct ServerConfig: Sendable, Equatable {
         self.id = id
         self.location = location
     }
+}
+
+/// `unix-bind prefix <p> mode <m> uid|user <u> gid|group <g>`.
+public struct UnixBindDefaults: Sendable, Equatable {
+    /// Prepended to every Unix `bind` path, as is (haproxy concatenates).
+    public var prefix = ""
+    public var mode: UInt32?
+    public var uid: Int?
+    public var gid: Int?
+
+    public init() {}
 }
 
 /// Which PROXY protocol header a server is sent.

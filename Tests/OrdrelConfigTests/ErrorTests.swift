@@ -208,7 +208,7 @@ final class ErrorTests: XCTestCase {
                 hard-stop-after 10x
                 log
                 log 127.0.0.1 nofacility
-                unix-bind prefix /tmp
+                unix-bind prefix /tmp bogus
                 chroot
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
@@ -227,7 +227,7 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:16] : unexpected character 'x' in 'hard-stop-after'",
             "[ALERT] config : parsing [bad.cfg:17] : log : expects <address> and <facility>  as arguments",
             "[ALERT] config : parsing [bad.cfg:18] : log : unknown log facility 'nofacility'",
-            "[ALERT] config : parsing [bad.cfg:19] : 'unix-bind' is not supported by ordrel: it changes where Unix listeners are created.",
+            "[ALERT] config : parsing [bad.cfg:19] : 'unix-bind' only supports the 'prefix', 'mode', 'uid', 'gid', 'user' and 'group' options.",
             "[ALERT] config : parsing [bad.cfg:20] : 'chroot' expects a directory as an argument.",
         ])
     }

@@ -3,7 +3,7 @@ import XCTest
 @testable import OrdrelConfig
 
 /// `accept-proxy`, `send-proxy`, `send-proxy-v2`, `proxy-v2-options` and `check-send-proxy`;
-/// servers without a port and `source`.
+/// servers without a port, `source` and `unix-bind`.
 final class ProxyProtocolConfigTests: XCTestCase {
     func testKeywordsAndDefaultServer() throws {
         let text = """
@@ -68,6 +68,39 @@ final class ProxyProtocolConfigTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:2] : 'source' : 'usesrc' is not supported by ordrel (only 'source <addr>[:<port>]').",
             "[ALERT] config : parsing [bad.cfg:3] : 'source' : invalid source address 'example.org' (ordrel takes an IP address here).",
             "[ALERT] config : parsing [bad.cfg:4] : 'server be/a' : 'source' : invalid source port '1000-2000' (port ranges are not supported by ordrel).",
+        ])
+    }
+
+    /// As haproxy 2.6.12 with `unix-bind prefix /tmp/p mode 600` and `bind /x.sock`, `bind /y.sock
+    /// mode 640`: sockets `/tmp/p/x.sock` (0600) and `/tmp/p/y.sock` (0640); stats sockets keep
+    /// their own path.
+    func testUnixBindDefaults() throws {
+        let text = """
+            global
+                unix-bind prefix /tmp/p mode 600 uid 12 gid 34
+                stats socket /tmp/stats.sock
+            defaults
+                mode tcp
+                timeout connect 1s
+                timeout client 1s
+                timeout server 1s
+            listen li
+                bind /x.sock
+                bind unix@/y.sock mode 640 gid 7
+                bind 127.0.0.1:18993
+                server a 127.0.0.1:1
+            """
+        let config = try XCTUnwrap(parseOK(text)).configuration
+        let binds = config.proxy("li").binds
+        XCTAssertEqual(binds.map(\.address), [.unix(path: "/tmp/p/x.sock"), .unix(path: "/tmp/p/y.sock"),
+                                              .tcp(host: "127.0.0.1", port: 18993)])
+        XCTAssertEqual(binds.prefix(2).map(\.mode), [0o600, 0o640])
+        XCTAssertEqual(binds.prefix(2).map(\.uid), [12, 12])
+        XCTAssertEqual(binds.prefix(2).map(\.gid), [34, 7])
+        XCTAssertEqual(config.global.statsSockets.map(\.path), ["/tmp/stats.sock"])
+        XCTAssertEqual(alertLines(diagnostics("global\n    unix-bind prefix /a foo bar\n    unix-bind user nosuchuser-ordrel\n")), [
+            "[ALERT] config : parsing [bad.cfg:2] : 'unix-bind' only supports the 'prefix', 'mode', 'uid', 'gid', 'user' and 'group' options.",
+            "[ALERT] config : parsing [bad.cfg:3] : 'unix-bind' : 'nosuchuser-ordrel' unknown user.",
         ])
     }
 
