@@ -32,7 +32,9 @@ final class ProxyHandshake {
             withExtendedLifetime(self) { $0.readable() }
         }
         timer = TimerWatcher(loop: worker.loop) { [unowned(unsafe) self] in
-            withExtendedLifetime(self) { $0.finish(.timeout) }
+            // haproxy 2.6.12 reports a timeout only when nothing came; part of a header is
+            // "Truncated".
+            withExtendedLifetime(self) { $0.finish($0.received.isEmpty ? .timeout : .truncated) }
         }
     }
 
@@ -91,8 +93,10 @@ final class ProxyHandshake {
         worker.proxyHandshakes[ObjectIdentifier(self)] = nil
         if let failure {
             runtime.handshakeFailed(client, error: failure, listener: listener, acceptedWallMicros: acceptedWallMicros)
-            // haproxy resets the connection (checked with 2.6.12), whatever was read.
-            try? client.fd.setLingerZero()
+            // haproxy only peeks, so closing with the client's bytes unread resets the connection
+            // (checked with 2.6.12); a client that sent nothing sees a FIN. The bytes consumed
+            // here are not there any more: reset explicitly.
+            if !received.isEmpty { try? client.fd.setLingerZero() }
             client.fd.close()
         } else {
             runtime.openStream(on: worker, client: client, frontend: listener.proxy)

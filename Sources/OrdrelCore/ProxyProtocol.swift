@@ -140,13 +140,13 @@ enum ProxyHeaderError: String, Equatable {
     case notHeader = "Received something which does not look like a PROXY protocol header"
     /// A header whose fields are wrong.
     case badHeader = "Received an invalid PROXY protocol header"
-    /// The client closed before the header was complete.
+    /// The client closed, or `timeout client` expired, before the header was complete.
     case truncated = "Truncated PROXY protocol header received"
     /// The client closed before sending anything.
     case empty = "Connection closed while waiting for PROXY protocol header"
     /// The client's socket failed.
     case aborted = "Connection error while waiting for PROXY protocol header"
-    /// `timeout client` expired first.
+    /// `timeout client` expired before any byte came.
     case timeout = "Timeout while waiting for PROXY protocol header"
 }
 

@@ -77,7 +77,7 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
     private func run(_ side: Side, backend: CapturingBackend, directory: TemporaryDirectory) throws -> Run {
         let receiver = try LogReceiver(unixPath: directory.path + "/\(side)-log.sock")
         defer { receiver.stop() }
-        let ports = try (0..<3).map { _ in try TestSocket.unusedPort() }
+        let ports = try (0..<4).map { _ in try TestSocket.unusedPort() }
         let stats = directory.path + "/\(side).sock"
         let text = """
             global
@@ -100,6 +100,10 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
                 bind 127.0.0.1:\(ports[2]) accept-proxy
                 source 127.0.0.2
                 server s1 127.0.0.1 source 127.0.0.3
+            listen slow
+                bind 127.0.0.1:\(ports[3]) accept-proxy
+                timeout client 200ms
+                server s1 127.0.0.1:\(backend.port)
 
             """
         let daemon: DaemonProcess = side == .ordrel
@@ -130,6 +134,19 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         // No port on the server: the destination port the header names.
         _ = try exchange(ports[2], Array("PROXY TCP4 192.0.2.8 127.0.0.1 40001 \(backend.port)\r\nportless".utf8))
         XCTAssertTrue(waitUntil(10) { backend.connections.count >= before + 3 })
+        // A client that sends part of a header and waits: `timeout client` ends the wait.
+        let slow = try TestSocket.connect(port: ports[3])
+        defer { close(slow) }
+        TestSocket.setReceiveTimeout(slow, seconds: 5)
+        try TestSocket.sendAll(slow, Array("PROXY TCP4 ".utf8))
+        ends.append(TestSocket.readAll(slow).end)
+        XCTAssertTrue(waitUntil(10) { receiver.udp.count >= logged + 1 }, "\(side): \(receiver.udp)")
+        // Nothing at all before the timeout.
+        let silent = try TestSocket.connect(port: ports[3])
+        defer { close(silent) }
+        TestSocket.setReceiveTimeout(silent, seconds: 5)
+        ends.append(TestSocket.readAll(silent).end)
+        XCTAssertTrue(waitUntil(10) { receiver.udp.count >= logged + 2 }, "\(side): \(receiver.udp)")
         let counters = try statColumns(stats, row: "pp,FRONTEND", ["stot", "ereq", "conn_tot"])
         return Run(received: Array(backend.connections[before...]), sources: Array(backend.sources[before...]),
                    logs: receiver.udp, rejectedEnds: ends, counters: counters)
@@ -161,7 +178,8 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         XCTAssertEqual(ours.sources, theirs.sources)
         XCTAssertEqual(ours.sources, ["127.0.0.1", "127.0.0.1", "127.0.0.3"], "the server's 'source' wins over the backend's")
         XCTAssertEqual(ours.counters, ["1", "0", "4"], "a refused header counts a connection, not a session nor a request error")
-        XCTAssertEqual(ours.rejectedEnds, Array(repeating: .error(ECONNRESET), count: 3), "haproxy resets a refused header")
+        XCTAssertEqual(ours.rejectedEnds, Array(repeating: .error(ECONNRESET), count: 4) + [.eof],
+                       "haproxy resets a refused header, closes a silent connection")
         // What the comparison is about, spelled out once.
         let v2 = ProxyHeader.v2(source: [192, 0, 2, 7], 40000, destination: [198, 51, 100, 9], 25)
         XCTAssertEqual(ours.received.first, v2 + Array("hello".utf8))
@@ -175,6 +193,8 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Truncated PROXY protocol header received\n",
             "<134>DATE NAME[PID]: 203.0.113.5:51000 [ACCEPT] v1 v1/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 192.0.2.8:40001 [ACCEPT] noport noport/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
+            "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] slow/1: Truncated PROXY protocol header received\n",
+            "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] slow/1: Timeout while waiting for PROXY protocol header\n",
         ])
     }
 }
