@@ -144,6 +144,16 @@ final class HealthCheck {
         let socket: FD
         do {
             socket = try FD.streamSocket(for: target.family)
+            // `source` binds checks too, as haproxy's connections to the server.
+            if let source = server.config.source ?? server.backend.config.source, source.family == target.family {
+                do {
+                    try socket.setReuseAddress()
+                    try socket.bind(to: source)
+                } catch {
+                    socket.close()
+                    throw error
+                }
+            }
         } catch {
             complete(CheckVerdict(.socketError, info: (error as? SyscallError)?.reason ?? ""))
             return

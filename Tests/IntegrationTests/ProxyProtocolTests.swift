@@ -199,6 +199,32 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
     }
 }
 
+/// `source` applies to health checks too: the check connections come from it.
+final class SourceCheckTests: XCTestCase {
+    func testChecksBindToTheSource() throws {
+        let backend = try CapturingBackend()
+        defer { backend.stop() }
+        let directory = TemporaryDirectory()
+        let stats = directory.path + "/stats.sock"
+        let daemon = try OrdrelProcess(config: """
+            global
+                stats socket \(stats) level admin
+            defaults
+                mode tcp
+                timeout connect 1s
+                timeout client 1s
+                timeout server 1s
+            backend be
+                source 127.0.0.4
+                server s1 127.0.0.1:\(backend.port) check inter 100ms
+
+            """, readySocket: stats)
+        defer { daemon.stop() }
+        XCTAssertTrue(waitUntil(10) { !backend.sources.isEmpty }, "no check arrived")
+        XCTAssertEqual(Set(backend.sources), ["127.0.0.4"])
+    }
+}
+
 /// PROXY v2 headers built independently of ordrel's encoder (doc/proxy-protocol.txt).
 private enum ProxyHeader {
     static func v2(source: [UInt8], _ sourcePort: UInt16, destination: [UInt8], _ destinationPort: UInt16) -> [UInt8] {
