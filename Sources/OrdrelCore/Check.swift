@@ -184,9 +184,11 @@ final class HealthCheck {
     private func established() {
         state = .exchanging
         if let remote = proxyLineTarget, let local = try? fd?.localAddress() {
-            // The server's version (v2 with `send-proxy-v2`), as haproxy's make_proxy_line.
+            // The server's version, as haproxy's make_proxy_line: v1 names the check connection's
+            // own addresses, v2 is a LOCAL header (captured from haproxy 2.6.12).
             let config = server.config
-            outbox = ProxyHeaderEncoder.header(config.sendProxy ?? .v1, source: local, destination: remote,
+            let version = config.sendProxy ?? .v1
+            outbox = ProxyHeaderEncoder.header(version, source: local, destination: version == .v1 ? remote : nil,
                                                crc32c: config.proxyV2CRC32C) + outbox
         }
         if let check = server.backend.config.timeouts.check { timer.schedule(after: Double(check) / 1000) }

@@ -199,8 +199,9 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
     }
 }
 
-/// `source` applies to health checks too: the check connections come from it.
-final class SourceCheckTests: XCTestCase {
+/// What a health check connection carries from the server's settings: its `source`, and its
+/// PROXY header with `check-send-proxy`.
+final class CheckConnectionTests: XCTestCase {
     func testChecksBindToTheSource() throws {
         let backend = try CapturingBackend()
         defer { backend.stop() }
@@ -222,6 +223,39 @@ final class SourceCheckTests: XCTestCase {
         defer { daemon.stop() }
         XCTAssertTrue(waitUntil(10) { !backend.sources.isEmpty }, "no check arrived")
         XCTAssertEqual(Set(backend.sources), ["127.0.0.4"])
+    }
+
+    /// `check-send-proxy` with `send-proxy-v2`: a check connection starts with a v2 LOCAL header,
+    /// as haproxy 2.6's.
+    func testCheckSendProxyAsHaproxy() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath), "haproxy is not installed")
+        var firsts: [[UInt8]] = []
+        for haproxy in [true, false] {
+            let backend = try CapturingBackend()
+            defer { backend.stop() }
+            let directory = TemporaryDirectory()
+            let stats = directory.path + "/stats.sock"
+            let text = """
+                global
+                    stats socket \(stats) level admin
+                defaults
+                    mode tcp
+                    timeout connect 1s
+                    timeout client 1s
+                    timeout server 1s
+                    timeout check 100ms
+                backend be
+                    server s1 127.0.0.1:\(backend.port) check inter 100ms send-proxy-v2 check-send-proxy
+
+                """
+            let daemon: DaemonProcess = haproxy ? try HaproxyDaemon(config: text, readySocket: stats)
+                                                : try OrdrelProcess(config: text, readySocket: stats)
+            defer { daemon.stop() }
+            XCTAssertTrue(waitUntil(10) { !backend.connections.isEmpty }, "no check arrived")
+            firsts.append(backend.connections.first ?? [])
+        }
+        XCTAssertEqual(firsts[1], firsts[0])
+        XCTAssertEqual(firsts[1], [0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x20, 0x00, 0x00, 0x00])
     }
 }
 

@@ -44,6 +44,13 @@ final class ProxyProtocolTests: XCTestCase {
         XCTAssertEqual(ProxyHeaderParser.parse(corrupted), .invalid(.badHeader))
     }
 
+    /// haproxy 2.6.12's check header with `send-proxy-v2 check-send-proxy proxy-v2-options crc32c`:
+    /// LOCAL, then the CRC32C TLV.
+    func testLocalWithCRC32CAsHaproxy() {
+        XCTAssertEqual(ProxyHeaderEncoder.v2(source: address("127.0.0.1", 1), destination: nil, crc32c: true),
+                       bytes("0d 0a 0d 0a 00 0d 0a 51 55 49 54 0a 20 00 00 07 03 00 04 a9 b8 7e 8f"))
+    }
+
     func testCRC32CKnownValue() {
         // RFC 3720 B.4: 32 bytes of zeros.
         XCTAssertEqual(CRC32C.checksum([UInt8](repeating: 0, count: 32)), 0x8A91_36AA)
