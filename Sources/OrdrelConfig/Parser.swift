@@ -73,7 +73,8 @@ struct ProxyDraft {
     var defaultServer: ServerConfig
     var logs: [LogEntry] = []
     var defaultBackendLocation: SourceLocation?
-    var useBackendLocations: [SourceLocation] = []
+    /// The section's `acl` lines so far, and how conditions are parsed against them.
+    var acls = ACLParser()
     /// A `bind` line was refused: its alert says so, the "no 'bind' directive" warning would not.
     var refusedBind = false
     /// Where `mode http` was set (in this section or the `defaults` it inherits).
@@ -103,8 +104,10 @@ struct ProxyDraft {
         draft.config.binds = []
         draft.refusedBind = false
         draft.config.servers = []
-        draft.config.useBackends = []
-        draft.useBackendLocations = []
+        draft.config.rules = ConnectionRules()
+        draft.config.rules.inspectDelayMs = config.rules.inspectDelayMs
+        draft.config.useServers = []
+        draft.acls = ACLParser()
         if !role.hasFrontend {
             draft.config.maxconn = nil
             draft.config.defaultBackend = nil

@@ -23,6 +23,8 @@ public final class Proxy {
     /// the runtime owns every proxy, and a `listen` section is its own backend (a strong
     /// reference was a cycle that LeakSanitizer reported at every exit).
     public internal(set) unowned var targetBackend: Proxy?
+    /// The backend of each `use_backend` rule, in rule order (resolved once at start).
+    var ruleBackends: [ProxyReference] = []
     /// Picks servers for new streams; kept in sync with the servers by `Runtime.serverChanged`.
     /// nil for a frontend-only proxy.
     public internal(set) var balancer: Balancer?
@@ -75,4 +77,10 @@ public final class Proxy {
         guard !hasUsableServer, wallSeconds >= lastChangeWallSeconds else { return downtimeSeconds }
         return downtimeSeconds + wallSeconds - lastChangeWallSeconds
     }
+}
+
+/// A proxy held without ownership: the runtime owns every proxy, and a frontend naming itself
+/// (a `listen` in its own `use_backend`) would otherwise be a cycle.
+struct ProxyReference {
+    unowned let proxy: Proxy
 }

@@ -138,7 +138,14 @@ public final class Runtime {
         }
         buildBalancers()
         for proxy in proxies where proxy.isFrontend {
-            let target = proxy.config.useBackends.first ?? proxy.config.defaultBackend
+            for rule in proxy.config.rules.useBackends {
+                guard let backend = proxies.first(where: { $0.name == rule.backend && $0.isBackend }) else {
+                    throw RuntimeSetupError(location: rule.location,
+                                            message: "proxy '\(proxy.name)': unable to find required use_backend '\(rule.backend)'.")
+                }
+                proxy.ruleBackends.append(ProxyReference(proxy: backend))
+            }
+            let target = proxy.config.rules.useBackends.first(where: { $0.condition == nil })?.backend ?? proxy.config.defaultBackend
             guard let target else { continue }
             guard let backend = proxies.first(where: { $0.name == target && $0.isBackend }) else {
                 throw RuntimeSetupError(location: proxy.config.location,
@@ -583,11 +590,18 @@ public final class Runtime {
     private func openStream(on worker: Worker, client: FD, address: SocketAddress, frontend: Proxy) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
+        let rules = frontend.config.rules
+        let rejected = !rules.connection.isEmpty && connectionRulesReject(client: client, address: address, frontend: frontend)
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             acceptRate.record(nowMs: now)
-            guard let backend = frontend.targetBackend else {
+            if rejected {
+                frontend.frontendCounters.deniedConnections += 1
+                return nil
+            }
+            // A frontend routing by content may have no default: the stream decides later.
+            guard let backend = frontend.targetBackend ?? (rules.inspectsContent ? frontend : nil) else {
                 frontend.frontendCounters.requestErrors += 1
                 return nil
             }
@@ -596,7 +610,7 @@ public final class Runtime {
             cumulativeRequests += 1
             maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
-            backend.backendCounters.opened(nowMs: now, wallSeconds: wall)
+            if !rules.inspectsContent { backend.backendCounters.opened(nowMs: now, wallSeconds: wall) }
             var owner = worker
             for other in workers where other.streamCount + 1 < owner.streamCount { owner = other }
             owner.streamCount += 1
@@ -639,12 +653,12 @@ public final class Runtime {
             if logs {
                 line.processConnections = currentConnections
                 line.frontendConnections = frontend.frontendCounters.current
-                line.backendConnections = backend.backendCounters.current
+                line.backendConnections = stream.backendCounted ? backend.backendCounters.current : 0
             }
             currentConnections -= 1
             worker.streamCount -= 1
             frontend.frontendCounters.current -= 1
-            backend.backendCounters.current -= 1
+            if stream.backendCounted { backend.backendCounters.current -= 1 }
             let waiting = workers.filter(\.hasListenersAtLimit)
             return (waiting, stopMode == .soft && currentConnections == 0)
         }

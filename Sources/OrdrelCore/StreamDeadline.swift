@@ -8,7 +8,7 @@ extension Stream {
             return min(since + seconds(queueTimeout), clientActivityAt + seconds(timeouts.client.client))
         case .connecting(_, let startedAt):
             return startedAt + seconds(timeouts.server.connect)
-        case .retryDelay(let until, _):
+        case .retryDelay(let until, _), .inspecting(let until):
             return until
         case .established:
             return min(clientActivityAt + seconds(clientTimeoutInEffect), serverActivityAt + seconds(serverTimeoutInEffect))
@@ -54,6 +54,9 @@ extension Stream {
             connectFailed(timedOut: true)
         case .retryDelay(_, let redispatch):
             retryAfterDelay(redispatch: redispatch)
+        case .inspecting:
+            inspect(final: true)
+            process()
         case .established:
             let clientSideExpired = now + 0.0005 >= clientActivityAt + seconds(clientTimeoutInEffect)
             end(.closed(clientSideExpired ? .clientTimeout : .serverTimeout, in: .data))

@@ -1,0 +1,55 @@
+import OrdrelConfig
+
+/// `tcp-request content` rules and `use_backend` conditions: the stream reads the client's first
+/// bytes into its request buffer (forwarded unchanged afterwards), decides, then dispatches.
+extension Stream {
+    /// Evaluates the content rules on what arrived. A rule that cannot tell yet waits for more
+    /// bytes unless `final` or the inspect delay has run out (haproxy's `tcp_inspect_request`);
+    /// then `use_backend` picks the backend, its conditions evaluated as final as haproxy's
+    /// switching rules are.
+    func inspect(final: Bool) {
+        guard case .inspecting(let until) = phase else { return }
+        let rules = frontend.config.rules
+        let environment = RuntimeACLEnvironment(runtime: runtime, backend: nil)
+        var input = runtime.aclInput(client: client, address: clientAddress, frontend: frontend,
+                                     backend: frontend.targetBackend ?? frontend, payload: request.pending)
+        input.final = final || worker.loop.now + 0.0005 >= until
+        for rule in rules.content {
+            let result = rule.condition?.evaluate(input, environment) ?? .pass
+            if result == .miss { return }
+            guard result == .pass else { continue }
+            if rule.action == .reject {
+                rejectRequest()
+                return
+            }
+            break
+        }
+        input.final = true
+        var target = frontend.targetBackend
+        for (rule, backend) in zip(rules.useBackends, frontend.ruleBackends)
+        where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
+            target = backend.proxy
+            break
+        }
+        guard let target else {
+            // Nothing matched and there is no default_backend: nowhere to forward.
+            runtime.lock.withLock { frontend.frontendCounters.requestErrors += 1 }
+            end(.closed(.proxy, in: .request))
+            return
+        }
+        let now = worker.loop.nowMilliseconds
+        let wall = runtime.wallSeconds
+        runtime.lock.withLock { target.backendCounters.opened(nowMs: now, wallSeconds: wall) }
+        backend = target
+        backendCounted = true
+        retriesLeft = target.config.retries
+        phase = .dispatching
+        dispatch()
+    }
+
+    /// `tcp-request content reject`: counted in the frontend's `dreq`, logged `PR--`.
+    private func rejectRequest() {
+        runtime.lock.withLock { frontend.frontendCounters.deniedRequests += 1 }
+        end(.closed(.proxy, in: .request))
+    }
+}
