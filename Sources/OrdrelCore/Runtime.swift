@@ -600,8 +600,9 @@ public final class Runtime {
                 frontend.frontendCounters.deniedConnections += 1
                 return nil
             }
-            // A frontend routing by content may have no default: the stream decides later.
-            guard let backend = frontend.targetBackend ?? (rules.inspectsContent ? frontend : nil) else {
+            // A stream inspecting content stays in its frontend until it picks a backend (as
+            // haproxy logs `fe/<NOSRV>` for a request rejected there).
+            guard let backend = rules.inspectsContent ? frontend : frontend.targetBackend else {
                 frontend.frontendCounters.requestErrors += 1
                 return nil
             }
