@@ -47,6 +47,19 @@ extension Stream {
         dispatch()
     }
 
+    /// The server of the first `use-server` rule whose condition holds and whose server is not
+    /// down (haproxy's `process_server_rules` goes on past a down one); nil: balance as usual.
+    func serverOfRules() -> Server? {
+        let environment = RuntimeACLEnvironment(runtime: runtime, backend: backend)
+        let input = runtime.aclInput(client: client, address: clientAddress, frontend: frontend, backend: backend,
+                                     payload: request.pending)
+        for rule in backend.config.useServers where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
+            guard let server = backend.server(named: rule.server) else { continue }
+            if runtime.lock.withLock({ server.adminState == .ready && server.isUp }) { return server }
+        }
+        return nil
+    }
+
     /// `tcp-request content reject`: counted in the frontend's `dreq`, logged `PR--`.
     private func rejectRequest() {
         runtime.lock.withLock { frontend.frontendCounters.deniedRequests += 1 }

@@ -48,6 +48,15 @@ final class ACLRoutingTests: XCTestCase {
             use_backend be_one if { req.payload(0,4) -m bin 4f4e453a }
             use_backend be_two if { req.len ge 8 }
             default_backend be_three
+        frontend fe_srv
+            bind 127.0.0.1:\(ports["srv"]!)
+            default_backend be_pick
+        backend be_pick
+            balance roundrobin
+            use-server s1 if { src 10.0.0.0/8 }
+            use-server s2 if { src 127.0.0.1 } { dst_port \(ports["srv"]!) }
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
         backend be_one
             server s1 127.0.0.1:\(servers[0])
         backend be_two
@@ -106,7 +115,7 @@ final class ACLRoutingTests: XCTestCase {
         let lines = text.split(separator: "\n")
         guard let header = lines.first else { return [] }
         let names = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let wanted = ["stot", "dreq", "dcon", "dses", "ereq", "conn_tot"]
+        let wanted = ["stot", "dreq", "dcon", "dses", "ereq", "conn_tot", "lbtot"]
         return lines.dropFirst().map { line in
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let row = Dictionary(zip(names, cells), uniquingKeysWith: { first, _ in first })
@@ -132,7 +141,7 @@ final class ACLRoutingTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = ["sni": try TestSocket.unusedPort(), "src": try TestSocket.unusedPort(), "len": try TestSocket.unusedPort()]
+            ports[side] = try ["sni", "src", "len", "srv"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -169,16 +178,18 @@ final class ACLRoutingTests: XCTestCase {
             let (short, seconds) = try send(Array("abc".utf8), to: p["len"]!)
             results.append("len \(short.backend) \(short.echoedIntact)")
             XCTAssertGreaterThan(seconds, 0.3, "\(side): the short request waited for the inspect delay")
+            // use-server s2 for 127.0.0.1: both connections go to it, not round robin.
+            results.append("srv \(try send([0x78], to: p["srv"]!).seen.backend) \(try send([0x78], to: p["srv"]!).seen.backend)")
             seen[side] = results
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
-        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true"],
+        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2"],
                        "haproxy itself routed as the test expects")
         usleep(200_000)
         let theirCounters = try counters(sockets[.haproxy]!)
         XCTAssertEqual(try counters(sockets[.ordrel]!), theirCounters)
-        XCTAssertTrue(theirCounters.contains("fe_src/FRONTEND: stot=0 dreq=0 dcon=1 dses=0 ereq=0 conn_tot=1"), "\(theirCounters)")
-        XCTAssertTrue(theirCounters.contains("fe_len/FRONTEND: stot=4 dreq=1 dcon=0 dses=0 ereq=0 conn_tot=4"), "\(theirCounters)")
+        XCTAssertTrue(theirCounters.contains("fe_src/FRONTEND: stot=0 dreq=0 dcon=1 dses=0 ereq=0 conn_tot=1 lbtot="), "\(theirCounters)")
+        XCTAssertTrue(theirCounters.contains("fe_len/FRONTEND: stot=4 dreq=1 dcon=0 dses=0 ereq=0 conn_tot=4 lbtot="), "\(theirCounters)")
         ordrel.stop()
         haproxy.terminate()
         haproxy.waitUntilExit()
