@@ -19,6 +19,8 @@ let package = Package(
         .executableTarget(name: "FuzzRequest", dependencies: ["FuzzSupport", cli]),
         .executableTarget(name: "FuzzSession", dependencies: ["FuzzSupport", cli]),
         .executableTarget(name: "FuzzHTTP", dependencies: ["FuzzSupport", cli]),
+        .executableTarget(name: "FuzzACL", dependencies: ["FuzzSupport", config]),
+        .executableTarget(name: "FuzzClientHello", dependencies: ["FuzzSupport", config]),
     ],
     swiftLanguageModes: [.v6]
 )
