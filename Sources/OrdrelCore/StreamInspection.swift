@@ -32,9 +32,9 @@ extension Stream {
             break
         }
         guard let target else {
-            // Nothing matched and there is no default_backend: nowhere to forward.
-            runtime.lock.withLock { frontend.frontendCounters.requestErrors += 1 }
-            end(.closed(.proxy, in: .request))
+            // Nothing matched and there is no default_backend: as haproxy, the frontend is the
+            // backend, without servers (`fe/<NOSRV>`, `SC`).
+            end(.closed(.server, in: .connect))
             return
         }
         let now = worker.loop.nowMilliseconds

@@ -48,6 +48,9 @@ final class ACLRoutingTests: XCTestCase {
             use_backend be_one if { req.payload(0,4) -m bin 4f4e453a }
             use_backend be_two if { req.len ge 8 }
             default_backend be_three
+        frontend fe_none
+            bind 127.0.0.1:\(ports["none"]!)
+            use_backend be_one if { src 10.0.0.0/8 }
         frontend fe_srv
             bind 127.0.0.1:\(ports["srv"]!)
             default_backend be_pick
@@ -141,7 +144,7 @@ final class ACLRoutingTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["sni", "src", "len", "srv"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["sni", "src", "len", "srv", "none"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -180,10 +183,12 @@ final class ACLRoutingTests: XCTestCase {
             XCTAssertGreaterThan(seconds, 0.3, "\(side): the short request waited for the inspect delay")
             // use-server s2 for 127.0.0.1: both connections go to it, not round robin.
             results.append("srv \(try send([0x78], to: p["srv"]!).seen.backend) \(try send([0x78], to: p["srv"]!).seen.backend)")
+            // No use_backend matches and there is no default: closed without a server.
+            results.append("none \(try send([0x78], to: p["none"]!).seen.backend)")
             seen[side] = results
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
-        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2"],
+        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "none "],
                        "haproxy itself routed as the test expects")
         usleep(200_000)
         let theirCounters = try counters(sockets[.haproxy]!)
@@ -195,6 +200,7 @@ final class ACLRoutingTests: XCTestCase {
         haproxy.waitUntilExit()
         let theirLog = String(decoding: haproxyLog.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertTrue(logStates(theirLog).contains("fe_len fe_len/<NOSRV> PR"), theirLog)
+        XCTAssertTrue(logStates(theirLog).contains("fe_none fe_none/<NOSRV> SC"), theirLog)
         XCTAssertEqual(logStates(ordrel.stderrText), logStates(theirLog), "ordrel: \(ordrel.stderrText)\nhaproxy: \(theirLog)")
     }
 }
