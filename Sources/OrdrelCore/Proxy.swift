@@ -25,6 +25,9 @@ public final class Proxy {
     public internal(set) unowned var targetBackend: Proxy?
     /// The backend of each `use_backend` rule, in rule order (resolved once at start).
     var ruleBackends: [ProxyReference] = []
+    /// Its streams read and inspect the request before choosing a backend (computed once: the
+    /// accept path of a proxy without rules only tests this flag).
+    let inspectsContent: Bool
     /// Picks servers for new streams; kept in sync with the servers by `Runtime.serverChanged`.
     /// nil for a frontend-only proxy.
     public internal(set) var balancer: Balancer?
@@ -49,6 +52,7 @@ public final class Proxy {
         self.maxconn = config.maxconn ?? defaultMaxconn
         self.initialMaxconn = maxconn
         self.lastChangeWallSeconds = wallSeconds
+        self.inspectsContent = config.rules.inspectsContent
     }
 
     public var isFrontend: Bool { config.isFrontend }

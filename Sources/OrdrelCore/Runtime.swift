@@ -590,8 +590,7 @@ public final class Runtime {
     private func openStream(on worker: Worker, client: FD, address: SocketAddress, frontend: Proxy) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
-        let rules = frontend.config.rules
-        let rejected = !rules.connection.isEmpty && connectionRulesReject(client: client, address: address, frontend: frontend)
+        let rejected = !frontend.config.rules.connection.isEmpty && connectionRulesReject(client: client, address: address, frontend: frontend)
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
@@ -602,7 +601,7 @@ public final class Runtime {
             }
             // A stream inspecting content stays in its frontend until it picks a backend (as
             // haproxy logs `fe/<NOSRV>` for a request rejected there).
-            guard let backend = rules.inspectsContent ? frontend : frontend.targetBackend else {
+            guard let backend = frontend.inspectsContent ? frontend : frontend.targetBackend else {
                 frontend.frontendCounters.requestErrors += 1
                 return nil
             }
@@ -611,7 +610,7 @@ public final class Runtime {
             cumulativeRequests += 1
             maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
-            if !rules.inspectsContent { backend.backendCounters.opened(nowMs: now, wallSeconds: wall) }
+            if !frontend.inspectsContent { backend.backendCounters.opened(nowMs: now, wallSeconds: wall) }
             var owner = worker
             for other in workers where other.streamCount + 1 < owner.streamCount { owner = other }
             owner.streamCount += 1

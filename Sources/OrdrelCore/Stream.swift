@@ -53,7 +53,7 @@ final class Stream {
 
     init(id: StreamID, worker: Worker, frontend: Proxy, backend: Proxy, client: FD, clientAddress: SocketAddress) {
         self.id = id
-        self.backendCounted = !frontend.config.rules.inspectsContent
+        self.backendCounted = !frontend.inspectsContent
         self.worker = worker
         self.runtime = worker.runtime
         self.frontend = frontend
@@ -97,7 +97,7 @@ final class Stream {
     func start() {
         try? client.setNoDelay()
         if frontend.config.options.tcpka || frontend.config.options.clitcpka { try? client.setKeepAlive() }
-        if frontend.config.rules.inspectsContent {
+        if frontend.inspectsContent {
             let delay = frontend.config.rules.content.isEmpty ? 0 : frontend.config.rules.inspectDelayMs ?? 0
             phase = .inspecting(until: acceptedAt + Double(delay) / 1000)
         } else {

@@ -48,6 +48,12 @@ final class ACLRoutingTests: XCTestCase {
             use_backend be_one if { req.payload(0,4) -m bin 4f4e453a }
             use_backend be_two if { req.len ge 8 }
             default_backend be_three
+        frontend fe_slow
+            bind 127.0.0.1:\(ports["slow"]!)
+            timeout client 300ms
+            tcp-request inspect-delay 3s
+            tcp-request content accept if { req.len ge 100 }
+            default_backend be_three
         frontend fe_none
             bind 127.0.0.1:\(ports["none"]!)
             use_backend be_one if { src 10.0.0.0/8 }
@@ -144,7 +150,7 @@ final class ACLRoutingTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["sni", "src", "len", "srv", "none"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["sni", "src", "len", "srv", "none", "slow"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -185,15 +191,21 @@ final class ACLRoutingTests: XCTestCase {
             results.append("srv \(try send([0x78], to: p["srv"]!).seen.backend) \(try send([0x78], to: p["srv"]!).seen.backend)")
             // No use_backend matches and there is no default: closed without a server.
             results.append("none \(try send([0x78], to: p["none"]!).seen.backend)")
+            // A client silent past `timeout client` while inspected: closed (`cR`), though its
+            // stream entered the default backend first, as haproxy does.
+            let (silent, waited) = try send(Array("abc".utf8), to: p["slow"]!)
+            results.append("slow \(silent.backend)")
+            XCTAssertLessThan(waited, 2.5, "\(side): timeout client, not the inspect delay, ended it")
             seen[side] = results
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
-        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "none "],
+        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "none ", "slow "],
                        "haproxy itself routed as the test expects")
         usleep(200_000)
         let theirCounters = try counters(sockets[.haproxy]!)
         XCTAssertEqual(try counters(sockets[.ordrel]!), theirCounters)
         XCTAssertTrue(theirCounters.contains("fe_src/FRONTEND: stot=0 dreq=0 dcon=1 dses=0 ereq=0 conn_tot=1 lbtot="), "\(theirCounters)")
+        XCTAssertTrue(theirCounters.contains("fe_slow/FRONTEND: stot=1 dreq=0 dcon=0 dses=0 ereq=1 conn_tot=1 lbtot="), "\(theirCounters)")
         XCTAssertTrue(theirCounters.contains("fe_len/FRONTEND: stot=4 dreq=1 dcon=0 dses=0 ereq=0 conn_tot=4 lbtot="), "\(theirCounters)")
         ordrel.stop()
         haproxy.terminate()
@@ -201,6 +213,7 @@ final class ACLRoutingTests: XCTestCase {
         let theirLog = String(decoding: haproxyLog.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertTrue(logStates(theirLog).contains("fe_len fe_len/<NOSRV> PR"), theirLog)
         XCTAssertTrue(logStates(theirLog).contains("fe_none fe_none/<NOSRV> SC"), theirLog)
+        XCTAssertTrue(logStates(theirLog).contains("fe_slow be_three/<NOSRV> cR"), theirLog)
         XCTAssertEqual(logStates(ordrel.stderrText), logStates(theirLog), "ordrel: \(ordrel.stderrText)\nhaproxy: \(theirLog)")
     }
 }
