@@ -54,16 +54,10 @@ extension Runtime {
             frontendName: frontend.name, backendName: backend.name, payload: payload, final: true)
     }
 
-    /// `tcp-request connection` rules, at accept: the first whose condition holds decides; none
-    /// accepts.
+    /// `tcp-request connection` rules, at accept.
     func connectionRulesReject(client: FD, address: SocketAddress, frontend: Proxy) -> Bool {
         let input = aclInput(client: client, address: address, frontend: frontend,
-                             backend: frontend.targetBackend ?? frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
-        let environment = RuntimeACLEnvironment(runtime: self, backend: frontend.targetBackend)
-        for rule in frontend.config.rules.connection
-        where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
-            return rule.action == .reject
-        }
-        return false
+                             backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+        return !frontend.config.rules.acceptsConnection(input, RuntimeACLEnvironment(runtime: self, backend: frontend.targetBackend))
     }
 }

@@ -3,39 +3,23 @@ import OrdrelConfig
 /// `tcp-request content` rules and `use_backend` conditions: the stream reads the client's first
 /// bytes into its request buffer (forwarded unchanged afterwards), decides, then dispatches.
 extension Stream {
-    /// What the rules say about the bytes so far.
+    /// What the rules say about the bytes so far (nil target: no backend at all).
     private enum InspectionOutcome {
-        /// A content rule cannot tell yet: read more.
         case wait
-        /// `tcp-request content reject`.
         case reject
-        /// Accepted; the backend `use_backend`/`default_backend` picked (nil: none).
         case forward(Proxy?)
     }
 
-    /// Evaluates the content rules on what arrived. A rule that cannot tell yet waits for more
-    /// bytes unless `final` or the inspect delay has run out (haproxy's `tcp_inspect_request`);
-    /// then `use_backend` picks the backend, its conditions evaluated as final as haproxy's
-    /// switching rules are.
+    /// The rules' decision on what arrived; `final` or a spent inspect delay stops waiting.
     private func outcome(final: Bool, until: Double) -> InspectionOutcome {
-        let rules = frontend.config.rules
-        let environment = RuntimeACLEnvironment(runtime: runtime, backend: nil)
         var input = runtime.aclInput(client: client, address: clientAddress, frontend: frontend,
-                                     backend: frontend.targetBackend ?? frontend, payload: request.pending)
+                                     backend: frontend, payload: request.pending)
         input.final = final || worker.loop.now + 0.0005 >= until
-        for rule in rules.content {
-            let result = rule.condition?.evaluate(input, environment) ?? .pass
-            if result == .miss { return .wait }
-            guard result == .pass else { continue }
-            if rule.action == .reject { return .reject }
-            break
+        switch frontend.config.rules.decideContent(input, RuntimeACLEnvironment(runtime: runtime, backend: nil)) {
+        case .wait: return .wait
+        case .reject: return .reject
+        case .forward(let index): return .forward(index.map { frontend.ruleBackends[$0].proxy } ?? frontend.targetBackend)
         }
-        input.final = true
-        for (rule, backend) in zip(rules.useBackends, frontend.ruleBackends)
-        where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
-            return .forward(backend.proxy)
-        }
-        return .forward(frontend.targetBackend)
     }
 
     /// Decides if the rules can, then dispatches to the chosen backend or ends the stream.
@@ -88,11 +72,10 @@ extension Stream {
     /// The server of the first `use-server` rule whose condition holds and whose server is not
     /// down (haproxy's `process_server_rules` goes on past a down one); nil: balance as usual.
     func serverOfRules() -> Server? {
-        let environment = RuntimeACLEnvironment(runtime: runtime, backend: backend)
         let input = runtime.aclInput(client: client, address: clientAddress, frontend: frontend, backend: backend,
                                      payload: request.pending)
-        for rule in backend.config.useServers where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
-            guard let server = backend.server(named: rule.server) else { continue }
+        for name in backend.config.useServers.matchingServers(input, RuntimeACLEnvironment(runtime: runtime, backend: backend)) {
+            guard let server = backend.server(named: name) else { continue }
             if runtime.lock.withLock({ server.adminState == .ready && server.isUp }) { return server }
         }
         return nil
