@@ -162,6 +162,10 @@ extension ConfigBuilder {
                 diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
                     "\(draft.role.typeName) '\(proxy.name)' : 'http-request use-service prometheus-exporter' is not served by this build yet: the requests it matches get a 501."))
             }
+            if let rule = proxy.rules.content.first {
+                diagnostics.append(ConfigDiagnostic(.alert, rule.location,
+                    "\(draft.role.typeName) '\(proxy.name)' : 'tcp-request content' rules in a 'mode http' section are not implemented yet (ordrel's built-in services read the request themselves); 'tcp-request connection' rules are."))
+            }
             let forwards = proxy.kind == .backend || !proxy.servers.isEmpty || !proxy.rules.useBackends.isEmpty
                 || (proxy.kind == .frontend && proxy.defaultBackend != nil)
             guard forwards else { return }

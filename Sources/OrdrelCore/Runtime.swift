@@ -595,7 +595,10 @@ public final class Runtime {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             acceptRate.record(nowMs: now)
+            // `tcp-request connection reject`: counted as accepted by the listener (haproxy's
+            // `totalconn`, CumConns), then denied.
             if rejected {
+                cumulativeConnections += 1
                 frontend.frontendCounters.deniedConnections += 1
                 return nil
             }

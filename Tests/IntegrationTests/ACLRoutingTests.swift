@@ -54,6 +54,11 @@ final class ACLRoutingTests: XCTestCase {
             tcp-request inspect-delay 3s
             tcp-request content accept if { req.len ge 100 }
             default_backend be_three
+        listen stats_page
+            bind 127.0.0.1:\(ports["page"]!)
+            mode http
+            stats enable
+            tcp-request connection reject if !{ src 10.0.0.0/8 }
         frontend fe_none
             bind 127.0.0.1:\(ports["none"]!)
             use_backend be_one if { src 10.0.0.0/8 }
@@ -150,7 +155,7 @@ final class ACLRoutingTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["sni", "src", "len", "srv", "none", "slow"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["sni", "src", "len", "srv", "none", "slow", "page"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -189,6 +194,8 @@ final class ACLRoutingTests: XCTestCase {
             XCTAssertGreaterThan(seconds, 0.3, "\(side): the short request waited for the inspect delay")
             // use-server s2 for 127.0.0.1: both connections go to it, not round robin.
             results.append("srv \(try send([0x78], to: p["srv"]!).seen.backend) \(try send([0x78], to: p["srv"]!).seen.backend)")
+            // Connection rules guard the built-in services too.
+            results.append("page \(try send(Array("GET / HTTP/1.0\r\n\r\n".utf8), to: p["page"]!).seen.backend)")
             // No use_backend matches and there is no default: closed without a server.
             results.append("none \(try send([0x78], to: p["none"]!).seen.backend)")
             // A client silent past `timeout client` while inspected: closed (`cR`), though its
@@ -199,12 +206,13 @@ final class ACLRoutingTests: XCTestCase {
             seen[side] = results
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
-        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "none ", "slow "],
+        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "none ", "slow "],
                        "haproxy itself routed as the test expects")
         usleep(200_000)
         let theirCounters = try counters(sockets[.haproxy]!)
         XCTAssertEqual(try counters(sockets[.ordrel]!), theirCounters)
         XCTAssertTrue(theirCounters.contains("fe_src/FRONTEND: stot=0 dreq=0 dcon=1 dses=0 ereq=0 conn_tot=1 lbtot="), "\(theirCounters)")
+        XCTAssertTrue(theirCounters.contains("stats_page/FRONTEND: stot=0 dreq=0 dcon=1 dses=0 ereq=0 conn_tot=1 lbtot="), "\(theirCounters)")
         XCTAssertTrue(theirCounters.contains("fe_slow/FRONTEND: stot=1 dreq=0 dcon=0 dses=0 ereq=1 conn_tot=1 lbtot="), "\(theirCounters)")
         XCTAssertTrue(theirCounters.contains("fe_len/FRONTEND: stot=4 dreq=1 dcon=0 dses=0 ereq=0 conn_tot=4 lbtot="), "\(theirCounters)")
         ordrel.stop()

@@ -79,6 +79,20 @@ final class RuleConfigTests: XCTestCase {
         XCTAssertTrue(alerts.count > 5 && alerts[5].contains("[bad.cfg:14]") && alerts[5].contains("inspect-delay"), "\(alerts)")
     }
 
+    func testContentRulesInModeHTTPAreRefused() {
+        let text = quiet + """
+            listen stats
+                bind :1
+                mode http
+                stats enable
+                tcp-request connection reject if !{ src 10.0.0.0/8 }
+                tcp-request content reject if { req.len gt 0 }
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:12] : proxy 'stats' : 'tcp-request content' rules in a 'mode http' section are not implemented yet (ordrel's built-in services read the request themselves); 'tcp-request connection' rules are.",
+        ])
+    }
+
     func testStatsAdminUsesNamedACLs() throws {
         let text = quiet + """
             listen stats
