@@ -622,6 +622,8 @@ public final class Runtime {
             return (backend, owner)
         }
         guard let admitted else {
+            // As haproxy, a rejected connection is closed with a single RST.
+            if rejected { try? client.setLingerZero() }
             client.close()
             return
         }

@@ -23,6 +23,8 @@ extension Runtime {
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
         }
         if rejected {
+            // As haproxy, a rejected connection is closed with a single RST.
+            try? client.setLingerZero()
             client.close()
             return
         }

@@ -81,7 +81,8 @@ extension Stream {
         return nil
     }
 
-    /// `tcp-request content reject`: counted in the frontend's `dreq`, logged `PR--`.
+    /// `tcp-request content reject`: counted in the frontend's `dreq`, logged `PR--`; the client
+    /// gets a FIN (haproxy 2.6.12 resets only connections refused at accept).
     private func rejectRequest() {
         runtime.lock.withLock { frontend.frontendCounters.deniedRequests += 1 }
         end(.closed(.proxy, in: .request))

@@ -123,6 +123,19 @@ final class ACLRoutingTests: XCTestCase {
         return (Seen(backend: String(decoding: greeting, as: UTF8.self), echoedIntact: echoed == bytes), seconds)
     }
 
+    /// How the proxy ends a connection it refuses: `reset`, `eof`, or the error.
+    private func refusal(_ bytes: [UInt8], to port: UInt16) throws -> String {
+        let fd = try TestSocket.connect(port: port)
+        defer { close(fd) }
+        TestSocket.setReceiveTimeout(fd, seconds: 8)
+        if !bytes.isEmpty { try TestSocket.sendAll(fd, bytes) }
+        switch TestSocket.readAll(fd) {
+        case (let got, .eof): return "eof after \(got.count)"
+        case (_, .error(ECONNRESET)): return "reset"
+        case (_, let end): return "\(end)"
+        }
+    }
+
     /// The columns rules change, per row, from `show stat`.
     private func counters(_ socket: String) throws -> [String] {
         let text = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: "show stat\n").stdout
@@ -196,6 +209,8 @@ final class ACLRoutingTests: XCTestCase {
             results.append("srv \(try send([0x78], to: p["srv"]!).seen.backend) \(try send([0x78], to: p["srv"]!).seen.backend)")
             // Connection rules guard the built-in services too.
             results.append("page \(try send(Array("GET / HTTP/1.0\r\n\r\n".utf8), to: p["page"]!).seen.backend)")
+            // How refusals close: connection rules reset the client, a content reject sends a FIN.
+            results.append("refusals \(try refusal([], to: p["src"]!)) \(try refusal([], to: p["page"]!)) \(try refusal(Array("QUIT".utf8), to: p["len"]!))")
             // No use_backend matches and there is no default: closed without a server.
             results.append("none \(try send([0x78], to: p["none"]!).seen.backend)")
             // A client silent past `timeout client` while inspected: closed (`cR`), though its
@@ -206,15 +221,15 @@ final class ACLRoutingTests: XCTestCase {
             seen[side] = results
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
-        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "none ", "slow "],
+        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "refusals reset reset eof after 0", "none ", "slow "],
                        "haproxy itself routed as the test expects")
         usleep(200_000)
         let theirCounters = try counters(sockets[.haproxy]!)
         XCTAssertEqual(try counters(sockets[.ordrel]!), theirCounters)
-        XCTAssertTrue(theirCounters.contains("fe_src/FRONTEND: stot=0 dreq=0 dcon=1 dses=0 ereq=0 conn_tot=1 lbtot="), "\(theirCounters)")
-        XCTAssertTrue(theirCounters.contains("stats_page/FRONTEND: stot=0 dreq=0 dcon=1 dses=0 ereq=0 conn_tot=1 lbtot="), "\(theirCounters)")
+        XCTAssertTrue(theirCounters.contains("fe_src/FRONTEND: stot=0 dreq=0 dcon=2 dses=0 ereq=0 conn_tot=2 lbtot="), "\(theirCounters)")
+        XCTAssertTrue(theirCounters.contains("stats_page/FRONTEND: stot=0 dreq=0 dcon=2 dses=0 ereq=0 conn_tot=2 lbtot="), "\(theirCounters)")
         XCTAssertTrue(theirCounters.contains("fe_slow/FRONTEND: stot=1 dreq=0 dcon=0 dses=0 ereq=1 conn_tot=1 lbtot="), "\(theirCounters)")
-        XCTAssertTrue(theirCounters.contains("fe_len/FRONTEND: stot=4 dreq=1 dcon=0 dses=0 ereq=0 conn_tot=4 lbtot="), "\(theirCounters)")
+        XCTAssertTrue(theirCounters.contains("fe_len/FRONTEND: stot=5 dreq=2 dcon=0 dses=0 ereq=0 conn_tot=5 lbtot="), "\(theirCounters)")
         ordrel.stop()
         haproxy.terminate()
         haproxy.waitUntilExit()
