@@ -46,7 +46,11 @@ extension ConfigBuilder {
             current.config.rules.inspectDelayMs = ms
         case "connection", "content":
             guard current.role != .defaults else {
-                alert("'tcp-request \(kind)' : rules in 'defaults' sections are not implemented yet; write them in the frontend.")
+                if current.config.name.isEmpty {
+                    alert("tcp-request \(kind) is not allowed in anonymous 'defaults' sections")
+                } else {
+                    alert("'tcp-request \(kind)' : rules in named 'defaults' sections are not implemented yet; write them in the frontend.")
+                }
                 return
             }
             guard current.role.hasFrontend else {
@@ -72,6 +76,9 @@ extension ConfigBuilder {
             }
             let rule = TCPRequestRule(action: parsed, condition: condition, location: location)
             if kind == "connection" {
+                if !current.config.rules.content.isEmpty {
+                    warn("a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.")
+                }
                 current.config.rules.connection.append(rule)
             } else {
                 current.config.rules.content.append(rule)

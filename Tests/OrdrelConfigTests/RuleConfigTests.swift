@@ -79,6 +79,26 @@ final class RuleConfigTests: XCTestCase {
         XCTAssertTrue(alerts.count > 5 && alerts[5].contains("[bad.cfg:14]") && alerts[5].contains("inspect-delay"), "\(alerts)")
     }
 
+    func testRulesInDefaultsAndOrderWarningAsHaproxy() throws {
+        let text = quiet + """
+                tcp-request content reject if { src 10.0.0.0/8 }
+            """
+        XCTAssertEqual(alertLines(diagnostics(text)), [
+            "[ALERT] config : parsing [bad.cfg:7] : tcp-request content is not allowed in anonymous 'defaults' sections",
+        ])
+        let late = quiet + """
+            listen px
+                bind :1
+                tcp-request content reject if { src 10.0.0.0/8 }
+                tcp-request connection reject if { src 10.0.0.0/8 }
+                server s1 127.0.0.1:2
+            """
+        let parsed = try XCTUnwrap(parseOK(late))
+        XCTAssertEqual(parsed.warnings.map(\.description), [
+            "[WARNING] config : parsing [test.cfg:10] : a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.",
+        ])
+    }
+
     func testContentRulesInModeHTTPAreRefused() {
         let text = quiet + """
             listen stats
