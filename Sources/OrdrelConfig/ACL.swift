@@ -57,6 +57,11 @@ public enum ACLFetch: Sendable, Equatable {
     case sslHelloType
     /// `req.ssl_ver`: the record's (SSLv3+) version as `major << 16 | minor`, e.g. 0x030301.
     case sslVersion
+    /// `req.rdp_cookie([<name>])`: the value of the `Cookie: <name>=<value>` line of an RDP
+    /// connection request (any name when nil).
+    case rdpCookie(String?)
+    /// `req.rdp_cookie_cnt([<name>])`: 1 when that cookie is there, else 0.
+    case rdpCookieCount(String?)
     /// `TRUE`, `FALSE` (predefined ACLs and the `always_true`/`always_false` fetches).
     case constant(Bool)
     /// `LOCALHOST`: the client connected from 127.0.0.0/8 or ::1.
@@ -67,7 +72,8 @@ public enum ACLFetch: Sendable, Equatable {
     /// Whether the fetch reads request bytes (not allowed in `tcp-request connection` rules).
     public var readsContent: Bool {
         switch self {
-        case .requestLength, .payload, .payloadLengthValue, .sslSNI, .sslHelloType, .sslVersion, .waitEnd: return true
+        case .requestLength, .payload, .payloadLengthValue, .sslSNI, .sslHelloType, .sslVersion, .waitEnd,
+             .rdpCookie, .rdpCookieCount: return true
         default: return false
         }
     }
@@ -349,6 +355,18 @@ extension ACLFetch {
             case .incomplete: return .none(mayChange: true)
             case .notHandshake: return .none(mayChange: false)
             case .hello(let version): return .sample(.int(Int64(version)), mayChange: false)
+            }
+        case .rdpCookie(let name):
+            switch RDPCookie.value(payload, name: name) {
+            case .incomplete: return .none(mayChange: true)
+            case .notHandshake: return .none(mayChange: false)
+            case .hello(let range): return .sample(.bytes(ArraySlice(payload[range])), mayChange: false)
+            }
+        case .rdpCookieCount(let name):
+            switch RDPCookie.value(payload, name: name) {
+            case .incomplete: return .none(mayChange: true)
+            case .notHandshake: return .sample(.int(0), mayChange: false)
+            case .hello: return .sample(.int(1), mayChange: false)
             }
         case .constant(let value):
             return .sample(.bool(value), mayChange: false)

@@ -31,6 +31,7 @@ public struct ACLParser {
         "LOCALHOST": ACLExpression(fetch: .localhost, match: .boolean),
         "REQ_CONTENT": ACLExpression(fetch: .requestLength, match: .int([ACLIntRange(1, Int64.max)])),
         "WAIT_END": ACLExpression(fetch: .waitEnd, match: .boolean),
+        "RDP_COOKIE": ACLExpression(fetch: .rdpCookieCount(nil), match: .int([ACLIntRange(1, Int64.max)])),
     ]
 
     /// `acl <name> <criterion> [flags] [operator] <value>...` (the words after `acl`).
@@ -211,6 +212,10 @@ public struct ACLParser {
         case "req.ssl_sni", "req_ssl_sni": try noArguments(); return (.sslSNI, .string)
         case "req.ssl_hello_type", "req_ssl_hello_type": try noArguments(); return (.sslHelloType, .int)
         case "req.ssl_ver", "req_ssl_ver": try noArguments(); return (.sslVersion, .int)
+        case "req.rdp_cookie", "rdp_cookie":
+            return (.rdpCookie(hasArguments ? arguments.joined(separator: ",") : nil), .string)
+        case "req.rdp_cookie_cnt", "rdp_cookie_cnt":
+            return (.rdpCookieCount(hasArguments ? arguments.joined(separator: ",") : nil), .int)
         case "always_true": try noArguments(); return (.constant(true), .boolean)
         case "always_false": try noArguments(); return (.constant(false), .boolean)
         case "wait_end": try noArguments(); return (.waitEnd, .boolean)
@@ -218,9 +223,6 @@ public struct ACLParser {
             if name.hasPrefix("sc_") || name.hasPrefix("sc0_") || name.hasPrefix("sc1_") || name.hasPrefix("sc2_")
                 || name.hasPrefix("src_") || name == "table_cnt" || name == "table_avl" {
                 throw Failure("fetch method '\(name)' needs stick tables: not implemented yet.")
-            }
-            if name == "req.rdp_cookie" || name == "rdp_cookie" || name == "req.rdp_cookie_cnt" || name == "rdp_cookie_cnt" {
-                throw Failure("fetch method '\(name)' is not implemented yet.")
             }
             throw Failure("unknown fetch method '\(name)' in ACL expression '\(criterion)'.")
         }

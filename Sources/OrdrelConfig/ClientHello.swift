@@ -133,3 +133,40 @@ public enum ClientHello {
         }
     }
 }
+
+/// The `Cookie: <name>=<value>\r\n` line of an RDP connection request (after its 11-byte TPKT and
+/// X.224 headers), as haproxy's `fetch_rdp_cookie_name`; bounds-checked like `ClientHello`.
+public enum RDPCookie {
+    /// Where the value lies in `bytes`, or why not (`notHandshake`: no such cookie).
+    public static func value(_ bytes: UnsafeRawBufferPointer, name: String?) -> ClientHello.Outcome<Range<Int>> {
+        var at = 11
+        let prefix = Array("cookie:".utf8)
+        guard bytes.count > at + prefix.count else { return .incomplete }
+        for (offset, expected) in prefix.enumerated() where lower(bytes[at + offset]) != expected {
+            return .notHandshake
+        }
+        at += prefix.count
+        while at < bytes.count && bytes[at] == 0x20 { at += 1 }
+        if let name {
+            let wanted = Array(name.utf8)
+            guard bytes.count - at > wanted.count else { return .incomplete }
+            guard bytes[at + wanted.count] == 0x3d,
+                  wanted.indices.allSatisfy({ lower(bytes[at + $0]) == lower(wanted[$0]) }) else { return .notHandshake }
+            at += wanted.count + 1
+        } else {
+            while at < bytes.count && bytes[at] != 0x3d {
+                if bytes[at] == 0x0d || bytes[at] == 0x0a { return .notHandshake }
+                at += 1
+            }
+            guard at < bytes.count else { return .incomplete }
+            at += 1
+        }
+        let start = at
+        while at < bytes.count && bytes[at] != 0x0d { at += 1 }
+        guard bytes.count - at >= 2 else { return .incomplete }
+        guard bytes[at + 1] == 0x0a else { return .notHandshake }
+        return .hello(start..<at)
+    }
+
+    private static func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+}

@@ -59,6 +59,12 @@ final class ACLRoutingTests: XCTestCase {
             mode http
             stats enable
             tcp-request connection reject if !{ src 10.0.0.0/8 }
+        frontend fe_rdp
+            bind 127.0.0.1:\(ports["rdp"]!)
+            tcp-request inspect-delay 3s
+            tcp-request content accept if RDP_COOKIE
+            use_backend be_two if { req.rdp_cookie(mstshash) -i alice }
+            default_backend be_three
         frontend fe_none
             bind 127.0.0.1:\(ports["none"]!)
             use_backend be_one if { src 10.0.0.0/8 }
@@ -168,7 +174,7 @@ final class ACLRoutingTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["sni", "src", "len", "srv", "none", "slow", "page"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["sni", "src", "len", "srv", "none", "slow", "page", "rdp"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -211,6 +217,9 @@ final class ACLRoutingTests: XCTestCase {
             results.append("page \(try send(Array("GET / HTTP/1.0\r\n\r\n".utf8), to: p["page"]!).seen.backend)")
             // How refusals close: connection rules reset the client, a content reject sends a FIN.
             results.append("refusals \(try refusal([], to: p["src"]!)) \(try refusal([], to: p["page"]!)) \(try refusal(Array("QUIT".utf8), to: p["len"]!))")
+            // An RDP connection request: routed by its mstshash cookie.
+            let rdp: [UInt8] = [0x03, 0x00, 0x00, 0x2a, 0x25, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00] + Array("Cookie: mstshash=ALICE\r\n".utf8)
+            results.append("rdp \(try send(rdp, to: p["rdp"]!).seen.backend)")
             // No use_backend matches and there is no default: closed without a server.
             results.append("none \(try send([0x78], to: p["none"]!).seen.backend)")
             // A client silent past `timeout client` while inspected: closed (`cR`), though its
@@ -221,7 +230,7 @@ final class ACLRoutingTests: XCTestCase {
             seen[side] = results
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
-        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "refusals reset reset eof after 0", "none ", "slow "],
+        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "refusals reset reset eof after 0", "rdp 2", "none ", "slow "],
                        "haproxy itself routed as the test expects")
         usleep(200_000)
         let theirCounters = try counters(sockets[.haproxy]!)

@@ -126,6 +126,21 @@ final class ACLTests: XCTestCase {
                        "not TLS: no waiting")
     }
 
+    func testRDPCookie() {
+        // TPKT and X.224 connection request headers (11 bytes), then the cookie line.
+        let request: [UInt8] = [0x03, 0x00, 0x00, 0x2a, 0x25, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00]
+            + Array("Cookie: mstshash=Alice\r\n".utf8)
+        XCTAssertEqual(result("if { req.rdp_cookie(mstshash) -i alice }", payload: request), .pass)
+        XCTAssertEqual(result("if { rdp_cookie alice }", payload: request), .fail, "case matters without -i")
+        XCTAssertEqual(result("if { req.rdp_cookie(MSTSHASH) Alice }", payload: request), .pass, "the name is case-insensitive")
+        XCTAssertEqual(result("if { req.rdp_cookie(other) -m found }", payload: request), .fail)
+        XCTAssertEqual(result("if { req.rdp_cookie_cnt(mstshash) eq 1 }", payload: request), .pass)
+        XCTAssertEqual(result("if RDP_COOKIE", payload: request), .pass)
+        XCTAssertEqual(result("if RDP_COOKIE", payload: Array(request.dropLast(1)), final: false), .miss, "the line is not complete yet")
+        XCTAssertEqual(result("if RDP_COOKIE", payload: Array(request.dropLast(1)), final: true), .fail)
+        XCTAssertEqual(result("if RDP_COOKIE", payload: Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8), final: false), .fail)
+    }
+
     func testConditionGrammar() {
         let acls = ["local src 192.168.0.0/16", "web dst_port 80", "web dst_port 443", "tls req.ssl_hello_type 1"]
         XCTAssertEqual(result("if local web", acls: acls), .pass, "lines of one name are ORed")
