@@ -4,7 +4,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release
 
-.PHONY: run build release test deps bench bench-stall bench-reload soak clean
+.PHONY: run build release test deps bench bench-stall bench-reload soak clean container-test
 
 # Installs the Debian packages the build and the demo need, when missing.
 deps:
@@ -47,6 +47,13 @@ bench-reload: deps
 soak: deps
 	@./bench/soak/run.sh
 
+# The container image built and checked in a running container: traffic, non-root, stats sockets,
+# HEALTHCHECK, USR2 reload, soft stop, sizes, compose and Kubernetes files (docs/container.md).
+# Needs root: installs docker.io and mmdebstrap, starts a Docker engine and makes the base images
+# locally when missing (examples/docker/local-bases.sh), stops the engine it started at the end.
+container-test:
+	@./examples/docker/container-test.sh
+
 clean:
 	rm -rf .build .build-asan .build-tsan .build-fuzz
 
@@ -60,7 +67,7 @@ test-tsan: deps
 	@./Tests/sanitize.sh thread all
 
 # Fuzzing (docs/reliability.md): builds the libFuzzer targets of fuzz/ into .build-fuzz and runs
-# each FUZZ_SECONDS on one core; FUZZ_TARGETS picks some of: tokenizer config request session http acl clienthello.
+# each FUZZ_SECONDS on one core; FUZZ_TARGETS picks some of: tokenizer config request session http logformat acl clienthello.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 .PHONY: fuzz

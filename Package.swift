@@ -10,6 +10,7 @@ let package = Package(
         // The parsers, for the fuzz package (fuzz/Package.swift).
         .library(name: "OrdrelConfig", targets: ["OrdrelConfig"]),
         .library(name: "OrdrelCLI", targets: ["OrdrelCLI"]),
+        .library(name: "OrdrelLog", targets: ["OrdrelLog"]),
     ],
     // Exact versions: Package.resolved is not committed, so CI and the container build these.
     dependencies: [
@@ -24,14 +25,16 @@ let package = Package(
         .target(name: "OrdrelSystem", dependencies: ["CLibev"]),
         // libev loop and watchers at stable heap addresses.
         .target(name: "OrdrelEventLoop", dependencies: ["CLibev", "OrdrelSystem"]),
+        // Sans-IO logging: log-format compiler and renderer, syslog framing, sampling.
+        .target(name: "OrdrelLog"),
         // haproxy-format configuration parser; reads files and resolves bind names through OrdrelSystem.
         // The stats page's settings are OrdrelCLI's sans-IO type, filled here.
-        .target(name: "OrdrelConfig", dependencies: ["OrdrelSystem", "OrdrelCLI"]),
+        .target(name: "OrdrelConfig", dependencies: ["OrdrelSystem", "OrdrelCLI", "OrdrelLog"]),
         // Sans-IO stats-socket (CLI) protocol core and stats renderers.
         .target(name: "OrdrelCLI"),
         // The proxy runtime: listeners, proxies, servers, streams, checks.
         .target(name: "OrdrelCore", dependencies: [
-            "OrdrelSystem", "OrdrelEventLoop", "OrdrelConfig", "OrdrelCLI",
+            "OrdrelSystem", "OrdrelEventLoop", "OrdrelConfig", "OrdrelCLI", "OrdrelLog",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
@@ -54,8 +57,9 @@ let package = Package(
         ]),
         .testTarget(name: "OrdrelSystemTests", dependencies: ["OrdrelSystem"]),
         .testTarget(name: "OrdrelEventLoopTests", dependencies: ["OrdrelEventLoop", "OrdrelSystem"]),
-        .testTarget(name: "OrdrelConfigTests", dependencies: ["OrdrelConfig"]),
+        .testTarget(name: "OrdrelConfigTests", dependencies: ["OrdrelConfig", "OrdrelLog", "OrdrelSystem"]),
         .testTarget(name: "OrdrelCLITests", dependencies: ["OrdrelCLI"]),
+        .testTarget(name: "OrdrelLogTests", dependencies: ["OrdrelLog"]),
         .testTarget(name: "OrdrelCoreTests", dependencies: [
             "OrdrelCore", .product(name: "Logging", package: "swift-log"),
         ]),

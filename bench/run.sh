@@ -116,6 +116,7 @@ wait_port() {  # port seconds pid
 # --- ports and configuration ----------------------------------------------------------------------
 P_NGINX=$((PORT_BASE + 80)); P_IPERF=$((PORT_BASE + 201)); P_CLOSE=$((PORT_BASE + 42)); P_IDLE=$((PORT_BASE + 50))
 F_HTTP=$((PORT_BASE + 1080)); F_IPERF=$((PORT_BASE + 1201)); F_CLOSE=$((PORT_BASE + 1042)); F_IDLE=$((PORT_BASE + 1050))
+F_STATS=$((PORT_BASE + 1090))
 for p in $P_NGINX $P_IPERF $P_CLOSE $P_IDLE $F_HTTP $F_IPERF $F_CLOSE $F_IDLE; do
     port_listening "$p" && die "port $p is already in use on this machine; set BENCH_PORT_BASE"
 done
@@ -159,6 +160,15 @@ listen idle
     bind 127.0.0.1:$F_IDLE
     balance roundrobin
     server holder 127.0.0.1:$P_IDLE
+
+# The stats page and the Prometheus exporter, as monitoring scrapes them.
+frontend stats
+    bind 127.0.0.1:$F_STATS
+    mode http
+    timeout client 30s
+    stats enable
+    stats uri /stats
+    http-request use-service prometheus-exporter if { path /metrics }
 CFG
 }
 CFG_N=$TMP/bench.cfg
@@ -331,6 +341,10 @@ except OSError as e:
             measure "$rep" "$target" stats_c8 30 json \
                 "$ORDRELCTL_BIN" probe -s "$STATS_SOCK" -n "$STATS_N" -c 8 --command "show stat" --json
         fi
+        measure "$rep" "$target" stats_page $((WRK_SECONDS + 10)) wrk \
+            wrk -t1 -c4 -d"${WRK_SECONDS}s" --timeout 2s --latency "http://127.0.0.1:$F_STATS/stats"
+        measure "$rep" "$target" metrics $((WRK_SECONDS + 10)) wrk \
+            wrk -t1 -c4 -d"${WRK_SECONDS}s" --timeout 2s --latency "http://127.0.0.1:$F_STATS/metrics"
         measure "$rep" "$target" memory 40 json \
             "$PY" "$LIB/idlehold.py" --connect "$F_IDLE" --listen "$P_IDLE" --n "$HOLD" --pid "$pid" --timeout 20
         stop_pid "$pid"

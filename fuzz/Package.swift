@@ -6,6 +6,7 @@ import PackageDescription
 // docs/reliability.md ("Fuzzing") and `make fuzz`.
 let config = Target.Dependency.product(name: "OrdrelConfig", package: "ordrel")
 let cli = Target.Dependency.product(name: "OrdrelCLI", package: "ordrel")
+let log = Target.Dependency.product(name: "OrdrelLog", package: "ordrel")
 
 let package = Package(
     name: "ordrel-fuzz",
@@ -19,6 +20,7 @@ let package = Package(
         .executableTarget(name: "FuzzRequest", dependencies: ["FuzzSupport", cli]),
         .executableTarget(name: "FuzzSession", dependencies: ["FuzzSupport", cli]),
         .executableTarget(name: "FuzzHTTP", dependencies: ["FuzzSupport", cli]),
+        .executableTarget(name: "FuzzLogformat", dependencies: ["FuzzSupport", log]),
         .executableTarget(name: "FuzzACL", dependencies: ["FuzzSupport", config]),
         .executableTarget(name: "FuzzClientHello", dependencies: ["FuzzSupport", config]),
     ],

@@ -119,6 +119,17 @@ public struct StatsRow: Sendable {
     public var uweight: UInt64 = 0
     public var aggServerStatus: UInt64 = 0
     public var aggCheckStatus: UInt64 = 0
+    /// Queue, connect and session time histograms of a backend or server: the Prometheus
+    /// exporter's `ordrel_*_seconds` families. No CSV column shows them; `nil` on FRONTEND rows.
+    public var latency: LatencyHistograms?
+    /// The server's last health check as haproxy's exporter reads it: from the check itself, so
+    /// still there while `disable health` or maintenance empty the `show stat` check cells; nil
+    /// without `check`. No CSV column shows it.
+    public var lastCheck: LastCheck?
+    /// `qtime`, `ctime` and `ttime` over haproxy's whole 1024-sample window, as its exporter
+    /// reads them (`show stat` divides by fewer samples until 1024 streams were balanced); nil
+    /// where unknown, such as rows parsed back from a CSV. No CSV column shows them.
+    public var windowAverages: WindowAverages?
 
     public init(kind: StatsObjectKind, pxname: String, svname: String, iid: UInt64, sid: UInt64) {
         self.kind = kind
@@ -218,6 +229,18 @@ public struct StatsRow: Sendable {
     }
 }
 
+/// A server's last health check: its `check_status` code ("INI" until one completes) and how
+/// long it took.
+public struct LastCheck: Sendable, Equatable {
+    public var status: String
+    public var durationMs: UInt64
+
+    public init(status: String, durationMs: UInt64) {
+        self.status = status
+        self.durationMs = durationMs
+    }
+}
+
 /// The `StatsRow` properties a column can read.
 enum StatField {
     case pxname, svname, qcur, qmax, scur, smax, slim, stot, bytesIn, bytesOut, dreq, dresp, ereq, econ, eresp
@@ -242,4 +265,27 @@ enum StatCell {
 
     @inline(__always) init(_ v: UInt64?) { self = v.map { .u($0) } ?? .empty }
     @inline(__always) init(_ v: String?) { self = v.map { .str($0) } ?? .empty }
+}
+
+/// Average times in milliseconds over the full sample window (`StatsRow.windowAverages`).
+public struct WindowAverages: Sendable, Equatable {
+    public var queue: UInt64
+    public var connect: UInt64
+    public var total: UInt64
+
+    public init(queue: UInt64, connect: UInt64, total: UInt64) {
+        self.queue = queue
+        self.connect = connect
+        self.total = total
+    }
+
+    /// The window average standing for `field`, if it is one of the averaged times.
+    func value(of field: StatField) -> UInt64? {
+        switch field {
+        case .qtime: return queue
+        case .ctime: return connect
+        case .ttime: return total
+        default: return nil
+        }
+    }
 }

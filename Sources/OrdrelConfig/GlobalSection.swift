@@ -63,9 +63,6 @@ extension ConfigBuilder {
         },
         ConfigKeyword("nbproc", in: .global) { b, words in b.parseNbproc(words) },
         ConfigKeyword("pidfile", in: .global) { b, words in b.parsePidfile(words) },
-        ConfigKeyword("log", in: .global) { b, words in
-            if let target = b.parseLog(words) { b.global.logTargets.append(target) }
-        },
         ConfigKeyword("tune.bufsize", in: .global) { b, words in
             b.globalInteger(words, in: 1024...Int(Int32.max)) { $0.tuneBufsize = $1 }
         },
@@ -185,22 +182,6 @@ extension ConfigBuilder {
         }
         if words[0] == "setenv" || environment[words[1]] == nil { environment[words[1]] = words[2] }
         noExtraArguments(words, 3, words[0])
-    }
-
-    /// `log <target> [len <n>] [format <f>] [sample <r>:<s>] <facility> [<level> [<minlevel>]]`
-    /// (also valid in proxies). Returns the target as written.
-    func parseLog(_ words: [String]) -> String? {
-        guard words.count >= 3 else {
-            alert("log : expects <address> and <facility> as arguments")
-            return nil
-        }
-        var index = 2
-        while index + 1 < words.count, ["len", "format", "sample"].contains(words[index]) { index += 2 }
-        guard index < words.count, Keywords.facilities.contains(words[index]) else {
-            alert("log : unknown facility '\(index < words.count ? words[index] : "")'")
-            return nil
-        }
-        return words[1]
     }
 
     /// `stats socket|timeout|maxconn|bind-process` in `global`.

@@ -158,10 +158,6 @@ extension ConfigBuilder {
     func checkHTTPMode(_ proxy: inout ProxyConfig, _ draft: ProxyDraft) {
         switch proxy.mode {
         case .http:
-            if proxy.http.serviceRules.contains(where: { $0.service == .prometheusExporter }) {
-                diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
-                    "\(draft.role.typeName) '\(proxy.name)' : 'http-request use-service prometheus-exporter' is not served by this build yet: the requests it matches get a 501."))
-            }
             if let rule = proxy.rules.content.first {
                 diagnostics.append(ConfigDiagnostic(.alert, rule.location,
                     "\(draft.role.typeName) '\(proxy.name)' : 'tcp-request content' rules in a 'mode http' section are not implemented yet (ordrel's built-in services read the request themselves); 'tcp-request connection' rules are."))

@@ -31,7 +31,8 @@ struct ConfigKeyword: Sendable {
 enum KeywordTable {
     private static let byName: [String: [ConfigKeyword]] = {
         var table: [String: [ConfigKeyword]] = [:]
-        for keyword in ConfigBuilder.globalKeywords + ConfigBuilder.proxyKeywords {
+        for keyword in ConfigBuilder.globalKeywords + ConfigBuilder.proxyKeywords + ConfigBuilder.loggingKeywords
+            + ConfigBuilder.checkKeywords {
             for name in keyword.names { table[name, default: []].append(keyword) }
         }
         return table

@@ -14,7 +14,7 @@ enum Keywords {
     ]
 
     static let ignoredGlobal: Set<String> = [
-        "log-send-hostname", "log-tag", "node", "description", "ca-base", "crt-base",
+        "node", "description", "ca-base", "crt-base",
         "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "ssl-default-bind-options",
         "ssl-default-bind-curves", "ssl-default-bind-sigalgs", "ssl-default-bind-client-sigalgs",
         "ssl-default-server-ciphers", "ssl-default-server-ciphersuites", "ssl-default-server-options",
@@ -47,8 +47,8 @@ enum Keywords {
 
     /// Proxy keywords with no effect on a TCP forwarder as ordrel runs it: warning.
     static let ignoredProxy: Set<String> = [
-        "errorfiles", "errorloc", "errorloc302", "errorloc303", "log-format",
-        "log-format-sd", "log-tag", "email-alert", "unique-id-header", "max-keep-alive-queue",
+        "errorfiles", "errorloc", "errorloc302", "errorloc303",
+        "email-alert", "unique-id-header", "max-keep-alive-queue",
     ]
 
     /// Proxy keywords ordrel knows but refuses, with the reason shown to the operator.
@@ -56,8 +56,6 @@ enum Keywords {
         "tcp-response": "TCP response rules are not supported",
         "stick-table": "stick tables are not supported",
         "stick": "stickiness is not supported",
-        "tcp-check": "only plain TCP connect health checks are supported",
-        "http-check": "only plain TCP connect health checks are supported",
         "external-check": "only plain TCP connect health checks are supported",
         "server-template": "server templates are not supported",
         "dispatch": "'dispatch' is not supported, declare a server",
@@ -84,8 +82,8 @@ enum Keywords {
 
     /// `option` values ordrel implements (see ProxyOptions).
     static let tcpOptions: Set<String> = [
-        "redispatch", "nolinger", "tcpka", "clitcpka", "srvtcpka", "tcplog", "dontlognull",
-        "allbackups", "abortonclose",
+        "redispatch", "nolinger", "tcpka", "clitcpka", "srvtcpka", "tcplog", "dontlognull", "dontlog-normal",
+        "log-separate-errors", "allbackups", "abortonclose", "log-health-checks",
     ]
 
     /// Options haproxy refuses to negate (`no option tcplog`), mirrored so messages match.
@@ -93,15 +91,9 @@ enum Keywords {
 
     /// Options that only tune logging or kernel splicing: accepted with a warning.
     static let ignoredOptions: Set<String> = [
-        "log-health-checks", "logasap", "log-separate-errors", "dontlog-normal", "splice-auto",
+        "logasap", "splice-auto",
         "splice-request", "splice-response", "independent-streams", "contstats", "socket-stats",
         "tcp-smart-accept", "tcp-smart-connect", "persist", "prefer-last-server", "disable-h2-upgrade",
-    ]
-
-    /// Options for health checks other than a TCP connect.
-    static let checkOptions: Set<String> = [
-        "httpchk", "ssl-hello-chk", "smtpchk", "mysql-check", "pgsql-check", "redis-check",
-        "ldap-check", "spop-check", "tcp-check", "external-check", "lb-agent-chk",
     ]
 
     /// HTTP-only options.
@@ -134,12 +126,5 @@ enum Keywords {
     static let unsupportedSections: Set<String> = [
         "userlist", "peers", "resolvers", "mailers", "program", "http-errors", "ring", "cache",
         "fcgi-app", "backends", "dynbuf", "traces",
-    ]
-
-    /// Syslog facilities accepted by `log`.
-    static let facilities: Set<String> = [
-        "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "auth2",
-        "ftp", "ntp", "audit", "alert", "cron2", "local0", "local1", "local2", "local3", "local4",
-        "local5", "local6", "local7",
     ]
 }

@@ -1,3 +1,5 @@
+import OrdrelLog
+
 /// The resolved configuration: what the runtime builds its listeners, proxies and servers from.
 /// `defaults` inheritance is already applied; every value here is final.
 public struct Configuration: Sendable, Equatable {
@@ -38,8 +40,12 @@ public struct GlobalConfig: Sendable, Equatable {
     /// Worker threads; nil = one per CPU.
     public var nbthread: Int?
     public var pidfile: String?
-    /// `log` targets as written (ordrel logs to stderr; targets are accepted for compatibility).
-    public var logTargets: [String] = []
+    /// `log` lines: where process messages go, and what `log global` stands for.
+    public var logTargets: [LogTarget] = []
+    /// `log-send-hostname`: the host name syslog headers carry (nil: none).
+    public var logSendHostname: String?
+    /// `log-tag`: the syslog tag (nil: the program name).
+    public var logTag: String?
     public var tuneBufsize = 16384
     /// Consecutive accepts per listener wakeup; -1 = unlimited.
     public var tuneMaxaccept = 4
@@ -170,10 +176,16 @@ public struct ProxyOptions: Sendable, Equatable {
     public var tcplog = false
     /// `option dontlognull`: no log line for streams that carried no data.
     public var dontlognull = false
+    /// `option dontlog-normal`: log only streams with an error, a retry or a redispatch.
+    public var dontlogNormal = false
+    /// `option log-separate-errors`: such streams log at `err` instead of `info`.
+    public var logSeparateErrors = false
     /// `option allbackups`: balance across all backup servers, not just the first.
     public var allbackups = false
     /// `option abortonclose`: drop queued streams whose client has gone.
     public var abortonclose = false
+    /// `option log-health-checks`: log every check whose status or health changes.
+    public var logHealthChecks = false
 
     public init() {}
 }
@@ -329,11 +341,22 @@ public struct ProxyConfig: Sendable, Equatable {
     public var disabled = false
     /// The id came from an `id` keyword (haproxy's `bk_f_forced_id` in `show servers state`).
     public var forcedID = false
-    /// `log` targets as written, `log global` replaced by the global ones; empty = no logging
+    /// `log` targets, `log global` replaced by the global ones; empty = no logging
     /// (haproxy logs nothing for a proxy without `log`, even with `option tcplog`).
-    public var logTargets: [String] = []
+    public var logTargets: [LogTarget] = []
+    /// `log-tag` of this proxy (nil: the global one).
+    public var logTag: String?
+    /// The traffic line (`option tcplog` or `log-format`, the last one written); nil logs a
+    /// `Connect from` line at accept instead, when the frontend has log targets.
+    public var logFormat: LogFormat?
+    /// `log-format-sd`: the structured-data field of `rfc5424` lines.
+    public var structuredDataFormat: LogFormat?
     /// `description` text (shown by `show stat desc`).
     public var description: String?
+    /// The rules servers with `check` run; nil = haproxy's plain TCP connect check.
+    public var healthCheck: CheckRuleSet?
+    /// `http-check disable-on-404`: a 404 answer puts an UP server in NOLB (L7OKC).
+    public var httpCheckDisableOn404 = false
     /// What a `mode http` section serves; ignored (with a warning) by `mode tcp` sections.
     public var http = HTTPServiceConfig()
     public var location: SourceLocation

@@ -1,3 +1,4 @@
+import OrdrelLog
 import OrdrelSystem
 
 /// A configuration that parsed without alerts, with the warnings to print at start-up.
@@ -64,7 +65,7 @@ struct ProxyDraft {
     /// One `log` line of a proxy; `log global` is resolved once the global section is known.
     enum LogEntry: Equatable {
         case global
-        case target(String)
+        case target(LogTarget)
     }
 
     var role: Role
@@ -77,6 +78,14 @@ struct ProxyDraft {
     var acls = ACLParser()
     /// A `bind` line was refused: its alert says so, the "no 'bind' directive" warning would not.
     var refusedBind = false
+    /// `option tcp-check|httpchk|...`: which check the servers run; nil = a plain connect.
+    var checkOption: CheckOptionDraft?
+    var checkOptionLocation: SourceLocation?
+    /// `tcp-check` / `http-check` lines; inherited from `defaults` until the section writes its own.
+    var tcpCheckLines: [CheckLineDraft] = []
+    var httpCheckLines: [CheckLineDraft] = []
+    var ownTCPCheckLines = false
+    var ownHTTPCheckLines = false
     /// Where `mode http` was set (in this section or the `defaults` it inherits).
     var modeLocation: SourceLocation?
     /// Where `option httplog` was set: a tcp proxy falls back to tcplog with a warning there.
@@ -103,6 +112,8 @@ struct ProxyDraft {
         draft.config.description = nil
         draft.config.binds = []
         draft.refusedBind = false
+        draft.ownTCPCheckLines = false
+        draft.ownHTTPCheckLines = false
         draft.config.servers = []
         draft.config.rules = ConnectionRules()
         draft.config.rules.inspectDelayMs = config.rules.inspectDelayMs

@@ -1,3 +1,5 @@
+import OrdrelLog
+
 /// Keywords of `defaults`, `frontend`, `backend` and `listen` sections.
 extension ConfigBuilder {
     /// "frontend 'fe'" for capability messages.
@@ -20,7 +22,7 @@ extension ConfigBuilder {
     }
 
     /// Tuning keywords on the wrong side: haproxy warns and ignores them; so does ordrel.
-    private func usable(_ keyword: String, frontend: Bool, hint: String = "") -> Bool {
+    func usable(_ keyword: String, frontend: Bool, hint: String = "") -> Bool {
         if frontend ? current.role.hasFrontend : current.role.hasBackend { return true }
         warn("'\(keyword)' ignored because \(proxyLabel) has no \(frontend ? "frontend" : "backend") capability.\(hint)")
         return false
@@ -93,13 +95,6 @@ extension ConfigBuilder {
             b.alert("the '\(words[0])' directive is not supported anymore since HAProxy 2.1. Use 'timeout \(modern)'.")
         },
         ConfigKeyword("option", in: .proxies) { b, words in b.parseOption(words, negated: false) },
-        ConfigKeyword("log", in: .proxies) { b, words in
-            if words.count == 2 && words[1] == "global" {
-                b.current.logs.append(.global)
-            } else if let target = b.parseLog(words) {
-                b.current.logs.append(.target(target))
-            }
-        },
         ConfigKeyword("id", in: [.frontend, .backend]) { b, words in b.parseID(words) },
         ConfigKeyword("disabled", "enabled", in: .proxies) { b, words in
             if b.noExtraArguments(words, 1, words[0]) { b.current.config.disabled = words[0] == "disabled" }
@@ -248,8 +243,8 @@ extension ConfigBuilder {
             // proxy's mode is known.
             if name == "httplog" { current.httplogLocation = negated ? nil : location }
             if name == "forwardfor" { current.forwardfor = !negated }
-        } else if Keywords.checkOptions.contains(name) {
-            alert("'\(written)' is not supported by ordrel: only plain TCP connect health checks are supported.")
+        } else if parseCheckOption(words, negated: negated) {
+            return
         } else if Keywords.ignoredOptions.contains(name) {
             warn("'\(written)' is ignored by ordrel")
         } else {
@@ -260,7 +255,7 @@ extension ConfigBuilder {
     /// Applies a TCP option, warning like haproxy when the proxy has no use for it.
     private func setOption(_ name: String, _ enable: Bool) {
         switch name {
-        case "redispatch", "allbackups", "abortonclose", "srvtcpka":
+        case "redispatch", "allbackups", "abortonclose", "srvtcpka", "log-health-checks":
             guard usable(name, frontend: false) else { return }
         case "clitcpka":
             guard usable(name, frontend: true) else { return }
@@ -269,6 +264,10 @@ extension ConfigBuilder {
                 warn("\(proxyLabel) : 'option tcplog' directive is ignored in backends.")
                 return
             }
+            // Like `log-format`, the last of the two wins.
+            current.config.logFormat = LogFormat.tcplog
+        case "dontlog-normal", "log-separate-errors":
+            guard usable(name, frontend: true) else { return }
         default:
             break
         }
@@ -280,6 +279,7 @@ extension ConfigBuilder {
     private static let optionFields: [String: WritableKeyPath<ProxyOptions, Bool> & Sendable] = [
         "redispatch": \.redispatch, "nolinger": \.nolinger, "tcpka": \.tcpka, "clitcpka": \.clitcpka,
         "srvtcpka": \.srvtcpka, "tcplog": \.tcplog, "dontlognull": \.dontlognull, "allbackups": \.allbackups,
-        "abortonclose": \.abortonclose,
+        "abortonclose": \.abortonclose, "dontlog-normal": \.dontlogNormal,
+        "log-separate-errors": \.logSeparateErrors, "log-health-checks": \.logHealthChecks,
     ]
 }

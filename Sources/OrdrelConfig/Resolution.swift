@@ -1,3 +1,5 @@
+import OrdrelLog
+
 /// What haproxy does after reading every file (`check_config_validity`): ids, backend
 /// references, inherited defaults that depend on other values, and sanity warnings.
 extension ConfigBuilder {
@@ -8,7 +10,7 @@ extension ConfigBuilder {
             let draft = self.proxies[index]
             var proxy = proxies[index]
             assignServerIDs(&proxy.servers)
-            proxy.logTargets = draft.logs.flatMap { entry -> [String] in
+            proxy.logTargets = draft.logs.flatMap { entry -> [LogTarget] in
                 switch entry {
                 case .global: return global.logTargets
                 case .target(let target): return [target]
@@ -16,6 +18,7 @@ extension ConfigBuilder {
             }
             if proxy.timeouts.queue == nil { proxy.timeouts.queue = proxy.timeouts.connect }
             if proxy.kind == .listen && proxy.defaultBackend == nil { proxy.defaultBackend = proxy.name }
+            proxy.healthCheck = resolvedHealthCheck(draft)
             checkHTTPMode(&proxy, draft)
             checkReferences(proxy, draft, all: proxies)
             checkSanity(proxy, draft)
@@ -90,6 +93,10 @@ extension ConfigBuilder {
         if proxy.kind == .frontend && proxy.binds.isEmpty && !draft.refusedBind {
             diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
                 "frontend '\(proxy.name)' has no 'bind' directive. Please declare it as a backend if this was intended."))
+        }
+        if proxy.isFrontend && proxy.logFormat != nil && proxy.logTargets.isEmpty {
+            diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
+                "log format ignored for \(label) since it has no log address."))
         }
         var missing: [String] = []
         if proxy.isFrontend && proxy.timeouts.client == nil { missing.append("client") }

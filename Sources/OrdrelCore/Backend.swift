@@ -246,7 +246,9 @@ extension Runtime {
         } else {
             backend.downTransitions += 1
             let type = backend.isFrontend ? "proxy" : "backend"
-            logger.error("\(ServerStateLog.noServerAvailable(proxyType: type, proxy: backend.name))")
+            // haproxy's syslog line does not quote the name.
+            logger.error("\(ServerStateLog.noServerAvailable(proxyType: type, proxy: backend.name))",
+                         metadata: LogMetadata.for(proxy: backend, level: .emerg, text: "\(type) \(backend.name) has no server available!"))
         }
         backend.lastChangeWallSeconds = wall
     }

@@ -1,11 +1,13 @@
+import OrdrelConfig
 import OrdrelEventLoop
+import OrdrelLog
 import OrdrelSystem
 
-/// Timing rules of TCP-connect health checks (haproxy 2.6 check.c), kept pure for tests.
+/// Timing rules of health checks (haproxy 2.6 check.c, tcpcheck.c), kept pure for tests.
 public enum CheckSchedule {
     /// How long one check may take to connect: `inter`, or min(`inter`, `timeout connect`) when
-    /// `timeout check` is also set (haproxy then keeps `timeout check` for the read after connect,
-    /// which a plain TCP check does not have).
+    /// `timeout check` is also set (haproxy then gives `timeout check` to the rest of the check,
+    /// from the moment the connection is up).
     public static func connectTimeoutMs(inter: UInt64, timeoutConnect: UInt64?, timeoutCheck: UInt64?) -> UInt64 {
         guard timeoutCheck != nil, let connect = timeoutConnect else { return inter }
         return min(inter, connect)
@@ -29,24 +31,37 @@ enum CheckRunnerState: Equatable {
     case waiting
     /// A non-blocking connect is in flight.
     case connecting
+    /// Connected: sending the rules' bytes and reading the answers.
+    case exchanging
 }
 
-/// Runs one server's TCP-connect health checks on the event loop: one timer for both the
-/// interval and the check timeout, one watcher for the connect; never a thread. A successful
-/// check connection is closed at once with SO_LINGER {1,0}, as haproxy does.
+/// Runs one server's health checks on the event loop: the proxy's rule set (`CheckProgram`)
+/// decides what to connect, send and expect; this class only does the I/O, with one timer for
+/// both the interval and the check timeout and one watcher for the connection; never a thread.
+/// The check connection is closed with SO_LINGER {1,0} (a reset), as haproxy does, unless the
+/// connect rule says `linger`.
 final class HealthCheck {
     private unowned(unsafe) let runtime: Runtime
     private unowned(unsafe) let server: Server
+    private let rules: CompiledCheckRules
     private(set) var fd: FD?
     private(set) var watcher: IOWatcher!
     private var timer: TimerWatcher!
     private(set) var state = CheckRunnerState.stopped
+    private var program: CheckProgram?
+    /// Bytes the rules sent that the socket has not taken yet.
+    private var outbox: [UInt8] = []
     private var startedAt: Double = 0
+    /// Where the connection being opened goes, when its rule says `send-proxy`.
+    private var proxyLineTarget: SocketAddress?
+    /// The connection's rule says `linger`: close it with a FIN rather than a reset.
+    private var lingers = false
 
     init(runtime: Runtime, server: Server) {
         self.runtime = runtime
         self.server = server
-        watcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] _ in self.connectFinished() }
+        rules = CompiledCheckRules(server.backend.config.healthCheck, disableOn404: server.backend.config.httpCheckDisableOn404)
+        watcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] events in self.socketReady(events) }
         timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self] in self.timerFired() }
     }
 
@@ -74,7 +89,7 @@ final class HealthCheck {
     private func timerFired() {
         switch state {
         case .waiting: begin()
-        case .connecting: complete(.layer4Timeout, info: "")
+        case .connecting, .exchanging: complete(program?.timedOut() ?? CheckVerdict(.layer4Timeout))
         case .stopped: break
         }
     }
@@ -83,30 +98,69 @@ final class HealthCheck {
         runtime.loop.updateNow()
         startedAt = runtime.loop.now
         server.checkInProgress = true
+        // haproxy's HCHK_STATUS_START empties the description, and each rule resets the code.
+        server.lastCheckInfo = ""
+        server.lastCheckCode = 0
         runtime.lock.withLock {
             runtime.cumulativeConnections += 1
             server.estimatedNeededConnections = max(server.estimatedNeededConnections, server.counters.current + 1)
         }
-        let target = server.checkAddress
+        var program = CheckProgram(rules, serverIsDown: !server.isUp, bufferSize: runtime.configuration.global.tuneBufsize,
+                                   unixTime: UInt32(truncatingIfNeeded: runtime.wallSeconds))
+        let steps = program.start()
+        self.program = program
+        perform(steps)
+    }
+
+    /// Carries out the program's steps in order until one waits for the network.
+    private func perform(_ steps: [CheckStep]) {
+        for step in steps {
+            switch step {
+            case .connect(let options):
+                openConnection(options)
+                return
+            case .send(let bytes):
+                outbox += bytes
+            case .receive:
+                state = .exchanging
+                guard flush() else { return }
+                watcher.setInterest(outbox.isEmpty ? .read : [.read, .write])
+                return
+            case .finish(let verdict):
+                if flush() { complete(verdict) }
+                return
+            }
+        }
+    }
+
+    /// Closes the previous check connection, if any, and connects where the rule says.
+    private func openConnection(_ options: CheckConnect) {
+        if fd != nil, !flush() { return }
+        closeConnection()
+        var target = server.checkAddress
+        if let port = options.port { target.port = port }
+        if let addr = options.addr, let address = SocketAddress(ip: addr, port: target.port) { target = address }
         let socket: FD
         do {
             socket = try FD.streamSocket(for: target.family)
         } catch {
-            complete(.socketError, info: (error as? SyscallError)?.reason ?? "")
+            complete(CheckVerdict(.socketError, info: (error as? SyscallError)?.reason ?? ""))
             return
         }
         fd = socket
+        lingers = options.linger
+        proxyLineTarget = options.sendProxy ? target : nil
+        watcher.rebind(fd: socket.rawValue)
         do {
             if try socket.connect(to: target) {
-                complete(.layer4OK, info: "")
+                established()
                 return
             }
         } catch {
-            complete(.layer4ConnectionProblem, info: (error as? SyscallError)?.reason ?? "")
+            complete(program?.connectFailed(reason: (error as? SyscallError)?.reason ?? "") ?? CheckVerdict(.layer4ConnectionProblem))
             return
         }
         state = .connecting
-        watcher.rebind(fd: socket.rawValue)
         watcher.setInterest(.write)
         let config = server.backend.config.timeouts
         let timeout = CheckSchedule.connectTimeoutMs(inter: server.config.interMs, timeoutConnect: config.connect,
@@ -114,47 +168,134 @@ final class HealthCheck {
         timer.schedule(after: Double(timeout) / 1000)
     }
 
-    private func connectFinished() {
-        guard state == .connecting, let fd else { return }
-        let error: Int32
-        do {
-            error = try fd.pendingError()
-        } catch {
-            complete(.layer4ConnectionProblem, info: (error as? SyscallError)?.reason ?? "")
-            return
+    /// The connection is up: `timeout check`, when set, bounds the rest (tcpcheck_eval_connect);
+    /// `send-proxy` writes the PROXY v1 line of this connection before anything else.
+    private func established() {
+        state = .exchanging
+        if let remote = proxyLineTarget, let local = try? fd?.localAddress() {
+            outbox = Self.proxyLine(local: local, remote: remote) + outbox
         }
-        if error == 0 {
-            complete(.layer4OK, info: "")
-        } else {
-            complete(.layer4ConnectionProblem, info: SyscallError.reason(error))
+        if let check = server.backend.config.timeouts.check { timer.schedule(after: Double(check) / 1000) }
+        guard var program else { return }
+        let steps = program.connected()
+        self.program = program
+        perform(steps)
+    }
+
+    private func socketReady(_ events: IOEvents) {
+        guard let fd else { return }
+        switch state {
+        case .connecting:
+            do {
+                let error = try fd.pendingError()
+                if error == 0 {
+                    established()
+                } else if Errno.brokeAfterConnecting(error), var program {
+                    // Connected, then reset before we looked: haproxy sees the connection up
+                    // and reports the failure at the following rule.
+                    _ = program.connected()
+                    self.program = program
+                    complete(program.socketError(reason: SyscallError.reason(error)))
+                } else {
+                    complete(program?.connectFailed(reason: SyscallError.reason(error)) ?? CheckVerdict(.layer4ConnectionProblem))
+                }
+            } catch {
+                complete(program?.connectFailed(reason: (error as? SyscallError)?.reason ?? "") ?? CheckVerdict(.layer4ConnectionProblem))
+            }
+        case .exchanging:
+            if events.contains(.write), !flush() { return }
+            if events.contains(.read) { readAvailable(fd) } else if outbox.isEmpty { watcher.setInterest(.read) }
+        case .waiting, .stopped:
+            break
         }
     }
 
-    /// Closes the check connection (RST after a success), hands the result to the runtime and
-    /// schedules the next check from the new health.
-    private func complete(_ result: CheckResult, info: String) {
-        watcher.rebind(fd: -1)
-        if let fd {
-            if result == .layer4OK { try? fd.setLingerZero() }
-            fd.close()
-            self.fd = nil
+    /// Reads what is there, then lets the program judge; a reset before any byte is a socket error.
+    private func readAvailable(_ fd: FD) {
+        var received: [UInt8] = []
+        var closed = false
+        var failure: String?
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        reading: while received.count < runtime.configuration.global.tuneBufsize {
+            do {
+                let result = try chunk.withUnsafeMutableBytes { try fd.read(into: $0) }
+                switch result {
+                case .processed(0):
+                    closed = true
+                    break reading
+                case .processed(let count):
+                    received += chunk[..<count]
+                case .wouldBlock:
+                    break reading
+                }
+            } catch {
+                failure = (error as? SyscallError)?.reason ?? ""
+                closed = true
+                break reading
+            }
         }
+        guard var program else { return }
+        if let failure, received.isEmpty, program.hasNoResponse {
+            complete(program.socketError(reason: failure))
+            return
+        }
+        // A reset right after the FIN shows as a pending error (haproxy reads SO_ERROR too).
+        if closed && failure == nil, let pending = try? fd.pendingError(), pending != 0 {
+            failure = SyscallError.reason(pending)
+        }
+        let steps = program.received(received, closed: closed, error: failure)
+        self.program = program
+        perform(steps)
+    }
+
+    /// Writes as much of the outbox as the socket takes now; a failed write ends the check as
+    /// a socket error (haproxy's failed `snd_buf`) and returns false.
+    private func flush() -> Bool {
+        guard let fd, !outbox.isEmpty else { return true }
+        do {
+            let result = try outbox.withUnsafeBytes { try fd.write($0) }
+            if case .processed(let count) = result { outbox.removeFirst(count) }
+            return true
+        } catch {
+            let reason = (error as? SyscallError)?.reason ?? ""
+            complete(program?.socketError(reason: reason) ?? CheckVerdict(.socketError, info: reason))
+            return false
+        }
+    }
+
+    /// Closes the check connection, hands the verdict to the runtime and schedules the next
+    /// check from the new health.
+    private func complete(_ verdict: CheckVerdict) {
+        closeConnection()
+        program = nil
         server.checkInProgress = false
         runtime.loop.updateNow()
         let durationMs = Int(max(0, runtime.loop.now - startedAt) * 1000)
         state = .waiting
-        runtime.isolated { runtime.checkCompleted(server, result: result, info: info, durationMs: durationMs) }
+        runtime.isolated { runtime.checkCompleted(server, verdict: verdict, durationMs: durationMs) }
         if state == .waiting { timer.schedule(after: Double(nextIntervalMs) / 1000) }
     }
 
-    private func abandonInFlight() {
-        guard state == .connecting || fd != nil else { return }
+    /// haproxy's PROXY v1 line for a check connection: its own source and destination
+    /// (captured from haproxy 2.6.12: `PROXY TCP4 127.0.0.1 127.0.0.1 53628 28931`).
+    static func proxyLine(local: SocketAddress, remote: SocketAddress) -> [UInt8] {
+        let family = remote.family == .inet6 ? "TCP6" : "TCP4"
+        return Array("PROXY \(family) \(local.host) \(remote.host) \(local.port) \(remote.port)\r\n".utf8)
+    }
+
+    private func closeConnection(forceReset: Bool = false) {
         watcher.rebind(fd: -1)
-        if let fd {
-            try? fd.setLingerZero()
-            fd.close()
-            self.fd = nil
-        }
+        outbox = []
+        guard let fd else { return }
+        if forceReset || !lingers { try? fd.setLingerZero() }
+        fd.close()
+        self.fd = nil
+    }
+
+    private func abandonInFlight() {
+        guard state == .connecting || state == .exchanging || fd != nil else { return }
+        closeConnection(forceReset: true)
+        program = nil
         server.checkInProgress = false
     }
 }
@@ -176,46 +317,94 @@ extension Runtime {
         healthChecksStarted = false
     }
 
-    /// A check finished: record it, and apply an UP/DOWN transition with haproxy's log line.
-    /// Runs isolated.
-    func checkCompleted(_ server: Server, result: CheckResult, info: String, durationMs: Int) {
+    /// A check finished: record it, log it with `option log-health-checks`, and apply an
+    /// UP/DOWN/NOLB transition with haproxy's log line. Runs isolated.
+    func checkCompleted(_ server: Server, verdict: CheckVerdict, durationMs: Int) {
         server.lastCheckDurationMs = durationMs
-        server.lastCheckInfo = info
+        server.lastCheckInfo = verdict.info
+        server.lastCheckCode = verdict.code
         guard var health = server.health else { return }
-        let transition = health.record(result)
+        let wasUp = health.isUp
+        let report = ServerStateLog.CheckReport(result: verdict.result, info: verdict.info, durationMs: durationMs,
+                                                code: verdict.code)
+        let logsChecks = server.backend.config.options.logHealthChecks
+        // Each status update of the check (one, or haproxy's two for MySQL/LDAP successes)
+        // moves the health and may log its line (check.c `set_server_check_status`).
+        for info in [verdict.interimInfo, verdict.info].compactMap({ $0 }) {
+            let before = health
+            _ = health.record(verdict.result)
+            guard logsChecks && (before.lastResult != health.lastResult || before.health != health.health) && !health.isPaused else {
+                continue
+            }
+            var logged = report
+            logged.info = info
+            // haproxy: ha_warning on stderr, `notice` to the backend's log targets.
+            logger.warning("\(ServerStateLog.healthCheck(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: logged, health: health, weight: server.weight))",
+                           metadata: LogMetadata.for(proxy: server.backend, level: .notice))
+        }
         server.health = health
-        let report = ServerStateLog.CheckReport(result: result, info: info, durationMs: durationMs)
+        let transition: HealthTransition = wasUp == health.isUp ? .none : (health.isUp ? .wentUp : .wentDown)
+        // With log-health-checks the check line carries the reason; the state line does not repeat it.
+        let stateReport = logsChecks ? nil : report
         switch transition {
         case .none:
             break
         case .wentDown:
+            if server.stoppingFromCheck {
+                server.stoppingFromCheck = false
+                server.isStopping = false
+            }
             // Already DOWN when the agent holds it: nothing to announce.
-            if !server.stoppedByAgent { markDown(server, check: report) }
+            if !server.stoppedByAgent { markDown(server, check: stateReport) }
         case .wentUp:
-            if !server.stoppedByAgent { markUp(server, check: report) }
+            if !server.stoppedByAgent { markUp(server, check: stateReport) }
         }
-        if result.passed { releaseAgentHold(server, report: report) }
+        if verdict.result == .layer7OKConditional && health.isUp && !server.isStopping {
+            markStopping(server, check: stateReport)
+        } else if verdict.result.passed && verdict.result != .layer7OKConditional && server.stoppingFromCheck {
+            server.stoppingFromCheck = false
+            server.isStopping = false
+            markUp(server, check: stateReport)
+        }
+        if verdict.result.passed { releaseAgentHold(server, report: report) }
+    }
+
+    /// `disable-on-404` saw a 404 on a running server: NOLB, no new streams (check.c
+    /// `check_notify_stopping`).
+    private func markStopping(_ server: Server, check: ServerStateLog.CheckReport?) {
+        server.isStopping = true
+        server.stoppingFromCheck = true
+        noteStateChange(server, wasDown: false)
+        serverChanged(server) { moves in
+            let usable = server.backend.usableServerCounts
+            logger.warning("\(server.isBackup ? "Backup " : "")Server \(server.qualifiedName) is stopping\(ServerStateLog.reasonText(check))\(ServerStateLog.serversOnline(activeServers: usable.active, backupServers: usable.backup, requeued: moves.requeued, totalInQueue: server.backend.queue.count))",
+                           metadata: LogMetadata.for(proxy: server.backend, level: .notice))
+        }
     }
 
     /// The checks marked `server` DOWN: log it, and kill its streams with `on-marked-down shutdown-sessions`.
-    func markDown(_ server: Server, check: ServerStateLog.CheckReport) {
+    func markDown(_ server: Server, check: ServerStateLog.CheckReport?) {
         noteStateChange(server, wasDown: false)
         let sessions = server.counters.current
+        // haproxy's syslog level: `alert`, but `notice` for a server that was already stopping.
+        let level: SyslogLevel = server.isStopping ? .notice : .alert
         serverChanged(server) { moves in
             guard server.adminState != .maint else { return }
             let usable = server.backend.usableServerCounts
-            logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))")
+            logger.warning("\(ServerStateLog.serverDown(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, sessionsActive: sessions, requeued: moves.requeued, remainingInQueue: server.queue.count))",
+                           metadata: LogMetadata.for(proxy: server.backend, level: level))
         }
         if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
     }
 
     /// The checks marked `server` UP: log it, and with `on-marked-up shutdown-backup-sessions`
     /// on an active server, kill the streams still on backups.
-    func markUp(_ server: Server, check: ServerStateLog.CheckReport) {
+    func markUp(_ server: Server, check: ServerStateLog.CheckReport?) {
         noteStateChange(server, wasDown: true)
         serverChanged(server) { moves in
             let usable = server.backend.usableServerCounts
-            logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, requeued: moves.served, totalInQueue: server.backend.queue.count))")
+            logger.notice("\(ServerStateLog.serverUp(backend: server.backend.name, server: server.name, isBackup: server.isBackup, check: check, activeServers: usable.active, backupServers: usable.backup, requeued: moves.served, totalInQueue: server.backend.queue.count))",
+                          metadata: LogMetadata.for(proxy: server.backend))
         }
         if !server.isBackup && server.config.shutdownBackupSessionsOnMarkedUp && server.isUsable {
             for backup in server.backend.servers where backup.isBackup { killStreams(of: backup, cause: .serverUp) }

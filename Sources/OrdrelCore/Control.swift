@@ -46,7 +46,8 @@ extension Runtime {
             if !wasDown { noteStateChange(server, wasDown: false) }
             let sessions = server.counters.current
             serverChanged(server) { moves in
-                logger.warning("\(name) is going DOWN for maintenance\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
+                logger.warning("\(name) is going DOWN for maintenance\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .alert))
             }
             if server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
             return .done
@@ -64,9 +65,10 @@ extension Runtime {
             serverChanged(server) { _ in
                 let target = "\(server.isUp ? "UP" : "DOWN")/\(state == .drain ? "DRAIN" : "READY")"
                 if resolves {
-                    logger.warning("\(name) ('\(server.config.host)') is \(target) (resolves again).")
+                    logger.warning("\(name) ('\(server.config.host)') is \(target) (resolves again).",
+                                   metadata: LogMetadata.for(proxy: server.backend, level: .notice))
                 } else {
-                    logger.notice("\(name) is \(target) (leaving forced maintenance).")
+                    logger.notice("\(name) is \(target) (leaving forced maintenance).", metadata: LogMetadata.for(proxy: server.backend))
                 }
             }
             return .done
@@ -76,9 +78,11 @@ extension Runtime {
         noteStateChange(server, wasDown: state != .drain)
         serverChanged(server) { moves in
             if state == .drain {
-                logger.notice("\(name) enters drain state\(serversOnline(server, requeued: moves.requeued))")
+                logger.notice("\(name) enters drain state\(serversOnline(server, requeued: moves.requeued))",
+                              metadata: LogMetadata.for(proxy: server.backend))
             } else {
-                logger.notice("\(name) is \(server.isUp ? "UP" : "DOWN") (leaving forced drain).")
+                logger.notice("\(name) is \(server.isUp ? "UP" : "DOWN") (leaving forced drain).",
+                              metadata: LogMetadata.for(proxy: server.backend))
             }
         }
         return .done
@@ -106,11 +110,14 @@ extension Runtime {
         serverChanged(server) { moves in
             switch health {
             case .up:
-                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .notice))
             case .stopping:
-                logger.warning("\(name) is stopping, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+                logger.warning("\(name) is stopping, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .notice))
             case .down:
-                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
+                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: before.stopping ? .notice : .alert))
             }
         }
         if health == .down && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }
@@ -135,9 +142,11 @@ extension Runtime {
         let sessions = server.counters.current
         serverChanged(server) { moves in
             if up {
-                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))")
+                logger.warning("\(name) is UP, changed from CLI\(serversOnline(server, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .notice))
             } else {
-                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))")
+                logger.warning("\(name) is DOWN, changed from CLI\(serversLeft(server, sessions: sessions, requeued: moves.requeued))",
+                               metadata: LogMetadata.for(proxy: server.backend, level: .alert))
             }
         }
         if !up && server.config.shutdownSessionsOnMarkedDown { killStreams(of: server, cause: .serverDown) }

@@ -1,3 +1,5 @@
+import OrdrelCLI
+
 /// Events per second over a sliding one-second window (haproxy's `freq_ctr`): the current
 /// second's count plus the previous second's, weighted by how much of it is still in the window.
 public struct RateCounter: Sendable {
@@ -56,7 +58,15 @@ public struct SlidingAverage: Sendable {
         if sample > max { max = sample }
     }
 
-    public var average: UInt64 { (sum + Self.window - 1) / Self.window }
+    /// The average over the whole window (haproxy's exporter divides this way).
+    public var average: UInt64 { average(samples: Self.window) }
+
+    /// The average as `show stat` gives it: over `samples` (the streams balanced so far) while
+    /// fewer than the window were, so early figures are not diluted by a window of zeros.
+    public func average(samples: UInt64) -> UInt64 {
+        let n = samples > 0 && samples < Self.window ? samples : Self.window
+        return (sum + n - 1) / n
+    }
 }
 
 /// The counters behind `show stat` for one frontend, backend or server.
@@ -99,6 +109,8 @@ public struct TrafficCounters: Sendable {
     public var queueTime = SlidingAverage()
     public var connectTime = SlidingAverage()
     public var totalTime = SlidingAverage()
+    /// The same three times as histograms (backends and servers; the exporter's `ordrel_*`).
+    public var latency = LatencyHistograms()
     /// Highest queue length seen (`qmax`).
     public var maxQueue = 0
 
@@ -111,6 +123,27 @@ public struct TrafficCounters: Sendable {
         sessionRate.record(nowMs: nowMs)
         lastSessionWallSeconds = wallSeconds
     }
+
+    /// A stream waited `seconds` in a queue: `qtime` and the queue histogram.
+    public mutating func recordQueueTime(seconds: Double) {
+        queueTime.add(Self.milliseconds(seconds))
+        latency.queue.record(seconds: seconds)
+    }
+
+    /// A server connection took `seconds` to establish: `ctime` and the connect histogram.
+    public mutating func recordConnectTime(seconds: Double) {
+        connectTime.add(Self.milliseconds(seconds))
+        latency.connect.record(seconds: seconds)
+    }
+
+    /// A stream ended `seconds` after it was accepted: `ttime` and the session histogram.
+    public mutating func recordSessionTime(seconds: Double) {
+        totalTime.add(Self.milliseconds(seconds))
+        latency.session.record(seconds: seconds)
+    }
+
+    /// Whole milliseconds, as haproxy's averages count them.
+    private static func milliseconds(_ seconds: Double) -> UInt64 { UInt64(max(0, seconds) * 1000) }
 
     /// `clear counters`: maxima and rates only. `clear counters all`: everything but `current`.
     public mutating func clear(all: Bool) {

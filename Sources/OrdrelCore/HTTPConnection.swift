@@ -88,10 +88,9 @@ final class HTTPConnection {
         switch services.route(request, adminAllowed: allowed) {
         case .reply(let reply):
             return reply
-        case .prometheusExporter:
-            // The dispatch point of the Prometheus exporter (issue 12, item 3): until its
-            // renderer is wired here, haproxy's 501 says plainly that it is not served.
-            return services.errorReply(501, request)
+        case .prometheusExporter(let scrape):
+            // Rows and info are taken isolated inside prometheusMetrics; rendering is not.
+            return services.prometheusReply(scrape) { runtime.prometheusMetrics($0) }
         case .statsPage(let page):
             let snapshot = runtime.isolated { runtime.statsSnapshot() }
             return StatsPage.reply(for: page, snapshot: snapshot)

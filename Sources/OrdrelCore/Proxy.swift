@@ -1,4 +1,5 @@
 import OrdrelConfig
+import OrdrelLog
 
 /// A proxy as haproxy has them: a frontend part (listeners, client-side counters) and/or a
 /// backend part (servers, balancing, server-side counters), per the section that declared it.
@@ -41,6 +42,16 @@ public final class Proxy {
     public internal(set) var downtimeSeconds: UInt64 = 0
     /// Wall-clock second of the backend's last state change (`lastchg` on BACKEND).
     public var lastChangeWallSeconds: UInt64
+    /// This proxy's `log` lines; nil when it has none (then it logs nothing).
+    var logSinks: LogSinks?
+    /// Traffic lines this frontend logged (`%lc`; under `Runtime.lock`).
+    var logCount: UInt64 = 0
+    /// The frontend's traffic line format (`option tcplog`, `log-format`).
+    var logFormat: LogFormat? { config.logFormat }
+    /// Whether that line shows the address the client connected to (`%fi`, `%fp`) or ordrel's
+    /// end of the server connection (`%bi`, `%bp`): streams read them from the sockets only then.
+    let logsFrontendAddress: Bool
+    let logsBackendSource: Bool
 
     init(config: ProxyConfig, defaultMaxconn: Int, wallSeconds: UInt64, threads: Int) {
         self.frontendBytes = PerThreadBytes(threads: threads)
@@ -53,6 +64,9 @@ public final class Proxy {
         self.initialMaxconn = maxconn
         self.lastChangeWallSeconds = wallSeconds
         self.inspectsContent = config.rules.inspectsContent
+        let shown = config.logFormat?.variables ?? []
+        logsFrontendAddress = !shown.isDisjoint(with: [.frontendIP, .frontendPort])
+        logsBackendSource = !shown.isDisjoint(with: [.backendSourceIP, .backendSourcePort])
     }
 
     public var isFrontend: Bool { config.isFrontend }

@@ -36,6 +36,8 @@ public final class Runtime {
     public let loop: EventLoop
     public let configuration: Configuration
     public let logger: Logger
+    /// The `log` targets of the process and its proxies.
+    let logOutput: LogOutput
     /// One per thread; worker 0 is "thread 0", the one that isolates the others.
     private(set) var workers: [Worker] = []
     /// Guards what the threads share: balancers, queues, server slots, the counters (bytes aside)
@@ -101,7 +103,9 @@ public final class Runtime {
                 defaultThreads: Int = 1) throws {
         self.loop = loop
         self.configuration = configuration
-        self.logger = logger
+        let output = LogOutput(configuration: configuration, programName: LogOutput.programName)
+        self.logOutput = output
+        self.logger = Logger(label: logger.label) { _ in SyslogLogHandler(next: logger, output: output) }
         self.maxconn = configuration.global.maxconn ?? Runtime.defaultMaxconn()
         self.initialMaxconn = maxconn
         self.maxAccept = configuration.global.tuneMaxaccept
@@ -112,6 +116,9 @@ public final class Runtime {
                                   bufferSize: configuration.global.tuneBufsize))
         }
         try buildProxies()
+        for proxy in proxies {
+            proxy.logSinks = output.sinks(ofProxy: proxy.id).flatMap { $0.isEmpty ? nil : $0 }
+        }
     }
 
     deinit { httpReadBuffer.deallocate() }
@@ -159,7 +166,7 @@ public final class Runtime {
 
     // MARK: starting and stopping
 
-    /// Binds every listener (all or nothing), raises the fd limit and installs signal handlers.
+    /// Installs signal handlers, raises the fd limit and binds every listener (all or nothing).
     /// A listener or stats socket that matches one of `inherited` (received from the old process
     /// with `-x`) uses it as is; inherited sockets nothing matches are closed once all is bound.
     public func start(inheriting inherited: [InheritedSocket] = []) throws {
@@ -168,7 +175,16 @@ public final class Runtime {
             let unused = pool.closeLeftovers()
             if unused > 0 { logger.notice("Closed \(unused) listening sockets of the old process that the configuration no longer uses.") }
         }
+        // Before anything listens: a client that sees a port open may signal at once.
+        signalWatchers = [
+            SignalWatcher(loop: loop, signal: Signal.terminate.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
+            SignalWatcher(loop: loop, signal: Signal.interrupt.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
+            SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
+            SignalWatcher(loop: loop, signal: Signal.ttyOutput.number) { [unowned(unsafe) self] in self.isolated { self.suspendListeners() } },
+            SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
+        ]
         try reserveFileDescriptors()
+        try logOutput.open()
         do {
             try bindListeners(inherited: pool)
             for socketConfig in configuration.global.statsSockets {
@@ -188,13 +204,6 @@ public final class Runtime {
                 if listener.proxy.frontendEnabled { listener.start() } else { listener.pause(.disabled, loop: worker.loop) }
             }
         }
-        signalWatchers = [
-            SignalWatcher(loop: loop, signal: Signal.terminate.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
-            SignalWatcher(loop: loop, signal: Signal.interrupt.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
-            SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
-            SignalWatcher(loop: loop, signal: Signal.ttyOutput.number) { [unowned(unsafe) self] in self.isolated { self.suspendListeners() } },
-            SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
-        ]
         startHealthChecks()
         startAgentChecks()
     }
@@ -383,6 +392,14 @@ public final class Runtime {
             worker.listeners.removeAll()
         }
         if listenersExported { statsSockets.forEach { $0.close() } }
+        if mode == .soft {
+            // haproxy's `stop_proxy` line, on stderr and to each proxy's log targets.
+            for proxy in proxies {
+                let (fe, be) = lock.withLock { (proxy.frontendCounters.connectionsTotal, proxy.backendCounters.total) }
+                logger.warning("Proxy \(proxy.name) stopped (cumulated conns: FE: \(fe), BE: \(be)).",
+                               metadata: LogMetadata.for(proxy: proxy))
+            }
+        }
         // Counted connections, including any on their way to another thread's mailbox.
         let open = currentConnections
         if mode == .hard || open == 0 {
@@ -523,7 +540,8 @@ public final class Runtime {
                     if let services = builtinServices[ObjectIdentifier(proxy)] {
                         openHTTPConnection(client: fd, address: address, frontend: proxy, services: services)
                     } else {
-                        openStream(on: worker, client: fd, address: address, frontend: proxy)
+                        openStream(on: worker, client: AcceptedClient(fd: fd, address: address, listener: listener),
+                                   frontend: proxy)
                     }
                 }
             } catch let error as SyscallError where error.isResourceExhaustion {
@@ -567,7 +585,8 @@ public final class Runtime {
                 client.close()
                 continue
             }
-            openStream(on: worker, client: client, address: address, frontend: listener.proxy)
+            openStream(on: worker, client: AcceptedClient(fd: client, address: address, listener: listener),
+                       frontend: listener.proxy)
         }
         return true
     }
@@ -587,10 +606,12 @@ public final class Runtime {
     /// Counts a new connection and decides which thread runs its stream: the accepting one,
     /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
     /// in which case the connection goes to the least loaded one through its mailbox.
-    private func openStream(on worker: Worker, client: FD, address: SocketAddress, frontend: Proxy) {
+    private func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
-        let rejected = !frontend.config.rules.connection.isEmpty && connectionRulesReject(client: client, address: address, frontend: frontend)
+        var client = client
+        let rejected = !frontend.config.rules.connection.isEmpty
+            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend)
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
@@ -611,6 +632,7 @@ public final class Runtime {
             currentConnections += 1
             cumulativeConnections += 1
             cumulativeRequests += 1
+            client.requestNumber = cumulativeRequests - 1
             maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
             if !frontend.inspectsContent { backend.backendCounters.opened(nowMs: now, wallSeconds: wall) }
@@ -621,24 +643,26 @@ public final class Runtime {
             owner.assignedCount += 1
             return (backend, owner)
         }
+        if !rejected, frontend.logFormat == nil, let sinks = frontend.logSinks {
+            logConnect(client, frontend: frontend, to: sinks)
+        }
         guard let admitted else {
             // As haproxy, a rejected connection is closed with a single RST.
-            if rejected { try? client.setLingerZero() }
-            client.close()
+            if rejected { try? client.fd.setLingerZero() }
+            client.fd.close()
             return
         }
         if admitted.owner === worker {
-            startStream(on: worker, client: client, address: address, frontend: frontend, backend: admitted.backend)
+            startStream(on: worker, client: client, frontend: frontend, backend: admitted.backend)
         } else {
-            admitted.owner.post(.adopt(client, address, frontend, admitted.backend))
+            admitted.owner.post(.adopt(client, frontend, admitted.backend))
         }
     }
 
     /// Creates and starts a stream on `worker`'s thread, for a connection already counted.
-    func startStream(on worker: Worker, client: FD, address: SocketAddress, frontend: Proxy, backend: Proxy) {
+    func startStream(on worker: Worker, client: AcceptedClient, frontend: Proxy, backend: Proxy) {
         let id = worker.streams.reserve()
-        let stream = Stream(id: id, worker: worker, frontend: frontend, backend: backend, client: client,
-                            clientAddress: address)
+        let stream = Stream(id: id, worker: worker, frontend: frontend, backend: backend, accepted: client)
         worker.streams.insert(stream, at: id)
         stream.start()
     }
@@ -649,16 +673,21 @@ public final class Runtime {
         let frontend = stream.frontend
         let backend = stream.backend
         let worker = stream.worker
-        // As haproxy: a traffic line needs `option tcplog` and a `log` target on the frontend
-        // (ordrel writes every target's lines to stderr).
-        let logs = frontend.config.options.tcplog && !frontend.config.logTargets.isEmpty
-            && (line.carriedData || !frontend.config.options.dontlognull)
+        // As haproxy: a traffic line needs a format (`option tcplog`, `log-format`) and a `log`
+        // target on the frontend; `dontlognull` and `dontlog-normal` skip some.
+        let options = frontend.config.options
+        let sinks = frontend.logFormat == nil ? nil : frontend.logSinks
+        let logs = sinks != nil && (line.carriedData || !options.dontlognull) && (line.isError || !options.dontlogNormal)
         var line = line
         let (waiting, softStopDone) = lock.withLock {
             if logs {
                 line.processConnections = currentConnections
                 line.frontendConnections = frontend.frontendCounters.current
-                line.backendConnections = stream.backendCounted ? backend.backendCounters.current : 0
+                line.logCounter = frontend.logCount
+                frontend.logCount += 1
+                // haproxy has released the backend and server side when it logs: the
+                // stream itself counts in %ac and %fc only.
+                line.backendConnections = stream.backendCounted ? backend.backendCounters.current - 1 : 0
             }
             currentConnections -= 1
             worker.streamCount -= 1
@@ -667,7 +696,9 @@ public final class Runtime {
             let waiting = workers.filter(\.hasListenersAtLimit)
             return (waiting, stopMode == .soft && currentConnections == 0)
         }
-        if logs { logger.info("\(line.render())") }
+        if let sinks, let format = frontend.logFormat, logs {
+            logTraffic(line, format: format, frontend: frontend, to: sinks)
+        }
         worker.streams.remove(stream.id)
         for paused in waiting {
             if paused === worker { paused.resumeListenersBelowLimits() } else { paused.post(.resumeListeners) }

@@ -127,7 +127,7 @@ extension Runtime: CLIRuntime {
             "Listeners": .u(UInt64(listenerCount + statsSockets.count)),
             "ActivePeers": .u(0),
             "ConnectedPeers": .u(0),
-            "DroppedLogs": .u(0),
+            "DroppedLogs": .u(logOutput.dropped),
             "BusyPolling": .u(0),
             "FailedResolutions": .u(0),
             "TotalBytesOut": .u(bytesOut),

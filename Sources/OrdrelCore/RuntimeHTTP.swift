@@ -49,7 +49,8 @@ extension Runtime {
         var rows: [UInt64: [StatsRow]] = [:]
         var iterator = statsRows()
         while let row = iterator.next() { rows[row.iid, default: []].append(row) }
-        let pageProxies = proxies.map { proxy in
+        // Proxies disabled in the configuration have no rows and, as in haproxy, no table.
+        let pageProxies = proxies.filter { !$0.config.disabled }.map { proxy in
             StatsPageProxy(name: proxy.name, id: proxy.id,
                            capability: proxy.isFrontend && proxy.isBackend ? "proxy" : proxy.isFrontend ? "frontend" : "backend",
                            mode: proxy.config.mode.rawValue, description: proxy.config.description,

@@ -23,9 +23,8 @@ extension Runtime {
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
         row.dreq = counters.deniedRequests
-        // haproxy 2.6.6+: `disable frontend` and SIGTTOU pause (PAUSED); stopped or disabled in
-        // the configuration is STOP.
-        row.status = stopMode != .running || proxy.config.disabled ? "STOP"
+        // haproxy 2.6.6+: `disable frontend` and SIGTTOU pause (PAUSED); stopping is STOP.
+        row.status = stopMode != .running ? "STOP"
             : proxy.frontendEnabled && !isSuspended(proxy) ? "OPEN" : "PAUSED"
         row.connRate = UInt64(counters.connectionRate.rate(nowMs: nowMs))
         row.connRateMax = UInt64(counters.connectionRate.max)
@@ -58,12 +57,15 @@ extension Runtime {
         row.wredis = counters.redispatches
         row.lbtot = counters.loadBalanced
         row.lastsess = counters.lastSessionWallSeconds.map { Int64(wallSeconds - $0) } ?? -1
-        row.qtime = counters.queueTime.average
-        row.ctime = counters.connectTime.average
-        row.ttime = counters.totalTime.average
+        row.qtime = counters.queueTime.average(samples: counters.loadBalanced)
+        row.ctime = counters.connectTime.average(samples: counters.loadBalanced)
+        row.ttime = counters.totalTime.average(samples: counters.loadBalanced)
+        row.windowAverages = WindowAverages(queue: counters.queueTime.average, connect: counters.connectTime.average,
+                                            total: counters.totalTime.average)
         row.qtimeMax = counters.queueTime.max
         row.ctimeMax = counters.connectTime.max
         row.ttimeMax = counters.totalTime.max
+        row.latency = counters.latency
         row.connect = counters.total
     }
 
@@ -92,6 +94,7 @@ extension Runtime {
             row.checkStatus = server.checkStatusText
             row.checkDuration = server.lastCheckDurationMs.map { UInt64($0) } ?? 0
             row.checkDesc = server.checkResult?.description
+            if let result = server.checkResult, result.carriesCode { row.checkCode = UInt64(max(0, server.lastCheckCode)) }
             row.lastChk = server.lastCheckInfo
             row.checkRise = UInt64(health.rise)
             row.checkFall = UInt64(health.fall)
@@ -106,6 +109,9 @@ extension Runtime {
             row.agentRise = UInt64(agent.rise)
             row.agentFall = UInt64(agent.fall)
             row.agentHealth = UInt64(agent.health)
+        }
+        if let health = server.health {
+            row.lastCheck = LastCheck(status: health.lastResult.code, durationMs: UInt64(server.lastCheckDurationMs ?? 0))
         }
         row.addr = server.hasAddress ? server.address.description : nil
         row.srvIcur = 0
@@ -199,6 +205,11 @@ struct StatsRowIterator: IteratorProtocol {
         let proxies = runtime.proxies
         while proxyIndex < proxies.count {
             let proxy = proxies[proxyIndex]
+            // haproxy leaves out proxies disabled in the configuration (stats.c, stats_dump_proxies).
+            if proxy.config.disabled {
+                proxyIndex += 1
+                continue
+            }
             if position == -1 {
                 position = 0
                 if proxy.isFrontend { return runtime.frontendRow(proxy) }

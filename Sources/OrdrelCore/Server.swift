@@ -46,6 +46,10 @@ public final class Server {
     public internal(set) var lastCheckDurationMs: Int?
     /// Detail of the last check (`last_chk`), e.g. "Connection refused"; empty when none.
     public internal(set) var lastCheckInfo = ""
+    /// Layer-7 code of the last check (`check_code`): HTTP status, SMTP reply, MySQL error...
+    public internal(set) var lastCheckCode = 0
+    /// The checks put the server in NOLB (`disable-on-404` saw a 404); a full pass lifts it.
+    var stoppingFromCheck = false
     /// haproxy's `est_need_conns` (`need_conn_est`): the most connections to this server open at
     /// once, streams and check alike. haproxy decays it only while the server has idle
     /// connections, which TCP mode never keeps, so it is a peak; `clear counters` leaves it.

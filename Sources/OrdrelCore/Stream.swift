@@ -23,6 +23,10 @@ final class Stream {
     var server: Server?
     let client: FD
     let clientAddress: SocketAddress
+    /// How it was accepted (listener number, sequence number), for its log line.
+    let accepted: AcceptedClient
+    /// ordrel's end of the last server connection attempt, when the log line shows it.
+    var backendSource: SocketAddress?
     var phase: StreamPhase = .dispatching
     /// Both directions and their buffers, pipes and socket readiness.
     var tunnel: Tunnel<FD, PipePool>
@@ -51,15 +55,16 @@ final class Stream {
     /// tcplog `%ts`.
     var termination = Termination.normal
 
-    init(id: StreamID, worker: Worker, frontend: Proxy, backend: Proxy, client: FD, clientAddress: SocketAddress) {
+    init(id: StreamID, worker: Worker, frontend: Proxy, backend: Proxy, accepted: AcceptedClient) {
         self.id = id
         self.backendCounted = !frontend.inspectsContent
         self.worker = worker
         self.runtime = worker.runtime
         self.frontend = frontend
         self.backend = backend
-        self.client = client
-        self.clientAddress = clientAddress
+        self.accepted = accepted
+        self.client = accepted.fd
+        self.clientAddress = accepted.address
         self.tunnel = Tunnel(pool: worker.pool, pipes: worker.pipes)
         self.retriesLeft = backend.config.retries
         let now = worker.loop.now

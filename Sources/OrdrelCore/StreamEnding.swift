@@ -23,19 +23,23 @@ extension Stream {
         clientWatcher.setInterest([])
         serverWatcher.setInterest([])
         timer.cancel()
+        // The address the client connected to, when the log line shows it, before the socket closes.
+        let frontendAddress = frontend.logsFrontendAddress ? try? client.localAddress() : nil
         let nolinger = frontend.config.options.nolinger || backend.config.options.nolinger
         tunnel.close(client: client, server: serverSocket, reset: reason.resetsPeers(nolinger: nolinger))
-        let totalMs = UInt64(max(0, worker.loop.now - acceptedAt) * 1000)
+        let totalSeconds = max(0, worker.loop.now - acceptedAt)
+        let totalMs = UInt64(totalSeconds * 1000)
         let nowMs = worker.loop.nowMilliseconds
         let (line, dequeued) = runtime.lock.withLock {
-            backend.backendCounters.totalTime.add(totalMs)
-            server?.counters.totalTime.add(totalMs)
+            backend.backendCounters.recordSessionTime(seconds: totalSeconds)
+            server?.counters.recordSessionTime(seconds: totalSeconds)
             if let waitEndedAt {
-                let waitMs = UInt64(max(0, waitEndedAt - acceptedAt) * 1000)
-                backend.backendCounters.queueTime.add(waitMs)
-                server?.counters.queueTime.add(waitMs)
+                let waitSeconds = max(0, waitEndedAt - acceptedAt)
+                backend.backendCounters.recordQueueTime(seconds: waitSeconds)
+                server?.counters.recordQueueTime(seconds: waitSeconds)
             }
-            let line = logLine(totalMs: totalMs)
+            var line = logLine(totalMs: totalMs)
+            line.frontendAddress = frontendAddress
             let dequeued = server.map { runtime.releaseSlot(on: $0, nowMs: nowMs) } ?? []
             server = nil
             return (line, dequeued)
@@ -48,20 +52,23 @@ extension Stream {
     /// server's connection count).
     private func logLine(totalMs: UInt64) -> TCPLogLine {
         TCPLogLine(
-            clientAddress: clientAddress,
+            client: accepted,
             acceptedWallMicros: acceptedWallMicros,
             frontend: frontend.name,
             backend: backend.name,
             server: (server ?? leftQueueOf)?.name,
+            serverAddress: (server ?? leftQueueOf)?.address,
+            backendSource: backendSource,
             waitMs: waitEndedAt.map { Int64(max(0, $0 - acceptedAt) * 1000) } ?? -1,
             connectMs: connectDuration.map { Int64($0 * 1000) } ?? -1,
             totalMs: Int64(totalMs),
             bytesRead: response.totalBytes,
+            bytesUploaded: request.totalBytes,
             termination: termination,
             retries: backend.config.retries - retriesLeft,
             redispatched: redispatched,
             carriedData: request.totalBytes + response.totalBytes > 0,
-            serverConnections: server?.counters.current ?? 0,
+            serverConnections: server.map { $0.counters.current - 1 } ?? 0,
             serverQueue: servedAhead.server,
             backendQueue: servedAhead.backend
         )

@@ -89,7 +89,11 @@ extension Stream {
             serverWatcher.rebind(fd: fd.rawValue)
             try? fd.setNoDelay()
             if backend.config.options.tcpka || backend.config.options.srvtcpka { try? fd.setKeepAlive() }
-            if try fd.connect(to: chosen.address) {
+            let attempt = Result { try fd.connect(to: chosen.address) }
+            // The address the kernel gave this attempt, when the log line shows it (%bi, %bp):
+            // known once connect() was called, even if it failed.
+            if frontend.logsBackendSource { backendSource = try? fd.localAddress() }
+            if try attempt.get() {
                 connected(fd)
             } else {
                 serverWatcher.setInterest(.write)
@@ -117,10 +121,9 @@ extension Stream {
         tunnel.serverConnected()
         serverActivityAt = now
         if let server, let connectDuration {
-            let ms = UInt64(connectDuration * 1000)
             runtime.lock.withLock {
-                server.counters.connectTime.add(ms)
-                backend.backendCounters.connectTime.add(ms)
+                server.counters.recordConnectTime(seconds: connectDuration)
+                backend.backendCounters.recordConnectTime(seconds: connectDuration)
             }
         }
         process()

@@ -7,7 +7,7 @@ enum WorkerMessage {
     /// counted): it connects, or gives the slot back if it has gone meanwhile.
     case dequeued(DequeuedStream)
     /// A connection accepted by another thread, already counted, for this thread to run.
-    case adopt(FD, SocketAddress, Proxy, Proxy)
+    case adopt(AcceptedClient, Proxy, Proxy)
     /// A stream closed on another thread: listeners paused at `maxconn` may accept again.
     case resumeListeners
     /// Soft stop: the last stream closed on another thread (sent to worker 0).
@@ -99,8 +99,8 @@ final class Worker {
             switch message {
             case .dequeued(let entry):
                 withExtendedLifetime(entry.stream) { $0.leftQueue(entry) }
-            case .adopt(let client, let address, let frontend, let backend):
-                runtime.startStream(on: self, client: client, address: address, frontend: frontend, backend: backend)
+            case .adopt(let client, let frontend, let backend):
+                runtime.startStream(on: self, client: client, frontend: frontend, backend: backend)
             case .resumeListeners:
                 resumeListenersBelowLimits()
             case .softStopFinished:

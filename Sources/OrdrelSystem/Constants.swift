@@ -40,6 +40,9 @@ public enum Signal: Sendable {
 public enum Errno {
     /// ECONNREFUSED: what a connect with no pending error to report counts as.
     public static let connectionRefused = ECONNREFUSED
+
+    /// ECONNRESET, EPIPE: a pending error that says the connection was up before it broke.
+    public static func brokeAfterConnecting(_ errno: Int32) -> Bool { errno == ECONNRESET || errno == EPIPE }
 }
 
 extension SyscallError {

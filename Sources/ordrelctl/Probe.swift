@@ -1,7 +1,5 @@
 import ArgumentParser
-import Foundation
 import OrdrelSystem
-import Synchronization
 
 /// `ordrelctl probe`: the early-EOF probe. Each query connects, sends its command, shuts down its
 /// write side, reads to EOF and checks that the reply is complete.
@@ -31,18 +29,18 @@ struct Probe: ParsableCommand {
     }
 
     func run() throws {
-        let tally = Mutex(ProbeTally())
-        let started = Date()
+        let tally = SharedTally()
+        let clock = ContinuousClock()
+        let started = clock.now
         let perWorker = (0..<concurrency).map { count / concurrency + ($0 < count % concurrency ? 1 : 0) }
-        let group = DispatchGroup()
+        var threads: [ThreadHandle] = []
         for share in perWorker where share > 0 {
-            group.enter()
-            let thread = Thread { [socket, command, timeout] in
+            threads.append(try Threads.start(name: "probe") { [socket, command, timeout] in
                 var local = ProbeTally()
                 local.latencies.reserveCapacity(share)
                 var buffer = [UInt8](repeating: 0, count: 65536)
                 for _ in 0..<share {
-                    let begin = DispatchTime.now().uptimeNanoseconds
+                    let begin = clock.now
                     let outcome: ProbeOutcome
                     do {
                         let reply = try StatsQuery.perform(socket: socket, command: command, timeout: timeout, buffer: &buffer)
@@ -50,20 +48,32 @@ struct Probe: ParsableCommand {
                     } catch {
                         outcome = .connectFailed
                     }
-                    local.record(outcome, nanoseconds: DispatchTime.now().uptimeNanoseconds - begin)
+                    local.record(outcome, nanoseconds: Self.nanoseconds(begin.duration(to: clock.now)))
                 }
-                tally.withLock { $0.merge(local) }
-                group.leave()
-            }
-            thread.start()
+                tally.merge(local)
+            })
         }
-        group.wait()
-        let elapsed = Date().timeIntervalSince(started)
-        let result = tally.withLock { $0 }
+        threads.forEach(Threads.join)
+        let elapsed = Double(Self.nanoseconds(started.duration(to: clock.now))) / 1e9
+        let result = tally.total
         print(json ? result.json(elapsed: elapsed, command: command, concurrency: concurrency)
                    : result.report(elapsed: elapsed, command: command, concurrency: concurrency))
         if result.failures > 0 { throw ExitCode(1) }
     }
+
+    private static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
+        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+}
+
+/// The probe threads' tallies, merged under a pthread mutex (which TSan sees, unlike a futex).
+private final class SharedTally: @unchecked Sendable {
+    private let lock = Lock()
+    private var tally = ProbeTally()
+
+    func merge(_ local: ProbeTally) { lock.withLock { tally.merge(local) } }
+    var total: ProbeTally { lock.withLock { tally } }
 }
 
 /// How one probed query ended.
@@ -125,9 +135,9 @@ struct ProbeTally: Sendable {
     func report(elapsed: Double, command: String, concurrency: Int) -> String {
         let sorted = latencies.sorted()
         let total = latencies.count
-        func ms(_ value: Double) -> String { String(format: "%.3f", value) }
+        func ms(_ value: Double) -> String { Self.fixed(value, decimals: 3) }
         return """
-        probe: \(total) queries of "\(command)", \(concurrency) at a time, in \(String(format: "%.2f", elapsed)) s (\(String(format: "%.0f", Double(total) / max(elapsed, 1e-9))) q/s)
+        probe: \(total) queries of "\(command)", \(concurrency) at a time, in \(Self.fixed(elapsed, decimals: 2)) s (\(Self.fixed(Double(total) / max(elapsed, 1e-9), decimals: 0)) q/s)
           complete \(complete)  empty \(empty)  short \(short)  reset \(reset)  timeout \(timeout)  connect-failed \(connectFailed)
           latency ms: p50 \(ms(percentileMs(50, sorted: sorted)))  p90 \(ms(percentileMs(90, sorted: sorted)))  p99 \(ms(percentileMs(99, sorted: sorted)))  max \(ms(percentileMs(100, sorted: sorted)))
           \(failures == 0 ? "OK: every reply was complete" : "FAIL: \(failures) replies were not complete")
@@ -137,12 +147,25 @@ struct ProbeTally: Sendable {
     func json(elapsed: Double, command: String, concurrency: Int) -> String {
         let sorted = latencies.sorted()
         let qps = Double(latencies.count) / max(elapsed, 1e-9)
-        let escaped = command.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let escaped = command.reduce(into: "") { out, character in
+            if character == "\\" || character == "\"" { out.append("\\") }
+            out.append(character)
+        }
         return "{\"command\":\"\(escaped)\",\"queries\":\(latencies.count),\"concurrency\":\(concurrency),"
             + "\"seconds\":\(elapsed),\"qps\":\(qps),\"complete\":\(complete),\"empty\":\(empty),\"short\":\(short),"
             + "\"reset\":\(reset),\"timeout\":\(timeout),\"connect_failed\":\(connectFailed),"
             + "\"p50_ms\":\(percentileMs(50, sorted: sorted)),\"p99_ms\":\(percentileMs(99, sorted: sorted)),"
             + "\"max_ms\":\(percentileMs(100, sorted: sorted))}"
+    }
+
+    /// `value` rounded to `decimals` places, as printf's `%.Nf` writes a non-negative number.
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = UInt64((max(0, value) * Double(scale)).rounded())
+        guard decimals > 0 else { return String(scaled) }
+        let fraction = String(scaled % scale)
+        return "\(scaled / scale)." + String(repeating: "0", count: decimals - fraction.count) + fraction
     }
 }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import OrdrelSystem
 import OrdrelTop
 
@@ -40,18 +39,19 @@ struct TopSession {
             try? saved.restore()
         }
         var screen = TopScreen(source: socket, interval: interval, size: size())
-        var nextPoll = DispatchTime.now()
+        let monotonic = ContinuousClock()
+        var nextPoll = monotonic.now
         var polls = 0
         while true {
-            if DispatchTime.now() >= nextPoll {
+            if monotonic.now >= nextPoll {
                 _ = poll(into: &screen)
                 polls += 1
-                nextPoll = DispatchTime.now() + delay
+                nextPoll = monotonic.now + .seconds(delay)
             }
             try draw(screen)
             if let frames, polls >= frames { return }
-            let left = nextPoll.uptimeNanoseconds.subtractingReportingOverflow(DispatchTime.now().uptimeNanoseconds)
-            let milliseconds = left.overflow ? 0 : Int32(min(left.partialValue / 1_000_000 + 1, 60_000))
+            let left = monotonic.now.duration(to: nextPoll)
+            let milliseconds = left <= .zero ? 0 : Int32(min(left / .milliseconds(1) + 1, 60_000))
             let ready = try Terminal.wait(for: [PollRequest(fd: input, events: .readable),
                                                 PollRequest(fd: signals.fd, events: .readable)],
                                           milliseconds: milliseconds)
@@ -69,7 +69,7 @@ struct TopSession {
                     return
                 case .change(let change)?:
                     send(change, to: &screen)
-                    nextPoll = DispatchTime.now()
+                    nextPoll = monotonic.now
                 case nil:
                     break
                 }

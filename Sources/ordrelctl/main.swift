@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import OrdrelSystem
 
 /// `ordrelctl`: run one stats-socket command, probe a socket for early EOF at volume, or watch
@@ -29,7 +28,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let line = command.joined(separator: " ")
         let reply = try StatsQuery.perform(socket: socket, command: line, timeout: timeout)
-        FileHandle.standardOutput.write(Data(reply.bytes))
+        try Terminal.writeAll(reply.bytes, to: FD(rawValue: 1))
         switch reply.end {
         case .eof: break
         case .reset(let errno): throw StatsQuery.Failure("connection reset while reading: \(SyscallError(call: "read", errno: errno))")

@@ -260,6 +260,10 @@ final class StatsSocketTests: XCTestCase {
                                     ["probe", "-s", socketPath("operator"), "-n", "20000", "-c", "8", "--command", "show stat"])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("complete 20000  empty 0  short 0  reset 0  timeout 0  connect-failed 0"), result.stdout)
+        // The figures printf would write (%.2f s, %.0f q/s, %.3f ms), from ordrelctl's own formatter.
+        for pattern in [#"in \d+\.\d{2} s \([1-9]\d* q/s\)"#, #"latency ms: p50 \d+\.\d{3}  p90 \d+\.\d{3}  p99 \d+\.\d{3}  max \d+\.\d{3}\n"#] {
+            XCTAssertNotNil(result.stdout.range(of: pattern, options: .regularExpression), "\(pattern) in \(result.stdout)")
+        }
         stop.set()
         let bytesIn = try statColumns("s1", ["bin"]).first.flatMap { UInt64($0) } ?? 0
         XCTAssertGreaterThan(bytesIn, 0, "traffic flowed through the proxy during the probe")

@@ -70,7 +70,7 @@ final class ErrorTests: XCTestCase {
                 option httplog
                 option forwardfor
                 option bogus
-                option httpchk
+                option external-check
                 no option tcplog
                 bogus kw
                 timeout foo 5s
@@ -87,7 +87,7 @@ final class ErrorTests: XCTestCase {
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
             "[ALERT] config : parsing [bad.cfg:9] : unknown option 'bogus'.",
-            "[ALERT] config : parsing [bad.cfg:10] : 'option httpchk' is not supported by ordrel: only plain TCP connect health checks are supported.",
+            "[ALERT] config : parsing [bad.cfg:10] : 'option external-check' is not supported by ordrel: external check commands are not supported.",
             "[ALERT] config : parsing [bad.cfg:11] : negation/default is not supported for option 'tcplog'.",
             "[ALERT] config : parsing [bad.cfg:12] : unknown keyword 'bogus' in 'frontend' section",
             "[ALERT] config : parsing [bad.cfg:13] : 'timeout' supports 'client', 'server', 'connect', 'check', 'queue', 'http-keep-alive', 'http-request', 'tunnel', 'tarpit', 'client-fin' and 'server-fin' (got 'foo')",
@@ -225,8 +225,8 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:14] : nbproc is not supported any more since HAProxy 2.5. Threads will automatically be used on multi-processor machines if available.",
             "[ALERT] config : parsing [bad.cfg:15] : negation is only supported for 'strict-limits' in the 'global' section (got 'no daemon').",
             "[ALERT] config : parsing [bad.cfg:16] : unexpected character 'x' in 'hard-stop-after'",
-            "[ALERT] config : parsing [bad.cfg:17] : log : expects <address> and <facility> as arguments",
-            "[ALERT] config : parsing [bad.cfg:18] : log : unknown facility 'nofacility'",
+            "[ALERT] config : parsing [bad.cfg:17] : log : expects <address> and <facility>  as arguments",
+            "[ALERT] config : parsing [bad.cfg:18] : log : unknown log facility 'nofacility'",
             "[ALERT] config : parsing [bad.cfg:19] : 'unix-bind' is not supported by ordrel: it changes where Unix listeners are created.",
             "[ALERT] config : parsing [bad.cfg:20] : 'chroot' expects a directory as an argument.",
         ])

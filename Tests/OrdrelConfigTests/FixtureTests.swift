@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 @testable import OrdrelConfig
+import OrdrelLog
+import OrdrelSystem
 
 /// The realistic haproxy 2.6 configuration: ordrel reads it unchanged, with the values haproxy uses.
 final class FixtureTests: XCTestCase {
@@ -30,7 +32,8 @@ final class FixtureTests: XCTestCase {
         XCTAssertEqual(global.maxconn, 4096)
         XCTAssertEqual(global.nbthread, 2)
         XCTAssertEqual(global.pidfile, "/run/ordrel-test.pid")
-        XCTAssertEqual(global.logTargets, ["127.0.0.1:514", "stderr"])
+        XCTAssertEqual(global.logTargets.map(\.destination), [.udp(host: "127.0.0.1", port: 514), .standardError])
+        XCTAssertEqual(global.logSendHostname, CurrentProcess.hostName, "without a name: the system's")
         XCTAssertEqual(global.user, "nobody")
         XCTAssertEqual(global.group, "nogroup")
         XCTAssertEqual(global.chroot, "/var/empty")
@@ -55,7 +58,6 @@ final class FixtureTests: XCTestCase {
         XCTAssertFalse(user.exposeFDListeners)
 
         XCTAssertEqual(parsed.warnings.map(\.description), [
-            "[WARNING] config : parsing [fixture.cfg:20] : 'log-send-hostname' is ignored by ordrel",
             "[WARNING] config : parsing [fixture.cfg:21] : 'spread-checks' is ignored by ordrel",
         ])
     }
@@ -87,7 +89,8 @@ final class FixtureTests: XCTestCase {
         XCTAssertTrue(fe.options.tcplog)
         XCTAssertTrue(fe.options.dontlognull)
         XCTAssertEqual(fe.timeouts.client, 60_000)
-        XCTAssertEqual(fe.logTargets, ["127.0.0.1:514", "stderr"])
+        XCTAssertEqual(fe.logTargets.map(\.destination), [.udp(host: "127.0.0.1", port: 514), .standardError])
+        XCTAssertEqual(fe.logFormat, LogFormat.tcplog)
         XCTAssertEqual(fe.balance, .leastconn, "inherited from the unnamed defaults")
     }
 

@@ -102,7 +102,6 @@ final class GoodInputTests: XCTestCase {
             "[WARNING] config : parsing [w.cfg:6] : 'server-state-file' is ignored by ordrel",
             "[WARNING] config : parsing [w.cfg:7] : 'nbproc 1' is ignored by ordrel (nbproc is not supported since HAProxy 2.5)",
             "[WARNING] config : parsing [w.cfg:8] : 'stats socket' : 'backlog' is ignored by ordrel",
-            "[WARNING] config : parsing [w.cfg:16] : 'option log-health-checks' is ignored by ordrel",
             "[WARNING] config : parsing [w.cfg:17] : 'errorloc' is ignored by ordrel",
             "[WARNING] config : parsing [w.cfg:19] : 'timeout client' will be ignored because backend 'be' has no frontend capability",
             "[WARNING] config : parsing [w.cfg:20] : 'maxconn' ignored because backend 'be' has no frontend capability. Maybe you want 'fullconn' instead ?",

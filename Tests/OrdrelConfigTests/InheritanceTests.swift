@@ -1,5 +1,6 @@
 import XCTest
 @testable import OrdrelConfig
+import OrdrelLog
 
 /// `defaults` inheritance and the values resolved after parsing, as haproxy 2.6 does them.
 final class InheritanceTests: XCTestCase {
@@ -52,7 +53,7 @@ final class InheritanceTests: XCTestCase {
         XCTAssertEqual(a.timeouts.client, 2000, "copied from defaults like haproxy, unused by a backend")
         XCTAssertEqual(a.timeouts.queue, 1000)
         XCTAssertTrue(a.options.redispatch && a.options.nolinger && a.options.tcpka)
-        XCTAssertEqual(a.logTargets, ["10.0.0.1"])
+        XCTAssertEqual(a.logTargets.map(\.destination), [.udp(host: "10.0.0.1", port: 514)])
         XCTAssertEqual(a.servers[0].weight, 7)
         XCTAssertTrue(a.servers[0].check)
 
@@ -161,7 +162,11 @@ final class InheritanceTests: XCTestCase {
                 log /dev/log local0
             """
         let config = try XCTUnwrap(parseOK(text)).configuration
-        XCTAssertEqual(config.proxy("f").logTargets, ["/dev/log", "127.0.0.1:515"])
+        XCTAssertEqual(config.proxy("f").logTargets, [
+            LogTarget(destination: .unixDatagram(path: "/dev/log"), facility: 16),
+            LogTarget(destination: .udp(host: "127.0.0.1", port: 515), format: .rfc5424, maxLength: 2048, facility: 18,
+                      maxLevel: .info),
+        ])
         XCTAssertEqual(config.proxy("g").logTargets, [])
     }
 

@@ -108,12 +108,14 @@ final class HealthCheckStateTests: XCTestCase {
 
     func testCheckResultCodesAndDescriptions() {
         XCTAssertEqual(CheckResult.allCases.map(\.code),
-                       ["INI", "CHECKED", "SOCKERR", "L4OK", "L4TOUT", "L4CON", "L7TOUT", "L7OK", "L7STS"])
-        XCTAssertEqual(CheckResult.allCases.map(\.rawValue), [1, 3, 5, 6, 7, 8, 12, 15, 17])
-        XCTAssertEqual(CheckResult.allCases.map(\.resultCode), [0, 1, 2, 3, 2, 2, 2, 3, 2])
-        XCTAssertEqual(CheckResult.allCases.filter(\.carriesCode), [.layer7OK, .layer7WrongStatus])
+                       ["INI", "CHECKED", "SOCKERR", "L4OK", "L4TOUT", "L4CON", "L6OK", "L6TOUT", "L6RSP", "L7TOUT", "L7RSP", "L7OK",
+                        "L7OKC", "L7STS"])
+        XCTAssertEqual(CheckResult.allCases.map(\.rawValue), [1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17])
+        XCTAssertEqual(CheckResult.allCases.map(\.resultCode), [0, 1, 2, 3, 2, 2, 3, 2, 2, 2, 2, 3, 4, 2])
+        XCTAssertEqual(CheckResult.allCases.filter(\.carriesCode), [.layer7OK, .layer7OKConditional, .layer7WrongStatus])
         XCTAssertEqual(CheckResult.checked.description, "No status change")
         XCTAssertEqual(CheckResult.layer7WrongStatus.description, "Layer7 wrong status")
+        XCTAssertEqual(CheckResult.layer6Response.description, "Layer6 invalid response")
         XCTAssertEqual(CheckResult.layer4OK.description, "Layer4 check passed")
         XCTAssertEqual(CheckResult.layer4ConnectionProblem.description, "Layer4 connection problem")
         XCTAssertEqual(CheckResult.layer4Timeout.description, "Layer4 timeout")

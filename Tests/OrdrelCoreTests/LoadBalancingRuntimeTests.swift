@@ -195,7 +195,7 @@ final class ControlTests: XCTestCase {
         let s1 = runtime.proxy(named: "be")!.server(named: "s1")!
         var statuses: [String] = []
         func feed(_ result: CheckResult, _ info: String = "") {
-            runtime.checkCompleted(s1, result: result, info: info, durationMs: 1)
+            runtime.checkCompleted(s1, verdict: CheckVerdict(result, info: info), durationMs: 1)
             statuses.append(s1.statusText)
         }
         feed(.layer4OK)
@@ -218,6 +218,66 @@ final class ControlTests: XCTestCase {
         ])
         XCTAssertEqual(log.all.map(\.level), [.warning, .notice])
         XCTAssertEqual(Set(picks(runtime, 2)), ["s1", "s2"])
+    }
+
+    /// `disable-on-404`: L7OKC puts a running server in NOLB, a full pass lifts it, a failure
+    /// takes it DOWN and back UP without NOLB; `log-health-checks` logs each check that changes
+    /// something and the state lines then carry no reason (check.c `set_server_check_status`).
+    func testConditionalPassAndHealthCheckLog() throws {
+        let (runtime, log) = try runtime("""
+                option httpchk
+                option log-health-checks
+                http-check disable-on-404
+                server s1 127.0.0.1:1 check rise 1 fall 1
+                server s2 127.0.0.1:2
+            """)
+        let s1 = runtime.proxy(named: "be")!.server(named: "s1")!
+        var statuses: [String] = []
+        func feed(_ verdict: CheckVerdict) {
+            runtime.checkCompleted(s1, verdict: verdict, durationMs: 2)
+            statuses.append(s1.statusText)
+        }
+        feed(CheckVerdict(.layer7OKConditional, code: 404))
+        XCTAssertEqual(picks(runtime, 2), ["s2", "s2"], "NOLB takes no new streams")
+        feed(CheckVerdict(.layer7OK, code: 200))
+        feed(CheckVerdict(.layer7OKConditional, code: 404))
+        feed(CheckVerdict(.layer7WrongStatus, code: 503, info: "Service Unavailable"))
+        feed(CheckVerdict(.layer7OK, code: 200))
+        XCTAssertEqual(statuses, ["NOLB", "UP", "NOLB", "DOWN", "UP"])
+        XCTAssertEqual(s1.lastCheckCode, 200)
+        XCTAssertEqual(log.all.map(\.message).filter { $0.hasPrefix("Health check") }, [
+            "Health check for server be/s1 conditionally succeeded, reason: Layer7 check conditionally passed, code: 404, check duration: 2ms, status: 1/1 UP.",
+            "Health check for server be/s1 succeeded, reason: Layer7 check passed, code: 200, check duration: 2ms, status: 1/1 UP.",
+            "Health check for server be/s1 conditionally succeeded, reason: Layer7 check conditionally passed, code: 404, check duration: 2ms, status: 1/1 UP.",
+            "Health check for server be/s1 failed, reason: Layer7 wrong status, code: 503, info: \"Service Unavailable\", check duration: 2ms, status: 0/1 DOWN.",
+            "Health check for server be/s1 succeeded, reason: Layer7 check passed, code: 200, check duration: 2ms, status: 1/1 UP.",
+        ])
+        XCTAssertTrue(log.all.contains { $0.message == "Server be/s1 is DOWN. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue." },
+                      "\(log.all.map(\.message))")
+    }
+
+    /// haproxy's LDAP and MySQL checks set their status twice per success, so the health moves
+    /// twice and log-health-checks logs twice (captured from haproxy 2.6.12, rise 3 fall 1).
+    func testLDAPSuccessCountsTwiceAsInHaproxy() throws {
+        let (runtime, log) = try runtime("""
+                option ldap-check
+                option log-health-checks
+                server s 127.0.0.1:1 check rise 3 fall 1
+            """)
+        let server = runtime.proxy(named: "be")!.server(named: "s")!
+        runtime.checkCompleted(server, verdict: CheckVerdict(.layer4ConnectionProblem, info: "Connection refused"), durationMs: 0)
+        runtime.checkCompleted(server, verdict: CheckVerdict(.layer7OK, interimInfo: "Success"), durationMs: 1)
+        XCTAssertEqual(server.statusText, "DOWN 2/3")
+        XCTAssertEqual(server.lastCheckInfo, "")
+        runtime.checkCompleted(server, verdict: CheckVerdict(.layer7OK, interimInfo: "Success"), durationMs: 1)
+        XCTAssertEqual(log.all.map(\.message).filter { !$0.contains("no server available") }, [
+            "Health check for server be/s failed, reason: Layer4 connection problem, info: \"Connection refused\", check duration: 0ms, status: 0/3 DOWN.",
+            "Server be/s is DOWN. 0 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.",
+            "Health check for server be/s succeeded, reason: Layer7 check passed, code: 0, info: \"Success\", check duration: 1ms, status: 1/3 DOWN.",
+            "Health check for server be/s succeeded, reason: Layer7 check passed, code: 0, check duration: 1ms, status: 2/3 DOWN.",
+            "Health check for server be/s succeeded, reason: Layer7 check passed, code: 0, info: \"Success\", check duration: 1ms, status: 1/1 UP.",
+            "Server be/s is UP. 1 active and 0 backup servers online. 0 sessions requeued, 0 total in queue.",
+        ])
     }
 
     func testWeightRequestsAreValidatedLikeHaproxy() throws {

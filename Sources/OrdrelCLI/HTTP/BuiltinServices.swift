@@ -96,7 +96,7 @@ public struct BuiltinServices: Sendable {
                          headOnly: request.method == "HEAD", close: closes(request))
     }
 
-    private func closes(_ request: HTTPRequest) -> Bool { !request.wantsKeepAlive || request.hasUnreadBody }
+    func closes(_ request: HTTPRequest) -> Bool { !request.wantsKeepAlive || request.hasUnreadBody }
 
     /// `Authorization: Basic <base64 user:password>` naming one of the `stats auth` accounts.
     static func authorized(_ request: HTTPRequest, _ credentials: [String]) -> Bool {

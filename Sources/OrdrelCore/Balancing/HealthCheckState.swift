@@ -1,3 +1,5 @@
+import OrdrelConfig
+
 /// Result of a health or agent check: haproxy's `check_status` (HCHK_STATUS_*). Raw values are
 /// haproxy's internal numbers, as `show servers state` prints them in `srv_check_status`.
 public enum CheckResult: Int, Sendable, CaseIterable {
@@ -5,7 +7,7 @@ public enum CheckResult: Int, Sendable, CaseIterable {
     case initializing = 1
     /// An agent answered without a health word: nothing changes (`CHECKED`, haproxy's neutral result).
     case checked = 3
-    /// The check socket could not be created or set up (`SOCKERR`).
+    /// The check socket could not be created or failed after connecting (`SOCKERR`).
     case socketError = 5
     /// The TCP connection was established (`L4OK`).
     case layer4OK = 6
@@ -13,11 +15,21 @@ public enum CheckResult: Int, Sendable, CaseIterable {
     case layer4Timeout = 7
     /// The TCP connection failed, e.g. refused or unreachable (`L4CON`).
     case layer4ConnectionProblem = 8
+    /// Layer 6 (the SSL hello) passed (`L6OK`).
+    case layer6OK = 9
+    /// Layer 6 timed out (`L6TOUT`).
+    case layer6Timeout = 10
+    /// Layer 6 answered wrongly (`L6RSP`).
+    case layer6Response = 11
     /// Connected, but no complete answer in time (`L7TOUT`).
     case layer7Timeout = 12
-    /// The agent answered `up` (`L7OK`).
+    /// The answer is not what the protocol expects (`L7RSP`).
+    case layer7Response = 13
+    /// The answer is the expected one; an agent answered `up` (`L7OK`).
     case layer7OK = 15
-    /// The agent answered `down`, `stopped` or `fail` (`L7STS`).
+    /// Passed, but the server wants no new traffic: `disable-on-404` saw a 404 (`L7OKC`).
+    case layer7OKConditional = 16
+    /// A failing status code; an agent answered `down`, `stopped` or `fail` (`L7STS`).
     case layer7WrongStatus = 17
 
     /// The `check_status` column value.
@@ -29,8 +41,13 @@ public enum CheckResult: Int, Sendable, CaseIterable {
         case .layer4OK: return "L4OK"
         case .layer4Timeout: return "L4TOUT"
         case .layer4ConnectionProblem: return "L4CON"
+        case .layer6OK: return "L6OK"
+        case .layer6Timeout: return "L6TOUT"
+        case .layer6Response: return "L6RSP"
         case .layer7Timeout: return "L7TOUT"
+        case .layer7Response: return "L7RSP"
         case .layer7OK: return "L7OK"
+        case .layer7OKConditional: return "L7OKC"
         case .layer7WrongStatus: return "L7STS"
         }
     }
@@ -44,28 +61,54 @@ public enum CheckResult: Int, Sendable, CaseIterable {
         case .layer4OK: return "Layer4 check passed"
         case .layer4Timeout: return "Layer4 timeout"
         case .layer4ConnectionProblem: return "Layer4 connection problem"
+        case .layer6OK: return "Layer6 check passed"
+        case .layer6Timeout: return "Layer6 timeout"
+        case .layer6Response: return "Layer6 invalid response"
         case .layer7Timeout: return "Layer7 timeout"
+        case .layer7Response: return "Layer7 invalid response"
         case .layer7OK: return "Layer7 check passed"
+        case .layer7OKConditional: return "Layer7 check conditionally passed"
         case .layer7WrongStatus: return "Layer7 wrong status"
         }
     }
 
-    /// `srv_check_result` of `show servers state`: 0 unknown, 1 neutral, 2 failed, 3 passed.
+    /// `srv_check_result` of `show servers state` (CHK_RES_*): 0 unknown, 1 neutral, 2 failed,
+    /// 3 passed, 4 conditionally passed.
     public var resultCode: Int {
         switch self {
         case .initializing: return 0
         case .checked: return 1
-        case .socketError, .layer4Timeout, .layer4ConnectionProblem, .layer7Timeout, .layer7WrongStatus: return 2
-        case .layer4OK, .layer7OK: return 3
+        case .layer4OK, .layer6OK, .layer7OK: return 3
+        case .layer7OKConditional: return 4
+        case .socketError, .layer4Timeout, .layer4ConnectionProblem, .layer6Timeout, .layer6Response, .layer7Timeout,
+             .layer7Response, .layer7WrongStatus:
+            return 2
         }
     }
 
-    /// Whether this result counts as a success for the health counter.
-    public var passed: Bool { self == .layer4OK || self == .layer7OK }
+    /// Whether this result counts as a success for the health counter (conditional passes too).
+    public var passed: Bool { resultCode >= 3 }
 
     /// Statuses past haproxy's `HCHK_STATUS_L57DATA` carry a code (`check_code`/`agent_code`,
-    /// `, code: N` in logs): the HTTP status, or 0 for an agent.
+    /// `, code: N` in logs): the HTTP status, SMTP reply, MySQL error, LDAP result, or 0.
     public var carriesCode: Bool { rawValue > 14 }
+
+    /// The status an `ok-status` / `error-status` / `tout-status` names.
+    public init(_ name: CheckStatusName) {
+        switch name {
+        case .L4OK: self = .layer4OK
+        case .L4TOUT: self = .layer4Timeout
+        case .L4CON: self = .layer4ConnectionProblem
+        case .L6OK: self = .layer6OK
+        case .L6TOUT: self = .layer6Timeout
+        case .L6RSP: self = .layer6Response
+        case .L7OK: self = .layer7OK
+        case .L7OKC: self = .layer7OKConditional
+        case .L7RSP: self = .layer7Response
+        case .L7STS: self = .layer7WrongStatus
+        case .L7TOUT: self = .layer7Timeout
+        }
+    }
 }
 
 /// Operational change caused by a check result; the runtime logs it and updates the balancer.

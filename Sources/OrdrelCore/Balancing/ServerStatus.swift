@@ -122,6 +122,22 @@ public enum ServerStateLog {
         "\(proxyType) \(proxy) has no server available!"
     }
 
+    /// `option log-health-checks` (check.c `set_server_check_status`): `Health check for [backup ]
+    /// server <be>/<srv> succeeded|failed|conditionally succeeded, reason: ..., status: X/Y UP|DRAIN|DOWN`.
+    public static func healthCheck(backend: String, server: String, isBackup: Bool, check: CheckReport,
+                                   health: HealthCheckState, weight: Int) -> String {
+        let outcome = check.result == .layer7OKConditional ? "conditionally succeeded"
+            : check.result.passed ? "succeeded" : "failed"
+        let up = health.health >= health.rise
+        let status = up ? "\(health.health - health.rise + 1)/\(health.fall) \(weight > 0 ? "UP" : "DRAIN")"
+            : "\(health.health)/\(health.rise) DOWN"
+        return "Health check for \(isBackup ? "backup " : "")server \(backend)/\(server) \(outcome)"
+            + reason(check) + ", status: \(status)."
+    }
+
+    /// `, reason: ..., code: N, info: "...", check duration: Nms`, or nothing without a report.
+    public static func reasonText(_ check: CheckReport?) -> String { reason(check) }
+
     private static func reason(_ check: CheckReport?) -> String {
         guard let check else { return "" }
         var text = ", reason: \(check.result.description)"

@@ -93,7 +93,7 @@ final class TemporaryDirectory {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// A daemon started on a config in a temporary directory, its stderr in a file: stopped
+/// A daemon started on a config in a temporary directory, its stdout and stderr in a file: stopped
 /// (SIGTERM, then SIGKILL) at the end of the test, and failing the test if it died on its own.
 class DaemonProcess {
     let process = Process()
@@ -112,8 +112,10 @@ class DaemonProcess {
         _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
         self.name = name
         self.stopTimeout = stopTimeout
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: errorFile)
+        // One handle for both, so that `log stdout` lines land in the same file, in order.
+        let output = FileHandle(forWritingAtPath: errorFile)
+        process.standardOutput = output
+        process.standardError = output
         process.standardInput = FileHandle.nullDevice
     }
 

@@ -1,0 +1,23 @@
+/// `http-request use-service prometheus-exporter`: haproxy 2.6's reply to a scrape.
+extension BuiltinServices {
+    /// `200` with promex's headers and `metrics(query)` as a chunked body (the head alone for
+    /// HEAD), or `400` when the query string is one promex rejects: haproxy's built-in message,
+    /// never the section's `errorfile`, re-encoded as every generated reply (lowercase headers),
+    /// and the connection closes.
+    public func prometheusReply(_ request: HTTPRequest, metrics: (PrometheusQuery) -> [UInt8]) -> HTTPReply {
+        let headOnly = request.method == "HEAD"
+        guard let query = PrometheusQuery(requestTarget: request.target) else {
+            return HTTPReply.make(status: 400, reason: "Bad request",
+                                  headers: [("cache-control", "no-cache"), ("content-type", "text/html")],
+                                  body: HTTPErrors.body(400), headOnly: headOnly, close: true)
+        }
+        let headers = [("cache-control", "no-cache"), ("content-type", PrometheusExporter.contentType)]
+        let close = closes(request)
+        guard !headOnly else {
+            // promex announces its chunked body even to HEAD, unlike the stats page.
+            return HTTPReply.make(status: 200, reason: "OK", headers: headers + [("transfer-encoding", "chunked")],
+                                  body: [], chunked: true, headOnly: true, close: close)
+        }
+        return HTTPReply.make(status: 200, reason: "OK", headers: headers, body: metrics(query), chunked: true, close: close)
+    }
+}
