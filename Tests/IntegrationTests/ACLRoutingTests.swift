@@ -156,11 +156,12 @@ final class ACLRoutingTests: XCTestCase {
         }
     }
 
-    /// `frontend backend/server state` of each tcplog line, sorted.
+    /// `frontend backend/server state` of each tcplog line, sorted; `waited` when `%Tw` shows
+    /// the inspect delay (haproxy counts the inspection in it: 300 ms or more here).
     private func logStates(_ text: String) -> [String] {
-        let pattern = #/ (fe_\w+) (\S+)/(\S+) -?\d+/-?\d+/\d+ \d+ (\S\S) /#
+        let pattern = #/ (fe_\w+) (\S+)/(\S+) (-?\d+)/-?\d+/\d+ \d+ (\S\S) /#
         return text.split(separator: "\n").compactMap { line in
-            line.firstMatch(of: pattern).map { "\($0.1) \($0.2)/\($0.3) \($0.4)" }
+            line.firstMatch(of: pattern).map { "\($0.1) \($0.2)/\($0.3) \($0.5)\((Int($0.4) ?? 0) >= 300 ? " waited" : "")" }
         }.sorted()
     }
 
@@ -244,6 +245,7 @@ final class ACLRoutingTests: XCTestCase {
         haproxy.waitUntilExit()
         let theirLog = String(decoding: haproxyLog.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertTrue(logStates(theirLog).contains("fe_len fe_len/<NOSRV> PR"), theirLog)
+        XCTAssertTrue(logStates(theirLog).contains("fe_len be_three/s3 -- waited"), theirLog)
         XCTAssertTrue(logStates(theirLog).contains("fe_none fe_none/<NOSRV> SC"), theirLog)
         XCTAssertTrue(logStates(theirLog).contains("fe_slow be_three/<NOSRV> cR"), theirLog)
         XCTAssertEqual(logStates(ordrel.stderrText), logStates(theirLog), "ordrel: \(ordrel.stderrText)\nhaproxy: \(theirLog)")
