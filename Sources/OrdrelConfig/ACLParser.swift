@@ -172,8 +172,9 @@ public struct ACLParser {
         func noArguments() throws(Failure) {
             guard !hasArguments else { throw Failure("fetch method '\(name)' : no argument supported, but got '\(arguments.joined(separator: ","))'.") }
         }
+        // Offsets and lengths stay within a buffer's reach (and far from overflowing when added).
         func integer(_ index: Int, _ what: String) throws(Failure) -> Int {
-            guard index < arguments.count, let n = Int(arguments[index]), n >= 0 else {
+            guard index < arguments.count, let n = Int(arguments[index]), (0...Int(Int32.max)).contains(n) else {
                 throw Failure("fetch method '\(name)' : expects \(what) as argument \(index + 1).")
             }
             return n
@@ -205,7 +206,9 @@ public struct ACLParser {
             guard (1...4).contains(size) else { throw Failure("fetch method '\(name)' : the length field must be 1 to 4 bytes.") }
             var dataOffset: Int?
             if arguments.count == 3 {
-                guard let n = Int(arguments[2]) else { throw Failure("fetch method '\(name)' : expects an integer offset as argument 3.") }
+                guard let n = Int(arguments[2]), (Int(Int32.min)...Int(Int32.max)).contains(n) else {
+                    throw Failure("fetch method '\(name)' : expects an integer offset as argument 3.")
+                }
                 dataOffset = n
             }
             return (.payloadLengthValue(lengthOffset: try integer(0, "an offset"), lengthSize: size, dataOffset: dataOffset), .binary)
@@ -229,8 +232,11 @@ public struct ACLParser {
     }
 
     private static let operators: [String: @Sendable (Int64) -> ACLIntRange] = [
-        "eq": { ACLIntRange($0, $0) }, "ge": { ACLIntRange($0, Int64.max) }, "gt": { ACLIntRange($0 &+ 1, Int64.max) },
-        "le": { ACLIntRange(Int64.min, $0) }, "lt": { ACLIntRange(Int64.min, $0 &- 1) },
+        // `gt` the largest (`lt` the smallest) integer is an empty range, never a wrapped one.
+        "eq": { ACLIntRange($0, $0) }, "ge": { ACLIntRange($0, Int64.max) },
+        "gt": { $0 == Int64.max ? ACLIntRange(1, 0) : ACLIntRange($0 + 1, Int64.max) },
+        "le": { ACLIntRange(Int64.min, $0) },
+        "lt": { $0 == Int64.min ? ACLIntRange(1, 0) : ACLIntRange(Int64.min, $0 - 1) },
     ]
 
     private static func parseMatch(method: String?, type: SampleType, fetch: ACLFetch, values: [String],

@@ -52,6 +52,8 @@ final class ACLTests: XCTestCase {
         XCTAssertEqual(result("if { dst_port lt 443 }"), .fail)
         XCTAssertEqual(result("if { dst_port 80 8080 443 }"), .pass, "any pattern may match")
         XCTAssertEqual(failure("if { dst_port abc }"), "'abc' is not a number.")
+        XCTAssertEqual(result("if { dst_port gt 9223372036854775807 }"), .fail, "no integer is greater: nothing wraps")
+        XCTAssertEqual(result("if { dst_port lt -9223372036854775808 }"), .fail)
     }
 
     func testNameAndServerFetches() {
@@ -111,6 +113,10 @@ final class ACLTests: XCTestCase {
         XCTAssertEqual(result("if WAIT_END", payload: bytes, final: false), .miss)
         XCTAssertEqual(result("if WAIT_END", payload: bytes, final: true), .pass)
         XCTAssertEqual(failure("if { req.payload(0,1) -m bin 6 }"), "'6' is not a valid hexadecimal binary string.")
+        XCTAssertEqual(failure("if { req.payload(9223372036854775807,1) -m found }"),
+                       "fetch method 'req.payload' : expects an offset as argument 1.", "offsets cannot overflow")
+        XCTAssertEqual(failure("if { req.payload_lv(0,2,-9223372036854775808) -m found }"),
+                       "fetch method 'req.payload_lv' : expects an integer offset as argument 3.")
     }
 
     func testTLSFetches() {
