@@ -80,7 +80,8 @@ final class HTTPConnection {
     /// the other threads paused; rendering and writing happen afterwards, holding nothing.
     private func answer(_ request: HTTPRequest) -> HTTPReply {
         runtime.lock.withLock { runtime.cumulativeRequests += 1 }
-        let allowed = proxy.config.http.stats.map {
+        // The rules' input (a getsockname for `dst`) only when there are rules.
+        let allowed = proxy.config.http.stats.flatMap { $0.adminRules.isEmpty ? nil : $0 }.map {
             $0.allowsAdmin(runtime.aclInput(client: fd, address: client, frontend: proxy, backend: proxy,
                                             payload: UnsafeRawBufferPointer(start: nil, count: 0)),
                            RuntimeACLEnvironment(runtime: runtime, backend: proxy))
