@@ -26,6 +26,10 @@ extension ConfigBuilder {
 
     func parseUseBackend(_ words: [String]) {
         guard let name = word(words, 1, "'use_backend' expects a backend name.") else { return }
+        guard !name.contains("%[") else {
+            alert("'use_backend \(name)' : backend names built from samples (log-format '%[...]', e.g. with 'map') are not implemented yet; name the backend and use a condition.")
+            return
+        }
         guard let condition = optionalCondition(words, from: 2, "use_backend \(name)") else { return }
         current.config.rules.useBackends.append(UseBackendRule(backend: name, condition: condition, location: location))
     }

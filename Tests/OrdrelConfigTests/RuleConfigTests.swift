@@ -55,6 +55,7 @@ final class RuleConfigTests: XCTestCase {
                 tcp-request inspect-delay soon
                 use_backend be if { src 1.2.3.4
                 force-persist if TRUE
+                use_backend %[req.ssl_sni,lower,map(/etc/haproxy/sni.map)]
                 acl bad req.ssl_sni -m foo x
                 default_backend be
             backend be
@@ -72,9 +73,10 @@ final class RuleConfigTests: XCTestCase {
             alerts.count > 5 ? alerts[5] : "",
             "[ALERT] config : parsing [bad.cfg:15] : 'use_backend be' : error detected while parsing condition : missing closing '}' in condition.",
             "[ALERT] config : parsing [bad.cfg:16] : 'force-persist' is not supported by ordrel: it only matters to cookie or stick-table persistence, which ordrel does not implement yet.",
-            "[ALERT] config : parsing [bad.cfg:17] : error detected while parsing ACL 'bad' : unknown matching method 'foo' (ordrel knows found, bool, int, len, ip, str, beg, end, sub, dom, reg, bin).",
-            "[ALERT] config : parsing [bad.cfg:20] : 'tcp-request content' : ordrel evaluates tcp-request rules in frontends and listen sections only (not implemented yet in backends).",
-            "[ALERT] config : parsing [bad.cfg:21] : backend 'be' : unable to find server 'nope' referenced in a 'use-server' rule.",
+            "[ALERT] config : parsing [bad.cfg:17] : 'use_backend %[req.ssl_sni,lower,map(/etc/haproxy/sni.map)]' : backend names built from samples (log-format '%[...]', e.g. with 'map') are not implemented yet; name the backend and use a condition.",
+            "[ALERT] config : parsing [bad.cfg:18] : error detected while parsing ACL 'bad' : unknown matching method 'foo' (ordrel knows found, bool, int, len, ip, str, beg, end, sub, dom, reg, bin).",
+            "[ALERT] config : parsing [bad.cfg:21] : 'tcp-request content' : ordrel evaluates tcp-request rules in frontends and listen sections only (not implemented yet in backends).",
+            "[ALERT] config : parsing [bad.cfg:22] : backend 'be' : unable to find server 'nope' referenced in a 'use-server' rule.",
         ])
         XCTAssertTrue(alerts.count > 5 && alerts[5].contains("[bad.cfg:14]") && alerts[5].contains("inspect-delay"), "\(alerts)")
     }
