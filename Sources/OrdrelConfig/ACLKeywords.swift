@@ -57,8 +57,8 @@ extension ConfigBuilder {
                 }
                 return
             }
-            guard current.role.hasFrontend else {
-                alert("'tcp-request \(kind)' : ordrel evaluates tcp-request rules in frontends and listen sections only (not implemented yet in backends).")
+            guard kind == "content" || current.role.hasFrontend else {
+                alert("tcp-request connection is not allowed because backend \(current.config.name) is not a frontend")
                 return
             }
             let action = words.count > 2 ? words[2] : ""

@@ -29,6 +29,8 @@ public final class Proxy {
     /// Its streams read and inspect the request before choosing a backend (computed once: the
     /// accept path of a proxy without rules only tests this flag).
     let inspectsContent: Bool
+    /// As a backend, it has `tcp-request content` rules of its own for streams of other frontends.
+    let inspectsAsBackend: Bool
     /// Picks servers for new streams; kept in sync with the servers by `Runtime.serverChanged`.
     /// nil for a frontend-only proxy.
     public internal(set) var balancer: Balancer?
@@ -64,6 +66,7 @@ public final class Proxy {
         self.initialMaxconn = maxconn
         self.lastChangeWallSeconds = wallSeconds
         self.inspectsContent = config.rules.inspectsContent
+        self.inspectsAsBackend = config.isBackend && !config.rules.content.isEmpty
         let shown = config.logFormat?.variables ?? []
         logsFrontendAddress = !shown.isDisjoint(with: [.frontendIP, .frontendPort])
         logsBackendSource = !shown.isDisjoint(with: [.backendSourceIP, .backendSourcePort])

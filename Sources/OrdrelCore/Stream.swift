@@ -104,7 +104,9 @@ final class Stream {
         if frontend.config.options.tcpka || frontend.config.options.clitcpka { try? client.setKeepAlive() }
         if frontend.inspectsContent {
             let delay = frontend.config.rules.content.isEmpty ? 0 : frontend.config.rules.inspectDelayMs ?? 0
-            phase = .inspecting(until: acceptedAt + Double(delay) / 1000)
+            phase = .inspecting(.frontend, until: acceptedAt + Double(delay) / 1000)
+        } else if backend !== frontend && backend.inspectsAsBackend {
+            phase = .inspecting(.backend, until: acceptedAt + Double(backend.config.rules.inspectDelayMs ?? 0) / 1000)
         } else {
             dispatch()
         }

@@ -10,7 +10,7 @@ extension Stream {
             return startedAt + seconds(timeouts.server.connect)
         case .retryDelay(let until, _):
             return until
-        case .inspecting(let until):
+        case .inspecting(_, let until):
             return min(until, clientActivityAt + seconds(timeouts.client.client))
         case .established:
             return min(clientActivityAt + seconds(clientTimeoutInEffect), serverActivityAt + seconds(serverTimeoutInEffect))
@@ -56,7 +56,7 @@ extension Stream {
             connectFailed(timedOut: true)
         case .retryDelay(_, let redispatch):
             retryAfterDelay(redispatch: redispatch)
-        case .inspecting(let until):
+        case .inspecting(_, let until):
             if now + 0.0005 < until {
                 inspectionTimedOut()
             } else {

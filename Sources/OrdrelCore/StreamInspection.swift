@@ -1,7 +1,8 @@
 import OrdrelConfig
 
-/// `tcp-request content` rules and `use_backend` conditions: the stream reads the client's first
-/// bytes into its request buffer (forwarded unchanged afterwards), decides, then dispatches.
+/// `tcp-request content` rules (the frontend's, then the backend's) and `use_backend` conditions:
+/// the stream reads the client's first bytes into its request buffer (forwarded unchanged
+/// afterwards), decides, then dispatches.
 extension Stream {
     /// What the rules say about the bytes so far (nil target: no backend at all).
     private enum InspectionOutcome {
@@ -11,21 +12,26 @@ extension Stream {
     }
 
     /// The rules' decision on what arrived; `final` or a spent inspect delay stops waiting.
-    private func outcome(final: Bool, until: Double) -> InspectionOutcome {
+    private func outcome(_ stage: InspectionStage, final: Bool, until: Double) -> InspectionOutcome {
+        let owner = stage == .frontend ? frontend : backend
         var input = runtime.aclInput(client: client, address: clientAddress, frontend: frontend,
-                                     backend: frontend, payload: request.pending)
+                                     backend: owner, payload: request.pending)
         input.final = final || worker.loop.now + 0.0005 >= until
-        switch frontend.config.rules.decideContent(input, RuntimeACLEnvironment(runtime: runtime, backend: nil)) {
+        let environment = RuntimeACLEnvironment(runtime: runtime, backend: stage == .frontend ? nil : backend)
+        switch owner.config.rules.decideContent(input, environment) {
         case .wait: return .wait
         case .reject: return .reject
-        case .forward(let index): return .forward(index.map { frontend.ruleBackends[$0].proxy } ?? frontend.targetBackend)
+        case .forward(let index):
+            guard stage == .frontend else { return .forward(backend) }
+            return .forward(index.map { frontend.ruleBackends[$0].proxy } ?? frontend.targetBackend)
         }
     }
 
-    /// Decides if the rules can, then dispatches to the chosen backend or ends the stream.
+    /// Decides if the rules can, then dispatches to the chosen backend, inspects again with its
+    /// own rules, or ends the stream.
     func inspect(final: Bool) {
-        guard case .inspecting(let until) = phase else { return }
-        switch outcome(final: final, until: until) {
+        guard case .inspecting(let stage, let until) = phase else { return }
+        switch outcome(stage, final: final, until: until) {
         case .wait:
             return
         case .reject:
@@ -35,7 +41,16 @@ extension Stream {
             // backend, without servers (`fe/<NOSRV>`, `SC`).
             end(.closed(.server, in: .connect))
         case .forward(let target?):
-            enter(target)
+            if stage == .frontend {
+                enter(target)
+                if target !== frontend && target.inspectsAsBackend {
+                    // The backend's delay runs from now, as haproxy arms it when its analyser starts.
+                    let delay = Double(target.config.rules.inspectDelayMs ?? 0) / 1000
+                    phase = .inspecting(.backend, until: worker.loop.now + delay)
+                    inspect(final: final)
+                    return
+                }
+            }
             phase = .dispatching
             dispatch()
         }
@@ -43,15 +58,23 @@ extension Stream {
 
     /// `timeout client` expired while inspecting. As haproxy, the client's silence ends the
     /// inspection: the rules decide on what arrived, and a stream they accept still enters its
-    /// backend, then ends `cR`, counted in the frontend's `ereq`.
+    /// backend (whose own rules may still reject it), then ends `cR`, counted in the frontend's
+    /// `ereq`.
     func inspectionTimedOut() {
-        guard case .inspecting(let until) = phase else { return }
-        switch outcome(final: true, until: until) {
+        guard case .inspecting(let stage, let until) = phase else { return }
+        switch outcome(stage, final: true, until: until) {
         case .reject:
             rejectRequest()
             return
         case .forward(let target):
-            if let target { enter(target) }
+            if stage == .frontend, let target {
+                enter(target)
+                if target !== frontend && target.inspectsAsBackend,
+                   case .reject = outcome(.backend, final: true, until: worker.loop.now) {
+                    rejectRequest()
+                    return
+                }
+            }
         case .wait:
             break
         }

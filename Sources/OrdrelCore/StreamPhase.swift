@@ -2,9 +2,9 @@ import OrdrelSystem
 
 /// Where a stream is in its life, with what that phase owns.
 enum StreamPhase {
-    /// Reading the client's first bytes for `tcp-request content` rules and `use_backend`
-    /// conditions, until a decision or this loop time (`tcp-request inspect-delay`).
-    case inspecting(until: Double)
+    /// Reading the client's first bytes for `tcp-request content` rules (and, at the frontend
+    /// stage, `use_backend` conditions), until a decision or this loop time (`inspect-delay`).
+    case inspecting(InspectionStage, until: Double)
     /// Choosing a server or opening a socket to it: no server socket yet.
     case dispatching
     /// Waiting in a queue for a connection slot (`timeout queue`), since this loop time.
@@ -41,6 +41,14 @@ enum StreamPhase {
         case .established, .closed: return .data
         }
     }
+}
+
+/// Whose `tcp-request content` rules inspect a stream.
+enum InspectionStage {
+    /// The frontend's, then `use_backend`: the stream has no backend yet.
+    case frontend
+    /// The chosen backend's own (haproxy's `AN_REQ_INSPECT_BE`), when it is not the frontend.
+    case backend
 }
 
 /// Who or what ended a stream: the first letter of the tcplog `%ts`.

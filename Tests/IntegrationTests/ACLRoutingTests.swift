@@ -65,6 +65,14 @@ final class ACLRoutingTests: XCTestCase {
             tcp-request content accept if RDP_COOKIE
             use_backend be_two if { req.rdp_cookie(mstshash) -i alice }
             default_backend be_three
+        frontend fe_be
+            bind 127.0.0.1:\(ports["be"]!)
+            default_backend be_checked
+        backend be_checked
+            tcp-request inspect-delay 3s
+            tcp-request content reject if { req.payload(0,4) -m str QUIT }
+            tcp-request content accept if { req.len ge 4 }
+            server s1 127.0.0.1:\(servers[0])
         frontend fe_none
             bind 127.0.0.1:\(ports["none"]!)
             use_backend be_one if { src 10.0.0.0/8 }
@@ -175,7 +183,7 @@ final class ACLRoutingTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["sni", "src", "len", "srv", "none", "slow", "page", "rdp"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["sni", "src", "len", "srv", "none", "slow", "page", "rdp", "be"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -221,6 +229,8 @@ final class ACLRoutingTests: XCTestCase {
             // An RDP connection request: routed by its mstshash cookie.
             let rdp: [UInt8] = [0x03, 0x00, 0x00, 0x2a, 0x25, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00] + Array("Cookie: mstshash=ALICE\r\n".utf8)
             results.append("rdp \(try send(rdp, to: p["rdp"]!).seen.backend)")
+            // The backend's own content rules: QUIT is refused there, HELLO goes through.
+            results.append("be \(try send(Array("QUIT".utf8), to: p["be"]!).seen.backend) \(try send(Array("HELLO".utf8), to: p["be"]!).seen.backend)")
             // No use_backend matches and there is no default: closed without a server.
             results.append("none \(try send([0x78], to: p["none"]!).seen.backend)")
             // A client silent past `timeout client` while inspected: closed (`cR`), though its
@@ -231,7 +241,7 @@ final class ACLRoutingTests: XCTestCase {
             seen[side] = results
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
-        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "refusals reset reset eof after 0", "rdp 2", "none ", "slow "],
+        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "refusals reset reset eof after 0", "rdp 2", "be  1", "none ", "slow "],
                        "haproxy itself routed as the test expects")
         usleep(200_000)
         let theirCounters = try counters(sockets[.haproxy]!)
@@ -247,6 +257,7 @@ final class ACLRoutingTests: XCTestCase {
         XCTAssertTrue(logStates(theirLog).contains("fe_len fe_len/<NOSRV> PR"), theirLog)
         XCTAssertTrue(logStates(theirLog).contains("fe_len be_three/s3 -- waited"), theirLog)
         XCTAssertTrue(logStates(theirLog).contains("fe_none fe_none/<NOSRV> SC"), theirLog)
+        XCTAssertTrue(logStates(theirLog).contains("fe_be be_checked/<NOSRV> PR"), theirLog)
         XCTAssertTrue(logStates(theirLog).contains("fe_slow be_three/<NOSRV> cR"), theirLog)
         XCTAssertEqual(logStates(ordrel.stderrText), logStates(theirLog), "ordrel: \(ordrel.stderrText)\nhaproxy: \(theirLog)")
     }

@@ -59,7 +59,7 @@ final class RuleConfigTests: XCTestCase {
                 acl bad req.ssl_sni -m foo x
                 default_backend be
             backend be
-                tcp-request content reject
+                tcp-request connection reject
                 use-server nope if TRUE
                 server s1 127.0.0.1:2
             """
@@ -75,7 +75,7 @@ final class RuleConfigTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:16] : 'force-persist' is not supported by ordrel: it only matters to cookie or stick-table persistence, which ordrel does not implement yet.",
             "[ALERT] config : parsing [bad.cfg:17] : 'use_backend %[req.ssl_sni,lower,map(/etc/haproxy/sni.map)]' : backend names built from samples (log-format '%[...]', e.g. with 'map') are not implemented yet; name the backend and use a condition.",
             "[ALERT] config : parsing [bad.cfg:18] : error detected while parsing ACL 'bad' : unknown matching method 'foo' (ordrel knows found, bool, int, len, ip, str, beg, end, sub, dom, reg, bin).",
-            "[ALERT] config : parsing [bad.cfg:21] : 'tcp-request content' : ordrel evaluates tcp-request rules in frontends and listen sections only (not implemented yet in backends).",
+            "[ALERT] config : parsing [bad.cfg:21] : tcp-request connection is not allowed because backend be is not a frontend",
             "[ALERT] config : parsing [bad.cfg:22] : backend 'be' : unable to find server 'nope' referenced in a 'use-server' rule.",
         ])
         XCTAssertTrue(alerts.count > 5 && alerts[5].contains("[bad.cfg:14]") && alerts[5].contains("inspect-delay"), "\(alerts)")
