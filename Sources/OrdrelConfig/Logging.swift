@@ -117,10 +117,13 @@ extension ConfigBuilder {
             alert("log : '\(text[...at])' targets are not supported by ordrel (only UDP addresses, Unix datagram sockets, stdout, stderr, fd@1 and fd@2)")
             return nil
         }
-        guard let (host, portText) = AddressSyntax.splitHostPort(text) else {
+        guard let (writtenHost, portText) = AddressSyntax.splitHostPort(text) else {
             alert("log : invalid address: '\(written)'")
             return nil
         }
+        // An empty host or `*` is the any address, as haproxy's str2ip2 reads it (`log :514`,
+        // or a `${VAR}` that expanded to nothing).
+        let host = writtenHost.isEmpty || writtenHost == "*" ? (family == .ipv6 ? "::" : "0.0.0.0") : writtenHost
         var port: UInt16 = 514
         if let portText, !portText.isEmpty, portText != "0" {
             guard let parsed = AddressSyntax.port(portText) else {

@@ -209,9 +209,6 @@ final class ConfigBuilder {
                 alert(tooManyWords(line.words))
                 return
             }
-            for name in line.unquotedExpansions {
-                warn("'${\(name)}' expanded outside double quotes; haproxy only expands variables within double quotes")
-            }
             handle(line.words)
         }
     }

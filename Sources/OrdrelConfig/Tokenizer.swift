@@ -1,15 +1,12 @@
 /// Splits one configuration line into words the way haproxy 2.6 does (configuration.txt §2.2–2.3):
 /// spaces and tabs separate words, `#` starts a comment, `\` escapes, `"..."` quotes weakly
 /// (environment variables expand), `'...'` quotes strongly (nothing is interpreted).
-///
-/// One extension: an unquoted `${NAME}` is expanded too (haproxy keeps it literally); the line
-/// records it so the parser can warn that haproxy would read the text differently.
+/// An unquoted `${NAME}` expands too, as haproxy 2.6 does (its documentation says "within double
+/// quotes", its parser expands braced references anywhere outside single quotes).
 struct Tokenizer {
-    /// The words of a line and what the parser should know about how they were produced.
+    /// The words of a line.
     struct Line: Equatable {
         var words: [String] = []
-        /// Names of `${NAME}` references expanded outside double quotes (an ordrel extension).
-        var unquotedExpansions: [String] = []
     }
 
     /// A line haproxy would refuse; `position` is 1-based, like haproxy's caret messages.
@@ -62,7 +59,7 @@ struct Tokenizer {
                     i += 1
                 } else if c == UInt8(ascii: "$") {
                     switch expand(bytes, i) {
-                    case .success(let (values, length, _)):
+                    case .success(let (values, length)):
                         append(values, to: &word, line: &line, inWord: &inWord)
                         i += length
                     case .failure(let failure):
@@ -87,10 +84,9 @@ struct Tokenizer {
                 i += 1
             case UInt8(ascii: "$") where i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "{"):
                 switch expand(bytes, i) {
-                case .success(let (values, length, name)):
+                case .success(let (values, length)):
                     inWord = true
                     append(values, to: &word, line: &line, inWord: &inWord)
-                    line.unquotedExpansions.append(name)
                     i += length
                 case .failure(let failure):
                     return .failure(failure)
@@ -156,9 +152,9 @@ struct Tokenizer {
     }
 
     /// Expands the variable reference at `i` (a `$`): `$NAME`, `${NAME}`, `${NAME-default}` or
-    /// `${NAME[*]}` (split on spaces into several words). Returns the values, the bytes consumed
-    /// and the variable name. An unset variable expands to nothing.
-    private func expand(_ bytes: [UInt8], _ i: Int) -> Result<([String], Int, String), Failure> {
+    /// `${NAME[*]}` (split on spaces into several words). Returns the values and the bytes
+    /// consumed. An unset variable expands to nothing.
+    private func expand(_ bytes: [UInt8], _ i: Int) -> Result<([String], Int), Failure> {
         var j = i + 1
         let braced = j < bytes.count && bytes[j] == UInt8(ascii: "{")
         if braced { j += 1 }
@@ -169,7 +165,7 @@ struct Tokenizer {
         }
         while j < bytes.count && isNameChar(bytes[j]) { j += 1 }
         let name = String(decoding: bytes[nameStart..<j], as: UTF8.self)
-        guard braced else { return .success(([lookup(name) ?? ""], j - i, name)) }
+        guard braced else { return .success(([lookup(name) ?? ""], j - i)) }
 
         var fallback: String? = nil
         var splitWords = false
@@ -188,7 +184,7 @@ struct Tokenizer {
         }
         let value = lookup(name) ?? fallback ?? ""
         let values = splitWords ? value.split(separator: " ").map(String.init) : [value]
-        return .success((values.isEmpty ? [""] : values, j + 1 - i, name))
+        return .success((values.isEmpty ? [""] : values, j + 1 - i))
     }
 
     private func isNameStart(_ c: UInt8) -> Bool {

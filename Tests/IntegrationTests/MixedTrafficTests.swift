@@ -105,7 +105,7 @@ final class MixedTrafficTests: XCTestCase {
         XCTAssertGreaterThan(outcomes[.echoExact, default: 0], 20, "\(outcomes)")
         XCTAssertGreaterThan(outcomes[.bulkExact, default: 0], 5, "\(outcomes)")
         XCTAssertEqual(outcomes[.refused, default: 0], 0, "\(outcomes)")
-        XCTAssertGreaterThan(cliReplies, 8)
+        XCTAssertGreaterThanOrEqual(cliReplies, 4, "the stats socket answered during the traffic")
 
         // Everything the mix opened is closed, or idle in the pipe pool (two fds per pipe).
         var info: [String: Int] = [:]
