@@ -86,8 +86,8 @@ extension ConfigBuilder {
     }
 
     func parseMonitorURI(_ words: [String]) {
-        guard words.count > 1, words[1].hasPrefix("/") else {
-            alert("'monitor-uri' expects an URI starting with '/'.")
+        guard words.count > 1, !words[1].isEmpty else {
+            alert("'monitor-uri' expects an URI.")
             return
         }
         if noExtraArguments(words, 2, "monitor-uri") { current.config.http.monitorURI = words[1] }

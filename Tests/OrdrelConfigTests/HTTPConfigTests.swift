@@ -215,7 +215,7 @@ final class HTTPConfigTests: XCTestCase {
                 stats admin if { src 300.1.1.1 }
                 stats admin if ACL_NAME
                 stats auth nocolon
-                monitor-uri health
+                monitor-uri
                 http-request use-service lua.hello
                 http-request use-service prometheus-exporter if { hdr(host) x }
                 errorfile 999 /x
@@ -227,7 +227,7 @@ final class HTTPConfigTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:7] : 'stats admin' : error detected while parsing condition : '300.1.1.1' is not a valid IPv4 or IPv6 address.",
             "[ALERT] config : parsing [bad.cfg:8] : 'stats admin' : error detected while parsing condition : no such ACL : 'ACL_NAME'.",
             "[ALERT] config : parsing [bad.cfg:9] : 'stats auth' expects a user:password account.",
-            "[ALERT] config : parsing [bad.cfg:10] : 'monitor-uri' expects an URI starting with '/'.",
+            "[ALERT] config : parsing [bad.cfg:10] : 'monitor-uri' expects an URI.",
             "[ALERT] config : parsing [bad.cfg:11] : 'http-request use-service' : unknown service 'lua.hello' (ordrel has 'prometheus-exporter').",
             "[ALERT] config : parsing [bad.cfg:12] : 'http-request use-service prometheus-exporter' : ordrel only evaluates '{ path <path>... }' and '{ path_beg <prefix>... }' conditions (got '{ hdr(host) x }').",
             "[ALERT] config : parsing [bad.cfg:13] : 'errorfile' : status code 999 not handled.",
