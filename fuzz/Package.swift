@@ -22,6 +22,8 @@ let package = Package(
         .executableTarget(name: "FuzzSession", dependencies: ["FuzzSupport", cli]),
         .executableTarget(name: "FuzzHTTP", dependencies: ["FuzzSupport", cli]),
         .executableTarget(name: "FuzzLogformat", dependencies: ["FuzzSupport", log]),
+        .executableTarget(name: "FuzzACL", dependencies: ["FuzzSupport", config]),
+        .executableTarget(name: "FuzzClientHello", dependencies: ["FuzzSupport", config]),
         .executableTarget(name: "FuzzProxy", dependencies: ["FuzzSupport", core]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets and runs each for FUZZ_SECONDS (default 60), one after the other on
-# one core. Usage: fuzz/run.sh [seconds] [target...]  (targets: tokenizer config request session http logformat proxy).
+# one core. Usage: fuzz/run.sh [seconds] [target...]  (targets: tokenizer config request session http logformat acl clienthello proxy).
 # New corpus entries go to .build-fuzz/corpus/<target> (kept between runs), crash inputs to
 # .build-fuzz/artifacts/<target>/; the checked-in seeds in fuzz/corpus/<target> are only read.
 # Exits non-zero when any target crashes, times out or runs out of memory.
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(tokenizer config request session http logformat proxy)
+[ ${#targets[@]} -gt 0 ] || targets=(tokenizer config request session http logformat acl clienthello proxy)
 scratch=.build-fuzz
 swift=${SWIFT:-swift}
 
@@ -22,6 +22,8 @@ summary=()
 for target in "${targets[@]}"; do
     product=Fuzz${target^}
     [ "$target" = http ] && product=FuzzHTTP
+    [ "$target" = acl ] && product=FuzzACL
+    [ "$target" = clienthello ] && product=FuzzClientHello
     [ -d "fuzz/corpus/$target" ] || { echo "unknown fuzz target: $target" >&2; exit 2; }
     mkdir -p "$scratch/corpus/$target" "$scratch/artifacts/$target"
     log=$scratch/fuzz-$target.log

@@ -66,8 +66,12 @@ extension ConfigBuilder {
                 alert("'stats admin' requires either 'if' or 'unless' followed by a condition.")
                 return
             }
-            guard let condition = accessCondition(Array(words.dropFirst(3)), "stats admin") else { return }
-            stats.adminRules.append(AccessRule(negated: words[2] == "unless", condition: condition))
+            do {
+                stats.adminRules.append(try current.acls.parseCondition(words[2...]))
+            } catch {
+                alert("'stats admin' : error detected while parsing condition : \(error.message)")
+                return
+            }
         case "socket", "timeout", "maxconn", "bind-process":
             alert("'stats \(sub)' is a 'global' section keyword.")
             return
@@ -81,32 +85,9 @@ extension ConfigBuilder {
         current.config.http.stats = stats
     }
 
-    /// The conditions `stats admin` accepts: `TRUE`, `FALSE`, `LOCALHOST`, `{ src <net>... }`.
-    private func accessCondition(_ words: [String], _ keyword: String) -> AccessCondition? {
-        switch words {
-        case ["TRUE"]: return .always
-        case ["FALSE"]: return .never
-        case ["LOCALHOST"]: return .localhost
-        default:
-            guard words.count >= 4, words[0] == "{", words[1] == "src", words.last == "}" else {
-                alert("'\(keyword)' : ordrel only evaluates the conditions 'TRUE', 'FALSE', 'LOCALHOST' and '{ src <address>[/<mask>] ... }' (got '\(words.joined(separator: " "))').")
-                return nil
-            }
-            var networks: [IPv4Network] = []
-            for text in words[2..<(words.count - 1)] {
-                guard let network = IPv4Network(text) else {
-                    alert("'\(keyword)' : '\(text)' is not an IPv4 address or network (ordrel matches 'src' against IPv4 only).")
-                    return nil
-                }
-                networks.append(network)
-            }
-            return .source(networks)
-        }
-    }
-
     func parseMonitorURI(_ words: [String]) {
-        guard words.count > 1, words[1].hasPrefix("/") else {
-            alert("'monitor-uri' expects an URI starting with '/'.")
+        guard words.count > 1, !words[1].isEmpty else {
+            alert("'monitor-uri' expects an URI.")
             return
         }
         if noExtraArguments(words, 2, "monitor-uri") { current.config.http.monitorURI = words[1] }
@@ -177,7 +158,11 @@ extension ConfigBuilder {
     func checkHTTPMode(_ proxy: inout ProxyConfig, _ draft: ProxyDraft) {
         switch proxy.mode {
         case .http:
-            let forwards = proxy.kind == .backend || !proxy.servers.isEmpty || !proxy.useBackends.isEmpty
+            if let rule = proxy.rules.content.first {
+                diagnostics.append(ConfigDiagnostic(.alert, rule.location,
+                    "\(draft.role.typeName) '\(proxy.name)' : 'tcp-request content' rules in a 'mode http' section are not implemented yet (ordrel's built-in services read the request themselves); 'tcp-request connection' rules are."))
+            }
+            let forwards = proxy.kind == .backend || !proxy.servers.isEmpty || !proxy.rules.useBackends.isEmpty
                 || (proxy.kind == .frontend && proxy.defaultBackend != nil)
             guard forwards else { return }
             let label = "\(draft.role.typeName) '\(proxy.name)'"

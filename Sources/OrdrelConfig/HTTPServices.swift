@@ -21,49 +21,14 @@ public struct HTTPServiceConfig: Sendable, Equatable {
 public struct StatsPageConfig: Sendable, Equatable {
     public var page = StatsPageSettings()
     /// `stats admin if|unless <cond>` lines; the first that holds allows the action form.
-    public var adminRules: [AccessRule] = []
+    public var adminRules: [ACLCondition] = []
 
     public init() {}
 
-    /// Whether a client may use the action form.
-    public func allowsAdmin(clientIPv4: UInt32?, clientIsLoopback: Bool) -> Bool {
-        adminRules.contains { $0.holds(clientIPv4: clientIPv4, clientIsLoopback: clientIsLoopback) }
+    /// Whether a client may use the action form (the conditions see no request bytes).
+    public func allowsAdmin(_ input: ACLInput, _ environment: some ACLEnvironment) -> Bool {
+        adminRules.contains { $0.evaluate(input, environment) == .pass }
     }
-}
-
-/// `if <cond>` / `unless <cond>` on one of the conditions ordrel evaluates.
-public struct AccessRule: Sendable, Equatable {
-    public var negated: Bool
-    public var condition: AccessCondition
-
-    public init(negated: Bool, condition: AccessCondition) {
-        self.negated = negated
-        self.condition = condition
-    }
-
-    /// Whether the rule holds for a client (`address` is its IPv4 address, nil for IPv6 or Unix).
-    public func holds(clientIPv4 address: UInt32?, clientIsLoopback: Bool) -> Bool {
-        let value: Bool
-        switch condition {
-        case .always: value = true
-        case .never: value = false
-        case .localhost: value = clientIsLoopback
-        case .source(let networks): value = address.map { a in networks.contains { $0.contains(a) } } ?? false
-        }
-        return value != negated
-    }
-}
-
-/// The ACL conditions ordrel evaluates for `stats admin`.
-public enum AccessCondition: Sendable, Equatable {
-    /// `TRUE`.
-    case always
-    /// `FALSE`.
-    case never
-    /// `LOCALHOST`: the client connected from a loopback address.
-    case localhost
-    /// `{ src <net> ... }`: the client's IPv4 address is in one of these networks.
-    case source([IPv4Network])
 }
 
 /// An IPv4 address with a prefix length (`10.0.0.0/8`, or one address).

@@ -52,17 +52,14 @@ enum Keywords {
 
     /// Proxy keywords ordrel knows but refuses, with the reason shown to the operator.
     static let unsupportedProxy: [String: String] = [
-        "acl": "ACLs and conditions are not supported",
-        "tcp-request": "TCP request rules are not supported",
         "tcp-response": "TCP response rules are not supported",
         "stick-table": "stick tables are not supported",
         "stick": "stickiness is not supported",
         "external-check": "only plain TCP connect health checks are supported",
         "server-template": "server templates are not supported",
         "dispatch": "'dispatch' is not supported, declare a server",
-        "use-server": "server selection rules are not supported",
-        "force-persist": "persistence rules are not supported",
-        "ignore-persist": "persistence rules are not supported",
+        "force-persist": "it only matters to cookie or stick-table persistence, which ordrel does not implement yet",
+        "ignore-persist": "it only matters to cookie or stick-table persistence, which ordrel does not implement yet",
         "persist": "persistence rules are not supported",
         "rate-limit": "rate limiting is not supported",
         "filter": "filters are not supported",

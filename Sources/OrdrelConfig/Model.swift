@@ -360,8 +360,10 @@ public struct ProxyConfig: Sendable, Equatable {
     public var binds: [BindConfig] = []
     /// Backend used when no `use_backend` applies; for `listen`, the proxy itself.
     public var defaultBackend: String?
-    /// Unconditional `use_backend` rules in order (the first one wins).
-    public var useBackends: [String] = []
+    /// `acl`-based decisions: `tcp-request` rules, `inspect-delay`, `use_backend` rules.
+    public var rules = ConnectionRules()
+    /// `use-server` rules of a backend, in order.
+    public var useServers: [UseServerRule] = []
     public var balance: BalanceAlgorithm = .roundrobin
     public var servers: [ServerConfig] = []
     /// `source`: the local address connections to servers bind to; nil = the kernel's choice.

@@ -74,7 +74,8 @@ struct ProxyDraft {
     var defaultServer: ServerConfig
     var logs: [LogEntry] = []
     var defaultBackendLocation: SourceLocation?
-    var useBackendLocations: [SourceLocation] = []
+    /// The section's `acl` lines so far, and how conditions are parsed against them.
+    var acls = ACLParser()
     /// A `bind` line was refused: its alert says so, the "no 'bind' directive" warning would not.
     var refusedBind = false
     /// `option tcp-check|httpchk|...`: which check the servers run; nil = a plain connect.
@@ -114,8 +115,10 @@ struct ProxyDraft {
         draft.ownTCPCheckLines = false
         draft.ownHTTPCheckLines = false
         draft.config.servers = []
-        draft.config.useBackends = []
-        draft.useBackendLocations = []
+        draft.config.rules = ConnectionRules()
+        draft.config.rules.inspectDelayMs = config.rules.inspectDelayMs
+        draft.config.useServers = []
+        draft.acls = ACLParser()
         if !role.hasFrontend {
             draft.config.maxconn = nil
             draft.config.defaultBackend = nil

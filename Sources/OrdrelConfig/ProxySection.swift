@@ -70,6 +70,9 @@ extension ConfigBuilder {
             }
         },
         ConfigKeyword("use_backend", in: .frontend) { b, words in b.parseUseBackend(words) },
+        ConfigKeyword("use-server", in: .backend) { b, words in b.parseUseServer(words) },
+        ConfigKeyword("acl", in: [.frontend, .backend]) { b, words in b.parseACL(words) },
+        ConfigKeyword("tcp-request", in: .proxies) { b, words in b.parseTCPRequest(words) },
         ConfigKeyword("balance", in: .proxies) { b, words in b.parseBalance(words) },
         ConfigKeyword("server", in: .backend) { b, words in b.parseServer(words) },
         ConfigKeyword("source", in: [.defaults, .backend]) { b, words in b.parseSource(words) },
@@ -148,15 +151,6 @@ extension ConfigBuilder {
         }
     }
 
-    private func parseUseBackend(_ words: [String]) {
-        guard let name = word(words, 1, "'use_backend' expects a backend name.") else { return }
-        if words.count > 2, words[2] == "if" || words[2] == "unless" {
-            alert("'use_backend \(name) \(words[2]) ...' : conditions are not supported by ordrel; only unconditional 'use_backend <name>' rules are.")
-        } else if noExtraArguments(words, 2, words[0]) {
-            current.config.useBackends.append(name)
-            current.useBackendLocations.append(location)
-        }
-    }
 
     private func parseID(_ words: [String]) {
         guard let n = integer(words, 1, words[0]), noExtraArguments(words, 2, words[0]) else { return }

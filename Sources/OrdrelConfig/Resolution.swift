@@ -77,9 +77,13 @@ extension ConfigBuilder {
             diagnostics.append(ConfigDiagnostic(.alert, draft.defaultBackendLocation ?? proxy.location,
                 "Proxy '\(proxy.name)': unable to find required default_backend: '\(name)'."))
         }
-        for (name, location) in zip(proxy.useBackends, draft.useBackendLocations) where !exists(name) {
-            diagnostics.append(ConfigDiagnostic(.alert, location,
-                "Proxy '\(proxy.name)': unable to find required use_backend: '\(name)'."))
+        for rule in proxy.rules.useBackends where !exists(rule.backend) {
+            diagnostics.append(ConfigDiagnostic(.alert, rule.location,
+                "Proxy '\(proxy.name)': unable to find required use_backend: '\(rule.backend)'."))
+        }
+        for rule in proxy.useServers where !proxy.servers.contains(where: { $0.name == rule.server }) {
+            diagnostics.append(ConfigDiagnostic(.alert, rule.location,
+                "\(proxy.kind == .listen ? "proxy" : "backend") '\(proxy.name)' : unable to find server '\(rule.server)' referenced in a 'use-server' rule."))
         }
     }
 

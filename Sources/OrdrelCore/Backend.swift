@@ -74,7 +74,13 @@ extension Runtime {
 
     /// Runs the backend's algorithm for a client. A redispatch passes over the server it leaves
     /// while another can serve (a `source` hash cannot: that server stays the last resort).
-    func chooseServer(for client: SocketAddress, in backend: Proxy, avoiding previous: Server?) -> ServerChoice {
+    /// A server a `use-server` rule named (`direct`) is taken without balancing while it is not
+    /// down, as haproxy's `SF_DIRECT`: at once, or in its own queue when full.
+    func chooseServer(for client: SocketAddress, in backend: Proxy, avoiding previous: Server?,
+                      direct: Server? = nil) -> ServerChoice {
+        if let direct, direct.adminState == .ready, direct.isUp {
+            return direct.hasFreeSlot ? .connect(direct) : .queue(.server(direct))
+        }
         guard let balancer = backend.balancer else { return .noServer }
         var hash: UInt64?
         if balancer.algorithm == .source && client.family != .unix {

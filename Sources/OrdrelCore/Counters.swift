@@ -98,6 +98,8 @@ public struct TrafficCounters: Sendable {
     /// Connections denied (`dcon`, `dses`).
     public var deniedConnections: UInt64 = 0
     public var deniedSessions: UInt64 = 0
+    /// Requests refused by `tcp-request content` rules (`dreq`).
+    public var deniedRequests: UInt64 = 0
     /// Wall-clock second of the last stream assigned (`lastsess`).
     public var lastSessionWallSeconds: UInt64?
     /// New streams per second (`rate`) and new connections per second (`conn_rate`).

@@ -80,7 +80,12 @@ final class HTTPConnection {
     /// the other threads paused; rendering and writing happen afterwards, holding nothing.
     private func answer(_ request: HTTPRequest) -> HTTPReply {
         runtime.lock.withLock { runtime.cumulativeRequests += 1 }
-        let allowed = proxy.config.http.stats?.allowsAdmin(clientIPv4: clientIPv4, clientIsLoopback: clientIsLoopback) ?? false
+        // The rules' input (a getsockname for `dst`) only when there are rules.
+        let allowed = proxy.config.http.stats.flatMap { $0.adminRules.isEmpty ? nil : $0 }.map {
+            $0.allowsAdmin(runtime.aclInput(client: fd, address: client, frontend: proxy, backend: proxy,
+                                            payload: UnsafeRawBufferPointer(start: nil, count: 0)),
+                           RuntimeACLEnvironment(runtime: runtime, backend: proxy))
+        } ?? false
         switch services.route(request, adminAllowed: allowed) {
         case .reply(let reply):
             return reply
@@ -96,22 +101,6 @@ final class HTTPConnection {
                 runtime.logger.notice("stats page \(proxy.name): admin action from \(client) (\(status)).")
             }
             return form.redirect(status: status)
-        }
-    }
-
-    private var clientIPv4: UInt32? {
-        guard client.family == .inet else { return nil }
-        return client.addressBytes.reduce(0) { $0 << 8 | UInt32($1) }
-    }
-
-    private var clientIsLoopback: Bool {
-        let bytes = client.addressBytes
-        switch client.family {
-        case .inet: return bytes.first == 127
-        case .inet6:
-            return bytes == [UInt8](repeating: 0, count: 15) + [1]
-                || (bytes.prefix(12).elementsEqual([UInt8](repeating: 0, count: 10) + [0xFF, 0xFF]) && bytes[12] == 127)
-        case .unix: return true
         }
     }
 

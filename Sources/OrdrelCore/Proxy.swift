@@ -24,6 +24,13 @@ public final class Proxy {
     /// the runtime owns every proxy, and a `listen` section is its own backend (a strong
     /// reference was a cycle that LeakSanitizer reported at every exit).
     public internal(set) unowned var targetBackend: Proxy?
+    /// The backend of each `use_backend` rule, in rule order (resolved once at start).
+    var ruleBackends: [ProxyReference] = []
+    /// Its streams read and inspect the request before choosing a backend (computed once: the
+    /// accept path of a proxy without rules only tests this flag).
+    let inspectsContent: Bool
+    /// As a backend, it has `tcp-request content` rules of its own for streams of other frontends.
+    let inspectsAsBackend: Bool
     /// Picks servers for new streams; kept in sync with the servers by `Runtime.serverChanged`.
     /// nil for a frontend-only proxy.
     public internal(set) var balancer: Balancer?
@@ -58,6 +65,8 @@ public final class Proxy {
         self.maxconn = config.maxconn ?? defaultMaxconn
         self.initialMaxconn = maxconn
         self.lastChangeWallSeconds = wallSeconds
+        self.inspectsContent = config.rules.inspectsContent
+        self.inspectsAsBackend = config.isBackend && !config.rules.content.isEmpty
         let shown = config.logFormat?.variables ?? []
         logsFrontendAddress = !shown.isDisjoint(with: [.frontendIP, .frontendPort])
         logsBackendSource = !shown.isDisjoint(with: [.backendSourceIP, .backendSourcePort])
@@ -89,4 +98,10 @@ public final class Proxy {
         guard !hasUsableServer, wallSeconds >= lastChangeWallSeconds else { return downtimeSeconds }
         return downtimeSeconds + wallSeconds - lastChangeWallSeconds
     }
+}
+
+/// A proxy held without ownership: the runtime owns every proxy, and a frontend naming itself
+/// (a `listen` in its own `use_backend`) would otherwise be a cycle.
+struct ProxyReference {
+    unowned let proxy: Proxy
 }

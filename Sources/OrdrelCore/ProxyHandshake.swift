@@ -99,7 +99,7 @@ final class ProxyHandshake {
             if !received.isEmpty { try? client.fd.setLingerZero() }
             client.fd.close()
         } else {
-            runtime.openStream(on: worker, client: client, frontend: listener.proxy)
+            runtime.openStream(on: worker, client: client, frontend: listener.proxy, connectionRejected: false)
         }
     }
 }

@@ -145,7 +145,14 @@ public final class Runtime {
         }
         buildBalancers()
         for proxy in proxies where proxy.isFrontend {
-            let target = proxy.config.useBackends.first ?? proxy.config.defaultBackend
+            for rule in proxy.config.rules.useBackends {
+                guard let backend = proxies.first(where: { $0.name == rule.backend && $0.isBackend }) else {
+                    throw RuntimeSetupError(location: rule.location,
+                                            message: "proxy '\(proxy.name)': unable to find required use_backend '\(rule.backend)'.")
+                }
+                proxy.ruleBackends.append(ProxyReference(proxy: backend))
+            }
+            let target = proxy.config.rules.useBackends.first(where: { $0.condition == nil })?.backend ?? proxy.config.defaultBackend
             guard let target else { continue }
             guard let backend = proxies.first(where: { $0.name == target && $0.isBackend }) else {
                 throw RuntimeSetupError(location: proxy.config.location,
@@ -596,27 +603,48 @@ public final class Runtime {
         }
     }
 
-    /// A new connection: its PROXY header first with `accept-proxy`, then its stream.
+    /// A new connection: its PROXY header first with `accept-proxy`, then its stream. As in
+    /// haproxy 2.6 (checked with 2.6.12), `tcp-request connection` rules see the real peer, before
+    /// the header: a connection they reject goes straight to `openStream`, which counts it.
     private func admit(on worker: Worker, client: AcceptedClient, listener: Listener) {
-        if listener.bind.acceptProxy {
-            ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
+        let frontend = listener.proxy
+        guard listener.bind.acceptProxy else {
+            openStream(on: worker, client: client, frontend: frontend)
+            return
+        }
+        if !frontend.config.rules.connection.isEmpty
+            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend) {
+            openStream(on: worker, client: client, frontend: frontend, connectionRejected: true)
         } else {
-            openStream(on: worker, client: client, frontend: listener.proxy)
+            ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
         }
     }
 
     /// Counts a new connection and decides which thread runs its stream: the accepting one,
     /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
     /// in which case the connection goes to the least loaded one through its mailbox.
-    func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy) {
+    /// `connectionRejected`: what the connection rules decided already (before a PROXY header);
+    /// nil: they run now.
+    func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy, connectionRejected: Bool? = nil) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
         var client = client
+        let rejected = connectionRejected ?? (!frontend.config.rules.connection.isEmpty
+            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend))
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             acceptRate.record(nowMs: now)
-            guard let backend = frontend.targetBackend else {
+            // `tcp-request connection reject`: counted as accepted by the listener (haproxy's
+            // `totalconn`, CumConns), then denied.
+            if rejected {
+                cumulativeConnections += 1
+                frontend.frontendCounters.deniedConnections += 1
+                return nil
+            }
+            // A stream inspecting content stays in its frontend until it picks a backend (as
+            // haproxy logs `fe/<NOSRV>` for a request rejected there).
+            guard let backend = frontend.inspectsContent ? frontend : frontend.targetBackend else {
                 frontend.frontendCounters.requestErrors += 1
                 return nil
             }
@@ -626,7 +654,7 @@ public final class Runtime {
             client.requestNumber = cumulativeRequests - 1
             maxConnectionsSeen = max(maxConnectionsSeen, currentConnections)
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
-            backend.backendCounters.opened(nowMs: now, wallSeconds: wall)
+            if !frontend.inspectsContent { backend.backendCounters.opened(nowMs: now, wallSeconds: wall) }
             var owner = worker
             for other in workers where other.streamCount + 1 < owner.streamCount { owner = other }
             owner.streamCount += 1
@@ -634,10 +662,12 @@ public final class Runtime {
             owner.assignedCount += 1
             return (backend, owner)
         }
-        if frontend.logFormat == nil, let sinks = frontend.logSinks {
+        if !rejected, frontend.logFormat == nil, let sinks = frontend.logSinks {
             logConnect(client, frontend: frontend, to: sinks)
         }
         guard let admitted else {
+            // As haproxy, a rejected connection is closed with a single RST.
+            if rejected { try? client.fd.setLingerZero() }
             client.fd.close()
             return
         }
@@ -676,12 +706,12 @@ public final class Runtime {
                 frontend.logCount += 1
                 // haproxy has released the backend and server side when it logs: the
                 // stream itself counts in %ac and %fc only.
-                line.backendConnections = backend.backendCounters.current - 1
+                line.backendConnections = stream.backendCounted ? backend.backendCounters.current - 1 : 0
             }
             currentConnections -= 1
             worker.streamCount -= 1
             frontend.frontendCounters.current -= 1
-            backend.backendCounters.current -= 1
+            if stream.backendCounted { backend.backendCounters.current -= 1 }
             let waiting = workers.filter(\.hasListenersAtLimit)
             return (waiting, stopMode == .soft && currentConnections == 0)
         }

@@ -10,11 +10,23 @@ extension Runtime {
     func openHTTPConnection(client: FD, address: SocketAddress, frontend: Proxy, services: BuiltinServices) {
         let now = nowMs
         let wall = wallSeconds
+        let rejected = !frontend.config.rules.connection.isEmpty && connectionRulesReject(client: client, address: address, frontend: frontend)
         lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
-            frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
             cumulativeConnections += 1
+            // `tcp-request connection reject`: counted as accepted by the listener, then denied.
+            if rejected {
+                frontend.frontendCounters.deniedConnections += 1
+                return
+            }
+            frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
+        }
+        if rejected {
+            // As haproxy, a rejected connection is closed with a single RST.
+            try? client.setLingerZero()
+            client.close()
+            return
         }
         let connection = HTTPConnection(fd: client, client: address, proxy: frontend, services: services, runtime: self)
         httpConnections[ObjectIdentifier(connection)] = connection

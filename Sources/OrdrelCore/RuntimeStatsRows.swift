@@ -22,6 +22,7 @@ extension Runtime {
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
         row.ereq = counters.requestErrors
+        row.dreq = counters.deniedRequests
         // haproxy 2.6.6+: `disable frontend` and SIGTTOU pause (PAUSED); stopping is STOP.
         row.status = stopMode != .running ? "STOP"
             : proxy.frontendEnabled && !isSuspended(proxy) ? "OPEN" : "PAUSED"

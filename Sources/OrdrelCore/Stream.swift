@@ -15,7 +15,10 @@ final class Stream {
     unowned(unsafe) let worker: Worker
     unowned(unsafe) let runtime: Runtime
     let frontend: Proxy
-    let backend: Proxy
+    /// Where the stream goes: known at accept, or chosen by `use_backend` after inspection.
+    var backend: Proxy
+    /// The backend's counters include this stream (false while inspecting decides the backend).
+    var backendCounted: Bool
     /// The server whose slot the stream holds.
     var server: Server?
     let client: FD
@@ -54,6 +57,7 @@ final class Stream {
 
     init(id: StreamID, worker: Worker, frontend: Proxy, backend: Proxy, accepted: AcceptedClient) {
         self.id = id
+        self.backendCounted = !frontend.inspectsContent
         self.worker = worker
         self.runtime = worker.runtime
         self.frontend = frontend
@@ -98,7 +102,14 @@ final class Stream {
     func start() {
         try? client.setNoDelay()
         if frontend.config.options.tcpka || frontend.config.options.clitcpka { try? client.setKeepAlive() }
-        dispatch()
+        if frontend.inspectsContent {
+            let delay = frontend.config.rules.content.isEmpty ? 0 : frontend.config.rules.inspectDelayMs ?? 0
+            phase = .inspecting(.frontend, until: acceptedAt + Double(delay) / 1000)
+        } else if backend !== frontend && backend.inspectsAsBackend {
+            phase = .inspecting(.backend, until: acceptedAt + Double(backend.config.rules.inspectDelayMs ?? 0) / 1000)
+        } else {
+            dispatch()
+        }
         process()
     }
 
@@ -111,7 +122,7 @@ final class Stream {
         switch phase {
         case .closed: return
         case .established(let fd): server = fd
-        case .dispatching, .queued, .connecting, .retryDelay: server = nil
+        case .inspecting, .dispatching, .queued, .connecting, .retryDelay: server = nil
         }
         let report = tunnel.forward(client: client, server: server)
         account(report)
@@ -119,6 +130,17 @@ final class Stream {
             runtime.logger.debug("stream \(id): \(failure.side == .client ? "client" : "server") side failed: errno \(failure.errno)")
             end(.reset(failure.side == .client ? .client : .server))
             return
+        }
+        if case .inspecting = phase {
+            // Decides at once when no more bytes can come: client EOF or a full buffer.
+            inspect(final: request.state != .open || request.buffered >= worker.pool.bufferSize)
+            if case .inspecting = phase {
+                clientWatcher.setInterest(tunnel.clientInterest)
+                armTimer()
+                return
+            }
+            // Decided: forward with the phase dispatching reached (or stop if it ended).
+            return process()
         }
         // A client that shut its side before reaching a server has left when it has nothing left
         // to send, or whatever it sent with `option abortonclose` (haproxy's back_may_abort_req).

@@ -10,6 +10,8 @@ extension Stream {
             return startedAt + seconds(timeouts.server.connect)
         case .retryDelay(let until, _):
             return until
+        case .inspecting(_, let until):
+            return min(until, clientActivityAt + seconds(timeouts.client.client))
         case .established:
             return min(clientActivityAt + seconds(clientTimeoutInEffect), serverActivityAt + seconds(serverTimeoutInEffect))
         case .dispatching, .closed:
@@ -54,6 +56,13 @@ extension Stream {
             connectFailed(timedOut: true)
         case .retryDelay(_, let redispatch):
             retryAfterDelay(redispatch: redispatch)
+        case .inspecting(_, let until):
+            if now + 0.0005 < until {
+                inspectionTimedOut()
+            } else {
+                inspect(final: true)
+                process()
+            }
         case .established:
             let clientSideExpired = now + 0.0005 >= clientActivityAt + seconds(clientTimeoutInEffect)
             end(.closed(clientSideExpired ? .clientTimeout : .serverTimeout, in: .data))

@@ -2,6 +2,9 @@ import OrdrelSystem
 
 /// Where a stream is in its life, with what that phase owns.
 enum StreamPhase {
+    /// Reading the client's first bytes for `tcp-request content` rules (and, at the frontend
+    /// stage, `use_backend` conditions), until a decision or this loop time (`inspect-delay`).
+    case inspecting(InspectionStage, until: Double)
     /// Choosing a server or opening a socket to it: no server socket yet.
     case dispatching
     /// Waiting in a queue for a connection slot (`timeout queue`), since this loop time.
@@ -20,7 +23,7 @@ enum StreamPhase {
     var serverSocket: FD? {
         switch self {
         case .connecting(let fd, _), .established(let fd): return fd
-        case .dispatching, .queued, .retryDelay, .closed: return nil
+        case .inspecting, .dispatching, .queued, .retryDelay, .closed: return nil
         }
     }
 
@@ -32,11 +35,20 @@ enum StreamPhase {
     /// The tcplog phase letter of an end now.
     var terminationPhase: TerminationPhase {
         switch self {
+        case .inspecting: return .request
         case .queued: return .queue
         case .dispatching, .connecting, .retryDelay: return .connect
         case .established, .closed: return .data
         }
     }
+}
+
+/// Whose `tcp-request content` rules inspect a stream.
+enum InspectionStage {
+    /// The frontend's, then `use_backend`: the stream has no backend yet.
+    case frontend
+    /// The chosen backend's own (haproxy's `AN_REQ_INSPECT_BE`), when it is not the frontend.
+    case backend
 }
 
 /// Who or what ended a stream: the first letter of the tcplog `%ts`.
@@ -47,6 +59,8 @@ enum TerminationCause: Character {
     case client = "C"
     /// The server refused, failed or aborted, or none was usable.
     case server = "S"
+    /// A proxy rule refused it (`tcp-request content reject`).
+    case proxy = "P"
     /// Killed by the operator (`shutdown session(s)`) or a hard stop.
     case killed = "K"
     /// Killed because its server went DOWN (`on-marked-down shutdown-sessions`).
@@ -63,6 +77,8 @@ enum TerminationCause: Character {
 enum TerminationPhase: Character {
     /// Ended normally.
     case none = "-"
+    /// Waiting for (or inspecting) the client's request.
+    case request = "R"
     /// Waiting in a queue.
     case queue = "Q"
     /// Connecting to a server (retries included).

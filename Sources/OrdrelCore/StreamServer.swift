@@ -9,8 +9,9 @@ extension Stream {
     /// leaves (its slot already given back).
     func dispatch(avoiding previous: Server? = nil) {
         let now = worker.loop.now
+        let direct = previous == nil && !backend.config.useServers.isEmpty ? serverOfRules() : nil
         let decision: ServerChoice = runtime.lock.withLock {
-            let decision = runtime.chooseServer(for: clientAddress, in: backend, avoiding: previous)
+            let decision = runtime.chooseServer(for: clientAddress, in: backend, avoiding: previous, direct: direct)
             // As haproxy counts a retry: a redispatch when it changed server, else a retry.
             if let previous {
                 if case .connect(let chosen) = decision, chosen === previous {
@@ -24,8 +25,10 @@ extension Stream {
             }
             switch decision {
             case .connect(let chosen):
-                chosen.counters.loadBalanced += 1
-                backend.backendCounters.loadBalanced += 1
+                if chosen !== direct {
+                    chosen.counters.loadBalanced += 1
+                    backend.backendCounters.loadBalanced += 1
+                }
                 server = chosen
                 runtime.takeSlot(on: chosen, nowMs: worker.loop.nowMilliseconds)
             case .queue(let place):

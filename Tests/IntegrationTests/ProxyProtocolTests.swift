@@ -77,7 +77,7 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
     private func run(_ side: Side, backend: CapturingBackend, directory: TemporaryDirectory) throws -> Run {
         let receiver = try LogReceiver(unixPath: directory.path + "/\(side)-log.sock")
         defer { receiver.stop() }
-        let ports = try (0..<4).map { _ in try TestSocket.unusedPort() }
+        let ports = try (0..<6).map { _ in try TestSocket.unusedPort() }
         let stats = directory.path + "/\(side).sock"
         let text = """
             global
@@ -100,6 +100,14 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
                 bind 127.0.0.1:\(ports[2]) accept-proxy
                 source 127.0.0.2
                 server s1 127.0.0.1 source 127.0.0.3
+            listen peer_rule
+                bind 127.0.0.1:\(ports[4]) accept-proxy
+                tcp-request connection reject if { src 127.0.0.1 }
+                server s1 127.0.0.1:\(backend.port)
+            listen header_rule
+                bind 127.0.0.1:\(ports[5]) accept-proxy
+                tcp-request connection reject if { src 192.0.2.7 }
+                server s1 127.0.0.1:\(backend.port)
             listen slow
                 bind 127.0.0.1:\(ports[3]) accept-proxy
                 timeout client 200ms
@@ -124,16 +132,24 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
             XCTAssertTrue(waitUntil(10) { receiver.udp.count >= logged }, "\(side): \(receiver.udp)")
             return end
         }
+        // `tcp-request connection` rules see the real peer, before the header (haproxy 2.6.12):
+        // rejected without a log line, and nothing reaches the server.
+        let rejected = try TestSocket.connect(port: ports[4])
+        TestSocket.setReceiveTimeout(rejected, seconds: 5)
+        try? TestSocket.sendAll(rejected, Array("PROXY TCP4 192.0.2.7 198.51.100.9 40000 25\r\nrejected".utf8))
+        let rejectedEnd = TestSocket.readAll(rejected).end
+        close(rejected)
         let v2Client = ProxyHeader.v2(source: [203, 0, 113, 5], 51000, destination: [198, 51, 100, 1], 993)
         _ = try exchange(ports[0], Array("PROXY TCP4 192.0.2.7 198.51.100.9 40000 25\r\nhello".utf8))
-        var ends: [TestSocket.End] = []
+        var ends: [TestSocket.End] = [rejectedEnd]
         ends.append(try exchange(ports[0], Array("PROXY TCP4 192.0.2.7 198.51.100.9 40000\r\nhello".utf8)))
         ends.append(try exchange(ports[0], Array("GET / HTTP/1.0\r\nHost: example.org\r\n\r\n".utf8)))
         ends.append(try exchange(ports[0], Array("PROXY TCP4 192".utf8)))
         _ = try exchange(ports[1], v2Client + Array("after".utf8))
         // No port on the server: the destination port the header names.
         _ = try exchange(ports[2], Array("PROXY TCP4 192.0.2.8 127.0.0.1 40001 \(backend.port)\r\nportless".utf8))
-        XCTAssertTrue(waitUntil(10) { backend.connections.count >= before + 3 })
+        _ = try exchange(ports[5], Array("PROXY TCP4 192.0.2.7 198.51.100.9 40000 25\r\naccepted".utf8))
+        XCTAssertTrue(waitUntil(10) { backend.connections.count >= before + 4 })
         // A client that sends part of a header and waits: `timeout client` ends the wait.
         let slow = try TestSocket.connect(port: ports[3])
         defer { close(slow) }
@@ -176,16 +192,17 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         XCTAssertEqual(ours.rejectedEnds, theirs.rejectedEnds)
         XCTAssertEqual(ours.counters, theirs.counters)
         XCTAssertEqual(ours.sources, theirs.sources)
-        XCTAssertEqual(ours.sources, ["127.0.0.1", "127.0.0.1", "127.0.0.3"], "the server's 'source' wins over the backend's")
+        XCTAssertEqual(ours.sources, ["127.0.0.1", "127.0.0.1", "127.0.0.3", "127.0.0.1"], "the server's 'source' wins over the backend's")
         XCTAssertEqual(ours.counters, ["1", "0", "4"], "a refused header counts a connection, not a session nor a request error")
-        XCTAssertEqual(ours.rejectedEnds, Array(repeating: .error(ECONNRESET), count: 4) + [.eof],
+        XCTAssertEqual(ours.rejectedEnds.dropFirst(), Array(repeating: .error(ECONNRESET), count: 4) + [.eof],
                        "haproxy resets a refused header, closes a silent connection")
         // What the comparison is about, spelled out once.
         let v2 = ProxyHeader.v2(source: [192, 0, 2, 7], 40000, destination: [198, 51, 100, 9], 25)
         XCTAssertEqual(ours.received.first, v2 + Array("hello".utf8))
         XCTAssertEqual(ours.received.dropFirst().first, Array("PROXY TCP4 203.0.113.5 198.51.100.1 51000 993\r\nafter".utf8))
-        XCTAssertEqual(ours.received.last, Array("portless".utf8))
-        XCTAssertEqual(ours.received.count, 3, "the malformed headers reached no server")
+        XCTAssertEqual(ours.received.dropLast().last, Array("portless".utf8))
+        XCTAssertEqual(ours.received.last, Array("accepted".utf8))
+        XCTAssertEqual(ours.received.count, 4, "the malformed headers and the rejected connection reached no server")
         XCTAssertEqual(ours.logs.map(normalized), [
             "<134>DATE NAME[PID]: 192.0.2.7:40000 [ACCEPT] pp pp/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Received an invalid PROXY protocol header\n",
@@ -193,6 +210,7 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Truncated PROXY protocol header received\n",
             "<134>DATE NAME[PID]: 203.0.113.5:51000 [ACCEPT] v1 v1/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 192.0.2.8:40001 [ACCEPT] noport noport/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
+            "<134>DATE NAME[PID]: 192.0.2.7:40000 [ACCEPT] header_rule header_rule/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] slow/1: Truncated PROXY protocol header received\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] slow/1: Timeout while waiting for PROXY protocol header\n",
         ])

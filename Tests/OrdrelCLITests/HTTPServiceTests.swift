@@ -8,6 +8,21 @@ final class HTTPServiceTests: XCTestCase {
 
     private func parse(_ text: String) -> HTTPRequestParser.Result { parser.parse(Array(text.utf8)[...]) }
 
+    /// haproxy 2.6 (reg-tests/checks/http-monitor-uri.vtc, and haproxy run by hand): a path
+    /// monitor-uri matches the path and query of origin- and absolute-form targets, case
+    /// sensitively; any other monitor-uri matches the whole target only.
+    func testMonitorURIMatchesAsHaproxy() {
+        let match = BuiltinServices.matchesMonitorURI
+        XCTAssertTrue(match("/health", "/health"))
+        XCTAssertTrue(match("/health", "http://www.haproxy.org/health"))
+        XCTAssertFalse(match("/health", "/hEAlth"))
+        XCTAssertFalse(match("/health", "/health?x"))
+        XCTAssertTrue(match("/health?x", "/health?x"))
+        XCTAssertTrue(match("http://www.haproxy.org/health", "http://www.haproxy.org/health"))
+        XCTAssertFalse(match("http://www.haproxy.org/health", "/health"))
+        XCTAssertTrue(match("foo", "foo"))
+    }
+
     func testParsesRequestLineHeadersAndBody() throws {
         guard case .request(let request, let consumed) = parse("POST /s;up HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET") else {
             return XCTFail("no request")

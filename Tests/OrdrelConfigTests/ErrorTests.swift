@@ -16,7 +16,7 @@ final class ErrorTests: XCTestCase {
             frontend fe
                 bind :8080
                 server s1 1.2.3.4:80
-                use_backend be2 if TRUE
+                use_backend be2 if NOSUCH
                 contimeout 5s
                 mode http
             backend be
@@ -36,7 +36,7 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:7] : 'server' not allowed in 'defaults' section.",
             "[ALERT] config : parsing [bad.cfg:8] : 'bind' not allowed in 'defaults' section.",
             "[ALERT] config : parsing [bad.cfg:11] : 'server' not allowed because frontend 'fe' has no backend capability.",
-            "[ALERT] config : parsing [bad.cfg:12] : 'use_backend be2 if ...' : conditions are not supported by ordrel; only unconditional 'use_backend <name>' rules are.",
+            "[ALERT] config : parsing [bad.cfg:12] : 'use_backend be2' : error detected while parsing condition : no such ACL : 'NOSUCH'.",
             "[ALERT] config : parsing [bad.cfg:13] : the 'contimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout connect'.",
             "[ALERT] config : parsing [bad.cfg:16] : 'bind' not allowed because backend 'be' has no frontend capability.",
             "[ALERT] config : parsing [bad.cfg:17] : 'default_backend' not allowed because backend 'be' has no frontend capability.",
@@ -79,8 +79,8 @@ final class ErrorTests: XCTestCase {
                 srvtimeout 5s
                 stats enable
                 balance random
-                acl local src 127.0.0.1
-                tcp-request connection reject
+                acl rate src_conn_rate gt 10
+                tcp-request connection track-sc0 src
                 http-request deny
                 id 0
                 mode foo
@@ -95,8 +95,8 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:15] : the 'clitimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout client'.",
             "[ALERT] config : parsing [bad.cfg:16] : the 'srvtimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout server'.",
             "[ALERT] config : parsing [bad.cfg:18] : 'balance' : ordrel only supports 'roundrobin', 'static-rr', 'leastconn', 'first' and 'source' (got 'random').",
-            "[ALERT] config : parsing [bad.cfg:19] : 'acl' is not supported by ordrel: ACLs and conditions are not supported.",
-            "[ALERT] config : parsing [bad.cfg:20] : 'tcp-request' is not supported by ordrel: TCP request rules are not supported.",
+            "[ALERT] config : parsing [bad.cfg:19] : error detected while parsing ACL 'rate' : fetch method 'src_conn_rate' needs stick tables: not implemented yet.",
+            "[ALERT] config : parsing [bad.cfg:20] : 'tcp-request connection track-sc0' needs stick tables: not implemented yet.",
             "[ALERT] config : parsing [bad.cfg:21] : 'http-request deny' is not supported by ordrel: only 'http-request use-service prometheus-exporter' is (ordrel serves built-in services in 'mode http', it does not proxy HTTP).",
             "[ALERT] config : parsing [bad.cfg:22] : custom id has to be > 0.",
             "[ALERT] config : parsing [bad.cfg:23] : unknown proxy mode 'foo'.",

@@ -83,7 +83,7 @@ final class FixtureTests: XCTestCase {
         XCTAssertEqual(fe.binds[6].ipv6Only, true)
         XCTAssertNil(fe.binds[0].ipv6Only)
         XCTAssertEqual(fe.maxconn, 2000)
-        XCTAssertEqual(fe.useBackends, ["be_other"])
+        XCTAssertEqual(fe.rules.useBackends.map(\.backend), ["be_other"])
         XCTAssertEqual(fe.defaultBackend, "be_app")
         XCTAssertTrue(fe.options.clitcpka)
         XCTAssertTrue(fe.options.tcplog)

@@ -91,7 +91,8 @@ final class HTTPConfigTests: XCTestCase {
         XCTAssertEqual(stats.mode, .http)
         XCTAssertEqual(stats.http.stats?.page.uriPrefix, "/")
         XCTAssertEqual(stats.http.stats?.page.refreshSeconds, 10)
-        XCTAssertEqual(stats.http.stats?.adminRules, [AccessRule(negated: false, condition: .localhost)])
+        XCTAssertEqual(stats.http.stats?.adminRules, [ACLCondition(negated: false, alternatives: [[
+            ACLTerm(negated: false, name: "LOCALHOST", expressions: [ACLExpression(fetch: .localhost, match: .boolean)])]])])
         XCTAssertEqual(stats.http.errorFiles.keys.sorted(), [400, 403, 408, 500, 502, 503, 504])
         let postgres = parsed.configuration.proxy("postgres")
         XCTAssertEqual(postgres.mode, .tcp)
@@ -139,10 +140,10 @@ final class HTTPConfigTests: XCTestCase {
         XCTAssertEqual(proxy.timeouts.httpKeepAlive, 1000)
         XCTAssertEqual(proxy.http.monitorURI, "/healthz")
         XCTAssertEqual(proxy.http.serviceRules, [ServiceRule(service: .prometheusExporter, condition: .path(["/metrics"]), negated: false)])
-        XCTAssertTrue(stats.allowsAdmin(clientIPv4: 0x0A01_0203, clientIsLoopback: false))
-        XCTAssertTrue(stats.allowsAdmin(clientIPv4: 0xC0A8_0107, clientIsLoopback: false))
-        XCTAssertFalse(stats.allowsAdmin(clientIPv4: 0x7F00_0001, clientIsLoopback: true))
-        XCTAssertTrue(stats.allowsAdmin(clientIPv4: 0xC0A8_0108, clientIsLoopback: false), "unless LOCALHOST")
+        XCTAssertTrue(stats.allowsAdmin(aclInput(source: [10, 1, 2, 3]), NoRuntime()))
+        XCTAssertTrue(stats.allowsAdmin(aclInput(source: [192, 168, 1, 7]), NoRuntime()))
+        XCTAssertFalse(stats.allowsAdmin(aclInput(source: [127, 0, 0, 1]), NoRuntime()))
+        XCTAssertTrue(stats.allowsAdmin(aclInput(source: [192, 168, 1, 8]), NoRuntime()), "unless LOCALHOST")
     }
 
     func testModeHTTPThatWouldProxyIsAnErrorNamingItsLine() {
@@ -211,10 +212,10 @@ final class HTTPConfigTests: XCTestCase {
                 bind :1
                 mode http
                 stats bogus
-                stats admin if { src 2001:db8::/32 }
+                stats admin if { src 300.1.1.1 }
                 stats admin if ACL_NAME
                 stats auth nocolon
-                monitor-uri health
+                monitor-uri
                 http-request use-service lua.hello
                 http-request use-service prometheus-exporter if { hdr(host) x }
                 errorfile 999 /x
@@ -223,10 +224,10 @@ final class HTTPConfigTests: XCTestCase {
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
             "[ALERT] config : parsing [bad.cfg:6] : 'stats' expects 'admin', 'auth', 'enable', 'hide-version', 'realm', 'refresh', 'scope', 'show-desc', 'show-legends', 'show-node' or 'uri' (got 'bogus').",
-            "[ALERT] config : parsing [bad.cfg:7] : 'stats admin' : '2001:db8::/32' is not an IPv4 address or network (ordrel matches 'src' against IPv4 only).",
-            "[ALERT] config : parsing [bad.cfg:8] : 'stats admin' : ordrel only evaluates the conditions 'TRUE', 'FALSE', 'LOCALHOST' and '{ src <address>[/<mask>] ... }' (got 'ACL_NAME').",
+            "[ALERT] config : parsing [bad.cfg:7] : 'stats admin' : error detected while parsing condition : '300.1.1.1' is not a valid IPv4 or IPv6 address.",
+            "[ALERT] config : parsing [bad.cfg:8] : 'stats admin' : error detected while parsing condition : no such ACL : 'ACL_NAME'.",
             "[ALERT] config : parsing [bad.cfg:9] : 'stats auth' expects a user:password account.",
-            "[ALERT] config : parsing [bad.cfg:10] : 'monitor-uri' expects an URI starting with '/'.",
+            "[ALERT] config : parsing [bad.cfg:10] : 'monitor-uri' expects an URI.",
             "[ALERT] config : parsing [bad.cfg:11] : 'http-request use-service' : unknown service 'lua.hello' (ordrel has 'prometheus-exporter').",
             "[ALERT] config : parsing [bad.cfg:12] : 'http-request use-service prometheus-exporter' : ordrel only evaluates '{ path <path>... }' and '{ path_beg <prefix>... }' conditions (got '{ hdr(host) x }').",
             "[ALERT] config : parsing [bad.cfg:13] : 'errorfile' : status code 999 not handled.",

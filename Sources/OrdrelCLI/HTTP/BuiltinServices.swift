@@ -65,10 +65,19 @@ public struct BuiltinServices: Sendable {
 
     /// `adminAllowed`: a `stats admin` condition holds for the client (the runtime evaluates it,
     /// as it knows the client's address).
+    /// haproxy 2.6 (http_ana.c): a `monitor-uri` starting with `/` is compared with the request's
+    /// path and query (also of an absolute-form target), any other with the whole target.
+    static func matchesMonitorURI(_ monitor: String, _ target: String) -> Bool {
+        guard monitor.hasPrefix("/") else { return target == monitor }
+        guard !target.hasPrefix("/"), let scheme = target.firstRange(of: "://") else { return target == monitor }
+        let afterAuthority = target[scheme.upperBound...].drop { $0 != "/" && $0 != "?" }
+        return afterAuthority == monitor
+    }
+
     public func route(_ request: HTTPRequest, adminAllowed: Bool) -> BuiltinServiceRoute {
         let headOnly = request.method == "HEAD"
         let path = request.path
-        if let monitor = config.monitorURI, path == monitor {
+        if let monitor = config.monitorURI, Self.matchesMonitorURI(monitor, request.target) {
             return .reply(HTTPReply.make(status: 200, reason: "OK",
                                          headers: [("cache-control", "no-cache"), ("content-type", "text/html")],
                                          body: HTTPErrors.body(200), headOnly: headOnly, close: closes(request)))

@@ -62,7 +62,7 @@ private func checkConsistent(_ configuration: Configuration) {
         check(servers.allSatisfy { (0...256).contains($0.weight) }, "server weight in \(proxy.name)")
         check(proxy.isBackend || servers.isEmpty, "frontend \(proxy.name) has servers")
         guard proxy.isFrontend else { continue }
-        for name in [proxy.defaultBackend].compactMap({ $0 }) + proxy.useBackends {
+        for name in [proxy.defaultBackend].compactMap({ $0 }) + proxy.rules.useBackends.map(\.backend) {
             check(proxies.contains { $0.name == name && $0.isBackend }, "\(proxy.name) uses unknown backend \(name)")
         }
     }

@@ -1,0 +1,113 @@
+/// `tcp-request connection|content accept|reject [if|unless <cond>]`.
+public struct TCPRequestRule: Sendable, Equatable {
+    public enum Action: String, Sendable, Equatable {
+        case accept
+        case reject
+    }
+
+    public var action: Action
+    /// nil: the rule always applies.
+    public var condition: ACLCondition?
+    public var location: SourceLocation
+
+    public init(action: Action, condition: ACLCondition?, location: SourceLocation) {
+        self.action = action
+        self.condition = condition
+        self.location = location
+    }
+}
+
+/// `use_backend <backend> [if|unless <cond>]`.
+public struct UseBackendRule: Sendable, Equatable {
+    public var backend: String
+    public var condition: ACLCondition?
+    public var location: SourceLocation
+
+    public init(backend: String, condition: ACLCondition?, location: SourceLocation) {
+        self.backend = backend
+        self.condition = condition
+        self.location = location
+    }
+}
+
+/// `use-server <server> [if|unless <cond>]`.
+public struct UseServerRule: Sendable, Equatable {
+    public var server: String
+    public var condition: ACLCondition?
+    public var location: SourceLocation
+
+    public init(server: String, condition: ACLCondition?, location: SourceLocation) {
+        self.server = server
+        self.condition = condition
+        self.location = location
+    }
+}
+
+/// What a frontend decides per connection before forwarding: its rules, and whether the decision
+/// needs to read the request first.
+public struct ConnectionRules: Sendable, Equatable {
+    /// `tcp-request connection` rules, at accept, before any read.
+    public var connection: [TCPRequestRule] = []
+    /// `tcp-request content` rules, once enough request bytes arrived (or the inspect delay ran out).
+    public var content: [TCPRequestRule] = []
+    /// `tcp-request inspect-delay`, ms; nil or 0: content rules see whatever has arrived at once.
+    public var inspectDelayMs: UInt64?
+    /// `use_backend` rules in order; the first whose condition holds wins, then `default_backend`.
+    public var useBackends: [UseBackendRule] = []
+
+    public init() {}
+
+    /// Whether a stream of this frontend must pass through content inspection (content rules or
+    /// conditional routing); false keeps the hot path as it was.
+    public var inspectsContent: Bool {
+        !content.isEmpty || useBackends.contains { $0.condition != nil }
+    }
+}
+
+/// What the content rules and `use_backend` decide about a request so far.
+public enum ContentDecision: Sendable, Equatable {
+    /// A content rule cannot tell yet: wait for more bytes.
+    case wait
+    /// `tcp-request content reject`.
+    case reject
+    /// Accepted: the index of the `use_backend` rule that holds, nil for `default_backend`.
+    case forward(useBackend: Int?)
+}
+
+extension ConnectionRules {
+    /// `tcp-request connection` rules at accept: the first whose condition holds decides; none
+    /// accepts. Conditions here read no request bytes (the parser refuses those).
+    public func acceptsConnection(_ input: ACLInput, _ environment: some ACLEnvironment) -> Bool {
+        for rule in connection where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
+            return rule.action == .accept
+        }
+        return true
+    }
+
+    /// haproxy's `tcp_inspect_request` then its switching rules: the content rules in order
+    /// (a miss waits unless `input.final`; no rule deciding accepts), then the first
+    /// `use_backend` whose condition holds on what arrived, evaluated as final.
+    public func decideContent(_ input: ACLInput, _ environment: some ACLEnvironment) -> ContentDecision {
+        for rule in content {
+            let result = rule.condition?.evaluate(input, environment) ?? .pass
+            if result == .miss { return .wait }
+            guard result == .pass else { continue }
+            if rule.action == .reject { return .reject }
+            break
+        }
+        var final = input
+        final.final = true
+        let index = useBackends.firstIndex { $0.condition?.evaluate(final, environment) ?? .pass == .pass }
+        return .forward(useBackend: index)
+    }
+}
+
+extension [UseServerRule] {
+    /// The servers of the rules whose condition holds, in order (the runtime takes the first that
+    /// is not down, as haproxy's `process_server_rules`).
+    public func matchingServers(_ input: ACLInput, _ environment: some ACLEnvironment) -> [String] {
+        var final = input
+        final.final = true
+        return filter { $0.condition?.evaluate(final, environment) ?? .pass == .pass }.map(\.server)
+    }
+}

@@ -1,0 +1,98 @@
+import XCTest
+@testable import OrdrelConfig
+
+/// The sans-IO decisions the runtime asks for: connection rules at accept, content rules and
+/// `use_backend` on the bytes so far, `use-server` matches.
+final class RuleDecisionTests: XCTestCase {
+    /// The rules of a frontend parsed from its lines (backends `a`, `b` exist).
+    private func rules(_ lines: String, line: UInt = #line) throws -> ConnectionRules {
+        let text = """
+            defaults
+                mode tcp
+                timeout client 1s
+                timeout server 1s
+                timeout connect 1s
+            frontend fe
+                bind :1
+            \(lines)
+                default_backend a
+            backend a
+                server s1 127.0.0.1:2
+                server s2 127.0.0.1:3
+            backend b
+            """
+        return try XCTUnwrap(parseOK(text, line: line)?.configuration.proxy("fe").rules, line: line)
+    }
+
+    private func decide(_ rules: ConnectionRules, _ payload: String, final: Bool,
+                        source: [UInt8] = [192, 168, 1, 10]) -> ContentDecision {
+        Array(payload.utf8).withUnsafeBytes { bytes in
+            var input = aclInput(source: source, final: final)
+            input.payload = bytes
+            return rules.decideContent(input, NoRuntime())
+        }
+    }
+
+    func testConnectionRulesFirstMatchDecides() throws {
+        let r = try rules("""
+                tcp-request connection accept if { src 10.0.0.0/8 }
+                tcp-request connection reject if { src 10.0.0.0/8 } || { src 192.168.0.0/16 }
+            """)
+        XCTAssertTrue(r.acceptsConnection(aclInput(source: [10, 1, 1, 1]), NoRuntime()), "the accept comes first")
+        XCTAssertFalse(r.acceptsConnection(aclInput(source: [192, 168, 1, 1]), NoRuntime()))
+        XCTAssertTrue(r.acceptsConnection(aclInput(source: [172, 16, 0, 1]), NoRuntime()), "no rule matching accepts")
+        XCTAssertFalse(try rules("    tcp-request connection reject").acceptsConnection(aclInput(source: [1, 2, 3, 4]), NoRuntime()))
+    }
+
+    func testContentRulesWaitThenDecide() throws {
+        let r = try rules("""
+                tcp-request inspect-delay 5s
+                tcp-request content reject if { req.payload(0,4) -m str QUIT }
+                tcp-request content accept if { req.len ge 8 }
+                use_backend b if { req.payload(0,3) -m str GET }
+            """)
+        XCTAssertEqual(decide(r, "", final: false), .wait)
+        XCTAssertEqual(decide(r, "QU", final: false), .wait, "QUIT cannot be ruled out yet")
+        XCTAssertEqual(decide(r, "QUIT", final: false), .reject)
+        XCTAssertEqual(decide(r, "GETabcd", final: false), .wait, "not 8 bytes yet")
+        XCTAssertEqual(decide(r, "GETabcde", final: false), .forward(useBackend: 0))
+        XCTAssertEqual(decide(r, "GET", final: true), .forward(useBackend: 0), "at the end: no rule held, accepted")
+        XCTAssertEqual(decide(r, "xyz", final: true), .forward(useBackend: nil), "default_backend")
+    }
+
+    func testUseBackendNeverWaits() throws {
+        let r = try rules("""
+                use_backend b if { req.ssl_sni -m found }
+                use_backend a if TRUE
+            """)
+        XCTAssertTrue(r.inspectsContent)
+        XCTAssertEqual(decide(r, "\u{16}\u{3}", final: false), .forward(useBackend: 1),
+                       "without content rules, switching conditions see what arrived, as haproxy")
+        let decision = clientHello(serverName: "x.test").withUnsafeBytes { bytes in
+            var input = aclInput(source: [1, 2, 3, 4], final: false)
+            input.payload = bytes
+            return r.decideContent(input, NoRuntime())
+        }
+        XCTAssertEqual(decision, ContentDecision.forward(useBackend: 0))
+    }
+
+    func testUseServerMatchesInOrder() throws {
+        let text = """
+            defaults
+                mode tcp
+                timeout client 1s
+                timeout server 1s
+                timeout connect 1s
+            listen px
+                bind :1
+                use-server s2 if { src 10.0.0.0/8 }
+                use-server s1 if { src 10.1.0.0/16 }
+                use-server s1 unless { src 10.0.0.0/8 }
+                server s1 127.0.0.1:2
+                server s2 127.0.0.1:3
+            """
+        let rules = try XCTUnwrap(parseOK(text)?.configuration.proxy("px").useServers)
+        XCTAssertEqual(rules.matchingServers(aclInput(source: [10, 1, 2, 3]), NoRuntime()), ["s2", "s1"])
+        XCTAssertEqual(rules.matchingServers(aclInput(source: [192, 168, 0, 1]), NoRuntime()), ["s1"])
+    }
+}
