@@ -67,7 +67,7 @@ test-tsan: deps
 	@./Tests/sanitize.sh thread all
 
 # Fuzzing (docs/reliability.md): builds the libFuzzer targets of fuzz/ into .build-fuzz and runs
-# each FUZZ_SECONDS on one core; FUZZ_TARGETS picks some of: tokenizer config request session http logformat acl clienthello.
+# each FUZZ_SECONDS on one core; FUZZ_TARGETS picks some of: tokenizer config request session http logformat acl clienthello proxy.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 .PHONY: fuzz

@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "OrdrelConfig", targets: ["OrdrelConfig"]),
         .library(name: "OrdrelCLI", targets: ["OrdrelCLI"]),
         .library(name: "OrdrelLog", targets: ["OrdrelLog"]),
+        .library(name: "OrdrelCore", targets: ["OrdrelCore"]),
     ],
     // Exact versions: Package.resolved is not committed, so CI and the container build these.
     dependencies: [

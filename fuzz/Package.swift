@@ -7,6 +7,7 @@ import PackageDescription
 let config = Target.Dependency.product(name: "OrdrelConfig", package: "ordrel")
 let cli = Target.Dependency.product(name: "OrdrelCLI", package: "ordrel")
 let log = Target.Dependency.product(name: "OrdrelLog", package: "ordrel")
+let core = Target.Dependency.product(name: "OrdrelCore", package: "ordrel")
 
 let package = Package(
     name: "ordrel-fuzz",
@@ -23,6 +24,7 @@ let package = Package(
         .executableTarget(name: "FuzzLogformat", dependencies: ["FuzzSupport", log]),
         .executableTarget(name: "FuzzACL", dependencies: ["FuzzSupport", config]),
         .executableTarget(name: "FuzzClientHello", dependencies: ["FuzzSupport", config]),
+        .executableTarget(name: "FuzzProxy", dependencies: ["FuzzSupport", core]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets and runs each for FUZZ_SECONDS (default 60), one after the other on
-# one core. Usage: fuzz/run.sh [seconds] [target...]  (targets: tokenizer config request session http logformat acl clienthello).
+# one core. Usage: fuzz/run.sh [seconds] [target...]  (targets: tokenizer config request session http logformat acl clienthello proxy).
 # New corpus entries go to .build-fuzz/corpus/<target> (kept between runs), crash inputs to
 # .build-fuzz/artifacts/<target>/; the checked-in seeds in fuzz/corpus/<target> are only read.
 # Exits non-zero when any target crashes, times out or runs out of memory.
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(tokenizer config request session http logformat acl clienthello)
+[ ${#targets[@]} -gt 0 ] || targets=(tokenizer config request session http logformat acl clienthello proxy)
 scratch=.build-fuzz
 swift=${SWIFT:-swift}
 

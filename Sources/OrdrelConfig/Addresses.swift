@@ -78,6 +78,9 @@ extension ConfigBuilder {
         }
         let prefix = "'bind \(words[1])' in section '\(current.role.rawValue)' : "
         var template = BindConfig(address: .unix(path: ""), location: location)
+        template.mode = global.unixBind.mode
+        template.uid = global.unixBind.uid
+        template.gid = global.unixBind.gid
         var index = 2
         var ok = true
         options: while index < words.count {
@@ -113,6 +116,8 @@ extension ConfigBuilder {
                 if option == "user" { template.uid = id } else { template.gid = id }
             case "v4v6": template.ipv6Only = false
             case "v6only": template.ipv6Only = true
+            case "accept-proxy": template.acceptProxy = true
+            case "tfo": template.tfo = true
             default:
                 // Every unsupported option is reported: haproxy's own value-taking keywords
                 // skip their value, any other word is taken as an option of its own.
@@ -138,11 +143,12 @@ extension ConfigBuilder {
     private func bindAddresses(_ text: Substring) -> [BindAddress]? {
         if text.hasPrefix("fd@") || text.hasPrefix("sockpair@") { return inheritedSocket(text) }
         if text.hasPrefix("unix@") || text.hasPrefix("/") {
-            let path = text.hasPrefix("unix@") ? text.dropFirst(5) : text
-            guard !path.isEmpty else {
+            let relative = text.hasPrefix("unix@") ? text.dropFirst(5) : text
+            guard !relative.isEmpty else {
                 alert("'bind' : missing path in '\(text)'")
                 return nil
             }
+            let path = Substring(global.unixBind.prefix + relative)
             guard fitsUnixListener(path, as: text, keyword: "bind") else { return nil }
             return [.unix(path: String(path))]
         }

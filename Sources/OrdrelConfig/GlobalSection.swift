@@ -100,6 +100,7 @@ extension ConfigBuilder {
             b.globalInteger(words, in: 0...Int(Int32.max)) { $0.mworkerMaxReloads = $1 }
         },
         ConfigKeyword("stats", in: .global) { b, words in b.parseGlobalStats(words) },
+        ConfigKeyword("unix-bind", in: .global) { b, words in b.parseUnixBind(words) },
         ConfigKeyword("ordrel.product-name", in: .global) { b, words in
             let choices = ProductName.allCases.map(\.rawValue)
             guard let value = b.word(words, 1, "'ordrel.product-name' expects \(choices.map { "'\($0)'" }.joined(separator: " or "))."),
@@ -285,5 +286,44 @@ extension ConfigBuilder {
             index += 2
         }
         if ok { global.statsSockets.append(socket) }
+    }
+}
+
+extension ConfigBuilder {
+    /// `unix-bind [prefix <p>] [mode <m>] [uid <n>] [gid <n>] [user <name>] [group <name>]`:
+    /// defaults for the Unix `bind` sockets declared after it (haproxy 2.6 semantics).
+    func parseUnixBind(_ words: [String]) {
+        var settings = global.unixBind
+        var index = 1
+        while index < words.count {
+            let option = words[index]
+            let value = index + 1 < words.count ? words[index + 1] : ""
+            switch option {
+            case "prefix":
+                settings.prefix = value
+            case "mode":
+                guard let mode = octalMode(words, index + 1, "'unix-bind' : ") else { return }
+                settings.mode = mode
+            case "uid", "gid":
+                guard let n = Int(value), n >= 0 else {
+                    alert("'unix-bind' : '\(option)' expects a non-negative integer (got '\(value)').")
+                    return
+                }
+                if option == "uid" { settings.uid = n } else { settings.gid = n }
+            case "user", "group":
+                let id = option == "user" ? Privileges.userIDs(named: value).map { Int($0.uid) }
+                                          : Privileges.groupID(named: value).map { Int($0) }
+                guard let id else {
+                    alert("'unix-bind' : '\(value)' unknown \(option).")
+                    return
+                }
+                if option == "user" { settings.uid = id } else { settings.gid = id }
+            default:
+                alert("'unix-bind' only supports the 'prefix', 'mode', 'uid', 'gid', 'user' and 'group' options.")
+                return
+            }
+            index += 2
+        }
+        global.unixBind = settings
     }
 }

@@ -36,7 +36,6 @@ enum Keywords {
 
     /// Global keywords whose effect ordrel cannot reproduce, so ignoring them would be wrong.
     static let unsupportedGlobal: [String: String] = [
-        "unix-bind": "it changes where Unix listeners are created",
         "lua-load": "Lua is not available",
         "lua-load-per-thread": "Lua is not available",
         "lua-prepend-path": "Lua is not available",
@@ -63,7 +62,6 @@ enum Keywords {
         "ignore-persist": "it only matters to cookie or stick-table persistence, which ordrel does not implement yet",
         "persist": "persistence rules are not supported",
         "rate-limit": "rate limiting is not supported",
-        "source": "source address binding is not supported",
         "filter": "filters are not supported",
         "declare": "captures are not supported",
         "unique-id-format": "unique ids are not supported",
@@ -110,11 +108,11 @@ enum Keywords {
 
     /// Server options haproxy has but ordrel does not implement.
     static let unsupportedServerOptions: Set<String> = [
-        "send-proxy", "send-proxy-v2", "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn", "proxy-v2-options",
-        "ssl", "check-ssl", "check-send-proxy", "check-sni", "check-alpn", "check-proto", "check-via-socks4",
+        "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn",
+        "ssl", "check-ssl", "check-sni", "check-alpn", "check-proto", "check-via-socks4",
         "slowstart", "track",
         "observe", "on-error", "error-limit", "minconn", "resolvers", "resolve-prefer", "resolve-net",
-        "resolve-opts", "cookie", "redir", "source", "usesrc", "namespace", "proto", "alpn",
+        "resolve-opts", "cookie", "redir", "usesrc", "namespace", "proto", "alpn",
         "npn", "verify", "verifyhost", "ca-file", "crl-file", "crt", "sni", "ciphers", "ciphersuites",
         "tfo", "ws", "pool-max-conn", "pool-low-conn", "pool-purge-delay", "max-reuse", "socks4",
         "allow-0rtt", "no-ssl-reuse", "force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12",

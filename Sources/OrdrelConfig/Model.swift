@@ -1,4 +1,5 @@
 import OrdrelLog
+import OrdrelSystem
 
 /// The resolved configuration: what the runtime builds its listeners, proxies and servers from.
 /// `defaults` inheritance is already applied; every value here is final.
@@ -74,6 +75,9 @@ public struct GlobalConfig: Sendable, Equatable {
     public var mworkerMaxReloads: Int?
     /// `noreuseport`: TCP listeners are bound without SO_REUSEPORT.
     public var noReusePort = false
+    /// `unix-bind`: what Unix `bind` sockets declared after it start from (their path prefix,
+    /// mode and owner); `stats socket` lines do not use it, as in haproxy.
+    public var unixBind = UnixBindDefaults()
 
     public init() {}
 }
@@ -230,6 +234,11 @@ public struct BindConfig: Sendable, Equatable {
     public var gid: Int?
     /// `v6only` (true) or `v4v6` (false); nil = the system default for `::` sockets.
     public var ipv6Only: Bool?
+    /// `accept-proxy`: each connection starts with a PROXY v1 or v2 header whose addresses
+    /// replace the connection's own.
+    public var acceptProxy = false
+    /// `tfo`: TCP Fast Open on this TCP listener.
+    public var tfo = false
     public var location: SourceLocation
 
     public init(address: BindAddress, location: SourceLocation) {
@@ -243,6 +252,7 @@ public struct ServerConfig: Sendable, Equatable {
     public var name: String
     /// Host as written (an IP literal or a name resolved at start-up).
     public var host: String
+    /// 0 when the address has none: each stream connects to the port its client connected to.
     public var port: UInt16
     /// Numeric id (`id`), or assigned 1, 2, ... in file order.
     public var id: Int
@@ -283,6 +293,15 @@ public struct ServerConfig: Sendable, Equatable {
     public var agentSend: String?
     /// `init-addr`: how the address is found at start, methods tried in order.
     public var initAddr: [InitAddrMethod] = [.last, .libc]
+    /// `send-proxy` / `send-proxy-v2`: the PROXY header written before any payload.
+    public var sendProxy: ProxyProtocolVersion?
+    /// `proxy-v2-options crc32c`: the v2 header carries a CRC32C TLV.
+    public var proxyV2CRC32C = false
+    /// `check-send-proxy`: health checks start with a PROXY header too (the version of
+    /// `sendProxy`, v1 when none).
+    public var checkSendProxy = false
+    /// `source`: the local address connections to this server bind to; nil = the backend's.
+    public var source: SocketAddress?
     public var location: SourceLocation
 
     public init(name: String, host: String, port: UInt16, id: Int, location: SourceLocation) {
@@ -292,6 +311,23 @@ public struct ServerConfig: Sendable, Equatable {
         self.id = id
         self.location = location
     }
+}
+
+/// `unix-bind prefix <p> mode <m> uid|user <u> gid|group <g>`.
+public struct UnixBindDefaults: Sendable, Equatable {
+    /// Prepended to every Unix `bind` path, as is (haproxy concatenates).
+    public var prefix = ""
+    public var mode: UInt32?
+    public var uid: Int?
+    public var gid: Int?
+
+    public init() {}
+}
+
+/// Which PROXY protocol header a server is sent.
+public enum ProxyProtocolVersion: Sendable, Equatable {
+    case v1
+    case v2
 }
 
 /// One method of `init-addr` (haproxy 2.6 server.c `srv_iterate_initaddr`).
@@ -330,6 +366,8 @@ public struct ProxyConfig: Sendable, Equatable {
     public var useServers: [UseServerRule] = []
     public var balance: BalanceAlgorithm = .roundrobin
     public var servers: [ServerConfig] = []
+    /// `source`: the local address connections to servers bind to; nil = the kernel's choice.
+    public var source: SocketAddress?
     /// Frontend concurrent limit; nil = use the global one.
     public var maxconn: Int?
     public var fullconn: Int?

@@ -98,6 +98,14 @@ extension ConfigBuilder {
             diagnostics.append(ConfigDiagnostic(.warning, proxy.location,
                 "log format ignored for \(label) since it has no log address."))
         }
+        // haproxy 2.6 refuses a check with no port to go to (its `srv_init_addr` checks).
+        let connectPorts = proxy.healthCheck?.rules.contains {
+            if case .connect(let connect) = $0.action { return connect.port != nil } else { return false }
+        } ?? false
+        for server in proxy.servers where server.check && server.port == 0 && server.checkPort == nil && !connectPorts {
+            diagnostics.append(ConfigDiagnostic(.alert, server.location,
+                "config: \(draft.role.typeName) '\(proxy.name)': server '\(server.name)' has neither service port nor check port."))
+        }
         var missing: [String] = []
         if proxy.isFrontend && proxy.timeouts.client == nil { missing.append("client") }
         // As haproxy: the server side only matters with servers (a stats section has none).

@@ -40,8 +40,9 @@ extension ConfigBuilder {
         }
     }
 
-    /// `host:port`, `[v6]:port`, `ipv4@`/`ipv6@` prefixes. ordrel needs an explicit port and a
-    /// TCP address (no Unix or abstract sockets to servers, no port offsets).
+    /// `host[:port]`, `[v6]:port`, `ipv4@`/`ipv6@` prefixes: a TCP address (no Unix or abstract
+    /// sockets to servers, no port offsets). Without a port (0), streams connect to the port the
+    /// client connected to, as haproxy does.
     private func serverAddress(_ text: String, prefix: String, into server: inout ServerConfig) -> Bool {
         let (family, rest, other) = AddressSyntax.family(of: Substring(text))
         if other != nil || text.hasPrefix("/") {
@@ -54,8 +55,9 @@ extension ConfigBuilder {
             return false
         }
         guard let portText, !portText.isEmpty else {
-            alert(prefix + "ordrel needs an explicit port in '\(text)' (haproxy would reuse the client's destination port).")
-            return false
+            server.host = String(host)
+            server.port = 0
+            return true
         }
         if portText.hasPrefix("+") || portText.hasPrefix("-") {
             alert(prefix + "port offsets are not supported by ordrel (got '\(portText)').")
@@ -205,6 +207,37 @@ extension ConfigBuilder {
                     fail("'agent-send' expects a string as argument.")
                 } else {
                     server.agentSend = value
+                }
+            case "send-proxy", "send-proxy-v2", "no-send-proxy", "no-send-proxy-v2":
+                let version: ProxyProtocolVersion = option.hasSuffix("-v2") ? .v2 : .v1
+                if option.hasPrefix("no-") {
+                    if server.sendProxy == version { server.sendProxy = nil }
+                } else if server.sendProxy != .v2 {
+                    // haproxy sets one flag per version and writes v2 when both are set.
+                    server.sendProxy = version
+                }
+                consumed = 1
+            case "check-send-proxy", "no-check-send-proxy":
+                server.checkSendProxy = option == "check-send-proxy"
+                consumed = 1
+            case "proxy-v2-options":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                for name in value.split(separator: ",", omittingEmptySubsequences: false) {
+                    switch name {
+                    case "crc32c": server.proxyV2CRC32C = true
+                    case "ssl", "cert-cn", "ssl-cipher", "cert-sig", "cert-key":
+                        fail("'proxy-v2-options' : '\(name)' needs TLS, which ordrel does not do.")
+                    case "authority", "unique-id":
+                        fail("'proxy-v2-options' : '\(name)' is not supported by ordrel.")
+                    default:
+                        fail("'proxy-v2-options' : '\(name)' : unknown option (expects 'ssl', 'cert-cn', 'ssl-cipher', 'cert-sig', 'cert-key', 'authority', 'crc32c' or 'unique-id').")
+                    }
+                }
+            case "source":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                switch Self.sourceAddress(value) {
+                case .success(let address): server.source = address
+                case .failure(let message): fail("'source' : \(message.text)")
                 }
             case "init-addr":
                 let value = index + 1 < words.count ? words[index + 1] : ""

@@ -52,7 +52,8 @@ final class HealthCheck {
     /// Bytes the rules sent that the socket has not taken yet.
     private var outbox: [UInt8] = []
     private var startedAt: Double = 0
-    /// Where the connection being opened goes, when its rule says `send-proxy`.
+    /// Where the connection being opened goes, when its rule says `send-proxy` or the server
+    /// `check-send-proxy`.
     private var proxyLineTarget: SocketAddress?
     /// The connection's rule says `linger`: close it with a FIN rather than a reset.
     private var lingers = false
@@ -143,13 +144,23 @@ final class HealthCheck {
         let socket: FD
         do {
             socket = try FD.streamSocket(for: target.family)
+            // `source` binds checks too, as haproxy's connections to the server.
+            if let source = server.config.source ?? server.backend.config.source, source.family == target.family {
+                do {
+                    try socket.setReuseAddress()
+                    try socket.bind(to: source)
+                } catch {
+                    socket.close()
+                    throw error
+                }
+            }
         } catch {
             complete(CheckVerdict(.socketError, info: (error as? SyscallError)?.reason ?? ""))
             return
         }
         fd = socket
         lingers = options.linger
-        proxyLineTarget = options.sendProxy ? target : nil
+        proxyLineTarget = options.sendProxy || server.config.checkSendProxy ? target : nil
         watcher.rebind(fd: socket.rawValue)
         do {
             if try socket.connect(to: target) {
@@ -169,11 +180,16 @@ final class HealthCheck {
     }
 
     /// The connection is up: `timeout check`, when set, bounds the rest (tcpcheck_eval_connect);
-    /// `send-proxy` writes the PROXY v1 line of this connection before anything else.
+    /// `send-proxy` writes the PROXY header of this connection before anything else.
     private func established() {
         state = .exchanging
         if let remote = proxyLineTarget, let local = try? fd?.localAddress() {
-            outbox = Self.proxyLine(local: local, remote: remote) + outbox
+            // The server's version, as haproxy's make_proxy_line: v1 names the check connection's
+            // own addresses, v2 is a LOCAL header (captured from haproxy 2.6.12).
+            let config = server.config
+            let version = config.sendProxy ?? .v1
+            outbox = ProxyHeaderEncoder.header(version, source: local, destination: version == .v1 ? remote : nil,
+                                               crc32c: config.proxyV2CRC32C) + outbox
         }
         if let check = server.backend.config.timeouts.check { timer.schedule(after: Double(check) / 1000) }
         guard var program else { return }
@@ -274,13 +290,6 @@ final class HealthCheck {
         state = .waiting
         runtime.isolated { runtime.checkCompleted(server, verdict: verdict, durationMs: durationMs) }
         if state == .waiting { timer.schedule(after: Double(nextIntervalMs) / 1000) }
-    }
-
-    /// haproxy's PROXY v1 line for a check connection: its own source and destination
-    /// (captured from haproxy 2.6.12: `PROXY TCP4 127.0.0.1 127.0.0.1 53628 28931`).
-    static func proxyLine(local: SocketAddress, remote: SocketAddress) -> [UInt8] {
-        let family = remote.family == .inet6 ? "TCP6" : "TCP4"
-        return Array("PROXY \(family) \(local.host) \(remote.host) \(local.port) \(remote.port)\r\n".utf8)
     }
 
     private func closeConnection(forceReset: Bool = false) {

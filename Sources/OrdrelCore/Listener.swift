@@ -70,6 +70,8 @@ final class Listener {
                 if reusePort { try fd.setReusePort() }
                 if address.family == .inet6, let only = bind.ipv6Only { try fd.setIPv6Only(only) }
                 try fd.bind(to: address)
+                // `tfo`: the fast-open queue is as long as the backlog, as haproxy sets it.
+                if bind.tfo { try fd.setFastOpen(queueLength: Int32(bind.backlog ?? 1024)) }
                 try fd.listen(backlog: Int32(bind.backlog ?? 1024))
             } catch {
                 fd.close()

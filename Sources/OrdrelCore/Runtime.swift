@@ -540,8 +540,8 @@ public final class Runtime {
                     if let services = builtinServices[ObjectIdentifier(proxy)] {
                         openHTTPConnection(client: fd, address: address, frontend: proxy, services: services)
                     } else {
-                        openStream(on: worker, client: AcceptedClient(fd: fd, address: address, listener: listener),
-                                   frontend: proxy)
+                        admit(on: worker, client: AcceptedClient(fd: fd, address: address, listener: listener),
+                              listener: listener)
                     }
                 }
             } catch let error as SyscallError where error.isResourceExhaustion {
@@ -585,8 +585,8 @@ public final class Runtime {
                 client.close()
                 continue
             }
-            openStream(on: worker, client: AcceptedClient(fd: client, address: address, listener: listener),
-                       frontend: listener.proxy)
+            admit(on: worker, client: AcceptedClient(fd: client, address: address, listener: listener),
+                  listener: listener)
         }
         return true
     }
@@ -603,15 +603,34 @@ public final class Runtime {
         }
     }
 
+    /// A new connection: its PROXY header first with `accept-proxy`, then its stream. As in
+    /// haproxy 2.6 (checked with 2.6.12), `tcp-request connection` rules see the real peer, before
+    /// the header: a connection they reject goes straight to `openStream`, which counts it.
+    private func admit(on worker: Worker, client: AcceptedClient, listener: Listener) {
+        let frontend = listener.proxy
+        guard listener.bind.acceptProxy else {
+            openStream(on: worker, client: client, frontend: frontend)
+            return
+        }
+        if !frontend.config.rules.connection.isEmpty
+            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend) {
+            openStream(on: worker, client: client, frontend: frontend, connectionRejected: true)
+        } else {
+            ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
+        }
+    }
+
     /// Counts a new connection and decides which thread runs its stream: the accepting one,
     /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
     /// in which case the connection goes to the least loaded one through its mailbox.
-    private func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy) {
+    /// `connectionRejected`: what the connection rules decided already (before a PROXY header);
+    /// nil: they run now.
+    func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy, connectionRejected: Bool? = nil) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
         var client = client
-        let rejected = !frontend.config.rules.connection.isEmpty
-            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend)
+        let rejected = connectionRejected ?? (!frontend.config.rules.connection.isEmpty
+            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend))
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)

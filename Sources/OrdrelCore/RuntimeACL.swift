@@ -42,10 +42,11 @@ struct RuntimeACLEnvironment: ACLEnvironment {
 }
 
 extension Runtime {
-    /// The facts of a client connection ACLs see; `dst` is read from the socket.
-    func aclInput(client: FD, address: SocketAddress, frontend: Proxy, backend: Proxy,
+    /// The facts of a client connection ACLs see; `dst` is `destination` (a PROXY header's),
+    /// else read from the socket.
+    func aclInput(client: FD, address: SocketAddress, destination: SocketAddress? = nil, frontend: Proxy, backend: Proxy,
                   payload: UnsafeRawBufferPointer) -> ACLInput {
-        let local = try? client.localAddress()
+        let local = destination ?? (try? client.localAddress())
         let isIP = address.family != .unix
         return ACLInput(
             sourceAddress: isIP ? address.addressBytes : [], sourcePort: isIP ? Int(address.port) : 0,

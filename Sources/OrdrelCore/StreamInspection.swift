@@ -14,7 +14,7 @@ extension Stream {
     /// The rules' decision on what arrived; `final` or a spent inspect delay stops waiting.
     private func outcome(_ stage: InspectionStage, final: Bool, until: Double) -> InspectionOutcome {
         let owner = stage == .frontend ? frontend : backend
-        var input = runtime.aclInput(client: client, address: clientAddress, frontend: frontend,
+        var input = runtime.aclInput(client: client, address: clientAddress, destination: accepted.destination, frontend: frontend,
                                      backend: owner, payload: request.pending)
         input.final = final || worker.loop.now + 0.0005 >= until
         let environment = RuntimeACLEnvironment(runtime: runtime, backend: stage == .frontend ? nil : backend)
@@ -95,7 +95,7 @@ extension Stream {
     /// The server of the first `use-server` rule whose condition holds and whose server is not
     /// down (haproxy's `process_server_rules` goes on past a down one); nil: balance as usual.
     func serverOfRules() -> Server? {
-        let input = runtime.aclInput(client: client, address: clientAddress, frontend: frontend, backend: backend,
+        let input = runtime.aclInput(client: client, address: clientAddress, destination: accepted.destination, frontend: frontend, backend: backend,
                                      payload: request.pending)
         for name in backend.config.useServers.matchingServers(input, RuntimeACLEnvironment(runtime: runtime, backend: backend)) {
             guard let server = backend.server(named: name) else { continue }

@@ -88,8 +88,14 @@ extension Stream {
             phase = .connecting(fd, startedAt: worker.loop.now)
             serverWatcher.rebind(fd: fd.rawValue)
             try? fd.setNoDelay()
+            // `source`: the server's, else the backend's; SO_REUSEADDR as haproxy, so that a
+            // fixed source port can be reused by the next connection (to another destination).
+            if let source = chosen.config.source ?? backend.config.source {
+                try fd.setReuseAddress()
+                try fd.bind(to: source)
+            }
             if backend.config.options.tcpka || backend.config.options.srvtcpka { try? fd.setKeepAlive() }
-            let attempt = Result { try fd.connect(to: chosen.address) }
+            let attempt = Result { try fd.connect(to: target(of: chosen)) }
             // The address the kernel gave this attempt, when the log line shows it (%bi, %bp):
             // known once connect() was called, even if it failed.
             if frontend.logsBackendSource { backendSource = try? fd.localAddress() }
@@ -104,6 +110,16 @@ extension Stream {
         }
     }
 
+    /// The server's address; a server without a port takes the port the client connected to
+    /// (the one its PROXY header named, with `accept-proxy`), as haproxy does.
+    private func target(of chosen: Server) -> SocketAddress {
+        var target = chosen.address
+        if target.port == 0, let destination = accepted.destination ?? (try? client.localAddress()) {
+            target.port = destination.port
+        }
+        return target
+    }
+
     /// The server socket is ready: the connect finished (or failed), or there is traffic.
     func serverReady() {
         guard case .connecting(let fd, _) = phase else {
@@ -115,6 +131,10 @@ extension Stream {
     }
 
     private func connected(_ fd: FD) {
+        guard sendProxyHeader(on: fd) else {
+            connectFailed(timedOut: false)
+            return
+        }
         let now = worker.loop.now
         if case .connecting(_, let startedAt) = phase { connectDuration = max(0, now - startedAt) }
         phase = .established(fd)
@@ -127,6 +147,18 @@ extension Stream {
             }
         }
         process()
+    }
+
+    /// `send-proxy`/`send-proxy-v2`: writes the PROXY header before any payload, naming the
+    /// client (or the one its own PROXY header named) and the address it connected to. A fresh
+    /// socket's send buffer takes it whole; like haproxy, a partial write is a failed connect.
+    private func sendProxyHeader(on fd: FD) -> Bool {
+        guard let config = server?.config, let version = config.sendProxy else { return true }
+        let destination = accepted.destination ?? (try? client.localAddress())
+        let header = ProxyHeaderEncoder.header(version, source: clientAddress, destination: destination,
+                                               crc32c: config.proxyV2CRC32C)
+        guard case .processed(let written)? = try? header.withUnsafeBytes({ try fd.write($0) }) else { return false }
+        return written == header.count
     }
 
     /// A connect attempt failed (refused, unreachable, or `timeout connect`): retry, redispatch, or

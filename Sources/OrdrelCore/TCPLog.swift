@@ -4,7 +4,11 @@ import OrdrelSystem
 /// A connection just accepted, with what its log lines need to know of its origin.
 struct AcceptedClient {
     let fd: FD
-    let address: SocketAddress
+    /// The peer, or the source a PROXY header names.
+    var address: SocketAddress
+    /// The address the client connected to, when a PROXY header named it; nil = the socket's
+    /// own (getsockname).
+    var destination: SocketAddress?
     /// The listener's number in its frontend (haproxy's `luid`, from 1 in `bind` order): the
     /// "port" logs show for a Unix-socket client.
     let listenerID: Int
@@ -134,7 +138,7 @@ extension Runtime {
             text = "Connect to unix:\(client.listenerID) (\(frontend.name)/TCP)"
         } else {
             let from = TCPLogLine.endpoint(client.address, unixPort: 0)
-            let to = (try? client.fd.localAddress()).map { "\($0.host):\($0.port)" } ?? "-"
+            let to = (client.destination ?? (try? client.fd.localAddress())).map { "\($0.host):\($0.port)" } ?? "-"
             text = "Connect from \(from.host):\(from.port) to \(to) (\(frontend.name)/TCP)"
         }
         logOutput.send(Array(text.utf8), level: .info, to: sinks)

@@ -33,6 +33,8 @@ final class Worker {
     let pipes: PipePool
     let streams: StreamTable<Stream>
     var listeners: [Listener] = []
+    /// Connections reading their PROXY header (`accept-proxy`), held until they finish.
+    var proxyHandshakes: [ObjectIdentifier: ProxyHandshake] = [:]
     /// Held by this worker's loop except while it waits for events, so thread 0 can pause it
     /// between iterations. nil for worker 0, whose own thread is the one that isolates.
     let loopLock: Lock?

@@ -140,6 +140,12 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
         try syscall("read") { Glibc.read(rawValue, buffer.baseAddress, buffer.count) }
     }
 
+    /// Copies up to `buffer.count` received bytes without consuming them (MSG_PEEK), so a
+    /// PROXY header can be measured before exactly its bytes are read. `.processed(0)` is EOF.
+    public func peek(into buffer: UnsafeMutableRawBufferPointer) throws -> IOResult<Int> {
+        try syscall("recv(MSG_PEEK)") { Glibc.recv(rawValue, buffer.baseAddress, buffer.count, Int32(MSG_PEEK)) }
+    }
+
     /// Writes up to `buffer.count` bytes; MSG_NOSIGNAL so a closed peer is EPIPE, never SIGPIPE.
     public func write(_ buffer: UnsafeRawBufferPointer) throws -> IOResult<Int> {
         try syscall("send") { Glibc.send(rawValue, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }

@@ -53,6 +53,25 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// An IPv4 (4 bytes) or IPv6 (16 bytes) address from its network-order bytes, as a PROXY v2
+    /// header carries them.
+    public init(ipBytes: [UInt8], port: UInt16) {
+        precondition(ipBytes.count == 4 || ipBytes.count == 16, "an IP address has 4 or 16 bytes")
+        if ipBytes.count == 4 {
+            var sin = sockaddr_in()
+            sin.sin_family = sa_family_t(AF_INET)
+            sin.sin_port = port.bigEndian
+            withUnsafeMutableBytes(of: &sin.sin_addr) { $0.copyBytes(from: ipBytes) }
+            self.init(storage: Self.storage(holding: sin), length: socklen_t(MemoryLayout<sockaddr_in>.size))
+        } else {
+            var sin6 = sockaddr_in6()
+            sin6.sin6_family = sa_family_t(AF_INET6)
+            sin6.sin6_port = port.bigEndian
+            withUnsafeMutableBytes(of: &sin6.sin6_addr) { $0.copyBytes(from: ipBytes) }
+            self.init(storage: Self.storage(holding: sin6), length: socklen_t(MemoryLayout<sockaddr_in6>.size))
+        }
+    }
+
     /// A Unix-domain stream address; nil when the path does not fit in `sun_path`.
     public init?(unixPath path: String) {
         var sun = sockaddr_un()

@@ -52,6 +52,22 @@ extension FD {
     public func setReusePort() throws { try setOption(level: SOL_SOCKET, name: SO_REUSEPORT, value: 1) }
 
     /// IPV6_V6ONLY on an IPv6 socket (`v6only` / `v4v6`).
+    /// TCP_FASTOPEN on a listening socket: accept data in the SYN, with at most `queueLength`
+    /// such connections pending (haproxy uses the listen backlog).
+    public func setFastOpen(queueLength: Int32) throws {
+        try setOption(level: Int32(IPPROTO_TCP), name: TCP_FASTOPEN, value: queueLength)
+    }
+
+    /// The TCP_FASTOPEN queue length of a listening socket (0: off).
+    public func fastOpenQueueLength() throws -> Int32 {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        _ = try syscallBlocking("getsockopt(TCP_FASTOPEN)") {
+            getsockopt(rawValue, Int32(IPPROTO_TCP), TCP_FASTOPEN, &value, &length)
+        }
+        return value
+    }
+
     public func setIPv6Only(_ on: Bool) throws {
         try setOption(level: Int32(IPPROTO_IPV6), name: IPV6_V6ONLY, value: on ? 1 : 0)
     }

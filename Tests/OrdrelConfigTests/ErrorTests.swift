@@ -137,12 +137,12 @@ final class ErrorTests: XCTestCase {
     func testEveryUnsupportedBindOptionAndNoSpuriousWarning() {
         let text = quietDefaults + """
             frontend fe
-                bind 127.0.0.1:18990 accept-proxy interface eth0 v6only tfo
+                bind 127.0.0.1:18990 interface eth0 v6only transparent
                 default_backend be
             backend be
             """
         let found = diagnostics(text)
-        XCTAssertEqual(alertLines(found), ["accept-proxy", "interface", "tfo"].map {
+        XCTAssertEqual(alertLines(found), ["interface", "transparent"].map {
             "[ALERT] config : parsing [bad.cfg:6] : 'bind 127.0.0.1:18990' in section 'frontend' : unsupported bind option '\($0)'."
         })
         XCTAssertFalse(found.contains { $0.description.contains("has no 'bind' directive") }, "\(found)")
@@ -153,7 +153,7 @@ final class ErrorTests: XCTestCase {
             backend be
                 server
                 server s1
-                server s2 1.2.3.4
+                server s2 1.2.3.4 check
                 server s3 1.2.3.4:0
                 server s4 unix@/tmp/x.sock
                 server s5 1.2.3.4:80 inter 0
@@ -163,7 +163,7 @@ final class ErrorTests: XCTestCase {
                 server s9 1.2.3.4:80 id 3
                 server s8 1.2.3.4:81
                 server s10 1.2.3.4:80 addr nowhere
-                server s11 1.2.3.4:80 send-proxy
+                server s11 1.2.3.4:80 send-proxy-v2 proxy-v2-options crc32c,ssl
                 server s12 1.2.3.4:+1
                 default-server 1.2.3.4:80
                 default-server id 4
@@ -171,7 +171,6 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(alertLines(diagnostics(text)), [
             "[ALERT] config : parsing [bad.cfg:6] : 'server' expects <name> and <addr>[:<port>] as arguments.",
             "[ALERT] config : parsing [bad.cfg:7] : 'server' expects <name> and <addr>[:<port>] as arguments.",
-            "[ALERT] config : parsing [bad.cfg:8] : 'server be/s2' : ordrel needs an explicit port in '1.2.3.4' (haproxy would reuse the client's destination port).",
             "[ALERT] config : parsing [bad.cfg:9] : 'server be/s3' : invalid port '0'",
             "[ALERT] config : parsing [bad.cfg:10] : 'server be/s4' : ordrel only supports TCP servers (got 'unix@/tmp/x.sock').",
             "[ALERT] config : parsing [bad.cfg:11] : 'server be/s5' : invalid value 0 for argument 'inter' of server s5.",
@@ -181,10 +180,11 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:15] : 'server be/s9' : 'id' : custom id 3 already used at bad.cfg:14 ('server s8').",
             "[ALERT] config : parsing [bad.cfg:16] : backend 'be', another server named 's8' was already defined at line 14, please use distinct names.",
             "[ALERT] config : parsing [bad.cfg:17] : 'server be/s10' : 'addr' expects <ipv4|ipv6> as argument.",
-            "[ALERT] config : parsing [bad.cfg:18] : 'server be/s11' : 'send-proxy' is not supported by ordrel.",
+            "[ALERT] config : parsing [bad.cfg:18] : 'server be/s11' : 'proxy-v2-options' : 'ssl' needs TLS, which ordrel does not do.",
             "[ALERT] config : parsing [bad.cfg:19] : 'server be/s12' : port offsets are not supported by ordrel (got '+1').",
             "[ALERT] config : parsing [bad.cfg:20] : unknown keyword '1.2.3.4:80'. Hint: no address was expected for this server.",
             "[ALERT] config : parsing [bad.cfg:21] : 'id' is not allowed in 'default-server'.",
+            "[ALERT] config : parsing [bad.cfg:8] : config: backend 'be': server 's2' has neither service port nor check port.",
         ])
     }
 
@@ -208,7 +208,7 @@ final class ErrorTests: XCTestCase {
                 hard-stop-after 10x
                 log
                 log 127.0.0.1 nofacility
-                unix-bind prefix /tmp
+                unix-bind prefix /tmp bogus
                 chroot
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
@@ -227,7 +227,7 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:16] : unexpected character 'x' in 'hard-stop-after'",
             "[ALERT] config : parsing [bad.cfg:17] : log : expects <address> and <facility>  as arguments",
             "[ALERT] config : parsing [bad.cfg:18] : log : unknown log facility 'nofacility'",
-            "[ALERT] config : parsing [bad.cfg:19] : 'unix-bind' is not supported by ordrel: it changes where Unix listeners are created.",
+            "[ALERT] config : parsing [bad.cfg:19] : 'unix-bind' only supports the 'prefix', 'mode', 'uid', 'gid', 'user' and 'group' options.",
             "[ALERT] config : parsing [bad.cfg:20] : 'chroot' expects a directory as an argument.",
         ])
     }
