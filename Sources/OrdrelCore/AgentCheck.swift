@@ -13,18 +13,6 @@ enum AgentOutcome {
     case reply(AgentReply)
 }
 
-/// What an agent runner is doing.
-enum AgentRunnerState: Equatable {
-    /// Not scheduled: agent disabled, or not started yet.
-    case stopped
-    /// Waiting for the next check.
-    case waiting
-    /// A non-blocking connect is in flight.
-    case connecting
-    /// Connected: writing `agent-send`, then reading the reply line.
-    case exchanging
-}
-
 /// Runs one server's agent checks (`agent-check`) on the event loop, as haproxy's agent
 /// ruleset does: connect to `agent-addr`:`agent-port`, write `agent-send`, read one line, close.
 /// Every `agent-inter` (default `inter`), whatever the server's state, maintenance included: the
@@ -34,9 +22,7 @@ final class AgentCheck {
     private unowned(unsafe) let server: Server
     private(set) var fd: FD?
     private(set) var watcher: IOWatcher!
-    private var timer: TimerWatcher!
-    private(set) var state = AgentRunnerState.stopped
-    private var startedAt: Double = 0
+    private var clock: CheckClock!
     private var pendingSend: [UInt8] = []
     private var received: [UInt8] = []
     /// haproxy reads an agent's answer into one check buffer (tune.bufsize); ordrel stops at 16 kB.
@@ -46,7 +32,7 @@ final class AgentCheck {
         self.runtime = runtime
         self.server = server
         watcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] events in self.ready(events) }
-        timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self] in self.timerFired() }
+        clock = CheckClock(loop: runtime.loop) { [unowned(unsafe) self] state in self.timerFired(state) }
     }
 
     /// `agent-inter`, else `inter`.
@@ -55,18 +41,16 @@ final class AgentCheck {
     /// Runs the next check `delayMs` from now; a check in flight is dropped without a result.
     func schedule(afterMs delayMs: UInt64) {
         abandonInFlight()
-        state = .waiting
-        timer.schedule(after: Double(delayMs) / 1000)
+        clock.wait(afterMs: delayMs)
     }
 
     /// Stops checking (`disable agent`, process stop).
     func stop() {
         abandonInFlight()
-        timer.cancel()
-        state = .stopped
+        clock.stop()
     }
 
-    private func timerFired() {
+    private func timerFired(_ state: CheckRunnerState) {
         switch state {
         case .waiting: begin()
         case .connecting: complete(.failure(.layer4Timeout, info: ""))
@@ -76,8 +60,7 @@ final class AgentCheck {
     }
 
     private func begin() {
-        runtime.loop.updateNow()
-        startedAt = runtime.loop.now
+        clock.began()
         guard let target = server.agentAddress else {
             // No address yet (`init-addr none`): try again next interval.
             schedule(afterMs: intervalMs)
@@ -96,8 +79,8 @@ final class AgentCheck {
         fd = socket
         watcher.rebind(fd: socket.rawValue)
         let timeouts = server.backend.config.timeouts
-        timer.schedule(after: Double(CheckSchedule.connectTimeoutMs(inter: intervalMs, timeoutConnect: timeouts.connect,
-                                                                    timeoutCheck: timeouts.check)) / 1000)
+        clock.limit(afterMs: CheckSchedule.connectTimeoutMs(inter: intervalMs, timeoutConnect: timeouts.connect,
+                                                            timeoutCheck: timeouts.check))
         do {
             if try socket.connect(to: target) {
                 connected()
@@ -107,22 +90,20 @@ final class AgentCheck {
             complete(.failure(.layer4ConnectionProblem, info: (error as? SyscallError)?.reason ?? ""))
             return
         }
-        state = .connecting
+        clock.state = .connecting
         watcher.setInterest(.write)
     }
 
     /// The connection is up: `timeout check` (else what is left of the interval) bounds the rest.
     private func connected() {
-        state = .exchanging
-        if let check = server.backend.config.timeouts.check {
-            timer.schedule(after: Double(check) / 1000)
-        }
+        clock.state = .exchanging
+        if let check = server.backend.config.timeouts.check { clock.limit(afterMs: check) }
         flushSend()
     }
 
     private func ready(_ events: IOEvents) {
         guard let fd else { return }
-        switch state {
+        switch clock.state {
         case .connecting:
             let error: Int32
             do {
@@ -192,11 +173,9 @@ final class AgentCheck {
         fd?.close()
         fd = nil
         server.agentInProgress = false
-        runtime.loop.updateNow()
-        let durationMs = Int(max(0, runtime.loop.now - startedAt) * 1000)
-        state = .waiting
-        runtime.isolated { runtime.agentCompleted(server, outcome, durationMs: durationMs) }
-        if state == .waiting { timer.schedule(after: Double(intervalMs) / 1000) }
+        clock.finished(report: { durationMs in
+            runtime.isolated { runtime.agentCompleted(server, outcome, durationMs: durationMs) }
+        }, nextMs: { intervalMs })
     }
 
     private func abandonInFlight() {

@@ -23,18 +23,6 @@ public enum CheckSchedule {
     }
 }
 
-/// What a server's check runner is doing.
-enum CheckRunnerState: Equatable {
-    /// Not scheduled: checks disabled, server in maintenance, or not started yet.
-    case stopped
-    /// Waiting for the next check.
-    case waiting
-    /// A non-blocking connect is in flight.
-    case connecting
-    /// Connected: sending the rules' bytes and reading the answers.
-    case exchanging
-}
-
 /// Runs one server's health checks on the event loop: the proxy's rule set (`CheckProgram`)
 /// decides what to connect, send and expect; this class only does the I/O, with one timer for
 /// both the interval and the check timeout and one watcher for the connection; never a thread.
@@ -46,12 +34,10 @@ final class HealthCheck {
     private let rules: CompiledCheckRules
     private(set) var fd: FD?
     private(set) var watcher: IOWatcher!
-    private var timer: TimerWatcher!
-    private(set) var state = CheckRunnerState.stopped
+    private var clock: CheckClock!
     private var program: CheckProgram?
     /// Bytes the rules sent that the socket has not taken yet.
     private var outbox: [UInt8] = []
-    private var startedAt: Double = 0
     /// Where the connection being opened goes, when its rule says `send-proxy` or the server
     /// `check-send-proxy`.
     private var proxyLineTarget: SocketAddress?
@@ -63,8 +49,11 @@ final class HealthCheck {
         self.server = server
         rules = CompiledCheckRules(server.backend.config.healthCheck, disableOn404: server.backend.config.httpCheckDisableOn404)
         watcher = IOWatcher(loop: runtime.loop, fd: -1) { [unowned(unsafe) self] events in self.socketReady(events) }
-        timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self] in self.timerFired() }
+        clock = CheckClock(loop: runtime.loop) { [unowned(unsafe) self] state in self.timerFired(state) }
     }
+
+    /// What the runner is doing (`show fd` reports a connect in flight).
+    var state: CheckRunnerState { clock.state }
 
     /// The delay before the next check, from the server's health (inter / fastinter / downinter).
     var nextIntervalMs: UInt64 {
@@ -76,18 +65,16 @@ final class HealthCheck {
     /// Runs the next check `delayMs` from now; a check in flight is dropped without a result.
     func schedule(afterMs delayMs: UInt64) {
         abandonInFlight()
-        state = .waiting
-        timer.schedule(after: Double(delayMs) / 1000)
+        clock.wait(afterMs: delayMs)
     }
 
     /// Stops checking (maintenance, `disable health`, process stop).
     func stop() {
         abandonInFlight()
-        timer.cancel()
-        state = .stopped
+        clock.stop()
     }
 
-    private func timerFired() {
+    private func timerFired(_ state: CheckRunnerState) {
         switch state {
         case .waiting: begin()
         case .connecting, .exchanging: complete(program?.timedOut() ?? CheckVerdict(.layer4Timeout))
@@ -96,8 +83,7 @@ final class HealthCheck {
     }
 
     private func begin() {
-        runtime.loop.updateNow()
-        startedAt = runtime.loop.now
+        clock.began()
         server.checkInProgress = true
         // haproxy's HCHK_STATUS_START empties the description, and each rule resets the code.
         server.lastCheckInfo = ""
@@ -123,7 +109,7 @@ final class HealthCheck {
             case .send(let bytes):
                 outbox += bytes
             case .receive:
-                state = .exchanging
+                clock.state = .exchanging
                 guard flush() else { return }
                 watcher.setInterest(outbox.isEmpty ? .read : [.read, .write])
                 return
@@ -171,18 +157,17 @@ final class HealthCheck {
             complete(program?.connectFailed(reason: (error as? SyscallError)?.reason ?? "") ?? CheckVerdict(.layer4ConnectionProblem))
             return
         }
-        state = .connecting
+        clock.state = .connecting
         watcher.setInterest(.write)
         let config = server.backend.config.timeouts
-        let timeout = CheckSchedule.connectTimeoutMs(inter: server.config.interMs, timeoutConnect: config.connect,
-                                                     timeoutCheck: config.check)
-        timer.schedule(after: Double(timeout) / 1000)
+        clock.limit(afterMs: CheckSchedule.connectTimeoutMs(inter: server.config.interMs, timeoutConnect: config.connect,
+                                                            timeoutCheck: config.check))
     }
 
     /// The connection is up: `timeout check`, when set, bounds the rest (tcpcheck_eval_connect);
     /// `send-proxy` writes the PROXY header of this connection before anything else.
     private func established() {
-        state = .exchanging
+        clock.state = .exchanging
         if let remote = proxyLineTarget, let local = try? fd?.localAddress() {
             // The server's version, as haproxy's make_proxy_line: v1 names the check connection's
             // own addresses, v2 is a LOCAL header (captured from haproxy 2.6.12).
@@ -191,7 +176,7 @@ final class HealthCheck {
             outbox = ProxyHeaderEncoder.header(version, source: local, destination: version == .v1 ? remote : nil,
                                                crc32c: config.proxyV2CRC32C) + outbox
         }
-        if let check = server.backend.config.timeouts.check { timer.schedule(after: Double(check) / 1000) }
+        if let check = server.backend.config.timeouts.check { clock.limit(afterMs: check) }
         guard var program else { return }
         let steps = program.connected()
         self.program = program
@@ -285,11 +270,9 @@ final class HealthCheck {
         closeConnection()
         program = nil
         server.checkInProgress = false
-        runtime.loop.updateNow()
-        let durationMs = Int(max(0, runtime.loop.now - startedAt) * 1000)
-        state = .waiting
-        runtime.isolated { runtime.checkCompleted(server, verdict: verdict, durationMs: durationMs) }
-        if state == .waiting { timer.schedule(after: Double(nextIntervalMs) / 1000) }
+        clock.finished(report: { durationMs in
+            runtime.isolated { runtime.checkCompleted(server, verdict: verdict, durationMs: durationMs) }
+        }, nextMs: { nextIntervalMs })
     }
 
     private func closeConnection(forceReset: Bool = false) {

@@ -4,36 +4,21 @@ import OrdrelEventLoop
 import OrdrelSystem
 
 /// One client connection of a `mode http` section's built-in services, on thread 0 (the stats
-/// page and the admin form need the runtime isolated, which only thread 0 may ask for). Drives
-/// an `HTTPSession`: speculative reads and writes, a watcher armed after EAGAIN, the session's
-/// timeouts, and ordrel's orderly release (whole reply, `shutdown(SHUT_WR)`, drain, `close()`).
-final class HTTPConnection {
-    let fd: FD
+/// page and the admin form need the runtime isolated, which only thread 0 may ask for). Runs an
+/// `HTTPSession` on a `SessionDriver`; answers its requests and sets its timeouts (`timeout
+/// http-request`, `http-keep-alive`, `client`), each starting again when the session begins a
+/// new wait.
+final class HTTPConnection: SessionDriverHost {
     unowned(unsafe) let runtime: Runtime
     unowned(unsafe) let proxy: Proxy
     private let services: BuiltinServices
-    private let session: HTTPSession
+    let session: HTTPSession
     private let client: SocketAddress
-    private var watcher: IOWatcher!
-    private var timer: TimerWatcher!
-    /// The session's timer epoch the deadline was set for.
+    private var driver: SessionDriver<HTTPConnection>!
+    /// The session's timer epoch the timeout was started for.
     private var armedEpoch: UInt64 = .max
-    private var deadline: Double?
-    private var phase = Phase.active
-
-    /// Where the connection is in its close path.
-    private enum Phase {
-        case active
-        /// The last reply is out and the write side shut down: the client's input is drained
-        /// until its EOF (at most `lingerSeconds`) so that close() cannot reset the reply.
-        case lingering
-        case closed
-    }
-
-    static let lingerSeconds = 2.0
 
     init(fd: FD, client: SocketAddress, proxy: Proxy, services: BuiltinServices, runtime: Runtime) {
-        self.fd = fd
         self.client = client
         self.proxy = proxy
         self.services = services
@@ -42,38 +27,79 @@ final class HTTPConnection {
         // haproxy keeps `maxrewrite` (half the buffer, at most 1024 bytes) free of the request.
         let head = bufferSize - min(bufferSize / 2, 1024)
         session = HTTPSession(parser: HTTPRequestParser(maxHeadBytes: head, maxBodyBytes: bufferSize))
-        watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.wake { $0.drive() } }
-        timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self] in self.wake { $0.timerFired() } }
+        // No step bound: a request is answered whole, as before any other work.
+        driver = SessionDriver(fd: fd, host: self, loop: runtime.loop, readBuffer: runtime.httpReadBuffer,
+                               stepsPerWakeUp: .max)
     }
 
-    /// Keeps the connection alive while a watcher's handler runs (finishing drops the last reference).
-    private func wake(_ body: (HTTPConnection) -> Void) {
-        withExtendedLifetime(self) { body(self) }
+    var fd: FD { driver.fd }
+
+    func drive() { driver.drive() }
+
+    /// A soft stop: idle, the connection closes now; otherwise after the reply under way.
+    func stop() {
+        session.stop()
+        driver.drive()
     }
 
-    /// Runs the session until it waits for the socket or its timer.
-    func drive() {
-        while phase == .active {
-            let action = session.nextAction()
-            // The action may have started a new wait (a reply done, a request begun).
-            armTimer()
-            switch action {
-            case .read:
-                guard readInput() else { return }
-            case .write(let bytes):
-                guard write(bytes) else { return }
-            case .handle(let request):
-                session.respond(answer(request))
-            case .shutdownWrite:
-                _ = try? fd.shutdown(.write)
-            case .close:
-                // A silent close (idle keep-alive, client gone) has not sent its FIN yet.
-                _ = try? fd.shutdown(.write)
-                linger()
-                return
-            }
+    /// Closes now (also when the process stops).
+    func finish() { driver.finish() }
+
+    // MARK: SessionDriverHost
+
+    func nextStep() -> SessionStep<HTTPRequest> {
+        let action = session.nextAction()
+        // The action may have started a new wait (a reply done, a request begun).
+        if session.timerEpoch != armedEpoch {
+            armedEpoch = session.timerEpoch
+            driver.restartTimeout()
         }
-        if phase == .lingering { linger() }
+        switch action {
+        case .read: return .read
+        case .write(let bytes): return .write(bytes)
+        case .handle(let request): return .extra(request)
+        case .shutdownWrite: return .shutdownWrite
+        case .close: return .close
+        }
+    }
+
+    func perform(_ request: HTTPRequest) -> Bool {
+        session.respond(answer(request))
+        return true
+    }
+
+    /// Seconds of the session's current timer: haproxy's fallbacks (`http-keep-alive`, then
+    /// `http-request`, then `timeout client`); nil = never.
+    var timeout: Double? {
+        let timeouts = proxy.config.timeouts
+        let ms: UInt64?
+        switch session.timer {
+        case .request: ms = timeouts.httpRequest ?? timeouts.client
+        case .keepAlive: ms = timeouts.httpKeepAlive ?? timeouts.httpRequest ?? timeouts.client
+        case .send: ms = timeouts.client
+        }
+        return ms.map { Double($0) / 1000 }
+    }
+
+    /// Progress while sending restarts `timeout client` (the driver counts it as activity).
+    func wrote(_ count: Int) {
+        proxy.frontendBytes.addOut(UInt64(count), thread: 0)
+    }
+
+    /// Input does not restart the request timeout: it bounds the whole request.
+    func received(_ count: Int) {
+        proxy.frontendBytes.addIn(UInt64(count), thread: 0)
+    }
+
+    /// A request not (fully) received gets its 408; an idle connection closes.
+    func timedOut() -> Bool {
+        session.timedOut()
+        driver.drive()
+        return true
+    }
+
+    func finished() {
+        runtime.httpConnectionClosed(self)
     }
 
     /// The request's reply. The stats page's rows are taken and the admin actions applied with
@@ -102,131 +128,5 @@ final class HTTPConnection {
             }
             return form.redirect(status: status)
         }
-    }
-
-    /// Reads once into the session; false when the caller must wait for readability.
-    private func readInput() -> Bool {
-        guard session.wantsInput else {
-            watcher.setInterest([])
-            return false
-        }
-        let buffer = runtime.httpReadBuffer
-        do {
-            switch try fd.read(into: buffer) {
-            case .wouldBlock:
-                watcher.setInterest(.read)
-                return false
-            case .processed(0):
-                session.receiveEOF()
-            case .processed(let count):
-                proxy.frontendBytes.addIn(UInt64(count), thread: 0)
-                session.receive(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            }
-        } catch {
-            session.receiveEOF()
-        }
-        return true
-    }
-
-    /// Writes once; false when the socket is full (the watcher waits) or the client is gone.
-    private func write(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let result: IOResult<Int>
-        do {
-            result = try bytes.withUnsafeBytes { try fd.write($0) }
-        } catch {
-            finish()
-            return false
-        }
-        guard case .processed(let count) = result else {
-            watcher.setInterest(.write)
-            return false
-        }
-        proxy.frontendBytes.addOut(UInt64(count), thread: 0)
-        session.didWrite(count)
-        // Progress while sending restarts `timeout client`.
-        if session.timer == .send {
-            deadline = timeout(.send).map { runtime.loop.now + $0 }
-            scheduleDeadline()
-        }
-        guard count == bytes.count else {
-            watcher.setInterest(.write)
-            return false
-        }
-        return true
-    }
-
-    /// Seconds of each timer: haproxy's fallbacks (`http-keep-alive`, then `http-request`, then
-    /// `timeout client`); nil = never.
-    private func timeout(_ kind: HTTPTimer) -> Double? {
-        let timeouts = proxy.config.timeouts
-        let ms: UInt64?
-        switch kind {
-        case .request: ms = timeouts.httpRequest ?? timeouts.client
-        case .keepAlive: ms = timeouts.httpKeepAlive ?? timeouts.httpRequest ?? timeouts.client
-        case .send: ms = timeouts.client
-        }
-        return ms.map { Double($0) / 1000 }
-    }
-
-    /// Starts the session's timer again when it asks for it (a new wait).
-    private func armTimer() {
-        guard session.timerEpoch != armedEpoch else { return }
-        armedEpoch = session.timerEpoch
-        deadline = timeout(session.timer).map { runtime.loop.now + $0 }
-        scheduleDeadline()
-    }
-
-    private func scheduleDeadline() {
-        if let deadline { timer.schedule(after: max(0, deadline - runtime.loop.now)) } else { timer.cancel() }
-    }
-
-    private func timerFired() {
-        switch phase {
-        case .closed:
-            return
-        case .lingering:
-            finish()
-        case .active:
-            guard let deadline else { return }
-            if runtime.loop.now + 0.0005 < deadline { return scheduleDeadline() }
-            session.timedOut()
-            drive()
-        }
-    }
-
-    /// After the last reply and the FIN: discard what the client still sends until its EOF.
-    private func linger() {
-        if phase != .lingering {
-            phase = .lingering
-            timer.schedule(after: Self.lingerSeconds)
-        }
-        let buffer = runtime.httpReadBuffer
-        while true {
-            switch try? fd.read(into: buffer) {
-            case .wouldBlock?:
-                watcher.setInterest(.read)
-                return
-            case .processed(let count)? where count > 0:
-                continue
-            default:
-                return finish()
-            }
-        }
-    }
-
-    /// A soft stop: idle, the connection closes now; otherwise after the reply under way.
-    func stop() {
-        session.stop()
-        if phase == .active { wake { $0.drive() } }
-    }
-
-    /// Closes now (also when the process stops).
-    func finish() {
-        guard phase != .closed else { return }
-        phase = .closed
-        watcher.setInterest([])
-        timer.cancel()
-        fd.close()
-        runtime.httpConnectionClosed(self)
     }
 }

@@ -174,13 +174,16 @@ final class MasterCLIConnection: SessionDriverHost {
         return true
     }
 
-    var idleTimeout: Double { Self.idleSeconds }
+    var timeout: Double? { Self.idleSeconds }
 
     func wrote(_ count: Int) {}
 
+    /// Input is activity: the idle timeout starts again.
+    func received(_ count: Int) { driver.touch() }
+
     /// A forward that outlived the idle timeout fails (the session answers and ends); an idle
     /// session closes.
-    func idleTimedOut() -> Bool {
+    func timedOut() -> Bool {
         guard forward != nil else { return false }
         endForward(succeeded: false)
         return true

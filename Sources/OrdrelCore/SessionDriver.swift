@@ -2,7 +2,7 @@ import OrdrelCLI
 import OrdrelEventLoop
 import OrdrelSystem
 
-/// What a CLI session asks of its connection next: the lifecycle every session shares, or an
+/// What a driven session asks of its connection next: the lifecycle every session shares, or an
 /// action only its side has (`Extra`).
 enum SessionStep<Extra> {
     case write(ArraySlice<UInt8>)
@@ -25,9 +25,10 @@ protocol DrivenSession: AnyObject {
 
 extension CLISession: DrivenSession {}
 extension MasterCLISession: DrivenSession {}
+extension HTTPSession: DrivenSession {}
 
-/// The connection a `SessionDriver` works for: what differs between the worker's CLI and the
-/// master's.
+/// The connection a `SessionDriver` works for: what differs between the worker's CLI, the
+/// master's, and the HTTP built-in services.
 protocol SessionDriverHost: AnyObject {
     associatedtype Session: DrivenSession
     associatedtype Extra
@@ -37,13 +38,17 @@ protocol SessionDriverHost: AnyObject {
     /// Carries out an action only this side has; false when the session now waits for something
     /// other than its socket (the driver stops watching the socket).
     func perform(_ extra: Extra) -> Bool
-    /// Idle seconds before an active session is closed.
-    var idleTimeout: Double { get }
-    /// `count` bytes of a reply went out.
+    /// Seconds an active session may go without activity (written bytes, `touch()`,
+    /// `restartTimeout()`) before `timedOut()`; nil = no limit.
+    var timeout: Double? { get }
+    /// `count` bytes of a reply went out (they count as activity).
     func wrote(_ count: Int)
-    /// The idle timeout expired while active: true when the host ended what the session waited
-    /// for and the session goes on, false to close it.
-    func idleTimedOut() -> Bool
+    /// `count` bytes of input came in; whether that counts as activity is the host's call
+    /// (`touch()`): the CLI's idle timeout starts again, HTTP's request timeout does not.
+    func received(_ count: Int)
+    /// The timeout expired while active: true when the host handled it and the session goes on
+    /// (the host drives it), false to close it.
+    func timedOut() -> Bool
     /// The connection is closed and its watchers stopped: the host drops it.
     func finished()
 }
@@ -58,9 +63,10 @@ private enum SessionDriverPhase {
     case closed
 }
 
-/// Drives one sans-IO CLI session over a non-blocking Unix socket: speculative reads and writes, a
-/// watcher armed only after EAGAIN, an idle timer, and ordrel's orderly release: whole reply
-/// written, `shutdown(SHUT_WR)`, the client's remaining input drained (bounded), then `close()`.
+/// Drives one sans-IO session (CLI or HTTP) over a non-blocking socket: speculative reads and
+/// writes, a watcher armed only after EAGAIN, the host's timeout, and ordrel's orderly release:
+/// whole reply written, `shutdown(SHUT_WR)`, the client's remaining input drained (bounded), then
+/// `close()`.
 ///
 /// Lifetime: the host owns the driver and the driver its watchers (stable heap addresses for
 /// libev); the watchers' handlers hold the driver `unowned(unsafe)` and keep driver and host alive
@@ -79,6 +85,8 @@ final class SessionDriver<Host: SessionDriverHost> {
     private var resume: TimerWatcher!
     private var phase = SessionDriverPhase.active
     private var inputEOF = false
+    /// The FIN is sent (`.shutdownWrite`, or `.close` before draining).
+    private var outputShut = false
     private var lastActivity: Double
 
     /// Longest time a finished session waits for the client's EOF before closing anyway.
@@ -96,7 +104,7 @@ final class SessionDriver<Host: SessionDriverHost> {
         watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.wake { $0.drive() } }
         timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.wake { $0.timerFired() } }
         resume = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.wake { $0.drive() } }
-        timer.schedule(after: idleTimeout)
+        if let timeout { timer.schedule(after: timeout) }
     }
 
     /// Runs a watcher's handler with the driver and its host alive to its end.
@@ -104,15 +112,15 @@ final class SessionDriver<Host: SessionDriverHost> {
         withExtendedLifetime((self, host)) { body(self) }
     }
 
-    /// Seconds until the idle timeout closes the session.
-    var secondsToIdleTimeout: UInt64 {
-        UInt64(max(0, lastActivity + idleTimeout - loop.now).rounded(.up))
+    /// Seconds until the timeout ends the session; nil = no limit.
+    var secondsToTimeout: UInt64? {
+        timeout.map { UInt64(max(0, lastActivity + $0 - loop.now).rounded(.up)) }
     }
 
     private var session: Host.Session { host.session }
 
-    private var idleTimeout: Double {
-        phase == .lingering ? Self.lingerSeconds : host.idleTimeout
+    private var timeout: Double? {
+        phase == .lingering ? Self.lingerSeconds : host.timeout
     }
 
     /// Runs the session until it waits, at most `stepsPerWakeUp` steps at a time: then the loop
@@ -132,9 +140,11 @@ final class SessionDriver<Host: SessionDriverHost> {
             case .read:
                 guard readInput() else { return }
             case .shutdownWrite:
-                _ = try? fd.shutdown(.write)
+                shutdownWrite()
                 session.didShutdownWrite()
             case .close:
+                // A silent close (an idle HTTP keep-alive, a client gone) has not sent its FIN yet.
+                shutdownWrite()
                 session.didClose()
                 linger()
                 return
@@ -149,6 +159,12 @@ final class SessionDriver<Host: SessionDriverHost> {
             }
         }
         if phase == .lingering { linger() }
+    }
+
+    private func shutdownWrite() {
+        guard !outputShut else { return }
+        outputShut = true
+        _ = try? fd.shutdown(.write)
     }
 
     /// Writes once from the session. Returns false when the caller must stop: the socket is full
@@ -192,7 +208,7 @@ final class SessionDriver<Host: SessionDriverHost> {
                 session.receiveEOF()
             case .processed(let count):
                 session.receive(UnsafeRawBufferPointer(rebasing: readBuffer[0..<count]))
-                touch()
+                host.received(count)
             }
         } catch {
             inputEOF = true
@@ -226,23 +242,35 @@ final class SessionDriver<Host: SessionDriverHost> {
         finish()
     }
 
-    /// Counts as activity: the idle timeout starts again from now.
+    /// Counts as activity: the timeout starts again from now.
     func touch() {
         lastActivity = loop.now
     }
 
+    /// The session began a new wait, maybe with another timeout (`host.timeout`): it starts
+    /// from now.
+    func restartTimeout() {
+        touch()
+        scheduleTimer()
+    }
+
+    /// Arms the timer for the current timeout from the last activity, or stops it when there is none.
+    private func scheduleTimer() {
+        if let timeout { timer.schedule(after: max(0, lastActivity + timeout - loop.now)) } else { timer.cancel() }
+    }
+
     private func timerFired() {
-        guard phase != .closed else { return }
-        let due = lastActivity + idleTimeout
+        guard phase != .closed, let timeout else { return }
+        let due = lastActivity + timeout
         let now = loop.now
         if now + 0.0005 < due {
             timer.schedule(after: due - now)
             return
         }
         // Idle too long (or the client never sent its EOF while lingering): close, unless the host
-        // ends what the session waited for.
-        guard phase == .active, host.idleTimedOut() else { return finish() }
-        if phase != .closed { timer.schedule(after: max(0, lastActivity + idleTimeout - loop.now)) }
+        // handles it and the session goes on.
+        guard phase == .active, host.timedOut() else { return finish() }
+        if phase != .closed { scheduleTimer() }
     }
 
     /// Ends the session now: closes the connection and stops its watchers (also when the process stops).

@@ -233,7 +233,7 @@ final class CLIConnection: SessionDriverHost {
     var fd: FD { driver.fd }
 
     /// Seconds until the idle timeout closes the session (`exp=` of `show sess`).
-    var secondsToIdleTimeout: UInt64 { driver.secondsToIdleTimeout }
+    var secondsToIdleTimeout: UInt64? { driver.secondsToTimeout }
 
     func drive() { driver.drive() }
 
@@ -263,7 +263,7 @@ final class CLIConnection: SessionDriverHost {
         }
     }
 
-    var idleTimeout: Double {
+    var timeout: Double? {
         if let seconds = session.idleTimeoutSeconds { return Double(seconds) }
         return Double(socket.runtime.configuration.global.statsTimeoutMs) / 1000
     }
@@ -272,7 +272,10 @@ final class CLIConnection: SessionDriverHost {
         socket.runtime.cliBytesOut += UInt64(count)
     }
 
-    func idleTimedOut() -> Bool { false }
+    /// Input is activity: the idle timeout starts again.
+    func received(_ count: Int) { driver.touch() }
+
+    func timedOut() -> Bool { false }
 
     func finished() {
         socket.connectionClosed()

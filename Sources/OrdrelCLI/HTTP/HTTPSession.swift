@@ -85,6 +85,18 @@ public final class HTTPSession {
         phase = .sending(bytes: bytes, sent: sent + count, closeAfter: closeAfter)
     }
 
+    /// The driver sent the FIN that `.shutdownWrite` asked for: nothing is left but closing.
+    public func didShutdownWrite() {
+        if phase == .shuttingDown { phase = .closed }
+    }
+
+    /// The driver closed the connection (also valid at any time on a socket error): the
+    /// buffered input is dropped.
+    public func didClose() {
+        phase = .closed
+        input = []
+    }
+
     /// The host's answer to `.handle`; the connection closes after it when the reply or the
     /// request says so.
     public func respond(_ reply: HTTPReply) {
