@@ -341,7 +341,7 @@ except OSError as e:
             measure "$rep" "$target" stats_c8 30 json \
                 "$ORDRELCTL_BIN" probe -s "$STATS_SOCK" -n "$STATS_N" -c 8 --command "show stat" --json
         fi
-        measure "$rep" "$target" stats_page $((WRK_SECONDS + 10)) wrk \
+        measure "$rep" "$target" page $((WRK_SECONDS + 10)) wrk \
             wrk -t1 -c4 -d"${WRK_SECONDS}s" --timeout 2s --latency "http://127.0.0.1:$F_STATS/stats"
         measure "$rep" "$target" metrics $((WRK_SECONDS + 10)) wrk \
             wrk -t1 -c4 -d"${WRK_SECONDS}s" --timeout 2s --latency "http://127.0.0.1:$F_STATS/metrics"

@@ -150,7 +150,7 @@ ROWS = [
     ("iperf_down", "gbps", "iperf3 server->client Gbit/s", "hi"),
     ("stats_c1", "qps", "show stat q/s, 1 client", "hi"),
     ("stats_c8", "qps", "show stat q/s, 8 clients", "hi"),
-    ("stats_page", "rps", "stats page req/s, 4 clients", "hi"),
+    ("page", "rps", "stats page req/s, 4 clients", "hi"),
     ("metrics", "rps", "/metrics req/s, 4 clients", "hi"),
     ("close_latency", "p50_ms", "close pattern p50 ms", "lo"),
     ("close_latency", "p99_ms", "close pattern p99 ms", "lo"),
