@@ -55,10 +55,20 @@ enum TestSocket {
 
     /// A port nothing listens on (bound once, then released).
     static func unusedPort() throws -> UInt16 {
-        let (fd, port) = try listen()
-        close(fd)
-        return port
+        // ordrel and haproxy bind with SO_REUSEPORT, so two daemons given the same port would
+        // both start and split its connections: never hand out a port twice in one run, nor one
+        // something already listens on.
+        for _ in 0..<100 {
+            let (fd, port) = try listen()
+            close(fd)
+            let fresh = handedOut.withLock { $0.insert(port).inserted }
+            if fresh && !isListening(port: port) { return port }
+        }
+        throw Failure(description: "no unused port after 100 tries")
     }
+
+    /// Ports `unusedPort` returned in this test process.
+    private static let handedOut = Locked<Set<UInt16>>([])
 
     /// Whether an IPv4 socket listens on `port`, read from /proc/net/tcp: no connection is made,
     /// so a daemon's balancing and logs start from a clean state.
