@@ -56,53 +56,23 @@ extension CLISession {
         return min(Self.rowsPerPull, max(0, outputChunkSize - pendingOutputCount) / s.lastRowBytes + 1)
     }
 
-    /// Appends `render`'s bytes for each row, noting the size of the last one.
-    private func render<Row>(_ rows: [Row], of s: ResponseStream, _ render: (Row) -> Void) {
-        for row in rows {
-            let before = output.count
-            render(row)
-            s.lastRowBytes = output.count - before
-        }
-    }
-
-    /// Generates output until a chunk is full; returns true when the dump is complete. Rows are
-    /// pulled in batches inside `consistently` and rendered outside it.
+    /// Generates output until a chunk is full; returns true when the dump is complete.
     func fill(_ s: ResponseStream) -> Bool {
         switch s.source {
         case .stats(var it, let renderer, let filter):
             defer { s.source = .stats(it, renderer, filter) }
-            var rows: [StatsRow] = []
-            rows.reserveCapacity(Self.rowsPerPull)
-            while pendingOutputCount < outputChunkSize {
-                let ended = pull(&it, pullSize(s), into: &rows, where: filter.accepts)
-                render(rows, of: s) { row in
-                    renderer.appendRow(row, isFirst: s.rowsWritten == 0, into: &output)
-                    s.rowsWritten += 1
-                }
-                if ended {
-                    renderer.appendEpilogue(into: &output)
-                    return true
-                }
+            let ended = dump(&it, of: s, where: filter.accepts) { row in
+                renderer.appendRow(row, isFirst: s.rowsWritten == 0, into: &output)
+                s.rowsWritten += 1
             }
-            return false
+            if ended { renderer.appendEpilogue(into: &output) }
+            return ended
         case .serversState(var it):
             defer { s.source = .serversState(it) }
-            var rows: [ServerStateRow] = []
-            while pendingOutputCount < outputChunkSize {
-                let ended = pull(&it, pullSize(s), into: &rows)
-                render(rows, of: s) { ServersStateRenderer.appendRow($0, into: &output) }
-                if ended { return true }
-            }
-            return false
+            return dump(&it, of: s) { ServersStateRenderer.appendRow($0, into: &output) }
         case .sessions(var it):
             defer { s.source = .sessions(it) }
-            var rows: [SessionInfo] = []
-            while pendingOutputCount < outputChunkSize {
-                let ended = pull(&it, pullSize(s), into: &rows)
-                render(rows, of: s) { SessionRenderer.appendLine($0, into: &output) }
-                if ended { return true }
-            }
-            return false
+            return dump(&it, of: s) { SessionRenderer.appendLine($0, into: &output) }
         case .lines(var it):
             defer { s.source = .lines(it) }
             while pendingOutputCount < outputChunkSize {
@@ -114,10 +84,29 @@ extension CLISession {
         }
     }
 
+    /// Renders rows of `iterator` that pass `accepts` until a chunk is full; true when the
+    /// iterator is exhausted. Rows are pulled in batches inside `consistently` and rendered
+    /// outside it, noting the size of the last one for the next batch's size.
+    private func dump<Row>(_ iterator: inout any IteratorProtocol<Row>, of s: ResponseStream,
+                           where accepts: (Row) -> Bool = { _ in true }, _ render: (Row) -> Void) -> Bool {
+        var rows: [Row] = []
+        rows.reserveCapacity(Self.rowsPerPull)
+        while pendingOutputCount < outputChunkSize {
+            let ended = pull(&iterator, pullSize(s), into: &rows, where: accepts)
+            for row in rows {
+                let before = output.count
+                render(row)
+                s.lastRowBytes = output.count - before
+            }
+            if ended { return true }
+        }
+        return false
+    }
+
     /// Replaces `rows` with up to `count` rows of `iterator` that pass `accepts`, pulled in one
     /// `consistently` stretch; true when the iterator is exhausted.
     private func pull<Row>(_ iterator: inout any IteratorProtocol<Row>, _ count: Int, into rows: inout [Row],
-                           where accepts: (Row) -> Bool = { _ in true }) -> Bool {
+                           where accepts: (Row) -> Bool) -> Bool {
         rows.removeAll(keepingCapacity: true)
         return runtime.consistently {
             while rows.count < count {
