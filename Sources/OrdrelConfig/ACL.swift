@@ -68,6 +68,11 @@ public enum ACLFetch: Sendable, Equatable {
     case localhost
     /// `wait_end` (`WAIT_END`): true once nothing more will be waited for, a miss before.
     case waitEnd
+    /// `sc*_*` and `src_*`: a stick table entry's counter.
+    case stickCounter(StickCounterFetch)
+    /// `table_cnt([<table>])` (entries in use) or `table_avl([<table>])` (free entries); nil:
+    /// the proxy's own table.
+    case tableUsage(String?, available: Bool)
 
     /// Whether the fetch reads request bytes (not allowed in `tcp-request connection` rules).
     public var readsContent: Bool {
@@ -225,6 +230,14 @@ public protocol ACLEnvironment {
     func connectionSlots(backend: String?) -> Int?
     /// Whether a server is up; nil when unknown.
     func serverIsUp(backend: String, server: String) -> Bool?
+    /// `track-sc<n>`: the stream's counter `n` tracks the entry of `key`, unless it tracks one
+    /// already (haproxy keeps the first).
+    func track(_ tracking: StickTracking, key: ACLSample)
+    /// A `sc*_*`/`src_*` fetch for a client at `source`; nil: no sample (an untracked counter,
+    /// a data type the table does not store).
+    func stickCounter(_ fetch: StickCounterFetch, source: [UInt8]) -> Int64?
+    /// `table_cnt`/`table_avl`; nil when the table is unknown.
+    func tableUsage(_ table: String?, available: Bool) -> Int64?
 }
 
 /// The facts about one connection an ACL sees. `payload` is what the client sent so far;
@@ -292,7 +305,7 @@ extension ACLExpression {
 }
 
 extension ACLFetch {
-    func sample(_ input: ACLInput, _ environment: some ACLEnvironment) -> ACLFetchResult {
+    public func sample(_ input: ACLInput, _ environment: some ACLEnvironment) -> ACLFetchResult {
         let payload = input.payload
         switch self {
         case .src:
@@ -372,6 +385,12 @@ extension ACLFetch {
             return .sample(.bool(value), mayChange: false)
         case .waitEnd:
             return input.final ? .sample(.bool(true), mayChange: false) : .none(mayChange: true)
+        case .stickCounter(let fetch):
+            guard let value = environment.stickCounter(fetch, source: input.sourceAddress) else { return .none(mayChange: false) }
+            return .sample(fetch.operation == .tracked ? .bool(value != 0) : .int(value), mayChange: false)
+        case .tableUsage(let table, let available):
+            guard let value = environment.tableUsage(table, available: available) else { return .none(mayChange: false) }
+            return .sample(.int(value), mayChange: false)
         case .localhost:
             let a = input.sourceAddress
             let loopback = (a.count == 4 && a[0] == 127) || a == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]

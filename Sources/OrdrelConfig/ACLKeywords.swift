@@ -10,7 +10,7 @@ extension ConfigBuilder {
 
     /// An optional `if|unless <cond>` from `index` on; `.some(nil)`: no condition; nil: an alert
     /// was raised.
-    private func optionalCondition(_ words: [String], from index: Int, _ keyword: String) -> ACLCondition?? {
+    func optionalCondition(_ words: [String], from index: Int, _ keyword: String) -> ACLCondition?? {
         guard words.count > index else { return .some(nil) }
         guard words[index] == "if" || words[index] == "unless" else {
             alert("'\(keyword)' : expects 'if', 'unless' or nothing after its arguments (got '\(words[index])').")
@@ -63,17 +63,26 @@ extension ConfigBuilder {
             }
             let action = words.count > 2 ? words[2] : ""
             let keyword = "tcp-request \(kind) \(action)"
-            guard let parsed = TCPRequestRule.Action(rawValue: action) else {
-                if action.hasPrefix("track-sc") || action.hasPrefix("sc-") {
-                    alert("'\(keyword)' needs stick tables: not implemented yet.")
+            let parsed: TCPRequestRule.Action
+            var conditionIndex = 3
+            switch action {
+            case "accept": parsed = .accept
+            case "reject": parsed = .reject
+            case _ where action.hasPrefix("track-sc"):
+                guard let (tracking, next) = parseTrackAction(words, kind: kind) else { return }
+                parsed = .track(tracking)
+                conditionIndex = next
+            default:
+                if action.hasPrefix("sc-") {
+                    alert("'\(keyword)' : the 'sc-inc-gpc*' and 'sc-set-gpt0' actions are not implemented yet (use the 'sc*_inc_gpc0' fetches in a condition).")
                 } else if action == "expect-proxy" {
                     alert("'\(keyword)' : the PROXY protocol is not implemented yet.")
                 } else {
-                    alert("'tcp-request \(kind)' : ordrel implements the actions 'accept' and 'reject' (got '\(action)').")
+                    alert("'tcp-request \(kind)' : ordrel implements the actions 'accept', 'reject' and 'track-sc0' to 'track-sc2' (got '\(action)').")
                 }
                 return
             }
-            guard let condition = optionalCondition(words, from: 3, keyword) else { return }
+            guard let condition = optionalCondition(words, from: conditionIndex, keyword) else { return }
             if kind == "connection", let condition, condition.readsContent {
                 alert("'\(keyword)' : the condition reads the request's contents, which are not available yet at connection time (use 'tcp-request content').")
                 return

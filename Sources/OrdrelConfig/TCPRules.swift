@@ -1,8 +1,10 @@
-/// `tcp-request connection|content accept|reject [if|unless <cond>]`.
+/// `tcp-request connection|content accept|reject|track-sc<n> ... [if|unless <cond>]`.
 public struct TCPRequestRule: Sendable, Equatable {
-    public enum Action: String, Sendable, Equatable {
+    public enum Action: Sendable, Equatable {
         case accept
         case reject
+        /// Track an entry in a stick counter and go on with the next rule.
+        case track(StickTracking)
     }
 
     public var action: Action
@@ -79,7 +81,11 @@ extension ConnectionRules {
     /// accepts. Conditions here read no request bytes (the parser refuses those).
     public func acceptsConnection(_ input: ACLInput, _ environment: some ACLEnvironment) -> Bool {
         for rule in connection where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
-            return rule.action == .accept
+            switch rule.action {
+            case .accept: return true
+            case .reject: return false
+            case .track(let tracking): _ = tracking.apply(input, environment)
+            }
         }
         return true
     }
@@ -88,12 +94,15 @@ extension ConnectionRules {
     /// (a miss waits unless `input.final`; no rule deciding accepts), then the first
     /// `use_backend` whose condition holds on what arrived, evaluated as final.
     public func decideContent(_ input: ACLInput, _ environment: some ACLEnvironment) -> ContentDecision {
-        for rule in content {
+        rules: for rule in content {
             let result = rule.condition?.evaluate(input, environment) ?? .pass
             if result == .miss { return .wait }
             guard result == .pass else { continue }
-            if rule.action == .reject { return .reject }
-            break
+            switch rule.action {
+            case .accept: break rules
+            case .reject: return .reject
+            case .track(let tracking): if !tracking.apply(input, environment) { return .wait }
+            }
         }
         var final = input
         final.final = true
@@ -109,5 +118,21 @@ extension [UseServerRule] {
         var final = input
         final.final = true
         return filter { $0.condition?.evaluate(final, environment) ?? .pass == .pass }.map(\.server)
+    }
+}
+
+extension StickTracking {
+    /// Tracks the entry of the fetch's key, as haproxy's `tcp_exec_l4_rules` and
+    /// `tcp_inspect_request`: false when the key may still change and more bytes can come (the
+    /// rule waits); a fetch without a sample tracks nothing.
+    func apply(_ input: ACLInput, _ environment: some ACLEnvironment) -> Bool {
+        switch fetch.sample(input, environment) {
+        case .sample(let key, let mayChange):
+            if mayChange && !input.final { return false }
+            environment.track(self, key: key)
+        case .none(let mayChange):
+            if mayChange && !input.final { return false }
+        }
+        return true
     }
 }

@@ -48,6 +48,9 @@ public final class Runtime {
     /// Depth of `isolated` calls on thread 0 (nested calls run their body at once).
     private var isolationDepth = 0
     public private(set) var proxies: [Proxy] = []
+    /// Stick tables by name (each proxy's `stick-table`), and their `show table` order.
+    private(set) var stickTables: [String: StickTable] = [:]
+    private(set) var stickTableOrder: [StickTable] = []
     /// Process-wide concurrent stream limit (`maxconn`).
     public var maxconn: Int
     /// The limit at start, after the fd limit was applied: `set maxconn global` may not exceed it.
@@ -141,6 +144,11 @@ public final class Runtime {
                 proxy.servers.append(try makeServer(serverConfig, index: index, backend: proxy, wallSeconds: wall))
             }
             proxies.append(proxy)
+            if let table = proxy.stickTable {
+                stickTables[table.name] = table
+                // haproxy lists tables newest first.
+                stickTableOrder.insert(table, at: 0)
+            }
             if config.mode == .http { builtinServices[ObjectIdentifier(proxy)] = BuiltinServices(config: config) }
         }
         buildBalancers()
@@ -613,7 +621,7 @@ public final class Runtime {
             return
         }
         if !frontend.config.rules.connection.isEmpty
-            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend) {
+            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend, nowMs: worker.loop.nowMilliseconds) {
             openStream(on: worker, client: client, frontend: frontend, connectionRejected: true)
         } else {
             ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
@@ -629,8 +637,12 @@ public final class Runtime {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
         var client = client
+        // Tracking starts with the connection rules; a rejected connection leaves its entries now.
+        let counters = stickTables.isEmpty ? nil : StickCounters()
+        client.stickCounters = counters
         let rejected = connectionRejected ?? (!frontend.config.rules.connection.isEmpty
-            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend))
+            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend, counters: counters, nowMs: now))
+        if rejected { counters?.release(nowMs: Int64(now)) } else { counters?.countSession(nowMs: Int64(now)) }
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)

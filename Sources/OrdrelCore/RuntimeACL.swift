@@ -5,8 +5,14 @@ import OrdrelSystem
 /// `runtime.lock`; evaluate conditions without holding it.
 struct RuntimeACLEnvironment: ACLEnvironment {
     unowned let runtime: Runtime
+    /// The proxy whose rules run: its stick table is the one fetches and `track-sc` use by default.
+    let proxy: Proxy
     /// The stream's backend, for fetches without a backend argument.
     let backend: Proxy?
+    /// What the stream tracks; nil when the process has no stick table.
+    let counters: StickCounters?
+    /// The loop's time, for the tables.
+    let nowMs: Int64
 
     private func backend(named name: String?) -> Proxy? {
         guard let name else { return backend }
@@ -55,10 +61,13 @@ extension Runtime {
             frontendName: frontend.name, backendName: backend.name, payload: payload, final: true)
     }
 
-    /// `tcp-request connection` rules, at accept.
-    func connectionRulesReject(client: FD, address: SocketAddress, frontend: Proxy) -> Bool {
+    /// `tcp-request connection` rules, at accept; their `track-sc` actions track in `counters`.
+    func connectionRulesReject(client: FD, address: SocketAddress, frontend: Proxy, counters: StickCounters? = nil,
+                               nowMs: UInt64) -> Bool {
         let input = aclInput(client: client, address: address, frontend: frontend,
                              backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
-        return !frontend.config.rules.acceptsConnection(input, RuntimeACLEnvironment(runtime: self, backend: frontend.targetBackend))
+        let environment = RuntimeACLEnvironment(runtime: self, proxy: frontend, backend: frontend.targetBackend,
+                                                counters: counters, nowMs: Int64(nowMs))
+        return !frontend.config.rules.acceptsConnection(input, environment)
     }
 }

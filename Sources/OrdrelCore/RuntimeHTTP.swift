@@ -10,7 +10,13 @@ extension Runtime {
     func openHTTPConnection(client: FD, address: SocketAddress, frontend: Proxy, services: BuiltinServices) {
         let now = nowMs
         let wall = wallSeconds
-        let rejected = !frontend.config.rules.connection.isEmpty && connectionRulesReject(client: client, address: address, frontend: frontend)
+        // What the rules track counts this connection and session; a built-in service's
+        // connection is not a stream, so it leaves the entries at once.
+        let counters = stickTables.isEmpty ? nil : StickCounters()
+        let rejected = !frontend.config.rules.connection.isEmpty
+            && connectionRulesReject(client: client, address: address, frontend: frontend, counters: counters, nowMs: now)
+        if !rejected { counters?.countSession(nowMs: Int64(now)) }
+        counters?.release(nowMs: Int64(now))
         lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)

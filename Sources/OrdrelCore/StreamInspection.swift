@@ -17,7 +17,8 @@ extension Stream {
         var input = runtime.aclInput(client: client, address: clientAddress, destination: accepted.destination, frontend: frontend,
                                      backend: owner, payload: request.pending)
         input.final = final || worker.loop.now + 0.0005 >= until
-        let environment = RuntimeACLEnvironment(runtime: runtime, backend: stage == .frontend ? nil : backend)
+        let environment = RuntimeACLEnvironment(runtime: runtime, proxy: owner, backend: stage == .frontend ? nil : backend,
+                                                counters: stickCounters, nowMs: Int64(worker.loop.nowMilliseconds))
         switch owner.config.rules.decideContent(input, environment) {
         case .wait: return .wait
         case .reject: return .reject
@@ -97,7 +98,9 @@ extension Stream {
     func serverOfRules() -> Server? {
         let input = runtime.aclInput(client: client, address: clientAddress, destination: accepted.destination, frontend: frontend, backend: backend,
                                      payload: request.pending)
-        for name in backend.config.useServers.matchingServers(input, RuntimeACLEnvironment(runtime: runtime, backend: backend)) {
+        let environment = RuntimeACLEnvironment(runtime: runtime, proxy: backend, backend: backend, counters: stickCounters,
+                                                nowMs: Int64(worker.loop.nowMilliseconds))
+        for name in backend.config.useServers.matchingServers(input, environment) {
             guard let server = backend.server(named: name) else { continue }
             if runtime.lock.withLock({ server.adminState == .ready && server.isUp }) { return server }
         }

@@ -1,0 +1,157 @@
+import OrdrelConfig
+import OrdrelSystem
+
+/// Stick tables at run time: the fetches and `track-sc` actions ACL conditions use, and
+/// `stick` persistence (haproxy's `process_sticking_rules` and `process_store_rules`).
+extension Runtime {
+    /// A table by name.
+    func stickTable(named name: String) -> StickTable? { stickTables[name] }
+
+    /// Milliseconds on the clock tables count time with, outside a loop callback (the CLI).
+    static var stickClockMs: Int64 { Int64(wallMicros() / 1000) }
+}
+
+extension RuntimeACLEnvironment {
+    /// The table a rule or fetch names, else the one of the proxy whose rules run.
+    private func table(_ name: String?) -> StickTable? {
+        guard let name else { return proxy.stickTable }
+        return runtime.stickTable(named: name)
+    }
+
+    func track(_ tracking: StickTracking, key sample: ACLSample) {
+        guard let counters, let table = table(tracking.table),
+              let key = table.config.keyType.key(sample, size: table.config.keySize) else { return }
+        counters.track(tracking.counter, key: key, in: table, nowMs: nowMs)
+    }
+
+    /// As haproxy's `smp_fetch_sc_*`: an untracked counter gives no sample (`sc_tracked` gives
+    /// false), an entry that is not there reads 0, a type the table does not store no sample.
+    func stickCounter(_ fetch: StickCounterFetch, source: [UInt8]) -> Int64? {
+        let table: StickTable
+        let key: [UInt8]
+        switch fetch.entry {
+        case .tracked(let n):
+            guard let reference = counters?.tracked[n] else { return fetch.operation == .tracked ? 0 : nil }
+            if fetch.operation == .tracked { return 1 }
+            guard let named = fetch.table, named != reference.table.name else {
+                return reference.table.withStore { Self.apply(fetch.operation, &$0, reference.slot, nowMs) }
+            }
+            guard let other = runtime.stickTable(named: named) else { return nil }
+            table = other
+            key = reference.table.withStore { $0.entry(reference.slot).key }
+            guard other.config.keyType == reference.table.config.keyType else { return 0 }
+        case .source:
+            guard let own = self.table(fetch.table), !source.isEmpty,
+                  let sourceKey = own.config.keyType.key(.ip(source), size: own.config.keySize) else { return nil }
+            table = own
+            key = sourceKey
+        }
+        let creates = fetch.operation == .incGPC0 || fetch.operation == .incGPC1
+        return table.withStore { store in
+            let slot = creates ? store.findOrCreate(key, nowMs: nowMs) : store.lookup(key, nowMs: nowMs)
+            guard let slot else {
+                if let type = fetch.operation.dataType, !store.stores(type) { return nil }
+                return 0
+            }
+            return Self.apply(fetch.operation, &store, slot, nowMs)
+        }
+    }
+
+    /// What a fetch reads from, or does to, an entry.
+    private static func apply(_ operation: StickCounterFetch.Operation, _ store: inout StickStore, _ slot: Int,
+                              _ nowMs: Int64) -> Int64? {
+        switch operation {
+        case .tracked:
+            return 1
+        case .trackers:
+            return Int64(store.entry(slot).references)
+        case .kbytesIn, .kbytesOut:
+            return store.value(operation.dataType!, slot: slot, nowMs: nowMs).map { $0 >> 10 }
+        case .incGPC0, .incGPC1:
+            let (counter, rate): (StickDataType, StickDataType) = operation == .incGPC0 ? (.gpc0, .gpc0Rate) : (.gpc1, .gpc1Rate)
+            guard store.stores(counter) || store.stores(rate) else { return nil }
+            store.add(rate, 1, slot: slot, nowMs: nowMs)
+            store.add(counter, 1, slot: slot, nowMs: nowMs)
+            store.touch(slot, nowMs: nowMs)
+            return store.value(counter, slot: slot, nowMs: nowMs) ?? 0
+        case .clearGPC0, .clearGPC1:
+            let counter: StickDataType = operation == .clearGPC0 ? .gpc0 : .gpc1
+            guard let previous = store.value(counter, slot: slot, nowMs: nowMs) else { return nil }
+            store.set(counter, 0, slot: slot, nowMs: nowMs)
+            store.touch(slot, nowMs: nowMs)
+            return previous
+        default:
+            return store.value(operation.dataType!, slot: slot, nowMs: nowMs)
+        }
+    }
+
+    func tableUsage(_ name: String?, available: Bool) -> Int64? {
+        guard let table = table(name) else { return nil }
+        let used = table.withStore { store in
+            store.purgeExpired(nowMs: nowMs)
+            return store.used
+        }
+        return Int64(available ? table.config.size - used : used)
+    }
+}
+
+/// What `stick` rules decided for a stream before it got a server.
+struct StickDecision {
+    /// The server a table gave (by `server_key`, else `server_id`).
+    var server: Server?
+    /// `force-persist`: use it even when it is down.
+    var forced = false
+    /// Keys to store the stream's server under once it has one (`stick on`, `store-request`).
+    var stores: [(table: StickTable, key: [UInt8])] = []
+}
+
+extension Stream {
+    /// haproxy's `process_sticking_rules` with the persist rules before them: the first
+    /// `force-persist`/`ignore-persist` whose condition holds decides how, then each `stick`
+    /// rule whose condition holds looks its key up (until one gives a server) and/or keeps it
+    /// to store.
+    func stickDecision() -> StickDecision {
+        var decision = StickDecision()
+        let config = backend.config
+        guard !config.stickRules.isEmpty else { return decision }
+        let nowMs = Int64(worker.loop.nowMilliseconds)
+        let input = runtime.aclInput(client: client, address: clientAddress, destination: accepted.destination,
+                                     frontend: frontend, backend: backend, payload: request.pending)
+        let environment = RuntimeACLEnvironment(runtime: runtime, proxy: backend, backend: backend, counters: stickCounters, nowMs: nowMs)
+        var ignore = false
+        if let rule = config.persistRules.first(where: { $0.condition.evaluate(input, environment) == .pass }) {
+            decision.forced = rule.kind == .force
+            ignore = rule.kind == .ignore
+        }
+        for rule in config.stickRules where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
+            guard let table = rule.table.map({ runtime.stickTable(named: $0) }) ?? backend.stickTable,
+                  case .sample(let sample, _) = rule.fetch.sample(input, environment),
+                  let key = table.config.keyType.key(sample, size: table.config.keySize) else { continue }
+            if rule.kind.matches && decision.server == nil && !ignore {
+                let stored: (name: String?, id: Int64?) = table.withStore { store in
+                    guard let slot = store.lookup(key, nowMs: nowMs) else { return (nil, nil) }
+                    return (store.entry(slot).serverKey, store.value(.serverID, slot: slot, nowMs: nowMs))
+                }
+                decision.server = stored.name.flatMap { backend.server(named: $0) }
+                    ?? stored.id.flatMap { id in backend.servers.first { $0.id == id } }
+            }
+            if rule.kind.stores && !decision.stores.contains(where: { $0.table === table }) {
+                decision.stores.append((table, key))
+            }
+        }
+        return decision
+    }
+
+    /// The stream reached its server: the keys kept by `stick on|store-request` now name it.
+    func storeStickiness(_ stores: [(table: StickTable, key: [UInt8])], server: Server) {
+        let nowMs = Int64(worker.loop.nowMilliseconds)
+        for (table, key) in stores {
+            table.withStore { store in
+                guard let slot = store.findOrCreate(key, nowMs: nowMs) else { return }
+                store.set(.serverID, Int64(server.id), slot: slot, nowMs: nowMs)
+                store.setServerKey(server.name, slot: slot)
+                store.touch(slot, nowMs: nowMs)
+            }
+        }
+    }
+}
