@@ -49,7 +49,7 @@ public final class Runtime {
     private var isolationDepth = 0
     public private(set) var proxies: [Proxy] = []
     /// Stick tables by name (each proxy's `stick-table`), and their `show table` order.
-    private(set) var stickTables: [String: StickTable] = [:]
+    private(set) var stickTablesByName: [String: StickTable] = [:]
     private(set) var stickTableOrder: [StickTable] = []
     /// Process-wide concurrent stream limit (`maxconn`).
     public var maxconn: Int
@@ -145,7 +145,7 @@ public final class Runtime {
             }
             proxies.append(proxy)
             if let table = proxy.stickTable {
-                stickTables[table.name] = table
+                stickTablesByName[table.name] = table
                 // haproxy lists tables newest first.
                 stickTableOrder.insert(table, at: 0)
             }
@@ -638,7 +638,7 @@ public final class Runtime {
         let wall = wallSeconds
         var client = client
         // Tracking starts with the connection rules; a rejected connection leaves its entries now.
-        let counters = stickTables.isEmpty ? nil : StickCounters()
+        let counters = stickTablesByName.isEmpty ? nil : StickCounters()
         client.stickCounters = counters
         let rejected = connectionRejected ?? (!frontend.config.rules.connection.isEmpty
             && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend, counters: counters, nowMs: now))

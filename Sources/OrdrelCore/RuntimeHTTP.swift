@@ -12,7 +12,7 @@ extension Runtime {
         let wall = wallSeconds
         // What the rules track counts this connection and session; a built-in service's
         // connection is not a stream, so it leaves the entries at once.
-        let counters = stickTables.isEmpty ? nil : StickCounters()
+        let counters = stickTablesByName.isEmpty ? nil : StickCounters()
         let rejected = !frontend.config.rules.connection.isEmpty
             && connectionRulesReject(client: client, address: address, frontend: frontend, counters: counters, nowMs: now)
         if !rejected { counters?.countSession(nowMs: Int64(now)) }

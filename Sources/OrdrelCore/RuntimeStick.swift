@@ -1,3 +1,4 @@
+import OrdrelCLI
 import OrdrelConfig
 import OrdrelSystem
 
@@ -5,7 +6,7 @@ import OrdrelSystem
 /// `stick` persistence (haproxy's `process_sticking_rules` and `process_store_rules`).
 extension Runtime {
     /// A table by name.
-    func stickTable(named name: String) -> StickTable? { stickTables[name] }
+    func stickTable(named name: String) -> StickTable? { stickTablesByName[name] }
 
     /// Milliseconds on the clock tables count time with, outside a loop callback (the CLI).
     static var stickClockMs: Int64 { Int64(wallMicros() / 1000) }
@@ -152,6 +153,84 @@ extension Stream {
                 store.setServerKey(server.name, slot: slot)
                 store.touch(slot, nowMs: nowMs)
             }
+        }
+    }
+}
+
+/// `show|clear|set table` (thread 0, inside `consistently`; the tables lock themselves).
+extension Runtime {
+    public func stickTables() -> [StickTableInfo] {
+        let nowMs = Runtime.stickClockMs
+        return stickTableOrder.map { table in
+            let used = table.withStore { store in
+                store.purgeExpired(nowMs: nowMs)
+                return store.used
+            }
+            return StickTableInfo(name: table.name, type: table.config.keyType.rawValue, size: table.config.size, used: used,
+                                  stored: table.config.stored.keys.sorted().map(\.name))
+        }
+    }
+
+    public func stickTableKeyIsValid(_ table: String, key: String) -> Bool {
+        guard let table = stickTable(named: table) else { return false }
+        return table.config.keyType.key(cli: key, size: table.config.keySize) != nil
+    }
+
+    public func stickTableEntries(_ name: String, key: String?, filters: [StickTableFilter], remove: Bool) -> StickTableResult {
+        guard let table = stickTable(named: name) else { return .rows([]) }
+        let config = table.config
+        let nowMs = Runtime.stickClockMs
+        var keyBytes: [UInt8]?
+        if let key {
+            guard let bytes = config.keyType.key(cli: key, size: config.keySize) else { return .invalidKey }
+            keyBytes = bytes
+        }
+        let tableNumber = UInt64(stickTableOrder.firstIndex { $0 === table } ?? 0) + 1
+        return table.withStore { store in
+            store.purgeExpired(nowMs: nowMs)
+            let slots: [Int]
+            if let keyBytes {
+                guard let slot = store.lookup(keyBytes, nowMs: nowMs) else { return .rows([]) }
+                slots = [slot]
+            } else {
+                slots = store.slotsInKeyOrder(integerKeys: config.keyType == .integer)
+            }
+            let kept = slots.filter { slot in
+                filters.allSatisfy { filter in
+                    guard let type = StickDataType(name: filter.dataType) else { return false }
+                    return filter.keeps(store.value(type, slot: slot, nowMs: nowMs) ?? 0)
+                }
+            }
+            if remove {
+                if keyBytes != nil, let slot = kept.first, store.entry(slot).references > 0 { return .inUse }
+                for slot in kept { store.remove(slot: slot) }
+                return .rows([])
+            }
+            return .rows(kept.map { slot in
+                let entry = store.entry(slot)
+                let values = config.stored.keys.sorted().map { type -> StickTableValue in
+                    if type == .serverKey { return StickTableValue(name: type.name, period: nil, text: entry.serverKey ?? "-") }
+                    let value = store.value(type, slot: slot, nowMs: nowMs) ?? 0
+                    return StickTableValue(name: type.name, period: type.isRate ? config.stored[type] : nil, text: String(value))
+                }
+                return StickTableRow(id: tableNumber << 32 | UInt64(slot), key: config.keyType.text(entry.key), use: entry.references,
+                                     expiresInMs: entry.expiresAt.map { max(0, $0 - nowMs) } ?? 0, values: values)
+            })
+        }
+    }
+
+    public func setStickTableEntry(_ name: String, key: String, values: [(String, Int64)]) -> StickTableResult {
+        guard let table = stickTable(named: name),
+              let keyBytes = table.config.keyType.key(cli: key, size: table.config.keySize) else { return .invalidKey }
+        let nowMs = Runtime.stickClockMs
+        return table.withStore { store in
+            guard let slot = store.findOrCreate(keyBytes, nowMs: nowMs) else { return .full }
+            for (name, value) in values {
+                guard let type = StickDataType(name: name) else { continue }
+                store.set(type, value, slot: slot, nowMs: nowMs)
+            }
+            store.touch(slot, nowMs: nowMs)
+            return .rows([])
         }
     }
 }

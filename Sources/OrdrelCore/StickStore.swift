@@ -263,8 +263,11 @@ struct StickStore {
 
     func period(_ type: StickDataType) -> Int64 { Int64(config.stored[type] ?? 0) }
 
-    /// Slots of the live entries in key order (haproxy walks its key tree).
-    func slotsInKeyOrder() -> [Int] {
-        index.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.value)
+    /// Slots of the live entries in the order haproxy walks its key tree: bytes compared in
+    /// order, integer keys as the little-endian bytes haproxy stores them.
+    func slotsInKeyOrder(integerKeys: Bool) -> [Int] {
+        index.sorted {
+            integerKeys ? $0.key.reversed().lexicographicallyPrecedes($1.key.reversed()) : $0.key.lexicographicallyPrecedes($1.key)
+        }.map(\.value)
     }
 }
