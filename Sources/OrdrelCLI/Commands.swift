@@ -103,8 +103,9 @@ extension CLISession {
             s.reply(r.arg(2).isEmpty ? "# id (file) description\n" : "Unknown ACL identifier. Please use #<id> or <file>.\n")
         },
         Command("show table") { s, r in s.tableCommand(r, .show) },
-        Command("clear table") { s, r in s.tableCommand(r, .clear) },
-        Command("set table") { s, r in s.tableCommand(r, .set) },
+        // Listed from operator on: below, they change nothing (haproxy's own checks apply).
+        Command("clear table", .operator) { s, r in s.tableCommand(r, .clear) },
+        Command("set table", .operator) { s, r in s.tableCommand(r, .set) },
         Command("clear counters", .operator) { s, r in
             let all = r.arg(2) == "all"
             guard s.require(all ? .admin : .operator) else { return }

@@ -381,7 +381,7 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
 let implementedCommands: [CLILevel: [String]] = [
     .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map", "show pools",
             "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show threads", "show version", "user"],
-    .operator: ["clear counters", "operator", "show env", "show errors", "show fd", "show sess"],
+    .operator: ["clear counters", "clear table", "operator", "set table", "show env", "show errors", "show fd", "show sess"],
     .admin: ["disable agent", "disable frontend", "disable health", "disable server", "enable agent", "enable frontend", "enable health",
              "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set rate-limit", "set server",
              "set weight", "shutdown session", "shutdown sessions server"],
