@@ -214,6 +214,7 @@ public final class Runtime {
         }
         startHealthChecks()
         startAgentChecks()
+        stickTableOrder.forEach { $0.startSweeping(on: loop) }
     }
 
     /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`

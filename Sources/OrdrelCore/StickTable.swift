@@ -1,4 +1,5 @@
 import OrdrelConfig
+import OrdrelEventLoop
 import OrdrelSystem
 
 /// A stick table every thread uses: its store behind one lock, as haproxy's table lock. Held
@@ -18,6 +19,21 @@ final class StickTable {
 
     func withStore<T>(_ body: (inout StickStore) -> T) -> T {
         lock.withLock { body(&store) }
+    }
+
+    /// Drops expired entries once a second on `loop` (haproxy's `process_table_expire` task),
+    /// so an idle table gives its memory back; lookups purge on their way too.
+    private var sweeper: TimerWatcher?
+
+    func startSweeping(on loop: EventLoop) {
+        guard config.expireMs != nil, sweeper == nil else { return }
+        let timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in
+            let nowMs = Int64(loop.nowMilliseconds)
+            withStore { $0.purgeExpired(nowMs: nowMs) }
+            sweeper?.schedule(after: 1)
+        }
+        sweeper = timer
+        timer.schedule(after: 1)
     }
 }
 
