@@ -100,45 +100,55 @@ extension RuntimeACLEnvironment {
 struct StickDecision {
     /// The server a table gave (by `server_key`, else `server_id`).
     var server: Server?
-    /// `force-persist`: use it even when it is down.
-    var forced = false
     /// Keys to store the stream's server under once it has one (`stick on`, `store-request`).
     var stores: [(table: StickTable, key: [UInt8])] = []
 }
 
 extension Stream {
-    /// haproxy's `process_sticking_rules` with the persist rules before them: the first
-    /// `force-persist`/`ignore-persist` whose condition holds decides how, then each `stick`
-    /// rule whose condition holds looks its key up (until one gives a server) and/or keeps it
-    /// to store.
-    func stickDecision() -> StickDecision {
-        var decision = StickDecision()
-        let config = backend.config
-        guard !config.stickRules.isEmpty else { return decision }
+    /// The environment the backend's persistence rules see.
+    private func backendRules() -> (ACLInput, RuntimeACLEnvironment) {
         let nowMs = Int64(worker.loop.nowMilliseconds)
         let input = runtime.aclInput(client: client, address: clientAddress, destination: accepted.destination,
                                      frontend: frontend, backend: backend, payload: request.pending)
-        let environment = RuntimeACLEnvironment(runtime: runtime, proxy: backend, backend: backend, counters: stickCounters, nowMs: nowMs)
-        var ignore = false
-        if let rule = config.persistRules.first(where: { $0.condition.evaluate(input, environment) == .pass }) {
-            decision.forced = rule.kind == .force
-            ignore = rule.kind == .ignore
-        }
-        for rule in config.stickRules where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
-            guard let table = rule.table.map({ runtime.stickTable(named: $0) }) ?? backend.stickTable,
+        return (input, RuntimeACLEnvironment(runtime: runtime, proxy: backend, backend: backend, counters: stickCounters, nowMs: nowMs))
+    }
+
+    /// Whether a server named by `use-server` or a stick table takes the stream whatever its
+    /// state: `option persist`, or a `force-persist` rule that is the first persist rule to hold
+    /// (haproxy's `SF_FORCE_PRST`; an `ignore-persist` holding first prevents it, and otherwise
+    /// only concerns cookies, which TCP has none of: haproxy 2.6's stick rules do not read it).
+    func persistenceForced() -> Bool {
+        if backend.config.options.persist { return true }
+        guard !backend.config.persistRules.isEmpty else { return false }
+        let (input, environment) = backendRules()
+        return backend.config.persistRules.first { $0.condition.evaluate(input, environment) == .pass }?.kind == .force
+    }
+
+    /// haproxy's `process_sticking_rules`: each `stick` rule whose condition holds looks its
+    /// key up (until one gives a server; a found entry counts as written) and keeps it to store
+    /// (the first key per table).
+    func stickDecision() -> StickDecision {
+        var decision = StickDecision()
+        let (input, environment) = backendRules()
+        let nowMs = environment.nowMs
+        for rule in backend.config.stickRules {
+            let table = rule.table.map { runtime.stickTable(named: $0) } ?? backend.stickTable
+            guard let table, !(rule.kind.stores && decision.stores.contains { $0.table === table }),
+                  rule.condition?.evaluate(input, environment) ?? .pass == .pass,
                   case .sample(let sample, _) = rule.fetch.sample(input, environment),
                   let key = table.config.keyType.key(sample, size: table.config.keySize) else { continue }
-            if rule.kind.matches && decision.server == nil && !ignore {
-                let stored: (name: String?, id: Int64?) = table.withStore { store in
-                    guard let slot = store.lookup(key, nowMs: nowMs) else { return (nil, nil) }
+            if rule.kind.matches {
+                let stored: (name: String?, id: Int64?)? = table.withStore { store in
+                    guard let slot = store.lookup(key, nowMs: nowMs) else { return nil }
+                    store.touch(slot, nowMs: nowMs)
                     return (store.entry(slot).serverKey, store.value(.serverID, slot: slot, nowMs: nowMs))
                 }
-                decision.server = stored.name.flatMap { backend.server(named: $0) }
-                    ?? stored.id.flatMap { id in backend.servers.first { $0.id == id } }
+                if decision.server == nil, let stored {
+                    decision.server = stored.name.flatMap { backend.server(named: $0) }
+                        ?? stored.id.flatMap { id in backend.servers.first { $0.id == id } }
+                }
             }
-            if rule.kind.stores && !decision.stores.contains(where: { $0.table === table }) {
-                decision.stores.append((table, key))
-            }
+            if rule.kind.stores { decision.stores.append((table, key)) }
         }
         return decision
     }

@@ -94,15 +94,16 @@ extension Stream {
     }
 
     /// The server of the first `use-server` rule whose condition holds and whose server is not
-    /// down (haproxy's `process_server_rules` goes on past a down one); nil: balance as usual.
-    func serverOfRules() -> Server? {
+    /// down (haproxy's `process_server_rules` goes on past a down one, unless `forced` by
+    /// `force-persist` or `option persist`); nil: balance as usual.
+    func serverOfRules(forced: Bool) -> Server? {
         let input = runtime.aclInput(client: client, address: clientAddress, destination: accepted.destination, frontend: frontend, backend: backend,
                                      payload: request.pending)
         let environment = RuntimeACLEnvironment(runtime: runtime, proxy: backend, backend: backend, counters: stickCounters,
                                                 nowMs: Int64(worker.loop.nowMilliseconds))
         for name in backend.config.useServers.matchingServers(input, environment) {
             guard let server = backend.server(named: name) else { continue }
-            if runtime.lock.withLock({ server.adminState == .ready && server.isUp }) { return server }
+            if forced || runtime.lock.withLock({ server.adminState == .ready && server.isUp }) { return server }
         }
         return nil
     }

@@ -9,15 +9,17 @@ extension Stream {
     /// leaves (its slot already given back).
     func dispatch(avoiding previous: Server? = nil) {
         let now = worker.loop.now
-        var direct = previous == nil && !backend.config.useServers.isEmpty ? serverOfRules() : nil
-        // `stick` rules when no `use-server` rule chose (and not again for a redispatch).
-        var persistence = Runtime.DirectPersistence.useServer
+        // `use-server`, then `stick` rules when none chose (and neither again for a redispatch).
+        let forced = previous == nil && (!backend.config.useServers.isEmpty || !backend.config.stickRules.isEmpty)
+            && persistenceForced()
+        var direct = previous == nil && !backend.config.useServers.isEmpty ? serverOfRules(forced: forced) : nil
+        var persistence = forced ? Runtime.DirectPersistence.forced : .useServer
         if previous == nil && !backend.config.stickRules.isEmpty {
             let stick = stickDecision()
             stickStores = stick.stores
             if direct == nil, let server = stick.server {
                 direct = server
-                persistence = stick.forced || backend.config.options.persist ? .forced : .stick
+                if !forced { persistence = .stick }
             }
         }
         let decision: ServerChoice = runtime.lock.withLock {

@@ -6,7 +6,7 @@ import XCTest
 
 /// Stick tables against the real haproxy 2.6 on the same configuration and the same traffic:
 /// `stick on src` pinning (and moving when its server is disabled, but not with
-/// `force-persist`), rate limiting with `sc0_conn_rate` and `src_conn_rate`, and the stats
+/// `force-persist`, kept despite `ignore-persist`), rate limiting with `sc0_conn_rate` and `src_conn_rate`, and the stats
 /// socket's `show|set|clear table` replies byte for byte but for entry addresses and expiry times.
 final class StickTableTests: XCTestCase {
     private static let haproxyPath = "/usr/sbin/haproxy"
@@ -38,6 +38,15 @@ final class StickTableTests: XCTestCase {
         backend be_force
             stick-table type ip size 100 expire 60s store server_id,conn_cnt
             force-persist if { src 127.0.0.1 }
+            stick on src
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+        frontend fe_ignore
+            bind 127.0.0.1:\(ports["ignore"]!)
+            default_backend be_ignore
+        backend be_ignore
+            stick-table type ip size 100 expire 60s
+            ignore-persist if { src 127.0.0.1 }
             stick on src
             server s1 127.0.0.1:\(servers[0])
             server s2 127.0.0.1:\(servers[1])
@@ -89,7 +98,7 @@ final class StickTableTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["stick", "force", "rate", "src"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["stick", "force", "ignore", "rate", "src"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -123,6 +132,8 @@ final class StickTableTests: XCTestCase {
             let forced = try greeting(p["force"]!)
             results.append(try cli(socket, "disable server be_force/s\(forced)"))
             results.append("forced \(forced) then \(try greeting(p["force"]!)) \(try greeting(p["force"]!))")
+            // haproxy 2.6's stick rules do not read ignore-persist (it concerns cookies).
+            results.append("ignore " + (try (0..<3).map { _ in try greeting(p["ignore"]!) }.joined()))
             // Rate limits: the 5th connection within the period is over `sc0_conn_rate gt 4`, the
             // 4th over `src_conn_rate gt 3`.
             results.append("rate " + (try (0..<6).map { _ in try greeting(p["rate"]!).isEmpty ? "-" : "+" }.joined()))
