@@ -62,6 +62,12 @@ final class StickTableTests: XCTestCase {
             tcp-request connection track-sc2 src
             tcp-request connection reject if { src_conn_rate gt 3 }
             default_backend be_one
+        frontend fe_cur
+            bind 127.0.0.1:\(ports["cur"]!)
+            stick-table type ip size 10 expire 60s store conn_cur,conn_cnt,sess_cnt
+            tcp-request content track-sc1 src
+            tcp-request content reject if { sc1_conn_cur gt 1 }
+            default_backend be_one
         backend be_one
             server s1 127.0.0.1:\(servers[0])
         backend names
@@ -98,7 +104,7 @@ final class StickTableTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["stick", "force", "ignore", "rate", "src"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -138,10 +144,20 @@ final class StickTableTests: XCTestCase {
             // 4th over `src_conn_rate gt 3`.
             results.append("rate " + (try (0..<6).map { _ in try greeting(p["rate"]!).isEmpty ? "-" : "+" }.joined()))
             results.append("src " + (try (0..<5).map { _ in try greeting(p["src"]!).isEmpty ? "-" : "+" }.joined()))
+            // Content tracking: a connection held open is tracked (`use=1 conn_cur=1`, no session
+            // counted), a second one at once is over `sc1_conn_cur gt 1`; both released after.
+            let held = try TestSocket.connect(port: p["cur"]!)
+            TestSocket.setReceiveTimeout(held, seconds: 5)
+            try TestSocket.sendAll(held, [0x78])
+            results.append("held \(String(decoding: TestSocket.read(held, count: 1), as: UTF8.self))")
+            results.append("second \(try greeting(p["cur"]!))")
+            results.append(masked(try cli(socket, "show table fe_cur")))
+            close(held)
             seen[side] = results
             // Every stream over, so no entry is in use.
             XCTAssertTrue(waitUntil(5) { (try? cli(socket, "show sess"))?.split(separator: "\n").count == 1 }, "\(side): streams ended")
-            var outputs = ["show table", "show table be_stick", "show table be_force", "show table fe_rate", "show table fe_src"]
+            var outputs = ["show table", "show table be_stick", "show table be_force", "show table fe_rate", "show table fe_src",
+                           "show table fe_cur"]
             outputs = try outputs.map { masked(try cli(socket, $0)) }
             for command in ["set table names key alice data.gpc0 7 data.conn_rate 3", "set table names key bob",
                             "show table names", "show table names data.gpc0 gt 5", "show table names key alice",
@@ -156,7 +172,9 @@ final class StickTableTests: XCTestCase {
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
         let disabled = seen[.haproxy]?.first.map { String($0.suffix(1)) } ?? ""
         XCTAssertEqual(seen[.haproxy]?.first, "stick " + String(repeating: disabled, count: 4), "haproxy pinned the client")
-        XCTAssertEqual(seen[.haproxy]?.suffix(2), ["rate ++++--", "src +++--"], "haproxy limited the rates as the test expects")
+        XCTAssertEqual(seen[.haproxy]?.filter { $0.hasPrefix("rate") || $0.hasPrefix("src") }, ["rate ++++--", "src +++--"],
+                       "haproxy limited the rates as the test expects")
+        XCTAssertTrue(seen[.haproxy]?.last?.contains("use=1 exp=? conn_cnt=2 conn_cur=1 sess_cnt=0") ?? false, "\(seen[.haproxy] ?? [])")
         for (ours, theirs) in zip(tables[.ordrel] ?? [], tables[.haproxy] ?? []) {
             XCTAssertEqual(ours, theirs)
         }
