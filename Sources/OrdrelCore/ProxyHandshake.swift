@@ -93,6 +93,7 @@ final class ProxyHandshake {
         worker.proxyHandshakes[ObjectIdentifier(self)] = nil
         if let failure {
             runtime.handshakeFailed(client, error: failure, listener: listener, acceptedWallMicros: acceptedWallMicros)
+            client.stickCounters?.release(nowMs: Int64(worker.loop.nowMilliseconds))
             // haproxy only peeks, so closing with the client's bytes unread resets the connection
             // (checked with 2.6.12); a client that sent nothing sees a FIN. The bytes consumed
             // here are not there any more: reset explicitly.

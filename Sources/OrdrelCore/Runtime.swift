@@ -621,8 +621,12 @@ public final class Runtime {
             openStream(on: worker, client: client, frontend: frontend)
             return
         }
+        // What the rules track stays with the connection through the handshake.
+        var client = client
+        client.stickCounters = stickTablesByName.isEmpty ? nil : StickCounters()
         if !frontend.config.rules.connection.isEmpty
-            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend, nowMs: worker.loop.nowMilliseconds) {
+            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend,
+                                     counters: client.stickCounters, nowMs: worker.loop.nowMilliseconds) {
             openStream(on: worker, client: client, frontend: frontend, connectionRejected: true)
         } else {
             ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
@@ -638,8 +642,9 @@ public final class Runtime {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
         var client = client
-        // Tracking starts with the connection rules; a rejected connection leaves its entries now.
-        let counters = stickTablesByName.isEmpty ? nil : StickCounters()
+        // Tracking starts with the connection rules (here, or before a PROXY header); a rejected
+        // connection leaves its entries now.
+        let counters = client.stickCounters ?? (stickTablesByName.isEmpty ? nil : StickCounters())
         client.stickCounters = counters
         let rejected = connectionRejected ?? (!frontend.config.rules.connection.isEmpty
             && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend, counters: counters, nowMs: now))

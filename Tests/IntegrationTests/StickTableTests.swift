@@ -68,6 +68,14 @@ final class StickTableTests: XCTestCase {
             tcp-request content track-sc1 src
             tcp-request content reject if { sc1_conn_cur gt 1 }
             default_backend be_one
+        frontend fe_pp
+            bind 127.0.0.1:\(ports["pp"]!) accept-proxy
+            stick-table type ip size 10 store conn_cnt,sess_cnt
+            tcp-request connection track-sc0 src
+            tcp-request content track-sc1 src table pp_seen
+            default_backend be_one
+        backend pp_seen
+            stick-table type ip size 10 store conn_cnt
         backend be_one
             server s1 127.0.0.1:\(servers[0])
         backend names
@@ -104,7 +112,7 @@ final class StickTableTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur", "pp"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -153,11 +161,18 @@ final class StickTableTests: XCTestCase {
             results.append("second \(try greeting(p["cur"]!))")
             results.append(masked(try cli(socket, "show table fe_cur")))
             close(held)
+            // Behind a PROXY header, connection rules track the real peer, content rules the
+            // client the header names.
+            let proxied = try TestSocket.connect(port: p["pp"]!)
+            TestSocket.setReceiveTimeout(proxied, seconds: 5)
+            try TestSocket.sendAll(proxied, Array("PROXY TCP4 192.0.2.7 127.0.0.1 5555 80\r\nx".utf8))
+            results.append("proxied \(String(decoding: TestSocket.read(proxied, count: 1), as: UTF8.self))")
+            close(proxied)
             seen[side] = results
             // Every stream over, so no entry is in use.
             XCTAssertTrue(waitUntil(5) { (try? cli(socket, "show sess"))?.split(separator: "\n").count == 1 }, "\(side): streams ended")
             var outputs = ["show table", "show table be_stick", "show table be_force", "show table fe_rate", "show table fe_src",
-                           "show table fe_cur"]
+                           "show table fe_cur", "show table fe_pp", "show table pp_seen"]
             outputs = try outputs.map { masked(try cli(socket, $0)) }
             for command in ["set table names key alice data.gpc0 7 data.conn_rate 3", "set table names key bob",
                             "show table names", "show table names data.gpc0 gt 5", "show table names key alice",
@@ -174,7 +189,9 @@ final class StickTableTests: XCTestCase {
         XCTAssertEqual(seen[.haproxy]?.first, "stick " + String(repeating: disabled, count: 4), "haproxy pinned the client")
         XCTAssertEqual(seen[.haproxy]?.filter { $0.hasPrefix("rate") || $0.hasPrefix("src") }, ["rate ++++--", "src +++--"],
                        "haproxy limited the rates as the test expects")
-        XCTAssertTrue(seen[.haproxy]?.last?.contains("use=1 exp=? conn_cnt=2 conn_cur=1 sess_cnt=0") ?? false, "\(seen[.haproxy] ?? [])")
+        XCTAssertTrue(seen[.haproxy]?.contains { $0.contains("use=1 exp=? conn_cnt=2 conn_cur=1 sess_cnt=0") } ?? false, "\(seen[.haproxy] ?? [])")
+        XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: fe_pp") && $0.contains("key=127.0.0.1") } ?? false)
+        XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: pp_seen") && $0.contains("key=192.0.2.7") } ?? false)
         for (ours, theirs) in zip(tables[.ordrel] ?? [], tables[.haproxy] ?? []) {
             XCTAssertEqual(ours, theirs)
         }
