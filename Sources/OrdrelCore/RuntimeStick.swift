@@ -212,9 +212,8 @@ extension Runtime {
                 }
             }
             if remove {
-                if keyBytes != nil, let slot = kept.first, store.entry(slot).references > 0 { return .inUse }
-                for slot in kept { store.remove(slot: slot) }
-                return .rows([])
+                let inUse = kept.filter { !store.remove(slot: $0) }
+                return keyBytes != nil && !inUse.isEmpty ? .inUse : .rows([])
             }
             return .rows(kept.map { slot in
                 let entry = store.entry(slot)

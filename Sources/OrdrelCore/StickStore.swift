@@ -73,11 +73,6 @@ struct StickStore {
         var newer = -1
     }
 
-    /// How `remove` went.
-    enum Removal: Equatable {
-        case removed, notFound, inUse
-    }
-
     let config: StickTableConfig
     /// Where each stored type lives: counts and rates apart.
     let countSlot: [StickDataType: Int]
@@ -161,18 +156,12 @@ struct StickStore {
         }
     }
 
-    /// `clear table <t> key <k>`: tracked entries stay.
-    mutating func remove(_ key: [UInt8], nowMs: Int64) -> Removal {
-        guard let slot = lookup(key, nowMs: nowMs) else { return .notFound }
-        guard entries[slot]!.references == 0 else { return .inUse }
+    /// Removes an entry nobody tracks (`clear table`); false when a stream tracks it.
+    @discardableResult
+    mutating func remove(slot: Int) -> Bool {
+        guard entries[slot]?.references == 0 else { return false }
         drop(slot)
-        return .removed
-    }
-
-    /// Removes an entry nobody tracks (`clear table`).
-    mutating func remove(slot: Int) {
-        guard entries[slot]?.references == 0 else { return }
-        drop(slot)
+        return true
     }
 
     private mutating func drop(_ slot: Int) {

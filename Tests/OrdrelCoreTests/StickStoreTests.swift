@@ -50,11 +50,11 @@ final class StickStoreTests: XCTestCase {
         store.retain(slot)
         XCTAssertEqual(store.lookup([10, 0, 0, 1], nowMs: 50_000), slot)
         XCTAssertNil(store.findOrCreate([10, 0, 0, 2], nowMs: 50_000), "full of tracked entries")
-        XCTAssertEqual(store.remove([10, 0, 0, 1], nowMs: 50_000), .inUse)
+        XCTAssertFalse(store.remove(slot: slot), "in use")
         store.release(slot, nowMs: 50_000)
         XCTAssertEqual(store.lookup([10, 0, 0, 1], nowMs: 59_999), slot, "released: 10 s from the release")
-        XCTAssertEqual(store.remove([10, 0, 0, 1], nowMs: 59_999), .removed)
-        XCTAssertEqual(store.remove([10, 0, 0, 1], nowMs: 59_999), .notFound)
+        XCTAssertTrue(store.remove(slot: slot))
+        XCTAssertNil(store.lookup([10, 0, 0, 1], nowMs: 59_999))
     }
 
     /// At `size`, a new key drops the least recently written entry; `nopurge` refuses it.
@@ -97,5 +97,35 @@ final class StickStoreTests: XCTestCase {
         XCTAssertEqual(StickKeyType.integer.text(StickKeyType.integer.key(cli: "300", size: 4)!), "300")
         XCTAssertEqual(StickKeyType.ipv6.text(StickKeyType.ipv6.key(cli: "2001:db8::1", size: 16)!), "2001:db8::1")
         XCTAssertEqual(StickKeyType.string.text(Array("a\u{1}b".utf8)), "a\\x01b")
+    }
+}
+
+/// A stream's counters through the shared table: what tracking, a session, bytes and the
+/// stream's end add, as haproxy's stream_start_counters … stream_store_counters.
+final class StickCountersTests: XCTestCase {
+    func testAStreamsLifeInItsEntry() {
+        let table = StickTable(config: StickTableConfig(
+            name: "st", keyType: .ip, keySize: 4, size: 10, expireMs: 1000, noPurge: false,
+            stored: [.connCurrent: 0, .connCount: 0, .sessionCount: 0, .bytesInCount: 0, .bytesOutRate: 1000],
+            location: SourceLocation(file: "t", line: 1)))
+        let counters = StickCounters()
+        let key: [UInt8] = [192, 0, 2, 1]
+        counters.track(0, key: key, in: table, nowMs: 0)
+        counters.track(0, key: [192, 0, 2, 2], in: table, nowMs: 0)
+        counters.countSession(nowMs: 0)
+        counters.countBytes(in: 10, out: 300, nowMs: 100)
+        func read(_ type: StickDataType, at nowMs: Int64) -> Int64? {
+            table.withStore { store in store.lookup(key, nowMs: nowMs).flatMap { store.value(type, slot: $0, nowMs: nowMs) } }
+        }
+        XCTAssertEqual(table.withStore { $0.used }, 1, "a tracked counter keeps its first entry")
+        XCTAssertEqual([read(.connCurrent, at: 100), read(.connCount, at: 100), read(.sessionCount, at: 100),
+                        read(.bytesInCount, at: 100), read(.bytesOutRate, at: 100)], [1, 1, 1, 10, 300])
+        XCTAssertEqual(table.withStore { store in store.lookup(key, nowMs: 5000).map { store.entry($0).references } }, 1,
+                       "tracked, it outlives its expiry")
+        counters.release(nowMs: 5000)
+        XCTAssertTrue(counters.isEmpty)
+        XCTAssertEqual(read(.connCurrent, at: 5000), 0)
+        XCTAssertEqual(read(.connCount, at: 5999), 1, "released, it expires `expire` after")
+        XCTAssertNil(read(.connCount, at: 6000))
     }
 }
