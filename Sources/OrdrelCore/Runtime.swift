@@ -603,34 +603,30 @@ public final class Runtime {
         }
     }
 
-    /// A new connection: its PROXY header first with `accept-proxy`, then its stream. As in
-    /// haproxy 2.6 (checked with 2.6.12), `tcp-request connection` rules see the real peer, before
-    /// the header: a connection they reject goes straight to `openStream`, which counts it.
+    /// A new connection: its `tcp-request connection` rules, then its PROXY header with
+    /// `accept-proxy` or a rule's `expect-proxy layer4`, then its stream. As in haproxy 2.6
+    /// (checked with 2.6.12), the rules see the real peer, before the header: a connection they
+    /// reject goes straight to `openStream`, which counts it.
     private func admit(on worker: Worker, client: AcceptedClient, listener: Listener) {
         let frontend = listener.proxy
-        guard listener.bind.acceptProxy else {
-            openStream(on: worker, client: client, frontend: frontend)
-            return
-        }
-        if !frontend.config.rules.connection.isEmpty
-            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend) {
-            openStream(on: worker, client: client, frontend: frontend, connectionRejected: true)
-        } else {
+        switch connectionVerdict(client: client.fd, address: client.address, frontend: frontend) {
+        case .reject:
+            openStream(on: worker, client: client, frontend: frontend, rejected: true)
+        case .accept(let expectProxy) where expectProxy || listener.bind.acceptProxy:
             ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
+        case .accept:
+            openStream(on: worker, client: client, frontend: frontend, rejected: false)
         }
     }
 
     /// Counts a new connection and decides which thread runs its stream: the accepting one,
     /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
     /// in which case the connection goes to the least loaded one through its mailbox.
-    /// `connectionRejected`: what the connection rules decided already (before a PROXY header);
-    /// nil: they run now.
-    func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy, connectionRejected: Bool? = nil) {
+    /// `rejected`: what the connection rules decided at accept.
+    func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy, rejected: Bool) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
         var client = client
-        let rejected = connectionRejected ?? (!frontend.config.rules.connection.isEmpty
-            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend))
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)

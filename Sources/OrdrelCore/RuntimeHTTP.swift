@@ -10,7 +10,7 @@ extension Runtime {
     func openHTTPConnection(client: FD, address: SocketAddress, frontend: Proxy, services: BuiltinServices) {
         let now = nowMs
         let wall = wallSeconds
-        let rejected = !frontend.config.rules.connection.isEmpty && connectionRulesReject(client: client, address: address, frontend: frontend)
+        let rejected = connectionVerdict(client: client, address: address, frontend: frontend) == .reject
         lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
