@@ -48,7 +48,7 @@ extension ConfigBuilder {
             guard let ms = duration(words, 2, "tcp-request inspect-delay"),
                   noExtraArguments(words, 3, "tcp-request inspect-delay") else { return }
             current.config.rules.inspectDelayMs = ms
-        case "connection", "content":
+        case "connection", "session", "content":
             guard current.role != .defaults else {
                 if current.config.name.isEmpty {
                     alert("tcp-request \(kind) is not allowed in anonymous 'defaults' sections")
@@ -58,12 +58,29 @@ extension ConfigBuilder {
                 return
             }
             guard kind == "content" || current.role.hasFrontend else {
-                alert("tcp-request connection is not allowed because backend \(current.config.name) is not a frontend")
+                alert("tcp-request \(kind) is not allowed because backend \(current.config.name) is not a frontend")
                 return
             }
             let action = words.count > 2 ? words[2] : ""
             let keyword = "tcp-request \(kind) \(action)"
-            guard let parsed = TCPRequestRule.Action(rawValue: action) else {
+            let parsed: TCPRequestRule.Action
+            var conditionIndex = 3
+            switch action {
+            case "accept": parsed = .accept
+            case "reject": parsed = .reject
+            case "expect-proxy":
+                // haproxy's messages (tcp_rules.c).
+                guard kind == "connection" else {
+                    alert("'expect-proxy layer4' is not allowed in 'tcp-request \(kind)' rules in \(proxyLabel)")
+                    return
+                }
+                guard words.count > 3, words[3] == "layer4" else {
+                    alert("'tcp-request connection expect-proxy' only supports 'layer4' in \(proxyLabel) (got '\(words.count > 3 ? words[3] : "")')")
+                    return
+                }
+                parsed = .expectProxy
+                conditionIndex = 4
+            default:
                 if action.hasPrefix("track-sc") || action.hasPrefix("sc-") {
                     alert("'\(keyword)' needs stick tables: not implemented yet.")
                 } else {
@@ -71,22 +88,9 @@ extension ConfigBuilder {
                 }
                 return
             }
-            var conditionIndex = 3
-            if parsed == .expectProxy {
-                // haproxy's messages (tcp_rules.c).
-                guard kind == "connection" else {
-                    alert("'expect-proxy layer4' is not allowed in 'tcp-request content' rules in \(proxyLabel)")
-                    return
-                }
-                guard words.count > 3, words[3] == "layer4" else {
-                    alert("'tcp-request connection expect-proxy' only supports 'layer4' in \(proxyLabel) (got '\(words.count > 3 ? words[3] : "")')")
-                    return
-                }
-                conditionIndex = 4
-            }
             guard let condition = optionalCondition(words, from: conditionIndex, keyword) else { return }
-            if kind == "connection", let condition, condition.readsContent {
-                alert("'\(keyword)' : the condition reads the request's contents, which are not available yet at connection time (use 'tcp-request content').")
+            if kind != "content", let condition, condition.readsContent {
+                alert("'\(keyword)' : the condition reads the request's contents, which are not available yet at \(kind) time (use 'tcp-request content').")
                 return
             }
             if let term = condition?.firstTerm(reading: .response) {
@@ -94,16 +98,18 @@ extension ConfigBuilder {
                 return
             }
             let rule = TCPRequestRule(action: parsed, condition: condition, location: location)
-            if kind == "connection" {
-                if !current.config.rules.content.isEmpty {
-                    warn("a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.")
-                }
-                current.config.rules.connection.append(rule)
-            } else {
-                current.config.rules.content.append(rule)
+            // haproxy runs connection, then session, then content rules, whatever their order.
+            let rules = current.config.rules
+            if kind != "content" && !rules.content.isEmpty {
+                warn("a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.")
+            } else if kind == "connection" && !rules.session.isEmpty {
+                warn("a 'tcp-request' rule placed after a 'tcp-request session' rule will still be processed before.")
             }
-        case "session":
-            alert("'tcp-request session' rules are not implemented yet (use 'tcp-request connection' or 'content').")
+            switch kind {
+            case "connection": current.config.rules.connection.append(rule)
+            case "session": current.config.rules.session.append(rule)
+            default: current.config.rules.content.append(rule)
+            }
         default:
             alert("'tcp-request' expects 'connection', 'content', 'session' or 'inspect-delay' (got '\(kind)').")
         }

@@ -1,12 +1,12 @@
-/// `tcp-request connection|content accept|reject [if|unless <cond>]`, and
+/// `tcp-request connection|session|content accept|reject [if|unless <cond>]`, and
 /// `tcp-request connection expect-proxy layer4 [if|unless <cond>]`.
 public struct TCPRequestRule: Sendable, Equatable {
-    public enum Action: String, Sendable, Equatable {
+    public enum Action: Sendable, Equatable {
         case accept
         case reject
         /// Connection rules only: read a PROXY header first, as `bind ... accept-proxy`; the
         /// rules after it still run (haproxy's `ACT_TCP_EXPECT_PX` is not final).
-        case expectProxy = "expect-proxy"
+        case expectProxy
     }
 
     public var action: Action
@@ -52,6 +52,9 @@ public struct UseServerRule: Sendable, Equatable {
 public struct ConnectionRules: Sendable, Equatable {
     /// `tcp-request connection` rules, at accept, before any read.
     public var connection: [TCPRequestRule] = []
+    /// `tcp-request session` rules, once the session exists: after the PROXY header, so they
+    /// see the addresses it names.
+    public var session: [TCPRequestRule] = []
     /// `tcp-request content` rules, once enough request bytes arrived (or the inspect delay ran out).
     public var content: [TCPRequestRule] = []
     /// `tcp-request inspect-delay`, ms; nil or 0: content rules see whatever has arrived at once.
@@ -101,6 +104,19 @@ extension ConnectionRules {
             }
         }
         return .accept(expectProxy: expectProxy)
+    }
+
+    /// `tcp-request session` rules, as haproxy's `tcp_exec_l5_rules`: the first `accept` or
+    /// `reject` whose condition holds decides; none accepts.
+    public func acceptsSession(_ input: ACLInput, _ environment: some ACLEnvironment) -> Bool {
+        for rule in session where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
+            switch rule.action {
+            case .accept: return true
+            case .reject: return false
+            case .expectProxy: continue  // refused by the parser in session rules
+            }
+        }
+        return true
     }
 
     /// haproxy's `tcp_inspect_request` then its switching rules: the content rules in order

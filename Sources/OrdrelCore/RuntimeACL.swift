@@ -62,4 +62,12 @@ extension Runtime {
                              backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
         return frontend.config.rules.decideConnection(input, RuntimeACLEnvironment(runtime: self, backend: frontend.targetBackend))
     }
+
+    /// `tcp-request session` rules, on the client's addresses (a PROXY header's, if any).
+    func sessionRulesAccept(client: FD, address: SocketAddress, destination: SocketAddress?, frontend: Proxy) -> Bool {
+        guard !frontend.config.rules.session.isEmpty else { return true }
+        let input = aclInput(client: client, address: address, destination: destination, frontend: frontend,
+                             backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+        return frontend.config.rules.acceptsSession(input, RuntimeACLEnvironment(runtime: self, backend: frontend.targetBackend))
+    }
 }

@@ -76,7 +76,8 @@ private final class ResponderBackend: @unchecked Sendable {
     }
 }
 
-/// `tcp-response content` rules and `tcp-request connection expect-proxy layer4`, against
+/// `tcp-response content` rules, `tcp-request connection expect-proxy layer4` and
+/// `tcp-request session` rules, against
 /// haproxy 2.6.12 on the same configuration (one daemon of each, in turn): the client must see
 /// the same bytes and ends, the server the same ends, `show stat` the same counters and the
 /// log the same lines (timers and ports aside).
@@ -102,8 +103,8 @@ final class TCPResponseRulesTests: XCTestCase {
         let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         guard let header = lines.first else { return [] }
         let names = header.map { $0.hasPrefix("# ") ? String($0.dropFirst(2)) : $0 }
-        let wanted = ["stot", "bout", "dresp", "eresp", "cli_abrt", "srv_abrt"]
-        return lines.dropFirst().filter { $0.first == "fe_resp" || $0.first == "be_resp" }.map { cells in
+        let wanted = ["stot", "bout", "dresp", "eresp", "cli_abrt", "srv_abrt", "dses", "conn_tot"]
+        return lines.dropFirst().filter { $0.first != "" }.map { cells in
             let row = Dictionary(zip(names, cells), uniquingKeysWith: { first, _ in first })
             return "\(row["pxname"] ?? "")/\(row["svname"] ?? ""): " + wanted.map { "\($0)=\(row[$0] ?? "")" }.joined(separator: " ")
         }
@@ -112,7 +113,7 @@ final class TCPResponseRulesTests: XCTestCase {
     private func run(_ side: Side, backend: ResponderBackend, directory: TemporaryDirectory) throws -> Run {
         let receiver = try LogReceiver(unixPath: directory.path + "/\(side)-log.sock")
         defer { receiver.stop() }
-        let ports = try (0..<2).map { _ in try TestSocket.unusedPort() }
+        let ports = try (0..<3).map { _ in try TestSocket.unusedPort() }
         let stats = directory.path + "/\(side).sock"
         let text = """
             global
@@ -138,6 +139,11 @@ final class TCPResponseRulesTests: XCTestCase {
             listen xp
                 bind 127.0.0.1:\(ports[1])
                 tcp-request connection expect-proxy layer4 if { src 127.0.0.2 }
+                tcp-request session reject if { src 192.0.2.99 }
+                server s1 127.0.0.1:\(backend.port)
+            listen ses
+                bind 127.0.0.1:\(ports[2])
+                tcp-request session reject if { src 127.0.0.3 }
                 server s1 127.0.0.1:\(backend.port)
 
             """
@@ -151,7 +157,7 @@ final class TCPResponseRulesTests: XCTestCase {
         var clients: [String] = []
         /// Sends `bytes` from `source` (half-closing after them when `finish`), reads to the end,
         /// closes and waits for the log line.
-        func exchange(_ port: UInt16, _ bytes: [UInt8], from source: String? = nil, finish: Bool = false) throws {
+        func exchange(_ port: UInt16, _ bytes: [UInt8], from source: String? = nil, finish: Bool = false, logs: Bool = true) throws {
             let fd = try TestSocket.connect(port: port, from: source)
             TestSocket.setReceiveTimeout(fd, seconds: 5)
             try TestSocket.sendAll(fd, bytes)
@@ -159,6 +165,7 @@ final class TCPResponseRulesTests: XCTestCase {
             let (got, end) = TestSocket.readAll(fd)
             close(fd)
             clients.append("\(String(decoding: got, as: UTF8.self).debugDescription) \(end)")
+            guard logs else { return }
             logged += 1
             XCTAssertTrue(waitUntil(10) { receiver.udp.count >= logged }, "\(side): \(receiver.udp)")
         }
@@ -189,6 +196,13 @@ final class TCPResponseRulesTests: XCTestCase {
         try exchange(ports[1], Self.header + Array("hello".utf8), from: "127.0.0.2", finish: true)
         try exchange(ports[1], Self.header + Array("hello".utf8), finish: true)
         try exchange(ports[1], Array("hello there\r\n".utf8), from: "127.0.0.2", finish: true)
+        // Session rules see the header's address: refused, and logged as haproxy does.
+        let refused = Array("PROXY TCP4 192.0.2.99 198.51.100.9 40000 25\r\n".utf8)
+        try exchange(ports[1], refused + Array("hello".utf8), from: "127.0.0.2", finish: true)
+        try exchange(ports[1], refused + Array("again".utf8), finish: true)
+        // Refused by a session rule without a header: closed, no log line.
+        try exchange(ports[2], [], from: "127.0.0.3", logs: false)
+        try exchange(ports[2], Array("good\n".utf8))
         XCTAssertTrue(waitUntil(10) { backend.serverEnds.count >= ends + 4 }, "\(side): \(backend.serverEnds)")
         return Run(clients: clients, serverEnds: Array(backend.serverEnds[ends...]), received: Array(backend.connections[before...]),
                    logs: receiver.udp, counters: try counters(stats), heldSeconds: heldSeconds)
@@ -231,16 +245,26 @@ final class TCPResponseRulesTests: XCTestCase {
             "EV",
             "server hello",
             "\"\" eof", "\"\" eof", "\"\" error(104)",
+            "\"\" error(104)",  // a session refused after its header: its payload unread, a reset
+            "\"\" eof",
+            "\"\" eof", "\"GOOD reply\\n\" eof",
         ])
         XCTAssertEqual(ours.serverEnds, ["evil eof", "slow eof", "hold reset", "wait eof"],
                        "a reject closes the server with a FIN, a close resets it")
-        XCTAssertEqual(ours.received, [Array("hello".utf8), Self.header + Array("hello".utf8)],
-                       "the header is read from the allowed source only; the bad one reached no server")
+        XCTAssertEqual(ours.received, [Array("hello".utf8), Self.header + Array("hello".utf8),
+                                       Array("PROXY TCP4 192.0.2.99 198.51.100.9 40000 25\r\nagain".utf8)],
+                       "the header is read from the allowed source only; the bad one and the refused session reached no server")
         XCTAssertEqual(ours.counters, [
-            "fe_resp/FRONTEND: stot=7 bout=94 dresp=2 eresp= cli_abrt= srv_abrt=",
-            "be_resp/s1: stot=7 bout=94 dresp=2 eresp=0 cli_abrt=0 srv_abrt=0",
-            "be_resp/BACKEND: stot=7 bout=94 dresp=2 eresp=0 cli_abrt=0 srv_abrt=0",
-        ], "rejected bytes were read, so they count in bout, as haproxy counts them")
+            "fe_resp/FRONTEND: stot=7 bout=94 dresp=2 eresp= cli_abrt= srv_abrt= dses=0 conn_tot=7",
+            "be_resp/s1: stot=7 bout=94 dresp=2 eresp=0 cli_abrt=0 srv_abrt=0 dses= conn_tot=",
+            "be_resp/BACKEND: stot=7 bout=94 dresp=2 eresp=0 cli_abrt=0 srv_abrt=0 dses= conn_tot=",
+            "xp/FRONTEND: stot=3 bout=0 dresp=0 eresp= cli_abrt= srv_abrt= dses=1 conn_tot=5",
+            "xp/s1: stot=3 bout=0 dresp=0 eresp=0 cli_abrt=0 srv_abrt=0 dses= conn_tot=",
+            "xp/BACKEND: stot=3 bout=0 dresp=0 eresp=0 cli_abrt=0 srv_abrt=0 dses= conn_tot=",
+            "ses/FRONTEND: stot=1 bout=11 dresp=0 eresp= cli_abrt= srv_abrt= dses=1 conn_tot=2",
+            "ses/s1: stot=1 bout=11 dresp=0 eresp=0 cli_abrt=0 srv_abrt=0 dses= conn_tot=",
+            "ses/BACKEND: stot=1 bout=11 dresp=0 eresp=0 cli_abrt=0 srv_abrt=0 dses= conn_tot=",
+        ], "rejected bytes were read, so they count in bout, as haproxy counts them; refused sessions count in dses only")
         XCTAssertEqual(ours.logs.map(normalized), [
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] fe_resp be_resp/s1 TIMERS 11 PD 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] fe_resp be_resp/s1 TIMERS 11 -- 1/1/0/0/0 0/0\n",
@@ -252,6 +276,9 @@ final class TCPResponseRulesTests: XCTestCase {
             "<134>DATE NAME[PID]: 192.0.2.7:40000 [ACCEPT] xp xp/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] xp xp/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 127.0.0.2:PORT [ACCEPT] xp/1: Truncated PROXY protocol header received\n",
+            "<134>DATE NAME[PID]: 192.0.2.99:40000 [ACCEPT] xp/1: Success\n",  // haproxy's words for a refused session
+            "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] xp xp/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
+            "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] ses ses/s1 TIMERS 11 -- 1/1/0/0/0 0/0\n",
         ])
     }
 }

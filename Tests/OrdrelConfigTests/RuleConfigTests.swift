@@ -50,7 +50,7 @@ final class RuleConfigTests: XCTestCase {
                 tcp-request connection reject if { req.len gt 0 }
                 tcp-request content expect-proxy layer4
                 tcp-request content track-sc0 src
-                tcp-request session reject
+                tcp-request session track-sc0 src
                 tcp-request content drop
                 tcp-request inspect-delay soon
                 use_backend be if { src 1.2.3.4
@@ -68,7 +68,7 @@ final class RuleConfigTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:9] : 'tcp-request connection reject' : the condition reads the request's contents, which are not available yet at connection time (use 'tcp-request content').",
             "[ALERT] config : parsing [bad.cfg:10] : 'expect-proxy layer4' is not allowed in 'tcp-request content' rules in frontend 'fe'",
             "[ALERT] config : parsing [bad.cfg:11] : 'tcp-request content track-sc0' needs stick tables: not implemented yet.",
-            "[ALERT] config : parsing [bad.cfg:12] : 'tcp-request session' rules are not implemented yet (use 'tcp-request connection' or 'content').",
+            "[ALERT] config : parsing [bad.cfg:12] : 'tcp-request session track-sc0' needs stick tables: not implemented yet.",
             "[ALERT] config : parsing [bad.cfg:13] : 'tcp-request content' : ordrel implements the actions 'accept', 'reject' and (connection rules) 'expect-proxy layer4' (got 'drop').",
             alerts.count > 5 ? alerts[5] : "",
             "[ALERT] config : parsing [bad.cfg:15] : 'use_backend be' : error detected while parsing condition : missing closing '}' in condition.",
@@ -137,6 +137,58 @@ final class RuleConfigTests: XCTestCase {
         XCTAssertEqual(be.responseRules.content[1].condition?.alternatives.count, 2)
         XCTAssertEqual(parsed.configuration.proxy("px").responseRules.inspectDelayMs, 500)
         XCTAssertEqual(parsed.configuration.proxy("px").responseRules.content.map(\.action), [.accept])
+    }
+
+    /// `tcp-request session` rules, and haproxy's warnings about rules out of their evaluation
+    /// order and its errors (`haproxy -c` on the same lines).
+    func testSessionRules() throws {
+        let text = quiet + """
+            frontend fe
+                bind :1
+                tcp-request content reject if { src 1.2.3.4 }
+                tcp-request session reject if { src 10.0.0.0/8 }
+                tcp-request session accept
+                tcp-request connection reject if { src 1.2.3.4 }
+                default_backend be
+            backend be
+                server s1 127.0.0.1:2
+            """
+        let parsed = try XCTUnwrap(parseOK(text))
+        XCTAssertEqual(parsed.configuration.proxy("fe").rules.session.map(\.action), [.reject, .accept])
+        XCTAssertEqual(parsed.warnings.map(\.description), [
+            "[WARNING] config : parsing [test.cfg:10] : a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.",
+            "[WARNING] config : parsing [test.cfg:11] : a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.",
+            "[WARNING] config : parsing [test.cfg:12] : a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.",
+        ])
+        let ordered = quiet + """
+            frontend fe
+                bind :1
+                tcp-request session reject if { src 10.0.0.0/8 }
+                tcp-request connection reject if { src 1.2.3.4 }
+                default_backend be
+            backend be
+                server s1 127.0.0.1:2
+            """
+        XCTAssertEqual(try XCTUnwrap(parseOK(ordered)).warnings.map(\.description), [
+            "[WARNING] config : parsing [test.cfg:10] : a 'tcp-request' rule placed after a 'tcp-request session' rule will still be processed before.",
+        ])
+        let bad = quiet + """
+                tcp-request session reject
+            frontend fe
+                bind :1
+                tcp-request session reject if { req.len gt 0 }
+                tcp-request session expect-proxy layer4
+                default_backend be
+            backend be
+                tcp-request session reject
+                server s1 127.0.0.1:2
+            """
+        XCTAssertEqual(alertLines(diagnostics(bad)), [
+            "[ALERT] config : parsing [bad.cfg:7] : tcp-request session is not allowed in anonymous 'defaults' sections",
+            "[ALERT] config : parsing [bad.cfg:10] : 'tcp-request session reject' : the condition reads the request's contents, which are not available yet at session time (use 'tcp-request content').",
+            "[ALERT] config : parsing [bad.cfg:11] : 'expect-proxy layer4' is not allowed in 'tcp-request session' rules in frontend 'fe'",
+            "[ALERT] config : parsing [bad.cfg:14] : tcp-request session is not allowed because backend be is not a frontend",
+        ])
     }
 
     /// haproxy 2.6.12's messages where it has them (`haproxy -c` on the same lines).

@@ -59,6 +59,16 @@ final class RuleDecisionTests: XCTestCase {
         XCTAssertEqual(r.decideConnection(aclInput(source: [203, 0, 113, 1]), NoRuntime()), .accept(expectProxy: false))
     }
 
+    func testSessionRulesFirstMatchDecides() throws {
+        let r = try rules("""
+                tcp-request session accept if { src 10.0.0.0/8 }
+                tcp-request session reject if { src 10.0.0.0/8 } || { src 192.168.0.0/16 }
+            """)
+        XCTAssertTrue(r.acceptsSession(aclInput(source: [10, 1, 1, 1]), NoRuntime()), "the accept comes first")
+        XCTAssertFalse(r.acceptsSession(aclInput(source: [192, 168, 1, 1]), NoRuntime()))
+        XCTAssertTrue(r.acceptsSession(aclInput(source: [172, 16, 0, 1]), NoRuntime()), "no rule matching accepts")
+    }
+
     /// The response rules of backend `b` parsed from its lines.
     private func responseRules(_ lines: String, line: UInt = #line) throws -> ResponseRules {
         let text = """
