@@ -4,10 +4,10 @@ import OrdrelSystem
 /// `bind ... accept-proxy` (or `tcp-request connection expect-proxy layer4`): the phase between
 /// accept and the stream, as haproxy 2.6's `conn_recv_proxy`. It peeks at what the client sent,
 /// consumes exactly the PROXY header's bytes (so the payload stays in the socket for the
-/// stream), and then opens the stream with the header's addresses as the client's. `timeout client` bounds it, as in haproxy. A bad header,
-/// an early close or the timeout closes the connection, counts it as a connection but not a
-/// session (haproxy's `CumConns` and `conn_tot`, not `stot` nor `ereq`), and logs haproxy's
-/// embryonic-session line.
+/// stream), and then opens the stream with the header's addresses as the client's. `timeout
+/// client` bounds it, as in haproxy. A bad header, an early close or the timeout closes the
+/// connection, counts it as a connection but not a session (haproxy's `CumConns` and
+/// `conn_tot`, not `stot` nor `ereq`), and logs haproxy's embryonic-session line.
 final class ProxyHandshake {
     private unowned(unsafe) let runtime: Runtime
     private unowned(unsafe) let worker: Worker

@@ -632,9 +632,8 @@ public final class Runtime {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             acceptRate.record(nowMs: now)
-            // `tcp-request connection reject`: counted as accepted by the listener (haproxy's
-            // `totalconn`, CumConns), then denied.
-            // `tcp-request session reject`: a connection, no session (haproxy's `dses`).
+            // A refused connection is counted as accepted by the listener (haproxy's `totalconn`,
+            // CumConns), then denied: no session.
             switch refused {
             case .connection:
                 cumulativeConnections += 1
