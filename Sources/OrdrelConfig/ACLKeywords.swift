@@ -47,6 +47,11 @@ extension ConfigBuilder {
         case "inspect-delay":
             guard let ms = duration(words, 2, "tcp-request inspect-delay"),
                   noExtraArguments(words, 3, "tcp-request inspect-delay") else { return }
+            // As haproxy: a delay set before (here or in the defaults) stays.
+            guard (current.config.rules.inspectDelayMs ?? 0) == 0 else {
+                warn("ignoring tcp-request inspect-delay (was already defined) in \(proxyLabel)")
+                return
+            }
             current.config.rules.inspectDelayMs = ms
         case "connection", "session", "content":
             guard current.role != .defaults else {

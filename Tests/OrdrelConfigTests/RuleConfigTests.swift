@@ -240,6 +240,27 @@ final class RuleConfigTests: XCTestCase {
                       "\(all)")
     }
 
+    /// haproxy keeps the first inspect delay, the defaults' included, and warns about the others.
+    func testASecondInspectDelayIsIgnoredAsHaproxy() throws {
+        let text = quiet + """
+            frontend fe
+                bind :1
+                tcp-request inspect-delay 9s
+                default_backend be
+            backend be
+                tcp-response inspect-delay 1s
+                tcp-response inspect-delay 2s
+                server s1 127.0.0.1:2
+            """
+        let parsed = try XCTUnwrap(parseOK(text))
+        XCTAssertEqual(parsed.configuration.proxy("fe").rules.inspectDelayMs, 2000)
+        XCTAssertEqual(parsed.configuration.proxy("be").responseRules.inspectDelayMs, 1000)
+        XCTAssertEqual(parsed.warnings.map(\.description), [
+            "[WARNING] config : parsing [test.cfg:9] : ignoring tcp-request inspect-delay (was already defined) in frontend 'fe'",
+            "[WARNING] config : parsing [test.cfg:13] : ignoring tcp-response inspect-delay (was already defined) in backend 'be'",
+        ])
+    }
+
     func testContentRulesInModeHTTPAreRefused() {
         let text = quiet + """
             listen stats
