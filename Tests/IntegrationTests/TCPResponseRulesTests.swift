@@ -130,7 +130,7 @@ final class TCPResponseRulesTests: XCTestCase {
                 bind 127.0.0.1:\(ports[0])
                 default_backend be_resp
             backend be_resp
-                tcp-response inspect-delay 500ms
+                tcp-response inspect-delay 1s
                 tcp-response content accept if { res.ssl_hello_type 2 }
                 tcp-response content reject if { res.payload(0,4) -m str EVIL }
                 tcp-response content close if { res.payload(0,4) -m str HOLD }
@@ -233,7 +233,7 @@ final class TCPResponseRulesTests: XCTestCase {
         XCTAssertEqual(ours.logs.map(normalized), theirs.logs.map(normalized))
         XCTAssertEqual(ours.counters, theirs.counters)
         for run in [theirs, ours] {
-            XCTAssertGreaterThan(run.heldSeconds, 0.4, "bytes that decide nothing wait for the inspect delay")
+            XCTAssertGreaterThan(run.heldSeconds, 0.8, "bytes that decide nothing wait for the inspect delay")
         }
         // What the comparison is about, spelled out once.
         XCTAssertEqual(ours.clients, [
