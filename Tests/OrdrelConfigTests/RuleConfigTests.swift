@@ -265,6 +265,7 @@ final class RuleConfigTests: XCTestCase {
         let text = quiet + """
             listen stats
                 bind :1
+                bind :2 accept-proxy
                 mode http
                 stats enable
                 tcp-request connection reject if !{ src 10.0.0.0/8 }
@@ -273,9 +274,10 @@ final class RuleConfigTests: XCTestCase {
                 tcp-response content reject
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
-            "[ALERT] config : parsing [bad.cfg:12] : proxy 'stats' : 'tcp-request content' rules in a 'mode http' section are not implemented yet (ordrel's built-in services read the request themselves); 'tcp-request connection' rules are.",
-            "[ALERT] config : parsing [bad.cfg:13] : proxy 'stats' : 'tcp-request connection expect-proxy' in a 'mode http' section is not implemented yet (ordrel's built-in services read no PROXY header).",
-            "[ALERT] config : parsing [bad.cfg:14] : proxy 'stats' : 'tcp-response content' rules in a 'mode http' section are not implemented (ordrel's built-in services answer themselves).",
+            "[ALERT] config : parsing [bad.cfg:13] : proxy 'stats' : 'tcp-request content' rules in a 'mode http' section are not implemented yet (ordrel's built-in services read the request themselves); 'tcp-request connection' rules are.",
+            "[ALERT] config : parsing [bad.cfg:9] : proxy 'stats' : 'accept-proxy' on a 'mode http' section's 'bind' is not implemented yet (ordrel's built-in services read no PROXY header).",
+            "[ALERT] config : parsing [bad.cfg:14] : proxy 'stats' : 'tcp-request connection expect-proxy' in a 'mode http' section is not implemented yet (ordrel's built-in services read no PROXY header).",
+            "[ALERT] config : parsing [bad.cfg:15] : proxy 'stats' : 'tcp-response content' rules in a 'mode http' section are not implemented (ordrel's built-in services answer themselves).",
         ])
     }
 
