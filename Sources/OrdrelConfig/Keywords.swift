@@ -52,7 +52,6 @@ enum Keywords {
 
     /// Proxy keywords ordrel knows but refuses, with the reason shown to the operator.
     static let unsupportedProxy: [String: String] = [
-        "tcp-response": "TCP response rules are not supported",
         "external-check": "only plain TCP connect health checks are supported",
         "server-template": "server templates are not supported",
         "dispatch": "'dispatch' is not supported, declare a server",

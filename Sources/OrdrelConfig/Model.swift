@@ -366,6 +366,8 @@ public struct ProxyConfig: Sendable, Equatable {
     public var rules = ConnectionRules()
     /// `use-server` rules of a backend, in order.
     public var useServers: [UseServerRule] = []
+    /// `tcp-response` rules and delay of a backend.
+    public var responseRules = ResponseRules()
     /// `stick-table`: the proxy's table, named after it.
     public var stickTable: StickTableConfig?
     /// `stick match|on|store-request` rules of a backend, in order.

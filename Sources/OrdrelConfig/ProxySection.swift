@@ -76,6 +76,7 @@ extension ConfigBuilder {
         ConfigKeyword("stick", in: .backend) { b, words in b.parseStickRule(words) },
         ConfigKeyword("force-persist", "ignore-persist", in: .backend) { b, words in b.parsePersistRule(words) },
         ConfigKeyword("tcp-request", in: .proxies) { b, words in b.parseTCPRequest(words) },
+        ConfigKeyword("tcp-response", in: .proxies) { b, words in b.parseTCPResponse(words) },
         ConfigKeyword("balance", in: .proxies) { b, words in b.parseBalance(words) },
         ConfigKeyword("server", in: .backend) { b, words in b.parseServer(words) },
         ConfigKeyword("source", in: [.defaults, .backend]) { b, words in b.parseSource(words) },

@@ -199,8 +199,8 @@ extension ConfigBuilder {
             alert("'\(keyword)' : \(error.message)")
             return nil
         }
-        if kind == "connection" && fetch.readsContent {
-            alert("'\(keyword)' : fetch method '\(expression)' reads the request's contents, which are not available yet at connection time (use 'tcp-request content').")
+        if kind != "content" && fetch.readsContent {
+            alert("'\(keyword)' : fetch method '\(expression)' reads the request's contents, which are not available yet at \(kind) time (use 'tcp-request content').")
             return nil
         }
         guard let (table, next) = tableArgument(words, from: 4, keyword) else { return nil }
@@ -247,7 +247,7 @@ extension ConfigBuilder {
                     }
                 }
             }
-            for rule in proxy.rules.connection + proxy.rules.content {
+            for rule in (proxy.rules.connection + proxy.rules.session + proxy.rules.content).sorted(by: { $0.location.line < $1.location.line }) {
                 if case .track(let tracking) = rule.action {
                     require(tracking.table, at: rule.location, for: "'track-sc\(tracking.counter)'")
                 }
@@ -256,6 +256,7 @@ extension ConfigBuilder {
             for rule in proxy.rules.useBackends { requireFetches(rule.condition, at: rule.location) }
             for rule in proxy.useServers { requireFetches(rule.condition, at: rule.location) }
             for rule in proxy.persistRules { requireFetches(rule.condition, at: rule.location) }
+            for rule in proxy.responseRules.content { requireFetches(rule.condition, at: rule.location) }
             for rule in proxy.stickRules {
                 require(rule.table, at: rule.location, for: "'stick \(rule.kind.rawValue)'")
                 requireFetches(rule.condition, at: rule.location)

@@ -61,13 +61,26 @@ extension Runtime {
             frontendName: frontend.name, backendName: backend.name, payload: payload, final: true)
     }
 
-    /// `tcp-request connection` rules, at accept; their `track-sc` actions track in `counters`.
-    func connectionRulesReject(client: FD, address: SocketAddress, frontend: Proxy, counters: StickCounters? = nil,
-                               nowMs: UInt64) -> Bool {
+    /// `tcp-request connection` rules, at accept (on the real peer, before any PROXY header);
+    /// their `track-sc` actions track in `counters`.
+    func connectionVerdict(client: FD, address: SocketAddress, frontend: Proxy, counters: StickCounters?,
+                           nowMs: UInt64) -> ConnectionVerdict {
+        guard !frontend.config.rules.connection.isEmpty else { return .accept(expectProxy: false) }
         let input = aclInput(client: client, address: address, frontend: frontend,
                              backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
         let environment = RuntimeACLEnvironment(runtime: self, proxy: frontend, backend: frontend.targetBackend,
                                                 counters: counters, nowMs: Int64(nowMs))
-        return !frontend.config.rules.acceptsConnection(input, environment)
+        return frontend.config.rules.decideConnection(input, environment)
+    }
+
+    /// `tcp-request session` rules, on the client's addresses (a PROXY header's, if any).
+    func sessionRulesAccept(client: FD, address: SocketAddress, destination: SocketAddress?, frontend: Proxy,
+                            counters: StickCounters?, nowMs: UInt64) -> Bool {
+        guard !frontend.config.rules.session.isEmpty else { return true }
+        let input = aclInput(client: client, address: address, destination: destination, frontend: frontend,
+                             backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+        let environment = RuntimeACLEnvironment(runtime: self, proxy: frontend, backend: frontend.targetBackend,
+                                                counters: counters, nowMs: Int64(nowMs))
+        return frontend.config.rules.acceptsSession(input, environment)
     }
 }

@@ -156,6 +156,7 @@ extension Stream {
             storeStickiness(stickStores, server: server)
             stickStores = []
         }
+        startResponseInspection()
         serverActivityAt = now
         if let server, let connectDuration {
             runtime.lock.withLock {

@@ -62,7 +62,7 @@ final class StickRuleTests: XCTestCase {
         var accepted: [Bool] = []
         for _ in 0..<4 {
             tracker.tracked = [:]
-            accepted.append(r.acceptsConnection(aclInput(source: [192, 0, 2, 1]), tracker))
+            accepted.append(r.decideConnection(aclInput(source: [192, 0, 2, 1]), tracker) != .reject)
             XCTAssertEqual(tracker.tracked[0], [192, 0, 2, 1], "the first track-sc0 wins")
         }
         XCTAssertEqual(accepted, [true, true, false, false])
