@@ -69,6 +69,18 @@ final class StickRuleTests: XCTestCase {
         XCTAssertEqual(tracker.connections, [[192, 0, 2, 1]: 4], "rejected connections were counted too")
     }
 
+    func testSessionRulesTrackToo() throws {
+        let r = try rules("""
+                tcp-request session track-sc2 src
+                tcp-request session reject if { sc2_conn_cnt gt 1 }
+            """)
+        let tracker = Tracker()
+        XCTAssertTrue(r.acceptsSession(aclInput(source: [192, 0, 2, 1]), tracker))
+        tracker.tracked = [:]
+        XCTAssertFalse(r.acceptsSession(aclInput(source: [192, 0, 2, 1]), tracker))
+        XCTAssertEqual(tracker.tracked[2], [192, 0, 2, 1])
+    }
+
     func testContentTrackingWaitsForItsKey() throws {
         let r = try rules("""
                 tcp-request inspect-delay 5s
