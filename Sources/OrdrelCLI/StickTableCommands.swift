@@ -107,7 +107,7 @@ public enum StickTableResult: Sendable, Equatable {
 }
 
 extension CLISession {
-    enum TableAction: String {
+    enum TableAction {
         case show, clear, set
     }
 
