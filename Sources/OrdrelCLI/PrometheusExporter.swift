@@ -93,7 +93,9 @@ public enum PrometheusExporter {
 
     /// Renders every metric `query` selects. `rows` are `show stat`'s, in its order (per proxy:
     /// FRONTEND, servers, BACKEND); `info` is `show info`'s.
-    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery) -> [UInt8] {
+    /// `tables` are `show table`'s, in its order.
+    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery,
+                              tables: [StickTableInfo] = []) -> [UInt8] {
         var writer = PrometheusWriter()
         let scopes = query.scopes
         if scopes.contains(.global) { writer.process(info) }
@@ -103,8 +105,8 @@ public enum PrometheusExporter {
         if scopes.contains(.frontend) {
             writer.proxyMetrics(prefix: "haproxy_frontend_", kind: .fe, rows: frontends, serversByProxy: [:])
         }
-        // Listeners (`option socket-stats`) and stick tables: ordrel has neither, so those
-        // scopes print nothing, as haproxy without them.
+        // Listeners (`option socket-stats`): ordrel has none, so that scope prints nothing, as
+        // haproxy without them.
         if scopes.contains(.backend) {
             let serversByProxy = Dictionary(grouping: servers, by: \.iid)
             writer.proxyMetrics(prefix: "haproxy_backend_", kind: .be, rows: backends, serversByProxy: serversByProxy)
@@ -115,6 +117,7 @@ public enum PrometheusExporter {
             writer.proxyMetrics(prefix: "haproxy_server_", kind: .srv, rows: shown, serversByProxy: [:])
             writer.histograms(prefix: "ordrel_server_", rows: shown)
         }
+        if scopes.contains(.sticktable) { writer.stickTables(tables) }
         return writer.out
     }
 }
@@ -245,6 +248,20 @@ private struct PrometheusWriter {
     }
 
     // MARK: sections
+
+    /// promex's stick table metrics: size, then entries used, per table.
+    mutating func stickTables(_ tables: [StickTableInfo]) {
+        for (metric, help) in [("haproxy_sticktable_size", "Stick table size."),
+                               ("haproxy_sticktable_used", "Number of entries used in this stick table.")] {
+            begin(metric)
+            for table in tables {
+                header(help: help, type: "gauge")
+                out.append("\(metric){name=\"\(table.name)\",type=\"\(table.type)\"} ")
+                out.appendDecimal(UInt64(metric.hasSuffix("size") ? table.size : table.used))
+                out.append(0x0A)
+            }
+        }
+    }
 
     mutating func process(_ info: [String: InfoValue]) {
         for metric in PrometheusProcessMetric.all {

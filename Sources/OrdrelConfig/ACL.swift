@@ -74,6 +74,11 @@ public enum ACLFetch: Sendable, Equatable {
     case responsePayload(offset: Int, length: Int)
     case responsePayloadLengthValue(lengthOffset: Int, lengthSize: Int, dataOffset: Int?)
     case responseHelloType
+    /// `sc*_*` and `src_*`: a stick table entry's counter.
+    case stickCounter(StickCounterFetch)
+    /// `table_cnt([<table>])` (entries in use) or `table_avl([<table>])` (free entries); nil:
+    /// the proxy's own table.
+    case tableUsage(String?, available: Bool)
 
     /// Which bytes the fetch reads (haproxy's `SMP_USE_L6REQ`, `SMP_USE_L6RES`); nil: none, so it
     /// works in `tcp-request connection` rules.
@@ -249,6 +254,14 @@ public protocol ACLEnvironment {
     func connectionSlots(backend: String?) -> Int?
     /// Whether a server is up; nil when unknown.
     func serverIsUp(backend: String, server: String) -> Bool?
+    /// `track-sc<n>`: the stream's counter `n` tracks the entry of `key`, unless it tracks one
+    /// already (haproxy keeps the first).
+    func track(_ tracking: StickTracking, key: ACLSample)
+    /// A `sc*_*`/`src_*` fetch for a client at `source`; nil: no sample (an untracked counter,
+    /// a data type the table does not store).
+    func stickCounter(_ fetch: StickCounterFetch, source: [UInt8]) -> Int64?
+    /// `table_cnt`/`table_avl`; nil when the table is unknown.
+    func tableUsage(_ table: String?, available: Bool) -> Int64?
 }
 
 /// The facts about one connection an ACL sees. `payload` is what arrived so far in the direction
@@ -318,7 +331,7 @@ extension ACLExpression {
 }
 
 extension ACLFetch {
-    func sample(_ input: ACLInput, _ environment: some ACLEnvironment) -> ACLFetchResult {
+    public func sample(_ input: ACLInput, _ environment: some ACLEnvironment) -> ACLFetchResult {
         let payload = input.payload
         switch self {
         case .src:
@@ -399,6 +412,12 @@ extension ACLFetch {
             return .sample(.bool(value), mayChange: false)
         case .waitEnd:
             return input.final ? .sample(.bool(true), mayChange: false) : .none(mayChange: true)
+        case .stickCounter(let fetch):
+            guard let value = environment.stickCounter(fetch, source: input.sourceAddress) else { return .none(mayChange: false) }
+            return .sample(fetch.operation == .tracked ? .bool(value != 0) : .int(value), mayChange: false)
+        case .tableUsage(let table, let available):
+            guard let value = environment.tableUsage(table, available: available) else { return .none(mayChange: false) }
+            return .sample(.int(value), mayChange: false)
         case .localhost:
             let a = input.sourceAddress
             let loopback = (a.count == 4 && a[0] == 127) || a == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]

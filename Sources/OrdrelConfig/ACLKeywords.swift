@@ -10,7 +10,7 @@ extension ConfigBuilder {
 
     /// An optional `if|unless <cond>` from `index` on; `.some(nil)`: no condition; nil: an alert
     /// was raised.
-    private func optionalCondition(_ words: [String], from index: Int, _ keyword: String) -> ACLCondition?? {
+    func optionalCondition(_ words: [String], from index: Int, _ keyword: String) -> ACLCondition?? {
         guard words.count > index else { return .some(nil) }
         guard words[index] == "if" || words[index] == "unless" else {
             alert("'\(keyword)' : expects 'if', 'unless' or nothing after its arguments (got '\(words[index])').")
@@ -73,6 +73,10 @@ extension ConfigBuilder {
             switch action {
             case "accept": parsed = .accept
             case "reject": parsed = .reject
+            case _ where action.hasPrefix("track-sc"):
+                guard let (tracking, next) = parseTrackAction(words, kind: kind) else { return }
+                parsed = .track(tracking)
+                conditionIndex = next
             case "expect-proxy":
                 // haproxy's messages (tcp_rules.c).
                 guard kind == "connection" else {
@@ -86,10 +90,10 @@ extension ConfigBuilder {
                 parsed = .expectProxy
                 conditionIndex = 4
             default:
-                if action.hasPrefix("track-sc") || action.hasPrefix("sc-") {
-                    alert("'\(keyword)' needs stick tables: not implemented yet.")
+                if action.hasPrefix("sc-") {
+                    alert("'\(keyword)' : the 'sc-inc-gpc*' and 'sc-set-gpt0' actions are not implemented yet (use the 'sc*_inc_gpc0' fetches in a condition).")
                 } else {
-                    alert("'tcp-request \(kind)' : ordrel implements the actions 'accept', 'reject' and (connection rules) 'expect-proxy layer4' (got '\(action)').")
+                    alert("'tcp-request \(kind)' : ordrel implements the actions 'accept', 'reject', 'track-sc0' to 'track-sc2' and (connection rules) 'expect-proxy layer4' (got '\(action)').")
                 }
                 return
             }

@@ -157,6 +157,19 @@ public struct ACLParser {
         }
     }
 
+    /// A sample expression that is a single fetch (track-sc and stick keys); converters
+    /// (`src,ipmask(24)`) are refused.
+    public static func parseSampleFetch(_ expression: String) throws(Failure) -> ACLFetch {
+        var depth = 0
+        for character in expression {
+            if character == "(" { depth += 1 } else if character == ")" { depth -= 1 }
+            if character == "," && depth == 0 {
+                throw Failure("'\(expression)' : sample converters are not supported by ordrel.")
+            }
+        }
+        return try parseFetch(expression).0
+    }
+
     /// The fetch of a criterion such as `src`, `nbsrv(be)` or `req.payload(0,5)`.
     private static func parseFetch(_ criterion: String) throws(Failure) -> (ACLFetch, SampleType) {
         var name = criterion
@@ -235,10 +248,12 @@ public struct ACLParser {
         case "always_true": try noArguments(); return (.constant(true), .boolean)
         case "always_false": try noArguments(); return (.constant(false), .boolean)
         case "wait_end": try noArguments(); return (.waitEnd, .boolean)
+        case "table_cnt", "table_avl":
+            guard arguments.count <= 1 else { throw Failure("fetch method '\(name)' expects at most a table name.") }
+            return (.tableUsage(hasArguments ? arguments[0] : nil, available: name == "table_avl"), .int)
         default:
-            if name.hasPrefix("sc_") || name.hasPrefix("sc0_") || name.hasPrefix("sc1_") || name.hasPrefix("sc2_")
-                || name.hasPrefix("src_") || name == "table_cnt" || name == "table_avl" {
-                throw Failure("fetch method '\(name)' needs stick tables: not implemented yet.")
+            if let fetch = try StickFetchParser.parse(name: name, arguments: hasArguments ? arguments : []) {
+                return (.stickCounter(fetch), fetch.operation == .tracked ? .boolean : .int)
             }
             throw Failure("unknown fetch method '\(name)' in ACL expression '\(criterion)'.")
         }

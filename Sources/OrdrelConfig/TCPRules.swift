@@ -1,5 +1,5 @@
-/// `tcp-request connection|session|content accept|reject [if|unless <cond>]`, and
-/// `tcp-request connection expect-proxy layer4 [if|unless <cond>]`.
+/// `tcp-request connection|session|content accept|reject|track-sc<n> ... [if|unless <cond>]`,
+/// and `tcp-request connection expect-proxy layer4 [if|unless <cond>]`.
 public struct TCPRequestRule: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         case accept
@@ -7,6 +7,8 @@ public struct TCPRequestRule: Sendable, Equatable {
         /// Connection rules only: read a PROXY header first, as `bind ... accept-proxy`; the
         /// rules after it still run (haproxy's `ACT_TCP_EXPECT_PX` is not final).
         case expectProxy
+        /// Track an entry in a stick counter and go on with the next rule.
+        case track(StickTracking)
     }
 
     public var action: Action
@@ -91,7 +93,8 @@ public enum ConnectionVerdict: Sendable, Equatable {
 
 extension ConnectionRules {
     /// `tcp-request connection` rules at accept, as haproxy's `tcp_exec_l4_rules`: in order, an
-    /// `expect-proxy` whose condition holds is noted and evaluation goes on; the first `accept`
+    /// `expect-proxy` whose condition holds is noted and a `track-sc` tracks, and evaluation goes
+    /// on; the first `accept`
     /// or `reject` that holds decides; none accepts. Conditions here read no request bytes (the
     /// parser refuses those).
     public func decideConnection(_ input: ACLInput, _ environment: some ACLEnvironment) -> ConnectionVerdict {
@@ -101,6 +104,7 @@ extension ConnectionRules {
             case .accept: return .accept(expectProxy: expectProxy)
             case .reject: return .reject
             case .expectProxy: expectProxy = true
+            case .track(let tracking): _ = tracking.apply(input, environment)
             }
         }
         return .accept(expectProxy: expectProxy)
@@ -114,6 +118,7 @@ extension ConnectionRules {
             case .accept: return true
             case .reject: return false
             case .expectProxy: continue  // refused by the parser in session rules
+            case .track(let tracking): _ = tracking.apply(input, environment)
             }
         }
         return true
@@ -123,12 +128,16 @@ extension ConnectionRules {
     /// (a miss waits unless `input.final`; no rule deciding accepts), then the first
     /// `use_backend` whose condition holds on what arrived, evaluated as final.
     public func decideContent(_ input: ACLInput, _ environment: some ACLEnvironment) -> ContentDecision {
-        for rule in content {
+        rules: for rule in content {
             let result = rule.condition?.evaluate(input, environment) ?? .pass
             if result == .miss { return .wait }
             guard result == .pass else { continue }
-            if rule.action == .reject { return .reject }
-            break  // accept (`expect-proxy` is refused in content rules)
+            switch rule.action {
+            // (`expect-proxy` is refused in content rules.)
+            case .accept, .expectProxy: break rules
+            case .reject: return .reject
+            case .track(let tracking): if !tracking.apply(input, environment) { return .wait }
+            }
         }
         var final = input
         final.final = true
@@ -144,5 +153,21 @@ extension [UseServerRule] {
         var final = input
         final.final = true
         return filter { $0.condition?.evaluate(final, environment) ?? .pass == .pass }.map(\.server)
+    }
+}
+
+extension StickTracking {
+    /// Tracks the entry of the fetch's key, as haproxy's `tcp_exec_l4_rules` and
+    /// `tcp_inspect_request`: false when the key may still change and more bytes can come (the
+    /// rule waits); a fetch without a sample tracks nothing.
+    func apply(_ input: ACLInput, _ environment: some ACLEnvironment) -> Bool {
+        switch fetch.sample(input, environment) {
+        case .sample(let key, let mayChange):
+            if mayChange && !input.final { return false }
+            environment.track(self, key: key)
+        case .none(let mayChange):
+            if mayChange && !input.final { return false }
+        }
+        return true
     }
 }

@@ -93,6 +93,7 @@ final class ProxyHandshake {
         worker.proxyHandshakes[ObjectIdentifier(self)] = nil
         if let failure {
             runtime.handshakeFailed(client, error: failure, listener: listener, acceptedWallMicros: acceptedWallMicros)
+            client.stickCounters?.release(nowMs: Int64(worker.loop.nowMilliseconds))
             // haproxy only peeks, so closing with the client's bytes unread resets the connection
             // (checked with 2.6.12); a client that sent nothing sees a FIN. The bytes consumed
             // here are not there any more: reset explicitly.
@@ -102,7 +103,8 @@ final class ProxyHandshake {
             // `tcp-request session` rules see the header's addresses. haproxy 2.6.12 logs a session
             // they refuse after a header as an embryonic one whose error is none: "Success".
             let accepted = runtime.sessionRulesAccept(client: client.fd, address: client.address,
-                                                      destination: client.destination, frontend: listener.proxy)
+                                                      destination: client.destination, frontend: listener.proxy,
+                                                      counters: client.stickCounters, nowMs: worker.loop.nowMilliseconds)
             if !accepted {
                 runtime.logEmbryonic(client, reason: "Success", listener: listener, acceptedWallMicros: acceptedWallMicros)
             }

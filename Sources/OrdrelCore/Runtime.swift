@@ -48,6 +48,9 @@ public final class Runtime {
     /// Depth of `isolated` calls on thread 0 (nested calls run their body at once).
     private var isolationDepth = 0
     public private(set) var proxies: [Proxy] = []
+    /// Stick tables by name (each proxy's `stick-table`), and their `show table` order.
+    private(set) var stickTablesByName: [String: StickTable] = [:]
+    private(set) var stickTableOrder: [StickTable] = []
     /// Process-wide concurrent stream limit (`maxconn`).
     public var maxconn: Int
     /// The limit at start, after the fd limit was applied: `set maxconn global` may not exceed it.
@@ -141,6 +144,11 @@ public final class Runtime {
                 proxy.servers.append(try makeServer(serverConfig, index: index, backend: proxy, wallSeconds: wall))
             }
             proxies.append(proxy)
+            if let table = proxy.stickTable {
+                stickTablesByName[table.name] = table
+                // haproxy lists tables newest first.
+                stickTableOrder.insert(table, at: 0)
+            }
             if config.mode == .http { builtinServices[ObjectIdentifier(proxy)] = BuiltinServices(config: config) }
         }
         buildBalancers()
@@ -206,6 +214,7 @@ public final class Runtime {
         }
         startHealthChecks()
         startAgentChecks()
+        stickTableOrder.forEach { $0.startSweeping(on: loop) }
     }
 
     /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
@@ -609,13 +618,19 @@ public final class Runtime {
     /// reject goes straight to `openStream`, which counts it.
     private func admit(on worker: Worker, client: AcceptedClient, listener: Listener) {
         let frontend = listener.proxy
-        switch connectionVerdict(client: client.fd, address: client.address, frontend: frontend) {
+        // What the rules track stays with the connection through any PROXY handshake.
+        var client = client
+        client.stickCounters = stickTablesByName.isEmpty ? nil : StickCounters()
+        let nowMs = worker.loop.nowMilliseconds
+        switch connectionVerdict(client: client.fd, address: client.address, frontend: frontend,
+                                 counters: client.stickCounters, nowMs: nowMs) {
         case .reject:
             openStream(on: worker, client: client, frontend: frontend, refused: .connection)
         case .accept(let expectProxy) where expectProxy || listener.bind.acceptProxy:
             ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
         case .accept:
-            let accepted = sessionRulesAccept(client: client.fd, address: client.address, destination: nil, frontend: frontend)
+            let accepted = sessionRulesAccept(client: client.fd, address: client.address, destination: nil, frontend: frontend,
+                                              counters: client.stickCounters, nowMs: nowMs)
             openStream(on: worker, client: client, frontend: frontend, refused: accepted ? nil : .session)
         }
     }
@@ -628,6 +643,13 @@ public final class Runtime {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
         var client = client
+        // What the rules tracked: a refused connection leaves its entries now, an accepted one
+        // is a session.
+        if refused == nil {
+            client.stickCounters?.countSession(nowMs: Int64(now))
+        } else {
+            client.stickCounters?.release(nowMs: Int64(now))
+        }
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
@@ -673,6 +695,7 @@ public final class Runtime {
             // As haproxy, a connection rejected at accept is closed with a single RST; one
             // rejected by session rules with a FIN (checked with 2.6.12).
             if refused == .connection { try? client.fd.setLingerZero() }
+            if refused == nil { client.stickCounters?.release(nowMs: Int64(now)) }
             client.fd.close()
             return
         }

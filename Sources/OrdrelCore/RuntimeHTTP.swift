@@ -10,8 +10,14 @@ extension Runtime {
     func openHTTPConnection(client: FD, address: SocketAddress, frontend: Proxy, services: BuiltinServices) {
         let now = nowMs
         let wall = wallSeconds
-        let rejected = connectionVerdict(client: client, address: address, frontend: frontend) == .reject
-        let sessionRejected = !rejected && !sessionRulesAccept(client: client, address: address, destination: nil, frontend: frontend)
+        // What the rules track counts this connection (and session); a built-in service's
+        // connection is not a stream, so it leaves the entries at once.
+        let counters = stickTablesByName.isEmpty ? nil : StickCounters()
+        let rejected = connectionVerdict(client: client, address: address, frontend: frontend, counters: counters, nowMs: now) == .reject
+        let sessionRejected = !rejected && !sessionRulesAccept(client: client, address: address, destination: nil, frontend: frontend,
+                                                               counters: counters, nowMs: now)
+        if !rejected && !sessionRejected { counters?.countSession(nowMs: Int64(now)) }
+        counters?.release(nowMs: Int64(now))
         lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)

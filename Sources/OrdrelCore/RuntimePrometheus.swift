@@ -7,12 +7,12 @@ extension Runtime {
     /// CLI, taken with the other threads paused so no counter is torn, then rendered while the
     /// traffic flows again. Call on thread 0, as the CLI's commands run.
     public func prometheusMetrics(_ query: PrometheusQuery) -> [UInt8] {
-        let (values, rows) = isolated { () -> ([String: InfoValue], [StatsRow]) in
+        let (values, rows, tables) = isolated { () -> ([String: InfoValue], [StatsRow], [StickTableInfo]) in
             var rows: [StatsRow] = []
             var iterator = statsRows()
             while let row = iterator.next() { rows.append(row) }
-            return (self.info(), rows)
+            return (self.info(), rows, query.scopes.contains(.sticktable) ? stickTables() : [])
         }
-        return PrometheusExporter.render(info: values, rows: rows, query: query)
+        return PrometheusExporter.render(info: values, rows: rows, query: query, tables: tables)
     }
 }

@@ -57,6 +57,8 @@ final class Stream {
     var serverActivityAt: Double
     /// tcplog `%ts`.
     var termination = Termination.normal
+    /// Keys `stick on|store-request` store the server under once connected.
+    var stickStores: [(table: StickTable, key: [UInt8])] = []
 
     init(id: StreamID, worker: Worker, frontend: Proxy, backend: Proxy, accepted: AcceptedClient) {
         self.id = id
@@ -100,6 +102,8 @@ final class Stream {
     var response: Channel { tunnel.response }
     /// The server socket while connecting or connected (`show sess`).
     var serverFD: FD? { phase.serverSocket }
+    /// What its `track-sc` rules track; nil without stick tables.
+    var stickCounters: StickCounters? { accepted.stickCounters }
 
     /// Applies socket options, picks a server and starts connecting.
     func start() {
@@ -188,6 +192,9 @@ final class Stream {
             frontend.frontendBytes.addOut(bytes, thread: thread)
             backend.backendBytes.addOut(bytes, thread: thread)
             server?.bytes.addOut(bytes, thread: thread)
+        }
+        if let counters = stickCounters, report.fromClient + report.fromServer > 0, !counters.isEmpty {
+            counters.countBytes(in: report.fromClient, out: report.fromServer, nowMs: Int64(worker.loop.nowMilliseconds))
         }
         let now = worker.loop.now
         if report.clientActive { clientActivityAt = now }

@@ -46,6 +46,7 @@ extension Stream {
             return (line, dequeued)
         }
         runtime.startDequeued(dequeued)
+        stickCounters?.release(nowMs: Int64(nowMs))
         runtime.streamClosed(self, log: line)
     }
 

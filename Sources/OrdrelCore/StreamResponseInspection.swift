@@ -32,7 +32,9 @@ extension Stream {
                                      frontend: frontend, backend: backend, payload: response.pending)
         input.final = response.state != .open || response.buffered >= worker.pool.bufferSize
             || worker.loop.now + 0.0005 >= until
-        let decision = backend.config.responseRules.decide(input, RuntimeACLEnvironment(runtime: runtime, backend: backend))
+        let environment = RuntimeACLEnvironment(runtime: runtime, proxy: backend, backend: backend, counters: stickCounters,
+                                                nowMs: Int64(worker.loop.nowMilliseconds))
+        let decision = backend.config.responseRules.decide(input, environment)
         switch decision {
         case .wait:
             return

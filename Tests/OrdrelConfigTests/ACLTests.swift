@@ -165,7 +165,9 @@ final class ACLTests: XCTestCase {
         XCTAssertEqual(failure("if TRUE ||"), "'if' : missing or incomplete condition.")
         XCTAssertEqual(failure("if { src 1.2.3.4"), "missing closing '}' in condition.")
         XCTAssertEqual(failure("if || TRUE"), "missing ACL before '||' in condition.")
-        XCTAssertEqual(failure("if { sc0_conn_rate gt 1 }"), "fetch method 'sc0_conn_rate' needs stick tables: not implemented yet.")
+        XCTAssertEqual(failure("if { sc5_conn_rate gt 1 }"), "fetch method 'sc5_conn_rate' : ordrel has stick counters 0 to 2.")
+        XCTAssertEqual(failure("if { sc_http_req_rate(0) gt 1 }"), "fetch method 'sc_http_req_rate' counts HTTP requests; ordrel only implements 'mode tcp'.")
+        XCTAssertEqual(failure("if { sc_conn_rate gt 1 }"), "fetch method 'sc_conn_rate' expects a stick counter number (0 to 2) as its first argument.")
         XCTAssertEqual(failure("if { bogus 1 }"), "unknown fetch method 'bogus' in ACL expression 'bogus'.")
         XCTAssertEqual(failure("if ok", acls: ["TRUE src 1.2.3.4"]), "'acl' : ACL name 'TRUE' is reserved for a predefined ACL.")
     }

@@ -67,18 +67,18 @@ final class RuleConfigTests: XCTestCase {
         XCTAssertEqual(alerts, [
             "[ALERT] config : parsing [bad.cfg:9] : 'tcp-request connection reject' : the condition reads the request's contents, which are not available yet at connection time (use 'tcp-request content').",
             "[ALERT] config : parsing [bad.cfg:10] : 'expect-proxy layer4' is not allowed in 'tcp-request content' rules in frontend 'fe'",
-            "[ALERT] config : parsing [bad.cfg:11] : 'tcp-request content track-sc0' needs stick tables: not implemented yet.",
-            "[ALERT] config : parsing [bad.cfg:12] : 'tcp-request session track-sc0' needs stick tables: not implemented yet.",
-            "[ALERT] config : parsing [bad.cfg:13] : 'tcp-request content' : ordrel implements the actions 'accept', 'reject' and (connection rules) 'expect-proxy layer4' (got 'drop').",
-            alerts.count > 5 ? alerts[5] : "",
+            "[ALERT] config : parsing [bad.cfg:13] : 'tcp-request content' : ordrel implements the actions 'accept', 'reject', 'track-sc0' to 'track-sc2' and (connection rules) 'expect-proxy layer4' (got 'drop').",
+            alerts.count > 3 ? alerts[3] : "",
             "[ALERT] config : parsing [bad.cfg:15] : 'use_backend be' : error detected while parsing condition : missing closing '}' in condition.",
-            "[ALERT] config : parsing [bad.cfg:16] : 'force-persist' is not supported by ordrel: it only matters to cookie or stick-table persistence, which ordrel does not implement yet.",
+            "[ALERT] config : parsing [bad.cfg:16] : 'force-persist' not allowed because frontend 'fe' has no backend capability.",
             "[ALERT] config : parsing [bad.cfg:17] : 'use_backend %[req.ssl_sni,lower,map(/etc/haproxy/sni.map)]' : backend names built from samples (log-format '%[...]', e.g. with 'map') are not implemented yet; name the backend and use a condition.",
             "[ALERT] config : parsing [bad.cfg:18] : error detected while parsing ACL 'bad' : unknown matching method 'foo' (ordrel knows found, bool, int, len, ip, str, beg, end, sub, dom, reg, bin).",
             "[ALERT] config : parsing [bad.cfg:21] : tcp-request connection is not allowed because backend be is not a frontend",
             "[ALERT] config : parsing [bad.cfg:22] : backend 'be' : unable to find server 'nope' referenced in a 'use-server' rule.",
+            "[ALERT] config : parsing [bad.cfg:11] : frontend 'fe' : 'track-sc0' needs a stick-table in this section or a 'table' argument.",
+            "[ALERT] config : parsing [bad.cfg:12] : frontend 'fe' : 'track-sc0' needs a stick-table in this section or a 'table' argument.",
         ])
-        XCTAssertTrue(alerts.count > 5 && alerts[5].contains("[bad.cfg:14]") && alerts[5].contains("inspect-delay"), "\(alerts)")
+        XCTAssertTrue(alerts.count > 3 && alerts[3].contains("[bad.cfg:14]") && alerts[3].contains("inspect-delay"), "\(alerts)")
     }
 
     func testRulesInDefaultsAndOrderWarningAsHaproxy() throws {
