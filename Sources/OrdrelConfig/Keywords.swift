@@ -56,7 +56,6 @@ enum Keywords {
         "stick-table": "stick tables are not supported",
         "stick": "stickiness is not supported",
         "external-check": "only plain TCP connect health checks are supported",
-        "server-template": "server templates are not supported",
         "dispatch": "'dispatch' is not supported, declare a server",
         "force-persist": "it only matters to cookie or stick-table persistence, which ordrel does not implement yet",
         "ignore-persist": "it only matters to cookie or stick-table persistence, which ordrel does not implement yet",
@@ -111,8 +110,7 @@ enum Keywords {
         "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn",
         "ssl", "check-ssl", "check-sni", "check-alpn", "check-proto", "check-via-socks4",
         "slowstart", "track",
-        "observe", "on-error", "error-limit", "minconn", "resolvers", "resolve-prefer", "resolve-net",
-        "resolve-opts", "cookie", "redir", "usesrc", "namespace", "proto", "alpn",
+        "observe", "on-error", "error-limit", "minconn", "cookie", "redir", "usesrc", "namespace", "proto", "alpn",
         "npn", "verify", "verifyhost", "ca-file", "crl-file", "crt", "sni", "ciphers", "ciphersuites",
         "tfo", "ws", "pool-max-conn", "pool-low-conn", "pool-purge-delay", "max-reuse", "socks4",
         "allow-0rtt", "no-ssl-reuse", "force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12",
@@ -122,7 +120,7 @@ enum Keywords {
 
     /// Section keywords other than the five ordrel reads; their whole body is skipped.
     static let unsupportedSections: Set<String> = [
-        "userlist", "peers", "resolvers", "mailers", "program", "http-errors", "ring", "cache",
+        "userlist", "peers", "mailers", "program", "http-errors", "ring", "cache",
         "fcgi-app", "backends", "dynbuf", "traces",
     ]
 }

@@ -142,7 +142,9 @@ final class ConfigBuilder {
         case global
         /// A `defaults`, `frontend`, `backend` or `listen` section: see `current`.
         case proxy
-        /// A section ordrel does not read (peers, resolvers, ...): lines are skipped.
+        /// A `resolvers` section: see `currentResolvers`.
+        case resolvers
+        /// A section ordrel does not read (peers, mailers, ...): lines are skipped.
         case skipped
     }
 
@@ -150,6 +152,9 @@ final class ConfigBuilder {
     var diagnostics: [ConfigDiagnostic] = []
     var global = GlobalConfig()
     var proxies: [ProxyDraft] = []
+    /// `resolvers` sections read so far, and the one being read.
+    var resolvers: [ResolversConfig] = []
+    var currentResolvers = ResolversConfig(name: "", location: SourceLocation(file: "", line: 0))
     /// The `defaults` the next proxy inherits from (the last one read, named or not).
     var lastDefaults: ProxyDraft
     var namedDefaults: [String: ProxyDraft] = [:]
@@ -257,6 +262,10 @@ final class ConfigBuilder {
             endSection()
             startProxy(words)
             return
+        case "resolvers":
+            endSection()
+            startResolvers(words)
+            return
         default:
             break
         }
@@ -274,6 +283,8 @@ final class ConfigBuilder {
             parseGlobal(words)
         case .proxy:
             parseProxy(words)
+        case .resolvers:
+            parseResolversLine(words)
         case .skipped:
             break
         }
@@ -281,6 +292,10 @@ final class ConfigBuilder {
 
     /// Closes the current section: a proxy joins the list, a `defaults` becomes the one to inherit.
     private func endSection() {
+        if case .resolvers = section {
+            resolvers.append(currentResolvers)
+            section = .none
+        }
         guard case .proxy = section else { return }
         if current.role == .defaults {
             lastDefaults = current

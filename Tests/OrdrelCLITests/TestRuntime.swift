@@ -131,6 +131,10 @@ final class TestRuntime: CLIRuntime {
     func proxyID(named name: String) -> UInt64? { ["fe_main": 2, "be_app": 3][name] }
     func backendNames() -> [String] { ["be_app"] }
 
+    /// `show resolvers` sections.
+    var resolverSections: [ResolversInfo] = []
+    func resolvers() -> [ResolversInfo] { resolverSections }
+
     func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)? {
         if let backend, backend != "be_app" { return nil }
         let st: [(UInt32, UInt32, UInt32, UInt32, UInt32)] = [(0, 8, 2, 0, 6), (2, 1, 0, 2, 0), (2, 1, 0, 2, 0)]
