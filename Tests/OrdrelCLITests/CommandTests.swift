@@ -297,3 +297,41 @@ final class CommandTests: XCTestCase {
                        "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n\n")
     }
 }
+
+/// `show resolvers [<section>]` in haproxy 2.6's layout.
+final class ShowResolversTests: XCTestCase {
+    func testLayoutAndUnknownSection() {
+        let runtime = TestRuntime()
+        var counters = NameserverCounters()
+        counters.sent = 46
+        counters.valid = 18
+        counters.nx = 16
+        runtime.resolverSections = [
+            ResolversInfo(name: "dns", nameservers: [("ns1", counters)]),
+            ResolversInfo(name: "other", nameservers: []),
+        ]
+        XCTAssertEqual(exchange("show resolvers dns\n", runtime: runtime).text, """
+            Resolvers section dns
+             nameserver ns1:
+              sent:        46
+              snd_error:   0
+              valid:       18
+              update:      0
+              cname:       0
+              cname_error: 0
+              any_err:     0
+              nx:          16
+              timeout:     0
+              refused:     0
+              other:       0
+              invalid:     0
+              too_big:     0
+              truncated:   0
+              outdated:    0
+
+
+            """)
+        XCTAssertTrue(exchange("show resolvers\n", level: .user, runtime: runtime).text.hasSuffix("Resolvers section other\n\n"))
+        XCTAssertEqual(exchange("show resolvers nope\n", runtime: runtime).text, "Can't find that resolvers section\n\n")
+    }
+}

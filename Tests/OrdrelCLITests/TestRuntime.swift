@@ -353,7 +353,7 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
 
 /// The commands ordrel implements, by the lowest level that lists them in `help`.
 let implementedCommands: [CLILevel: [String]] = [
-    .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map", "show pools",
+    .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map", "show pools", "show resolvers",
             "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show threads", "show version", "user"],
     .operator: ["clear counters", "operator", "show env", "show errors", "show fd", "show sess"],
     .admin: ["disable agent", "disable frontend", "disable health", "disable server", "enable agent", "enable frontend", "enable health",
