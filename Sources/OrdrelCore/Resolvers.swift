@@ -44,6 +44,9 @@ final class NameserverLink {
     }
 
     /// Watches exactly the sockets c-ares wants now and arms the timer for its next time-out.
+    /// Each watcher is registered afresh: c-ares may have closed a socket and opened another
+    /// under the same fd number meanwhile (after an ICMP refusal), which the kernel dropped from
+    /// epoll, and only a new registration (`ev_io_set`) adds it again.
     private func sync() {
         let wanted = channel.sockets()
         for (fd, watcher) in watchers where !wanted.contains(where: { $0.fd == fd }) {
@@ -56,6 +59,7 @@ final class NameserverLink {
                 self.ready(fd: fd, events: events)
             }
             watchers[fd] = watcher
+            watcher.setInterest([])
             watcher.setInterest((socket.read ? IOEvents.read : []).union(socket.write ? .write : []))
         }
         if let ms = channel.nextTimeoutMs() { timer.schedule(after: Double(ms) / 1000) } else { timer.cancel() }

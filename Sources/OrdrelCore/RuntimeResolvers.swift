@@ -71,11 +71,20 @@ extension Runtime {
 
     /// Every try for `resolution` failed: its servers go to maintenance once the failure's
     /// `hold` period has passed without a valid answer. Runs isolated.
+    /// A failed SRV label also takes its records away from the template's servers, which stop
+    /// resolving those hosts.
     func dnsFailed(_ resolution: DNSResolution, _ failure: DNSFailure, section: ResolversSection) {
-        for server in resolution.servers where server.hasAddress {
-            guard DNSServerDecision.failureStopsServer(failure, lastValidMs: resolution.lastValidMs, nowMs: nowMs,
-                                                       hold: section.config.hold) else { continue }
-            enterResolutionMaintenance(server, reason: DNSServerDecision.maintenanceReason(failure))
+        guard DNSServerDecision.failureStopsServer(failure, lastValidMs: resolution.lastValidMs, nowMs: nowMs,
+                                                   hold: section.config.hold) else { return }
+        let reason = DNSServerDecision.maintenanceReason(failure)
+        for server in resolution.servers {
+            if resolution.attempt.preferred == .srv, let slot = section.serviceSlots[ObjectIdentifier(server)] {
+                section.serviceSlots[ObjectIdentifier(server)] = nil
+                section.detach(server, name: slot.record.target)
+                server.fqdn = nil
+                server.fqdnFromRecord = false
+            }
+            if server.hasAddress { enterResolutionMaintenance(server, reason: reason) }
         }
     }
 
