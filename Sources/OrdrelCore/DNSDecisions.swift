@@ -81,11 +81,10 @@ public enum DNSServerDecision {
     }
 
     /// Whether a failed resolution puts a server in maintenance: only once its name has had no
-    /// valid answer for the `hold` period of the failure (nil `lastValidMs`: never had one).
-    public static func failureStopsServer(_ failure: DNSFailure, lastValidMs: UInt64?, nowMs: UInt64,
+    /// valid answer for the `hold` period of the failure (counted from the start before the first).
+    public static func failureStopsServer(_ failure: DNSFailure, lastValidMs: UInt64, nowMs: UInt64,
                                           hold: ResolverHoldTimes) -> Bool {
-        guard let lastValidMs else { return true }
-        return nowMs >= lastValidMs + holdPeriod(failure, hold)
+        nowMs >= lastValidMs + holdPeriod(failure, hold)
     }
 
     /// The `hold` period of a failure.

@@ -75,13 +75,15 @@ final class DNSResolution {
     /// Tells answers to the query in flight from late ones (`outdated`).
     var generation = 0
     var running = false
-    /// When the last valid answer came (the `hold` periods count from it).
-    var lastValidMs: UInt64?
+    /// When the last valid answer came (the `hold` periods count from it; from the start, as
+    /// haproxy, before the first).
+    var lastValidMs: UInt64
     var timer: TimerWatcher?
 
-    init(name: String, preferred: DNSRecordType, retries: Int) {
+    init(name: String, preferred: DNSRecordType, retries: Int, nowMs: UInt64) {
         self.name = name
         attempt = ResolutionAttempt(preferred: preferred, retries: retries)
+        lastValidMs = nowMs
     }
 }
 
@@ -107,9 +109,7 @@ final class ResolversSection {
         let preferred: DNSRecordType = service ? .srv : (server.config.resolution.preferIPv4 ? .a : .aaaa)
         let key = "\(name)/\(preferred.rawValue)"
         let resolution = resolutions[key] ?? {
-            let created = DNSResolution(name: name, preferred: preferred, retries: config.resolveRetries)
-            // As haproxy, the `hold` periods first count from the start.
-            created.lastValidMs = runtime.nowMs
+            let created = DNSResolution(name: name, preferred: preferred, retries: config.resolveRetries, nowMs: runtime.nowMs)
             created.timer = TimerWatcher(loop: runtime.loop) { [unowned(unsafe) self, unowned(unsafe) created] in self.run(created) }
             resolutions[key] = created
             return created

@@ -160,8 +160,14 @@ final class ResolversTests: XCTestCase {
             func summary(_ rows: [String: [String: String]], _ names: [String]) -> [String] {
                 names.map { name in columns.map { rows[name]?[$0] ?? "?" }.joined(separator: " ") }.sorted()
             }
+            // And `show stat`'s status, weight and whether an address is shown.
+            let theirStat = try serverRows(sockets.haproxy, "show stat")
+            func statSummary(_ rows: [String: [String: String]], _ names: [String]) -> [String] {
+                names.map { "\(rows[$0]?["status"] ?? "?") \(rows[$0]?["weight"] ?? "?") \(rows[$0]?["addr"]?.isEmpty ?? true)" }.sorted()
+            }
             for group in [["web"], (1...5).map { "farm\($0)" }, (1...3).map { "srv\($0)" }] {
                 XCTAssertEqual(summary(state, group), summary(theirs, group), "\(group)")
+                XCTAssertEqual(statSummary(stat, group), statSummary(theirStat, group), "\(group)")
             }
         }
 

@@ -69,7 +69,8 @@ final class DNSDecisionTests: XCTestCase {
         XCTAssertFalse(DNSServerDecision.failureStopsServer(.nx, lastValidMs: 10_000, nowMs: 10_999, hold: hold))
         XCTAssertTrue(DNSServerDecision.failureStopsServer(.nx, lastValidMs: 10_000, nowMs: 11_000, hold: hold))
         XCTAssertFalse(DNSServerDecision.failureStopsServer(.timeout, lastValidMs: 10_000, nowMs: 14_000, hold: hold))
-        XCTAssertTrue(DNSServerDecision.failureStopsServer(.other, lastValidMs: nil, nowMs: 0, hold: hold))
+        hold.other = 0
+        XCTAssertTrue(DNSServerDecision.failureStopsServer(.other, lastValidMs: 10_000, nowMs: 10_000, hold: hold))
         XCTAssertEqual(DNSServerDecision.maintenanceReason(.nx), "DNS NX status")
         XCTAssertEqual(DNSServerDecision.maintenanceReason(.timeout), "DNS timeout status")
         XCTAssertEqual(DNSServerDecision.maintenanceReason(.refused), "DNS refused status")
