@@ -132,6 +132,17 @@ public enum DNSServerDecision {
         return slots
     }
 
+    /// A name `set server ... fqdn` takes: dot-separated labels of letters, digits, `-` and `_`,
+    /// 1 to 63 bytes each, 255 in all (haproxy's `resolv_hostname_validation`).
+    public static func isValidHostName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= 255 else { return false }
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.enumerated().allSatisfy { index, label in
+            (label.isEmpty && index == labels.count - 1 && index > 0)
+                || ((1...63).contains(label.utf8.count) && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        }
+    }
+
     /// The weight haproxy gives a server from its SRV record's weight (0...65535 over 1...256).
     public static func weight(fromSRV weight: Int) -> Int { min(256, weight / 256 + 1) }
 }

@@ -8,29 +8,45 @@ import OrdrelSystem
 extension Runtime {
     /// Opens each used section's name server channels and starts resolving its servers' names.
     func startResolvers() throws {
-        var sections: [String: ResolversSection] = [:]
         for proxy in proxies where proxy.isBackend {
             for server in proxy.servers {
-                guard let name = server.config.resolution.resolvers,
-                      let config = configuration.resolvers.first(where: { $0.name == name }) else { continue }
                 let target = server.config.srvRecord ?? server.config.host
                 // An IP literal has nothing to resolve (haproxy only resolves host names).
-                guard SocketAddress(ip: target, port: 0) == nil else { continue }
-                let section: ResolversSection
-                if let existing = sections[name] {
-                    section = existing
-                } else {
-                    do {
-                        section = try ResolversSection(config: config, runtime: self)
-                    } catch {
-                        throw RuntimeSetupError(location: config.location, message: "resolvers '\(name)' : \(error)")
-                    }
-                    sections[name] = section
-                    resolverSections.append(section)
-                }
+                guard SocketAddress(ip: target, port: 0) == nil, let section = try resolversSection(for: server) else { continue }
                 section.attach(server, name: target, service: server.config.srvRecord != nil)
             }
         }
+    }
+
+    /// The running section of the server's `resolvers`, opened on first use; nil without one.
+    private func resolversSection(for server: Server) throws -> ResolversSection? {
+        guard let name = server.config.resolution.resolvers,
+              let config = configuration.resolvers.first(where: { $0.name == name }) else { return nil }
+        if let running = resolverSections.first(where: { $0.config.name == name }) { return running }
+        do {
+            let section = try ResolversSection(config: config, runtime: self)
+            resolverSections.append(section)
+            return section
+        } catch {
+            throw RuntimeSetupError(location: config.location, message: "resolvers '\(name)' : \(error)")
+        }
+    }
+
+    public func setServerFQDN(backend: String, server: String, fqdn: String) -> ServerResult<SetFQDNOutcome> {
+        withServer(backend, server) { setServerFQDN($0, fqdn) }
+    }
+
+    /// `set server <b>/<s> fqdn <name>`: the server leaves its old name's resolution and joins
+    /// the new one's, resolved at once; it keeps its address until the answer comes.
+    func setServerFQDN(_ server: Server, _ fqdn: String) -> SetFQDNOutcome {
+        guard server.config.srvRecord == nil else { return .srvResolution }
+        guard let section = try? resolversSection(for: server) else { return .noResolution }
+        guard DNSServerDecision.isValidHostName(fqdn) else { return .invalid }
+        let old = server.fqdn
+        if let old { section.detach(server, name: old) }
+        server.fqdn = fqdn
+        section.attach(server, name: fqdn, service: false)
+        return .changed(server: server.qualifiedName, from: old, to: fqdn)
     }
 
     /// Stops every query and resolution timer (the process is stopping).

@@ -197,6 +197,19 @@ final class ResolversTests: XCTestCase {
         XCTAssertTrue(try waitUntil(10) { try serverRows(sockets.ordrel, "show stat")["web"]?["status"] == "no check" })
         XCTAssertTrue(ordrel.stderrText.contains("Server one/web administratively READY thanks to valid DNS answer."), ordrel.stderrText)
 
+        // set server ... fqdn: the server resolves the new name at once, in haproxy's words.
+        dns.answer("127.0.0.1 web.test\n127.0.0.2 other.test\n" + farm)
+        for socket in socketsToCheck {
+            XCTAssertEqual(try cli(socket, "set server one/web fqdn other.test"),
+                           "one/web changed its FQDN from web.test to other.test by 'stats socket command'\n\n", socket)
+            XCTAssertEqual(try cli(socket, "set server one/srv1 fqdn other.test"),
+                           "set server <b>/<s> fqdn failed because SRV resolution is configured.\n\n", socket)
+            XCTAssertTrue(try waitUntil(10) {
+                let web = try serverRows(socket, "show servers state")["web"]
+                return web?["srv_addr"] == "127.0.0.2" && web?["srv_fqdn"] == "other.test"
+            }, socket)
+        }
+
         // show resolvers: haproxy's layout, the name server's answers counted.
         let counters = try cli(sockets.ordrel, "show resolvers dns")
         XCTAssertTrue(counters.hasPrefix("Resolvers section dns\n nameserver ns1:\n  sent:        "), counters)

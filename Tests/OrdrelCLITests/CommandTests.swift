@@ -334,4 +334,17 @@ final class ShowResolversTests: XCTestCase {
         XCTAssertTrue(exchange("show resolvers\n", level: .user, runtime: runtime).text.hasSuffix("Resolvers section other\n\n"))
         XCTAssertEqual(exchange("show resolvers nope\n", runtime: runtime).text, "Can't find that resolvers section\n\n")
     }
+
+    /// `set server <b>/<s> fqdn <name>` in haproxy 2.6.12's words.
+    func testSetServerFQDN() {
+        let runtime = TestRuntime()
+        XCTAssertEqual(exchange("set server be_app/s4 fqdn new.example\n", runtime: runtime).text,
+                       "be_app/s4 changed its FQDN from old.example to new.example by 'stats socket command'\n\n")
+        XCTAssertEqual(runtime.fqdns["s4"], "new.example")
+        XCTAssertEqual(exchange("set server be_app/s4 fqdn\n", runtime: runtime).text, "set server <b>/<s> fqdn requires a FQDN.\n\n")
+        XCTAssertEqual(exchange("set server be_app/s4 fqdn bad!\n", runtime: runtime).text, "invalid fqdn 'bad!' by 'stats socket command'\n\n")
+        XCTAssertEqual(exchange("set server be_app/s1 fqdn new.example\n", runtime: runtime).text,
+                       "set server <b>/<s> fqdn failed because no resolution is configured.\n\n")
+        XCTAssertEqual(exchange("set server be_app/nope fqdn new.example\n", runtime: runtime).text, "No such server.\n\n")
+    }
 }

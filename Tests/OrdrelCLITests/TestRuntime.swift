@@ -134,6 +134,16 @@ final class TestRuntime: CLIRuntime {
     /// `show resolvers` sections.
     var resolverSections: [ResolversInfo] = []
     func resolvers() -> [ResolversInfo] { resolverSections }
+    /// The server with `resolvers` (s4 here) and the name it resolves.
+    var fqdns: [String: String] = ["s4": "old.example"]
+    func setServerFQDN(backend: String, server: String, fqdn: String) -> ServerResult<SetFQDNOutcome> {
+        withServer(backend, server) { found in
+            guard let old = fqdns[found.name] else { return .noResolution }
+            guard !fqdn.contains("!") else { return .invalid }
+            fqdns[found.name] = fqdn
+            return .changed(server: "be_app/\(found.name)", from: old, to: fqdn)
+        }
+    }
 
     func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)? {
         if let backend, backend != "be_app" { return nil }

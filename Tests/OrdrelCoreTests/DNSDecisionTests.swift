@@ -77,6 +77,15 @@ final class DNSDecisionTests: XCTestCase {
         XCTAssertEqual(DNSServerDecision.maintenanceReason(.invalid), "unspecified DNS error")
     }
 
+    func testHostNames() {
+        for good in ["web.test", "a", "db-1.example.org", "_x.example", "fqdn.example."] {
+            XCTAssertTrue(DNSServerDecision.isValidHostName(good), good)
+        }
+        for bad in ["", "bad_name!", "a..b", ".a", String(repeating: "a", count: 64) + ".test", "sp ace.test"] {
+            XCTAssertFalse(DNSServerDecision.isValidHostName(bad), bad)
+        }
+    }
+
     /// Records keep their servers, new ones take free slots in order, a missing one is dropped
     /// after `hold obsolete`.
     func testServiceSlots() {
