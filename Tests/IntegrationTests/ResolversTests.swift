@@ -13,18 +13,36 @@ private final class DNSServer {
     let hostsFile: String
     private let pid: pid_t
 
+    /// Starts dnsmasq on a free port; a port taken meanwhile (its UDP side is not checked
+    /// beforehand) makes it exit at once, and another port is tried.
     init(directory: TemporaryDirectory, hosts: String, srv: [String], records: [String]) throws {
-        port = try TestSocket.unusedPort()
         hostsFile = directory.write("hosts", hosts)
         let user = String(cString: getpwuid(getuid()).pointee.pw_name)
-        let arguments = ["--no-daemon", "--no-resolv", "--no-hosts", "--addn-hosts=\(hostsFile)", "--port=\(port)",
-                         "--listen-address=127.0.0.1", "--bind-interfaces", "--local=/test/", "--pid-file=",
-                         "--user=\(user)"] + srv.map { "--srv-host=\($0)" } + records.map { "--host-record=\($0)" }
-        pid = spawn(Self.path, arguments, logPath: directory.path + "/dnsmasq.log")
-        guard pid > 0, waitUntil(5, { TestSocket.isListening(port: port) }) else {
-            stop()
-            throw TestSocket.Failure(description: "dnsmasq did not start on port \(port)")
+        let log = directory.path + "/dnsmasq.log"
+        for _ in 0..<3 {
+            let port = try TestSocket.unusedPort()
+            let arguments = ["--no-daemon", "--no-resolv", "--no-hosts", "--addn-hosts=\(hostsFile)", "--port=\(port)",
+                             "--listen-address=127.0.0.1", "--bind-interfaces", "--local=/test/", "--pid-file=",
+                             "--user=\(user)"] + srv.map { "--srv-host=\($0)" } + records.map { "--host-record=\($0)" }
+            let pid = spawn(Self.path, arguments, logPath: log)
+            guard pid > 0 else { break }
+            var status: Int32 = 0
+            var exited = false
+            let listening = waitUntil(5) {
+                exited = waitpid(pid, &status, WNOHANG) == pid
+                return exited || TestSocket.isListening(port: port)
+            }
+            if listening && !exited {
+                self.port = port
+                self.pid = pid
+                return
+            }
+            if !exited {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+            }
         }
+        throw TestSocket.Failure(description: "dnsmasq did not start: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
     }
 
     /// New answers: the hosts file rewritten, then SIGHUP.
