@@ -52,7 +52,6 @@ enum Keywords {
 
     /// Proxy keywords ordrel knows but refuses, with the reason shown to the operator.
     static let unsupportedProxy: [String: String] = [
-        "tcp-response": "TCP response rules are not supported",
         "stick-table": "stick tables are not supported",
         "stick": "stickiness is not supported",
         "external-check": "only plain TCP connect health checks are supported",

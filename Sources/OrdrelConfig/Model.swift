@@ -372,6 +372,8 @@ public struct ProxyConfig: Sendable, Equatable {
     public var rules = ConnectionRules()
     /// `use-server` rules of a backend, in order.
     public var useServers: [UseServerRule] = []
+    /// `tcp-response` rules and delay of a backend.
+    public var responseRules = ResponseRules()
     public var balance: BalanceAlgorithm = .roundrobin
     public var servers: [ServerConfig] = []
     /// `source`: the local address connections to servers bind to; nil = the kernel's choice.

@@ -73,6 +73,7 @@ extension ConfigBuilder {
         ConfigKeyword("use-server", in: .backend) { b, words in b.parseUseServer(words) },
         ConfigKeyword("acl", in: [.frontend, .backend]) { b, words in b.parseACL(words) },
         ConfigKeyword("tcp-request", in: .proxies) { b, words in b.parseTCPRequest(words) },
+        ConfigKeyword("tcp-response", in: .proxies) { b, words in b.parseTCPResponse(words) },
         ConfigKeyword("balance", in: .proxies) { b, words in b.parseBalance(words) },
         ConfigKeyword("server", in: .backend) { b, words in b.parseServer(words) },
         ConfigKeyword("server-template", in: .backend) { b, words in b.parseServerTemplate(words) },

@@ -55,10 +55,19 @@ extension Runtime {
             frontendName: frontend.name, backendName: backend.name, payload: payload, final: true)
     }
 
-    /// `tcp-request connection` rules, at accept.
-    func connectionRulesReject(client: FD, address: SocketAddress, frontend: Proxy) -> Bool {
+    /// `tcp-request connection` rules, at accept (on the real peer, before any PROXY header).
+    func connectionVerdict(client: FD, address: SocketAddress, frontend: Proxy) -> ConnectionVerdict {
+        guard !frontend.config.rules.connection.isEmpty else { return .accept(expectProxy: false) }
         let input = aclInput(client: client, address: address, frontend: frontend,
                              backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
-        return !frontend.config.rules.acceptsConnection(input, RuntimeACLEnvironment(runtime: self, backend: frontend.targetBackend))
+        return frontend.config.rules.decideConnection(input, RuntimeACLEnvironment(runtime: self, backend: frontend.targetBackend))
+    }
+
+    /// `tcp-request session` rules, on the client's addresses (a PROXY header's, if any).
+    func sessionRulesAccept(client: FD, address: SocketAddress, destination: SocketAddress?, frontend: Proxy) -> Bool {
+        guard !frontend.config.rules.session.isEmpty else { return true }
+        let input = aclInput(client: client, address: address, destination: destination, frontend: frontend,
+                             backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+        return frontend.config.rules.acceptsSession(input, RuntimeACLEnvironment(runtime: self, backend: frontend.targetBackend))
     }
 }

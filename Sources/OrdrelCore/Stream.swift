@@ -9,7 +9,8 @@ import OrdrelSystem
 /// `runtime.lock`, and no other thread writes its fields.
 ///
 /// Files: this one (life and forwarding), `StreamServer` (choosing, queueing, connecting),
-/// `StreamDeadline` (timeouts), `StreamEnding` (the one way to end, and the log line).
+/// `StreamDeadline` (timeouts), `StreamEnding` (the one way to end, and the log line),
+/// `StreamInspection` and `StreamResponseInspection` (`tcp-request` and `tcp-response` rules).
 final class Stream {
     let id: StreamID
     unowned(unsafe) let worker: Worker
@@ -30,6 +31,8 @@ final class Stream {
     var phase: StreamPhase = .dispatching
     /// Both directions and their buffers, pipes and socket readiness.
     var tunnel: Tunnel<FD, PipePool>
+    /// The backend's `tcp-response content` rules on the server's first bytes.
+    var responseInspection = ResponseInspection.none
 
     var clientWatcher: IOWatcher!
     var serverWatcher: IOWatcher!
@@ -141,6 +144,19 @@ final class Stream {
             }
             // Decided: forward with the phase dispatching reached (or stop if it ended).
             return process()
+        }
+        switch responseInspection {
+        case .holding:
+            inspectResponse()
+            if phase.isClosed { return }
+            // Decided: forward what was held (or its close).
+            if case .holding = responseInspection {} else { return process() }
+        case .closing where response.state == .closed:
+            // `tcp-response content close`: the held bytes and the FIN reached the client.
+            end(.completed)
+            return
+        case .closing, .none:
+            break
         }
         // A client that shut its side before reaching a server has left when it has nothing left
         // to send, or whatever it sent with `option abortonclose` (haproxy's back_may_abort_req).

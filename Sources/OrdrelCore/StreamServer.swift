@@ -139,6 +139,7 @@ extension Stream {
         if case .connecting(_, let startedAt) = phase { connectDuration = max(0, now - startedAt) }
         phase = .established(fd)
         tunnel.serverConnected()
+        startResponseInspection()
         serverActivityAt = now
         if let server, let connectDuration {
             runtime.lock.withLock {

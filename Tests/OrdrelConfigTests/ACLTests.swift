@@ -122,8 +122,9 @@ final class ACLTests: XCTestCase {
     func testTLSFetches() {
         let hello = clientHello(serverName: "a.example")
         XCTAssertEqual(result("if { req.ssl_hello_type 1 }", payload: hello), .pass)
-        XCTAssertEqual(result("if { req_ssl_hello_type 1 }", payload: Array(hello.prefix(6)), final: false), .pass,
-                       "the type is known from the sixth byte")
+        XCTAssertEqual(result("if { req_ssl_hello_type 1 }", payload: Array(hello.prefix(6)), final: false), .miss,
+                       "as haproxy, the type counts once the whole message arrived")
+        XCTAssertEqual(result("if { req_ssl_hello_type 1 }", payload: Array(hello.dropLast()), final: true), .fail)
         XCTAssertEqual(result("if { req.ssl_ver 3.3 }", payload: hello), .pass, "dotted versions, as haproxy")
         XCTAssertEqual(result("if { req.ssl_ver ge 196609 }", payload: hello), .pass)
         XCTAssertEqual(result("if { req.ssl_sni a.example }", payload: Array(hello.prefix(40)), final: false), .miss)
