@@ -6,7 +6,7 @@ extension ConfigBuilder {
             alert("'server' expects <name> and <addr>[:<port>] as arguments.")
             return
         }
-        addServer(named: words[1], address: words[2], options: words, from: 3, template: false)
+        _ = addServer(named: words[1], address: words[2], options: words, from: 3, template: false)
     }
 
     /// `server-template <prefix> <num | first-last> <fqdn>[:<port>] [options]`: servers
@@ -21,8 +21,9 @@ extension ConfigBuilder {
             alert("Wrong server-template number or range arg '\(words[2])'.")
             return
         }
+        // The servers share their options: a refused first one says it once for all.
         for n in range {
-            addServer(named: words[1] + String(n), address: words[3], options: words, from: 4, template: true)
+            guard addServer(named: words[1] + String(n), address: words[3], options: words, from: 4, template: true) else { return }
         }
     }
 
@@ -37,8 +38,8 @@ extension ConfigBuilder {
     }
 
     /// One server from `server` or `server-template`: `default-server` values, then the
-    /// address, then the options from `words[start...]`.
-    private func addServer(named name: String, address: String, options words: [String], from start: Int, template: Bool) {
+    /// address, then the options from `words[start...]`. Returns whether it was added.
+    private func addServer(named name: String, address: String, options words: [String], from start: Int, template: Bool) -> Bool {
         let prefix = "'server \(current.config.name)/\(name)' : "
         var server = current.defaultServer
         server.name = name
@@ -67,6 +68,7 @@ extension ConfigBuilder {
             ok = false
         }
         if ok { current.config.servers.append(server) }
+        return ok
     }
 
     /// `default-server [options]`: values for the servers declared after it in this section

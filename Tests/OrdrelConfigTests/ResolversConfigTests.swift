@@ -122,6 +122,7 @@ final class ResolversConfigTests: XCTestCase {
                 server-template i 2 _x._tcp.example
                 server j _x._tcp.example resolvers dns
                 server k web.test:9000 resolvers empty init-addr none
+                server-template l 3 web.test:9000 weight 300
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
             "[ALERT] config : parsing [bad.cfg:7] : 'server one/b' : 'resolve-prefer' expects either ipv4 or ipv6 as argument.",
@@ -131,6 +132,7 @@ final class ResolversConfigTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:11] : Wrong server-template number or range arg '3-1'.",
             "[ALERT] config : parsing [bad.cfg:12] : 'server-template' expects <prefix> <nb | range> <addr>[:<port>] as arguments.",
             "[ALERT] config : parsing [bad.cfg:14] : 'server one/j' : SRV records ('_x._tcp.example') are only read by 'server-template' in ordrel.",
+            "[ALERT] config : parsing [bad.cfg:16] : 'server one/l1' : weight of server l1 is not within 0 and 256 (300).",
             "[ALERT] config : parsing [bad.cfg:6] : proxy 'one', server 'a': unable to find required resolvers 'nope'",
             "[ALERT] config : parsing [bad.cfg:13] : proxy 'one', server 'i1': SRV record '_x._tcp.example' needs a 'resolvers' section to be resolved.",
             "[ALERT] config : parsing [bad.cfg:13] : proxy 'one', server 'i2': SRV record '_x._tcp.example' needs a 'resolvers' section to be resolved.",
