@@ -19,6 +19,12 @@ public enum ConfigParser {
         SocketAddress.resolve(host: host, port: 0) != nil
     }
 
+    /// `/etc/resolv.conf`'s text (`parse-resolv-conf`, the implicit `default` resolvers); nil
+    /// when it cannot be read.
+    public static func systemResolvConf() -> String? {
+        (try? Files.contents(of: "/etc/resolv.conf", maxBytes: 1 << 20))?.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Parses files in order; a directory contributes its `*.cfg` files in lexical order
     /// (haproxy `-f dir`). Throws every diagnostic (alerts and warnings) when any alert is found.
     public static func parse(
@@ -36,14 +42,15 @@ public enum ConfigParser {
 
     /// Parses `text` as if read from `file` (tests); a last line without LF is accepted.
     /// `resolves` decides whether a `bind` host name resolves (the fuzz target answers without
-    /// asking DNS).
+    /// asking DNS); `resolvConf` stands for `/etc/resolv.conf`.
     public static func parse(
         text: String,
         file: String,
         environment: [String: String] = [:],
-        resolves: @escaping (String) -> Bool = resolvesWithSystem
+        resolves: @escaping (String) -> Bool = resolvesWithSystem,
+        resolvConf: @escaping () -> String? = systemResolvConf
     ) throws(ConfigError) -> ParsedConfiguration {
-        let builder = ConfigBuilder(environment: environment, resolves: resolves)
+        let builder = ConfigBuilder(environment: environment, resolves: resolves, resolvConf: resolvConf)
         builder.parse(text: text, file: file)
         return try builder.finish()
     }
@@ -174,8 +181,12 @@ final class ConfigBuilder {
 
     /// Whether a `bind` host name resolves; names are resolved when parsed, as haproxy does.
     let resolves: (String) -> Bool
+    /// `/etc/resolv.conf`'s text, or nil.
+    let resolvConf: () -> String?
 
-    init(environment: [String: String], resolves: @escaping (String) -> Bool = ConfigParser.resolvesWithSystem) {
+    init(environment: [String: String], resolves: @escaping (String) -> Bool = ConfigParser.resolvesWithSystem,
+         resolvConf: @escaping () -> String? = ConfigParser.systemResolvConf) {
+        self.resolvConf = resolvConf
         self.environment = environment
         self.resolves = resolves
         let start = SourceLocation(file: "", line: 0)

@@ -24,6 +24,7 @@ extension ConfigBuilder {
             checkSanity(proxy, draft)
             proxies[index] = proxy
         }
+        addDefaultResolvers()
         checkResolvers(proxies)
         let configuration = Configuration(global: global, proxies: proxies, resolvers: resolvers)
         if diagnostics.contains(where: { $0.severity == .alert }) {

@@ -28,11 +28,11 @@ extension ConfigBuilder {
             parseNameserver(words)
         case "parse-resolv-conf":
             guard noExtraArguments(words, 1, words[0]) else { return }
-            guard let bytes = try? Files.contents(of: Self.resolvConfPath, maxBytes: 1 << 20) else {
-                alert("failed to open file '\(Self.resolvConfPath)'.")
+            guard let text = resolvConf() else {
+                alert("failed to open file '/etc/resolv.conf'.")
                 return
             }
-            for address in ResolvConf.nameservers(in: String(decoding: bytes, as: UTF8.self))
+            for address in ResolvConf.nameservers(in: text)
             where !currentResolvers.nameservers.contains(where: { $0.name == address.host }) {
                 currentResolvers.nameservers.append(NameserverConfig(name: address.host, address: address, location: location))
             }
@@ -72,8 +72,17 @@ extension ConfigBuilder {
         }
     }
 
-    /// Where `parse-resolv-conf` reads.
-    static let resolvConfPath = "/etc/resolv.conf"
+    /// haproxy 2.6's implicit `resolvers default` (its `parse-resolv-conf`), added after the
+    /// files unless a section has that name; nothing, silently, when resolv.conf lists no
+    /// name server. Servers may name it; `show resolvers` lists it.
+    func addDefaultResolvers() {
+        guard !resolvers.contains(where: { $0.name == "default" }), let text = resolvConf() else { return }
+        var section = ResolversConfig(name: "default", location: SourceLocation(file: "/etc/resolv.conf", line: 0))
+        section.nameservers = ResolvConf.nameservers(in: text).map {
+            NameserverConfig(name: $0.host, address: $0, location: section.location)
+        }
+        if !section.nameservers.isEmpty { resolvers.append(section) }
+    }
 
     /// `nameserver <id> <ip>:<port>`: UDP only (`tcp@` and other prefixes are refused).
     private func parseNameserver(_ words: [String]) {

@@ -239,5 +239,12 @@ final class ResolversTests: XCTestCase {
         XCTAssertGreaterThan(values["nx"] ?? 0, 0, counters)
         XCTAssertGreaterThanOrEqual(values["sent"] ?? 0, (values["valid"] ?? 0) + (values["nx"] ?? 0), counters)
         XCTAssertEqual(try cli(sockets.ordrel, "show resolvers nope"), "Can't find that resolvers section\n\n")
+        // Both list the same sections, haproxy's implicit `default` (from resolv.conf) included.
+        if haproxy != nil {
+            func sections(_ socket: String) throws -> [String] {
+                try cli(socket, "show resolvers").split(separator: "\n").filter { $0.hasPrefix("Resolvers section ") || $0.hasPrefix(" nameserver ") }.map(String.init)
+            }
+            XCTAssertEqual(try sections(sockets.ordrel), try sections(sockets.haproxy))
+        }
     }
 }

@@ -23,7 +23,7 @@ final class ResolversConfigTests: XCTestCase {
                 server a db.example:5432 resolvers dns resolve-prefer ipv4 resolve-net 10.0.0.0/8,fd00::/8 resolve-opts allow-dup-ip,ignore-weight init-addr none
                 server b db.example:5432 resolvers plain
             """
-        let config = try XCTUnwrap(parseOK(text)).configuration
+        let config = try ConfigParser.parse(text: text, file: "test.cfg", resolvConf: { nil }).configuration
         XCTAssertEqual(config.resolvers.map(\.name), ["dns", "plain"])
         let dns = config.resolvers[0]
         XCTAssertEqual(dns.nameservers.map(\.name), ["ns1", "ns2"])
@@ -138,6 +138,30 @@ final class ResolversConfigTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:13] : proxy 'one', server 'i2': SRV record '_x._tcp.example' needs a 'resolvers' section to be resolved.",
             "[ALERT] config : parsing [bad.cfg:3] : resolvers 'empty' has no nameserver, server 'one/k' cannot use it.",
         ])
+    }
+
+    /// haproxy's implicit `default` section from resolv.conf: last, usable by servers, absent
+    /// when a section has the name or resolv.conf lists no name server; `parse-resolv-conf`
+    /// reads the same file.
+    func testImplicitDefaultSectionAndParseResolvConf() throws {
+        let resolvConf = { "nameserver 10.0.0.53\nnameserver 10.0.0.54\n" }
+        let text = quietDefaults + """
+            resolvers mine
+                parse-resolv-conf
+                nameserver extra 127.0.0.1:5353
+            backend be
+                server a db.example:5432 resolvers default
+            """
+        let config = try ConfigParser.parse(text: text, file: "test.cfg", resolvConf: resolvConf).configuration
+        XCTAssertEqual(config.resolvers.map(\.name), ["mine", "default"])
+        XCTAssertEqual(config.resolvers[0].nameservers.map(\.name), ["10.0.0.53", "10.0.0.54", "extra"])
+        XCTAssertEqual(config.resolvers[1].nameservers.map(\.address), [SocketAddress(ip: "10.0.0.53", port: 53), SocketAddress(ip: "10.0.0.54", port: 53)])
+        let own = try ConfigParser.parse(text: "resolvers default\n    nameserver ns 127.0.0.1:53\n", file: "test.cfg", resolvConf: resolvConf)
+        XCTAssertEqual(own.configuration.resolvers.map(\.nameservers.count), [1])
+        let none = try ConfigParser.parse(text: "resolvers mine\n    nameserver ns 127.0.0.1:53\n", file: "test.cfg", resolvConf: { "search example\n" })
+        XCTAssertEqual(none.configuration.resolvers.map(\.name), ["mine"])
+        XCTAssertThrowsError(try ConfigParser.parse(text: quietDefaults + "backend be\n    server a db.example:5432 resolvers default\n",
+                                                    file: "bad.cfg", resolvConf: { nil }))
     }
 
     func testResolvConfNameservers() {
