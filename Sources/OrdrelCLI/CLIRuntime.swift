@@ -23,6 +23,10 @@ public protocol CLIRuntime: AnyObject {
     func backendNames() -> [String]
     /// `show servers state [backend]`; `nil` when the backend does not exist.
     func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)?
+    /// `resolvers` sections and their name servers' counters, in file order.
+    func resolvers() -> [ResolversInfo]
+    /// `set server <b>/<s> fqdn <name>`: the server resolves another name from now on.
+    func setServerFQDN(backend: String, server: String, fqdn: String) -> ServerResult<SetFQDNOutcome>
     /// `show sess`: current sessions, lazily.
     func sessions() -> any IteratorProtocol<SessionInfo>
     /// `show sess <id>`; `nil` when no live session has this id (stale ids must not match).

@@ -51,6 +51,7 @@ extension CLISession {
         Command("show info", isolation: .none) { s, r in s.showInfo(r) },
         Command("show stat") { s, r in s.showStat(r) },
         Command("show servers state") { s, r in s.showServersState(r) },
+        Command("show resolvers") { s, r in s.showResolvers(r) },
         Command("show servers conn") { s, r in s.showServersConn(r) },
         Command("show schema json", isolation: .none) { s, _ in s.reply(StatsSchema.json) },
         Command("show activity") { s, _ in s.showActivity() },

@@ -99,6 +99,8 @@ public final class Runtime {
     private let maxAccept: Int
     /// Health checks run (from `start()` until the process stops).
     var healthChecksStarted = false
+    /// `resolvers` sections some server uses (RuntimeResolvers.swift).
+    var resolverSections: [ResolversSection] = []
 
     /// Builds proxies, servers and one worker per thread from `configuration`; nothing is bound
     /// and no thread starts yet. The thread count is `nbthread`, else `defaultThreads`.
@@ -215,6 +217,7 @@ public final class Runtime {
         startHealthChecks()
         startAgentChecks()
         stickTableOrder.forEach { $0.startSweeping(on: loop) }
+        try startResolvers()
     }
 
     /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
@@ -483,6 +486,7 @@ public final class Runtime {
         statsSockets.forEach { $0.close() }
         stopHealthChecks()
         stopAgentChecks()
+        stopResolvers()
         if mode != .hard { Array(httpConnections.values).forEach { $0.stop() } }
         if mode == .hard || (cliConnections.isEmpty && httpConnections.isEmpty) { return exitLoops() }
         if !cliConnections.isEmpty {

@@ -174,8 +174,9 @@ extension Runtime {
             userWeight: UInt32(server.weight), initialWeight: UInt32(server.initialWeight),
             secondsSinceLastChange: server.secondsSinceLastChange(wallSeconds: wallSeconds),
             checkStatus: UInt32(check?.rawValue ?? 1), checkResult: UInt32(check?.resultCode ?? 0),
-            // Without checks haproxy leaves the health at its initial value, rise.
-            checkHealth: UInt32(server.health?.health ?? server.config.rise),
+            // Without checks haproxy leaves the health at its initial value, rise, until a
+            // resolution maintenance zeroes it.
+            checkHealth: UInt32(server.health?.health ?? (server.healthClearedByResolution ? 0 : server.config.rise)),
             checkState: UInt32(server.checkStateBits), port: server.address.port)
         row.usedConnections = UInt64(server.counters.current)
         row.peakConnections = UInt64(server.estimatedNeededConnections)
@@ -184,8 +185,9 @@ extension Runtime {
         row.agentState = UInt32(server.agentStateBits)
         row.agentAddress = server.agentAddrOverride
         row.agentPort = server.agentPort
-        // haproxy keeps the name of a server given by host name (`srv_fqdn`).
-        if SocketAddress(ip: server.config.host, port: 0) == nil { row.fqdn = server.config.host }
+        // haproxy keeps the name of a server given by host name (`srv_fqdn`), and its SRV label.
+        row.fqdn = server.fqdn
+        row.srvRecord = server.config.srvRecord
         row.serverForcedID = server.config.forcedID
         row.backendForcedID = server.backend.config.forcedID
         return row
