@@ -87,8 +87,7 @@ final class Stream {
         }
         serverWatcher = IOWatcher(loop: worker.loop, fd: -1) { [unowned(unsafe) self] events in
             withExtendedLifetime(self) {
-                $0.tunnel.noteReady(.server, events)
-                $0.serverReady()
+                $0.serverReady(events)
             }
         }
         timer = TimerWatcher(loop: worker.loop) { [unowned(unsafe) self] in
