@@ -124,6 +124,7 @@ final class Stream {
     /// Moves bytes both ways until every due syscall would block, then arms exactly the
     /// watchers for what is still wanted.
     func process() {
+        worker.streamCalls &+= 1
         let server: FD?
         switch phase {
         case .closed: return
