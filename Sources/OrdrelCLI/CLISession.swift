@@ -173,12 +173,12 @@ public final class CLISession {
     }
 
     /// Runs commands and generates output until blocked on input or on output room, or until
-    /// `commandsPerStep` commands have produced output to hand over.
+    /// `commandsPerStep` commands have produced output to hand over. A dump's first chunk goes
+    /// out with its header, in one write.
     private func advance() {
         commandsThisStep = 0
         while !isEnding {
             if pendingOutputCount >= outputChunkSize { return }
-            if commandsThisStep >= commandsPerStep && pendingOutputCount > 0 { return }
             if let s = stream {
                 if fill(s) {
                     stream = nil
@@ -186,6 +186,7 @@ public final class CLISession {
                 }
                 continue
             }
+            if commandsThisStep >= commandsPerStep && pendingOutputCount > 0 { return }
             let inPayload = state == .awaitingPayload
             let used = inPayload ? payloadCommand.count + 1 + payloadLines.count : 0
             switch RequestParser.scanLine(input, from: inputStart, payloadMode: inPayload,
