@@ -156,6 +156,13 @@ public final class CLISession {
         (state == .awaitingCommand || state == .awaitingPayload) && !inputEOF
     }
 
+    /// Whether `nextAction()` may do work: run a command, render a chunk, write or hand over
+    /// sockets. False when all it can ask for is input, the FIN or the close, so a driver that
+    /// paces sessions may carry on to those at once.
+    public var hasWorkLeft: Bool {
+        pendingOutputCount > 0 || listenerTransferPending || (!isEnding && (stream != nil || inputStart < input.count))
+    }
+
     // MARK: state machine
 
     private var isEnding: Bool {

@@ -51,6 +51,15 @@ protocol SessionDriverHost: AnyObject {
     func timedOut() -> Bool
     /// The connection is closed and its watchers stopped: the host drops it.
     func finished()
+    /// With turns: whether the session's next step may do work (run a command, render, write),
+    /// so that the driver waits for a turn first; when false the driver carries on (to a read,
+    /// the FIN, the close) in the same turn.
+    var sessionHasWorkLeft: Bool { get }
+}
+
+extension SessionDriverHost {
+    /// Hosts driven without turns never ask.
+    var sessionHasWorkLeft: Bool { true }
 }
 
 /// Where a driven connection is in its close path.
@@ -128,12 +137,13 @@ final class SessionDriver<Host: SessionDriverHost>: TurnTaking {
     /// Runs the session until it waits, or, with `turns`, for one turn: at most one read and one
     /// write, so at most what one step of the session produces (one command or one output
     /// chunk); then the loop's other work goes first and the session waits for its next turn.
-    /// The FIN and the close cost no turn of their own.
+    /// The FIN and the close cost no turn of their own: after the last reply a session ends in
+    /// the turn that wrote it.
     func drive() {
         var wrote = false
         var read = false
         while phase == .active {
-            if let turns, wrote { return waitForTurn(turns) }
+            if let turns, wrote, host.sessionHasWorkLeft { return waitForTurn(turns) }
             switch host.nextStep() {
             case .write(let bytes):
                 guard write(bytes) else { return }

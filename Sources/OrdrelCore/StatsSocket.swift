@@ -281,6 +281,8 @@ final class CLIConnection: SessionDriverHost {
 
     func timedOut() -> Bool { false }
 
+    var sessionHasWorkLeft: Bool { session.hasWorkLeft }
+
     func finished() {
         socket.connectionClosed()
         socket.runtime.cliConnections[ObjectIdentifier(self)] = nil
