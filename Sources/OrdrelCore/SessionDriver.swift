@@ -86,8 +86,8 @@ final class SessionDriver<Host: SessionDriverHost>: TurnTaking {
     private let loop: EventLoop
     /// Scratch space for reads, shared with whatever else runs on this loop thread.
     private let readBuffer: UnsafeMutableRawBufferPointer
-    /// nil: the session runs until it waits. Else one step per wake-up, and with work left it
-    /// waits here for its next turn.
+    /// nil: the session runs until it waits. Else it runs one turn per wake-up (at most one read
+    /// and one write), and with work left waits here for its next turn.
     private let turns: SessionTurns?
     /// The socket watcher (`show fd` reports its handler and interest).
     private(set) var watcher: IOWatcher!
@@ -101,7 +101,7 @@ final class SessionDriver<Host: SessionDriverHost>: TurnTaking {
     /// Longest time a finished session waits for the client's EOF before closing anyway.
     static var lingerSeconds: Double { 2 }
 
-    /// With `turns`, one session step runs per wake-up before the loop's other work gets a turn.
+    /// With `turns`, one turn runs per wake-up before the loop's other work goes on.
     init(fd: FD, host: Host, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer,
          turns: SessionTurns?) {
         self.fd = fd

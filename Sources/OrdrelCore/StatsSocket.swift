@@ -215,8 +215,8 @@ final class CLIConnection: SessionDriverHost {
 
     /// What the stats sessions may add to one loop iteration of thread 0, together: each waiting
     /// session takes one step (at most `commandsPerStep` commands or one output chunk) per
-    /// iteration until this is spent (`SessionTurns`); a step of a 2,000-server `show stat`
-    /// renders one 16 KiB chunk in about this time.
+    /// iteration until this is spent (`SessionTurns`). A time, not a count, so the cheap steps
+    /// of several clients share an iteration while large chunks take one each.
     static let turnBudget = Duration.microseconds(100)
     /// Commands one step may run: one, so a client pipelining short commands gets one answer per
     /// loop iteration, as haproxy's CLI applet, and cannot take the CPU from the streams.

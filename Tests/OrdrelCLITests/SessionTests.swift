@@ -71,6 +71,31 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(rt.accessesOutsideConsistency, 0)
     }
 
+    /// A pacing driver waits for a turn only while the session has work left: a dump under way
+    /// or unparsed input has some; a written last reply does not (the FIN and the close follow
+    /// in the same turn). A dump's header leaves in the same write as its first rows.
+    func testHasWorkLeftOnlyWhileSomethingRemainsToRun() {
+        let rt = TestRuntime()
+        rt.extraServers = 3000
+        let dump = CLISession(runtime: rt, level: .admin, commandsPerStep: 1)
+        dump.receive(Array("show stat\n".utf8))
+        guard case .write(let first) = dump.nextAction() else { return XCTFail("no reply") }
+        XCTAssertTrue(String(decoding: first, as: UTF8.self).contains("\nfe_main,FRONTEND,"))
+        XCTAssertTrue(dump.hasWorkLeft, "a dump under way")
+        dump.didWrite(first.count)
+        while case .write(let b) = dump.nextAction() { dump.didWrite(b.count) }
+        XCTAssertFalse(dump.hasWorkLeft)
+        XCTAssertEqual(dump.nextAction(), .shutdownWrite)
+
+        let pipelined = CLISession(runtime: rt, level: .admin, commandsPerStep: 1)
+        pipelined.receive(Array("show info\nshow info\n".utf8))
+        guard case .write(let reply) = pipelined.nextAction() else { return XCTFail("no reply") }
+        pipelined.didWrite(reply.count)
+        XCTAssertTrue(pipelined.hasWorkLeft, "the second show info is still to run")
+        while case .write(let b) = pipelined.nextAction() { pipelined.didWrite(b.count) }
+        XCTAssertFalse(pipelined.hasWorkLeft)
+    }
+
     func testLargeDumpIsProducedIncrementally() {
         let rt = TestRuntime()
         rt.extraServers = 5000
