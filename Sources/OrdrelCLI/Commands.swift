@@ -49,7 +49,7 @@ extension CLISession {
         Command("show cli level", isolation: .none) { s, _ in s.reply(s.level.name + "\n") },
         Command("show version") { s, _ in s.reply(s.runtime.version + "\n") },
         Command("show info", isolation: .none) { s, r in s.showInfo(r) },
-        Command("show stat") { s, r in s.showStat(r) },
+        Command("show stat", isolation: .none) { s, r in s.showStat(r) },
         Command("show servers state") { s, r in s.showServersState(r) },
         Command("show resolvers") { s, r in s.showResolvers(r) },
         Command("show servers conn") { s, r in s.showServersConn(r) },

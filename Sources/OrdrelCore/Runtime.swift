@@ -79,6 +79,8 @@ public final class Runtime {
     /// (their connections refer to them), closed at their EOF.
     private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
+    /// Where the stats sessions of every socket wait for their next step (thread 0).
+    private(set) lazy var cliTurns = SessionTurns(loop: loop, budget: CLIConnection.turnBudget)
     /// Connections of `mode http` sections (built-in services), all on thread 0.
     var httpConnections: [ObjectIdentifier: HTTPConnection] = [:]
     /// What those sections serve, by proxy.

@@ -196,6 +196,12 @@ extension Runtime {
 
 /// Walks proxies in configuration order yielding FRONTEND, server and BACKEND rows on demand, so a
 /// large `show stat` streams without building every row first.
+///
+/// It runs on thread 0 without pausing the other threads: what they change in a row (counters,
+/// queues, slots) changes under `Runtime.lock`, which each row is built under, and the bytes are
+/// relaxed atomics (`PerThreadBytes`); the rest (proxies, servers, their states and checks)
+/// only thread 0 changes. Each row is consistent in itself and rows are apart in time, as
+/// haproxy's dump, which reads its counters without isolating the threads at all.
 struct StatsRowIterator: IteratorProtocol {
     let runtime: Runtime
     private var proxyIndex = 0
@@ -215,16 +221,17 @@ struct StatsRowIterator: IteratorProtocol {
             }
             if position == -1 {
                 position = 0
-                if proxy.isFrontend { return runtime.frontendRow(proxy) }
+                if proxy.isFrontend { return runtime.lock.withLock { runtime.frontendRow(proxy) } }
             }
             if proxy.isBackend {
                 if position < proxy.servers.count {
                     position += 1
-                    return runtime.serverRow(proxy.servers[position - 1])
+                    let server = proxy.servers[position - 1]
+                    return runtime.lock.withLock { runtime.serverRow(server) }
                 }
                 if position == proxy.servers.count {
                     position += 1
-                    return runtime.backendRow(proxy)
+                    return runtime.lock.withLock { runtime.backendRow(proxy) }
                 }
             }
             proxyIndex += 1
