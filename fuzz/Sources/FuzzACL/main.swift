@@ -50,8 +50,14 @@ private func parse(_ aclLines: ArraySlice<Substring>, _ condition: [String]) -> 
     }
 }
 
-/// One backend `be` with servers `s1` (up) and `s2` (down).
+/// One backend `be` with servers `s1` (up) and `s2` (down), and one stick table `st` holding one
+/// entry whose counters all read as the length of the client's address.
 private struct Environment: ACLEnvironment {
+    func track(_ tracking: StickTracking, key: ACLSample) {}
+    func stickCounter(_ fetch: StickCounterFetch, source: [UInt8]) -> Int64? { Int64(source.count) }
+    func tableUsage(_ table: String?, available: Bool) -> Int64? {
+        table == nil || table == "st" ? (available ? 15 : 1) : nil
+    }
     func usableServers(backend: String?) -> Int? { backend == nil || backend == "be" ? 1 : nil }
     func connectionSlots(backend: String?) -> Int? { backend == nil || backend == "be" ? -1 : nil }
     func serverIsUp(backend: String, server: String) -> Bool? {

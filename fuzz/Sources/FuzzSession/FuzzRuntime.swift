@@ -15,6 +15,8 @@ final class FuzzRuntime: CLIRuntime {
         var address = "127.0.0.1"
         var port: UInt16
         var maxconn: UInt32 = 0
+        /// The host name a `resolvers` section re-resolves, when the server has one.
+        var fqdn: String?
     }
 
     let version = "ordrel-fuzz"
@@ -25,7 +27,7 @@ final class FuzzRuntime: CLIRuntime {
     private var rateLimits: [RateLimitKind: Int32] = [:]
     private static let hardMaxconn: Int32 = 1000
     private var servers = [
-        Server(name: "s1", id: 1, checked: true, checksEnabled: true, port: 8001),
+        Server(name: "s1", id: 1, checked: true, checksEnabled: true, port: 8001, fqdn: "s1.example"),
         Server(name: "s2", id: 2, checked: false, checksEnabled: false, port: 8002),
     ]
     private var liveSessions: Set<UInt64> = [7]
@@ -186,6 +188,50 @@ final class FuzzRuntime: CLIRuntime {
 
     /// The fixture has no counters.
     func clearCounters(all: Bool) {}
+
+    /// No `resolvers` section: `show resolvers` lists nothing; `set server fqdn` works on s1 only.
+    func resolvers() -> [ResolversInfo] { [] }
+
+    func setServerFQDN(backend: String, server: String, fqdn: String) -> ServerResult<SetFQDNOutcome> {
+        withServer(backend, server) { found in
+            guard let old = found.fqdn else { return .noResolution }
+            guard fqdn.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) else { return .invalid }
+            found.fqdn = fqdn
+            return .changed(server: "be/\(found.name)", from: old, to: fqdn)
+        }
+    }
+
+    /// One `ip` table, `st`, storing gpc0; entries keyed by the text of their key, at most 16.
+    private var tableEntries: [String: Int64] = [:]
+
+    func stickTables() -> [StickTableInfo] {
+        [StickTableInfo(name: "st", type: "ip", size: 16, used: tableEntries.count, stored: ["gpc0"])]
+    }
+
+    func stickTableKeyIsValid(_ table: String, key: String) -> Bool {
+        let parts = key.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { UInt8($0) != nil }
+    }
+
+    func stickTableEntries(_ table: String, key: String?, filters: [StickTableFilter], remove: Bool) -> StickTableResult {
+        let keys = tableEntries.keys.sorted().filter { k in
+            (key == nil || k == key) && filters.allSatisfy { $0.keeps(tableEntries[k]!) }
+        }
+        if remove {
+            for k in keys { tableEntries[k] = nil }
+            return .rows([])
+        }
+        return .rows(keys.enumerated().map { index, k in
+            StickTableRow(id: UInt64(index + 1), key: k, use: 0, expiresInMs: 0,
+                          values: [StickTableValue(name: "gpc0", period: nil, text: String(tableEntries[k]!))])
+        })
+    }
+
+    func setStickTableEntry(_ table: String, key: String, values: [(String, Int64)]) -> StickTableResult {
+        guard tableEntries[key] != nil || tableEntries.count < 16 else { return .rows([]) }
+        tableEntries[key] = values.last?.1 ?? tableEntries[key] ?? 0
+        return .rows([])
+    }
 
     private func isFrontend(_ name: String) -> Bool { name == "fe" || name == "#1" }
 
