@@ -121,7 +121,7 @@ final class HTTPConnection: SessionDriverHost {
             // Rows and info are taken isolated inside prometheusMetrics; rendering is not.
             return services.prometheusReply(scrape, buffers: &buffers) { runtime.prometheusMetrics($0, into: &$1) }
         case .statsPage(let page):
-            let snapshot = runtime.isolated { runtime.statsSnapshot() }
+            let snapshot = runtime.isolated(readOnly: true) { runtime.statsSnapshot() }
             return StatsPage.reply(for: page, snapshot: snapshot, buffers: &buffers)
         case .statsAdmin(let form):
             let status = form.apply(to: runtime)

@@ -7,7 +7,7 @@ extension Runtime {
     /// CLI, taken with the other threads paused so no counter is torn, then rendered while the
     /// traffic flows again. Call on thread 0, as the CLI's commands run.
     public func prometheusMetrics(_ query: PrometheusQuery, into out: inout [UInt8]) {
-        let (values, rows) = isolated { () -> ([String: InfoValue], [StatsRow]) in
+        let (values, rows) = isolated(readOnly: true) { () -> ([String: InfoValue], [StatsRow]) in
             var rows: [StatsRow] = []
             var iterator = statsRows()
             while let row = iterator.next() { rows.append(row) }
