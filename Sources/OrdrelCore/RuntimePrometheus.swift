@@ -9,7 +9,7 @@ extension Runtime {
     public func prometheusMetrics(_ query: PrometheusQuery, into out: inout [UInt8]) {
         let (values, rows) = isolated(readOnly: true) { () -> ([String: InfoValue], [StatsRow]) in
             var rows: [StatsRow] = []
-            var iterator = statsRows()
+            var iterator = StatsRowIterator(runtime: self)
             while let row = iterator.next() { rows.append(row) }
             return (self.info(), rows)
         }

@@ -117,22 +117,43 @@ struct StatsPageHTML {
 
     private mutating func proxyTable(_ proxy: StatsPageProxy) {
         let form = admin && proxy.hasServers
-        let name = Self.escape(proxy.name)
-        if form { out += "<form method=\"post\">" }
-        out += "<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\"><th class=\"pxname\" width=\"10%\">"
-        out += "<a name=\"\(name)\"></a>\(config.showLegends ? "<u>" : "")<a class=px href=\"#\(name)\">\(name)</a>"
-        if config.showLegends {
-            out += "<div class=tips>cap: \(proxy.capability), mode: \(proxy.mode), id: \(proxy.id)</div>"
+        let legends = config.showLegends
+        if form { put("<form method=\"post\">") }
+        put("<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\"><th class=\"pxname\" width=\"10%\"><a name=\"")
+        escaped(proxy.name)
+        put("\"></a>")
+        if legends { put("<u>") }
+        put("<a class=px href=\"#")
+        escaped(proxy.name)
+        put("\">")
+        escaped(proxy.name)
+        put("</a>")
+        if legends {
+            put("<div class=tips>cap: ")
+            plain(proxy.capability)
+            put(", mode: ")
+            plain(proxy.mode)
+            put(", id: ")
+            out.appendDecimal(Int64(proxy.id))
+            put("</div></u>")
         }
-        let description = proxy.description.map(Self.escape)
-        out += "\(config.showLegends ? "</u>" : "")</th><th class=\"\(description == nil ? "empty" : "desc")\" width=\"90%\">\(description ?? "")</th></tr>\n</table>\n"
-        out += "<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\">"
-        if admin {
-            out += form
-                ? "<th rowspan=2 width=1><input type=\"checkbox\" onclick=\"for(c in document.getElementsByClassName('\(name)-checkbox')) document.getElementsByClassName('\(name)-checkbox').item(c).checked = this.checked\"></th>"
-                : "<th rowspan=2></th>"
+        if let description = proxy.description {
+            put("</th><th class=\"desc\" width=\"90%\">")
+            escaped(description)
+        } else {
+            put("</th><th class=\"empty\" width=\"90%\">")
         }
-        out += """
+        put("</th></tr>\n</table>\n<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\">")
+        if admin && form {
+            put("<th rowspan=2 width=1><input type=\"checkbox\" onclick=\"for(c in document.getElementsByClassName('")
+            escaped(proxy.name)
+            put("-checkbox')) document.getElementsByClassName('")
+            escaped(proxy.name)
+            put("-checkbox').item(c).checked = this.checked\"></th>")
+        } else if admin {
+            put("<th rowspan=2></th>")
+        }
+        put("""
             <th rowspan=2></th><th colspan=3>Queue</th><th colspan=3>Session rate</th><th colspan=6>Sessions</th>\
             <th colspan=2>Bytes</th><th colspan=2>Denied</th><th colspan=3>Errors</th><th colspan=2>Warnings</th>\
             <th colspan=9>Server</th></tr>
@@ -141,23 +162,26 @@ struct StatsPageHTML {
             <th>Req</th><th>Resp</th><th>Req</th><th>Conn</th><th>Resp</th><th>Retr</th><th>Redis</th>\
             <th>Status</th><th>LastChk</th><th>Wght</th><th>Act</th><th>Bck</th><th>Chk</th><th>Dwn</th><th>Dwntme</th><th>Thrtle</th>
             </tr>
-            """
-        for row in proxy.rows where request.accepts(row) {
-            switch row.kind {
-            case .frontend: frontendRow(row)
-            case .server: serverRow(row)
-            case .backend: backendRow(row)
+            """)
+        // Rows are read in place: a StatsRow is large, and a copy retains and releases each of
+        // its strings.
+        proxy.rows.withUnsafeBufferPointer { rows in
+            for index in rows.indices where request.accepts(rows[index]) {
+                switch rows[index].kind {
+                case .frontend: frontendRow(rows[index])
+                case .server: serverRow(rows[index])
+                case .backend: backendRow(rows[index])
+                }
             }
         }
-        out += "</table>"
+        put("</table>")
         if form {
             out += "Choose the action to perform on the checked servers : <select name=action>"
             for (value, label) in Self.actions { out += "<option value=\"\(value)\">\(label)</option>" }
             out += "</select><input type=\"hidden\" name=\"b\" value=\"#\(proxy.id)\">&nbsp;<input type=\"submit\" value=\"Apply\"></form>"
         }
-        out += "<p>\n"
+        put("<p>\n")
     }
-
 
     // MARK: rows, as bytes
 
@@ -188,7 +212,7 @@ struct StatsPageHTML {
     @inline(__always)
     private mutating func humanTime(_ seconds: Int64) { out.appendHumanTime(seconds) }
 
-    private mutating func frontendRow(_ r: StatsRow) {
+    private mutating func frontendRow(_ r: borrowing StatsRow) {
         let http = r.mode == "http"
         put("<tr class=\"frontend\">")
         if admin { put("<td></td>") }
@@ -250,7 +274,7 @@ struct StatsPageHTML {
         put("</td><td class=ac colspan=8></td></tr>")
     }
 
-    private mutating func bytesOut(_ r: StatsRow) {
+    private mutating func bytesOut(_ r: borrowing StatsRow) {
         put("<td>")
         u2h(r.bytesOut)
         put("<div class=tips><table class=det><tr><th>Response bytes in:</th><td>")
@@ -258,7 +282,7 @@ struct StatsPageHTML {
         put("</td></tr><tr><th>Compression in:</th><td>0</td></tr><tr><th>Compression out:</th><td>0</td><td>(0%)</td></tr><tr><th>Compression bypass:</th><td>0</td></tr><tr><th>Total bytes saved:</th><td>0</td><td>(0%)</td></tr></table></div></td>")
     }
 
-    private mutating func times(_ r: StatsRow) {
+    private mutating func times(_ r: borrowing StatsRow) {
         put("<tr><th colspan=3>Max / Avg over last 1024 success. conn.</th></tr><tr><th>- Queue time:</th><td>")
         u2h(r.qtimeMax)
         put(" / ")
@@ -277,12 +301,12 @@ struct StatsPageHTML {
     /// `rise + fall - 1`, the health of a server whose checks all pass, in haproxy's unsigned
     /// 32-bit arithmetic: a server without checks has rise and fall 0, hence 2^32-1, so a
     /// drained one shows haproxy's "going down" arrow too.
-    static func fullHealth(_ r: StatsRow) -> UInt32 {
+    static func fullHealth(_ r: borrowing StatsRow) -> UInt32 {
         UInt32(truncatingIfNeeded: Int64(r.checkRise ?? 0) + Int64(r.checkFall ?? 0) - 1)
     }
 
     /// haproxy's row class for a server: its state, and active or backup.
-    static func serverClass(_ r: StatsRow) -> String {
+    static func serverClass(_ r: borrowing StatsRow) -> String {
         if r.status.hasPrefix("MAINT") { return "maintain" }
         let style: String
         if r.status == "DOWN" || r.status == "DOWN (agent)" {
@@ -305,7 +329,7 @@ struct StatsPageHTML {
         return (r.bck > 0 ? "backup_" : "active_") + style
     }
 
-    private mutating func serverRow(_ r: StatsRow) {
+    private mutating func serverRow(_ r: borrowing StatsRow) {
         let legends = config.showLegends
         put("<tr class=\"")
         plain(Self.serverClass(r))
@@ -471,7 +495,7 @@ struct StatsPageHTML {
     }
 
     /// The `Resp` errors cell with its tooltip of aborted transfers.
-    private mutating func resets(_ r: StatsRow) {
+    private mutating func resets(_ r: borrowing StatsRow) {
         put("<td><u>")
         u2h(r.eresp)
         put("<div class=tips>Connection resets during transfers: ")
@@ -481,7 +505,7 @@ struct StatsPageHTML {
         put(" server</div></u></td>")
     }
 
-    private mutating func backendRow(_ r: StatsRow) {
+    private mutating func backendRow(_ r: borrowing StatsRow) {
         let legends = config.showLegends
         put("<tr class=\"backend\">")
         if admin { put("<td></td>") }
