@@ -104,10 +104,13 @@ public enum PrometheusExporter {
     public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         rows.withUnsafeBufferPointer { rows in
-            var writer = PrometheusWriter(rows: rows)
-            swap(&writer.out, &out)
-            writer.render(info: info, query: query)
-            swap(&writer.out, &out)
+            let labels = PrometheusWriter.labels(of: rows)
+            labels.bytes.withUnsafeBufferPointer { labelBytes in
+                var writer = PrometheusWriter(rows: rows, labels: labels.ranges, labelBytes: labelBytes)
+                swap(&writer.out, &out)
+                writer.render(info: info, query: query)
+                swap(&writer.out, &out)
+            }
         }
     }
 }
@@ -142,35 +145,105 @@ let prometheusCheckStates = [
     "L7OKC", "L7STS", "PROCERR", "PROCTOUT", "PROCOK",
 ]
 
-/// A metric family's bytes, built once: its name and its `# HELP`/`# TYPE` lines.
-struct PrometheusFamily: Sendable {
-    let name: [UInt8]
+/// Bytes made once for the life of the process and never freed, read without reference
+/// counting: a scrape appends thousands of names and labels, and retaining and releasing an
+/// Array for each was a third of its CPU time.
+typealias ImmortalBytes = UnsafeBufferPointer<UInt8>
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// An immortal copy of `text`.
+    static func immortal(_ text: String) -> ImmortalBytes {
+        let bytes = Array(text.utf8)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(1, bytes.count))
+        _ = buffer.initialize(from: bytes)
+        return ImmortalBytes(rebasing: buffer[0..<bytes.count])
+    }
+
+    static var none: ImmortalBytes { ImmortalBytes(start: nil, count: 0) }
+}
+
+/// A metric family's bytes: its name and its `# HELP`/`# TYPE` lines.
+struct PrometheusFamily: @unchecked Sendable {
+    let name: ImmortalBytes
     /// Empty for a family printed under the header of the one before it (`http_responses_total`
     /// with a `code` other than `1xx`).
-    let header: [UInt8]
+    let header: ImmortalBytes
 
     init(name: String, help: String, type: String, withHeader: Bool = true) {
-        self.name = Array(name.utf8)
-        header = withHeader ? Array("# HELP \(name) \(help)\n# TYPE \(name) \(type)\n".utf8) : []
+        self.name = .immortal(name)
+        header = withHeader ? .immortal("# HELP \(name) \(help)\n# TYPE \(name) \(type)\n") : .none
     }
 }
 
-/// A `haproxy_{frontend,backend,server}_*` metric with its family's bytes and, for
-/// `http_responses_total`, its `,code="..."` label.
-struct PrometheusProxyFamily: Sendable {
-    let metric: PrometheusMetric
+/// A `haproxy_{frontend,backend,server}_*` metric as the writer reads it: plain values only
+/// (copying one retains nothing).
+struct PrometheusProxyFamily: @unchecked Sendable {
     let family: PrometheusFamily
-    let codeLabel: [UInt8]
+    let rendering: Rendering
+    /// `,code="..."` for `http_responses_total`, else empty.
+    let codeLabel: ImmortalBytes
+    let source: StatSource
+    /// Whether `show stat` fills the column, by `StatsObjectKind` raw value.
+    let filled: (Bool, Bool, Bool)
+
+    /// `PrometheusRendering` without its payload.
+    enum Rendering {
+        case value, http, httpCode, status, checkStatus, checkCode, checkDuration, milliseconds, serverStates, checkStates
+    }
+
+    init(_ metric: PrometheusMetric, prefix: String) {
+        var withHeader = true
+        var code = ImmortalBytes.none
+        switch metric.rendering {
+        case .value: rendering = .value
+        case .http: rendering = .http
+        case .httpCode(let value):
+            rendering = .httpCode
+            withHeader = value == "1xx"
+            code = .immortal(",code=\"\(value)\"")
+        case .status: rendering = .status
+        case .checkStatus: rendering = .checkStatus
+        case .checkCode: rendering = .checkCode
+        case .checkDuration: rendering = .checkDuration
+        case .milliseconds: rendering = .milliseconds
+        case .serverStates: rendering = .serverStates
+        case .checkStates: rendering = .checkStates
+        }
+        family = PrometheusFamily(name: prefix + metric.name, help: metric.help, type: metric.type.rawValue, withHeader: withHeader)
+        codeLabel = code
+        source = metric.source
+        filled = (metric.filled[0], metric.filled[1], metric.filled[2])
+    }
+
+    func fills(_ kind: StatsObjectKind) -> Bool {
+        switch kind {
+        case .frontend: return filled.0
+        case .backend: return filled.1
+        case .server: return filled.2
+        }
+    }
 }
 
 /// One `ordrel_*_seconds` histogram family: the names of its three kinds of line.
-struct PrometheusHistogramFamily: Sendable {
+struct PrometheusHistogramFamily: @unchecked Sendable {
     let family: PrometheusFamily
-    let bucket: [UInt8]
-    let sum: [UInt8]
-    let count: [UInt8]
+    let bucket: ImmortalBytes
+    let sum: ImmortalBytes
+    let count: ImmortalBytes
     /// Which of a row's `LatencyHistograms` it prints.
-    let latency: @Sendable (LatencyHistograms) -> LatencyHistogram
+    let latency: LatencyKind
+
+    enum LatencyKind {
+        case queue, connect, session
+    }
+
+    func histogram(_ all: LatencyHistograms) -> LatencyHistogram {
+        switch latency {
+        case .queue: return all.queue
+        case .connect: return all.connect
+        case .session: return all.session
+        }
+    }
 }
 
 /// Everything constant in a scrape, as bytes: names, headers and label pairs.
@@ -185,13 +258,13 @@ enum PrometheusTables {
     static let serverHistograms = histogramFamilies(prefix: "ordrel_server_")
 
     /// `,state="DOWN"` ... in `ServerStateLabel` order; frontends and backends use the first two.
-    static let serverStates: [[UInt8]] = ServerStateLabel.names.map { label("state", $0) }
+    nonisolated(unsafe) static let serverStates: [ImmortalBytes] = ServerStateLabel.names.map { label("state", $0) }
     /// `,state="HANA"` ... in `prometheusCheckStates` order.
-    static let checkStates: [[UInt8]] = prometheusCheckStates.map { label("state", $0) }
+    nonisolated(unsafe) static let checkStates: [ImmortalBytes] = prometheusCheckStates.map { label("state", $0) }
     /// The same states, for comparing a check's status without building a String.
     static let checkStateNames: [[UInt8]] = prometheusCheckStates.map { Array($0.utf8) }
     /// `,le="0.0001"` ... `,le="+Inf"`: each bound in seconds, shortest form.
-    static let bucketLabels: [[UInt8]] = (LatencyHistogram.boundsMicros.map { micros in
+    nonisolated(unsafe) static let bucketLabels: [ImmortalBytes] = (LatencyHistogram.boundsMicros.map { micros in
         let whole = micros / 1_000_000
         var fraction = String(micros % 1_000_000)
         fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
@@ -199,64 +272,68 @@ enum PrometheusTables {
         return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
     } + ["+Inf"]).map { label("le", $0) }
 
-    static func label(_ name: String, _ value: String) -> [UInt8] { Array(",\(name)=\"\(value)\"".utf8) }
+    static func label(_ name: String, _ value: String) -> ImmortalBytes { .immortal(",\(name)=\"\(value)\"") }
 
     private static func proxyFamilies(prefix: String, kind: PrometheusKinds) -> [PrometheusProxyFamily] {
-        PrometheusMetric.all.filter { $0.kinds.contains(kind) }.map { metric in
-            var withHeader = true
-            var code: [UInt8] = []
-            if case .httpCode(let value) = metric.rendering {
-                withHeader = value == "1xx"
-                code = label("code", value)
-            }
-            return PrometheusProxyFamily(
-                metric: metric,
-                family: PrometheusFamily(name: prefix + metric.name, help: metric.help, type: metric.type.rawValue,
-                                         withHeader: withHeader),
-                codeLabel: code)
-        }
+        PrometheusMetric.all.filter { $0.kinds.contains(kind) }.map { PrometheusProxyFamily($0, prefix: prefix) }
     }
 
     private static func histogramFamilies(prefix: String) -> [PrometheusHistogramFamily] {
-        let families: [(String, String, @Sendable (LatencyHistograms) -> LatencyHistogram)] = [
-            ("queue_time_seconds", "Time from accept until a server was assigned, queueing included.", { $0.queue }),
-            ("connect_time_seconds", "Time to establish the connection to the server.", { $0.connect }),
-            ("session_duration_seconds", "Duration of sessions, from accept to close.", { $0.session }),
+        let families: [(String, String, PrometheusHistogramFamily.LatencyKind)] = [
+            ("queue_time_seconds", "Time from accept until a server was assigned, queueing included.", .queue),
+            ("connect_time_seconds", "Time to establish the connection to the server.", .connect),
+            ("session_duration_seconds", "Duration of sessions, from accept to close.", .session),
         ]
         return families.map { suffix, help, latency in
             let name = prefix + suffix
             return PrometheusHistogramFamily(
                 family: PrometheusFamily(name: name, help: help, type: "histogram"),
-                bucket: Array((name + "_bucket").utf8), sum: Array((name + "_sum").utf8),
-                count: Array((name + "_count").utf8), latency: latency)
+                bucket: .immortal(name + "_bucket"), sum: .immortal(name + "_sum"),
+                count: .immortal(name + "_count"), latency: latency)
         }
     }
 }
 
 /// Appends exposition lines for the rows of one scrape; `# HELP`/`# TYPE` go before a metric's
 /// first sample, so a metric no object prints leaves no header, as in promex. Rows are read in
-/// place (a `StatsRow` is large), their labels built once per scrape.
+/// place (a `StatsRow` is large), their labels built once per scrape into one buffer.
 private struct PrometheusWriter {
     var out: [UInt8] = []
     private let rows: UnsafeBufferPointer<StatsRow>
-    /// Each row's `{proxy="..."` or `{proxy="...",server="..."` (no closing brace).
-    private let labels: [[UInt8]]
+    /// Each row's `{proxy="..."` or `{proxy="...",server="..."` (no closing brace), in `labelBytes`.
+    private let labels: [Range<Int>]
+    private let labelBytes: UnsafeBufferPointer<UInt8>
     private var family = PrometheusFamily(name: "", help: "", type: "", withHeader: false)
     private var headerPending = false
 
-    init(rows: UnsafeBufferPointer<StatsRow>) {
+    /// `labelBytes` must hold what `labels(of:)` made for `rows`, and outlive the writer.
+    init(rows: UnsafeBufferPointer<StatsRow>, labels: [Range<Int>], labelBytes: UnsafeBufferPointer<UInt8>) {
         self.rows = rows
-        labels = rows.map { row in
-            var bytes: [UInt8] = []
+        self.labels = labels
+        self.labelBytes = labelBytes
+    }
+
+    /// Every row's labels, one after the other, and where each is.
+    static func labels(of rows: UnsafeBufferPointer<StatsRow>) -> (bytes: [UInt8], ranges: [Range<Int>]) {
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(rows.count)
+        for index in rows.indices {
+            let start = bytes.count
             bytes.append("{proxy=\"")
-            bytes.append(row.pxname)
-            if row.kind == .server {
+            bytes.append(rows[index].pxname)
+            if rows[index].kind == .server {
                 bytes.append("\",server=\"")
-                bytes.append(row.svname)
+                bytes.append(rows[index].svname)
             }
             bytes.append(UInt8(ascii: "\""))
-            return bytes
+            ranges.append(start..<bytes.count)
         }
+        return (bytes, ranges)
+    }
+
+    private func labels(_ index: Int) -> ImmortalBytes {
+        ImmortalBytes(rebasing: labelBytes[labels[index]])
     }
 
     mutating func render(info: [String: InfoValue], query: PrometheusQuery) {
@@ -300,7 +377,7 @@ private struct PrometheusWriter {
 
     /// `name{labels,extra} ` (the value follows); `name ` when there are no labels.
     @inline(__always)
-    private mutating func sampleStart(_ name: [UInt8], labels: [UInt8], extra: [UInt8] = []) {
+    private mutating func sampleStart(_ name: ImmortalBytes, labels: ImmortalBytes, extra: ImmortalBytes = .none) {
         if headerPending {
             headerPending = false
             out.append(contentsOf: family.header)
@@ -325,12 +402,12 @@ private struct PrometheusWriter {
         out.append(0x0A)
     }
 
-    private mutating func sample(labels: [UInt8], extra: [UInt8] = [], _ cell: StatCell) {
+    private mutating func sample(labels: ImmortalBytes, extra: ImmortalBytes = .none, _ cell: StatCell) {
         sampleStart(family.name, labels: labels, extra: extra)
         value(cell)
     }
 
-    private mutating func sample(labels: [UInt8], extra: [UInt8] = [], _ v: UInt64) {
+    private mutating func sample(labels: ImmortalBytes, extra: ImmortalBytes = .none, _ v: UInt64) {
         sampleStart(family.name, labels: labels, extra: extra)
         out.appendDecimal(v)
         out.append(0x0A)
@@ -358,7 +435,7 @@ private struct PrometheusWriter {
             if metric.name == "build_info" {
                 let version: String
                 if case .str(let text) = info["Version"] { version = text } else { version = "" }
-                sample(labels: Array("{version=\"\(version)\"".utf8), 1)
+                Array("{version=\"\(version)\"".utf8).withUnsafeBufferPointer { sample(labels: $0, 1) }
                 continue
             }
             let cell: StatCell
@@ -367,7 +444,7 @@ private struct PrometheusWriter {
             case .s(let v): cell = .s(v)
             case .str, nil: cell = .empty
             }
-            sample(labels: [], cell)
+            sample(labels: .none, cell)
         }
     }
 
@@ -384,17 +461,16 @@ private struct PrometheusWriter {
 
     private mutating func render(_ family: PrometheusProxyFamily, row index: Int,
                                  aggregates: [UInt64: ServerAggregates]) {
-        let metric = family.metric
-        let labels = labels[index]
-        switch metric.rendering {
+        let labels = labels(index)
+        switch family.rendering {
         case .value:
-            sample(labels: labels, cell(metric, index))
+            sample(labels: labels, cell(family, index))
         case .http:
             guard rows[index].mode == "http" else { return }
-            sample(labels: labels, cell(metric, index))
+            sample(labels: labels, cell(family, index))
         case .httpCode:
             guard rows[index].mode == "http" else { return }
-            sample(labels: labels, extra: family.codeLabel, cell(metric, index))
+            sample(labels: labels, extra: family.codeLabel, cell(family, index))
         case .status:
             let count: Int
             let current: Int
@@ -428,7 +504,7 @@ private struct PrometheusWriter {
             sampleStart(family.family.name, labels: labels)
             seconds(check.durationMs, perSecond: 1000)
         case .milliseconds:
-            guard case .u(let ms) = cell(metric, index) else {
+            guard case .u(let ms) = cell(family, index) else {
                 sample(labels: labels, StatCell.empty)
                 return
             }
@@ -448,9 +524,9 @@ private struct PrometheusWriter {
     }
 
     /// The cell `show stat` prints for this row's kind (empty where it prints nothing).
-    private func cell(_ metric: PrometheusMetric, _ index: Int) -> StatCell {
-        guard metric.filled[Int(rows[index].kind.rawValue)] else { return .empty }
-        switch metric.source {
+    private func cell(_ family: PrometheusProxyFamily, _ index: Int) -> StatCell {
+        guard family.fills(rows[index].kind) else { return .empty }
+        switch family.source {
         case .field(let field):
             if let average = rows[index].windowAverages?.value(of: field) { return .u(average) }
             return rows[index].cell(field)
@@ -480,12 +556,12 @@ private struct PrometheusWriter {
             begin(family.family)
             for index in indices {
                 guard let latency = rows[index].latency else { continue }
-                histogram(family.latency(latency), family, labels: labels[index])
+                histogram(family.histogram(latency), family, labels: labels(index))
             }
         }
     }
 
-    private mutating func histogram(_ h: LatencyHistogram, _ family: PrometheusHistogramFamily, labels: [UInt8]) {
+    private mutating func histogram(_ h: LatencyHistogram, _ family: PrometheusHistogramFamily, labels: ImmortalBytes) {
         for i in 0..<LatencyHistogram.bucketCount {
             sampleStart(family.bucket, labels: labels, extra: PrometheusTables.bucketLabels[i])
             out.appendDecimal(h.cumulativeCount(throughBucket: i))
