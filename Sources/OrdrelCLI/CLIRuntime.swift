@@ -86,6 +86,16 @@ public protocol CLIRuntime: AnyObject {
     func threads() -> [ThreadInfo]
     /// `clear counters` (max values only) or `clear counters all`.
     func clearCounters(all: Bool)
+    /// Stick tables in `show table` order.
+    func stickTables() -> [StickTableInfo]
+    /// Whether `key` is one of the table's type (haproxy reads a bad IPv4 key as 0.0.0.0).
+    func stickTableKeyIsValid(_ table: String, key: String) -> Bool
+    /// The entries of `table` in key order that pass every filter, or only the one of `key`;
+    /// `remove`: those nobody tracks are removed instead (and none returned).
+    func stickTableEntries(_ table: String, key: String?, filters: [StickTableFilter], remove: Bool) -> StickTableResult
+    /// `set table <t> key <k> [data.<type> <value>]*`: creates the entry if needed, then sets
+    /// each (stored) type.
+    func setStickTableEntry(_ table: String, key: String, values: [(String, Int64)]) -> StickTableResult
 }
 
 /// `shutdown session` outcome.

@@ -46,6 +46,9 @@ public final class CLISession {
     public private(set) var state: CLISessionState = .awaitingCommand
     /// Current privilege; `operator`/`user` commands lower it.
     public private(set) var level: CLILevel
+    /// The level the socket gave the session, which `user`/`operator` do not lower (haproxy's
+    /// `bind_conf` level, which `show table` and `clear table` dumps check).
+    public let socketLevel: CLILevel
     /// Interactive (`prompt`) mode.
     public private(set) var interactive = false
     /// Idle timeout set by `set timeout cli <s>` for this session; nil = the socket's default.
@@ -82,6 +85,7 @@ public final class CLISession {
     public init(runtime: CLIRuntime, level: CLILevel, outputChunkSize: Int = 16384, commandsPerStep: Int = 16) {
         self.runtime = runtime
         self.level = level
+        self.socketLevel = level
         self.outputChunkSize = max(outputChunkSize, 1)
         self.commandsPerStep = max(commandsPerStep, 1)
     }

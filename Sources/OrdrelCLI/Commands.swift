@@ -94,17 +94,18 @@ extension CLISession {
         Command("enable agent", .admin) { s, r in s.setAgentChecks(r, enabled: true) },
         Command("disable frontend", .admin) { s, r in s.setFrontend(r, enabled: false) },
         Command("enable frontend", .admin) { s, r in s.setFrontend(r, enabled: true) },
-        // ordrel has no maps, ACLs or stick tables: haproxy's answers for an empty list and for
-        // an unknown name, so libraries that call them parse an empty result, not an error text.
+        // ordrel has no maps or ACL files: haproxy's answers for an empty list and for an unknown
+        // name, so libraries that call them parse an empty result, not an error text.
         Command("show map") { s, r in
             s.reply(r.arg(2).isEmpty ? "# id (file) description\n" : "Unknown map identifier. Please use #<id> or <file>.\n")
         },
         Command("show acl") { s, r in
             s.reply(r.arg(2).isEmpty ? "# id (file) description\n" : "Unknown ACL identifier. Please use #<id> or <file>.\n")
         },
-        Command("show table") { s, r in
-            if !r.arg(2).isEmpty { s.reply("No such table\n") }
-        },
+        Command("show table") { s, r in s.tableCommand(r, .show) },
+        // Listed from operator on: below, they change nothing (haproxy's own checks apply).
+        Command("clear table", .operator) { s, r in s.tableCommand(r, .clear) },
+        Command("set table", .operator) { s, r in s.tableCommand(r, .set) },
         Command("clear counters", .operator) { s, r in
             let all = r.arg(2) == "all"
             guard s.require(all ? .admin : .operator) else { return }

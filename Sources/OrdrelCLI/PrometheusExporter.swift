@@ -93,15 +93,18 @@ public enum PrometheusExporter {
 
     /// Renders every metric `query` selects. `rows` are `show stat`'s, in its order (per proxy:
     /// FRONTEND, servers, BACKEND); `info` is `show info`'s.
-    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery) -> [UInt8] {
+    /// `tables` are `show table`'s, in its order.
+    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery,
+                              tables: [StickTableInfo] = []) -> [UInt8] {
         var out: [UInt8] = []
-        render(info: info, rows: rows, query: query, into: &out)
+        render(info: info, rows: rows, query: query, tables: tables, into: &out)
         return out
     }
 
     /// `render` into `out`, which is emptied first and keeps its capacity: a scrape reuses the
     /// buffer of the one before instead of growing a new one to the same size.
-    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery, into out: inout [UInt8]) {
+    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery,
+                              tables: [StickTableInfo] = [], into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         rows.withUnsafeBufferPointer { rows in
             let labels = PrometheusWriter.labels(of: rows)
@@ -109,6 +112,7 @@ public enum PrometheusExporter {
                 var writer = PrometheusWriter(rows: rows, labels: labels.ranges, labelBytes: labelBytes)
                 swap(&writer.out, &out)
                 writer.render(info: info, query: query)
+                if query.scopes.contains(.sticktable) { writer.stickTables(tables) }
                 swap(&writer.out, &out)
             }
         }
@@ -254,6 +258,9 @@ enum PrometheusTables {
     static let frontend = proxyFamilies(prefix: "haproxy_frontend_", kind: .fe)
     static let backend = proxyFamilies(prefix: "haproxy_backend_", kind: .be)
     static let server = proxyFamilies(prefix: "haproxy_server_", kind: .srv)
+    static let stickTableSize = PrometheusFamily(name: "haproxy_sticktable_size", help: "Stick table size.", type: "gauge")
+    static let stickTableUsed = PrometheusFamily(name: "haproxy_sticktable_used",
+                                                 help: "Number of entries used in this stick table.", type: "gauge")
     static let backendHistograms = histogramFamilies(prefix: "ordrel_backend_")
     static let serverHistograms = histogramFamilies(prefix: "ordrel_server_")
 
@@ -345,8 +352,8 @@ private struct PrometheusWriter {
         if scopes.contains(.frontend) {
             proxyMetrics(PrometheusTables.frontend, rows: frontends, aggregates: [:])
         }
-        // Listeners (`option socket-stats`) and stick tables: ordrel has neither, so those
-        // scopes print nothing, as haproxy without them.
+        // Listeners (`option socket-stats`): ordrel has none, so that scope prints nothing, as
+        // haproxy without them. Stick tables follow the rows (`stickTables`).
         if scopes.contains(.backend) {
             proxyMetrics(PrometheusTables.backend, rows: backends, aggregates: aggregates(servers))
             histograms(PrometheusTables.backendHistograms, rows: backends)
@@ -428,6 +435,18 @@ private struct PrometheusWriter {
     }
 
     // MARK: sections
+
+    /// promex's stick table metrics: size, then entries used, per table.
+    mutating func stickTables(_ tables: [StickTableInfo]) {
+        for (family, size) in [(PrometheusTables.stickTableSize, true), (PrometheusTables.stickTableUsed, false)] {
+            begin(family)
+            for table in tables {
+                Array("{name=\"\(table.name)\",type=\"\(table.type)\"".utf8).withUnsafeBufferPointer {
+                    sample(labels: $0, UInt64(size ? table.size : table.used))
+                }
+            }
+        }
+    }
 
     private mutating func process(_ info: [String: InfoValue]) {
         for (metric, family) in zip(PrometheusProcessMetric.all, PrometheusTables.process) {

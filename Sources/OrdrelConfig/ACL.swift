@@ -68,15 +68,38 @@ public enum ACLFetch: Sendable, Equatable {
     case localhost
     /// `wait_end` (`WAIT_END`): true once nothing more will be waited for, a miss before.
     case waitEnd
+    /// `res.len`, `res.payload`, `res.payload_lv`, `res.ssl_hello_type` (`rep_ssl_hello_type`):
+    /// the request fetches of those names over the server's bytes, for `tcp-response` rules.
+    case responseLength
+    case responsePayload(offset: Int, length: Int)
+    case responsePayloadLengthValue(lengthOffset: Int, lengthSize: Int, dataOffset: Int?)
+    case responseHelloType
+    /// `sc*_*` and `src_*`: a stick table entry's counter.
+    case stickCounter(StickCounterFetch)
+    /// `table_cnt([<table>])` (entries in use) or `table_avl([<table>])` (free entries); nil:
+    /// the proxy's own table.
+    case tableUsage(String?, available: Bool)
 
-    /// Whether the fetch reads request bytes (not allowed in `tcp-request connection` rules).
-    public var readsContent: Bool {
+    /// Which bytes the fetch reads (haproxy's `SMP_USE_L6REQ`, `SMP_USE_L6RES`); nil: none, so it
+    /// works in `tcp-request connection` rules.
+    public var contentSide: ACLContentSide? {
         switch self {
-        case .requestLength, .payload, .payloadLengthValue, .sslSNI, .sslHelloType, .sslVersion, .waitEnd,
-             .rdpCookie, .rdpCookieCount: return true
-        default: return false
+        case .requestLength, .payload, .payloadLengthValue, .sslSNI, .sslHelloType, .sslVersion,
+             .rdpCookie, .rdpCookieCount: return .request
+        case .responseLength, .responsePayload, .responsePayloadLengthValue, .responseHelloType: return .response
+        case .waitEnd: return .either
+        default: return nil
         }
     }
+
+    /// Whether the fetch needs the contents phase (not allowed in `tcp-request connection` rules).
+    public var readsContent: Bool { contentSide != nil }
+}
+
+/// The direction whose buffered bytes a content fetch reads; `either` (`wait_end`) reads none
+/// but only makes sense while some direction is inspected.
+public enum ACLContentSide: Sendable, Equatable {
+    case request, response, either
 }
 
 /// A sample a fetch produced.
@@ -215,6 +238,12 @@ public struct ACLCondition: Sendable, Equatable {
     public var readsContent: Bool {
         alternatives.contains { $0.contains { $0.expressions.contains { $0.fetch.readsContent } } }
     }
+
+    /// The first term with a fetch of `side`'s bytes: in a rule of the other direction it could
+    /// never match (haproxy warns "will never match"; ordrel refuses it).
+    public func firstTerm(reading side: ACLContentSide) -> ACLTerm? {
+        alternatives.lazy.flatMap { $0 }.first { $0.expressions.contains { $0.fetch.contentSide == side } }
+    }
 }
 
 /// What the runtime knows about backends and servers, for `nbsrv`, `connslots`, `srv_is_up`.
@@ -225,10 +254,20 @@ public protocol ACLEnvironment {
     func connectionSlots(backend: String?) -> Int?
     /// Whether a server is up; nil when unknown.
     func serverIsUp(backend: String, server: String) -> Bool?
+    /// `track-sc<n>`: the stream's counter `n` tracks the entry of `key`, unless it tracks one
+    /// already (haproxy keeps the first).
+    func track(_ tracking: StickTracking, key: ACLSample)
+    /// A `sc*_*`/`src_*` fetch for a client at `source`; nil: no sample (an untracked counter,
+    /// a data type the table does not store).
+    func stickCounter(_ fetch: StickCounterFetch, source: [UInt8]) -> Int64?
+    /// `table_cnt`/`table_avl`; nil when the table is unknown.
+    func tableUsage(_ table: String?, available: Bool) -> Int64?
 }
 
-/// The facts about one connection an ACL sees. `payload` is what the client sent so far;
-/// `final` says no more will be waited for (inspect delay over, buffer full, or client EOF).
+/// The facts about one connection an ACL sees. `payload` is what arrived so far in the direction
+/// the rules inspect (the client's bytes for `tcp-request`, the server's for `tcp-response`, as
+/// haproxy's fetches read the channel of the rule's direction); `final` says no more will be
+/// waited for (inspect delay over, buffer full, or that side's EOF).
 public struct ACLInput {
     /// 4 or 16 bytes; empty for a Unix socket.
     public var sourceAddress: [UInt8]
@@ -292,7 +331,7 @@ extension ACLExpression {
 }
 
 extension ACLFetch {
-    func sample(_ input: ACLInput, _ environment: some ACLEnvironment) -> ACLFetchResult {
+    public func sample(_ input: ACLInput, _ environment: some ACLEnvironment) -> ACLFetchResult {
         let payload = input.payload
         switch self {
         case .src:
@@ -316,16 +355,17 @@ extension ACLFetch {
         case .serverIsUp(let backend, let server):
             guard let up = environment.serverIsUp(backend: backend, server: server) else { return .none(mayChange: false) }
             return .sample(.bool(up), mayChange: false)
-        case .requestLength:
+        case .requestLength, .responseLength:
             return .sample(.int(Int64(payload.count)), mayChange: !input.final)
-        case .payload(let offset, let length):
+        case .payload(let offset, let length), .responsePayload(let offset, let length):
             if length == 0 {
                 guard offset <= payload.count else { return .none(mayChange: true) }
                 return .sample(.bytes(ArraySlice(payload[offset...])), mayChange: true)
             }
             guard offset + length <= payload.count else { return .none(mayChange: true) }
             return .sample(.bytes(ArraySlice(payload[offset..<(offset + length)])), mayChange: false)
-        case .payloadLengthValue(let lengthOffset, let lengthSize, let dataOffset):
+        case .payloadLengthValue(let lengthOffset, let lengthSize, let dataOffset),
+             .responsePayloadLengthValue(let lengthOffset, let lengthSize, let dataOffset):
             guard lengthOffset + lengthSize <= payload.count else { return .none(mayChange: true) }
             var length = 0
             for byte in payload[lengthOffset..<(lengthOffset + lengthSize)] {
@@ -344,7 +384,7 @@ extension ACLFetch {
                 guard let name = hello.serverName else { return .none(mayChange: false) }
                 return .sample(.bytes(name[...]), mayChange: false)
             }
-        case .sslHelloType:
+        case .sslHelloType, .responseHelloType:
             switch ClientHello.handshakeType(payload) {
             case .incomplete: return .none(mayChange: true)
             case .notHandshake: return .none(mayChange: false)
@@ -372,6 +412,12 @@ extension ACLFetch {
             return .sample(.bool(value), mayChange: false)
         case .waitEnd:
             return input.final ? .sample(.bool(true), mayChange: false) : .none(mayChange: true)
+        case .stickCounter(let fetch):
+            guard let value = environment.stickCounter(fetch, source: input.sourceAddress) else { return .none(mayChange: false) }
+            return .sample(fetch.operation == .tracked ? .bool(value != 0) : .int(value), mayChange: false)
+        case .tableUsage(let table, let available):
+            guard let value = environment.tableUsage(table, available: available) else { return .none(mayChange: false) }
+            return .sample(.int(value), mayChange: false)
         case .localhost:
             let a = input.sourceAddress
             let loopback = (a.count == 4 && a[0] == 127) || a == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]

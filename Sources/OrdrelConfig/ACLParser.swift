@@ -157,6 +157,19 @@ public struct ACLParser {
         }
     }
 
+    /// A sample expression that is a single fetch (track-sc and stick keys); converters
+    /// (`src,ipmask(24)`) are refused.
+    public static func parseSampleFetch(_ expression: String) throws(Failure) -> ACLFetch {
+        var depth = 0
+        for character in expression {
+            if character == "(" { depth += 1 } else if character == ")" { depth -= 1 }
+            if character == "," && depth == 0 {
+                throw Failure("'\(expression)' : sample converters are not supported by ordrel.")
+            }
+        }
+        return try parseFetch(expression).0
+    }
+
     /// The fetch of a criterion such as `src`, `nbsrv(be)` or `req.payload(0,5)`.
     private static func parseFetch(_ criterion: String) throws(Failure) -> (ACLFetch, SampleType) {
         var name = criterion
@@ -179,6 +192,22 @@ public struct ACLParser {
             }
             return n
         }
+        // `<offset1>,<length>[,<offset2>]` of `req.payload_lv` and `res.payload_lv`.
+        func lengthValueArguments() throws(Failure) -> (Int, Int, Int?) {
+            guard arguments.count == 2 || arguments.count == 3 else {
+                throw Failure("fetch method '\(name)' expects <offset1>,<length>[,<offset2>].")
+            }
+            let size = try integer(1, "a length")
+            guard (1...4).contains(size) else { throw Failure("fetch method '\(name)' : the length field must be 1 to 4 bytes.") }
+            var dataOffset: Int?
+            if arguments.count == 3 {
+                guard let n = Int(arguments[2]), (Int(Int32.min)...Int(Int32.max)).contains(n) else {
+                    throw Failure("fetch method '\(name)' : expects an integer offset as argument 3.")
+                }
+                dataOffset = n
+            }
+            return (try integer(0, "an offset"), size, dataOffset)
+        }
         switch name {
         case "src": try noArguments(); return (.src, .ip)
         case "dst": try noArguments(); return (.dst, .ip)
@@ -199,19 +228,8 @@ public struct ACLParser {
             guard arguments.count == 2 else { throw Failure("fetch method '\(name)' expects <offset>,<length>.") }
             return (.payload(offset: try integer(0, "an offset"), length: try integer(1, "a length")), .binary)
         case "req.payload_lv", "payload_lv":
-            guard arguments.count == 2 || arguments.count == 3 else {
-                throw Failure("fetch method '\(name)' expects <offset1>,<length>[,<offset2>].")
-            }
-            let size = try integer(1, "a length")
-            guard (1...4).contains(size) else { throw Failure("fetch method '\(name)' : the length field must be 1 to 4 bytes.") }
-            var dataOffset: Int?
-            if arguments.count == 3 {
-                guard let n = Int(arguments[2]), (Int(Int32.min)...Int(Int32.max)).contains(n) else {
-                    throw Failure("fetch method '\(name)' : expects an integer offset as argument 3.")
-                }
-                dataOffset = n
-            }
-            return (.payloadLengthValue(lengthOffset: try integer(0, "an offset"), lengthSize: size, dataOffset: dataOffset), .binary)
+            let (lengthOffset, size, dataOffset) = try lengthValueArguments()
+            return (.payloadLengthValue(lengthOffset: lengthOffset, lengthSize: size, dataOffset: dataOffset), .binary)
         case "req.ssl_sni", "req_ssl_sni": try noArguments(); return (.sslSNI, .string)
         case "req.ssl_hello_type", "req_ssl_hello_type": try noArguments(); return (.sslHelloType, .int)
         case "req.ssl_ver", "req_ssl_ver": try noArguments(); return (.sslVersion, .int)
@@ -219,13 +237,23 @@ public struct ACLParser {
             return (.rdpCookie(hasArguments ? arguments.joined(separator: ",") : nil), .string)
         case "req.rdp_cookie_cnt", "rdp_cookie_cnt":
             return (.rdpCookieCount(hasArguments ? arguments.joined(separator: ",") : nil), .int)
+        case "res.len": try noArguments(); return (.responseLength, .int)
+        case "res.payload":
+            guard arguments.count == 2 else { throw Failure("fetch method '\(name)' expects <offset>,<length>.") }
+            return (.responsePayload(offset: try integer(0, "an offset"), length: try integer(1, "a length")), .binary)
+        case "res.payload_lv":
+            let (lengthOffset, size, dataOffset) = try lengthValueArguments()
+            return (.responsePayloadLengthValue(lengthOffset: lengthOffset, lengthSize: size, dataOffset: dataOffset), .binary)
+        case "res.ssl_hello_type", "rep_ssl_hello_type": try noArguments(); return (.responseHelloType, .int)
         case "always_true": try noArguments(); return (.constant(true), .boolean)
         case "always_false": try noArguments(); return (.constant(false), .boolean)
         case "wait_end": try noArguments(); return (.waitEnd, .boolean)
+        case "table_cnt", "table_avl":
+            guard arguments.count <= 1 else { throw Failure("fetch method '\(name)' expects at most a table name.") }
+            return (.tableUsage(hasArguments ? arguments[0] : nil, available: name == "table_avl"), .int)
         default:
-            if name.hasPrefix("sc_") || name.hasPrefix("sc0_") || name.hasPrefix("sc1_") || name.hasPrefix("sc2_")
-                || name.hasPrefix("src_") || name == "table_cnt" || name == "table_avl" {
-                throw Failure("fetch method '\(name)' needs stick tables: not implemented yet.")
+            if let fetch = try StickFetchParser.parse(name: name, arguments: hasArguments ? arguments : []) {
+                return (.stickCounter(fetch), fetch.operation == .tracked ? .boolean : .int)
             }
             throw Failure("unknown fetch method '\(name)' in ACL expression '\(criterion)'.")
         }

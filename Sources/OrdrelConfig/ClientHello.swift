@@ -34,13 +34,18 @@ public enum ClientHello {
         return .hello(length)
     }
 
-    /// `req.ssl_hello_type`: the handshake type of the first message (1 ClientHello, 2 ServerHello).
+    /// `req.ssl_hello_type`, `res.ssl_hello_type`: the handshake type of the first message (1
+    /// ClientHello, 2 ServerHello), once that whole message arrived (its 24-bit length at bytes
+    /// 6–8), as haproxy's `smp_fetch_ssl_hello_type` (checked with 2.6.12: six bytes of a
+    /// ClientHello leave `req.ssl_hello_type 1` waiting for the inspect delay).
     public static func handshakeType(_ bytes: UnsafeRawBufferPointer) -> Outcome<Int> {
         switch record(bytes) {
         case .incomplete: return .incomplete
         case .notHandshake: return .notHandshake
         case .hello:
-            guard bytes.count >= 6 else { return .incomplete }
+            guard bytes.count >= 9 else { return .incomplete }
+            let messageLength = Int(bytes[6]) << 16 | Int(bytes[7]) << 8 | Int(bytes[8])
+            guard bytes.count >= 9 + messageLength else { return .incomplete }
             return .hello(Int(bytes[5]))
         }
     }

@@ -162,6 +162,18 @@ extension ConfigBuilder {
                 diagnostics.append(ConfigDiagnostic(.alert, rule.location,
                     "\(draft.role.typeName) '\(proxy.name)' : 'tcp-request content' rules in a 'mode http' section are not implemented yet (ordrel's built-in services read the request themselves); 'tcp-request connection' rules are."))
             }
+            if let bind = proxy.binds.first(where: \.acceptProxy) {
+                diagnostics.append(ConfigDiagnostic(.alert, bind.location,
+                    "\(draft.role.typeName) '\(proxy.name)' : 'accept-proxy' on a 'mode http' section's 'bind' is not implemented yet (ordrel's built-in services read no PROXY header)."))
+            }
+            if let rule = proxy.rules.connection.first(where: { $0.action == .expectProxy }) {
+                diagnostics.append(ConfigDiagnostic(.alert, rule.location,
+                    "\(draft.role.typeName) '\(proxy.name)' : 'tcp-request connection expect-proxy' in a 'mode http' section is not implemented yet (ordrel's built-in services read no PROXY header)."))
+            }
+            if let rule = proxy.responseRules.content.first {
+                diagnostics.append(ConfigDiagnostic(.alert, rule.location,
+                    "\(draft.role.typeName) '\(proxy.name)' : 'tcp-response content' rules in a 'mode http' section are not implemented (ordrel's built-in services answer themselves)."))
+            }
             let forwards = proxy.kind == .backend || !proxy.servers.isEmpty || !proxy.rules.useBackends.isEmpty
                 || (proxy.kind == .frontend && proxy.defaultBackend != nil)
             guard forwards else { return }

@@ -52,14 +52,9 @@ enum Keywords {
 
     /// Proxy keywords ordrel knows but refuses, with the reason shown to the operator.
     static let unsupportedProxy: [String: String] = [
-        "tcp-response": "TCP response rules are not supported",
-        "stick-table": "stick tables are not supported",
-        "stick": "stickiness is not supported",
         "external-check": "only plain TCP connect health checks are supported",
         "server-template": "server templates are not supported",
         "dispatch": "'dispatch' is not supported, declare a server",
-        "force-persist": "it only matters to cookie or stick-table persistence, which ordrel does not implement yet",
-        "ignore-persist": "it only matters to cookie or stick-table persistence, which ordrel does not implement yet",
         "persist": "persistence rules are not supported",
         "rate-limit": "rate limiting is not supported",
         "filter": "filters are not supported",
@@ -81,7 +76,7 @@ enum Keywords {
     /// `option` values ordrel implements (see ProxyOptions).
     static let tcpOptions: Set<String> = [
         "redispatch", "nolinger", "tcpka", "clitcpka", "srvtcpka", "tcplog", "dontlognull", "dontlog-normal",
-        "log-separate-errors", "allbackups", "abortonclose", "log-health-checks",
+        "log-separate-errors", "allbackups", "abortonclose", "log-health-checks", "persist",
     ]
 
     /// Options haproxy refuses to negate (`no option tcplog`), mirrored so messages match.
@@ -91,7 +86,7 @@ enum Keywords {
     static let ignoredOptions: Set<String> = [
         "logasap", "splice-auto",
         "splice-request", "splice-response", "independent-streams", "contstats", "socket-stats",
-        "tcp-smart-accept", "tcp-smart-connect", "persist", "prefer-last-server", "disable-h2-upgrade",
+        "tcp-smart-accept", "tcp-smart-connect", "prefer-last-server", "disable-h2-upgrade",
     ]
 
     /// HTTP-only options.

@@ -190,6 +190,8 @@ public struct ProxyOptions: Sendable, Equatable {
     public var abortonclose = false
     /// `option log-health-checks`: log every check whose status or health changes.
     public var logHealthChecks = false
+    /// `option persist`: a stick table's server is used even when it is down.
+    public var persist = false
 
     public init() {}
 }
@@ -364,6 +366,14 @@ public struct ProxyConfig: Sendable, Equatable {
     public var rules = ConnectionRules()
     /// `use-server` rules of a backend, in order.
     public var useServers: [UseServerRule] = []
+    /// `tcp-response` rules and delay of a backend.
+    public var responseRules = ResponseRules()
+    /// `stick-table`: the proxy's table, named after it.
+    public var stickTable: StickTableConfig?
+    /// `stick match|on|store-request` rules of a backend, in order.
+    public var stickRules: [StickRule] = []
+    /// `force-persist` and `ignore-persist` rules of a backend, in order.
+    public var persistRules: [PersistRule] = []
     public var balance: BalanceAlgorithm = .roundrobin
     public var servers: [ServerConfig] = []
     /// `source`: the local address connections to servers bind to; nil = the kernel's choice.

@@ -118,6 +118,7 @@ struct ProxyDraft {
         draft.config.rules = ConnectionRules()
         draft.config.rules.inspectDelayMs = config.rules.inspectDelayMs
         draft.config.useServers = []
+        draft.config.responseRules.content = []
         draft.acls = ACLParser()
         if !role.hasFrontend {
             draft.config.maxconn = nil

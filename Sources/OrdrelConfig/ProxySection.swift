@@ -72,7 +72,11 @@ extension ConfigBuilder {
         ConfigKeyword("use_backend", in: .frontend) { b, words in b.parseUseBackend(words) },
         ConfigKeyword("use-server", in: .backend) { b, words in b.parseUseServer(words) },
         ConfigKeyword("acl", in: [.frontend, .backend]) { b, words in b.parseACL(words) },
+        ConfigKeyword("stick-table", in: [.frontend, .backend]) { b, words in b.parseStickTable(words) },
+        ConfigKeyword("stick", in: .backend) { b, words in b.parseStickRule(words) },
+        ConfigKeyword("force-persist", "ignore-persist", in: .backend) { b, words in b.parsePersistRule(words) },
         ConfigKeyword("tcp-request", in: .proxies) { b, words in b.parseTCPRequest(words) },
+        ConfigKeyword("tcp-response", in: .proxies) { b, words in b.parseTCPResponse(words) },
         ConfigKeyword("balance", in: .proxies) { b, words in b.parseBalance(words) },
         ConfigKeyword("server", in: .backend) { b, words in b.parseServer(words) },
         ConfigKeyword("source", in: [.defaults, .backend]) { b, words in b.parseSource(words) },
@@ -256,7 +260,7 @@ extension ConfigBuilder {
     /// Applies a TCP option, warning like haproxy when the proxy has no use for it.
     private func setOption(_ name: String, _ enable: Bool) {
         switch name {
-        case "redispatch", "allbackups", "abortonclose", "srvtcpka", "log-health-checks":
+        case "redispatch", "allbackups", "abortonclose", "srvtcpka", "log-health-checks", "persist":
             guard usable(name, frontend: false) else { return }
         case "clitcpka":
             guard usable(name, frontend: true) else { return }
@@ -281,6 +285,6 @@ extension ConfigBuilder {
         "redispatch": \.redispatch, "nolinger": \.nolinger, "tcpka": \.tcpka, "clitcpka": \.clitcpka,
         "srvtcpka": \.srvtcpka, "tcplog": \.tcplog, "dontlognull": \.dontlognull, "allbackups": \.allbackups,
         "abortonclose": \.abortonclose, "dontlog-normal": \.dontlogNormal,
-        "log-separate-errors": \.logSeparateErrors, "log-health-checks": \.logHealthChecks,
+        "log-separate-errors": \.logSeparateErrors, "log-health-checks": \.logHealthChecks, "persist": \.persist,
     ]
 }

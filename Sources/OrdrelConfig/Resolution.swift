@@ -24,6 +24,7 @@ extension ConfigBuilder {
             checkSanity(proxy, draft)
             proxies[index] = proxy
         }
+        checkStickTables(&proxies)
         let configuration = Configuration(global: global, proxies: proxies)
         if diagnostics.contains(where: { $0.severity == .alert }) {
             throw ConfigError(diagnostics: diagnostics)

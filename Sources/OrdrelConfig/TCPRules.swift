@@ -1,8 +1,14 @@
-/// `tcp-request connection|content accept|reject [if|unless <cond>]`.
+/// `tcp-request connection|session|content accept|reject|track-sc<n> ... [if|unless <cond>]`,
+/// and `tcp-request connection expect-proxy layer4 [if|unless <cond>]`.
 public struct TCPRequestRule: Sendable, Equatable {
-    public enum Action: String, Sendable, Equatable {
+    public enum Action: Sendable, Equatable {
         case accept
         case reject
+        /// Connection rules only: read a PROXY header first, as `bind ... accept-proxy`; the
+        /// rules after it still run (haproxy's `ACT_TCP_EXPECT_PX` is not final).
+        case expectProxy
+        /// Track an entry in a stick counter and go on with the next rule.
+        case track(StickTracking)
     }
 
     public var action: Action
@@ -48,6 +54,9 @@ public struct UseServerRule: Sendable, Equatable {
 public struct ConnectionRules: Sendable, Equatable {
     /// `tcp-request connection` rules, at accept, before any read.
     public var connection: [TCPRequestRule] = []
+    /// `tcp-request session` rules, once the session exists: after the PROXY header, so they
+    /// see the addresses it names.
+    public var session: [TCPRequestRule] = []
     /// `tcp-request content` rules, once enough request bytes arrived (or the inspect delay ran out).
     public var content: [TCPRequestRule] = []
     /// `tcp-request inspect-delay`, ms; nil or 0: content rules see whatever has arrived at once.
@@ -74,12 +83,43 @@ public enum ContentDecision: Sendable, Equatable {
     case forward(useBackend: Int?)
 }
 
+/// What the `tcp-request connection` rules decide at accept.
+public enum ConnectionVerdict: Sendable, Equatable {
+    /// `reject`: closed at once (with a reset), counted in `dcon`.
+    case reject
+    /// Accepted; `expectProxy`: an `expect-proxy layer4` rule held before the deciding one.
+    case accept(expectProxy: Bool)
+}
+
 extension ConnectionRules {
-    /// `tcp-request connection` rules at accept: the first whose condition holds decides; none
-    /// accepts. Conditions here read no request bytes (the parser refuses those).
-    public func acceptsConnection(_ input: ACLInput, _ environment: some ACLEnvironment) -> Bool {
+    /// `tcp-request connection` rules at accept, as haproxy's `tcp_exec_l4_rules`: in order, an
+    /// `expect-proxy` whose condition holds is noted and a `track-sc` tracks, and evaluation goes
+    /// on; the first `accept`
+    /// or `reject` that holds decides; none accepts. Conditions here read no request bytes (the
+    /// parser refuses those).
+    public func decideConnection(_ input: ACLInput, _ environment: some ACLEnvironment) -> ConnectionVerdict {
+        var expectProxy = false
         for rule in connection where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
-            return rule.action == .accept
+            switch rule.action {
+            case .accept: return .accept(expectProxy: expectProxy)
+            case .reject: return .reject
+            case .expectProxy: expectProxy = true
+            case .track(let tracking): _ = tracking.apply(input, environment)
+            }
+        }
+        return .accept(expectProxy: expectProxy)
+    }
+
+    /// `tcp-request session` rules, as haproxy's `tcp_exec_l5_rules`: the first `accept` or
+    /// `reject` whose condition holds decides; none accepts.
+    public func acceptsSession(_ input: ACLInput, _ environment: some ACLEnvironment) -> Bool {
+        for rule in session where rule.condition?.evaluate(input, environment) ?? .pass == .pass {
+            switch rule.action {
+            case .accept: return true
+            case .reject: return false
+            case .expectProxy: continue  // refused by the parser in session rules
+            case .track(let tracking): _ = tracking.apply(input, environment)
+            }
         }
         return true
     }
@@ -88,12 +128,16 @@ extension ConnectionRules {
     /// (a miss waits unless `input.final`; no rule deciding accepts), then the first
     /// `use_backend` whose condition holds on what arrived, evaluated as final.
     public func decideContent(_ input: ACLInput, _ environment: some ACLEnvironment) -> ContentDecision {
-        for rule in content {
+        rules: for rule in content {
             let result = rule.condition?.evaluate(input, environment) ?? .pass
             if result == .miss { return .wait }
             guard result == .pass else { continue }
-            if rule.action == .reject { return .reject }
-            break
+            switch rule.action {
+            // (`expect-proxy` is refused in content rules.)
+            case .accept, .expectProxy: break rules
+            case .reject: return .reject
+            case .track(let tracking): if !tracking.apply(input, environment) { return .wait }
+            }
         }
         var final = input
         final.final = true
@@ -109,5 +153,21 @@ extension [UseServerRule] {
         var final = input
         final.final = true
         return filter { $0.condition?.evaluate(final, environment) ?? .pass == .pass }.map(\.server)
+    }
+}
+
+extension StickTracking {
+    /// Tracks the entry of the fetch's key, as haproxy's `tcp_exec_l4_rules` and
+    /// `tcp_inspect_request`: false when the key may still change and more bytes can come (the
+    /// rule waits); a fetch without a sample tracks nothing.
+    func apply(_ input: ACLInput, _ environment: some ACLEnvironment) -> Bool {
+        switch fetch.sample(input, environment) {
+        case .sample(let key, let mayChange):
+            if mayChange && !input.final { return false }
+            environment.track(self, key: key)
+        case .none(let mayChange):
+            if mayChange && !input.final { return false }
+        }
+        return true
     }
 }

@@ -72,13 +72,31 @@ extension Runtime {
 
     // MARK: choosing
 
+    /// Which states of a server named directly (not balanced) still take the stream.
+    enum DirectPersistence {
+        /// `use-server`: ready and up.
+        case useServer
+        /// A stick table's server: up, draining or not (haproxy keeps persistence in drain).
+        case stick
+        /// `force-persist` or `option persist`: whatever its state.
+        case forced
+
+        func accepts(_ server: Server) -> Bool {
+            switch self {
+            case .useServer: return server.adminState == .ready && server.isUp
+            case .stick: return server.adminState != .maint && server.isUp
+            case .forced: return true
+            }
+        }
+    }
+
     /// Runs the backend's algorithm for a client. A redispatch passes over the server it leaves
     /// while another can serve (a `source` hash cannot: that server stays the last resort).
     /// A server a `use-server` rule named (`direct`) is taken without balancing while it is not
     /// down, as haproxy's `SF_DIRECT`: at once, or in its own queue when full.
     func chooseServer(for client: SocketAddress, in backend: Proxy, avoiding previous: Server?,
-                      direct: Server? = nil) -> ServerChoice {
-        if let direct, direct.adminState == .ready, direct.isUp {
+                      direct: Server? = nil, persistence: DirectPersistence = .useServer) -> ServerChoice {
+        if let direct, persistence.accepts(direct) {
             return direct.hasFreeSlot ? .connect(direct) : .queue(.server(direct))
         }
         guard let balancer = backend.balancer else { return .noServer }

@@ -100,6 +100,8 @@ public struct TrafficCounters: Sendable {
     public var deniedSessions: UInt64 = 0
     /// Requests refused by `tcp-request content` rules (`dreq`).
     public var deniedRequests: UInt64 = 0
+    /// Responses refused by `tcp-response content` rules (`dresp`).
+    public var deniedResponses: UInt64 = 0
     /// Wall-clock second of the last stream assigned (`lastsess`).
     public var lastSessionWallSeconds: UInt64?
     /// New streams per second (`rate`) and new connections per second (`conn_rate`).

@@ -112,7 +112,8 @@ final class HTTPConnection: SessionDriverHost {
         let allowed = proxy.config.http.stats.flatMap { $0.adminRules.isEmpty ? nil : $0 }.map {
             $0.allowsAdmin(runtime.aclInput(client: fd, address: client, frontend: proxy, backend: proxy,
                                             payload: UnsafeRawBufferPointer(start: nil, count: 0)),
-                           RuntimeACLEnvironment(runtime: runtime, backend: proxy))
+                           RuntimeACLEnvironment(runtime: runtime, proxy: proxy, backend: proxy, counters: nil,
+                                                 nowMs: Int64(runtime.nowMs)))
         } ?? false
         switch services.route(request, adminAllowed: allowed) {
         case .reply(let reply):

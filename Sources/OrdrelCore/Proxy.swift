@@ -54,6 +54,8 @@ public final class Proxy {
     /// end of the server connection (`%bi`, `%bp`): streams read them from the sockets only then.
     let logsFrontendAddress: Bool
     let logsBackendSource: Bool
+    /// Its `stick-table`.
+    let stickTable: StickTable?
 
     init(config: ProxyConfig, defaultMaxconn: Int, wallSeconds: UInt64, threads: Int) {
         self.frontendBytes = PerThreadBytes(threads: threads)
@@ -70,6 +72,7 @@ public final class Proxy {
         let shown = config.logFormat?.variables ?? []
         logsFrontendAddress = !shown.isDisjoint(with: [.frontendIP, .frontendPort])
         logsBackendSource = !shown.isDisjoint(with: [.backendSourceIP, .backendSourcePort])
+        stickTable = config.stickTable.map(StickTable.init)
     }
 
     public var isFrontend: Bool { config.isFrontend }

@@ -1,13 +1,13 @@
 import OrdrelEventLoop
 import OrdrelSystem
 
-/// `bind ... accept-proxy`: the phase between accept and the stream, as haproxy 2.6's
-/// `conn_recv_proxy`. It peeks at what the client sent, consumes exactly the PROXY header's bytes
-/// (so the payload stays in the socket for the stream), and then opens the stream with the
-/// header's addresses as the client's. `timeout client` bounds it, as in haproxy. A bad header,
-/// an early close or the timeout closes the connection, counts it as a connection but not a
-/// session (haproxy's `CumConns` and `conn_tot`, not `stot` nor `ereq`), and logs haproxy's
-/// embryonic-session line.
+/// `bind ... accept-proxy` (or `tcp-request connection expect-proxy layer4`): the phase between
+/// accept and the stream, as haproxy 2.6's `conn_recv_proxy`. It peeks at what the client sent,
+/// consumes exactly the PROXY header's bytes (so the payload stays in the socket for the
+/// stream), and then opens the stream with the header's addresses as the client's. `timeout
+/// client` bounds it, as in haproxy. A bad header, an early close or the timeout closes the
+/// connection, counts it as a connection but not a session (haproxy's `CumConns` and
+/// `conn_tot`, not `stot` nor `ereq`), and logs haproxy's embryonic-session line.
 final class ProxyHandshake {
     private unowned(unsafe) let runtime: Runtime
     private unowned(unsafe) let worker: Worker
@@ -93,31 +93,48 @@ final class ProxyHandshake {
         worker.proxyHandshakes[ObjectIdentifier(self)] = nil
         if let failure {
             runtime.handshakeFailed(client, error: failure, listener: listener, acceptedWallMicros: acceptedWallMicros)
+            client.stickCounters?.release(nowMs: Int64(worker.loop.nowMilliseconds))
             // haproxy only peeks, so closing with the client's bytes unread resets the connection
             // (checked with 2.6.12); a client that sent nothing sees a FIN. The bytes consumed
             // here are not there any more: reset explicitly.
             if !received.isEmpty { try? client.fd.setLingerZero() }
             client.fd.close()
         } else {
-            runtime.openStream(on: worker, client: client, frontend: listener.proxy, connectionRejected: false)
+            // `tcp-request session` rules see the header's addresses. haproxy 2.6.12 logs a session
+            // they refuse after a header as an embryonic one whose error is none: "Success".
+            let accepted = runtime.sessionRulesAccept(client: client.fd, address: client.address,
+                                                      destination: client.destination, frontend: listener.proxy,
+                                                      counters: client.stickCounters, nowMs: worker.loop.nowMilliseconds)
+            if !accepted {
+                runtime.logEmbryonic(client, reason: "Success", listener: listener, acceptedWallMicros: acceptedWallMicros)
+            }
+            runtime.openStream(on: worker, client: client, frontend: listener.proxy, refused: accepted ? nil : .session)
         }
     }
 }
 
 extension Runtime {
-    /// Counts a connection whose PROXY header failed and logs it as haproxy's
-    /// `sess_log_embryonic`: `127.0.0.1:52328 [01/Dec/2026:22:49:23.307] c/1: <reason>`, at `info`,
-    /// to the frontend's log targets (an empty connection is not logged with `dontlognull`).
+    /// Counts a connection whose PROXY header failed (a connection, not a session) and logs
+    /// why (an empty connection is not logged with `dontlognull`).
     func handshakeFailed(_ client: AcceptedClient, error: ProxyHeaderError, listener: Listener, acceptedWallMicros: UInt64) {
         let frontend = listener.proxy
         lock.withLock {
             cumulativeConnections += 1
             frontend.frontendCounters.connectionsTotal += 1
         }
-        guard let sinks = frontend.logSinks, !(error == .empty && frontend.config.options.dontlognull) else { return }
+        guard !(error == .empty && frontend.config.options.dontlognull) else { return }
+        logEmbryonic(client, reason: error.rawValue, listener: listener, acceptedWallMicros: acceptedWallMicros)
+    }
+
+    /// haproxy's `sess_log_embryonic` line for a connection that never became a stream:
+    /// `127.0.0.1:52328 [01/Dec/2026:22:49:23.307] c/1: <reason>`, at `info`, to the frontend's
+    /// log targets.
+    func logEmbryonic(_ client: AcceptedClient, reason: String, listener: Listener, acceptedWallMicros: UInt64) {
+        let frontend = listener.proxy
+        guard let sinks = frontend.logSinks else { return }
         let from = TCPLogLine.endpoint(client.address, unixPort: 0)
         let bind = listener.bind.name ?? String((frontend.config.binds.firstIndex(of: listener.bind) ?? 0) + 1)
-        let text = "\(from.host):\(from.port) [\(TCPLogLine.date(micros: acceptedWallMicros))] \(frontend.name)/\(bind): \(error.rawValue)"
+        let text = "\(from.host):\(from.port) [\(TCPLogLine.date(micros: acceptedWallMicros))] \(frontend.name)/\(bind): \(reason)"
         logOutput.send(Array(text.utf8), level: .info, to: sinks)
     }
 }

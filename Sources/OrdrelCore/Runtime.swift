@@ -48,6 +48,9 @@ public final class Runtime {
     /// Depth of `isolated` calls on thread 0 (nested calls run their body at once).
     private var isolationDepth = 0
     public private(set) var proxies: [Proxy] = []
+    /// Stick tables by name (each proxy's `stick-table`), and their `show table` order.
+    private(set) var stickTablesByName: [String: StickTable] = [:]
+    private(set) var stickTableOrder: [StickTable] = []
     /// Process-wide concurrent stream limit (`maxconn`).
     public var maxconn: Int
     /// The limit at start, after the fd limit was applied: `set maxconn global` may not exceed it.
@@ -141,6 +144,11 @@ public final class Runtime {
                 proxy.servers.append(try makeServer(serverConfig, index: index, backend: proxy, wallSeconds: wall))
             }
             proxies.append(proxy)
+            if let table = proxy.stickTable {
+                stickTablesByName[table.name] = table
+                // haproxy lists tables newest first.
+                stickTableOrder.insert(table, at: 0)
+            }
             if config.mode == .http { builtinServices[ObjectIdentifier(proxy)] = BuiltinServices(config: config) }
         }
         buildBalancers()
@@ -206,6 +214,7 @@ public final class Runtime {
         }
         startHealthChecks()
         startAgentChecks()
+        stickTableOrder.forEach { $0.startSweeping(on: loop) }
     }
 
     /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
@@ -331,8 +340,8 @@ public final class Runtime {
     /// free meanwhile (no other thread can want it), so the streams `body` drives take it as
     /// usual. Every paused worker is woken on the way out, so watcher changes `body` made on its
     /// loop (a stream killed, a listener paused) take effect at once; `readOnly` (a `body` that
-    /// only reads, such as taking the stats page's rows) leaves them asleep, sparing each an
-    /// eventfd write, a wake-up and a loop iteration. Never call it while holding `lock` (a worker
+    /// changes no loop's watchers, such as taking the stats page's rows) leaves them asleep,
+    /// sparing each an eventfd write, a wake-up and a loop iteration. Never call it while holding `lock` (a worker
     /// waiting for `lock` would never pause).
     @discardableResult
     func isolated<T>(readOnly: Bool = false, _ body: () -> T) -> T {
@@ -605,44 +614,61 @@ public final class Runtime {
         }
     }
 
-    /// A new connection: its PROXY header first with `accept-proxy`, then its stream. As in
-    /// haproxy 2.6 (checked with 2.6.12), `tcp-request connection` rules see the real peer, before
-    /// the header: a connection they reject goes straight to `openStream`, which counts it.
+    /// A new connection: its `tcp-request connection` rules, then its PROXY header with
+    /// `accept-proxy` or a rule's `expect-proxy layer4`, then its stream. As in haproxy 2.6
+    /// (checked with 2.6.12), the rules see the real peer, before the header: a connection they
+    /// reject goes straight to `openStream`, which counts it.
     private func admit(on worker: Worker, client: AcceptedClient, listener: Listener) {
         let frontend = listener.proxy
-        guard listener.bind.acceptProxy else {
-            openStream(on: worker, client: client, frontend: frontend)
-            return
-        }
-        if !frontend.config.rules.connection.isEmpty
-            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend) {
-            openStream(on: worker, client: client, frontend: frontend, connectionRejected: true)
-        } else {
+        // What the rules track stays with the connection through any PROXY handshake.
+        var client = client
+        client.stickCounters = stickTablesByName.isEmpty ? nil : StickCounters()
+        let nowMs = worker.loop.nowMilliseconds
+        switch connectionVerdict(client: client.fd, address: client.address, frontend: frontend,
+                                 counters: client.stickCounters, nowMs: nowMs) {
+        case .reject:
+            openStream(on: worker, client: client, frontend: frontend, refused: .connection)
+        case .accept(let expectProxy) where expectProxy || listener.bind.acceptProxy:
             ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
+        case .accept:
+            let accepted = sessionRulesAccept(client: client.fd, address: client.address, destination: nil, frontend: frontend,
+                                              counters: client.stickCounters, nowMs: nowMs)
+            openStream(on: worker, client: client, frontend: frontend, refused: accepted ? nil : .session)
         }
     }
 
     /// Counts a new connection and decides which thread runs its stream: the accepting one,
     /// unless another holds at least two streams fewer (haproxy's accept queues do the same),
     /// in which case the connection goes to the least loaded one through its mailbox.
-    /// `connectionRejected`: what the connection rules decided already (before a PROXY header);
-    /// nil: they run now.
-    func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy, connectionRejected: Bool? = nil) {
+    /// `refused`: which rules refused the connection already.
+    func openStream(on worker: Worker, client: AcceptedClient, frontend: Proxy, refused: Refusal?) {
         let now = worker.loop.nowMilliseconds
         let wall = wallSeconds
         var client = client
-        let rejected = connectionRejected ?? (!frontend.config.rules.connection.isEmpty
-            && connectionRulesReject(client: client.fd, address: client.address, frontend: frontend))
+        // What the rules tracked: a refused connection leaves its entries now, an accepted one
+        // is a session.
+        if refused == nil {
+            client.stickCounters?.countSession(nowMs: Int64(now))
+        } else {
+            client.stickCounters?.release(nowMs: Int64(now))
+        }
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             acceptRate.record(nowMs: now)
-            // `tcp-request connection reject`: counted as accepted by the listener (haproxy's
-            // `totalconn`, CumConns), then denied.
-            if rejected {
+            // A refused connection is counted as accepted by the listener (haproxy's `totalconn`,
+            // CumConns), then denied: no session.
+            switch refused {
+            case .connection:
                 cumulativeConnections += 1
                 frontend.frontendCounters.deniedConnections += 1
                 return nil
+            case .session:
+                cumulativeConnections += 1
+                frontend.frontendCounters.deniedSessions += 1
+                return nil
+            case nil:
+                break
             }
             // A stream inspecting content stays in its frontend until it picks a backend (as
             // haproxy logs `fe/<NOSRV>` for a request rejected there).
@@ -664,12 +690,14 @@ public final class Runtime {
             owner.assignedCount += 1
             return (backend, owner)
         }
-        if !rejected, frontend.logFormat == nil, let sinks = frontend.logSinks {
+        if refused == nil, frontend.logFormat == nil, let sinks = frontend.logSinks {
             logConnect(client, frontend: frontend, to: sinks)
         }
         guard let admitted else {
-            // As haproxy, a rejected connection is closed with a single RST.
-            if rejected { try? client.fd.setLingerZero() }
+            // As haproxy, a connection rejected at accept is closed with a single RST; one
+            // rejected by session rules with a FIN (checked with 2.6.12).
+            if refused == .connection { try? client.fd.setLingerZero() }
+            if refused == nil { client.stickCounters?.release(nowMs: Int64(now)) }
             client.fd.close()
             return
         }
@@ -678,6 +706,14 @@ public final class Runtime {
         } else {
             admitted.owner.post(.adopt(client, frontend, admitted.backend))
         }
+    }
+
+    /// Which rules refused a connection before it became a stream.
+    enum Refusal {
+        /// `tcp-request connection reject`, at accept (`dcon`).
+        case connection
+        /// `tcp-request session reject`, after any PROXY header (`dses`).
+        case session
     }
 
     /// Creates and starts a stream on `worker`'s thread, for a connection already counted.

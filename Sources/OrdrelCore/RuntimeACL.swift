@@ -5,8 +5,14 @@ import OrdrelSystem
 /// `runtime.lock`; evaluate conditions without holding it.
 struct RuntimeACLEnvironment: ACLEnvironment {
     unowned let runtime: Runtime
+    /// The proxy whose rules run: its stick table is the one fetches and `track-sc` use by default.
+    let proxy: Proxy
     /// The stream's backend, for fetches without a backend argument.
     let backend: Proxy?
+    /// What the stream tracks; nil when the process has no stick table.
+    let counters: StickCounters?
+    /// The loop's time, for the tables.
+    let nowMs: Int64
 
     private func backend(named name: String?) -> Proxy? {
         guard let name else { return backend }
@@ -55,10 +61,26 @@ extension Runtime {
             frontendName: frontend.name, backendName: backend.name, payload: payload, final: true)
     }
 
-    /// `tcp-request connection` rules, at accept.
-    func connectionRulesReject(client: FD, address: SocketAddress, frontend: Proxy) -> Bool {
+    /// `tcp-request connection` rules, at accept (on the real peer, before any PROXY header);
+    /// their `track-sc` actions track in `counters`.
+    func connectionVerdict(client: FD, address: SocketAddress, frontend: Proxy, counters: StickCounters?,
+                           nowMs: UInt64) -> ConnectionVerdict {
+        guard !frontend.config.rules.connection.isEmpty else { return .accept(expectProxy: false) }
         let input = aclInput(client: client, address: address, frontend: frontend,
                              backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
-        return !frontend.config.rules.acceptsConnection(input, RuntimeACLEnvironment(runtime: self, backend: frontend.targetBackend))
+        let environment = RuntimeACLEnvironment(runtime: self, proxy: frontend, backend: frontend.targetBackend,
+                                                counters: counters, nowMs: Int64(nowMs))
+        return frontend.config.rules.decideConnection(input, environment)
+    }
+
+    /// `tcp-request session` rules, on the client's addresses (a PROXY header's, if any).
+    func sessionRulesAccept(client: FD, address: SocketAddress, destination: SocketAddress?, frontend: Proxy,
+                            counters: StickCounters?, nowMs: UInt64) -> Bool {
+        guard !frontend.config.rules.session.isEmpty else { return true }
+        let input = aclInput(client: client, address: address, destination: destination, frontend: frontend,
+                             backend: frontend, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+        let environment = RuntimeACLEnvironment(runtime: self, proxy: frontend, backend: frontend.targetBackend,
+                                                counters: counters, nowMs: Int64(nowMs))
+        return frontend.config.rules.acceptsSession(input, environment)
     }
 }

@@ -10,21 +10,33 @@ extension Runtime {
     func openHTTPConnection(client: FD, address: SocketAddress, frontend: Proxy, services: BuiltinServices) {
         let now = nowMs
         let wall = wallSeconds
-        let rejected = !frontend.config.rules.connection.isEmpty && connectionRulesReject(client: client, address: address, frontend: frontend)
+        // What the rules track counts this connection (and session); a built-in service's
+        // connection is not a stream, so it leaves the entries at once.
+        let counters = stickTablesByName.isEmpty ? nil : StickCounters()
+        let rejected = connectionVerdict(client: client, address: address, frontend: frontend, counters: counters, nowMs: now) == .reject
+        let sessionRejected = !rejected && !sessionRulesAccept(client: client, address: address, destination: nil, frontend: frontend,
+                                                               counters: counters, nowMs: now)
+        if !rejected && !sessionRejected { counters?.countSession(nowMs: Int64(now)) }
+        counters?.release(nowMs: Int64(now))
         lock.withLock {
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             cumulativeConnections += 1
-            // `tcp-request connection reject`: counted as accepted by the listener, then denied.
+            // `tcp-request connection|session reject`: counted as accepted by the listener, then denied.
             if rejected {
                 frontend.frontendCounters.deniedConnections += 1
                 return
             }
+            if sessionRejected {
+                frontend.frontendCounters.deniedSessions += 1
+                return
+            }
             frontend.frontendCounters.opened(nowMs: now, wallSeconds: wall)
         }
-        if rejected {
-            // As haproxy, a rejected connection is closed with a single RST.
-            try? client.setLingerZero()
+        if rejected || sessionRejected {
+            // As haproxy, a connection rejected at accept is closed with a single RST, one
+            // rejected by session rules with a FIN.
+            if rejected { try? client.setLingerZero() }
             client.close()
             return
         }

@@ -44,6 +44,7 @@ extension Runtime {
         row.rate = UInt64(counters.sessionRate.rate(nowMs: nowMs))
         row.rateMax = UInt64(counters.sessionRate.max)
         row.cliAbrt = counters.clientAborts
+        row.dresp = counters.deniedResponses
         row.srvAbrt = counters.serverAborts
     }
 

@@ -9,7 +9,8 @@ import OrdrelSystem
 /// `runtime.lock`, and no other thread writes its fields.
 ///
 /// Files: this one (life and forwarding), `StreamServer` (choosing, queueing, connecting),
-/// `StreamDeadline` (timeouts), `StreamEnding` (the one way to end, and the log line).
+/// `StreamDeadline` (timeouts), `StreamEnding` (the one way to end, and the log line),
+/// `StreamInspection` and `StreamResponseInspection` (`tcp-request` and `tcp-response` rules).
 final class Stream {
     let id: StreamID
     unowned(unsafe) let worker: Worker
@@ -30,6 +31,8 @@ final class Stream {
     var phase: StreamPhase = .dispatching
     /// Both directions and their buffers, pipes and socket readiness.
     var tunnel: Tunnel<FD, PipePool>
+    /// The backend's `tcp-response content` rules on the server's first bytes.
+    var responseInspection = ResponseInspection.none
 
     var clientWatcher: IOWatcher!
     var serverWatcher: IOWatcher!
@@ -54,6 +57,8 @@ final class Stream {
     var serverActivityAt: Double
     /// tcplog `%ts`.
     var termination = Termination.normal
+    /// Keys `stick on|store-request` store the server under once connected.
+    var stickStores: [(table: StickTable, key: [UInt8])] = []
 
     init(id: StreamID, worker: Worker, frontend: Proxy, backend: Proxy, accepted: AcceptedClient) {
         self.id = id
@@ -97,6 +102,8 @@ final class Stream {
     var response: Channel { tunnel.response }
     /// The server socket while connecting or connected (`show sess`).
     var serverFD: FD? { phase.serverSocket }
+    /// What its `track-sc` rules track; nil without stick tables.
+    var stickCounters: StickCounters? { accepted.stickCounters }
 
     /// Applies socket options, picks a server and starts connecting.
     func start() {
@@ -142,6 +149,19 @@ final class Stream {
             // Decided: forward with the phase dispatching reached (or stop if it ended).
             return process()
         }
+        switch responseInspection {
+        case .holding:
+            inspectResponse()
+            if phase.isClosed { return }
+            // Decided: forward what was held (or its close).
+            if case .holding = responseInspection {} else { return process() }
+        case .closing where response.state == .closed:
+            // `tcp-response content close`: the held bytes and the FIN reached the client.
+            end(.completed)
+            return
+        case .closing, .none:
+            break
+        }
         // A client that shut its side before reaching a server has left when it has nothing left
         // to send, or whatever it sent with `option abortonclose` (haproxy's back_may_abort_req).
         if server == nil && request.state != .open && (request.buffered == 0 || backend.config.options.abortonclose) {
@@ -172,6 +192,9 @@ final class Stream {
             frontend.frontendBytes.addOut(bytes, thread: thread)
             backend.backendBytes.addOut(bytes, thread: thread)
             server?.bytes.addOut(bytes, thread: thread)
+        }
+        if let counters = stickCounters, report.fromClient + report.fromServer > 0, !counters.isEmpty {
+            counters.countBytes(in: report.fromClient, out: report.fromServer, nowMs: Int64(worker.loop.nowMilliseconds))
         }
         let now = worker.loop.now
         if report.clientActive { clientActivityAt = now }

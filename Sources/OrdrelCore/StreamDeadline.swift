@@ -13,7 +13,9 @@ extension Stream {
         case .inspecting(_, let until):
             return min(until, clientActivityAt + seconds(timeouts.client.client))
         case .established:
-            return min(clientActivityAt + seconds(clientTimeoutInEffect), serverActivityAt + seconds(serverTimeoutInEffect))
+            let timeouts = min(clientActivityAt + seconds(clientTimeoutInEffect), serverActivityAt + seconds(serverTimeoutInEffect))
+            guard case .holding(let until) = responseInspection else { return timeouts }
+            return min(until, timeouts)
         case .dispatching, .closed:
             return .infinity
         }
@@ -64,6 +66,11 @@ extension Stream {
                 process()
             }
         case .established:
+            if case .holding(let until) = responseInspection, now + 0.0005 >= until {
+                // `tcp-response inspect-delay` is over: the rules decide on what arrived.
+                process()
+                return
+            }
             let clientSideExpired = now + 0.0005 >= clientActivityAt + seconds(clientTimeoutInEffect)
             end(.closed(clientSideExpired ? .clientTimeout : .serverTimeout, in: .data))
         case .dispatching, .closed:

@@ -7,11 +7,12 @@ extension Stream {
         termination = reason.termination(in: phase)
         runtime.lock.withLock {
             if case .queued(let ticket, _) = phase { leaveQueue(ticket) }
+            // As haproxy's process_stream: a data-phase timeout is an abort by the side that timed out.
             switch (termination.cause, termination.phase) {
-            case (.client, _):
+            case (.client, _), (.clientTimeout, .data):
                 backend.backendCounters.clientAborts += 1
                 server?.counters.clientAborts += 1
-            case (.server, .data):
+            case (.server, .data), (.serverTimeout, .data):
                 backend.backendCounters.serverAborts += 1
                 server?.counters.serverAborts += 1
             default:
@@ -45,6 +46,7 @@ extension Stream {
             return (line, dequeued)
         }
         runtime.startDequeued(dequeued)
+        stickCounters?.release(nowMs: Int64(nowMs))
         runtime.streamClosed(self, log: line)
     }
 

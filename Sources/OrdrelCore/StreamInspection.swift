@@ -17,7 +17,8 @@ extension Stream {
         var input = runtime.aclInput(client: client, address: clientAddress, destination: accepted.destination, frontend: frontend,
                                      backend: owner, payload: request.pending)
         input.final = final || worker.loop.now + 0.0005 >= until
-        let environment = RuntimeACLEnvironment(runtime: runtime, backend: stage == .frontend ? nil : backend)
+        let environment = RuntimeACLEnvironment(runtime: runtime, proxy: owner, backend: stage == .frontend ? nil : backend,
+                                                counters: stickCounters, nowMs: Int64(worker.loop.nowMilliseconds))
         switch owner.config.rules.decideContent(input, environment) {
         case .wait: return .wait
         case .reject: return .reject
@@ -93,13 +94,16 @@ extension Stream {
     }
 
     /// The server of the first `use-server` rule whose condition holds and whose server is not
-    /// down (haproxy's `process_server_rules` goes on past a down one); nil: balance as usual.
-    func serverOfRules() -> Server? {
+    /// down (haproxy's `process_server_rules` goes on past a down one, unless `forced` by
+    /// `force-persist` or `option persist`); nil: balance as usual.
+    func serverOfRules(forced: Bool) -> Server? {
         let input = runtime.aclInput(client: client, address: clientAddress, destination: accepted.destination, frontend: frontend, backend: backend,
                                      payload: request.pending)
-        for name in backend.config.useServers.matchingServers(input, RuntimeACLEnvironment(runtime: runtime, backend: backend)) {
+        let environment = RuntimeACLEnvironment(runtime: runtime, proxy: backend, backend: backend, counters: stickCounters,
+                                                nowMs: Int64(worker.loop.nowMilliseconds))
+        for name in backend.config.useServers.matchingServers(input, environment) {
             guard let server = backend.server(named: name) else { continue }
-            if runtime.lock.withLock({ server.adminState == .ready && server.isUp }) { return server }
+            if forced || runtime.lock.withLock({ server.adminState == .ready && server.isUp }) { return server }
         }
         return nil
     }

@@ -9,9 +9,22 @@ extension Stream {
     /// leaves (its slot already given back).
     func dispatch(avoiding previous: Server? = nil) {
         let now = worker.loop.now
-        let direct = previous == nil && !backend.config.useServers.isEmpty ? serverOfRules() : nil
+        // `use-server`, then `stick` rules when none chose (and neither again for a redispatch).
+        let forced = previous == nil && (!backend.config.useServers.isEmpty || !backend.config.stickRules.isEmpty)
+            && persistenceForced()
+        var direct = previous == nil && !backend.config.useServers.isEmpty ? serverOfRules(forced: forced) : nil
+        var persistence = forced ? Runtime.DirectPersistence.forced : .useServer
+        if previous == nil && !backend.config.stickRules.isEmpty {
+            let stick = stickDecision()
+            stickStores = stick.stores
+            if direct == nil, let server = stick.server {
+                direct = server
+                if !forced { persistence = .stick }
+            }
+        }
         let decision: ServerChoice = runtime.lock.withLock {
-            let decision = runtime.chooseServer(for: clientAddress, in: backend, avoiding: previous, direct: direct)
+            let decision = runtime.chooseServer(for: clientAddress, in: backend, avoiding: previous, direct: direct,
+                                                persistence: persistence)
             // As haproxy counts a retry: a redispatch when it changed server, else a retry.
             if let previous {
                 if case .connect(let chosen) = decision, chosen === previous {
@@ -139,6 +152,11 @@ extension Stream {
         if case .connecting(_, let startedAt) = phase { connectDuration = max(0, now - startedAt) }
         phase = .established(fd)
         tunnel.serverConnected()
+        if !stickStores.isEmpty, let server {
+            storeStickiness(stickStores, server: server)
+            stickStores = []
+        }
+        startResponseInspection()
         serverActivityAt = now
         if let server, let connectDuration {
             runtime.lock.withLock {

@@ -14,6 +14,8 @@ struct AcceptedClient {
     let listenerID: Int
     /// The stream's sequence number in the process (`%rt`), set when it is counted.
     var requestNumber: UInt64 = 0
+    /// What its `track-sc` rules track, from the connection rules on; nil without stick tables.
+    var stickCounters: StickCounters?
 
     init(fd: FD, address: SocketAddress, listener: Listener) {
         self.fd = fd

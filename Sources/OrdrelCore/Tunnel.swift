@@ -94,6 +94,9 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
     private(set) var serverReadiness = SocketReadiness(readable: false, writable: false)
     private let pool: BufferPool
     private let pipes: Pipes
+    /// `tcp-response` inspection's hook: while set, the server's bytes (and its FIN) stay in the
+    /// response buffer, read up to a full buffer, and nothing goes to the client.
+    var holdsResponse = false
 
     /// At most this many rounds per `forward`, so one busy stream cannot hold the loop.
     static var maxRounds: Int { 8 }
@@ -136,7 +139,8 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
             if report.failure != nil { return report }
             if let server {
                 traffic = DirectionTraffic()
-                let moved = Self.pump(&response, pipe: &responsePipe, from: server, &serverReadiness, to: client,
+                let moved = Self.pump(&response, pipe: &responsePipe, from: server, &serverReadiness,
+                                      to: holdsResponse ? nil : client,
                                       &clientReadiness, isLastDirection: request.state == .closed,
                                       pool: pool, pipes: pipes, traffic: &traffic)
                 report.add(traffic, from: .server)
@@ -151,8 +155,13 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
     /// Both directions forwarded their FIN: every byte was delivered.
     var isFinished: Bool { request.state == .closed && response.state == .closed }
 
-    /// What the client's watcher must wait for: room for more request bytes, response bytes to write.
-    var clientInterest: IOEvents { Self.interest(input: request, requestPipe != nil, output: response, pool: pool) }
+    /// What the client's watcher must wait for: room for more request bytes, response bytes to
+    /// write (unless held).
+    var clientInterest: IOEvents {
+        var events = Self.interest(input: request, requestPipe != nil, output: response, pool: pool)
+        if holdsResponse { events.remove(.write) }
+        return events
+    }
 
     /// What the server's watcher must wait for, once connected.
     var serverInterest: IOEvents { Self.interest(input: response, responsePipe != nil, output: request, pool: pool) }
@@ -164,6 +173,12 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
         if wantsInput { events.insert(.read) }
         if output.wantsWrite { events.insert(.write) }
         return events
+    }
+
+    /// `tcp-response content close`: nothing more is read from the server; what was read goes
+    /// to the client, then its FIN.
+    mutating func stopReadingServer() {
+        response.didReadEOF(pool: pool)
     }
 
     // MARK: closing

@@ -222,6 +222,12 @@ public final class ModelCLIRuntime: CLIRuntime {
     /// Every counter of the fixture is zero and stays zero, so there is nothing to clear.
     public func clearCounters(all: Bool) {}
 
+    /// The fixture has no stick table: `show table` lists none, and names none to act on.
+    public func stickTables() -> [StickTableInfo] { [] }
+    public func stickTableKeyIsValid(_ table: String, key: String) -> Bool { false }
+    public func stickTableEntries(_ table: String, key: String?, filters: [StickTableFilter], remove: Bool) -> StickTableResult { .rows([]) }
+    public func setStickTableEntry(_ table: String, key: String, values: [(String, Int64)]) -> StickTableResult { .invalidKey }
+
     private func isFrontend(_ name: String) -> Bool { name == "fe_main" || name == "#2" }
 
     private func isBackend(_ name: String) -> Bool { name == "be_app" || name == "#3" }

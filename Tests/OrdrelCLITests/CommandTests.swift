@@ -11,9 +11,10 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(exchange("help show\n").text, implementedSubset(of: Captured.helpShow, level: .admin))
         XCTAssertEqual(exchange("help show\n", level: .user).text, implementedSubset(of: Captured.helpShow, level: .user))
         XCTAssertEqual(exchange("set maxconn\n").text, Captured.fuzzySetMaxconn)
-        // An operator has no `set maxconn`: the only `set` command left is the suggestion.
+        // An operator has no `set maxconn`: the `set` commands left are the suggestions.
         XCTAssertEqual(exchange("set maxconn\n", level: .operator).text,
-                       HelpText.unknownHeader + "  set timeout [cli] <delay>               : change a timeout setting\n"
+                       HelpText.unknownHeader + "  set table <table> key <k> [data.* <v>]* : update or create a table entry's data\n"
+                       + "  set timeout [cli] <delay>               : change a timeout setting\n"
                        + HelpText.alwaysShown + "\n")
     }
 
@@ -117,14 +118,60 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(exchange("set rate-limit sessions global 5\n", level: .operator).text, "Permission denied\n\n")
     }
 
-    /// No maps, ACLs or tables: haproxy 2.6.12's replies for an empty list and an unknown name.
+    /// No maps or ACL files: haproxy 2.6.12's replies for an empty list and an unknown name.
     func testEmptyMapsACLsAndTables() {
         XCTAssertEqual(exchange("show map\n", level: .user).text, "# id (file) description\n\n")
         XCTAssertEqual(exchange("show map nope\n").text, "Unknown map identifier. Please use #<id> or <file>.\n\n")
         XCTAssertEqual(exchange("show acl\n").text, "# id (file) description\n\n")
         XCTAssertEqual(exchange("show acl #0\n").text, "Unknown ACL identifier. Please use #<id> or <file>.\n\n")
-        XCTAssertEqual(exchange("show table\n").text, "\n")
         XCTAssertEqual(exchange("show table nope\n").text, "No such table\n\n")
+    }
+
+    /// `show|clear|set table`: haproxy 2.6.12's replies (captured from it) for each argument
+    /// error, the levels, and what the runtime is asked.
+    func testTableCommands() {
+        let runtime = TestRuntime()
+        let header = "# table: st, type: ip, size:100, used:"
+        XCTAssertEqual(exchange("show table\n", runtime: runtime).text, header + "0\n\n")
+        XCTAssertEqual(exchange("set table st key 10.0.0.1 data.gpc0 5\n", runtime: runtime).text, "\n")
+        XCTAssertEqual(runtime.tableEntries, ["10.0.0.1": 5])
+        XCTAssertEqual(exchange("show table st\n", runtime: runtime).text,
+                       header + "1\n0x1: key=10.0.0.1 use=0 exp=0 gpc0=5\n\n")
+        XCTAssertEqual(exchange("show table st key 10.0.0.1\n", runtime: runtime).text,
+                       header + "1\n0x1: key=10.0.0.1 use=0 exp=0 gpc0=5\n\n")
+        XCTAssertEqual(exchange("show table st data.gpc0 gt 5\n", runtime: runtime).text, header + "1\n\n")
+        XCTAssertEqual(exchange("show table st data.gpc0 ge 5\n", runtime: runtime).text,
+                       header + "1\n0x1: key=10.0.0.1 use=0 exp=0 gpc0=5\n\n")
+        // The socket's level decides whole-table dumps, the session's the key operations.
+        XCTAssertEqual(exchange("show table st\n", level: .user, runtime: runtime).text,
+                       header + "1\n# contents not dumped due to insufficient privileges\n\n")
+        XCTAssertEqual(exchange("user; show table st\n", runtime: runtime).text,
+                       "\n" + header + "1\n0x1: key=10.0.0.1 use=0 exp=0 gpc0=5\n\n")
+        XCTAssertEqual(exchange("user; clear table st key 10.0.0.1\n", runtime: runtime).text, "\nPermission denied\n\n")
+        runtime.trackedKeys = ["10.0.0.1"]
+        XCTAssertEqual(exchange("clear table st key 10.0.0.1\n", runtime: runtime).text, "Entry currently in use, cannot remove\n\n")
+        runtime.trackedKeys = []
+        XCTAssertEqual(exchange("clear table st data.gpc0 eq 5\n", runtime: runtime).text, "\n")
+        XCTAssertEqual(runtime.tableEntries, [:])
+        for (command, reply) in [
+            ("show table nope", "No such table\n"),
+            ("clear table", "Required arguments: <table> \"data.<store_data_type>\" <operator> <value> or <table> key <key>\n"),
+            ("set table", "Required arguments: <table> key <key> [data.<store_data_type> <value>]*\n"),
+            ("show table st foo", "Optional argument only supports \"data.<store_data_type>\" <operator> <value> and key <key>\n"),
+            ("set table st data.gpc0 1", "content-based lookup is only supported with the \"show\" and \"clear\" actions\n"),
+            ("show table st key", "Key value expected\n"),
+            ("show table st data.gpc0 gt", "Filter entry #1: Require a valid integer value to compare against\n"),
+            ("show table st data.foo gt 1", "Filter entry #1: Unknown data type\n"),
+            ("show table st data.conn_cnt gt 1", "Filter entry #1: Data type not stored in this table\n"),
+            ("show table st data.gpc0 xx 1", "Filter entry #1: Require and operator among \"eq\", \"ne\", \"le\", \"ge\", \"lt\", \"gt\"\n"),
+            ("show table st data.gpc0 gt 1 extra", "Filter entry #2: Unknown data type\n"),
+            ("set table st key 5 data.conn_cnt 3", "Data type not stored in this table\n"),
+            ("set table st key 5 data.gpc0 x", "Require a valid integer value to store\n"),
+            ("set table st key 5 foo 3", "\"data.<type>\" followed by a value expected\n"),
+            ("set table st key 5 data.foo 3", "Unknown data type\n"),
+        ] {
+            XCTAssertEqual(exchange(command + "\n", runtime: runtime).text, reply + "\n", command)
+        }
     }
 
     /// Fuzzy suggestions: same framing as haproxy; the chosen lines may differ where haproxy

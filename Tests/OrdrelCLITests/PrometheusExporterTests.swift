@@ -46,7 +46,27 @@ final class PrometheusExporterTests: XCTestCase {
         XCTAssertEqual(global.count, 180)
         XCTAssertTrue(global.allSatisfy { Self.metricName($0).hasPrefix("haproxy_process_") })
         XCTAssertTrue(render(try XCTUnwrap(PrometheusQuery(requestTarget: "/metrics?scope=listener&scope=sticktable"))).isEmpty,
-                      "ordrel has no listener stats and no stick tables")
+                      "ordrel has no listener stats, and these stats have no stick tables")
+    }
+
+    /// Stick tables as haproxy 2.6.12 printed them for the same two tables (`show table` order).
+    func testStickTablesAsHaproxy() throws {
+        let tables = [StickTableInfo(name: "aa", type: "string", size: 10, used: 0, stored: []),
+                      StickTableInfo(name: "st", type: "ip", size: 100, used: 1, stored: ["conn_cnt"])]
+        let bytes = PrometheusExporter.render(info: capturedInfo(), rows: capturedRows(),
+                                              query: try XCTUnwrap(PrometheusQuery(requestTarget: "/metrics?scope=sticktable")),
+                                              tables: tables)
+        XCTAssertEqual(String(decoding: bytes, as: UTF8.self), """
+            # HELP haproxy_sticktable_size Stick table size.
+            # TYPE haproxy_sticktable_size gauge
+            haproxy_sticktable_size{name="aa",type="string"} 10
+            haproxy_sticktable_size{name="st",type="ip"} 100
+            # HELP haproxy_sticktable_used Number of entries used in this stick table.
+            # TYPE haproxy_sticktable_used gauge
+            haproxy_sticktable_used{name="aa",type="string"} 0
+            haproxy_sticktable_used{name="st",type="ip"} 1
+
+            """)
     }
 
     /// Query strings as haproxy 2.6.12 answered them (status, and the metric families printed).

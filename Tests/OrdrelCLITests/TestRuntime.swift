@@ -301,6 +301,36 @@ final class TestRuntime: CLIRuntime {
     }
 
     func clearCounters(all: Bool) { cleared.append(all) }
+
+    /// One `ip` table, `st`, storing gpc0: entries by key, the tracked ones marked.
+    var tableEntries: [String: Int64] = [:]
+    var trackedKeys: Set<String> = []
+
+    func stickTables() -> [StickTableInfo] {
+        [StickTableInfo(name: "st", type: "ip", size: 100, used: tableEntries.count, stored: ["gpc0"])]
+    }
+
+    func stickTableKeyIsValid(_ table: String, key: String) -> Bool { true }
+
+    func stickTableEntries(_ table: String, key: String?, filters: [StickTableFilter], remove: Bool) -> StickTableResult {
+        let keys = tableEntries.keys.sorted().filter { k in
+            (key == nil || k == key) && filters.allSatisfy { $0.keeps(tableEntries[k]!) }
+        }
+        if remove {
+            if key != nil, let k = keys.first, trackedKeys.contains(k) { return .inUse }
+            for k in keys where !trackedKeys.contains(k) { tableEntries[k] = nil }
+            return .rows([])
+        }
+        return .rows(keys.enumerated().map { index, k in
+            StickTableRow(id: UInt64(index + 1), key: k, use: trackedKeys.contains(k) ? 1 : 0, expiresInMs: 0,
+                          values: [StickTableValue(name: "gpc0", period: nil, text: String(tableEntries[k]!))])
+        })
+    }
+
+    func setStickTableEntry(_ table: String, key: String, values: [(String, Int64)]) -> StickTableResult {
+        tableEntries[key] = values.last?.1 ?? tableEntries[key] ?? 0
+        return .rows([])
+    }
 }
 
 /// Drives a session like a non-blocking socket that accepts at most `slice` bytes per write,
@@ -351,7 +381,7 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
 let implementedCommands: [CLILevel: [String]] = [
     .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map", "show pools",
             "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show threads", "show version", "user"],
-    .operator: ["clear counters", "operator", "show env", "show errors", "show fd", "show sess"],
+    .operator: ["clear counters", "clear table", "operator", "set table", "show env", "show errors", "show fd", "show sess"],
     .admin: ["disable agent", "disable frontend", "disable health", "disable server", "enable agent", "enable frontend", "enable health",
              "enable server", "set maxconn frontend", "set maxconn global", "set maxconn server", "set rate-limit", "set server",
              "set weight", "shutdown session", "shutdown sessions server"],

@@ -8,6 +8,10 @@ struct NoRuntime: ACLEnvironment {
         guard backend == "be" else { return nil }
         return server == "s1" ? true : server == "s2" ? false : nil
     }
+    /// No stick table: nothing is tracked and no counter has a sample.
+    func track(_ tracking: StickTracking, key: ACLSample) {}
+    func stickCounter(_ fetch: StickCounterFetch, source: [UInt8]) -> Int64? { nil }
+    func tableUsage(_ table: String?, available: Bool) -> Int64? { nil }
 }
 
 /// A connection from `source`:40000 to 10.0.0.1:443 on frontend `fe`, backend `be`, no payload.

@@ -122,8 +122,9 @@ final class ACLTests: XCTestCase {
     func testTLSFetches() {
         let hello = clientHello(serverName: "a.example")
         XCTAssertEqual(result("if { req.ssl_hello_type 1 }", payload: hello), .pass)
-        XCTAssertEqual(result("if { req_ssl_hello_type 1 }", payload: Array(hello.prefix(6)), final: false), .pass,
-                       "the type is known from the sixth byte")
+        XCTAssertEqual(result("if { req_ssl_hello_type 1 }", payload: Array(hello.prefix(6)), final: false), .miss,
+                       "as haproxy, the type counts once the whole message arrived")
+        XCTAssertEqual(result("if { req_ssl_hello_type 1 }", payload: Array(hello.dropLast()), final: true), .fail)
         XCTAssertEqual(result("if { req.ssl_ver 3.3 }", payload: hello), .pass, "dotted versions, as haproxy")
         XCTAssertEqual(result("if { req.ssl_ver ge 196609 }", payload: hello), .pass)
         XCTAssertEqual(result("if { req.ssl_sni a.example }", payload: Array(hello.prefix(40)), final: false), .miss)
@@ -164,7 +165,9 @@ final class ACLTests: XCTestCase {
         XCTAssertEqual(failure("if TRUE ||"), "'if' : missing or incomplete condition.")
         XCTAssertEqual(failure("if { src 1.2.3.4"), "missing closing '}' in condition.")
         XCTAssertEqual(failure("if || TRUE"), "missing ACL before '||' in condition.")
-        XCTAssertEqual(failure("if { sc0_conn_rate gt 1 }"), "fetch method 'sc0_conn_rate' needs stick tables: not implemented yet.")
+        XCTAssertEqual(failure("if { sc5_conn_rate gt 1 }"), "fetch method 'sc5_conn_rate' : ordrel has stick counters 0 to 2.")
+        XCTAssertEqual(failure("if { sc_http_req_rate(0) gt 1 }"), "fetch method 'sc_http_req_rate' counts HTTP requests; ordrel only implements 'mode tcp'.")
+        XCTAssertEqual(failure("if { sc_conn_rate gt 1 }"), "fetch method 'sc_conn_rate' expects a stick counter number (0 to 2) as its first argument.")
         XCTAssertEqual(failure("if { bogus 1 }"), "unknown fetch method 'bogus' in ACL expression 'bogus'.")
         XCTAssertEqual(failure("if ok", acls: ["TRUE src 1.2.3.4"]), "'acl' : ACL name 'TRUE' is reserved for a predefined ACL.")
     }

@@ -53,6 +53,8 @@ final class ClientHelloTests: XCTestCase {
         let hello = clientHello(serverName: "x")
         XCTAssertEqual(hello.withUnsafeBytes { ClientHello.recordVersion($0) }, .hello(0x03_0003), "major << 16 | minor")
         XCTAssertEqual(hello.withUnsafeBytes { ClientHello.handshakeType($0) }, .hello(1))
+        XCTAssertEqual(Array(hello.dropLast()).withUnsafeBytes { ClientHello.handshakeType($0) }, .incomplete,
+                       "the whole handshake message first")
         XCTAssertEqual(Array(hello.prefix(10)).withUnsafeBytes { ClientHello.recordVersion($0) }, .incomplete)
     }
 }

@@ -79,7 +79,7 @@ final class ErrorTests: XCTestCase {
                 srvtimeout 5s
                 stats enable
                 balance random
-                acl rate src_conn_rate gt 10
+                acl rate src_http_req_rate gt 10
                 tcp-request connection track-sc0 src
                 http-request deny
                 id 0
@@ -95,11 +95,11 @@ final class ErrorTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:15] : the 'clitimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout client'.",
             "[ALERT] config : parsing [bad.cfg:16] : the 'srvtimeout' directive is not supported anymore since HAProxy 2.1. Use 'timeout server'.",
             "[ALERT] config : parsing [bad.cfg:18] : 'balance' : ordrel only supports 'roundrobin', 'static-rr', 'leastconn', 'first' and 'source' (got 'random').",
-            "[ALERT] config : parsing [bad.cfg:19] : error detected while parsing ACL 'rate' : fetch method 'src_conn_rate' needs stick tables: not implemented yet.",
-            "[ALERT] config : parsing [bad.cfg:20] : 'tcp-request connection track-sc0' needs stick tables: not implemented yet.",
+            "[ALERT] config : parsing [bad.cfg:19] : error detected while parsing ACL 'rate' : fetch method 'src_http_req_rate' counts HTTP requests; ordrel only implements 'mode tcp'.",
             "[ALERT] config : parsing [bad.cfg:21] : 'http-request deny' is not supported by ordrel: only 'http-request use-service prometheus-exporter' is (ordrel serves built-in services in 'mode http', it does not proxy HTTP).",
             "[ALERT] config : parsing [bad.cfg:22] : custom id has to be > 0.",
             "[ALERT] config : parsing [bad.cfg:23] : unknown proxy mode 'foo'.",
+            "[ALERT] config : parsing [bad.cfg:20] : frontend 'fe' : 'track-sc0' needs a stick-table in this section or a 'table' argument.",
         ])
     }
 

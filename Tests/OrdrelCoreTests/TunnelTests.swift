@@ -134,6 +134,46 @@ final class TunnelTests: XCTestCase {
         XCTAssertEqual(tunnel.serverInterest, .read)
     }
 
+    /// `tcp-response` inspection: the server's bytes and FIN stay buffered (up to a full buffer)
+    /// while the client's keep flowing; released, they go out in order, then the FIN.
+    func testHeldResponseWaitsForRelease() {
+        var tunnel = connectedTunnel()
+        tunnel.holdsResponse = true
+        client.inputs = [.bytes([1, 2])]
+        server.inputs = [.bytes([UInt8](repeating: 9, count: 10) + [UInt8](repeating: 8, count: 10)), .eof]
+        let report = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(server.written, [1, 2], "the request direction is not held")
+        XCTAssertEqual(client.written, [], "nothing of the response reaches the client")
+        XCTAssertEqual(report.fromServer, 16, "read up to a full buffer, counted as read")
+        XCTAssertEqual(tunnel.response.buffered, 16)
+        XCTAssertEqual(tunnel.clientInterest, .read, "held bytes do not make the client's watcher wait to write")
+        XCTAssertEqual(tunnel.serverInterest, [], "a full buffer reads no more")
+        tunnel.holdsResponse = false
+        _ = tunnel.forward(client: client, server: server)
+        tunnel.noteReady(.server, .read)  // the short read of the last 4 bytes drained the socket until the FIN
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(client.written, [UInt8](repeating: 9, count: 10) + [UInt8](repeating: 8, count: 10))
+        XCTAssertEqual(client.shutdowns, [.write], "the server's FIN follows its bytes")
+        XCTAssertEqual(tunnel.response.state, .closed)
+    }
+
+    /// `tcp-response content close`: what was read goes out, then the client's FIN; the server
+    /// is read no more.
+    func testStopReadingServerForwardsWhatArrivedThenFIN() {
+        var tunnel = connectedTunnel()
+        tunnel.holdsResponse = true
+        server.inputs = [.bytes([5, 6])]
+        _ = tunnel.forward(client: client, server: server)
+        server.inputs = [.bytes([7])]
+        tunnel.stopReadingServer()
+        tunnel.holdsResponse = false
+        let readsBefore = server.reads
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(client.written, [5, 6])
+        XCTAssertEqual(client.shutdowns, [.write])
+        XCTAssertEqual(server.reads, readsBefore, "no read from the server after the close")
+    }
+
     func testClientFINWaitsForPendingBytesThenIsForwarded() {
         var tunnel = connectedTunnel()
         server.writeRoom = 0
