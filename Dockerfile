@@ -1,5 +1,5 @@
 # ordrel container image: one static-stdlib release build of both binaries, stripped, on a slim
-# Debian runtime that adds libev only (README.md, "Container"; sizes in docs/container.md).
+# Debian runtime that adds libev and c-ares only (README.md, "Container"; sizes in docs/container.md).
 #   docker build -t ordrel .      (no registry? examples/docker/local-bases.sh makes both bases)
 #   docker run --rm -p 8080:8080 -v $PWD/examples/docker:/usr/local/etc/ordrel:ro ordrel
 # It runs in master-worker mode: `docker kill -s USR2 <container>` reloads the mounted configuration
@@ -11,7 +11,7 @@ FROM swift:6.1-bookworm AS build
 # Lets `docker image prune --filter label=org.ordrel.stage=build` drop this stage once built.
 LABEL org.ordrel.stage=build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libev-dev \
+ && apt-get install -y --no-install-recommends libev-dev libc-ares-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -25,7 +25,7 @@ RUN swift build -c release --static-swift-stdlib -Xlinker -s \
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libev4 \
+ && apt-get install -y --no-install-recommends libev4 libc-ares2 \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin ordrel \

@@ -8,7 +8,7 @@ RELEASE_BIN := .build/release
 
 # Installs the Debian packages the build and the demo need, when missing.
 deps:
-	@missing=""; for p in libev-dev socat; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in libev-dev libc-ares-dev socat; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
 

@@ -22,8 +22,10 @@ let package = Package(
     targets: [
         // The libev macros and CMSG helpers Swift cannot import directly.
         .target(name: "CLibev", linkerSettings: [.linkedLibrary("ev")]),
-        // The one module that calls libc: sockets, fds, files, threads, clock, process.
-        .target(name: "OrdrelSystem", dependencies: ["CLibev"]),
+        // The c-ares calls of the `resolvers` sections, flattened for Swift (libc-ares-dev).
+        .target(name: "CAres", linkerSettings: [.linkedLibrary("cares")]),
+        // The one module that calls libc: sockets, fds, files, threads, clock, process, DNS.
+        .target(name: "OrdrelSystem", dependencies: ["CLibev", "CAres"]),
         // libev loop and watchers at stable heap addresses.
         .target(name: "OrdrelEventLoop", dependencies: ["CLibev", "OrdrelSystem"]),
         // Sans-IO logging: log-format compiler and renderer, syslog framing, sampling.

@@ -262,11 +262,19 @@ say "backends up: nginx :$P_NGINX, iperf3 :$P_IPERF, close server :$P_CLOSE; res
 # --- one measurement ------------------------------------------------------------------------------
 PROXY_PID=""
 LAST_VALUE=""
+# utime+stime of the proxy, all its threads, in clock ticks ('' without a proxy or once it exited)
+proxy_ticks() {
+    [ -n "$PROXY_PID" ] || return 0
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$PROXY_PID/stat" 2>/dev/null
+}
+CLK_TCK=$(getconf CLK_TCK)
 measure() {  # rep target metric seconds-limit parser cmd...   (parser: wrk|wrkheld|iperf|json; wrkheld adds $HELD_JSON)
     local rep=$1 target=$2 metric=$3 limit=$4 parser=$5; shift 5
-    local raw=$TMP/out/$rep-$target-$metric.raw before after env value note="" rc
+    local raw=$TMP/out/$rep-$target-$metric.raw before after env value note="" rc ticks0 ticks1
     before=$(snap)
+    ticks0=$(proxy_ticks)
     timeout -k 2 "$limit" "$@" >"$raw" 2>"$raw.err"; rc=$?
+    ticks1=$(proxy_ticks)
     after=$(snap)
     env=$(envdelta "$before" "$after")
     case $parser in
@@ -275,11 +283,20 @@ measure() {  # rep target metric seconds-limit parser cmd...   (parser: wrk|wrkh
         iperf) value=$("$PY" "$LIB/results.py" iperf "$raw") ;;
         json) value=$(tail -n 1 "$raw") ;;
     esac
+    # the proxy's CPU time per request served, for the two HTTP loads
+    if [ -n "$ticks0" ] && [ -n "$ticks1" ] && [ -n "$value" ] && { [ "$metric" = http_keepalive ] || [ "$metric" = http_close ]; }; then
+        value=$("$PY" "$LIB/results.py" cpu "$value" $((ticks1 - ticks0)) "$CLK_TCK")
+    fi
     [ "$rc" = 124 ] && note="timed out after ${limit}s"
     [ "${parser#wrk}" = "$parser" ] && [ "$rc" != 0 ] && [ -z "$note" ] && note="exit status $rc: $(head -c 200 "$raw.err" | tr '\n' ' ')"
     if [ -n "$PROXY_PID" ] && ! kill -0 "$PROXY_PID" 2>/dev/null; then note="${note:+$note; }the proxy process had exited"; fi
     record "$rep" "$target" "$metric" "${value:-}" "$env" "$note"
     LAST_VALUE=${value:-}
+}
+
+# `show activity` of the running proxy (ordrel's and haproxy's stats sockets alike), '' on failure
+show_activity() {
+    timeout -k 1 3 "$ORDRELCTL_BIN" run -s "$STATS_SOCK" --timeout 2 show activity 2>/dev/null
 }
 
 ordrel_stats_answers() {
@@ -321,8 +338,15 @@ try:
     print(json.dumps({"status": r.status, "bytes": len(body), "body_ok": body == b"o" * 1024}))
 except OSError as e:
     print(json.dumps({"error": repr(e)}))' "$http"
+    # where the 50 keep-alive connections ran (proxies with more than one thread): accq_pushed
+    # per thread over the run
+    local pushed0="" threaded=0
+    case $target in ordrel|haproxy) [ "$NBTHREAD" -gt 1 ] && threaded=1 ;; esac
+    [ "$threaded" = 1 ] && pushed0=$(show_activity)
     measure "$rep" "$target" http_keepalive $((WRK_SECONDS + 10)) wrk \
         wrk -t2 -c50 -d"${WRK_SECONDS}s" --timeout 2s --latency "$url"
+    [ "$threaded" = 1 ] && record "$rep" "$target" threads \
+        "$("$PY" "$LIB/results.py" threads "$pushed0" "$(show_activity)")" "" ""
     measure "$rep" "$target" http_close $((WRK_SECONDS + 10)) wrk \
         wrk -t2 -c50 -d"${WRK_SECONDS}s" --timeout 2s --latency -H 'Connection: close' "$url"
     measure "$rep" "$target" iperf_up $((IPERF_SECONDS + 10)) iperf \

@@ -116,7 +116,21 @@ extension CLISession {
             case .success(.notConfigured): reply("agent checks are not enabled on this server.\n")
             case .failure(let e): reply(e.reply)
             }
-        case "check-addr", "check-port", "fqdn", "ssl":
+        case "fqdn":
+            let name = r.arg(4)
+            guard !name.isEmpty else {
+                reply("set server <b>/<s> fqdn requires a FQDN.\n")
+                return
+            }
+            switch runtime.setServerFQDN(backend: b, server: v, fqdn: name) {
+            case .success(.changed(let server, let from, let to)):
+                reply("\(server) changed its FQDN from \(from ?? "(null)") to \(to) by 'stats socket command'\n")
+            case .success(.noResolution): reply("set server <b>/<s> fqdn failed because no resolution is configured.\n")
+            case .success(.srvResolution): reply("set server <b>/<s> fqdn failed because SRV resolution is configured.\n")
+            case .success(.invalid): reply("invalid fqdn '\(name)' by 'stats socket command'\n")
+            case .failure(let e): reply(e.reply)
+            }
+        case "check-addr", "check-port", "ssl":
             reply(Self.notSupported)
         default:
             reply("usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | "

@@ -6,23 +6,30 @@ public protocol CLIRuntime: AnyObject {
     var version: String { get }
     /// Runs `body` seeing and changing the runtime's state as if nothing else ran (the daemon
     /// pauses its other threads meanwhile). The session calls every other method of this protocol
-    /// from inside it, and formats replies outside it, so a stats client never holds up traffic
-    /// for longer than it takes to read or change the state.
+    /// from inside it (but `statsRows` and `proxyID`, which need no pause), and formats replies
+    /// outside it, so a stats client never holds up traffic for longer than it takes to read or
+    /// change the state.
     func consistently<T>(_ body: () -> T) -> T
     /// Worker threads (`show servers conn` prints one idle count per thread).
     var threadCount: Int { get }
     /// `show info` values keyed by haproxy field name (`InfoField.names`); absent keys are not printed.
     func info() -> [String: InfoValue]
     /// Every `show stat` row in configuration order (per proxy: FRONTEND, servers, BACKEND).
-    /// Pulled lazily while the dump streams, so it may walk live structures: each pull runs
-    /// inside `consistently`, and the state may change between two pulls.
+    /// Pulled lazily while the dump streams, outside `consistently`: each row is consistent in
+    /// itself without pausing the other threads, and the state may change between two rows (as
+    /// in haproxy, whose dump reads its counters while the threads run).
     func statsRows() -> any IteratorProtocol<StatsRow>
-    /// Numeric id of the proxy with this name (for `show stat <proxy> <type> <sid>`).
+    /// Numeric id of the proxy with this name (for `show stat <proxy> <type> <sid>`); the
+    /// proxies never change while the process runs, so it needs no `consistently`.
     func proxyID(named name: String) -> UInt64?
     /// `show backend`: backend names (including `listen` sections) in configuration order.
     func backendNames() -> [String]
     /// `show servers state [backend]`; `nil` when the backend does not exist.
     func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)?
+    /// `resolvers` sections and their name servers' counters, in file order.
+    func resolvers() -> [ResolversInfo]
+    /// `set server <b>/<s> fqdn <name>`: the server resolves another name from now on.
+    func setServerFQDN(backend: String, server: String, fqdn: String) -> ServerResult<SetFQDNOutcome>
     /// `show sess`: current sessions, lazily.
     func sessions() -> any IteratorProtocol<SessionInfo>
     /// `show sess <id>`; `nil` when no live session has this id (stale ids must not match).

@@ -160,6 +160,13 @@ public final class CLISession {
         (state == .awaitingCommand || state == .awaitingPayload) && !inputEOF
     }
 
+    /// Whether `nextAction()` may do work: run a command, render a chunk, write or hand over
+    /// sockets. False when all it can ask for is input, the FIN or the close, so a driver that
+    /// paces sessions may carry on to those at once.
+    public var hasWorkLeft: Bool {
+        pendingOutputCount > 0 || listenerTransferPending || (!isEnding && (stream != nil || inputStart < input.count))
+    }
+
     // MARK: state machine
 
     private var isEnding: Bool {
@@ -177,12 +184,12 @@ public final class CLISession {
     }
 
     /// Runs commands and generates output until blocked on input or on output room, or until
-    /// `commandsPerStep` commands have produced output to hand over.
+    /// `commandsPerStep` commands have produced output to hand over. A dump's first chunk goes
+    /// out with its header, in one write.
     private func advance() {
         commandsThisStep = 0
         while !isEnding {
             if pendingOutputCount >= outputChunkSize { return }
-            if commandsThisStep >= commandsPerStep && pendingOutputCount > 0 { return }
             if let s = stream {
                 if fill(s) {
                     stream = nil
@@ -190,6 +197,7 @@ public final class CLISession {
                 }
                 continue
             }
+            if commandsThisStep >= commandsPerStep && pendingOutputCount > 0 { return }
             let inPayload = state == .awaitingPayload
             let used = inPayload ? payloadCommand.count + 1 + payloadLines.count : 0
             switch RequestParser.scanLine(input, from: inputStart, payloadMode: inPayload,

@@ -61,12 +61,18 @@ extension CLISession {
         switch s.source {
         case .stats(var it, let renderer, let filter):
             defer { s.source = .stats(it, renderer, filter) }
-            let ended = dump(&it, of: s, where: filter.accepts) { row in
+            // Stats rows need no pause of the other threads (`CLIRuntime.statsRows`): each is
+            // pulled and rendered in turn.
+            while pendingOutputCount < outputChunkSize {
+                guard let row = it.next() else {
+                    renderer.appendEpilogue(into: &output)
+                    return true
+                }
+                guard filter.accepts(row) else { continue }
                 renderer.appendRow(row, isFirst: s.rowsWritten == 0, into: &output)
                 s.rowsWritten += 1
             }
-            if ended { renderer.appendEpilogue(into: &output) }
-            return ended
+            return false
         case .serversState(var it):
             defer { s.source = .serversState(it) }
             return dump(&it, of: s) { ServersStateRenderer.appendRow($0, into: &output) }
@@ -84,15 +90,15 @@ extension CLISession {
         }
     }
 
-    /// Renders rows of `iterator` that pass `accepts` until a chunk is full; true when the
-    /// iterator is exhausted. Rows are pulled in batches inside `consistently` and rendered
-    /// outside it, noting the size of the last one for the next batch's size.
+    /// Renders rows of `iterator` until a chunk is full; true when the iterator is exhausted.
+    /// Rows are pulled in batches inside `consistently` and rendered outside it, noting the size
+    /// of the last one for the next batch's size.
     private func dump<Row>(_ iterator: inout any IteratorProtocol<Row>, of s: ResponseStream,
-                           where accepts: (Row) -> Bool = { _ in true }, _ render: (Row) -> Void) -> Bool {
+                           _ render: (Row) -> Void) -> Bool {
         var rows: [Row] = []
         rows.reserveCapacity(Self.rowsPerPull)
         while pendingOutputCount < outputChunkSize {
-            let ended = pull(&iterator, pullSize(s), into: &rows, where: accepts)
+            let ended = pull(&iterator, pullSize(s), into: &rows)
             for row in rows {
                 let before = output.count
                 render(row)
@@ -103,15 +109,14 @@ extension CLISession {
         return false
     }
 
-    /// Replaces `rows` with up to `count` rows of `iterator` that pass `accepts`, pulled in one
-    /// `consistently` stretch; true when the iterator is exhausted.
-    private func pull<Row>(_ iterator: inout any IteratorProtocol<Row>, _ count: Int, into rows: inout [Row],
-                           where accepts: (Row) -> Bool) -> Bool {
+    /// Replaces `rows` with up to `count` rows of `iterator`, pulled in one `consistently`
+    /// stretch; true when the iterator is exhausted.
+    private func pull<Row>(_ iterator: inout any IteratorProtocol<Row>, _ count: Int, into rows: inout [Row]) -> Bool {
         rows.removeAll(keepingCapacity: true)
         return runtime.consistently {
             while rows.count < count {
                 guard let row = iterator.next() else { return true }
-                if accepts(row) { rows.append(row) }
+                rows.append(row)
             }
             return false
         }

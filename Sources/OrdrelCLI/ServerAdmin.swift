@@ -91,6 +91,18 @@ public enum PortRequest: Sendable, Equatable {
     case invalid(String)
 }
 
+/// `set server <b>/<s> fqdn <name>` outcome.
+public enum SetFQDNOutcome: Sendable, Equatable {
+    /// `server` (`be/srv`) now resolves `to`; `from` is nil when it had no name.
+    case changed(server: String, from: String?, to: String)
+    /// The server has no `resolvers`.
+    case noResolution
+    /// A SRV template's server: its records name its host.
+    case srvResolution
+    /// Not a host name.
+    case invalid
+}
+
 /// `set server ... addr` outcome; `reply(address:)` words it.
 public enum SetAddressOutcome: Sendable, Equatable {
     /// The address did not parse; nothing changed.

@@ -59,6 +59,20 @@ extension CLISession {
         stream = ResponseStream(.stats(runtime.statsRows(), renderer, filter))
     }
 
+    /// `show resolvers [<section>]`: each name server's counters.
+    func showResolvers(_ r: RequestParser.Request) {
+        let name = r.arg(2)
+        var sections = runtime.resolvers()
+        if !name.isEmpty {
+            sections = sections.filter { $0.name == name }
+            guard !sections.isEmpty else {
+                reply("Can't find that resolvers section\n")
+                return
+            }
+        }
+        reply(ResolversRenderer.render(sections))
+    }
+
     func showServersState(_ r: RequestParser.Request) {
         let be = r.arg(3)
         guard let rows = runtime.serversState(backend: be.isEmpty ? nil : be) else {

@@ -141,7 +141,7 @@ public struct ACLNetwork: Sendable, Equatable {
         self.prefixLength = prefixLength
     }
 
-    func contains(_ candidate: [UInt8]) -> Bool {
+    public func contains(_ candidate: [UInt8]) -> Bool {
         var candidate = candidate[...]
         if address.count == 4 && candidate.count == 16 {
             guard candidate.prefix(12).elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]) else { return false }

@@ -53,7 +53,6 @@ enum Keywords {
     /// Proxy keywords ordrel knows but refuses, with the reason shown to the operator.
     static let unsupportedProxy: [String: String] = [
         "external-check": "only plain TCP connect health checks are supported",
-        "server-template": "server templates are not supported",
         "dispatch": "'dispatch' is not supported, declare a server",
         "persist": "persistence rules are not supported",
         "rate-limit": "rate limiting is not supported",
@@ -106,8 +105,7 @@ enum Keywords {
         "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn",
         "ssl", "check-ssl", "check-sni", "check-alpn", "check-proto", "check-via-socks4",
         "slowstart", "track",
-        "observe", "on-error", "error-limit", "minconn", "resolvers", "resolve-prefer", "resolve-net",
-        "resolve-opts", "cookie", "redir", "usesrc", "namespace", "proto", "alpn",
+        "observe", "on-error", "error-limit", "minconn", "cookie", "redir", "usesrc", "namespace", "proto", "alpn",
         "npn", "verify", "verifyhost", "ca-file", "crl-file", "crt", "sni", "ciphers", "ciphersuites",
         "tfo", "ws", "pool-max-conn", "pool-low-conn", "pool-purge-delay", "max-reuse", "socks4",
         "allow-0rtt", "no-ssl-reuse", "force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12",
@@ -117,7 +115,7 @@ enum Keywords {
 
     /// Section keywords other than the five ordrel reads; their whole body is skipped.
     static let unsupportedSections: Set<String> = [
-        "userlist", "peers", "resolvers", "mailers", "program", "http-errors", "ring", "cache",
+        "userlist", "peers", "mailers", "program", "http-errors", "ring", "cache",
         "fcgi-app", "backends", "dynbuf", "traces",
     ]
 }

@@ -7,10 +7,13 @@ public struct Configuration: Sendable, Equatable {
     public var global: GlobalConfig
     /// Proxies (frontend, backend, listen) in file order; `id`s are assigned like haproxy's (1, 2, ...).
     public var proxies: [ProxyConfig]
+    /// `resolvers` sections, in file order.
+    public var resolvers: [ResolversConfig]
 
-    public init(global: GlobalConfig = GlobalConfig(), proxies: [ProxyConfig] = []) {
+    public init(global: GlobalConfig = GlobalConfig(), proxies: [ProxyConfig] = [], resolvers: [ResolversConfig] = []) {
         self.global = global
         self.proxies = proxies
+        self.resolvers = resolvers
     }
 
     /// Whether anything would listen: a stats socket, or a `bind` of an enabled proxy. haproxy
@@ -304,6 +307,11 @@ public struct ServerConfig: Sendable, Equatable {
     public var checkSendProxy = false
     /// `source`: the local address connections to this server bind to; nil = the backend's.
     public var source: SocketAddress?
+    /// `resolvers`, `resolve-prefer`, `resolve-net`, `resolve-opts`: run-time DNS resolution.
+    public var resolution = ServerResolution()
+    /// A `server-template` on a SRV label (`_service._proto.name`): the records give host, port
+    /// and weight; `host` is empty and `port` 0 until they do.
+    public var srvRecord: String?
     public var location: SourceLocation
 
     public init(name: String, host: String, port: UInt16, id: Int, location: SourceLocation) {

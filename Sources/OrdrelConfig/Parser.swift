@@ -19,6 +19,12 @@ public enum ConfigParser {
         SocketAddress.resolve(host: host, port: 0) != nil
     }
 
+    /// `/etc/resolv.conf`'s text (`parse-resolv-conf`, the implicit `default` resolvers); nil
+    /// when it cannot be read.
+    public static func systemResolvConf() -> String? {
+        (try? Files.contents(of: "/etc/resolv.conf", maxBytes: 1 << 20))?.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Parses files in order; a directory contributes its `*.cfg` files in lexical order
     /// (haproxy `-f dir`). Throws every diagnostic (alerts and warnings) when any alert is found.
     public static func parse(
@@ -36,14 +42,15 @@ public enum ConfigParser {
 
     /// Parses `text` as if read from `file` (tests); a last line without LF is accepted.
     /// `resolves` decides whether a `bind` host name resolves (the fuzz target answers without
-    /// asking DNS).
+    /// asking DNS); `resolvConf` stands for `/etc/resolv.conf`.
     public static func parse(
         text: String,
         file: String,
         environment: [String: String] = [:],
-        resolves: @escaping (String) -> Bool = resolvesWithSystem
+        resolves: @escaping (String) -> Bool = resolvesWithSystem,
+        resolvConf: @escaping () -> String? = systemResolvConf
     ) throws(ConfigError) -> ParsedConfiguration {
-        let builder = ConfigBuilder(environment: environment, resolves: resolves)
+        let builder = ConfigBuilder(environment: environment, resolves: resolves, resolvConf: resolvConf)
         builder.parse(text: text, file: file)
         return try builder.finish()
     }
@@ -143,7 +150,9 @@ final class ConfigBuilder {
         case global
         /// A `defaults`, `frontend`, `backend` or `listen` section: see `current`.
         case proxy
-        /// A section ordrel does not read (peers, resolvers, ...): lines are skipped.
+        /// A `resolvers` section: see `currentResolvers`.
+        case resolvers
+        /// A section ordrel does not read (peers, mailers, ...): lines are skipped.
         case skipped
     }
 
@@ -151,6 +160,9 @@ final class ConfigBuilder {
     var diagnostics: [ConfigDiagnostic] = []
     var global = GlobalConfig()
     var proxies: [ProxyDraft] = []
+    /// `resolvers` sections read so far, and the one being read.
+    var resolvers: [ResolversConfig] = []
+    var currentResolvers = ResolversConfig(name: "", location: SourceLocation(file: "", line: 0))
     /// The `defaults` the next proxy inherits from (the last one read, named or not).
     var lastDefaults: ProxyDraft
     var namedDefaults: [String: ProxyDraft] = [:]
@@ -169,8 +181,12 @@ final class ConfigBuilder {
 
     /// Whether a `bind` host name resolves; names are resolved when parsed, as haproxy does.
     let resolves: (String) -> Bool
+    /// `/etc/resolv.conf`'s text, or nil.
+    let resolvConf: () -> String?
 
-    init(environment: [String: String], resolves: @escaping (String) -> Bool = ConfigParser.resolvesWithSystem) {
+    init(environment: [String: String], resolves: @escaping (String) -> Bool = ConfigParser.resolvesWithSystem,
+         resolvConf: @escaping () -> String? = ConfigParser.systemResolvConf) {
+        self.resolvConf = resolvConf
         self.environment = environment
         self.resolves = resolves
         let start = SourceLocation(file: "", line: 0)
@@ -258,6 +274,10 @@ final class ConfigBuilder {
             endSection()
             startProxy(words)
             return
+        case "resolvers":
+            endSection()
+            startResolvers(words)
+            return
         default:
             break
         }
@@ -275,6 +295,8 @@ final class ConfigBuilder {
             parseGlobal(words)
         case .proxy:
             parseProxy(words)
+        case .resolvers:
+            parseResolversLine(words)
         case .skipped:
             break
         }
@@ -282,6 +304,10 @@ final class ConfigBuilder {
 
     /// Closes the current section: a proxy joins the list, a `defaults` becomes the one to inherit.
     private func endSection() {
+        if case .resolvers = section {
+            resolvers.append(currentResolvers)
+            section = .none
+        }
         guard case .proxy = section else { return }
         if current.role == .defaults {
             lastDefaults = current

@@ -79,6 +79,7 @@ extension ConfigBuilder {
         ConfigKeyword("tcp-response", in: .proxies) { b, words in b.parseTCPResponse(words) },
         ConfigKeyword("balance", in: .proxies) { b, words in b.parseBalance(words) },
         ConfigKeyword("server", in: .backend) { b, words in b.parseServer(words) },
+        ConfigKeyword("server-template", in: .backend) { b, words in b.parseServerTemplate(words) },
         ConfigKeyword("source", in: [.defaults, .backend]) { b, words in b.parseSource(words) },
         ConfigKeyword("default-server", in: [.defaults, .backend]) { b, words in b.parseDefaultServer(words) },
         ConfigKeyword("maxconn", in: .proxies) { b, words in

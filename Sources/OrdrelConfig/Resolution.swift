@@ -25,7 +25,9 @@ extension ConfigBuilder {
             proxies[index] = proxy
         }
         checkStickTables(&proxies)
-        let configuration = Configuration(global: global, proxies: proxies)
+        addDefaultResolvers()
+        checkResolvers(proxies)
+        let configuration = Configuration(global: global, proxies: proxies, resolvers: resolvers)
         if diagnostics.contains(where: { $0.severity == .alert }) {
             throw ConfigError(diagnostics: diagnostics)
         }
@@ -85,6 +87,28 @@ extension ConfigBuilder {
         for rule in proxy.useServers where !proxy.servers.contains(where: { $0.name == rule.server }) {
             diagnostics.append(ConfigDiagnostic(.alert, rule.location,
                 "\(proxy.kind == .listen ? "proxy" : "backend") '\(proxy.name)' : unable to find server '\(rule.server)' referenced in a 'use-server' rule."))
+        }
+    }
+
+    /// Every server's `resolvers` names a section with name servers; a SRV template needs one.
+    private func checkResolvers(_ proxies: [ProxyConfig]) {
+        for proxy in proxies {
+            for server in proxy.servers {
+                if let name = server.resolution.resolvers {
+                    guard let section = resolvers.first(where: { $0.name == name }) else {
+                        diagnostics.append(ConfigDiagnostic(.alert, server.location,
+                            "\(proxy.kind == .listen ? "proxy" : proxy.kind.rawValue) '\(proxy.name)', server '\(server.name)': unable to find required resolvers '\(name)'"))
+                        continue
+                    }
+                    if section.nameservers.isEmpty {
+                        diagnostics.append(ConfigDiagnostic(.alert, section.location,
+                            "resolvers '\(name)' has no nameserver, server '\(proxy.name)/\(server.name)' cannot use it."))
+                    }
+                } else if let record = server.srvRecord {
+                    diagnostics.append(ConfigDiagnostic(.alert, server.location,
+                        "\(proxy.kind == .listen ? "proxy" : proxy.kind.rawValue) '\(proxy.name)', server '\(server.name)': SRV record '\(record)' needs a 'resolvers' section to be resolved."))
+                }
+            }
         }
     }
 

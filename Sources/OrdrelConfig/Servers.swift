@@ -6,15 +6,54 @@ extension ConfigBuilder {
             alert("'server' expects <name> and <addr>[:<port>] as arguments.")
             return
         }
-        let name = words[1]
+        _ = addServer(named: words[1], address: words[2], options: words, from: 3, template: false)
+    }
+
+    /// `server-template <prefix> <num | first-last> <fqdn>[:<port>] [options]`: servers
+    /// `<prefix><n>` for each n of the range, all on one name (A/AAAA records, one address each)
+    /// or on one SRV label (`_service._proto.name`, whose records give host, port and weight).
+    func parseServerTemplate(_ words: [String]) {
+        guard words.count >= 4, !words[1].isEmpty, !words[3].isEmpty else {
+            alert("'server-template' expects <prefix> <nb | range> <addr>[:<port>] as arguments.")
+            return
+        }
+        guard let range = Self.templateRange(words[2]) else {
+            alert("Wrong server-template number or range arg '\(words[2])'.")
+            return
+        }
+        // The servers share their options: a refused first one says it once for all.
+        for n in range {
+            guard addServer(named: words[1] + String(n), address: words[3], options: words, from: 4, template: true) else { return }
+        }
+    }
+
+    /// `<num>` (1...num) or `<first>-<last>`, first 1 or more and not above last.
+    static func templateRange(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return nil }
+        guard let first = Int(parts[0]), first >= 1 else { return nil }
+        guard parts.count == 2 else { return 1...first }
+        guard let last = Int(parts[1]), last >= first else { return nil }
+        return first...last
+    }
+
+    /// One server from `server` or `server-template`: `default-server` values, then the
+    /// address, then the options from `words[start...]`. Returns whether it was added.
+    private func addServer(named name: String, address: String, options words: [String], from start: Int, template: Bool) -> Bool {
         let prefix = "'server \(current.config.name)/\(name)' : "
         var server = current.defaultServer
         server.name = name
         server.location = location
         server.id = 0
         server.forcedID = false
-        var ok = serverAddress(words[2], prefix: prefix, into: &server)
-        ok = serverOptions(words, from: 3, prefix: prefix, into: &server, isDefault: false) && ok
+        var ok: Bool
+        if address.hasPrefix("_") {
+            ok = template && srvLabel(address, prefix: prefix, into: &server)
+            if !template { alert(prefix + "SRV records ('\(address)') are only read by 'server-template' in ordrel.") }
+        } else {
+            ok = serverAddress(address, prefix: prefix, into: &server)
+        }
+        ok = serverOptions(words, from: start, prefix: prefix, into: &server, isDefault: false) && ok
 
         if server.agentCheck && server.agentPort == nil {
             alert(prefix + "server \(name) does not have agent port. Agent check has been disabled.")
@@ -29,6 +68,7 @@ extension ConfigBuilder {
             ok = false
         }
         if ok { current.config.servers.append(server) }
+        return ok
     }
 
     /// `default-server [options]`: values for the servers declared after it in this section
@@ -38,6 +78,21 @@ extension ConfigBuilder {
         if serverOptions(words, from: 1, prefix: "", into: &server, isDefault: true) {
             current.defaultServer = server
         }
+    }
+
+    /// A SRV label (`_service._proto.name`, an optional `:port` ignored as haproxy ignores it
+    /// once the records give theirs): no host and no port until the records come.
+    private func srvLabel(_ text: String, prefix: String, into server: inout ServerConfig) -> Bool {
+        let label = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        guard label.split(separator: ".").count >= 3,
+              label.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else {
+            alert(prefix + "invalid SRV label '\(text)' (expects _service._proto.name).")
+            return false
+        }
+        server.srvRecord = String(label)
+        server.host = ""
+        server.port = 0
+        return true
     }
 
     /// `host[:port]`, `[v6]:port`, `ipv4@`/`ipv6@` prefixes: a TCP address (no Unix or abstract
@@ -238,6 +293,39 @@ extension ConfigBuilder {
                 switch Self.sourceAddress(value) {
                 case .success(let address): server.source = address
                 case .failure(let message): fail("'source' : \(message.text)")
+                }
+            case "resolvers":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                server.resolution.resolvers = value
+            case "resolve-prefer":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                if value == "ipv4" || value == "ipv6" {
+                    server.resolution.preferIPv4 = value == "ipv4"
+                } else {
+                    fail("'resolve-prefer' expects either ipv4 or ipv6 as argument.")
+                }
+            case "resolve-net":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                var networks: [ACLNetwork] = []
+                for text in value.split(separator: ",", omittingEmptySubsequences: false) {
+                    guard text.contains("/"), let network = ACLParser.network(String(text)) else {
+                        fail("'resolve-net' invalid network '\(text)'.")
+                        networks = []
+                        break
+                    }
+                    networks.append(network)
+                }
+                if !networks.isEmpty { server.resolution.networks = networks }
+            case "resolve-opts":
+                let value = index + 1 < words.count ? words[index + 1] : ""
+                for option in value.split(separator: ",", omittingEmptySubsequences: false) {
+                    switch option {
+                    case "allow-dup-ip": server.resolution.allowDuplicateIP = true
+                    case "prevent-dup-ip": server.resolution.allowDuplicateIP = false
+                    case "ignore-weight": server.resolution.ignoreWeight = true
+                    default:
+                        fail("'resolve-opts' : unknown resolve-opts option '\(option)', supported methods are 'allow-dup-ip', 'ignore-weight', and 'prevent-dup-ip'.")
+                    }
                 }
             case "init-addr":
                 let value = index + 1 < words.count ? words[index + 1] : ""

@@ -30,8 +30,10 @@ extension Runtime {
     func makeServer(_ config: ServerConfig, index: Int, backend: Proxy, wallSeconds: UInt64) throws -> Server {
         let label = "'server \(backend.name)/\(config.name)' : "
         let address: SocketAddress?
-        switch InitAddr.resolve(host: config.host, port: config.port, methods: config.initAddr,
-                                resolver: SocketAddress.resolve(host:port:)) {
+        // A SRV template server waits for its record: no address to look for before.
+        let outcome = config.srvRecord != nil ? .noAddress(warning: nil)
+            : InitAddr.resolve(host: config.host, port: config.port, methods: config.initAddr, resolver: SocketAddress.resolve(host:port:))
+        switch outcome {
         case .address(let found, let warning):
             address = found
             if let warning { logger.warning("config : parsing [\(config.location)] : \(label)\(warning)") }

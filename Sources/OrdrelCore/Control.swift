@@ -65,7 +65,7 @@ extension Runtime {
             serverChanged(server) { _ in
                 let target = "\(server.isUp ? "UP" : "DOWN")/\(state == .drain ? "DRAIN" : "READY")"
                 if resolves {
-                    logger.warning("\(name) ('\(server.config.host)') is \(target) (resolves again).",
+                    logger.warning("\(name) ('\(server.fqdn ?? server.config.host)') is \(target) (resolves again).",
                                    metadata: LogMetadata.for(proxy: server.backend, level: .notice))
                 } else {
                     logger.notice("\(name) is \(target) (leaving forced maintenance).", metadata: LogMetadata.for(proxy: server.backend))
@@ -247,7 +247,7 @@ extension Runtime {
     }
 
     /// haproxy's `srv_append_status` tail for a server leaving service.
-    private func serversLeft(_ server: Server, sessions: Int, requeued: Int) -> String {
+    func serversLeft(_ server: Server, sessions: Int, requeued: Int) -> String {
         let (active, backup) = server.backend.usableServerCounts
         return ServerStateLog.serversLeft(activeServers: active, backupServers: backup, sessionsActive: sessions,
                                           requeued: requeued, remainingInQueue: server.queue.count)

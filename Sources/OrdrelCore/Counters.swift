@@ -1,3 +1,4 @@
+import Synchronization
 import OrdrelCLI
 
 /// Events per second over a sliding one-second window (haproxy's `freq_ctr`): the current
@@ -163,38 +164,50 @@ public struct TrafficCounters: Sendable {
 }
 
 /// Bytes forwarded through one frontend, backend or server (`bin`, `bout`), kept per thread:
-/// each thread adds to its own cache line on the forwarding path without a lock, and the sum
-/// is read while the threads are isolated (`Runtime.isolated`).
+/// each thread adds to its own cache line on the forwarding path without a lock. The slots are
+/// relaxed atomics (a plain load and store on the owning thread, no locked instruction), so a
+/// `show stat` on thread 0 reads the sums while the traffic flows, without pausing the threads.
 final class PerThreadBytes {
     /// Two counters per thread (in, out), each thread's pair on its own 64-byte line.
-    private let slots: UnsafeMutablePointer<UInt64>
+    private let slots: UnsafeMutablePointer<Atomic<UInt64>>
     private let threads: Int
     private static let stride = 8
 
     init(threads: Int) {
         self.threads = threads
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: threads * Self.stride * 8, alignment: 64)
-        slots = raw.initializeMemory(as: UInt64.self, repeating: 0, count: threads * Self.stride)
+        let count = threads * Self.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<UInt64>.stride, alignment: 64)
+        slots = raw.bindMemory(to: Atomic<UInt64>.self, capacity: count)
+        for index in 0..<count { (slots + index).initialize(to: Atomic(0)) }
     }
 
-    deinit { slots.deallocate() }
+    deinit {
+        slots.deinitialize(count: threads * Self.stride)
+        slots.deallocate()
+    }
+
+    /// Only `thread` writes its slots: a load and a store, no read-modify-write.
+    @inline(__always)
+    private func add(_ count: UInt64, at index: Int) {
+        slots[index].store(slots[index].load(ordering: .relaxed) &+ count, ordering: .relaxed)
+    }
 
     /// Adds bytes from clients (request direction) on `thread`.
     @inline(__always)
-    func addIn(_ count: UInt64, thread: Int) { slots[thread * Self.stride] &+= count }
+    func addIn(_ count: UInt64, thread: Int) { add(count, at: thread * Self.stride) }
 
     /// Adds bytes to clients (response direction) on `thread`.
     @inline(__always)
-    func addOut(_ count: UInt64, thread: Int) { slots[thread * Self.stride + 1] &+= count }
+    func addOut(_ count: UInt64, thread: Int) { add(count, at: thread * Self.stride + 1) }
 
-    var totalIn: UInt64 { (0..<threads).reduce(0) { $0 &+ slots[$1 * Self.stride] } }
-    var totalOut: UInt64 { (0..<threads).reduce(0) { $0 &+ slots[$1 * Self.stride + 1] } }
+    var totalIn: UInt64 { (0..<threads).reduce(0) { $0 &+ slots[$1 * Self.stride].load(ordering: .relaxed) } }
+    var totalOut: UInt64 { (0..<threads).reduce(0) { $0 &+ slots[$1 * Self.stride + 1].load(ordering: .relaxed) } }
 
-    /// `clear counters all`.
+    /// `clear counters all` (isolated: no thread adds meanwhile).
     func reset() {
         for thread in 0..<threads {
-            slots[thread * Self.stride] = 0
-            slots[thread * Self.stride + 1] = 0
+            slots[thread * Self.stride].store(0, ordering: .relaxed)
+            slots[thread * Self.stride + 1].store(0, ordering: .relaxed)
         }
     }
 }

@@ -31,7 +31,7 @@ final class HTTPConnection: SessionDriverHost {
         session = HTTPSession(parser: HTTPRequestParser(maxHeadBytes: head, maxBodyBytes: bufferSize))
         // No step bound: a request is answered whole, as before any other work.
         driver = SessionDriver(fd: fd, host: self, loop: runtime.loop, readBuffer: runtime.httpReadBuffer,
-                               stepsPerWakeUp: .max)
+                               turns: nil)
     }
 
     var fd: FD { driver.fd }

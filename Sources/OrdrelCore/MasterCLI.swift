@@ -139,7 +139,7 @@ final class MasterCLIConnection: SessionDriverHost {
         self.listener = listener
         session = MasterCLISession(runtime: MasterCLIView(master: listener.master), level: listener.spec.level)
         driver = SessionDriver(fd: fd, host: self, loop: listener.master.loop,
-                               readBuffer: listener.master.cliReadBuffer, stepsPerWakeUp: .max)
+                               readBuffer: listener.master.cliReadBuffer, turns: nil)
     }
 
     func drive() { driver.drive() }

@@ -79,6 +79,8 @@ public final class Runtime {
     /// (their connections refer to them), closed at their EOF.
     private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
+    /// Where the stats sessions of every socket wait for their next step (thread 0).
+    private(set) lazy var cliTurns = SessionTurns(loop: loop, budget: CLIConnection.turnBudget)
     /// Connections of `mode http` sections (built-in services), all on thread 0.
     var httpConnections: [ObjectIdentifier: HTTPConnection] = [:]
     /// What those sections serve, by proxy.
@@ -99,6 +101,8 @@ public final class Runtime {
     private let maxAccept: Int
     /// Health checks run (from `start()` until the process stops).
     var healthChecksStarted = false
+    /// `resolvers` sections some server uses (RuntimeResolvers.swift).
+    var resolverSections: [ResolversSection] = []
 
     /// Builds proxies, servers and one worker per thread from `configuration`; nothing is bound
     /// and no thread starts yet. The thread count is `nbthread`, else `defaultThreads`.
@@ -215,6 +219,7 @@ public final class Runtime {
         startHealthChecks()
         startAgentChecks()
         stickTableOrder.forEach { $0.startSweeping(on: loop) }
+        try startResolvers()
     }
 
     /// In a master-worker worker, after `start()`: serves the master's CLI connections on `ipc`
@@ -485,6 +490,7 @@ public final class Runtime {
         statsSockets.forEach { $0.close() }
         stopHealthChecks()
         stopAgentChecks()
+        stopResolvers()
         if mode != .hard { Array(httpConnections.values).forEach { $0.stop() } }
         if mode == .hard || (cliConnections.isEmpty && httpConnections.isEmpty) { return exitLoops() }
         if !cliConnections.isEmpty {

@@ -101,6 +101,7 @@ extension Runtime {
             for worker in workers {
                 worker.acceptedCount = 0
                 worker.assignedCount = 0
+                worker.streamCalls = 0
                 worker.loopsAtClear = worker.loop.iterations
             }
         }

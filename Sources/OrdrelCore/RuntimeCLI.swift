@@ -159,14 +159,21 @@ extension Runtime: CLIRuntime {
 
     // MARK: show activity
 
-    /// Per-thread loops, accepts and streams received; the other threads are parked between two
-    /// iterations while this runs (isolated), so their counts are read at rest.
+    /// Per-thread loops, stream steps, accepts and streams received, in haproxy's order, then
+    /// ordrel's own `cur_streams` (streams each thread runs now, which haproxy 2.6 does not
+    /// show): the other threads are parked between two iterations while this runs (isolated), so
+    /// their counts are read at rest. `accq_ring` is the connections handed to a thread and still
+    /// in its mailbox; haproxy's `accq_full` has no counterpart (a mailbox is never full).
     public func activity() -> (nowMicros: UInt64, counters: [ActivityCounter]) {
-        lock.withLock {
+        let waiting = workers.map { UInt64($0.adoptionsWaiting) }
+        return lock.withLock {
             (wallClockMicros(), [
                 ActivityCounter(name: "loops", perThread: workers.map { $0.loop.iterations - $0.loopsAtClear }),
+                ActivityCounter(name: "stream_calls", perThread: workers.map(\.streamCalls)),
                 ActivityCounter(name: "accepted", perThread: workers.map(\.acceptedCount)),
                 ActivityCounter(name: "accq_pushed", perThread: workers.map(\.assignedCount)),
+                ActivityCounter(name: "accq_ring", perThread: waiting),
+                ActivityCounter(name: "cur_streams", perThread: workers.map { UInt64($0.streamCount) }),
             ])
         }
     }

@@ -174,8 +174,9 @@ extension Runtime {
             userWeight: UInt32(server.weight), initialWeight: UInt32(server.initialWeight),
             secondsSinceLastChange: server.secondsSinceLastChange(wallSeconds: wallSeconds),
             checkStatus: UInt32(check?.rawValue ?? 1), checkResult: UInt32(check?.resultCode ?? 0),
-            // Without checks haproxy leaves the health at its initial value, rise.
-            checkHealth: UInt32(server.health?.health ?? server.config.rise),
+            // Without checks haproxy leaves the health at its initial value, rise, until a
+            // resolution maintenance zeroes it.
+            checkHealth: UInt32(server.health?.health ?? (server.healthClearedByResolution ? 0 : server.config.rise)),
             checkState: UInt32(server.checkStateBits), port: server.address.port)
         row.usedConnections = UInt64(server.counters.current)
         row.peakConnections = UInt64(server.estimatedNeededConnections)
@@ -184,8 +185,9 @@ extension Runtime {
         row.agentState = UInt32(server.agentStateBits)
         row.agentAddress = server.agentAddrOverride
         row.agentPort = server.agentPort
-        // haproxy keeps the name of a server given by host name (`srv_fqdn`).
-        if SocketAddress(ip: server.config.host, port: 0) == nil { row.fqdn = server.config.host }
+        // haproxy keeps the name of a server given by host name (`srv_fqdn`), and its SRV label.
+        row.fqdn = server.fqdn
+        row.srvRecord = server.config.srvRecord
         row.serverForcedID = server.config.forcedID
         row.backendForcedID = server.backend.config.forcedID
         return row
@@ -194,6 +196,12 @@ extension Runtime {
 
 /// Walks proxies in configuration order yielding FRONTEND, server and BACKEND rows on demand, so a
 /// large `show stat` streams without building every row first.
+///
+/// It runs on thread 0 without pausing the other threads: what they change in a row (counters,
+/// queues, slots) changes under `Runtime.lock`, which each row is built under, and the bytes are
+/// relaxed atomics (`PerThreadBytes`); the rest (proxies, servers, their states and checks)
+/// only thread 0 changes. Each row is consistent in itself and rows are apart in time, as
+/// haproxy's dump, which reads its counters without isolating the threads at all.
 struct StatsRowIterator: IteratorProtocol {
     let runtime: Runtime
     private var proxyIndex = 0
@@ -213,16 +221,17 @@ struct StatsRowIterator: IteratorProtocol {
             }
             if position == -1 {
                 position = 0
-                if proxy.isFrontend { return runtime.frontendRow(proxy) }
+                if proxy.isFrontend { return runtime.lock.withLock { runtime.frontendRow(proxy) } }
             }
             if proxy.isBackend {
                 if position < proxy.servers.count {
                     position += 1
-                    return runtime.serverRow(proxy.servers[position - 1])
+                    let server = proxy.servers[position - 1]
+                    return runtime.lock.withLock { runtime.serverRow(server) }
                 }
                 if position == proxy.servers.count {
                     position += 1
-                    return runtime.backendRow(proxy)
+                    return runtime.lock.withLock { runtime.backendRow(proxy) }
                 }
             }
             proxyIndex += 1

@@ -23,6 +23,15 @@ public final class Server {
     public internal(set) var maintenanceFromResolution: Bool
     /// Whether `address` is real; false while waiting for `set server ... addr` after `init-addr none`.
     public internal(set) var hasAddress: Bool
+    /// The host name `address` comes from (`srv_fqdn`): the configured one, or a SRV record's
+    /// target; nil for an IP literal or a SRV template server without a record yet.
+    public internal(set) var fqdn: String?
+    /// `fqdn` came from a SRV record: haproxy marks that with `SRV_ADMF_HMAINT` (0x40), which is
+    /// no maintenance but shows in `srv_admin_state`.
+    var fqdnFromRecord = false
+    /// The server went through `MAINT (resolution)`: haproxy zeroes the health then, which
+    /// `srv_check_health` shows for a server without checks.
+    var healthClearedByResolution: Bool
     /// Health counter and last check result; nil without `check`.
     public internal(set) var health: HealthCheckState?
     /// Checks are configured and not turned off by `disable health`.
@@ -98,6 +107,8 @@ public final class Server {
         self.config = config
         self.address = address ?? checkAddress
         self.hasAddress = address != nil
+        self.healthClearedByResolution = address == nil
+        self.fqdn = config.srvRecord == nil && SocketAddress(ip: config.host, port: 0) == nil ? config.host : nil
         self.checkAddress = checkAddress
         self.adminState = config.disabled || address == nil ? .maint : .ready
         self.maintenanceFromConfig = config.disabled
@@ -181,12 +192,13 @@ public final class Server {
     public var operationalStateCode: Int { isUp && adminState != .maint ? 2 : 0 }
 
     /// `srv_admin_state` bits: 0x01 forced maintenance, 0x04 `disabled` in the config, 0x08 forced
-    /// drain, 0x20 waiting for an address (`init-addr none`).
+    /// drain, 0x20 waiting for an address (`init-addr none`, DNS), 0x40 host name from a SRV record.
     public var adminStateBits: Int {
+        let record = fqdnFromRecord ? 0x40 : 0
         switch adminState {
-        case .ready: return 0
-        case .drain: return 0x08
-        case .maint: return maintenanceFromResolution ? 0x20 : maintenanceFromConfig ? 0x04 : 0x01
+        case .ready: return record
+        case .drain: return record | 0x08
+        case .maint: return record | (maintenanceFromResolution ? 0x20 : maintenanceFromConfig ? 0x04 : 0x01)
         }
     }
 

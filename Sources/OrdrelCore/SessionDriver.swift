@@ -51,6 +51,15 @@ protocol SessionDriverHost: AnyObject {
     func timedOut() -> Bool
     /// The connection is closed and its watchers stopped: the host drops it.
     func finished()
+    /// With turns: whether the session's next step may do work (run a command, render, write),
+    /// so that the driver waits for a turn first; when false the driver carries on (to a read,
+    /// the FIN, the close) in the same turn.
+    var sessionHasWorkLeft: Bool { get }
+}
+
+extension SessionDriverHost {
+    /// Hosts driven without turns never ask.
+    var sessionHasWorkLeft: Bool { true }
 }
 
 /// Where a driven connection is in its close path.
@@ -71,18 +80,18 @@ private enum SessionDriverPhase {
 /// Lifetime: the host owns the driver and the driver its watchers (stable heap addresses for
 /// libev); the watchers' handlers hold the driver `unowned(unsafe)` and keep driver and host alive
 /// while they run, as finishing drops the host's last reference.
-final class SessionDriver<Host: SessionDriverHost> {
+final class SessionDriver<Host: SessionDriverHost>: TurnTaking {
     let fd: FD
     private unowned(unsafe) let host: Host
     private let loop: EventLoop
     /// Scratch space for reads, shared with whatever else runs on this loop thread.
     private let readBuffer: UnsafeMutableRawBufferPointer
-    private let stepsPerWakeUp: Int
+    /// nil: the session runs until it waits. Else it runs one turn per wake-up (at most one read
+    /// and one write), and with work left waits here for its next turn.
+    private let turns: SessionTurns?
     /// The socket watcher (`show fd` reports its handler and interest).
     private(set) var watcher: IOWatcher!
     private var timer: TimerWatcher!
-    /// Continues a session that yielded with work left.
-    private var resume: TimerWatcher!
     private var phase = SessionDriverPhase.active
     private var inputEOF = false
     /// The FIN is sent (`.shutdownWrite`, or `.close` before draining).
@@ -92,18 +101,17 @@ final class SessionDriver<Host: SessionDriverHost> {
     /// Longest time a finished session waits for the client's EOF before closing anyway.
     static var lingerSeconds: Double { 2 }
 
-    /// `stepsPerWakeUp` session steps run per wake-up before the loop's other work gets a turn.
+    /// With `turns`, one turn runs per wake-up before the loop's other work goes on.
     init(fd: FD, host: Host, loop: EventLoop, readBuffer: UnsafeMutableRawBufferPointer,
-         stepsPerWakeUp: Int) {
+         turns: SessionTurns?) {
         self.fd = fd
         self.host = host
         self.loop = loop
         self.readBuffer = readBuffer
-        self.stepsPerWakeUp = stepsPerWakeUp
+        self.turns = turns
         lastActivity = loop.now
         watcher = IOWatcher(loop: loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.wake { $0.drive() } }
         timer = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.wake { $0.timerFired() } }
-        resume = TimerWatcher(loop: loop) { [unowned(unsafe) self] in self.wake { $0.drive() } }
         if let timeout { timer.schedule(after: timeout) }
     }
 
@@ -123,21 +131,26 @@ final class SessionDriver<Host: SessionDriverHost> {
         phase == .lingering ? Self.lingerSeconds : host.timeout
     }
 
-    /// Runs the session until it waits, at most `stepsPerWakeUp` steps at a time: then the loop
-    /// gets a turn and `resume` carries on.
+    /// A turn from `turns`: the next step.
+    func takeTurn() { wake { $0.drive() } }
+
+    /// Runs the session until it waits, or, with `turns`, for one turn: at most one read and one
+    /// write, so at most what one step of the session produces (one command or one output
+    /// chunk); then the loop's other work goes first and the session waits for its next turn.
+    /// The FIN and the close cost no turn of their own: after the last reply a session ends in
+    /// the turn that wrote it.
     func drive() {
-        var steps = 0
+        var wrote = false
+        var read = false
         while phase == .active {
-            guard steps < stepsPerWakeUp else {
-                watcher.setInterest([])
-                resume.schedule(after: 0)
-                return
-            }
-            steps += 1
+            if let turns, wrote, host.sessionHasWorkLeft { return waitForTurn(turns) }
             switch host.nextStep() {
             case .write(let bytes):
                 guard write(bytes) else { return }
+                wrote = true
             case .read:
+                if let turns, read { return waitForTurn(turns) }
+                read = true
                 guard readInput() else { return }
             case .shutdownWrite:
                 shutdownWrite()
@@ -159,6 +172,12 @@ final class SessionDriver<Host: SessionDriverHost> {
             }
         }
         if phase == .lingering { linger() }
+    }
+
+    /// Stops watching the socket until `turns` hands this session its next turn.
+    private func waitForTurn(_ turns: SessionTurns) {
+        watcher.setInterest([])
+        turns.wait(self)
     }
 
     private func shutdownWrite() {
@@ -280,7 +299,7 @@ final class SessionDriver<Host: SessionDriverHost> {
         phase = .closed
         watcher.setInterest([])
         timer.cancel()
-        resume.cancel()
+        turns?.leave(self)
         fd.close()
         host.finished()
     }

@@ -192,10 +192,12 @@ final class StatsSocket {
     deinit { readBuffer.deallocate() }
 }
 
-/// Runs one `CLISession` on a `SessionDriver`, in bounded steps: one session step per wake-up.
+/// Runs one `CLISession` on a `SessionDriver`, in bounded steps: one session step per turn, and
+/// the sessions of all stats sockets share a time budget per loop iteration (`Runtime.cliTurns`).
 /// The session pauses the other threads (`CLIRuntime.consistently`) only while a command reads
-/// or changes what they share, or while it pulls a batch of rows for a dump; it parses input and
-/// formats replies, and the driver does socket I/O, while the traffic flows.
+/// or changes what they share, or while it pulls a batch of `show servers state` or `show sess`
+/// rows (`show stat` rows need no pause); it parses input and formats replies, and the driver
+/// does socket I/O, while the traffic flows.
 final class CLIConnection: SessionDriverHost {
     unowned(unsafe) let socket: StatsSocket
     let session: CLISession
@@ -211,9 +213,11 @@ final class CLIConnection: SessionDriverHost {
         case transferListeners
     }
 
-    /// Session steps (each at most `commandsPerStep` commands or one output chunk) run per
-    /// wake-up before the loop's other work gets a turn.
-    static let stepsPerWakeUp = 1
+    /// What the stats sessions may add to one loop iteration of thread 0, together: each waiting
+    /// session takes one step (at most `commandsPerStep` commands or one output chunk) per
+    /// iteration until this is spent (`SessionTurns`). A time, not a count, so the cheap steps
+    /// of several clients share an iteration while large chunks take one each.
+    static let turnBudget = Duration.microseconds(100)
     /// Commands one step may run: one, so a client pipelining short commands gets one answer per
     /// loop iteration, as haproxy's CLI applet, and cannot take the CPU from the streams.
     static let commandsPerStep = 1
@@ -227,7 +231,7 @@ final class CLIConnection: SessionDriverHost {
         acceptedWallMicros = socket.runtime.wallClockMicros()
         session = CLISession(runtime: socket.runtime, level: level ?? socket.level, commandsPerStep: Self.commandsPerStep)
         driver = SessionDriver(fd: fd, host: self, loop: socket.runtime.loop,
-                               readBuffer: socket.readBuffer, stepsPerWakeUp: Self.stepsPerWakeUp)
+                               readBuffer: socket.readBuffer, turns: socket.runtime.cliTurns)
     }
 
     var fd: FD { driver.fd }
@@ -276,6 +280,8 @@ final class CLIConnection: SessionDriverHost {
     func received(_ count: Int) { driver.touch() }
 
     func timedOut() -> Bool { false }
+
+    var sessionHasWorkLeft: Bool { session.hasWorkLeft }
 
     func finished() {
         socket.connectionClosed()

@@ -87,8 +87,7 @@ final class Stream {
         }
         serverWatcher = IOWatcher(loop: worker.loop, fd: -1) { [unowned(unsafe) self] events in
             withExtendedLifetime(self) {
-                $0.tunnel.noteReady(.server, events)
-                $0.serverReady()
+                $0.serverReady(events)
             }
         }
         timer = TimerWatcher(loop: worker.loop) { [unowned(unsafe) self] in
@@ -125,6 +124,7 @@ final class Stream {
     /// Moves bytes both ways until every due syscall would block, then arms exactly the
     /// watchers for what is still wanted.
     func process() {
+        worker.streamCalls &+= 1
         let server: FD?
         switch phase {
         case .closed: return

@@ -1,3 +1,4 @@
+import OrdrelEventLoop
 import OrdrelSystem
 
 /// Getting a stream to a server: choosing one, waiting in a queue, connecting, retrying.
@@ -115,7 +116,9 @@ extension Stream {
             if try attempt.get() {
                 connected(fd)
             } else {
-                serverWatcher.setInterest(.write)
+                // Read too, so that a failure (EPOLLERR/HUP, which libev reports as both events)
+                // is told apart from a plain success (write alone): see `serverReady`.
+                serverWatcher.setInterest([.read, .write])
                 armTimer()
             }
         } catch {
@@ -134,16 +137,22 @@ extension Stream {
     }
 
     /// The server socket is ready: the connect finished (or failed), or there is traffic.
-    func serverReady() {
+    /// A connect that reports writable alone succeeded (as haproxy trusts EPOLLOUT without
+    /// error), so `SO_ERROR` is read only when input came with it: an error, or a server
+    /// that spoke first.
+    func serverReady(_ events: IOEvents) {
         guard case .connecting(let fd, _) = phase else {
+            tunnel.noteReady(.server, events)
             process()
             return
         }
+        if events == .write { return connected(fd, readable: false) }
         let error = (try? fd.pendingError()) ?? Errno.connectionRefused
         if error == 0 { connected(fd) } else { connectFailed(timedOut: false) }
     }
 
-    private func connected(_ fd: FD) {
+    /// `readable`: a read may find bytes already (false when the connect's event said none came).
+    private func connected(_ fd: FD, readable: Bool = true) {
         guard sendProxyHeader(on: fd) else {
             connectFailed(timedOut: false)
             return
@@ -151,7 +160,7 @@ extension Stream {
         let now = worker.loop.now
         if case .connecting(_, let startedAt) = phase { connectDuration = max(0, now - startedAt) }
         phase = .established(fd)
-        tunnel.serverConnected()
+        tunnel.serverConnected(readable: readable)
         if !stickStores.isEmpty, let server {
             storeStickiness(stickStores, server: server)
             stickStores = []

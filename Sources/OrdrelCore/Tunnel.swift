@@ -117,9 +117,11 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
         }
     }
 
-    /// The server socket just connected: try both directions at once (the server may speak first).
-    mutating func serverConnected() {
-        serverReadiness = SocketReadiness(readable: true, writable: true)
+    /// The server socket just connected: write at once; read at once only when the server may
+    /// have spoken already (`readable`: the connect's event carried input, or its outcome is not
+    /// known from an event), as a connect completed by a lone write event has nothing to read.
+    mutating func serverConnected(readable: Bool = true) {
+        serverReadiness = SocketReadiness(readable: readable, writable: true)
     }
 
     // MARK: forwarding

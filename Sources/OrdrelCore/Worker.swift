@@ -45,6 +45,9 @@ final class Worker {
     /// itself or another thread), as haproxy's `accepted` and `accq_pushed`. Under `Runtime.lock`.
     var acceptedCount: UInt64 = 0
     var assignedCount: UInt64 = 0
+    /// `show activity`'s `stream_calls`: times a stream of this thread ran its forwarding step
+    /// (haproxy's process_stream calls). This thread's alone; read while isolated.
+    var streamCalls: UInt64 = 0
     /// The loop's iteration count at the last `clear counters` (libev's count cannot be reset).
     var loopsAtClear: UInt64 = 0
     /// Some listener of this worker is paused at a `maxconn` limit (guarded by `Runtime.lock`):
@@ -90,6 +93,16 @@ final class Worker {
 
     /// Messages wait in the mailbox, not yet run.
     var hasMail: Bool { mailboxLock.withLock { !mailbox.isEmpty } }
+
+    /// Connections handed to this thread and not yet adopted (`show activity`'s `accq_ring`).
+    var adoptionsWaiting: Int {
+        mailboxLock.withLock {
+            mailbox.reduce(0) { count, message in
+                if case .adopt = message { return count + 1 }
+                return count
+            }
+        }
+    }
 
     private func drainMailbox() {
         let messages = mailboxLock.withLock {

@@ -77,6 +77,13 @@ public final class ModelCLIRuntime: CLIRuntime {
 
     public func backendNames() -> [String] { ["be_app"] }
 
+    /// The model has no `resolvers` sections.
+    public func resolvers() -> [ResolversInfo] { [] }
+
+    public func setServerFQDN(backend: String, server: String, fqdn: String) -> ServerResult<SetFQDNOutcome> {
+        withServer(backend, server) { .noResolution }
+    }
+
     public func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)? {
         if let backend, !isBackend(backend) { return nil }
         let adminBits: UInt32 = switch serverAdmin {

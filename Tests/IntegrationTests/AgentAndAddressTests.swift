@@ -17,7 +17,7 @@ final class HaproxyDaemon: DaemonProcess {
 }
 
 /// CSV `show stat` or `show servers state` of a stats socket, one dictionary per server row.
-private func serverRows(_ socket: String, _ command: String) throws -> [String: [String: String]] {
+func serverRows(_ socket: String, _ command: String) throws -> [String: [String: String]] {
     let text = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: command + "\n").stdout
     let lines = text.split(separator: "\n").map(String.init)
     guard let header = lines.first(where: { $0.hasPrefix("# ") }) else { return [:] }
@@ -32,7 +32,7 @@ private func serverRows(_ socket: String, _ command: String) throws -> [String: 
     return rows
 }
 
-private func cli(_ socket: String, _ command: String) throws -> String {
+func cli(_ socket: String, _ command: String) throws -> String {
     try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: command + "\n").stdout
 }
 

@@ -7,7 +7,9 @@ import XCTest
 /// A stats client, however busy, must not freeze proxied traffic: the CLI runs in bounded steps
 /// and the loop's streams get their turn between them. The bound here is loose, for a debug build
 /// on a busy machine (before the CLI ran in bounded steps, this test saw 6.7 s); `make
-/// bench-stall` measures the real figures against haproxy.
+/// bench-stall` measures the real figures against haproxy. One client pipelines `show stat`,
+/// others poll it one query per connection (the sessions share thread 0's turns), and the rows,
+/// read while the threads run, count every byte of the traffic.
 final class CLIStallTests: XCTestCase {
     private var backend: TestBackend!
     private var ordrel: OrdrelProcess!
@@ -46,8 +48,13 @@ final class CLIStallTests: XCTestCase {
         for fd in connections { TestSocket.setReceiveTimeout(fd, seconds: 10) }
 
         let load = CLILoad(socketPath: socketPath, request: "prompt\n" + String(repeating: "show stat\n", count: 300) + "quit\n")
+        let pollers = (0..<3).map { _ in CLILoad(socketPath: socketPath, request: "show stat\n") }
         load.start()
-        defer { load.stop() }
+        pollers.forEach { $0.start() }
+        defer {
+            load.stop()
+            pollers.forEach { $0.stop() }
+        }
         // Let the first batch get going before timing.
         while load.bytesRead < 1 << 20 { usleep(10_000) }
 
@@ -64,9 +71,22 @@ final class CLIStallTests: XCTestCase {
             }
         }
         load.stop()
+        pollers.forEach { $0.stop() }
         XCTAssertGreaterThan(load.bytesRead, 4 << 20, "the CLI load answered too little to load the loop")
+        for poller in pollers { XCTAssertGreaterThan(poller.bytesRead, 1 << 20, "a poller was starved") }
         XCTAssertGreaterThan(roundTrips, 20)
         XCTAssertLessThan(worstMs, 1000, "a round trip waited \(worstMs) ms behind the stats client")
+
+        // The echo frontend's row: `bin` (9th column) is every byte the clients sent.
+        let fd = try TestSocket.connect(unixPath: socketPath)
+        defer { close(fd) }
+        TestSocket.setReceiveTimeout(fd, seconds: 10)
+        try TestSocket.sendAll(fd, Array("show stat echo 1 -1\n".utf8))
+        let reply = String(decoding: TestSocket.readAll(fd).bytes, as: UTF8.self)
+        let row = reply.split(separator: "\n").first { $0.hasPrefix("echo,FRONTEND,") }
+        let columns = row.map { $0.split(separator: ",", omittingEmptySubsequences: false) } ?? []
+        XCTAssertGreaterThan(columns.count, 8, reply)
+        if columns.count > 8 { XCTAssertEqual(UInt64(columns[8]), UInt64(4 * roundTrips), reply) }
     }
 }
 
@@ -77,6 +97,8 @@ private final class CLILoad: @unchecked Sendable {
     private let lock = NSLock()
     private var read = 0
     private var stopping = false
+    /// The connection being served, shut down by `stop` so a long pipelined request ends at once.
+    private var current: Int32 = -1
     private let done = DispatchSemaphore(value: 0)
 
     init(socketPath: String, request: String) {
@@ -89,6 +111,13 @@ private final class CLILoad: @unchecked Sendable {
     func start() {
         Thread { [self] in
             while !lock.withLock({ stopping }), let fd = try? TestSocket.connect(unixPath: socketPath) {
+                guard lock.withLock({ () -> Bool in
+                    current = fd
+                    return !stopping
+                }) else {
+                    close(fd)
+                    break
+                }
                 TestSocket.setReceiveTimeout(fd, seconds: 10)
                 _ = try? TestSocket.sendAll(fd, request)
                 shutdown(fd, Int32(SHUT_WR))
@@ -98,16 +127,20 @@ private final class CLILoad: @unchecked Sendable {
                     if n <= 0 { break }
                     lock.withLock { read += n }
                 }
-                close(fd)
+                lock.withLock {
+                    current = -1
+                    close(fd)
+                }
             }
             done.signal()
         }.start()
     }
 
-    /// Stops after the current request; later calls do nothing.
+    /// Stops now, cutting the current request short; later calls do nothing.
     func stop() {
         guard lock.withLock({ () -> Bool in
             defer { stopping = true }
+            if !stopping && current >= 0 { shutdown(current, Int32(SHUT_RDWR)) }
             return !stopping
         }) else { return }
         done.wait()

@@ -273,8 +273,9 @@ final class HaproxyCompatibilityTests: XCTestCase {
     // MARK: activity
 
     /// `show activity`: ordrel's lines are haproxy's lines it can measure, in haproxy's order and
-    /// layout; after `clear counters` both count the same accepts (three sessions and the
-    /// `show activity` connection itself).
+    /// layout, plus its own `cur_streams`; after `clear counters` both count the same accepts
+    /// (three sessions and the `show activity` connection itself), and `cur_streams` counts the
+    /// one stream held open.
     func testShowActivity() throws {
         let pair = try pair()
         try pair.both("clear counters")
@@ -289,12 +290,30 @@ final class HaproxyCompatibilityTests: XCTestCase {
             }
             return fields
         }
-        let ours = try lines(.ordrel), theirs = try lines(.haproxy)
-        XCTAssertEqual(Set(ours.keys).subtracting(theirs.keys), [], "ordrel prints only haproxy's names")
+        let held = try TestSocket.connect(port: pair.frontendPort(.ordrel))
+        defer { close(held) }
+        TestSocket.setReceiveTimeout(held, seconds: 5)
+        try TestSocket.sendAll(held, Array("held\n".utf8))
+        XCTAssertEqual(TestSocket.read(held, count: 5), Array("held\n".utf8))
+        // The echo streams end a moment after their clients close: until then they count too.
+        var ours = try lines(.ordrel)
+        var queries = 1
+        for _ in 0..<50 where ours["cur_streams"]?.split(separator: " ").first != "1" {
+            usleep(20_000)
+            ours = try lines(.ordrel)
+            queries += 1
+        }
+        let theirs = try lines(.haproxy)
+        XCTAssertEqual(Set(ours.keys).subtracting(theirs.keys), ["cur_streams"], "ordrel prints haproxy's names and its own cur_streams")
+        XCTAssertEqual(ours["cur_streams"]?.split(separator: " ").first, "1", "the held stream")
+        XCTAssertNotEqual(ours["stream_calls"]?.split(separator: " ").first, "0", "streams ran since the clear")
+        XCTAssertEqual(ours["accq_ring"]?.split(separator: " ").first, "0", "nothing waits in a mailbox at rest")
         // Which thread ran the CLI is haproxy's choice; the range of threads must agree.
         XCTAssertEqual(ours["thread_id"]?.drop { $0 != "(" }, theirs["thread_id"]?.drop { $0 != "(" })
+        // The three echoes, the held stream and one CLI connection per query.
+        XCTAssertEqual(ours["accepted"]?.split(separator: " ").first, "\(4 + queries)")
+        XCTAssertEqual(ours["accq_pushed"]?.split(separator: " ").first, ours["accepted"]?.split(separator: " ").first)
         for name in ["accepted", "accq_pushed"] {
-            XCTAssertEqual(ours[name]?.split(separator: " ").first, "4", name)
             XCTAssertEqual(theirs[name]?.split(separator: " ").first, "4", name)
         }
         let shape = #/^ \d+ \[ (\d+ )+\]$/#

@@ -26,10 +26,10 @@ final class MixedTrafficTests: XCTestCase {
         defaults
             mode tcp
             timeout connect 1s
-            timeout client 3s
-            timeout server 3s
-            timeout client-fin 1s
-            timeout server-fin 1s
+            timeout client 6s
+            timeout server 6s
+            timeout client-fin 4s
+            timeout server-fin 4s
         frontend fe
             bind 127.0.0.1:\(port)
             default_backend be
@@ -110,7 +110,7 @@ final class MixedTrafficTests: XCTestCase {
         // Everything the mix opened is closed, or idle in the pipe pool (two fds per pipe).
         var info: [String: Int] = [:]
         var after = 0
-        let settle = Date().addingTimeInterval(6)
+        let settle = Date().addingTimeInterval(10)
         repeat {
             usleep(200_000)
             let text = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socketPath)"], input: "show info\n").stdout

@@ -344,3 +344,54 @@ final class CommandTests: XCTestCase {
                        "Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n\n")
     }
 }
+
+/// `show resolvers [<section>]` in haproxy 2.6's layout.
+final class ShowResolversTests: XCTestCase {
+    func testLayoutAndUnknownSection() {
+        let runtime = TestRuntime()
+        var counters = NameserverCounters()
+        counters.sent = 46
+        counters.valid = 18
+        counters.nx = 16
+        runtime.resolverSections = [
+            ResolversInfo(name: "dns", nameservers: [("ns1", counters)]),
+            ResolversInfo(name: "other", nameservers: []),
+        ]
+        XCTAssertEqual(exchange("show resolvers dns\n", runtime: runtime).text, """
+            Resolvers section dns
+             nameserver ns1:
+              sent:        46
+              snd_error:   0
+              valid:       18
+              update:      0
+              cname:       0
+              cname_error: 0
+              any_err:     0
+              nx:          16
+              timeout:     0
+              refused:     0
+              other:       0
+              invalid:     0
+              too_big:     0
+              truncated:   0
+              outdated:    0
+
+
+            """)
+        XCTAssertTrue(exchange("show resolvers\n", level: .user, runtime: runtime).text.hasSuffix("Resolvers section other\n\n"))
+        XCTAssertEqual(exchange("show resolvers nope\n", runtime: runtime).text, "Can't find that resolvers section\n\n")
+    }
+
+    /// `set server <b>/<s> fqdn <name>` in haproxy 2.6.12's words.
+    func testSetServerFQDN() {
+        let runtime = TestRuntime()
+        XCTAssertEqual(exchange("set server be_app/s4 fqdn new.example\n", runtime: runtime).text,
+                       "be_app/s4 changed its FQDN from old.example to new.example by 'stats socket command'\n\n")
+        XCTAssertEqual(runtime.fqdns["s4"], "new.example")
+        XCTAssertEqual(exchange("set server be_app/s4 fqdn\n", runtime: runtime).text, "set server <b>/<s> fqdn requires a FQDN.\n\n")
+        XCTAssertEqual(exchange("set server be_app/s4 fqdn bad!\n", runtime: runtime).text, "invalid fqdn 'bad!' by 'stats socket command'\n\n")
+        XCTAssertEqual(exchange("set server be_app/s1 fqdn new.example\n", runtime: runtime).text,
+                       "set server <b>/<s> fqdn failed because no resolution is configured.\n\n")
+        XCTAssertEqual(exchange("set server be_app/nope fqdn new.example\n", runtime: runtime).text, "No such server.\n\n")
+    }
+}

@@ -114,22 +114,26 @@ final class TestRuntime: CLIRuntime {
         return out
     }
 
+    /// Needs no `consistently` (the protocol's contract): not counted as an access.
     func statsRows() -> any IteratorProtocol<StatsRow> {
-        noteAccess()
-        return WatchedRows(base: rows().makeIterator(), owner: self)
-    }
-
-    /// A row iterator that checks each pull is made consistently.
-    private struct WatchedRows: IteratorProtocol {
-        var base: IndexingIterator<[StatsRow]>
-        let owner: TestRuntime
-        mutating func next() -> StatsRow? {
-            owner.noteAccess()
-            return base.next()
-        }
+        rows().makeIterator()
     }
     func proxyID(named name: String) -> UInt64? { ["fe_main": 2, "be_app": 3][name] }
     func backendNames() -> [String] { ["be_app"] }
+
+    /// `show resolvers` sections.
+    var resolverSections: [ResolversInfo] = []
+    func resolvers() -> [ResolversInfo] { resolverSections }
+    /// The server with `resolvers` (s4 here) and the name it resolves.
+    var fqdns: [String: String] = ["s4": "old.example"]
+    func setServerFQDN(backend: String, server: String, fqdn: String) -> ServerResult<SetFQDNOutcome> {
+        withServer(backend, server) { found in
+            guard let old = fqdns[found.name] else { return .noResolution }
+            guard !fqdn.contains("!") else { return .invalid }
+            fqdns[found.name] = fqdn
+            return .changed(server: "be_app/\(found.name)", from: old, to: fqdn)
+        }
+    }
 
     func serversState(backend: String?) -> (any IteratorProtocol<ServerStateRow>)? {
         if let backend, backend != "be_app" { return nil }
@@ -379,7 +383,7 @@ func exchange(_ input: String, level: CLILevel = .admin, runtime: TestRuntime = 
 
 /// The commands ordrel implements, by the lowest level that lists them in `help`.
 let implementedCommands: [CLILevel: [String]] = [
-    .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map", "show pools",
+    .user: ["get weight", "set timeout", "show acl", "show activity", "show backend", "show cli level", "show info", "show map", "show pools", "show resolvers",
             "show schema json", "show servers conn", "show servers state", "show stat", "show table", "show threads", "show version", "user"],
     .operator: ["clear counters", "clear table", "operator", "set table", "show env", "show errors", "show fd", "show sess"],
     .admin: ["disable agent", "disable frontend", "disable health", "disable server", "enable agent", "enable frontend", "enable health",

@@ -1,5 +1,6 @@
 import Glibc
 @testable import OrdrelCore
+import OrdrelEventLoop
 import OrdrelSystem
 import XCTest
 
@@ -118,6 +119,22 @@ final class TunnelTests: XCTestCase {
         XCTAssertTrue(report.serverActive)
         XCTAssertEqual(tunnel.request.buffered, 0)
         XCTAssertEqual(pool.inUse, 0, "a drained direction holds no buffer")
+    }
+
+    /// A connect completed by a write event alone: the request goes out at once, and the server
+    /// is not read until its watcher reports input (that read could only return EAGAIN).
+    func testAConnectWithoutInputSkipsTheServerRead() {
+        var tunnel = Tunnel<ScriptedSocket, ScriptedPipes>(pool: pool, pipes: pipes)
+        client.inputs = [.bytes([1, 2])]
+        tunnel.serverConnected(readable: false)
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(server.written, [1, 2])
+        XCTAssertEqual(server.reads, 0, "no speculative read of a server that has not spoken")
+        XCTAssertEqual(tunnel.serverInterest, .read, "its watcher waits for the answer")
+        server.inputs = [.bytes([7])]
+        tunnel.noteReady(.server, .read)
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(client.written, [7])
     }
 
     func testDataFlowsBothWaysAndIsCounted() {

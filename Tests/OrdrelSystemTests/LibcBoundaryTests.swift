@@ -8,6 +8,7 @@ final class LibcBoundaryTests: XCTestCase {
     /// Who may import what. libc is OrdrelSystem's alone. CLibev (libev and the C macros Swift
     /// cannot import: CMSG_*, accept4, splice, a thread-local) is also OrdrelEventLoop's, which is
     /// the libev wrapper: every other module reaches libev through `EventLoop` and its watchers.
+    /// CAres (c-ares) is OrdrelSystem's too: the runtime sees `DNSChannel` only.
     /// Foundation re-exports libc (fopen, inet_pton, strerror ...) and, linked statically, makes the
     /// container image's binaries tens of MB larger (ICU data): no module under Sources imports it.
     static let allowedImporters: [String: Set<String>] = [
@@ -15,6 +16,7 @@ final class LibcBoundaryTests: XCTestCase {
         "Musl": ["OrdrelSystem"],
         "Darwin": ["OrdrelSystem"],
         "CLibev": ["OrdrelSystem", "OrdrelEventLoop"],
+        "CAres": ["OrdrelSystem"],
         "Foundation": [],
     ]
 

@@ -4,6 +4,10 @@
 wrk FILE [HELD_JSON]           wrk --latency output -> JSON (req/s, p50/p99 ms, errors, non-2xx);
                                HELD_JSON (idlehold.py's status line for the stage) goes in as "held"
 flatness LOW_JSON HIGH_JSON    two such values -> JSON {"ratio": high req/s / low req/s, ...}
+cpu VALUE_JSON TICKS HZ        a wrk value plus the proxy's CPU over the run: "cpu_s" (utime+stime)
+                               and "cpu_us_per_req" (that over the requests wrk counted)
+threads BEFORE AFTER           two `show activity` texts -> JSON {"per_thread": accq_pushed growth
+                               per thread, "busiest": the largest}: where the connections ran
 iperf FILE                     iperf3 -J output -> JSON (Gbit/s received, retransmits)
 record OUT REP TARGET METRIC VALUE_JSON ENV_JSON [NOTE]
                                append one JSON line; sets "ok" from the value's own error counts
@@ -143,9 +147,12 @@ ROWS = [
     ("http_keepalive_held_low", "rps", "keep-alive req/s, {low} idle held", "hi"),
     ("http_keepalive_held_high", "rps", "keep-alive req/s, {high} idle held", "hi"),
     ("flatness", "ratio", "flatness {high_short}/{low}", "hi"),
+    ("http_keepalive", "cpu_us_per_req", "proxy CPU us/req, keep-alive", "lo"),
+    ("threads", "busiest", "keep-alive conns, busiest thread", "lo"),
     ("http_close", "rps", "HTTP conn-per-request req/s", "hi"),
     ("http_close", "p50_ms", "HTTP conn-per-request p50 ms", "lo"),
     ("http_close", "p99_ms", "HTTP conn-per-request p99 ms", "lo"),
+    ("http_close", "cpu_us_per_req", "proxy CPU us/req, conn-per-req", "lo"),
     ("iperf_up", "gbps", "iperf3 client->server Gbit/s", "hi"),
     ("iperf_down", "gbps", "iperf3 server->client Gbit/s", "hi"),
     ("stats_c1", "qps", "show stat q/s, 1 client", "hi"),
@@ -191,6 +198,27 @@ def flatness(low, high):
             "low_rps": low_rps, "high_rps": high_rps,
             "low_held": held(low, "backend_accepted"), "low_wanted": held(low, "wanted"),
             "high_held": held(high, "backend_accepted"), "high_wanted": held(high, "wanted")}
+
+
+def cpu(value, ticks, hz):
+    value["cpu_s"] = round(ticks / hz, 3)
+    requests = value.get("requests")
+    value["cpu_us_per_req"] = round(ticks / hz * 1e6 / requests, 2) if requests else None
+    return value
+
+
+def activity_line(text, name):
+    """The per-thread values of one `show activity` line, or None."""
+    m = re.search(rf"^{name}: \d+ \[ ([\d ]+) \]$", text or "", re.M)
+    return [int(v) for v in m.group(1).split()] if m else None
+
+
+def threads(before, after):
+    a, b = activity_line(before, "accq_pushed"), activity_line(after, "accq_pushed")
+    if a is None or b is None or len(a) != len(b):
+        return {"error": "no accq_pushed line in show activity"}
+    per_thread = [y - x for x, y in zip(a, b)]
+    return {"per_thread": per_thread, "busiest": max(per_thread)}
 
 
 def ratio(a, b):
@@ -252,7 +280,8 @@ def report(path):
                 cells.append(na_reason(t, metric) or "-")
             else:
                 cells.append(fmt(med[t]) + ("*" if flawed[t] else "") + ("" if reps[t] >= 3 else f"({reps[t]})"))
-        r = [ratio(med[a], med[b]) for _, a, b in ratios]
+        # a thread count divided by another proxy's says nothing
+        r = [None if metric == "threads" else ratio(med[a], med[b]) for _, a, b in ratios]
         rcells = ["-" if x is None else f"{x:.2f}" for x in r]
         row = [label, "higher" if better == "hi" else "lower"] + cells + rcells
         out.append(sep.join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
@@ -273,6 +302,15 @@ def report(path):
         out.append(sep.join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
     quiet = [l for l in lines if l.get("type") == "quiet"]
     print("\n".join(out))
+    spread = []
+    for t in targets:
+        got = ["/".join(map(str, r["value"]["per_thread"])) for r in rows
+               if r["target"] == t and r["metric"] == "threads" and isinstance(r.get("value"), dict) and "per_thread" in r["value"]]
+        if got:
+            spread.append(f"{names[t]} " + ", ".join(got))
+    if spread:
+        print("keep-alive connections per thread (accq_pushed growth over the wrk -c50 run: its 50 and the stats queries), per rep: "
+              + "; ".join(spread))
     if quiet:
         print("quiet windows before each rep (nothing of ours running): other load % " +
               ", ".join(f"{q['env'].get('other_pct', 'n/a')}" for q in quiet) +
@@ -302,6 +340,10 @@ if __name__ == "__main__":
         print(json.dumps(parsed))
     elif cmd == "flatness":
         print(json.dumps(flatness(json.loads(sys.argv[2]), json.loads(sys.argv[3]))))
+    elif cmd == "cpu":
+        print(json.dumps(cpu(json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))))
+    elif cmd == "threads":
+        print(json.dumps(threads(sys.argv[2], sys.argv[3])))
     elif cmd == "iperf":
         print(json.dumps(parse_iperf(sys.argv[2])))
     elif cmd == "record":

@@ -9,12 +9,16 @@ CLI shows it in p99/max.
 
   stall.py echo --port P                       run an echo server until killed
   stall.py measure --port P --sock S --load L  measure (L: show-info, show-stat, garbage)
+  stall.py wrk --url U --sock S                keep-alive HTTP through the proxy (wrk), quiet
+                                               and while 8 clients loop on `show stat`
   stall.py summary ROWS.jsonl                  medians over rounds and the goals per load
 """
 import argparse
 import json
+import re
 import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -84,6 +88,56 @@ def cli_load(sock_path, load, stop, counters):
         counters["sessions"] += 1
 
 
+def stat_loop(sock_path, stop, counters):
+    """One `show stat` per connection, in a loop, as a monitoring poller or `ordrelctl probe`."""
+    while not stop.is_set():
+        s = socket.socket(socket.AF_UNIX)
+        s.connect(sock_path)
+        s.sendall(b"show stat\n")
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(1 << 16):
+            pass
+        s.close()
+        counters["commands"] += 1
+        counters["sessions"] += 1
+
+
+WRK_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def wrk_latency(text, pct):
+    m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)" % pct, text, re.M)
+    return float(m.group(1)) * WRK_UNITS[m.group(2)] if m else None
+
+
+def wrk(args):
+    """wrk -t2 -c50 keep-alive through the proxy, quiet and then while `--cli-clients` clients
+    loop on `show stat`; one JSON line per phase, with wrk's percentiles and req/s."""
+    for phase in ("quiet", "stat-loop"):
+        stop = threading.Event()
+        counters = {"commands": 0, "sessions": 0}
+        loaders = []
+        if phase != "quiet":
+            for _ in range(args.cli_clients):
+                t = threading.Thread(target=stat_loop, args=(args.sock, stop, counters), daemon=True)
+                t.start()
+                loaders.append(t)
+            time.sleep(0.2)
+        out = subprocess.run(["wrk", "-t2", "-c50", "-d%ds" % args.seconds, "--timeout", "2s", "--latency", args.url],
+                             capture_output=True, text=True).stdout
+        stop.set()
+        for t in loaders:
+            t.join(timeout=30)
+        rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        errors = re.search(r"Socket errors: (.*)", out)
+        print(json.dumps({
+            "target": args.label, "load": "wrk+stat%d" % args.cli_clients, "phase": phase,
+            "p50_ms": wrk_latency(out, 50), "p99_ms": wrk_latency(out, 99), "max_ms": None,
+            "rps": float(rps.group(1)) if rps else None, "errors": errors.group(1) if errors else "",
+            "cli_commands": counters["commands"], "cli_sessions": counters["sessions"], "round": args.round,
+        }), flush=True)
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))] if ordered else None
@@ -134,10 +188,13 @@ def summary(args):
         cells.setdefault((r["target"], load, r["phase"] == "quiet"), []).append(r)
     med = lambda rs, key: statistics.median(r[key] for r in rs)
     print("\nmedians over %d round(s)" % max(r["round"] for r in rows))
-    print("%-8s %-10s %-7s %8s %8s %9s %10s" % ("target", "load", "phase", "p50 ms", "p99 ms", "max ms", "cli cmds"))
+    print("%-8s %-10s %-7s %8s %8s %9s %10s %9s" % ("target", "load", "phase", "p50 ms", "p99 ms", "max ms", "cli cmds",
+                                                  "req/s"))
     for (target, load, quiet), rs in cells.items():
-        print("%-8s %-10s %-7s %8.2f %8.2f %9.2f %10d" % (target, load, "quiet" if quiet else "loaded",
-              med(rs, "p50_ms"), med(rs, "p99_ms"), med(rs, "max_ms"), med(rs, "cli_commands")))
+        opt = lambda key, fmt: fmt % med(rs, key) if all(r.get(key) is not None for r in rs) else "-"
+        print("%-8s %-10s %-7s %8.2f %8.2f %9s %10d %9s" % (target, load, "quiet" if quiet else "loaded",
+              med(rs, "p50_ms"), med(rs, "p99_ms"), opt("max_ms", "%.2f"), med(rs, "cli_commands"),
+              opt("rps", "%.0f")))
     print("\n%-10s %22s %22s" % ("load", "ordrel loaded/quiet p99", "ordrel/haproxy loaded p99"))
     for load in loads:
         try:
@@ -165,6 +222,13 @@ def main():
     m.add_argument("--clients", type=int, default=4)
     m.add_argument("--cli-clients", type=int, default=1)
     m.add_argument("--round", type=int, default=1)
+    w = sub.add_parser("wrk")
+    w.add_argument("--url", required=True)
+    w.add_argument("--sock", required=True)
+    w.add_argument("--label", default="proxy")
+    w.add_argument("--seconds", type=int, default=4)
+    w.add_argument("--cli-clients", type=int, default=8)
+    w.add_argument("--round", type=int, default=1)
     s = sub.add_parser("summary")
     s.add_argument("rows")
     args = parser.parse_args()
@@ -172,6 +236,8 @@ def main():
         echo_server(args.port)
     elif args.cmd == "measure":
         measure(args)
+    elif args.cmd == "wrk":
+        wrk(args)
     else:
         summary(args)
 

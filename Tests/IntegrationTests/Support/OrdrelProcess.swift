@@ -55,6 +55,17 @@ func runCommand(_ path: String, _ arguments: [String], input: String? = nil) thr
 /// Runs a command with posix_spawn and waits with waitpid, output to `logPath`. For commands that
 /// fork and exit at once (`ordrel -D`), where Foundation's Process may miss the exit.
 func spawnAndWait(_ path: String, _ arguments: [String], logPath: String) -> Int32 {
+    let pid = spawn(path, arguments, logPath: logPath)
+    guard pid > 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (status >> 8) & 0xff
+}
+
+/// Starts a command with posix_spawn, output to `logPath`; the pid, or -1. For daemons that
+/// close every inherited fd (dnsmasq), which Foundation's Process takes for an exit and then
+/// waits for, blocking its other processes' monitoring.
+func spawn(_ path: String, _ arguments: [String], logPath: String) -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -70,9 +81,7 @@ func spawnAndWait(_ path: String, _ arguments: [String], logPath: String) -> Int
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
     guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { return -1 }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    return (status >> 8) & 0xff
+    return pid
 }
 
 /// A temporary directory removed when the test ends.
