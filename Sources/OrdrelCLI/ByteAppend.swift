@@ -35,9 +35,9 @@ extension Array where Element == UInt8 {
         }
     }
 
-    /// Appends `v` in lowercase hexadecimal without prefix.
-    mutating func appendHex(_ v: UInt64) {
-        let digits: StaticString = "0123456789abcdef"
+    /// Appends `v` in hexadecimal without prefix, lowercase unless `uppercase`.
+    mutating func appendHex(_ v: UInt64, uppercase: Bool = false) {
+        let digits: StaticString = uppercase ? "0123456789ABCDEF" : "0123456789abcdef"
         var shift = 60
         while shift > 0 && (v >> UInt64(shift)) & 0xf == 0 { shift -= 4 }
         digits.withUTF8Buffer { d in

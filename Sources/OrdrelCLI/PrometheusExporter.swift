@@ -96,29 +96,26 @@ public enum PrometheusExporter {
     /// `tables` are `show table`'s, in its order.
     public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery,
                               tables: [StickTableInfo] = []) -> [UInt8] {
-        var writer = PrometheusWriter()
-        let scopes = query.scopes
-        if scopes.contains(.global) { writer.process(info) }
-        let frontends = rows.filter { $0.kind == .frontend }
-        let backends = rows.filter { $0.kind == .backend }
-        let servers = rows.filter { $0.kind == .server }
-        if scopes.contains(.frontend) {
-            writer.proxyMetrics(prefix: "haproxy_frontend_", kind: .fe, rows: frontends, serversByProxy: [:])
+        var out: [UInt8] = []
+        render(info: info, rows: rows, query: query, tables: tables, into: &out)
+        return out
+    }
+
+    /// `render` into `out`, which is emptied first and keeps its capacity: a scrape reuses the
+    /// buffer of the one before instead of growing a new one to the same size.
+    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery,
+                              tables: [StickTableInfo] = [], into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        rows.withUnsafeBufferPointer { rows in
+            let labels = PrometheusWriter.labels(of: rows)
+            labels.bytes.withUnsafeBufferPointer { labelBytes in
+                var writer = PrometheusWriter(rows: rows, labels: labels.ranges, labelBytes: labelBytes)
+                swap(&writer.out, &out)
+                writer.render(info: info, query: query)
+                if query.scopes.contains(.sticktable) { writer.stickTables(tables) }
+                swap(&writer.out, &out)
+            }
         }
-        // Listeners (`option socket-stats`): ordrel has none, so that scope prints nothing, as
-        // haproxy without them.
-        if scopes.contains(.backend) {
-            let serversByProxy = Dictionary(grouping: servers, by: \.iid)
-            writer.proxyMetrics(prefix: "haproxy_backend_", kind: .be, rows: backends, serversByProxy: serversByProxy)
-            writer.histograms(prefix: "ordrel_backend_", rows: backends)
-        }
-        if scopes.contains(.server) {
-            let shown = query.skipsMaintenance ? servers.filter { ServerStateLabel($0) != .maint } : servers
-            writer.proxyMetrics(prefix: "haproxy_server_", kind: .srv, rows: shown, serversByProxy: [:])
-            writer.histograms(prefix: "ordrel_server_", rows: shown)
-        }
-        if scopes.contains(.sticktable) { writer.stickTables(tables) }
-        return writer.out
     }
 }
 
@@ -129,14 +126,19 @@ enum ServerStateLabel: Int, CaseIterable {
 
     static let names = ["DOWN", "UP", "MAINT", "DRAIN", "NOLB"]
 
-    init(_ row: StatsRow) {
-        let word = row.status.split(separator: " ", maxSplits: 1).first ?? ""
-        switch word {
-        case "MAINT": self = .maint
-        case "DRAIN": self = .drain
-        case "NOLB": self = .nolb
-        case "DOWN": self = .down
-        default: self = .up // UP, UP n/m (going down) and "no check"
+    /// From the status's first word, compared as bytes (no substring is built).
+    init(status: String) {
+        let word = status.utf8.prefix { $0 != UInt8(ascii: " ") }
+        if word.elementsEqual("MAINT".utf8) {
+            self = .maint
+        } else if word.elementsEqual("DRAIN".utf8) {
+            self = .drain
+        } else if word.elementsEqual("NOLB".utf8) {
+            self = .nolb
+        } else if word.elementsEqual("DOWN".utf8) {
+            self = .down
+        } else {
+            self = .up // UP, UP n/m (going down) and "no check"
         }
     }
 }
@@ -147,78 +149,258 @@ let prometheusCheckStates = [
     "L7OKC", "L7STS", "PROCERR", "PROCTOUT", "PROCOK",
 ]
 
-/// A sample's labels: `proxy`, `server`, then one of `state`, `code`, `le` or `version`.
-private struct Labels {
-    var proxy: String?
-    var server: String?
-    var extra: (name: String, value: String)?
+/// Bytes made once for the life of the process and never freed, read without reference
+/// counting: a scrape appends thousands of names and labels, and retaining and releasing an
+/// Array for each was a third of its CPU time.
+typealias ImmortalBytes = UnsafeBufferPointer<UInt8>
 
-    init(extra: (name: String, value: String)? = nil) { self.extra = extra }
-
-    /// An object's own labels: `proxy`, and `server` for a server.
-    init(_ row: StatsRow) {
-        proxy = row.pxname
-        server = row.kind == .server ? row.svname : nil
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// An immortal copy of `text`.
+    static func immortal(_ text: String) -> ImmortalBytes {
+        let bytes = Array(text.utf8)
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(1, bytes.count))
+        _ = buffer.initialize(from: bytes)
+        return ImmortalBytes(rebasing: buffer[0..<bytes.count])
     }
 
-    func with(_ name: String, _ value: String) -> Labels {
-        var labels = self
-        labels.extra = (name, value)
-        return labels
+    static var none: ImmortalBytes { ImmortalBytes(start: nil, count: 0) }
+}
+
+/// A metric family's bytes: its name and its `# HELP`/`# TYPE` lines.
+struct PrometheusFamily: @unchecked Sendable {
+    let name: ImmortalBytes
+    /// Empty for a family printed under the header of the one before it (`http_responses_total`
+    /// with a `code` other than `1xx`).
+    let header: ImmortalBytes
+
+    init(name: String, help: String, type: String, withHeader: Bool = true) {
+        self.name = .immortal(name)
+        header = withHeader ? .immortal("# HELP \(name) \(help)\n# TYPE \(name) \(type)\n") : .none
     }
 }
 
-/// Appends exposition lines; `# HELP`/`# TYPE` go before a metric's first sample, so a metric
-/// no object prints leaves no header, as in promex.
+/// A `haproxy_{frontend,backend,server}_*` metric as the writer reads it: plain values only
+/// (copying one retains nothing).
+struct PrometheusProxyFamily: @unchecked Sendable {
+    let family: PrometheusFamily
+    let rendering: Rendering
+    /// `,code="..."` for `http_responses_total`, else empty.
+    let codeLabel: ImmortalBytes
+    let source: StatSource
+    /// Whether `show stat` fills the column, by `StatsObjectKind` raw value.
+    let filled: (Bool, Bool, Bool)
+
+    /// `PrometheusRendering` without its payload.
+    enum Rendering {
+        case value, http, httpCode, status, checkStatus, checkCode, checkDuration, milliseconds, serverStates, checkStates
+    }
+
+    init(_ metric: PrometheusMetric, prefix: String) {
+        var withHeader = true
+        var code = ImmortalBytes.none
+        switch metric.rendering {
+        case .value: rendering = .value
+        case .http: rendering = .http
+        case .httpCode(let value):
+            rendering = .httpCode
+            withHeader = value == "1xx"
+            code = .immortal(",code=\"\(value)\"")
+        case .status: rendering = .status
+        case .checkStatus: rendering = .checkStatus
+        case .checkCode: rendering = .checkCode
+        case .checkDuration: rendering = .checkDuration
+        case .milliseconds: rendering = .milliseconds
+        case .serverStates: rendering = .serverStates
+        case .checkStates: rendering = .checkStates
+        }
+        family = PrometheusFamily(name: prefix + metric.name, help: metric.help, type: metric.type.rawValue, withHeader: withHeader)
+        codeLabel = code
+        source = metric.source
+        filled = (metric.filled[0], metric.filled[1], metric.filled[2])
+    }
+
+    func fills(_ kind: StatsObjectKind) -> Bool {
+        switch kind {
+        case .frontend: return filled.0
+        case .backend: return filled.1
+        case .server: return filled.2
+        }
+    }
+}
+
+/// One `ordrel_*_seconds` histogram family: the names of its three kinds of line.
+struct PrometheusHistogramFamily: @unchecked Sendable {
+    let family: PrometheusFamily
+    let bucket: ImmortalBytes
+    let sum: ImmortalBytes
+    let count: ImmortalBytes
+    /// Which of a row's `LatencyHistograms` it prints.
+    let latency: LatencyKind
+
+    enum LatencyKind {
+        case queue, connect, session
+    }
+
+    func histogram(_ all: LatencyHistograms) -> LatencyHistogram {
+        switch latency {
+        case .queue: return all.queue
+        case .connect: return all.connect
+        case .session: return all.session
+        }
+    }
+}
+
+/// Everything constant in a scrape, as bytes: names, headers and label pairs.
+enum PrometheusTables {
+    static let process: [PrometheusFamily] = PrometheusProcessMetric.all.map {
+        PrometheusFamily(name: "haproxy_process_" + $0.name, help: $0.help, type: $0.type.rawValue)
+    }
+    static let frontend = proxyFamilies(prefix: "haproxy_frontend_", kind: .fe)
+    static let backend = proxyFamilies(prefix: "haproxy_backend_", kind: .be)
+    static let server = proxyFamilies(prefix: "haproxy_server_", kind: .srv)
+    static let stickTableSize = PrometheusFamily(name: "haproxy_sticktable_size", help: "Stick table size.", type: "gauge")
+    static let stickTableUsed = PrometheusFamily(name: "haproxy_sticktable_used",
+                                                 help: "Number of entries used in this stick table.", type: "gauge")
+    static let backendHistograms = histogramFamilies(prefix: "ordrel_backend_")
+    static let serverHistograms = histogramFamilies(prefix: "ordrel_server_")
+
+    /// `,state="DOWN"` ... in `ServerStateLabel` order; frontends and backends use the first two.
+    nonisolated(unsafe) static let serverStates: [ImmortalBytes] = ServerStateLabel.names.map { label("state", $0) }
+    /// `,state="HANA"` ... in `prometheusCheckStates` order.
+    nonisolated(unsafe) static let checkStates: [ImmortalBytes] = prometheusCheckStates.map { label("state", $0) }
+    /// The same states, for comparing a check's status without building a String.
+    static let checkStateNames: [[UInt8]] = prometheusCheckStates.map { Array($0.utf8) }
+    /// `,le="0.0001"` ... `,le="+Inf"`: each bound in seconds, shortest form.
+    nonisolated(unsafe) static let bucketLabels: [ImmortalBytes] = (LatencyHistogram.boundsMicros.map { micros in
+        let whole = micros / 1_000_000
+        var fraction = String(micros % 1_000_000)
+        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
+    } + ["+Inf"]).map { label("le", $0) }
+
+    static func label(_ name: String, _ value: String) -> ImmortalBytes { .immortal(",\(name)=\"\(value)\"") }
+
+    private static func proxyFamilies(prefix: String, kind: PrometheusKinds) -> [PrometheusProxyFamily] {
+        PrometheusMetric.all.filter { $0.kinds.contains(kind) }.map { PrometheusProxyFamily($0, prefix: prefix) }
+    }
+
+    private static func histogramFamilies(prefix: String) -> [PrometheusHistogramFamily] {
+        let families: [(String, String, PrometheusHistogramFamily.LatencyKind)] = [
+            ("queue_time_seconds", "Time from accept until a server was assigned, queueing included.", .queue),
+            ("connect_time_seconds", "Time to establish the connection to the server.", .connect),
+            ("session_duration_seconds", "Duration of sessions, from accept to close.", .session),
+        ]
+        return families.map { suffix, help, latency in
+            let name = prefix + suffix
+            return PrometheusHistogramFamily(
+                family: PrometheusFamily(name: name, help: help, type: "histogram"),
+                bucket: .immortal(name + "_bucket"), sum: .immortal(name + "_sum"),
+                count: .immortal(name + "_count"), latency: latency)
+        }
+    }
+}
+
+/// Appends exposition lines for the rows of one scrape; `# HELP`/`# TYPE` go before a metric's
+/// first sample, so a metric no object prints leaves no header, as in promex. Rows are read in
+/// place (a `StatsRow` is large), their labels built once per scrape into one buffer.
 private struct PrometheusWriter {
     var out: [UInt8] = []
+    private let rows: UnsafeBufferPointer<StatsRow>
+    /// Each row's `{proxy="..."` or `{proxy="...",server="..."` (no closing brace), in `labelBytes`.
+    private let labels: [Range<Int>]
+    private let labelBytes: UnsafeBufferPointer<UInt8>
+    private var family = PrometheusFamily(name: "", help: "", type: "", withHeader: false)
     private var headerPending = false
-    private var name: [UInt8] = []
 
-    init() { out.reserveCapacity(64 * 1024) }
-
-    /// Starts metric `name`; its header is written with its first sample.
-    mutating func begin(_ name: String, withHeader: Bool = true) {
-        self.name = Array(name.utf8)
-        headerPending = withHeader
+    /// `labelBytes` must hold what `labels(of:)` made for `rows`, and outlive the writer.
+    init(rows: UnsafeBufferPointer<StatsRow>, labels: [Range<Int>], labelBytes: UnsafeBufferPointer<UInt8>) {
+        self.rows = rows
+        self.labels = labels
+        self.labelBytes = labelBytes
     }
 
-    private mutating func header(help: String, type: String) {
-        guard headerPending else { return }
-        headerPending = false
-        out.append("# HELP ")
-        out.append(contentsOf: name)
-        out.append(UInt8(ascii: " "))
-        out.append(help)
-        out.append("\n# TYPE ")
-        out.append(contentsOf: name)
-        out.append(UInt8(ascii: " "))
-        out.append(type)
-        out.append(0x0A)
-    }
-
-    /// `name{labels} ` (the value follows). `suffix` extends the name (`_bucket`, `_sum`...).
-    private mutating func sampleStart(help: String, type: String, suffix: String, labels: Labels) {
-        header(help: help, type: type)
-        out.append(contentsOf: name)
-        out.append(suffix)
-        var first = true
-        func label(_ key: String, _ value: String, into out: inout [UInt8]) {
-            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
-            first = false
-            out.append(key)
-            out.append("=\"")
-            out.append(value)
-            out.append(UInt8(ascii: "\""))
+    /// Every row's labels, one after the other, and where each is.
+    static func labels(of rows: UnsafeBufferPointer<StatsRow>) -> (bytes: [UInt8], ranges: [Range<Int>]) {
+        var bytes: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(rows.count)
+        for index in rows.indices {
+            let start = bytes.count
+            bytes.append("{proxy=\"")
+            bytes.append(rows[index].pxname)
+            if rows[index].kind == .server {
+                bytes.append("\",server=\"")
+                bytes.append(rows[index].svname)
+            }
+            bytes.append(UInt8(ascii: "\""))
+            ranges.append(start..<bytes.count)
         }
-        if let proxy = labels.proxy { label("proxy", proxy, into: &out) }
-        if let server = labels.server { label("server", server, into: &out) }
-        if let extra = labels.extra { label(extra.name, extra.value, into: &out) }
-        out.append(first ? " " : "} ")
+        return (bytes, ranges)
     }
 
-    mutating func sample(help: String, type: PrometheusMetricType, labels: Labels, value: StatCell) {
-        sampleStart(help: help, type: type.rawValue, suffix: "", labels: labels)
+    private func labels(_ index: Int) -> ImmortalBytes {
+        ImmortalBytes(rebasing: labelBytes[labels[index]])
+    }
+
+    mutating func render(info: [String: InfoValue], query: PrometheusQuery) {
+        let scopes = query.scopes
+        if scopes.contains(.global) { process(info) }
+        let frontends = rows.indices.filter { rows[$0].kind == .frontend }
+        let backends = rows.indices.filter { rows[$0].kind == .backend }
+        let servers = rows.indices.filter { rows[$0].kind == .server }
+        if scopes.contains(.frontend) {
+            proxyMetrics(PrometheusTables.frontend, rows: frontends, aggregates: [:])
+        }
+        // Listeners (`option socket-stats`): ordrel has none, so that scope prints nothing, as
+        // haproxy without them. Stick tables follow the rows (`stickTables`).
+        if scopes.contains(.backend) {
+            proxyMetrics(PrometheusTables.backend, rows: backends, aggregates: aggregates(servers))
+            histograms(PrometheusTables.backendHistograms, rows: backends)
+        }
+        if scopes.contains(.server) {
+            let shown = query.skipsMaintenance ? servers.filter { ServerStateLabel(status: rows[$0].status) != .maint } : servers
+            proxyMetrics(PrometheusTables.server, rows: shown, aggregates: [:])
+            histograms(PrometheusTables.serverHistograms, rows: shown)
+        }
+    }
+
+    /// Per backend (proxy id), how many of its servers are in each state and ended their last
+    /// check in each status (all servers, `no-maint` or not).
+    private func aggregates(_ servers: [Int]) -> [UInt64: ServerAggregates] {
+        var result: [UInt64: ServerAggregates] = [:]
+        for index in servers {
+            let check = rows[index].lastCheck.map { Self.index(ofCheckState: $0.status.utf8[...]) }
+            result[rows[index].iid, default: ServerAggregates()].add(state: ServerStateLabel(status: rows[index].status), check: check)
+        }
+        return result
+    }
+
+    /// Starts a family; its header is written with its first sample.
+    private mutating func begin(_ family: PrometheusFamily) {
+        self.family = family
+        headerPending = !family.header.isEmpty
+    }
+
+    /// `name{labels,extra} ` (the value follows); `name ` when there are no labels.
+    @inline(__always)
+    private mutating func sampleStart(_ name: ImmortalBytes, labels: ImmortalBytes, extra: ImmortalBytes = .none) {
+        if headerPending {
+            headerPending = false
+            out.append(contentsOf: family.header)
+        }
+        out.append(contentsOf: name)
+        if labels.isEmpty && extra.isEmpty {
+            out.append(UInt8(ascii: " "))
+            return
+        }
+        out.append(contentsOf: labels)
+        out.append(contentsOf: extra)
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: " "))
+    }
+
+    private mutating func value(_ value: StatCell) {
         switch value {
         case .u(let v): out.appendDecimal(v)
         case .s(let v): out.appendDecimal(v)
@@ -227,16 +409,20 @@ private struct PrometheusWriter {
         out.append(0x0A)
     }
 
-    /// A value in seconds from whole `units` per second (1000 for ms, 1000000 for µs), with
-    /// six decimals as haproxy's `%f`.
-    mutating func sampleSeconds(help: String, type: String = "gauge", suffix: String = "",
-                                labels: Labels, amount: UInt64, perSecond: UInt64) {
-        sampleStart(help: help, type: type, suffix: suffix, labels: labels)
-        appendSeconds(amount, perSecond: perSecond)
+    private mutating func sample(labels: ImmortalBytes, extra: ImmortalBytes = .none, _ cell: StatCell) {
+        sampleStart(family.name, labels: labels, extra: extra)
+        value(cell)
+    }
+
+    private mutating func sample(labels: ImmortalBytes, extra: ImmortalBytes = .none, _ v: UInt64) {
+        sampleStart(family.name, labels: labels, extra: extra)
+        out.appendDecimal(v)
         out.append(0x0A)
     }
 
-    private mutating func appendSeconds(_ amount: UInt64, perSecond: UInt64) {
+    /// A value in seconds from whole `units` per second (1000 for ms, 1000000 for µs), with
+    /// six decimals as haproxy's `%f`.
+    private mutating func seconds(_ amount: UInt64, perSecond: UInt64) {
         out.appendDecimal(amount / perSecond)
         out.append(UInt8(ascii: "."))
         let micros = amount % perSecond * (1_000_000 / perSecond)
@@ -245,177 +431,178 @@ private struct PrometheusWriter {
             out.append(UInt8(truncatingIfNeeded: micros / divisor % 10) + UInt8(ascii: "0"))
             divisor /= 10
         }
+        out.append(0x0A)
     }
 
     // MARK: sections
 
     /// promex's stick table metrics: size, then entries used, per table.
     mutating func stickTables(_ tables: [StickTableInfo]) {
-        for (metric, help) in [("haproxy_sticktable_size", "Stick table size."),
-                               ("haproxy_sticktable_used", "Number of entries used in this stick table.")] {
-            begin(metric)
+        for (family, size) in [(PrometheusTables.stickTableSize, true), (PrometheusTables.stickTableUsed, false)] {
+            begin(family)
             for table in tables {
-                header(help: help, type: "gauge")
-                out.append("\(metric){name=\"\(table.name)\",type=\"\(table.type)\"} ")
-                out.appendDecimal(UInt64(metric.hasSuffix("size") ? table.size : table.used))
-                out.append(0x0A)
+                Array("{name=\"\(table.name)\",type=\"\(table.type)\"".utf8).withUnsafeBufferPointer {
+                    sample(labels: $0, UInt64(size ? table.size : table.used))
+                }
             }
         }
     }
 
-    mutating func process(_ info: [String: InfoValue]) {
-        for metric in PrometheusProcessMetric.all {
-            begin("haproxy_process_" + metric.name)
+    private mutating func process(_ info: [String: InfoValue]) {
+        for (metric, family) in zip(PrometheusProcessMetric.all, PrometheusTables.process) {
+            begin(family)
             if metric.name == "build_info" {
                 let version: String
                 if case .str(let text) = info["Version"] { version = text } else { version = "" }
-                sample(help: metric.help, type: metric.type, labels: Labels(extra: ("version", version)), value: .u(1))
+                Array("{version=\"\(version)\"".utf8).withUnsafeBufferPointer { sample(labels: $0, 1) }
                 continue
             }
-            let value: StatCell
+            let cell: StatCell
             switch info[metric.field] {
-            case .u(let v): value = .u(v)
-            case .s(let v): value = .s(v)
-            case .str, nil: value = .empty
+            case .u(let v): cell = .u(v)
+            case .s(let v): cell = .s(v)
+            case .str, nil: cell = .empty
             }
-            sample(help: metric.help, type: metric.type, labels: Labels(), value: value)
+            sample(labels: .none, cell)
         }
     }
 
     /// Every metric of one object kind, each for every row before the next (promex's order).
-    /// `serversByProxy` (backends only) holds each backend's server rows by proxy id.
-    mutating func proxyMetrics(prefix: String, kind: PrometheusKinds, rows: [StatsRow],
-                               serversByProxy: [UInt64: [StatsRow]]) {
-        for metric in PrometheusMetric.all where metric.kinds.contains(kind) {
-            if case .httpCode(let code) = metric.rendering {
-                begin(prefix + metric.name, withHeader: code == "1xx")
-            } else {
-                begin(prefix + metric.name)
-            }
-            for row in rows {
-                render(metric, row: row, labels: Labels(row), servers: serversByProxy[row.iid] ?? [])
+    private mutating func proxyMetrics(_ families: [PrometheusProxyFamily], rows indices: [Int],
+                                       aggregates: [UInt64: ServerAggregates]) {
+        for family in families {
+            begin(family.family)
+            for index in indices {
+                render(family, row: index, aggregates: aggregates)
             }
         }
     }
 
-    private mutating func render(_ metric: PrometheusMetric, row: StatsRow, labels: Labels,
-                                 servers: [StatsRow]) {
-        let help = metric.help
-        switch metric.rendering {
+    private mutating func render(_ family: PrometheusProxyFamily, row index: Int,
+                                 aggregates: [UInt64: ServerAggregates]) {
+        let labels = labels(index)
+        switch family.rendering {
         case .value:
-            sample(help: help, type: metric.type, labels: labels, value: cell(metric, row))
+            sample(labels: labels, cell(family, index))
         case .http:
-            guard row.mode == "http" else { return }
-            sample(help: help, type: metric.type, labels: labels, value: cell(metric, row))
-        case .httpCode(let code):
-            guard row.mode == "http" else { return }
-            sample(help: help, type: metric.type, labels: labels.with("code", code), value: cell(metric, row))
+            guard rows[index].mode == "http" else { return }
+            sample(labels: labels, cell(family, index))
+        case .httpCode:
+            guard rows[index].mode == "http" else { return }
+            sample(labels: labels, extra: family.codeLabel, cell(family, index))
         case .status:
-            let names: [String]
+            let count: Int
             let current: Int
-            switch row.kind {
+            switch rows[index].kind {
             case .frontend:
-                names = ["DOWN", "UP"]
-                current = row.status == "STOP" ? 0 : 1
+                count = 2
+                current = rows[index].status == "STOP" ? 0 : 1
             case .backend:
-                names = ["DOWN", "UP"]
-                current = row.status == "UP" ? 1 : 0
+                count = 2
+                current = rows[index].status == "UP" ? 1 : 0
             case .server:
-                names = ServerStateLabel.names
-                current = ServerStateLabel(row).rawValue
+                count = ServerStateLabel.allCases.count
+                current = ServerStateLabel(status: rows[index].status).rawValue
             }
-            for (i, state) in names.enumerated() {
-                sample(help: help, type: metric.type, labels: labels.with("state", state), value: .u(i == current ? 1 : 0))
+            for i in 0..<count {
+                sample(labels: labels, extra: PrometheusTables.serverStates[i], i == current ? 1 : 0)
             }
         case .checkStatus:
-            guard let status = Self.checkStatus(row) else { return }
-            for state in prometheusCheckStates {
-                sample(help: help, type: metric.type, labels: labels.with("state", state), value: .u(state == status ? 1 : 0))
+            guard let status = rows[index].checkStatus else { return }
+            let current = Self.checkIndex(status)
+            for i in PrometheusTables.checkStates.indices {
+                sample(labels: labels, extra: PrometheusTables.checkStates[i], i == current ? 1 : 0)
             }
         case .checkCode:
-            guard Self.checkStatus(row) != nil else { return }
-            sample(help: help, type: metric.type, labels: labels, value: .u(row.checkCode ?? 0))
+            guard rows[index].checkStatus != nil else { return }
+            sample(labels: labels, rows[index].checkCode ?? 0)
         case .checkDuration:
             // Once a check has completed, even while checks are disabled or paused (promex reads
             // the check, not the stats cell).
-            guard let check = row.lastCheck, check.status != "INI" else { return }
-            sampleSeconds(help: help, labels: labels, amount: check.durationMs, perSecond: 1000)
+            guard let check = rows[index].lastCheck, check.status != "INI" else { return }
+            sampleStart(family.family.name, labels: labels)
+            seconds(check.durationMs, perSecond: 1000)
         case .milliseconds:
-            guard case .u(let ms) = cell(metric, row) else {
-                sample(help: help, type: metric.type, labels: labels, value: .empty)
+            guard case .u(let ms) = cell(family, index) else {
+                sample(labels: labels, StatCell.empty)
                 return
             }
-            sampleSeconds(help: help, type: metric.type.rawValue, labels: labels, amount: ms, perSecond: 1000)
+            sampleStart(family.family.name, labels: labels)
+            seconds(ms, perSecond: 1000)
         case .serverStates:
-            guard !servers.isEmpty else { return }
-            var counts = [UInt64](repeating: 0, count: ServerStateLabel.allCases.count)
-            for server in servers { counts[ServerStateLabel(server).rawValue] += 1 }
-            for (i, state) in ServerStateLabel.names.enumerated() {
-                sample(help: help, type: metric.type, labels: labels.with("state", state), value: .u(counts[i]))
+            guard let servers = aggregates[rows[index].iid] else { return }
+            for i in servers.states.indices {
+                sample(labels: labels, extra: PrometheusTables.serverStates[i], servers.states[i])
             }
         case .checkStates:
-            guard !servers.isEmpty else { return }
-            for state in prometheusCheckStates {
-                let count = servers.reduce(0) { $0 + ($1.lastCheck?.status == state ? 1 : 0) }
-                sample(help: help, type: metric.type, labels: labels.with("state", state), value: .u(UInt64(count)))
+            guard let servers = aggregates[rows[index].iid] else { return }
+            for i in servers.checks.indices {
+                sample(labels: labels, extra: PrometheusTables.checkStates[i], servers.checks[i])
             }
         }
     }
 
     /// The cell `show stat` prints for this row's kind (empty where it prints nothing).
-    private func cell(_ metric: PrometheusMetric, _ row: StatsRow) -> StatCell {
-        guard metric.filled[Int(row.kind.rawValue)] else { return .empty }
-        switch metric.source {
+    private func cell(_ family: PrometheusProxyFamily, _ index: Int) -> StatCell {
+        guard family.fills(rows[index].kind) else { return .empty }
+        switch family.source {
         case .field(let field):
-            if let average = row.windowAverages?.value(of: field) { return .u(average) }
-            return row.cell(field)
+            if let average = rows[index].windowAverages?.value(of: field) { return .u(average) }
+            return rows[index].cell(field)
         case .constant(let value): return .u(value)
         case .never, .separator: return .empty
         }
     }
 
-    /// The last check status without the "in progress" mark; nil when checks are not running.
-    private static func checkStatus(_ row: StatsRow) -> String? {
-        guard let status = row.checkStatus else { return nil }
-        return status.hasPrefix("* ") ? String(status.dropFirst(2)) : status
+    /// The position of a check status (without the "in progress" mark `* `) in
+    /// `prometheusCheckStates`; -1 for one promex does not list.
+    static func checkIndex(_ status: String) -> Int {
+        var name = status.utf8[...]
+        if name.starts(with: "* ".utf8) { name = name.dropFirst(2) }
+        return index(ofCheckState: name)
+    }
+
+    /// The position of `name` in `prometheusCheckStates`; -1 when it is not there.
+    static func index(ofCheckState name: Substring.UTF8View) -> Int {
+        PrometheusTables.checkStateNames.firstIndex { $0.elementsEqual(name) } ?? -1
     }
 
     // MARK: ordrel's histograms
 
     /// `<prefix>{queue_time,connect_time,session_duration}_seconds` for every row that has them.
-    mutating func histograms(prefix: String, rows: [StatsRow]) {
-        let families: [(String, String, KeyPath<LatencyHistograms, LatencyHistogram>)] = [
-            ("queue_time_seconds", "Time from accept until a server was assigned, queueing included.", \.queue),
-            ("connect_time_seconds", "Time to establish the connection to the server.", \.connect),
-            ("session_duration_seconds", "Duration of sessions, from accept to close.", \.session),
-        ]
-        for (suffix, help, path) in families {
-            begin(prefix + suffix)
-            for row in rows {
-                guard let latency = row.latency else { continue }
-                histogram(latency[keyPath: path], help: help, labels: Labels(row))
+    private mutating func histograms(_ families: [PrometheusHistogramFamily], rows indices: [Int]) {
+        for family in families {
+            begin(family.family)
+            for index in indices {
+                guard let latency = rows[index].latency else { continue }
+                histogram(family.histogram(latency), family, labels: labels(index))
             }
         }
     }
 
-    private mutating func histogram(_ h: LatencyHistogram, help: String, labels: Labels) {
+    private mutating func histogram(_ h: LatencyHistogram, _ family: PrometheusHistogramFamily, labels: ImmortalBytes) {
         for i in 0..<LatencyHistogram.bucketCount {
-            sampleStart(help: help, type: "histogram", suffix: "_bucket", labels: labels.with("le", Self.bucketLabels[i]))
+            sampleStart(family.bucket, labels: labels, extra: PrometheusTables.bucketLabels[i])
             out.appendDecimal(h.cumulativeCount(throughBucket: i))
             out.append(0x0A)
         }
-        sampleSeconds(help: help, type: "histogram", suffix: "_sum", labels: labels, amount: h.sumMicros, perSecond: 1_000_000)
-        sampleStart(help: help, type: "histogram", suffix: "_count", labels: labels)
+        sampleStart(family.sum, labels: labels)
+        seconds(h.sumMicros, perSecond: 1_000_000)
+        sampleStart(family.count, labels: labels)
         out.appendDecimal(h.count)
         out.append(0x0A)
     }
+}
 
-    /// `le` values: each bound in seconds, shortest form ("0.00025", "1", "2.5"), then "+Inf".
-    static let bucketLabels: [String] = LatencyHistogram.boundsMicros.map { micros in
-        let whole = micros / 1_000_000
-        var fraction = String(micros % 1_000_000)
-        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
-    } + ["+Inf"]
+/// A backend's servers as its `agg_*` metrics count them.
+private struct ServerAggregates {
+    /// Servers per `ServerStateLabel`.
+    var states = [UInt64](repeating: 0, count: ServerStateLabel.allCases.count)
+    /// Servers per entry of `prometheusCheckStates`, by the status of their last check.
+    var checks = [UInt64](repeating: 0, count: prometheusCheckStates.count)
+
+    mutating func add(state: ServerStateLabel, check: Int?) {
+        states[state.rawValue] += 1
+        if let check, check >= 0 { checks[check] += 1 }
+    }
 }

@@ -17,6 +17,8 @@ final class HTTPConnection: SessionDriverHost {
     private var driver: SessionDriver<HTTPConnection>!
     /// The session's timer epoch the timeout was started for.
     private var armedEpoch: UInt64 = .max
+    /// Where the stats page and scrapes are rendered, kept across the requests of the connection.
+    private var buffers = HTTPReplyBuffers()
 
     init(fd: FD, client: SocketAddress, proxy: Proxy, services: BuiltinServices, runtime: Runtime) {
         self.client = client
@@ -118,10 +120,10 @@ final class HTTPConnection: SessionDriverHost {
             return reply
         case .prometheusExporter(let scrape):
             // Rows and info are taken isolated inside prometheusMetrics; rendering is not.
-            return services.prometheusReply(scrape) { runtime.prometheusMetrics($0) }
+            return services.prometheusReply(scrape, buffers: &buffers) { runtime.prometheusMetrics($0, into: &$1) }
         case .statsPage(let page):
-            let snapshot = runtime.isolated { runtime.statsSnapshot() }
-            return StatsPage.reply(for: page, snapshot: snapshot)
+            let snapshot = runtime.isolated(readOnly: true) { runtime.statsSnapshot() }
+            return StatsPage.reply(for: page, snapshot: snapshot, buffers: &buffers)
         case .statsAdmin(let form):
             let status = form.apply(to: runtime)
             if status == "DONE" || status == "PART" {

@@ -344,10 +344,12 @@ public final class Runtime {
     /// counters and any thread's streams and listeners as if there were one thread. `lock` is
     /// free meanwhile (no other thread can want it), so the streams `body` drives take it as
     /// usual. Every paused worker is woken on the way out, so watcher changes `body` made on its
-    /// loop (a stream killed, a listener paused) take effect at once. Never call it while holding
-    /// `lock` (a worker waiting for `lock` would never pause).
+    /// loop (a stream killed, a listener paused) take effect at once; `readOnly` (a `body` that
+    /// changes no loop's watchers, such as taking the stats page's rows) leaves them asleep,
+    /// sparing each an eventfd write, a wake-up and a loop iteration. Never call it while holding `lock` (a worker
+    /// waiting for `lock` would never pause).
     @discardableResult
-    func isolated<T>(_ body: () -> T) -> T {
+    func isolated<T>(readOnly: Bool = false, _ body: () -> T) -> T {
         if isolationDepth > 0 { return body() }
         let others = workers.dropFirst()
         for worker in others { worker.loopLock?.lock() }
@@ -355,7 +357,7 @@ public final class Runtime {
         defer {
             isolationDepth -= 1
             for worker in others.reversed() {
-                worker.wakeUp()
+                if !readOnly { worker.wakeUp() }
                 worker.loopLock?.unlock()
             }
         }

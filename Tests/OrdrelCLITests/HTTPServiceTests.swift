@@ -225,15 +225,28 @@ final class HTTPServiceTests: XCTestCase {
     }
 
     func testHaproxyFormattingHelpers() {
-        XCTAssertEqual(StatsPageHTML.u2h(999), "999")
-        XCTAssertEqual(StatsPageHTML.u2h(9984), "<span class=\"rls\">9</span>984")
-        XCTAssertEqual(StatsPageHTML.u2h(1234567), "<span class=\"rls\">1</span><span class=\"rls\">234</span>567")
-        XCTAssertEqual(StatsPageHTML.humanTime(0), "0s")
-        XCTAssertEqual(StatsPageHTML.humanTime(61), "1m1s")
-        XCTAssertEqual(StatsPageHTML.humanTime(3600), "1h")
-        XCTAssertEqual(StatsPageHTML.humanTime(90061), "1d1h")
-        XCTAssertEqual(StatsPageHTML.humanTime(-1), "?")
-        XCTAssertEqual(StatsPageHTML.escape("<a&\"b'>"), "&lt;a&amp;&quot;b&#39;&gt;")
+        func text(_ append: (inout [UInt8]) -> Void) -> String {
+            var bytes: [UInt8] = []
+            append(&bytes)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        XCTAssertEqual(text { $0.appendU2H(999) }, "999")
+        XCTAssertEqual(text { $0.appendU2H(1000) }, "<span class=\"rls\">1</span>000")
+        XCTAssertEqual(text { $0.appendU2H(9984) }, "<span class=\"rls\">9</span>984")
+        XCTAssertEqual(text { $0.appendU2H(1234567) }, "<span class=\"rls\">1</span><span class=\"rls\">234</span>567")
+        XCTAssertEqual(text { $0.appendU2H(10_005_070) }, "<span class=\"rls\">10</span><span class=\"rls\">005</span>070")
+        XCTAssertEqual(text { $0.appendU2H(.max) }, "<span class=\"rls\">18</span><span class=\"rls\">446</span>"
+                       + "<span class=\"rls\">744</span><span class=\"rls\">073</span><span class=\"rls\">709</span>"
+                       + "<span class=\"rls\">551</span>615")
+        XCTAssertEqual(text { $0.appendHumanTime(0) }, "0s")
+        XCTAssertEqual(text { $0.appendHumanTime(61) }, "1m1s")
+        XCTAssertEqual(text { $0.appendHumanTime(3600) }, "1h")
+        XCTAssertEqual(text { $0.appendHumanTime(3661) }, "1h1m")
+        XCTAssertEqual(text { $0.appendHumanTime(90061) }, "1d1h")
+        XCTAssertEqual(text { $0.appendHumanTime(86460) }, "1d1m")
+        XCTAssertEqual(text { $0.appendHumanTime(-1) }, "?")
+        XCTAssertEqual(text { $0.appendHTMLEscaped("<a&\"b'>é") }, "&lt;a&amp;&quot;b&#39;&gt;é")
+        XCTAssertEqual(StatsPageHTML.escape("x<y"), "x&lt;y")
     }
 
     func testPageRendersEveryRowWithHaproxysClasses() {

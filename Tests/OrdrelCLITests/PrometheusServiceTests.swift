@@ -11,9 +11,11 @@ final class PrometheusServiceTests: XCTestCase {
 
     private func reply(_ method: String, _ target: String, version: Int = 1) -> (text: String, closes: Bool, queries: [PrometheusQuery]) {
         var queries: [PrometheusQuery] = []
-        let reply = services.prometheusReply(HTTPRequest(method: method, target: target, minorVersion: version)) { query in
+        var buffers = HTTPReplyBuffers()
+        let reply = services.prometheusReply(HTTPRequest(method: method, target: target, minorVersion: version),
+                                             buffers: &buffers) { query, out in
             queries.append(query)
-            return Array("m 1\n".utf8)
+            out = Array("m 1\n".utf8)
         }
         return (String(decoding: reply.bytes, as: UTF8.self), reply.closesConnection, queries)
     }

@@ -14,8 +14,26 @@ public struct HTTPReply: Sendable, Equatable {
     /// request) sends the head alone.
     public static func make(status: Int, reason: String, headers: [(String, String)], body: [UInt8],
                             chunked: Bool = false, headOnly: Bool = false, close: Bool = false) -> HTTPReply {
-        var out = Array("HTTP/1.1 \(status) \(reason)\r\n".utf8)
-        func header(_ name: String, _ value: String) { out.append(contentsOf: Array("\(name): \(value)\r\n".utf8)) }
+        var out: [UInt8] = []
+        return make(status: status, reason: reason, headers: headers, body: body, chunked: chunked, headOnly: headOnly,
+                    close: close, into: &out)
+    }
+
+    /// `make`, written into `out` (emptied first, its capacity kept): a connection that keeps its
+    /// buffer builds each large reply without allocating one. The reply shares `out`'s storage,
+    /// which is free again once the reply is sent and dropped.
+    public static func make(status: Int, reason: String, headers: [(String, String)], body: [UInt8],
+                            chunked: Bool = false, headOnly: Bool = false, close: Bool = false,
+                            into out: inout [UInt8]) -> HTTPReply {
+        out.removeAll(keepingCapacity: true)
+        out.reserveCapacity(body.count + body.count / 16384 * 8 + 256)
+        out.append("HTTP/1.1 \(status) \(reason)\r\n")
+        func header(_ name: String, _ value: String) {
+            out.append(name)
+            out.append(": ")
+            out.append(value)
+            out.append("\r\n")
+        }
         if !chunked && !headers.contains(where: { $0.0 == "content-length" }) { header("content-length", String(body.count)) }
         for (name, value) in headers { header(name, value) }
         // haproxy announces no transfer coding on a HEAD reply.
@@ -27,19 +45,30 @@ public struct HTTPReply: Sendable, Equatable {
                 var offset = 0
                 while offset < body.count {
                     let end = min(body.count, offset + 16384)
-                    out.append(contentsOf: Array(String(end - offset, radix: 16, uppercase: true).utf8))
-                    out.append(contentsOf: [0x0D, 0x0A])
+                    out.appendHex(UInt64(end - offset), uppercase: true)
+                    out.append(0x0D)
+                    out.append(0x0A)
                     out.append(contentsOf: body[offset..<end])
-                    out.append(contentsOf: [0x0D, 0x0A])
+                    out.append(0x0D)
+                    out.append(0x0A)
                     offset = end
                 }
-                out.append(contentsOf: Array("0\r\n\r\n".utf8))
+                out.append("0\r\n\r\n")
             } else {
                 out.append(contentsOf: body)
             }
         }
         return HTTPReply(bytes: out, closesConnection: close)
     }
+}
+
+/// What a connection keeps between its replies so that large ones (the stats page, a scrape)
+/// reuse memory: the body as rendered, and the reply around it.
+public struct HTTPReplyBuffers {
+    public var body: [UInt8] = []
+    public var reply: [UInt8] = []
+
+    public init() {}
 }
 
 /// haproxy 2.6's built-in error replies (`http_err_msgs`), byte for byte, and how it sends them:

@@ -4,7 +4,9 @@ extension BuiltinServices {
     /// HEAD), or `400` when the query string is one promex rejects: haproxy's built-in message,
     /// never the section's `errorfile`, re-encoded as every generated reply (lowercase headers),
     /// and the connection closes.
-    public func prometheusReply(_ request: HTTPRequest, metrics: (PrometheusQuery) -> [UInt8]) -> HTTPReply {
+    /// `metrics` renders into the buffer it is given; the reply is built in `buffers`.
+    public func prometheusReply(_ request: HTTPRequest, buffers: inout HTTPReplyBuffers,
+                                metrics: (PrometheusQuery, inout [UInt8]) -> Void) -> HTTPReply {
         let headOnly = request.method == "HEAD"
         guard let query = PrometheusQuery(requestTarget: request.target) else {
             return HTTPReply.make(status: 400, reason: "Bad request",
@@ -18,6 +20,8 @@ extension BuiltinServices {
             return HTTPReply.make(status: 200, reason: "OK", headers: headers + [("transfer-encoding", "chunked")],
                                   body: [], chunked: true, headOnly: true, close: close)
         }
-        return HTTPReply.make(status: 200, reason: "OK", headers: headers, body: metrics(query), chunked: true, close: close)
+        metrics(query, &buffers.body)
+        return HTTPReply.make(status: 200, reason: "OK", headers: headers, body: buffers.body, chunked: true, close: close,
+                              into: &buffers.reply)
     }
 }

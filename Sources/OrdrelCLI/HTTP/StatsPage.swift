@@ -2,32 +2,38 @@
 /// (the CLI's renderer, over the same rows), chunked, with haproxy's headers.
 public enum StatsPage {
     public static func reply(for request: StatsPageRequest, snapshot: StatsSnapshot) -> HTTPReply {
-        let body: [UInt8]
+        var buffers = HTTPReplyBuffers()
+        return reply(for: request, snapshot: snapshot, buffers: &buffers)
+    }
+
+    /// `reply`, rendered and built in `buffers` (kept by the connection from one reply to the next).
+    public static func reply(for request: StatsPageRequest, snapshot: StatsSnapshot,
+                             buffers: inout HTTPReplyBuffers) -> HTTPReply {
         let contentType: String
+        buffers.body.removeAll(keepingCapacity: true)
         switch request.format {
         case .html:
-            body = StatsPageHTML.render(request, snapshot)
+            StatsPageHTML.render(request, snapshot, into: &buffers.body)
             contentType = "text/html"
         case .csv, .json, .typed:
-            body = dump(request, snapshot)
+            dump(request, snapshot, into: &buffers.body)
             contentType = request.format == .json ? "application/json" : "text/plain"
         case .jsonSchema:
-            body = Array(StatsSchema.json.utf8)
+            buffers.body.append(StatsSchema.json)
             contentType = "application/json"
         }
         var headers = [("cache-control", "no-cache"), ("content-type", contentType)]
         if request.config.refreshSeconds > 0 && !request.noRefresh {
             headers.append(("refresh", String(request.config.refreshSeconds)))
         }
-        return HTTPReply.make(status: 200, reason: "OK", headers: headers, body: body, chunked: true,
-                              headOnly: request.headOnly, close: request.closes)
+        return HTTPReply.make(status: 200, reason: "OK", headers: headers, body: buffers.body, chunked: true,
+                              headOnly: request.headOnly, close: request.closes, into: &buffers.reply)
     }
 
     /// `show stat` (`typed`, `json`) over the proxies the page shows.
-    static func dump(_ request: StatsPageRequest, _ snapshot: StatsSnapshot) -> [UInt8] {
+    static func dump(_ request: StatsPageRequest, _ snapshot: StatsSnapshot, into out: inout [UInt8]) {
         let format: StatsFormat = request.format == .json ? .json : request.format == .typed ? .typed : .plain
         let renderer = StatsRenderer(format: format, withDescriptions: false, showLegends: request.config.showLegends)
-        var out: [UInt8] = []
         renderer.appendPrologue(into: &out)
         var first = true
         for proxy in snapshot.proxies where request.shows(proxy: proxy.name) {
@@ -37,6 +43,5 @@ public enum StatsPage {
             }
         }
         renderer.appendEpilogue(into: &out)
-        return out
     }
 }

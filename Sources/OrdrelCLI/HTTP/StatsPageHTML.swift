@@ -1,25 +1,31 @@
 /// The stats page's HTML, as haproxy 2.6's `stats_dump_html_*` write it: the same head and
 /// CSS, the process block, one table per proxy with the same columns, tooltips, CSS classes by
 /// server state, and the admin form when `stats admin` allows it.
+///
+/// Written as bytes into the caller's buffer: the rows, which make most of the page, append
+/// their fixed text and numbers directly; the parts printed once per page or per proxy use
+/// String interpolation.
 struct StatsPageHTML {
     let request: StatsPageRequest
     let snapshot: StatsSnapshot
-    private var out = ""
+    private var out: [UInt8] = []
 
     init(request: StatsPageRequest, snapshot: StatsSnapshot) {
         self.request = request
         self.snapshot = snapshot
     }
 
-    static func render(_ request: StatsPageRequest, _ snapshot: StatsSnapshot) -> [UInt8] {
+    /// Appends the page to `out`.
+    static func render(_ request: StatsPageRequest, _ snapshot: StatsSnapshot, into out: inout [UInt8]) {
         var page = StatsPageHTML(request: request, snapshot: snapshot)
+        swap(&page.out, &out)
         page.head()
         page.processInfo()
         for proxy in snapshot.proxies where request.shows(proxy: proxy.name) {
             page.proxyTable(proxy)
         }
-        page.out += "</body></html>\n"
-        return Array(page.out.utf8)
+        page.put("</body></html>\n")
+        swap(&page.out, &out)
     }
 
     private var config: StatsPageSettings { request.config }
@@ -111,22 +117,43 @@ struct StatsPageHTML {
 
     private mutating func proxyTable(_ proxy: StatsPageProxy) {
         let form = admin && proxy.hasServers
-        let name = Self.escape(proxy.name)
-        if form { out += "<form method=\"post\">" }
-        out += "<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\"><th class=\"pxname\" width=\"10%\">"
-        out += "<a name=\"\(name)\"></a>\(config.showLegends ? "<u>" : "")<a class=px href=\"#\(name)\">\(name)</a>"
-        if config.showLegends {
-            out += "<div class=tips>cap: \(proxy.capability), mode: \(proxy.mode), id: \(proxy.id)</div>"
+        let legends = config.showLegends
+        if form { put("<form method=\"post\">") }
+        put("<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\"><th class=\"pxname\" width=\"10%\"><a name=\"")
+        escaped(proxy.name)
+        put("\"></a>")
+        if legends { put("<u>") }
+        put("<a class=px href=\"#")
+        escaped(proxy.name)
+        put("\">")
+        escaped(proxy.name)
+        put("</a>")
+        if legends {
+            put("<div class=tips>cap: ")
+            plain(proxy.capability)
+            put(", mode: ")
+            plain(proxy.mode)
+            put(", id: ")
+            out.appendDecimal(Int64(proxy.id))
+            put("</div></u>")
         }
-        let description = proxy.description.map(Self.escape)
-        out += "\(config.showLegends ? "</u>" : "")</th><th class=\"\(description == nil ? "empty" : "desc")\" width=\"90%\">\(description ?? "")</th></tr>\n</table>\n"
-        out += "<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\">"
-        if admin {
-            out += form
-                ? "<th rowspan=2 width=1><input type=\"checkbox\" onclick=\"for(c in document.getElementsByClassName('\(name)-checkbox')) document.getElementsByClassName('\(name)-checkbox').item(c).checked = this.checked\"></th>"
-                : "<th rowspan=2></th>"
+        if let description = proxy.description {
+            put("</th><th class=\"desc\" width=\"90%\">")
+            escaped(description)
+        } else {
+            put("</th><th class=\"empty\" width=\"90%\">")
         }
-        out += """
+        put("</th></tr>\n</table>\n<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\">")
+        if admin && form {
+            put("<th rowspan=2 width=1><input type=\"checkbox\" onclick=\"for(c in document.getElementsByClassName('")
+            escaped(proxy.name)
+            put("-checkbox')) document.getElementsByClassName('")
+            escaped(proxy.name)
+            put("-checkbox').item(c).checked = this.checked\"></th>")
+        } else if admin {
+            put("<th rowspan=2></th>")
+        }
+        put("""
             <th rowspan=2></th><th colspan=3>Queue</th><th colspan=3>Session rate</th><th colspan=6>Sessions</th>\
             <th colspan=2>Bytes</th><th colspan=2>Denied</th><th colspan=3>Errors</th><th colspan=2>Warnings</th>\
             <th colspan=9>Server</th></tr>
@@ -135,60 +162,151 @@ struct StatsPageHTML {
             <th>Req</th><th>Resp</th><th>Req</th><th>Conn</th><th>Resp</th><th>Retr</th><th>Redis</th>\
             <th>Status</th><th>LastChk</th><th>Wght</th><th>Act</th><th>Bck</th><th>Chk</th><th>Dwn</th><th>Dwntme</th><th>Thrtle</th>
             </tr>
-            """
-        for row in proxy.rows where request.accepts(row) {
-            switch row.kind {
-            case .frontend: frontendRow(row)
-            case .server: serverRow(row)
-            case .backend: backendRow(row)
+            """)
+        // Rows are read in place: a StatsRow is large, and a copy retains and releases each of
+        // its strings.
+        proxy.rows.withUnsafeBufferPointer { rows in
+            for index in rows.indices where request.accepts(rows[index]) {
+                switch rows[index].kind {
+                case .frontend: frontendRow(rows[index])
+                case .server: serverRow(rows[index])
+                case .backend: backendRow(rows[index])
+                }
             }
         }
-        out += "</table>"
+        put("</table>")
         if form {
             out += "Choose the action to perform on the checked servers : <select name=action>"
             for (value, label) in Self.actions { out += "<option value=\"\(value)\">\(label)</option>" }
             out += "</select><input type=\"hidden\" name=\"b\" value=\"#\(proxy.id)\">&nbsp;<input type=\"submit\" value=\"Apply\"></form>"
         }
-        out += "<p>\n"
+        put("<p>\n")
     }
 
-    private mutating func frontendRow(_ r: StatsRow) {
-        let name = Self.escape(r.pxname)
+    // MARK: rows, as bytes
+
+    /// Appends fixed text.
+    @inline(__always)
+    private mutating func put(_ text: StaticString) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    /// Appends text as it is (statuses and such, which haproxy does not escape either).
+    @inline(__always)
+    private mutating func plain(_ text: String) { out.append(contentsOf: text.utf8) }
+
+    @inline(__always)
+    private mutating func number(_ value: UInt64) { out.appendDecimal(value) }
+
+    @inline(__always)
+    private mutating func u2h(_ value: UInt64) { out.appendU2H(value) }
+
+    /// `LIM2A`: a limit, `-` when there is none.
+    private mutating func limit(_ value: UInt64) {
+        if value == 0 { out.append(UInt8(ascii: "-")) } else { out.appendU2H(value) }
+    }
+
+    @inline(__always)
+    private mutating func escaped(_ text: String) { out.appendHTMLEscaped(text) }
+
+    @inline(__always)
+    private mutating func humanTime(_ seconds: Int64) { out.appendHumanTime(seconds) }
+
+    private mutating func frontendRow(_ r: borrowing StatsRow) {
         let http = r.mode == "http"
-        out += "<tr class=\"frontend\">\(admin ? "<td></td>" : "")<td class=ac><a name=\"\(name)/Frontend\"></a><a class=lfsb href=\"#\(name)/Frontend\">Frontend</a></td><td colspan=3></td>"
-        out += "<td><u>\(Self.u2h(r.rate))<div class=tips><table class=det><tr><th>Current connection rate:</th><td>\(Self.u2h(r.connRate))/s</td></tr><tr><th>Current session rate:</th><td>\(Self.u2h(r.rate))/s</td></tr>"
-        if http { out += "<tr><th>Current request rate:</th><td>\(Self.u2h(r.rate))/s</td></tr>" }
-        out += "</table></div></u></td><td><u>\(Self.u2h(r.rateMax))<div class=tips><table class=det><tr><th>Max connection rate:</th><td>\(Self.u2h(r.connRateMax))/s</td></tr><tr><th>Max session rate:</th><td>\(Self.u2h(r.rateMax))/s</td></tr>"
-        if http { out += "<tr><th>Max request rate:</th><td>\(Self.u2h(r.rateMax))/s</td></tr>" }
-        out += "</table></div></u></td><td>\(Self.limit(r.rateLim))</td>"
-        out += "<td>\(Self.u2h(r.scur))</td><td>\(Self.u2h(r.smax))</td><td>\(Self.u2h(r.slim ?? 0))</td>"
-        out += "<td><u>\(Self.u2h(r.stot))<div class=tips><table class=det><tr><th>Cum. connections:</th><td>\(Self.u2h(r.connTot))</td></tr><tr><th>Cum. sessions:</th><td>\(Self.u2h(r.stot))</td></tr>"
-        out += "</table></div></u></td><td></td><td></td><td>\(Self.u2h(r.bytesIn))</td>"
+        put("<tr class=\"frontend\">")
+        if admin { put("<td></td>") }
+        put("<td class=ac><a name=\"")
+        escaped(r.pxname)
+        put("/Frontend\"></a><a class=lfsb href=\"#")
+        escaped(r.pxname)
+        put("/Frontend\">Frontend</a></td><td colspan=3></td>")
+        put("<td><u>")
+        u2h(r.rate)
+        put("<div class=tips><table class=det><tr><th>Current connection rate:</th><td>")
+        u2h(r.connRate)
+        put("/s</td></tr><tr><th>Current session rate:</th><td>")
+        u2h(r.rate)
+        put("/s</td></tr>")
+        if http {
+            put("<tr><th>Current request rate:</th><td>")
+            u2h(r.rate)
+            put("/s</td></tr>")
+        }
+        put("</table></div></u></td><td><u>")
+        u2h(r.rateMax)
+        put("<div class=tips><table class=det><tr><th>Max connection rate:</th><td>")
+        u2h(r.connRateMax)
+        put("/s</td></tr><tr><th>Max session rate:</th><td>")
+        u2h(r.rateMax)
+        put("/s</td></tr>")
+        if http {
+            put("<tr><th>Max request rate:</th><td>")
+            u2h(r.rateMax)
+            put("/s</td></tr>")
+        }
+        put("</table></div></u></td><td>")
+        limit(r.rateLim)
+        put("</td><td>")
+        u2h(r.scur)
+        put("</td><td>")
+        u2h(r.smax)
+        put("</td><td>")
+        u2h(r.slim ?? 0)
+        put("</td><td><u>")
+        u2h(r.stot)
+        put("<div class=tips><table class=det><tr><th>Cum. connections:</th><td>")
+        u2h(r.connTot)
+        put("</td></tr><tr><th>Cum. sessions:</th><td>")
+        u2h(r.stot)
+        put("</td></tr></table></div></u></td><td></td><td></td><td>")
+        u2h(r.bytesIn)
+        put("</td>")
         bytesOut(r)
-        out += "<td>\(Self.u2h(r.dreq))</td><td>\(Self.u2h(r.dresp))</td><td>\(Self.u2h(r.ereq))</td><td></td><td></td><td></td><td></td>"
-        out += "<td class=ac>\(r.status)</td><td class=ac colspan=8></td></tr>"
+        put("<td>")
+        u2h(r.dreq)
+        put("</td><td>")
+        u2h(r.dresp)
+        put("</td><td>")
+        u2h(r.ereq)
+        put("</td><td></td><td></td><td></td><td></td><td class=ac>")
+        plain(r.status)
+        put("</td><td class=ac colspan=8></td></tr>")
     }
 
-    private mutating func bytesOut(_ r: StatsRow) {
-        out += "<td>\(Self.u2h(r.bytesOut))<div class=tips><table class=det><tr><th>Response bytes in:</th><td>\(Self.u2h(r.bytesOut))</td></tr><tr><th>Compression in:</th><td>0</td></tr><tr><th>Compression out:</th><td>0</td><td>(0%)</td></tr><tr><th>Compression bypass:</th><td>0</td></tr><tr><th>Total bytes saved:</th><td>0</td><td>(0%)</td></tr></table></div></td>"
+    private mutating func bytesOut(_ r: borrowing StatsRow) {
+        put("<td>")
+        u2h(r.bytesOut)
+        put("<div class=tips><table class=det><tr><th>Response bytes in:</th><td>")
+        u2h(r.bytesOut)
+        put("</td></tr><tr><th>Compression in:</th><td>0</td></tr><tr><th>Compression out:</th><td>0</td><td>(0%)</td></tr><tr><th>Compression bypass:</th><td>0</td></tr><tr><th>Total bytes saved:</th><td>0</td><td>(0%)</td></tr></table></div></td>")
     }
 
-    private mutating func times(_ r: StatsRow) {
-        out += "<tr><th colspan=3>Max / Avg over last 1024 success. conn.</th></tr>"
-        out += "<tr><th>- Queue time:</th><td>\(Self.u2h(r.qtimeMax)) / \(Self.u2h(r.qtime))</td><td>ms</td></tr>"
-        out += "<tr><th>- Connect time:</th><td>\(Self.u2h(r.ctimeMax)) / \(Self.u2h(r.ctime))</td><td>ms</td></tr>"
-        out += "<tr><th>- Total time:</th><td>\(Self.u2h(r.ttimeMax)) / \(Self.u2h(r.ttime))</td><td>ms</td></tr>"
+    private mutating func times(_ r: borrowing StatsRow) {
+        put("<tr><th colspan=3>Max / Avg over last 1024 success. conn.</th></tr><tr><th>- Queue time:</th><td>")
+        u2h(r.qtimeMax)
+        put(" / ")
+        u2h(r.qtime)
+        put("</td><td>ms</td></tr><tr><th>- Connect time:</th><td>")
+        u2h(r.ctimeMax)
+        put(" / ")
+        u2h(r.ctime)
+        put("</td><td>ms</td></tr><tr><th>- Total time:</th><td>")
+        u2h(r.ttimeMax)
+        put(" / ")
+        u2h(r.ttime)
+        put("</td><td>ms</td></tr>")
     }
 
     /// `rise + fall - 1`, the health of a server whose checks all pass, in haproxy's unsigned
     /// 32-bit arithmetic: a server without checks has rise and fall 0, hence 2^32-1, so a
     /// drained one shows haproxy's "going down" arrow too.
-    static func fullHealth(_ r: StatsRow) -> UInt32 {
+    static func fullHealth(_ r: borrowing StatsRow) -> UInt32 {
         UInt32(truncatingIfNeeded: Int64(r.checkRise ?? 0) + Int64(r.checkFall ?? 0) - 1)
     }
 
     /// haproxy's row class for a server: its state, and active or backup.
-    static func serverClass(_ r: StatsRow) -> String {
+    static func serverClass(_ r: borrowing StatsRow) -> String {
         if r.status.hasPrefix("MAINT") { return "maintain" }
         let style: String
         if r.status == "DOWN" || r.status == "DOWN (agent)" {
@@ -208,138 +326,267 @@ struct StatsPageHTML {
         } else {
             style = "going_down"
         }
-        return "\(r.bck > 0 ? "backup" : "active")_\(style)"
+        return (r.bck > 0 ? "backup_" : "active_") + style
     }
 
-    private mutating func serverRow(_ r: StatsRow) {
-        let px = Self.escape(r.pxname)
-        let sv = Self.escape(r.svname)
-        out += "<tr class=\"\(Self.serverClass(r))\">"
-        if admin { out += "<td><input class='\(px)-checkbox' type=\"checkbox\" name=\"s\" value=\"\(sv)\"></td>" }
-        out += "<td class=ac><a name=\"\(px)/\(sv)\"></a>\(config.showLegends ? "<u>" : "")<a class=lfsb href=\"#\(px)/\(sv)\">\(sv)</a>"
-        if config.showLegends {
-            out += "<div class=tips>"
-            if let addr = r.addr, !addr.isEmpty {
-                out += addr.first?.isNumber == true ? "IPv4: \(addr), " : addr.first == "[" ? "IPv6: \(addr), " : "\(Self.escape(addr)), "
-            }
-            out += "id: \(r.sid)</div>"
+    private mutating func serverRow(_ r: borrowing StatsRow) {
+        let legends = config.showLegends
+        put("<tr class=\"")
+        plain(Self.serverClass(r))
+        put("\">")
+        if admin {
+            put("<td><input class='")
+            escaped(r.pxname)
+            put("-checkbox' type=\"checkbox\" name=\"s\" value=\"")
+            escaped(r.svname)
+            put("\"></td>")
         }
-        out += "\(config.showLegends ? "</u>" : "")</td><td>\(Self.u2h(r.qcur))</td><td>\(Self.u2h(r.qmax))</td><td>\(Self.limit(r.qlimit ?? 0))</td>"
-        out += "<td>\(Self.u2h(r.rate))</td><td>\(Self.u2h(r.rateMax))</td><td></td>"
-        out += "<td><u>\(Self.u2h(r.scur))<div class=tips><table class=det><tr><th>Current active connections:</th><td>\(Self.u2h(r.scur))</td></tr><tr><th>Current used connections:</th><td>\(Self.u2h(r.usedConnCur))</td></tr><tr><th>Current idle connections:</th><td>\(Self.u2h(r.srvIcur))</td></tr><tr><th>- unsafe:</th><td>\(Self.u2h(r.idleConnCur))</td></tr><tr><th>- safe:</th><td>\(Self.u2h(r.safeConnCur))</td></tr><tr><th>Estimated need of connections:</th><td>\(Self.u2h(r.needConnEst))</td></tr><tr><th>Active connections limit:</th><td>\(Self.limit(r.slim ?? 0))</td></tr><tr><th>Idle connections limit:</th><td>\(r.srcIlim.map(Self.u2h) ?? "-")</td></tr></table></div></u></td>"
-        out += "<td>\(Self.u2h(r.smax))</td><td>\(Self.limit(r.slim ?? 0))</td>"
-        out += "<td><u>\(Self.u2h(r.stot))<div class=tips><table class=det><tr><th>Cum. sessions:</th><td>\(Self.u2h(r.stot))</td></tr>"
+        put("<td class=ac><a name=\"")
+        escaped(r.pxname)
+        put("/")
+        escaped(r.svname)
+        put("\"></a>")
+        if legends { put("<u>") }
+        put("<a class=lfsb href=\"#")
+        escaped(r.pxname)
+        put("/")
+        escaped(r.svname)
+        put("\">")
+        escaped(r.svname)
+        put("</a>")
+        if legends {
+            put("<div class=tips>")
+            if let addr = r.addr, !addr.isEmpty {
+                if addr.first?.isNumber == true {
+                    put("IPv4: ")
+                    plain(addr)
+                } else if addr.first == "[" {
+                    put("IPv6: ")
+                    plain(addr)
+                } else {
+                    escaped(addr)
+                }
+                put(", ")
+            }
+            put("id: ")
+            number(r.sid)
+            put("</div>")
+        }
+        if legends { put("</u>") }
+        put("</td><td>")
+        u2h(r.qcur)
+        put("</td><td>")
+        u2h(r.qmax)
+        put("</td><td>")
+        limit(r.qlimit ?? 0)
+        put("</td><td>")
+        u2h(r.rate)
+        put("</td><td>")
+        u2h(r.rateMax)
+        put("</td><td></td><td><u>")
+        u2h(r.scur)
+        put("<div class=tips><table class=det><tr><th>Current active connections:</th><td>")
+        u2h(r.scur)
+        put("</td></tr><tr><th>Current used connections:</th><td>")
+        u2h(r.usedConnCur)
+        put("</td></tr><tr><th>Current idle connections:</th><td>")
+        u2h(r.srvIcur)
+        put("</td></tr><tr><th>- unsafe:</th><td>")
+        u2h(r.idleConnCur)
+        put("</td></tr><tr><th>- safe:</th><td>")
+        u2h(r.safeConnCur)
+        put("</td></tr><tr><th>Estimated need of connections:</th><td>")
+        u2h(r.needConnEst)
+        put("</td></tr><tr><th>Active connections limit:</th><td>")
+        limit(r.slim ?? 0)
+        put("</td></tr><tr><th>Idle connections limit:</th><td>")
+        if let idleLimit = r.srcIlim { u2h(idleLimit) } else { put("-") }
+        put("</td></tr></table></div></u></td><td>")
+        u2h(r.smax)
+        put("</td><td>")
+        limit(r.slim ?? 0)
+        put("</td><td><u>")
+        u2h(r.stot)
+        put("<div class=tips><table class=det><tr><th>Cum. sessions:</th><td>")
+        u2h(r.stot)
+        put("</td></tr>")
         times(r)
-        out += "</table></div></u></td><td>\(Self.u2h(r.lbtot))</td><td>\(Self.humanTime(r.lastsess))</td>"
-        out += "<td>\(Self.u2h(r.bytesIn))</td><td>\(Self.u2h(r.bytesOut))</td><td></td><td>\(Self.u2h(r.dresp))</td><td></td><td>\(Self.u2h(r.econ))</td>"
-        out += "<td><u>\(Self.u2h(r.eresp))<div class=tips>Connection resets during transfers: \(r.cliAbrt) client, \(r.srvAbrt) server</div></u></td>"
-        out += "<td>\(r.wretr)</td><td>\(r.wredis)</td><td class=ac>"
+        put("</table></div></u></td><td>")
+        u2h(r.lbtot)
+        put("</td><td>")
+        humanTime(r.lastsess)
+        put("</td><td>")
+        u2h(r.bytesIn)
+        put("</td><td>")
+        u2h(r.bytesOut)
+        put("</td><td></td><td>")
+        u2h(r.dresp)
+        put("</td><td></td><td>")
+        u2h(r.econ)
+        put("</td>")
+        resets(r)
+        put("<td>")
+        number(r.wretr)
+        put("</td><td>")
+        number(r.wredis)
+        put("</td><td class=ac>")
         if r.status.hasPrefix("MAINT") {
-            out += "\(Self.humanTime(Int64(r.lastchg))) MAINT"
+            humanTime(Int64(r.lastchg))
+            put(" MAINT")
         } else if r.status == "no check" {
-            out += "<i>no check</i>"
+            put("<i>no check</i>")
         } else {
-            out += "\(Self.humanTime(Int64(r.lastchg))) \(r.status)"
+            humanTime(Int64(r.lastchg))
+            put(" ")
+            plain(r.status)
             let health = UInt32(r.checkHealth ?? 0)
             if r.status.hasPrefix("DOWN") {
-                if health > 0 { out += " &uarr;" }
+                if health > 0 { put(" &uarr;") }
             } else if health < Self.fullHealth(r) {
-                out += " &darr;"
+                put(" &darr;")
             }
         }
         if let status = r.checkStatus {
-            out += "</td><td class=ac><u> \(status)"
-            if let code = r.checkCode { out += "/\(code)" }
-            if let duration = r.checkDuration { out += " in \(duration)ms" }
-            out += "<div class=tips>\(Self.escape(r.checkDesc ?? ""))"
-            if let last = r.lastChk, !last.isEmpty { out += ": \(Self.escape(last))" }
-            out += "</div></u>"
+            put("</td><td class=ac><u> ")
+            plain(status)
+            if let code = r.checkCode {
+                put("/")
+                number(code)
+            }
+            if let duration = r.checkDuration {
+                put(" in ")
+                number(duration)
+                put("ms")
+            }
+            put("<div class=tips>")
+            escaped(r.checkDesc ?? "")
+            if let last = r.lastChk, !last.isEmpty {
+                put(": ")
+                escaped(last)
+            }
+            put("</div></u>")
         } else {
-            out += "</td><td>"
+            put("</td><td>")
         }
-        out += "</td><td class=ac>\(r.weight)/\(r.uweight)</td><td class=ac>\(r.bck > 0 ? "-" : "Y")</td><td class=ac>\(r.bck > 0 ? "Y" : "-")</td>"
+        put("</td><td class=ac>")
+        number(r.weight)
+        put("/")
+        number(r.uweight)
+        put(r.bck > 0 ? "</td><td class=ac>-</td><td class=ac>Y</td>" : "</td><td class=ac>Y</td><td class=ac>-</td>")
         if let fails = r.chkfail {
-            out += "<td><u>\(fails)<div class=tips>Failed Health Checks</div></u></td><td>\(r.chkdown ?? 0)</td><td>\(Self.humanTime(Int64(r.downtime ?? 0)))</td>"
+            put("<td><u>")
+            number(fails)
+            put("<div class=tips>Failed Health Checks</div></u></td><td>")
+            number(r.chkdown ?? 0)
+            put("</td><td>")
+            humanTime(Int64(r.downtime ?? 0))
+            put("</td>")
         } else {
-            out += "<td colspan=3></td>"
+            put("<td colspan=3></td>")
         }
-        out += r.throttle.map { "<td class=ac>\($0) %</td>\n" } ?? "<td class=ac>-</td>"
-        out += "</tr>\n"
+        if let throttle = r.throttle {
+            put("<td class=ac>")
+            number(throttle)
+            put(" %</td>\n")
+        } else {
+            put("<td class=ac>-</td>")
+        }
+        put("</tr>\n")
     }
 
-    private mutating func backendRow(_ r: StatsRow) {
-        let px = Self.escape(r.pxname)
-        out += "<tr class=\"backend\">\(admin ? "<td></td>" : "")<td class=ac>\(config.showLegends ? "<u>" : "")<a name=\"\(px)/Backend\"></a><a class=lfsb href=\"#\(px)/Backend\">Backend</a>"
-        if config.showLegends { out += "<div class=tips>balancing: \(r.algo ?? "")</div>" }
-        out += "\(config.showLegends ? "</u>" : "")</td><td>\(Self.u2h(r.qcur))</td><td>\(Self.u2h(r.qmax))</td><td></td>"
-        out += "<td>\(Self.u2h(r.rate))</td><td>\(Self.u2h(r.rateMax))</td><td></td>"
-        out += "<td>\(Self.u2h(r.scur))</td><td>\(Self.u2h(r.smax))</td><td>\(Self.u2h(r.slim ?? 0))</td>"
-        out += "<td><u>\(Self.u2h(r.stot))<div class=tips><table class=det><tr><th>Cum. sessions:</th><td>\(Self.u2h(r.stot))</td></tr>"
+    /// The `Resp` errors cell with its tooltip of aborted transfers.
+    private mutating func resets(_ r: borrowing StatsRow) {
+        put("<td><u>")
+        u2h(r.eresp)
+        put("<div class=tips>Connection resets during transfers: ")
+        number(r.cliAbrt)
+        put(" client, ")
+        number(r.srvAbrt)
+        put(" server</div></u></td>")
+    }
+
+    private mutating func backendRow(_ r: borrowing StatsRow) {
+        let legends = config.showLegends
+        put("<tr class=\"backend\">")
+        if admin { put("<td></td>") }
+        put("<td class=ac>")
+        if legends { put("<u>") }
+        put("<a name=\"")
+        escaped(r.pxname)
+        put("/Backend\"></a><a class=lfsb href=\"#")
+        escaped(r.pxname)
+        put("/Backend\">Backend</a>")
+        if legends {
+            put("<div class=tips>balancing: ")
+            plain(r.algo ?? "")
+            put("</div></u>")
+        }
+        put("</td><td>")
+        u2h(r.qcur)
+        put("</td><td>")
+        u2h(r.qmax)
+        put("</td><td></td><td>")
+        u2h(r.rate)
+        put("</td><td>")
+        u2h(r.rateMax)
+        put("</td><td></td><td>")
+        u2h(r.scur)
+        put("</td><td>")
+        u2h(r.smax)
+        put("</td><td>")
+        u2h(r.slim ?? 0)
+        put("</td><td><u>")
+        u2h(r.stot)
+        put("<div class=tips><table class=det><tr><th>Cum. sessions:</th><td>")
+        u2h(r.stot)
+        put("</td></tr>")
         times(r)
-        out += "</table></div></u></td><td>\(Self.u2h(r.lbtot))</td><td>\(Self.humanTime(r.lastsess))</td><td>\(Self.u2h(r.bytesIn))</td>"
+        put("</table></div></u></td><td>")
+        u2h(r.lbtot)
+        put("</td><td>")
+        humanTime(r.lastsess)
+        put("</td><td>")
+        u2h(r.bytesIn)
+        put("</td>")
         bytesOut(r)
-        out += "<td>\(Self.u2h(r.dreq))</td><td>\(Self.u2h(r.dresp))</td><td></td><td>\(Self.u2h(r.econ))</td>"
-        out += "<td><u>\(Self.u2h(r.eresp))<div class=tips>Connection resets during transfers: \(r.cliAbrt) client, \(r.srvAbrt) server</div></u></td>"
-        out += "<td>\(r.wretr)</td><td>\(r.wredis)</td>"
-        let status = r.status == "DOWN" ? "<font color=\"red\"><b>DOWN</b></font>" : r.status
-        out += "<td class=ac>\(Self.humanTime(Int64(r.lastchg))) \(status)</td><td class=ac>&nbsp;</td><td class=ac>\(r.weight)/\(r.uweight)</td>"
-        out += "<td class=ac>\(r.act)</td><td class=ac>\(r.bck)</td><td class=ac>&nbsp;</td><td>\(r.chkdown ?? 0)</td>"
-        out += "<td>\(r.downtime.map { Self.humanTime(Int64($0)) } ?? "&nbsp;")</td><td></td></tr>"
+        put("<td>")
+        u2h(r.dreq)
+        put("</td><td>")
+        u2h(r.dresp)
+        put("</td><td></td><td>")
+        u2h(r.econ)
+        put("</td>")
+        resets(r)
+        put("<td>")
+        number(r.wretr)
+        put("</td><td>")
+        number(r.wredis)
+        put("</td><td class=ac>")
+        humanTime(Int64(r.lastchg))
+        put(r.status == "DOWN" ? " <font color=\"red\"><b>DOWN</b></font>" : " ")
+        if r.status != "DOWN" { plain(r.status) }
+        put("</td><td class=ac>&nbsp;</td><td class=ac>")
+        number(r.weight)
+        put("/")
+        number(r.uweight)
+        put("</td><td class=ac>")
+        number(r.act)
+        put("</td><td class=ac>")
+        number(r.bck)
+        put("</td><td class=ac>&nbsp;</td><td>")
+        number(r.chkdown ?? 0)
+        put("</td><td>")
+        if let downtime = r.downtime { humanTime(Int64(downtime)) } else { put("&nbsp;") }
+        put("</td><td></td></tr>")
     }
 
     // MARK: haproxy's formatting helpers
 
-    /// `U2H`: digits in groups of three, every group but the last in a `rls` span.
-    static func u2h(_ value: UInt64) -> String {
-        let digits = String(value)
-        guard digits.count > 3 else { return digits }
-        var groups: [Substring] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(digits[start..<end], at: 0)
-            end = start
-        }
-        return groups.dropLast().map { "<span class=\"rls\">\($0)</span>" }.joined() + groups.last!
-    }
-
-    /// `LIM2A`: a limit, `-` when there is none.
-    static func limit(_ value: UInt64) -> String { value == 0 ? "-" : u2h(value) }
-
-    /// `human_time`: two units at most (`1d2h`, `5m3s`, `0s`), `?` for a negative age.
-    static func humanTime(_ seconds: Int64) -> String {
-        guard seconds >= 0 else { return "?" }
-        var out = ""
-        var left = 2
-        if seconds >= 86400 {
-            out += "\(seconds / 86400)d"
-            left -= 1
-        }
-        if left > 0 && seconds % 86400 / 3600 > 0 {
-            out += "\(seconds % 86400 / 3600)h"
-            left -= 1
-        }
-        if left > 0 && seconds % 3600 / 60 > 0 {
-            out += "\(seconds % 3600 / 60)m"
-            left -= 1
-        }
-        if (left > 0 && seconds % 60 > 0) || seconds == 0 { out += "\(seconds % 60)s" }
-        return out
-    }
-
+    /// `escape` for the parts of the page built as Strings.
     static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        var bytes: [UInt8] = []
+        bytes.appendHTMLEscaped(text)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func text(_ value: InfoValue) -> String {
@@ -483,4 +730,61 @@ u:hover div.tips {visibility:visible;}
 }
 -->
 """#
+}
+
+/// String parts of the page (printed once per page or per proxy) appended as bytes.
+private func += (out: inout [UInt8], text: String) {
+    out.append(contentsOf: text.utf8)
+}
+
+extension Array where Element == UInt8 {
+    /// haproxy's `U2H`: digits in groups of three, every group but the last in a `rls` span.
+    mutating func appendU2H(_ value: UInt64) {
+        guard value >= 1000 else { return appendDecimal(value) }
+        var scale: UInt64 = 1000
+        while value / scale >= 1000 { scale *= 1000 }
+        append(contentsOf: "<span class=\"rls\">".utf8)
+        appendDecimal(value / scale)
+        append(contentsOf: "</span>".utf8)
+        while scale > 1 {
+            scale /= 1000
+            let group = value / scale % 1000
+            if scale > 1 { append(contentsOf: "<span class=\"rls\">".utf8) }
+            append(UInt8(truncatingIfNeeded: group / 100) &+ 0x30)
+            append(UInt8(truncatingIfNeeded: group / 10 % 10) &+ 0x30)
+            append(UInt8(truncatingIfNeeded: group % 10) &+ 0x30)
+            if scale > 1 { append(contentsOf: "</span>".utf8) }
+        }
+    }
+
+    /// haproxy's `human_time`: two units at most (`1d2h`, `5m3s`, `0s`), `?` for a negative age.
+    mutating func appendHumanTime(_ seconds: Int64) {
+        guard seconds >= 0 else { return append(UInt8(ascii: "?")) }
+        let value = UInt64(seconds)
+        var left = 2
+        func unit(_ amount: UInt64, _ letter: Character) {
+            appendDecimal(amount)
+            append(letter.asciiValue!)
+            left -= 1
+        }
+        if value >= 86400 { unit(value / 86400, "d") }
+        if left > 0 && value % 86400 / 3600 > 0 { unit(value % 86400 / 3600, "h") }
+        if left > 0 && value % 3600 / 60 > 0 { unit(value % 3600 / 60, "m") }
+        if (left > 0 && value % 60 > 0) || value == 0 { unit(value % 60, "s") }
+    }
+
+    /// Appends `text` with `&`, `<`, `>`, `"` and `'` as HTML entities (byte by byte: no byte
+    /// of a multi-byte UTF-8 sequence is one of them).
+    mutating func appendHTMLEscaped(_ text: String) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\""): append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): append(contentsOf: "&#39;".utf8)
+            default: append(byte)
+            }
+        }
+    }
 }

@@ -36,29 +36,51 @@ public struct StatsPageRequest: Sendable {
         self.proxyName = proxyName
         self.adminAllowed = adminAllowed
         let rest = String(request.target.dropFirst(config.uriPrefix.count))
-        if rest.contains(";csv") {
+        if Self.find(";csv", in: rest) != nil {
             format = .csv
-        } else if rest.contains(";typed") {
+        } else if Self.find(";typed", in: rest) != nil {
             format = .typed
-        } else if rest.contains(";json-schema") {
+        } else if Self.find(";json-schema", in: rest) != nil {
             format = .jsonSchema
-        } else if rest.contains(";json") {
+        } else if Self.find(";json", in: rest) != nil {
             format = .json
         } else {
             format = .html
         }
-        hideDown = rest.contains(";up")
-        noMaint = rest.contains(";no-maint")
-        noRefresh = rest.contains(";norefresh")
-        statusCode = rest.firstRange(of: ";st=").map { String(rest[$0.upperBound...].prefix(4)) }
-        if let found = rest.firstRange(of: "?scope=") ?? request.target.firstRange(of: "?scope=") {
-            let source = rest.firstRange(of: "?scope=") != nil ? rest : request.target
-            scope = String(source[found.upperBound...].prefix { $0 != "&" && $0 != ";" }.prefix(20))
+        hideDown = Self.find(";up", in: rest) != nil
+        noMaint = Self.find(";no-maint", in: rest) != nil
+        noRefresh = Self.find(";norefresh", in: rest) != nil
+        statusCode = Self.find(";st=", in: rest).map { String(rest[$0...].prefix(4)) }
+        if let (source, found) = Self.find("?scope=", in: rest).map({ (rest, $0) })
+            ?? Self.find("?scope=", in: request.target).map({ (request.target, $0) }) {
+            scope = String(source[found...].prefix { $0 != "&" && $0 != ";" }.prefix(20))
         } else {
             scope = ""
         }
         headOnly = request.method == "HEAD"
         closes = !request.wantsKeepAlive || request.hasUnreadBody
+    }
+
+    /// Where the first `needle` (ASCII) in `text` ends, compared byte by byte: the modifiers
+    /// are looked for on every request, and a generic substring search costs more than the
+    /// page's rows.
+    static func find(_ needle: StaticString, in text: String) -> String.Index? {
+        let utf8 = text.utf8
+        return needle.withUTF8Buffer { pattern -> String.Index? in
+            guard let first = pattern.first else { return utf8.startIndex }
+            var start = utf8.startIndex
+            while let hit = utf8[start...].firstIndex(of: first) {
+                var end = hit
+                var matched = 0
+                while matched < pattern.count && end < utf8.endIndex && utf8[end] == pattern[matched] {
+                    matched += 1
+                    end = utf8.index(after: end)
+                }
+                if matched == pattern.count { return end }
+                start = utf8.index(after: hit)
+            }
+            return nil
+        }
     }
 
     /// `;up`, `;norefresh` and the scope as haproxy appends them to the page's own links.
