@@ -155,10 +155,12 @@ let prometheusCheckStates = [
 typealias ImmortalBytes = UnsafeBufferPointer<UInt8>
 
 extension UnsafeBufferPointer where Element == UInt8 {
-    /// An immortal copy of `text`.
+    /// An immortal copy of `text`; an empty text allocates nothing (a writer's placeholder family
+    /// is made per scrape, and would otherwise leak a byte each time).
     static func immortal(_ text: String) -> ImmortalBytes {
+        guard !text.isEmpty else { return .none }
         let bytes = Array(text.utf8)
-        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(1, bytes.count))
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: bytes.count)
         _ = buffer.initialize(from: bytes)
         return ImmortalBytes(rebasing: buffer[0..<bytes.count])
     }

@@ -58,6 +58,7 @@ final class CLIStallTests: XCTestCase {
         // Let the first batch get going before timing.
         while load.bytesRead < 1 << 20 { usleep(10_000) }
 
+        let loadBytesBefore = load.bytesRead
         var worstMs = 0.0
         var roundTrips = 0
         let end = Date().addingTimeInterval(2)
@@ -72,8 +73,10 @@ final class CLIStallTests: XCTestCase {
         }
         load.stop()
         pollers.forEach { $0.stop() }
-        XCTAssertGreaterThan(load.bytesRead, 4 << 20, "the CLI load answered too little to load the loop")
-        for poller in pollers { XCTAssertGreaterThan(poller.bytesRead, 1 << 20, "a poller was starved") }
+        // Loose on purpose (a loaded CI machine answers a few MiB in the window, a quiet one far more):
+        // the load must have kept the CLI busy while the round trips were timed.
+        XCTAssertGreaterThan(load.bytesRead - loadBytesBefore, 512 << 10, "the CLI load answered too little to load the loop")
+        for poller in pollers { XCTAssertGreaterThan(poller.bytesRead, 256 << 10, "a poller was starved") }
         XCTAssertGreaterThan(roundTrips, 20)
         XCTAssertLessThan(worstMs, 1000, "a round trip waited \(worstMs) ms behind the stats client")
 
