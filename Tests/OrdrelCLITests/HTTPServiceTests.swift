@@ -153,6 +153,36 @@ final class HTTPServiceTests: XCTestCase {
         XCTAssertEqual(closing.nextAction(), .shutdownWrite)
     }
 
+    /// haproxy counts each request the session rejects itself (request, error, response) once,
+    /// also a client closing before its first request; not one closing an idle keep-alive.
+    func testRejectionsAreReportedOnceForCounting() {
+        let invalid = HTTPSession(parser: parser)
+        feed(invalid, "BAD\r\n\r\n")
+        _ = invalid.nextAction()
+        XCTAssertEqual(invalid.takeRejection(), 400)
+        XCTAssertNil(invalid.takeRejection(), "taken once")
+        let late = HTTPSession(parser: parser)
+        XCTAssertEqual(late.nextAction(), .read)
+        XCTAssertNil(late.takeRejection())
+        late.timedOut()
+        XCTAssertEqual(late.takeRejection(), 408)
+        let silent = HTTPSession(parser: parser)
+        XCTAssertEqual(silent.nextAction(), .read)
+        silent.receiveEOF()
+        XCTAssertEqual(silent.nextAction(), .close)
+        XCTAssertEqual(silent.takeRejection(), 400, "an empty connection counts as a 400 nobody reads")
+        let served = HTTPSession(parser: parser)
+        feed(served, "GET / HTTP/1.1\r\n\r\n")
+        _ = served.nextAction()
+        served.respond(HTTPReply(bytes: [0x41], closesConnection: false))
+        _ = served.nextAction()
+        served.didWrite(1)
+        XCTAssertEqual(served.nextAction(), .read)
+        served.receiveEOF()
+        XCTAssertEqual(served.nextAction(), .close)
+        XCTAssertNil(served.takeRejection(), "closing after a served request is no error")
+    }
+
     func testStopClosesIdleConnectionsAndEndsBusyOnesAfterTheirReply() {
         let idle = HTTPSession(parser: parser)
         XCTAssertEqual(idle.nextAction(), .read)
