@@ -1,7 +1,7 @@
 // Column table of haproxy 2.6.12 `show stat` (positions 0...127).
 // Derived from a real haproxy 2.6.12 capture in TCP mode (`show stat typed desc`):
 // a per-object-kind "tags:type" spec is present exactly where haproxy fills the cell; the
-// HTTP columns (hrsp_*, req_tot, intercepted) from one in HTTP mode, their optional row
+// HTTP columns (hrsp_*, req_tot, intercepted, cache_*) from one in HTTP mode, their optional row
 // fields empty for tcp proxies.
 
 extension StatsColumns {
@@ -93,8 +93,8 @@ extension StatsColumns {
         StatsColumn(name: "wrew", fe: "MCP:u64", be: "MCP:u64", srv: "MCP:u64", source: .constant(0), desc: "Total number of failed HTTP header rewrites since the worker process started"),
         StatsColumn(name: "connect", fe: nil, be: "MCP:u64", srv: "MCP:u64", source: .field(.connect), desc: "Total number of outgoing connection attempts on this backend/server since the worker process started"),
         StatsColumn(name: "reuse", fe: nil, be: "MCP:u64", srv: "MCP:u64", source: .field(.reuse), desc: "Total number of reused connection on this backend/server since the worker process started"),
-        StatsColumn(name: "cache_lookups", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
-        StatsColumn(name: "cache_hits", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
+        StatsColumn(name: "cache_lookups", fe: "MCP:u64", be: "MCP:u64", srv: nil, source: .field(.cacheLookups), desc: "Total number of HTTP requests looked up in the cache on this frontend/backend since the worker process started"),
+        StatsColumn(name: "cache_hits", fe: "MCP:u64", be: "MCP:u64", srv: nil, source: .field(.cacheHits), desc: "Total number of HTTP requests not found in the cache on this frontend/backend since the worker process started"),
         StatsColumn(name: "srv_icur", fe: nil, be: nil, srv: "MGP:u32", source: .field(.srvIcur), desc: "Current number of idle connections available for reuse on this server"),
         StatsColumn(name: "src_ilim", fe: nil, be: nil, srv: "MMP:u32", source: .field(.srcIlim), desc: "Limit on the number of available idle connections on this server (server 'pool_max_conn' directive)"),
         StatsColumn(name: "qtime_max", fe: nil, be: "MMP:u32", srv: "MMP:u32", source: .field(.qtimeMax), desc: "Maximum observed time spent in the queue, in milliseconds (backend/server)"),

@@ -81,6 +81,9 @@ public struct StatsRow: Sendable {
     public var reqTot: UInt64?
     /// Requests answered by the proxy itself (`intercepted`): `mode http` frontends only.
     public var intercepted: UInt64?
+    /// Cache lookups and hits (`cache_lookups`, `cache_hits`): `mode http` frontends and backends.
+    public var cacheLookups: UInt64?
+    public var cacheHits: UInt64?
     public var cliAbrt: UInt64 = 0
     public var srvAbrt: UInt64 = 0
     /// Seconds since last session assigned, -1 = never.
@@ -206,6 +209,8 @@ public struct StatsRow: Sendable {
         case .reqRateMax: return .u(reqRateMax)
         case .reqTot: return StatCell(reqTot)
         case .intercepted: return StatCell(intercepted)
+        case .cacheLookups: return StatCell(cacheLookups)
+        case .cacheHits: return StatCell(cacheHits)
         case .cliAbrt: return .u(cliAbrt)
         case .srvAbrt: return .u(srvAbrt)
         case .lastsess: return .s(lastsess)
@@ -276,6 +281,7 @@ enum StatField {
     case rtimeMax, ttimeMax, eint, idleConnCur, safeConnCur, usedConnCur, needConnEst, uweight, aggServerStatus
     case aggCheckStatus, lastAgt, agentStatus, agentCode, agentDuration, agentDesc, agentRise, agentFall, agentHealth
     case hrsp1xx, hrsp2xx, hrsp3xx, hrsp4xx, hrsp5xx, hrspOther, reqRate, reqRateMax, reqTot, intercepted
+    case cacheLookups, cacheHits
 }
 
 /// One cell value before formatting.

@@ -38,8 +38,16 @@ extension Runtime {
         if proxy.config.mode == .http {
             fillHTTPResponses(&row, from: counters.http)
             row.intercepted = counters.http.intercepted
+            fillNoCache(&row)
         }
         return row
+    }
+
+    /// ordrel has no HTTP cache: an http frontend or backend shows 0 lookups and hits, as
+    /// haproxy's without `http-request cache-use`.
+    private func fillNoCache(_ row: inout StatsRow) {
+        row.cacheLookups = 0
+        row.cacheHits = 0
     }
 
     /// The `hrsp_*` cells, which haproxy prints for `mode http` rows only.
@@ -162,6 +170,7 @@ extension Runtime {
         if proxy.config.mode == .http {
             fillHTTPResponses(&row, from: counters.http)
             row.reqTot = counters.http.requests
+            fillNoCache(&row)
         }
         row.lastchg = wallSeconds - proxy.lastChangeWallSeconds
         row.algo = proxy.config.balance.rawValue
