@@ -1,6 +1,8 @@
 // Column table of haproxy 2.6.12 `show stat` (positions 0...127).
 // Derived from a real haproxy 2.6.12 capture in TCP mode (`show stat typed desc`):
-// a per-object-kind "tags:type" spec is present exactly where haproxy fills the cell.
+// a per-object-kind "tags:type" spec is present exactly where haproxy fills the cell; the
+// HTTP columns (hrsp_*, req_tot, intercepted, cache_*) from one in HTTP mode, their optional row
+// fields empty for tcp proxies.
 
 extension StatsColumns {
     /// Every column in haproxy 2.6.12 order; index = CSV position.
@@ -44,16 +46,16 @@ extension StatsColumns {
         StatsColumn(name: "check_status", fe: nil, be: nil, srv: "MOP:str", source: .field(.checkStatus), desc: "Status report of the server's latest health check, prefixed with '*' if a check is currently in progress"),
         StatsColumn(name: "check_code", fe: nil, be: nil, srv: "MOP:u32", source: .field(.checkCode), desc: "HTTP/SMTP/LDAP status code reported by the latest server health check"),
         StatsColumn(name: "check_duration", fe: nil, be: nil, srv: "MDP:u64", source: .field(.checkDuration), desc: "Total duration of the latest server health check, in milliseconds"),
-        StatsColumn(name: "hrsp_1xx", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
-        StatsColumn(name: "hrsp_2xx", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
-        StatsColumn(name: "hrsp_3xx", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
-        StatsColumn(name: "hrsp_4xx", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
-        StatsColumn(name: "hrsp_5xx", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
-        StatsColumn(name: "hrsp_other", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
+        StatsColumn(name: "hrsp_1xx", fe: "MCP:u64", be: "MCP:u64", srv: "MCP:u64", source: .field(.hrsp1xx), desc: "Total number of HTTP responses with status 100-199 returned by this object since the worker process started"),
+        StatsColumn(name: "hrsp_2xx", fe: "MCP:u64", be: "MCP:u64", srv: "MCP:u64", source: .field(.hrsp2xx), desc: "Total number of HTTP responses with status 200-299 returned by this object since the worker process started"),
+        StatsColumn(name: "hrsp_3xx", fe: "MCP:u64", be: "MCP:u64", srv: "MCP:u64", source: .field(.hrsp3xx), desc: "Total number of HTTP responses with status 300-399 returned by this object since the worker process started"),
+        StatsColumn(name: "hrsp_4xx", fe: "MCP:u64", be: "MCP:u64", srv: "MCP:u64", source: .field(.hrsp4xx), desc: "Total number of HTTP responses with status 400-499 returned by this object since the worker process started"),
+        StatsColumn(name: "hrsp_5xx", fe: "MCP:u64", be: "MCP:u64", srv: "MCP:u64", source: .field(.hrsp5xx), desc: "Total number of HTTP responses with status 500-599 returned by this object since the worker process started"),
+        StatsColumn(name: "hrsp_other", fe: "MCP:u64", be: "MCP:u64", srv: "MCP:u64", source: .field(.hrspOther), desc: "Total number of HTTP responses with status <100, >599 returned by this object since the worker process started (error -1 included)"),
         StatsColumn(name: "hanafail", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
-        StatsColumn(name: "req_rate", fe: "MRP:u32", be: nil, srv: nil, source: .constant(0), desc: "Number of HTTP requests processed over the last second on this object"),
-        StatsColumn(name: "req_rate_max", fe: "MMP:u32", be: nil, srv: nil, source: .constant(0), desc: "Highest value of http requests observed since the worker process started"),
-        StatsColumn(name: "req_tot", fe: "MCP:u64", be: nil, srv: nil, source: .constant(0), desc: "Total number of HTTP requests processed by this object since the worker process started"),
+        StatsColumn(name: "req_rate", fe: "MRP:u32", be: nil, srv: nil, source: .field(.reqRate), desc: "Number of HTTP requests processed over the last second on this object"),
+        StatsColumn(name: "req_rate_max", fe: "MMP:u32", be: nil, srv: nil, source: .field(.reqRateMax), desc: "Highest value of http requests observed since the worker process started"),
+        StatsColumn(name: "req_tot", fe: "MCP:u64", be: "MCP:u64", srv: nil, source: .field(.reqTot), desc: "Total number of HTTP requests processed by this object since the worker process started"),
         StatsColumn(name: "cli_abrt", fe: nil, be: "MCP:u64", srv: "MCP:u64", source: .field(.cliAbrt), desc: "Total number of requests or connections aborted by the client since the worker process started"),
         StatsColumn(name: "srv_abrt", fe: nil, be: "MCP:u64", srv: "MCP:u64", source: .field(.srvAbrt), desc: "Total number of requests or connections aborted by the server since the worker process started"),
         StatsColumn(name: "comp_in", fe: "MCP:u64", be: "MCP:u64", srv: nil, source: .constant(0), desc: "Total number of bytes submitted to the HTTP compressor for this object since the worker process started"),
@@ -85,14 +87,14 @@ extension StatsColumns {
         StatsColumn(name: "conn_rate", fe: "MRP:u32", be: nil, srv: nil, source: .field(.connRate), desc: "Number of new connections accepted over the last second on the frontend for this worker process"),
         StatsColumn(name: "conn_rate_max", fe: "MMP:u32", be: nil, srv: nil, source: .field(.connRateMax), desc: "Highest value of connections per second observed since the worker process started"),
         StatsColumn(name: "conn_tot", fe: "MCP:u64", be: nil, srv: nil, source: .field(.connTot), desc: "Total number of new connections accepted on this frontend since the worker process started"),
-        StatsColumn(name: "intercepted", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
+        StatsColumn(name: "intercepted", fe: "MCP:u64", be: nil, srv: nil, source: .field(.intercepted), desc: "Total number of HTTP requests intercepted on the frontend (redirects/stats/services) since the worker process started"),
         StatsColumn(name: "dcon", fe: "MCP:u64", be: nil, srv: nil, source: .field(.dcon), desc: "Total number of incoming connections blocked on a listener/frontend by a tcp-request connection rule since the worker process started"),
         StatsColumn(name: "dses", fe: "MCP:u64", be: nil, srv: nil, source: .field(.dses), desc: "Total number of incoming sessions blocked on a listener/frontend by a tcp-request connection rule since the worker process started"),
         StatsColumn(name: "wrew", fe: "MCP:u64", be: "MCP:u64", srv: "MCP:u64", source: .constant(0), desc: "Total number of failed HTTP header rewrites since the worker process started"),
         StatsColumn(name: "connect", fe: nil, be: "MCP:u64", srv: "MCP:u64", source: .field(.connect), desc: "Total number of outgoing connection attempts on this backend/server since the worker process started"),
         StatsColumn(name: "reuse", fe: nil, be: "MCP:u64", srv: "MCP:u64", source: .field(.reuse), desc: "Total number of reused connection on this backend/server since the worker process started"),
-        StatsColumn(name: "cache_lookups", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
-        StatsColumn(name: "cache_hits", fe: nil, be: nil, srv: nil, source: .never, desc: ""),
+        StatsColumn(name: "cache_lookups", fe: "MCP:u64", be: "MCP:u64", srv: nil, source: .field(.cacheLookups), desc: "Total number of HTTP requests looked up in the cache on this frontend/backend since the worker process started"),
+        StatsColumn(name: "cache_hits", fe: "MCP:u64", be: "MCP:u64", srv: nil, source: .field(.cacheHits), desc: "Total number of HTTP requests not found in the cache on this frontend/backend since the worker process started"),
         StatsColumn(name: "srv_icur", fe: nil, be: nil, srv: "MGP:u32", source: .field(.srvIcur), desc: "Current number of idle connections available for reuse on this server"),
         StatsColumn(name: "src_ilim", fe: nil, be: nil, srv: "MMP:u32", source: .field(.srcIlim), desc: "Limit on the number of available idle connections on this server (server 'pool_max_conn' directive)"),
         StatsColumn(name: "qtime_max", fe: nil, be: "MMP:u32", srv: "MMP:u32", source: .field(.qtimeMax), desc: "Maximum observed time spent in the queue, in milliseconds (backend/server)"),

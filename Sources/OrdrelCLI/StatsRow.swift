@@ -67,6 +67,23 @@ public struct StatsRow: Sendable {
     public var checkCode: UInt64?
     /// Last check duration in ms; `nil` without checks.
     public var checkDuration: UInt64?
+    /// Responses per status class (`hrsp_1xx`...`hrsp_other`): `mode http` rows only.
+    public var hrsp1xx: UInt64?
+    public var hrsp2xx: UInt64?
+    public var hrsp3xx: UInt64?
+    public var hrsp4xx: UInt64?
+    public var hrsp5xx: UInt64?
+    public var hrspOther: UInt64?
+    /// Frontend HTTP requests per second and its maximum (0 for a tcp frontend, as haproxy).
+    public var reqRate: UInt64 = 0
+    public var reqRateMax: UInt64 = 0
+    /// HTTP requests (`req_tot`): every frontend (0 from the start), and backends in `mode http`.
+    public var reqTot: UInt64?
+    /// Requests answered by the proxy itself (`intercepted`): `mode http` frontends only.
+    public var intercepted: UInt64?
+    /// Cache lookups and hits (`cache_lookups`, `cache_hits`): `mode http` frontends and backends.
+    public var cacheLookups: UInt64?
+    public var cacheHits: UInt64?
     public var cliAbrt: UInt64 = 0
     public var srvAbrt: UInt64 = 0
     /// Seconds since last session assigned, -1 = never.
@@ -137,6 +154,7 @@ public struct StatsRow: Sendable {
         self.svname = svname
         self.iid = iid
         self.sid = sid
+        if kind == .frontend { reqTot = 0 }
     }
 
     /// The value of one fillable field.
@@ -181,6 +199,18 @@ public struct StatsRow: Sendable {
         case .checkStatus: return StatCell(checkStatus)
         case .checkCode: return StatCell(checkCode)
         case .checkDuration: return StatCell(checkDuration)
+        case .hrsp1xx: return StatCell(hrsp1xx)
+        case .hrsp2xx: return StatCell(hrsp2xx)
+        case .hrsp3xx: return StatCell(hrsp3xx)
+        case .hrsp4xx: return StatCell(hrsp4xx)
+        case .hrsp5xx: return StatCell(hrsp5xx)
+        case .hrspOther: return StatCell(hrspOther)
+        case .reqRate: return .u(reqRate)
+        case .reqRateMax: return .u(reqRateMax)
+        case .reqTot: return StatCell(reqTot)
+        case .intercepted: return StatCell(intercepted)
+        case .cacheLookups: return StatCell(cacheLookups)
+        case .cacheHits: return StatCell(cacheHits)
         case .cliAbrt: return .u(cliAbrt)
         case .srvAbrt: return .u(srvAbrt)
         case .lastsess: return .s(lastsess)
@@ -250,6 +280,8 @@ enum StatField {
     case algo, connRate, connRateMax, connTot, dcon, dses, connect, reuse, srvIcur, srcIlim, qtimeMax, ctimeMax
     case rtimeMax, ttimeMax, eint, idleConnCur, safeConnCur, usedConnCur, needConnEst, uweight, aggServerStatus
     case aggCheckStatus, lastAgt, agentStatus, agentCode, agentDuration, agentDesc, agentRise, agentFall, agentHealth
+    case hrsp1xx, hrsp2xx, hrsp3xx, hrsp4xx, hrsp5xx, hrspOther, reqRate, reqRateMax, reqTot, intercepted
+    case cacheLookups, cacheHits
 }
 
 /// One cell value before formatting.

@@ -116,6 +116,8 @@ public struct TrafficCounters: Sendable {
     public var latency = LatencyHistograms()
     /// Highest queue length seen (`qmax`).
     public var maxQueue = 0
+    /// HTTP requests and responses (`mode http` proxies only).
+    public var http = HTTPCounters()
 
     public init() {}
 
@@ -159,6 +161,40 @@ public struct TrafficCounters: Sendable {
             maxQueue = 0
             sessionRate = RateCounter()
             connectionRate = RateCounter()
+            http.requestRate = RateCounter()
+        }
+    }
+}
+
+/// What a `mode http` proxy counts of requests (`req_tot`, `req_rate`, `intercepted`) and of
+/// responses by status class (`hrsp_1xx`...`hrsp_other`).
+public struct HTTPCounters: Sendable {
+    /// Requests received, including those rejected as invalid (`req_tot`).
+    public var requests: UInt64 = 0
+    /// Requests per second (`req_rate`, `req_rate_max`).
+    public var requestRate = RateCounter()
+    /// Responses per status class: 1xx, 2xx, 3xx, 4xx, 5xx, other.
+    public var responses: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    /// Requests a built-in service answered (`intercepted`): stats, monitor-uri, exporter.
+    public var intercepted: UInt64 = 0
+
+    public init() {}
+
+    /// A request arrived (counted before its reply, as haproxy does).
+    public mutating func request(nowMs: UInt64) {
+        requests += 1
+        requestRate.record(nowMs: nowMs)
+    }
+
+    /// A response with `status` was sent or, for a connection that closed first, decided.
+    public mutating func response(status: Int) {
+        switch status {
+        case 100..<200: responses.0 += 1
+        case 200..<300: responses.1 += 1
+        case 300..<400: responses.2 += 1
+        case 400..<500: responses.3 += 1
+        case 500..<600: responses.4 += 1
+        default: responses.5 += 1
         }
     }
 }

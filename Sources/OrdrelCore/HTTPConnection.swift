@@ -51,6 +51,7 @@ final class HTTPConnection: SessionDriverHost {
 
     func nextStep() -> SessionStep<HTTPRequest> {
         let action = session.nextAction()
+        if let status = session.takeRejection() { runtime.countRejectedHTTPRequest(proxy, status: status) }
         // The action may have started a new wait (a reply done, a request begun).
         if session.timerEpoch != armedEpoch {
             armedEpoch = session.timerEpoch
@@ -66,7 +67,9 @@ final class HTTPConnection: SessionDriverHost {
     }
 
     func perform(_ request: HTTPRequest) -> Bool {
-        session.respond(answer(request))
+        let reply = answer(request)
+        runtime.lock.withLock { proxy.frontendCounters.http.response(status: reply.status) }
+        session.respond(reply)
         return true
     }
 
@@ -105,9 +108,10 @@ final class HTTPConnection: SessionDriverHost {
     }
 
     /// The request's reply. The stats page's rows are taken and the admin actions applied with
-    /// the other threads paused; rendering and writing happen afterwards, holding nothing.
+    /// the other threads paused; rendering and writing happen afterwards, holding nothing. The
+    /// request and its interception are counted first, so a scrape or page shows itself in
+    /// `req_tot` and `intercepted` but not yet in `hrsp_*`, as in haproxy.
     private func answer(_ request: HTTPRequest) -> HTTPReply {
-        runtime.lock.withLock { runtime.cumulativeRequests += 1 }
         // The rules' input (a getsockname for `dst`) only when there are rules.
         let allowed = proxy.config.http.stats.flatMap { $0.adminRules.isEmpty ? nil : $0 }.map {
             $0.allowsAdmin(runtime.aclInput(client: fd, address: client, frontend: proxy, backend: proxy,
@@ -115,8 +119,15 @@ final class HTTPConnection: SessionDriverHost {
                            RuntimeACLEnvironment(runtime: runtime, proxy: proxy, backend: proxy, counters: nil,
                                                  nowMs: Int64(runtime.nowMs)))
         } ?? false
-        switch services.route(request, adminAllowed: allowed) {
-        case .reply(let reply):
+        let route = services.route(request, adminAllowed: allowed)
+        let now = runtime.nowMs
+        runtime.lock.withLock {
+            runtime.cumulativeRequests += 1
+            proxy.frontendCounters.http.request(nowMs: now)
+            if case .unserved = route {} else { proxy.frontendCounters.http.intercepted += 1 }
+        }
+        switch route {
+        case .reply(let reply), .unserved(let reply):
             return reply
         case .prometheusExporter(let scrape):
             // Rows and info are taken isolated inside prometheusMetrics; rendering is not.

@@ -56,6 +56,17 @@ extension Runtime {
         sessionEnded()
     }
 
+    /// The HTTP session rejected a request itself (invalid, timed out, or the client closed
+    /// before sending one): a request, a request error and a response of `status` to haproxy.
+    func countRejectedHTTPRequest(_ frontend: Proxy, status: Int) {
+        let now = nowMs
+        lock.withLock {
+            frontend.frontendCounters.http.request(nowMs: now)
+            frontend.frontendCounters.http.response(status: status)
+            frontend.frontendCounters.requestErrors += 1
+        }
+    }
+
     /// What the stats page shows, at one instant (call isolated).
     func statsSnapshot() -> StatsSnapshot {
         // The rows come proxy by proxy in configuration order, as the page lists them: each

@@ -31,7 +31,33 @@ extension Runtime {
         row.connTot = counters.connectionsTotal
         row.dcon = counters.deniedConnections
         row.dses = counters.deniedSessions
+        // haproxy prints the request rate and total of tcp frontends too (always 0 there).
+        row.reqRate = UInt64(counters.http.requestRate.rate(nowMs: nowMs))
+        row.reqRateMax = UInt64(counters.http.requestRate.max)
+        row.reqTot = counters.http.requests
+        if proxy.config.mode == .http {
+            fillHTTPResponses(&row, from: counters.http)
+            row.intercepted = counters.http.intercepted
+            fillNoCache(&row)
+        }
         return row
+    }
+
+    /// ordrel has no HTTP cache: an http frontend or backend shows 0 lookups and hits, as
+    /// haproxy's without `http-request cache-use`.
+    private func fillNoCache(_ row: inout StatsRow) {
+        row.cacheLookups = 0
+        row.cacheHits = 0
+    }
+
+    /// The `hrsp_*` cells, which haproxy prints for `mode http` rows only.
+    private func fillHTTPResponses(_ row: inout StatsRow, from counters: HTTPCounters) {
+        row.hrsp1xx = counters.responses.0
+        row.hrsp2xx = counters.responses.1
+        row.hrsp3xx = counters.responses.2
+        row.hrsp4xx = counters.responses.3
+        row.hrsp5xx = counters.responses.4
+        row.hrspOther = counters.responses.5
     }
 
     /// The columns every row kind fills the same way from its counters.
@@ -115,6 +141,7 @@ extension Runtime {
             row.lastCheck = LastCheck(status: health.lastResult.code, durationMs: UInt64(server.lastCheckDurationMs ?? 0))
         }
         row.addr = server.hasAddress ? server.address.description : nil
+        if proxy.config.mode == .http { fillHTTPResponses(&row, from: counters.http) }
         row.srvIcur = 0
         row.needConnEst = UInt64(server.estimatedNeededConnections)
         row.aggServerStatus = server.isUsable ? 0 : 1
@@ -138,6 +165,13 @@ extension Runtime {
         row.bck = UInt64(usable.backup)
         row.chkdown = UInt64(proxy.downTransitions)
         row.downtime = proxy.downtime(wallSeconds: wallSeconds)
+        // A backend's own HTTP counters: requests it forwarded, none for the built-in services
+        // of a `listen` (haproxy counts those on the frontend only).
+        if proxy.config.mode == .http {
+            fillHTTPResponses(&row, from: counters.http)
+            row.reqTot = counters.http.requests
+            fillNoCache(&row)
+        }
         row.lastchg = wallSeconds - proxy.lastChangeWallSeconds
         row.algo = proxy.config.balance.rawValue
         return row

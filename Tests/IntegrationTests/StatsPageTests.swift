@@ -11,17 +11,17 @@ final class StatsPageTests: XCTestCase {
     private nonisolated(unsafe) static var ordrel: OrdrelProcess?
     private nonisolated(unsafe) static var backends: [TestBackend] = []
     private nonisolated(unsafe) static var socketDirectory: TemporaryDirectory?
-    private nonisolated(unsafe) static var ports: (page: UInt16, privatePage: UInt16, traffic: UInt16) = (0, 0, 0)
+    private nonisolated(unsafe) static var ports: (page: UInt16, privatePage: UInt16, traffic: UInt16, counted: UInt16) = (0, 0, 0, 0)
     private nonisolated(unsafe) static var setupError: Error?
 
     private static var socketPath: String { (socketDirectory?.path ?? "") + "/admin.sock" }
 
     /// The real haproxy on the same configuration (its own ports), when installed.
     private nonisolated(unsafe) static var haproxy: Process?
-    private nonisolated(unsafe) static var haproxyPorts: (page: UInt16, privatePage: UInt16, traffic: UInt16) = (0, 0, 0)
+    private nonisolated(unsafe) static var haproxyPorts: (page: UInt16, privatePage: UInt16, traffic: UInt16, counted: UInt16) = (0, 0, 0, 0)
 
     /// The configuration both daemons run; only the ports differ.
-    private static func config(ports: (page: UInt16, privatePage: UInt16, traffic: UInt16), statsSocket: String,
+    private static func config(ports: (page: UInt16, privatePage: UInt16, traffic: UInt16, counted: UInt16), statsSocket: String,
                                servers: [UInt16], errors: String) -> String {
         """
         global
@@ -63,6 +63,12 @@ final class StatsPageTests: XCTestCase {
             server s3 127.0.0.1:\(servers[2]) check inter 200 fall 1 rise 1
             server s4 127.0.0.1:\(servers[0]) disabled
             server s5 127.0.0.1:\(servers[1]) agent-check agent-port \(servers[3]) agent-inter 100ms agent-send "ping\\n"
+        frontend counted
+            bind 127.0.0.1:\(ports.counted)
+            stats uri /st
+            stats auth admin:s3cret
+            monitor-uri /healthz
+            http-request use-service prometheus-exporter if { path /metrics }
 
         """
     }
@@ -73,7 +79,7 @@ final class StatsPageTests: XCTestCase {
             socketDirectory = TemporaryDirectory()
             backends = [try TestBackend(.greetThenEcho(Array("s1\n".utf8))), try TestBackend(.greetThenEcho(Array("s2\n".utf8))),
                         try TestBackend(.greetThenEcho(Array("up\n".utf8)))]
-            ports = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort())
+            ports = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort())
             // s1, s2, a closed port for s3's check, s5's agent.
             let servers = [backends[0].port, backends[1].port, try TestSocket.unusedPort(), backends[2].port]
             // haproxy uses an errorfile for replies to a request (503), not for a request it
@@ -83,7 +89,8 @@ final class StatsPageTests: XCTestCase {
             _ = socketDirectory!.write("503.http", "HTTP/1.0 503 Service Unavailable\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n<html><body><h1>Come back later</h1></body></html>\n")
             ordrel = try OrdrelProcess(config: config(ports: ports, statsSocket: socketPath, servers: servers, errors: errors), readyPort: ports.page)
             if FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath) {
-                haproxyPorts = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort())
+                haproxyPorts = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort(),
+                                try TestSocket.unusedPort())
                 let path = socketDirectory!.write("haproxy.cfg", config(ports: haproxyPorts, statsSocket: socketDirectory!.path + "/haproxy.sock", servers: servers, errors: errors))
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: DaemonPair.haproxyPath)
@@ -351,7 +358,7 @@ final class StatsPageTests: XCTestCase {
         func post(_ target: String, _ body: String, _ extra: String = "") -> String {
             "POST \(target) HTTP/1.1\r\nHost: x\r\n\(extra)Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
         }
-        let requests: [(KeyPath<(page: UInt16, privatePage: UInt16, traffic: UInt16), UInt16>, String)] = [
+        let requests: [(KeyPath<(page: UInt16, privatePage: UInt16, traffic: UInt16, counted: UInt16), UInt16>, String)] = [
             (\.page, "GARBAGE\r\n\r\n"),
             (\.page, "GET / HTTP/1.1\r\nBad Header\r\n\r\n"),
             (\.page, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
@@ -382,11 +389,84 @@ final class StatsPageTests: XCTestCase {
             guard let start = html.firstRange(of: "<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\"><th class=\"pxname\" width=\"10%\"><a name=\"fe_main\">") else {
                 return html
             }
-            // Earlier tests sent traffic through ordrel only: ages of the last session differ.
+            // Earlier tests sent traffic through ordrel only: ages of the last session differ;
+            // the pages' sizes differ, so byte counts may have a different number of digit groups.
             return String(html[start.lowerBound...]).replacing(/[0-9]+/, with: "N")
                 .replacing(/<td>(?:(?:N[dhms])+|\?)<\/td>/, with: "<td>age</td>")
+                .replacing(/N?(?:<span class="rls">N<\/span>N)+/, with: "N")
         }
         XCTAssertEqual(try tcpTables(Self.ports.page), try tcpTables(Self.haproxyPorts.page))
+    }
+
+    /// The HTTP counters of a `mode http` frontend after the same requests to both daemons, on a
+    /// frontend nothing else uses: `show stat`'s http columns and the exporter's frontend lines
+    /// (but byte counts, which differ with the pages' sizes, the default maxconn, and current
+    /// sessions: ordrel closes a connection once the client has closed its side too).
+    /// haproxy 2.6 counts every request (an empty connection and a malformed request too, as
+    /// errors and 4xx), counts a service's request as intercepted (stats page, its 401,
+    /// monitor-uri, exporter; not the 503 for no service), and a scrape's own request but not
+    /// yet its response.
+    func testHTTPCountersAsHaproxys() throws {
+        guard Self.haproxy?.isRunning == true else { throw XCTSkip("haproxy is not installed") }
+        let sockets = [Self.socketPath, Self.socketDirectory!.path + "/haproxy.sock"]
+        func stat(_ socket: String) throws -> [String: String] {
+            let text = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: "show stat\n").stdout
+            let lines = text.split(separator: "\n")
+            let names = try XCTUnwrap(lines.first).dropFirst(2).split(separator: ",", omittingEmptySubsequences: false)
+            let row = try XCTUnwrap(lines.first { $0.hasPrefix("counted,FRONTEND,") }).split(separator: ",", omittingEmptySubsequences: false)
+            return Dictionary(zip(names.map(String.init), row.map(String.init)), uniquingKeysWith: { first, _ in first })
+        }
+        func send(_ port: UInt16, _ request: String) throws -> String {
+            let fd = try TestSocket.connect(port: port)
+            defer { close(fd) }
+            TestSocket.setReceiveTimeout(fd, seconds: 5)
+            try TestSocket.sendAll(fd, Array(request.utf8))
+            return String(decoding: TestSocket.readAll(fd).bytes, as: UTF8.self)
+        }
+        let auth = "Authorization: Basic YWRtaW46czNjcmV0\r\n"
+        let requests = [
+            "GET /st HTTP/1.1\r\nHost: x\r\n\(auth)Connection: close\r\n\r\n",
+            "GET /st;csv HTTP/1.1\r\nHost: x\r\n\(auth)Connection: close\r\n\r\n",
+            "HEAD /st HTTP/1.1\r\nHost: x\r\n\(auth)Connection: close\r\n\r\n",
+            "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "GET /elsewhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            "GARBAGE\r\n\r\n",
+            "GET /st HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        ]
+        let expectedStatus = ["200", "200", "200", "200", "200", "503", "400", "401"]
+        var scrapes: [[Substring]] = []
+        for (port, socket) in [(Self.ports.counted, sockets[0]), (Self.haproxyPorts.counted, sockets[1])] {
+            // A client closing before its first request: counted once the daemon reads the end.
+            close(try TestSocket.connect(port: port))
+            XCTAssertTrue(try waitUntil(5) { try stat(socket)["req_tot"] == "1" }, socket)
+            for (request, status) in zip(requests, expectedStatus) {
+                XCTAssertTrue(try send(port, request).hasPrefix("HTTP/1.1 \(status) "), request.debugDescription)
+            }
+            let scrape = try send(port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            scrapes.append(scrape.split(separator: "\n").filter {
+                $0.hasPrefix("haproxy_frontend_") && $0.contains("proxy=\"counted\"") && !$0.contains("rate")
+                    && !$0.contains("bytes_") && !$0.contains("_sessions{")
+                    || $0.hasPrefix("haproxy_frontend_http_requests_total{proxy=\"fe_main\"")
+            })
+        }
+        XCTAssertEqual(scrapes[0], scrapes[1])
+        XCTAssertTrue(scrapes[0].contains("haproxy_frontend_http_requests_total{proxy=\"counted\"} 10"), "\(scrapes[0])")
+        XCTAssertTrue(scrapes[0].contains("haproxy_frontend_intercepted_requests_total{proxy=\"counted\"} 7"), "\(scrapes[0])")
+        XCTAssertTrue(scrapes[0].contains("haproxy_frontend_http_responses_total{proxy=\"counted\",code=\"4xx\"} 3"), "\(scrapes[0])")
+        let (ours, theirs) = (try stat(sockets[0]), try stat(sockets[1]))
+        let exact = ["stot", "ereq", "dreq", "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx", "hrsp_other", "req_tot",
+                     "intercepted", "conn_tot"]
+        XCTAssertEqual(exact.map { ours[$0] ?? "missing" }, exact.map { theirs[$0] ?? "missing" })
+        XCTAssertEqual(exact.map { ours[$0] ?? "missing" }, ["10", "2", "0", "0", "6", "0", "3", "1", "0", "10", "7", "10"])
+        // Rates depend on when the seconds turned: only within bounds.
+        for column in ["req_rate", "req_rate_max"] {
+            for row in [ours, theirs] { XCTAssertTrue((0...10).contains(Int(row[column] ?? "") ?? -1), "\(column) \(row[column] ?? "")") }
+        }
+        XCTAssertGreaterThanOrEqual(Int(ours["req_rate_max"] ?? "") ?? 0, 1)
+        // A tcp frontend has none of the http columns but the request counts (0).
+        let tcp = try Self.query("show stat").split(separator: "\n").first { $0.hasPrefix("fe_main,FRONTEND,") }
+        XCTAssertEqual(try XCTUnwrap(tcp).split(separator: ",", omittingEmptySubsequences: false)[39...48].joined(separator: ","), ",,,,,,,0,0,0")
     }
 
     /// A soft stop (SIGUSR1) closes an idle keep-alive connection at once (without a reply) and

@@ -153,6 +153,36 @@ final class HTTPServiceTests: XCTestCase {
         XCTAssertEqual(closing.nextAction(), .shutdownWrite)
     }
 
+    /// haproxy counts each request the session rejects itself (request, error, response) once,
+    /// also a client closing before its first request; not one closing an idle keep-alive.
+    func testRejectionsAreReportedOnceForCounting() {
+        let invalid = HTTPSession(parser: parser)
+        feed(invalid, "BAD\r\n\r\n")
+        _ = invalid.nextAction()
+        XCTAssertEqual(invalid.takeRejection(), 400)
+        XCTAssertNil(invalid.takeRejection(), "taken once")
+        let late = HTTPSession(parser: parser)
+        XCTAssertEqual(late.nextAction(), .read)
+        XCTAssertNil(late.takeRejection())
+        late.timedOut()
+        XCTAssertEqual(late.takeRejection(), 408)
+        let silent = HTTPSession(parser: parser)
+        XCTAssertEqual(silent.nextAction(), .read)
+        silent.receiveEOF()
+        XCTAssertEqual(silent.nextAction(), .close)
+        XCTAssertEqual(silent.takeRejection(), 400, "an empty connection counts as a 400 nobody reads")
+        let served = HTTPSession(parser: parser)
+        feed(served, "GET / HTTP/1.1\r\n\r\n")
+        _ = served.nextAction()
+        served.respond(HTTPReply(bytes: [0x41], closesConnection: false))
+        _ = served.nextAction()
+        served.didWrite(1)
+        XCTAssertEqual(served.nextAction(), .read)
+        served.receiveEOF()
+        XCTAssertEqual(served.nextAction(), .close)
+        XCTAssertNil(served.takeRejection(), "closing after a served request is no error")
+    }
+
     func testStopClosesIdleConnectionsAndEndsBusyOnesAfterTheirReply() {
         let idle = HTTPSession(parser: parser)
         XCTAssertEqual(idle.nextAction(), .read)
@@ -187,10 +217,12 @@ final class HTTPServiceTests: XCTestCase {
             monitorURI: "/health", usesPrometheusExporter: { $0 == "/metrics" }, stats: statsSettings), proxyName: "stats")
         guard case .reply(let health) = services.route(request("/health"), adminAllowed: false) else { return XCTFail("no monitor reply") }
         XCTAssertTrue(String(decoding: health.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\n"))
+        XCTAssertEqual(health.status, 200)
         guard case .prometheusExporter = services.route(request("/metrics?x"), adminAllowed: false) else { return XCTFail("no exporter") }
         guard case .reply(let denied) = services.route(request("/stats;csv"), adminAllowed: false) else { return XCTFail("no 401") }
         let deniedText = String(decoding: denied.bytes, as: UTF8.self)
         XCTAssertTrue(deniedText.hasPrefix("HTTP/1.1 401 Unauthorized\r\n"))
+        XCTAssertEqual(denied.status, 401)
         XCTAssertTrue(deniedText.contains("www-authenticate: Basic realm=\"Private Area\"\r\n"))
         let wrong = [HTTPHeader(name: "authorization", value: "Basic YWRtaW46bm8=")]
         guard case .reply = services.route(request("/stats", headers: wrong), adminAllowed: false) else { return XCTFail("wrong password let in") }
@@ -200,9 +232,11 @@ final class HTTPServiceTests: XCTestCase {
         }
         XCTAssertEqual(page.format, .csv)
         XCTAssertTrue(page.hideDown)
-        guard case .reply(let other) = services.route(request("/elsewhere"), adminAllowed: false) else { return XCTFail("no 503") }
+        // Not served by a service: not counted as intercepted.
+        guard case .unserved(let other) = services.route(request("/elsewhere"), adminAllowed: false) else { return XCTFail("no 503") }
         XCTAssertTrue(String(decoding: other.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 503 "))
-        guard case .reply(let put) = services.route(request("/stats", method: "PUT", headers: right), adminAllowed: false) else {
+        XCTAssertEqual(other.status, 503)
+        guard case .unserved(let put) = services.route(request("/stats", method: "PUT", headers: right), adminAllowed: false) else {
             return XCTFail("PUT reached the page")
         }
         XCTAssertTrue(String(decoding: put.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 503 "))

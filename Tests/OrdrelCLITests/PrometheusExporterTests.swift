@@ -163,6 +163,29 @@ final class PrometheusExporterTests: XCTestCase {
         XCTAssertTrue(text.contains(#"haproxy_backend_agg_server_status{proxy="be_app",state="MAINT"} 2"#))
     }
 
+    /// An http frontend's request counters are printed with their values, a tcp one's not at all
+    /// (promex leaves the http families out for tcp proxies).
+    func testHTTPCountersOfHTTPFrontendsOnly() {
+        var http = StatsRow(kind: .frontend, pxname: "web", svname: "FRONTEND", iid: 2, sid: 0)
+        http.mode = "http"
+        (http.hrsp2xx, http.hrsp4xx, http.hrsp1xx, http.hrsp3xx, http.hrsp5xx, http.hrspOther) = (6, 3, 0, 0, 1, 0)
+        (http.reqTot, http.reqRateMax, http.intercepted, http.cacheLookups, http.cacheHits) = (10, 4, 7, 0, 0)
+        let tcp = StatsRow(kind: .frontend, pxname: "fe_tcp", svname: "FRONTEND", iid: 3, sid: 0)
+        let lines = render(PrometheusQuery(), rows: [http, tcp])
+        for line in [#"haproxy_frontend_http_responses_total{proxy="web",code="2xx"} 6"#,
+                     #"haproxy_frontend_http_responses_total{proxy="web",code="4xx"} 3"#,
+                     #"haproxy_frontend_http_responses_total{proxy="web",code="5xx"} 1"#,
+                     #"haproxy_frontend_http_requests_total{proxy="web"} 10"#,
+                     #"haproxy_frontend_http_requests_rate_max{proxy="web"} 4"#,
+                     #"haproxy_frontend_intercepted_requests_total{proxy="web"} 7"#,
+                     #"haproxy_frontend_http_cache_lookups_total{proxy="web"} 0"#] {
+            XCTAssertTrue(lines.contains(line), line)
+        }
+        XCTAssertFalse(lines.contains { ($0.contains("_http_") || $0.contains("intercepted")) && $0.hasSuffix(" NaN") })
+        XCTAssertFalse(lines.contains { ($0.contains("_http_") || $0.contains("intercepted")) && $0.contains(#"proxy="fe_tcp""#) })
+        XCTAssertTrue(lines.contains(#"haproxy_frontend_sessions_total{proxy="fe_tcp"} 0"#), "the tcp frontend is there")
+    }
+
     /// prometheus_client's own parser reads the whole output (haproxy's families and ordrel's
     /// histograms): types, one-hot states, and buckets that add up to `_count`. It needs the
     /// Python package, which `.ci/run` installs into ORDREL_PYTHON's venv.

@@ -41,7 +41,10 @@ public struct StatsPageSettings: Sendable, Equatable {
 /// Which built-in service answers a request. `reply` is complete; the others need the
 /// runtime: the host takes what they need at one instant (isolated), renders outside.
 public enum BuiltinServiceRoute: Sendable {
+    /// A complete reply of a service (monitor-uri, the stats page's 401).
     case reply(HTTPReply)
+    /// No service takes the request: haproxy's 503, which it does not count as intercepted.
+    case unserved(HTTPReply)
     /// `http-request use-service prometheus-exporter` matched.
     case prometheusExporter(HTTPRequest)
     /// The stats page (any format).
@@ -96,7 +99,7 @@ public struct BuiltinServices: Sendable {
             }
             return .statsPage(page)
         }
-        return .reply(errorReply(503, request))
+        return .unserved(errorReply(503, request))
     }
 
     /// haproxy's message for `status`, or the section's `errorfile` for it.

@@ -8,6 +8,18 @@ public struct HTTPReply: Sendable, Equatable {
         self.closesConnection = closesConnection
     }
 
+    /// The status code of the status line (`HTTP/1.x NNN ...`), which an `errorfile` may set to
+    /// anything: what the `hrsp_*` counters count. 0 (an "other" response) when there is none.
+    public var status: Int {
+        guard let space = bytes.prefix(16).firstIndex(of: UInt8(ascii: " ")) else { return 0 }
+        var code = 0
+        for byte in bytes[(space + 1)...].prefix(3) {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return 0 }
+            code = code * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return code
+    }
+
     /// A generated reply in haproxy's form: lowercase header names, `content-length` first unless
     /// `headers` place it, or for `chunked` the body as `transfer-encoding: chunked` chunks of at
     /// most 16 KiB; `connection: close` when the connection ends after it. `headOnly` (a HEAD

@@ -51,6 +51,9 @@ public final class HTTPSession {
     public private(set) var requestsServed: UInt64 = 0
     /// The process is stopping: the reply under way is the last.
     private var stopping = false
+    /// The status of a request the session rejected itself (invalid, timed out, cut short),
+    /// until the host takes it with `takeRejection`.
+    private var rejection: Int?
 
     /// The session's own replies (400, 413, 408) are haproxy's built-in messages: haproxy 2.6
     /// does not use `errorfile`s for errors found before a request exists.
@@ -127,10 +130,19 @@ public final class HTTPSession {
         case .awaitingRequest(first: true), .receivingRequest:
             // With the head in, the body is what is late: haproxy answers in its generated form.
             let headIn = HTTPRequestParser.endOfHead(input[...]) != nil
+            rejection = 408
             send(HTTPErrors.reply(408, generated: headIn), closeAfter: true)
         default:
             phase = .closed
         }
+    }
+
+    /// The status of the request the session last rejected, once: haproxy counts it as a
+    /// request (`req_tot`), a request error (`ereq`) and a response of that status, also when
+    /// the client closed before any byte of a first request (a 400 nobody reads).
+    public func takeRejection() -> Int? {
+        defer { rejection = nil }
+        return rejection
     }
 
     /// The next thing to do.
@@ -146,6 +158,7 @@ public final class HTTPSession {
                         return .handle(request)
                     case .invalid(let status):
                         input.removeAll()
+                        rejection = status
                         send(HTTPErrors.reply(status), closeAfter: true)
                         continue
                     case .incomplete:
@@ -156,6 +169,7 @@ public final class HTTPSession {
                     }
                 }
                 if inputEOF {
+                    if phase != .awaitingRequest(first: false) { rejection = 400 }
                     phase = .closed
                     continue
                 }

@@ -230,7 +230,7 @@ struct StatsPageHTML {
         put("/s</td></tr>")
         if http {
             put("<tr><th>Current request rate:</th><td>")
-            u2h(r.rate)
+            u2h(r.reqRate)
             put("/s</td></tr>")
         }
         put("</table></div></u></td><td><u>")
@@ -242,7 +242,7 @@ struct StatsPageHTML {
         put("/s</td></tr>")
         if http {
             put("<tr><th>Max request rate:</th><td>")
-            u2h(r.rateMax)
+            u2h(r.reqRateMax)
             put("/s</td></tr>")
         }
         put("</table></div></u></td><td>")
@@ -259,7 +259,15 @@ struct StatsPageHTML {
         u2h(r.connTot)
         put("</td></tr><tr><th>Cum. sessions:</th><td>")
         u2h(r.stot)
-        put("</td></tr></table></div></u></td><td></td><td></td><td>")
+        put("</td></tr>")
+        if http {
+            httpRequests(r)
+            put("<tr><th>Intercepted requests:</th><td>")
+            u2h(r.intercepted ?? 0)
+            put("</td></tr>")
+            httpTrailer(r)
+        }
+        put("</table></div></u></td><td></td><td></td><td>")
         u2h(r.bytesIn)
         put("</td>")
         bytesOut(r)
@@ -274,6 +282,33 @@ struct StatsPageHTML {
         put("</td><td class=ac colspan=8></td></tr>")
     }
 
+    /// The session tooltip's HTTP lines of a `mode http` frontend or backend: requests and
+    /// responses per class (ordrel compresses nothing, so no 2xx was compressed).
+    private mutating func httpRequests(_ r: borrowing StatsRow) {
+        put("<tr><th>Cum. HTTP requests:</th><td>")
+        u2h(r.reqTot ?? 0)
+        put("</td></tr><tr><th>- HTTP 1xx responses:</th><td>")
+        u2h(r.hrsp1xx ?? 0)
+        put("</td></tr><tr><th>- HTTP 2xx responses:</th><td>")
+        u2h(r.hrsp2xx ?? 0)
+        put("</td></tr><tr><th>&nbsp;&nbsp;Compressed 2xx:</th><td>0</td><td>(0%)</td></tr><tr><th>- HTTP 3xx responses:</th><td>")
+        u2h(r.hrsp3xx ?? 0)
+        put("</td></tr><tr><th>- HTTP 4xx responses:</th><td>")
+        u2h(r.hrsp4xx ?? 0)
+        put("</td></tr><tr><th>- HTTP 5xx responses:</th><td>")
+        u2h(r.hrsp5xx ?? 0)
+        put("</td></tr><tr><th>- other responses:</th><td>")
+        u2h(r.hrspOther ?? 0)
+        put("</td></tr>")
+    }
+
+    /// The HTTP tooltip's last lines: ordrel has no cache and rewrites no header.
+    private mutating func httpTrailer(_ r: borrowing StatsRow) {
+        put("<tr><th>Cache lookups:</th><td>0</td></tr><tr><th>Cache hits:</th><td>0</td><td>(0%)</td></tr><tr><th>Failed hdr rewrites:</th><td>0</td></tr><tr><th>Internal errors:</th><td>")
+        u2h(r.eint)
+        put("</td></tr>")
+    }
+
     private mutating func bytesOut(_ r: borrowing StatsRow) {
         put("<td>")
         u2h(r.bytesOut)
@@ -282,7 +317,8 @@ struct StatsPageHTML {
         put("</td></tr><tr><th>Compression in:</th><td>0</td></tr><tr><th>Compression out:</th><td>0</td><td>(0%)</td></tr><tr><th>Compression bypass:</th><td>0</td></tr><tr><th>Total bytes saved:</th><td>0</td><td>(0%)</td></tr></table></div></td>")
     }
 
-    private mutating func times(_ r: borrowing StatsRow) {
+    /// The averages; `http` rows also show the response time.
+    private mutating func times(_ r: borrowing StatsRow, http: Bool = false) {
         put("<tr><th colspan=3>Max / Avg over last 1024 success. conn.</th></tr><tr><th>- Queue time:</th><td>")
         u2h(r.qtimeMax)
         put(" / ")
@@ -291,6 +327,12 @@ struct StatsPageHTML {
         u2h(r.ctimeMax)
         put(" / ")
         u2h(r.ctime)
+        if http {
+            put("</td><td>ms</td></tr><tr><th>- Responses time:</th><td>")
+            u2h(r.rtimeMax)
+            put(" / ")
+            u2h(r.rtime)
+        }
         put("</td><td>ms</td></tr><tr><th>- Total time:</th><td>")
         u2h(r.ttimeMax)
         put(" / ")
@@ -540,7 +582,19 @@ struct StatsPageHTML {
         put("<div class=tips><table class=det><tr><th>Cum. sessions:</th><td>")
         u2h(r.stot)
         put("</td></tr>")
-        times(r)
+        let http = r.mode == "http"
+        if http {
+            put("<tr><th>New connections:</th><td>")
+            u2h(r.connect)
+            put("</td></tr><tr><th>Reused connections:</th><td>")
+            u2h(r.reuse)
+            put("</td><td>(")
+            number(r.connect > 0 ? 100 * r.reuse / (r.connect + r.reuse) : 0)
+            put("%)</td></tr>")
+            httpRequests(r)
+            httpTrailer(r)
+        }
+        times(r, http: http)
         put("</table></div></u></td><td>")
         u2h(r.lbtot)
         put("</td><td>")
