@@ -4,13 +4,26 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release
 
-.PHONY: run build release test deps bench bench-stall bench-reload soak clean container-test
+.PHONY: run build release test deps test-deps bench bench-stall bench-reload soak clean container-test
 
 # Installs the Debian packages the build and the demo need, when missing.
-deps:
-	@missing=""; for p in libev-dev libc-ares-dev socat; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+DEPS := libev-dev libc-ares-dev socat
+# What the integration tests run next to ordrel: haproxy 2.6 (the oracle), dnsmasq (ResolversTests),
+# tmux (TopTests), redis-server and postgresql (ProtocolCheckTests), openssl (real ClientHellos).
+# chromium and the PyPI clients are optional: their tests are skipped without them (.ci/run adds them).
+TEST_DEPS := $(DEPS) haproxy dnsmasq-base tmux redis-server postgresql openssl
+
+define install-missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+endef
+
+deps:
+	$(call install-missing,$(DEPS))
+
+test-deps:
+	$(call install-missing,$(TEST_DEPS))
 
 build: deps
 	$(SWIFT) build
@@ -23,7 +36,7 @@ run: release
 	@./examples/demo/run-demo.sh $(RELEASE_BIN)
 
 # Every test is XCTest; Swift Testing is off so the run closes on XCTest's own summary line.
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
@@ -60,10 +73,10 @@ clean:
 # Sanitizers (docs/reliability.md): the unit and integration suites against ASan / TSan builds in
 # .build-asan / .build-tsan; any report from the tests or the daemons they start fails the target.
 .PHONY: test-asan test-tsan
-test-asan: deps
+test-asan: test-deps
 	@./Tests/sanitize.sh address all
 
-test-tsan: deps
+test-tsan: test-deps
 	@./Tests/sanitize.sh thread all
 
 # Fuzzing (docs/reliability.md): builds the libFuzzer targets of fuzz/ into .build-fuzz and runs
