@@ -15,6 +15,7 @@ CLI shows it in p99/max.
 """
 import argparse
 import json
+import multiprocessing
 import re
 import socket
 import statistics
@@ -84,8 +85,9 @@ def cli_load(sock_path, load, stop, counters):
             # haproxy resets a garbage-sending client once it gives up on it.
             pass
         s.close()
-        counters["commands"] += commands
-        counters["sessions"] += 1
+        with counters.get_lock():
+            counters[0] += commands
+            counters[1] += 1
 
 
 def stat_loop(sock_path, stop, counters):
@@ -146,15 +148,17 @@ def percentile(values, p):
 def measure(args):
     results = []
     for phase in ("quiet", args.load):
-        stop = threading.Event()
+        # The CLI load runs in processes of its own: as threads of this one it took the GIL from
+        # the round-trip clients and the figures measured Python, not the proxy.
+        stop = multiprocessing.Event()
         samples = [[] for _ in range(args.clients)]
-        counters = {"commands": 0, "sessions": 0}
+        counters = multiprocessing.Array("q", 2)  # commands answered, sessions
         loaders = []
         if phase != "quiet":
             for _ in range(args.cli_clients):
-                t = threading.Thread(target=cli_load, args=(args.sock, args.load, stop, counters), daemon=True)
-                t.start()
-                loaders.append(t)
+                p = multiprocessing.Process(target=cli_load, args=(args.sock, args.load, stop, counters), daemon=True)
+                p.start()
+                loaders.append(p)
             time.sleep(0.2)
         workers = [threading.Thread(target=round_trips, args=(args.port, args.seconds, samples[i], stop))
                    for i in range(args.clients)]
@@ -163,14 +167,16 @@ def measure(args):
         for t in workers:
             t.join()
         stop.set()
-        for t in loaders:
-            t.join(timeout=30)
+        for p in loaders:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.kill()
         rtts = [v for s in samples for v in s]
         results.append({
             "target": args.label, "load": args.load, "phase": phase, "round_trips": len(rtts),
             "p50_ms": round(percentile(rtts, 50), 3), "p99_ms": round(percentile(rtts, 99), 3),
-            "max_ms": round(max(rtts), 3), "cli_commands": counters["commands"],
-            "cli_sessions": counters["sessions"], "round": args.round,
+            "max_ms": round(max(rtts), 3), "cli_commands": counters[0],
+            "cli_sessions": counters[1], "round": args.round,
         })
     for row in results:
         print(json.dumps(row), flush=True)
