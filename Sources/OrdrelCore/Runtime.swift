@@ -25,14 +25,16 @@ public enum StopMode: Sendable, Equatable {
 }
 
 /// The proxy process: proxies and servers, one `Worker` (event loop and thread) per `nbthread`,
-/// the stats sockets and health checks (on worker 0's loop).
+/// health checks (on worker 0's loop), and the stats sockets on a thread of their own
+/// (`CLIThread`, nice 19).
 ///
 /// Threads share the servers, balancers, queues and counters: streams change them under `lock`;
-/// the control plane (CLI commands, check results, stopping) runs `isolated`, with every other
-/// loop paused between two iterations, so it sees and changes the whole process at once.
+/// the control plane (CLI commands, check results, stopping) runs `isolated`, with every loop
+/// but the caller's paused between two iterations, so it sees and changes the whole process at
+/// once.
 public final class Runtime {
-    /// Worker 0's loop, which also runs the stats sockets, checks and signals (on the thread that
-    /// calls `run()`, or after a fork on a thread `run()` starts).
+    /// Worker 0's loop, which also runs checks, resolvers and signals (on the thread that calls
+    /// `run()`, or after a fork on a thread `run()` starts).
     public let loop: EventLoop
     public let configuration: Configuration
     public let logger: Logger
@@ -45,8 +47,14 @@ public final class Runtime {
     /// start (queued streams start after it is released), so it is never taken twice. Taken
     /// after any loop lock, never before.
     let lock = Lock()
-    /// Depth of `isolated` calls on thread 0 (nested calls run their body at once).
+    /// Depth of `isolated` calls on thread 0, and on the CLI thread (nested calls run their body
+    /// at once); each is touched by its own thread only.
     private var isolationDepth = 0
+    private var cliIsolationDepth = 0
+    /// The thread of the stats sockets, their sessions and the master link.
+    private(set) var cli: CLIThread!
+    /// Its loop: what the CLI state below is watched by.
+    var cliLoop: EventLoop { cli.loop }
     public private(set) var proxies: [Proxy] = []
     /// Stick tables by name (each proxy's `stick-table`), and their `show table` order.
     private(set) var stickTablesByName: [String: StickTable] = [:]
@@ -61,8 +69,11 @@ public final class Runtime {
     public internal(set) var cumulativeConnections: UInt64 = 0
     /// `CumReq`: streams, client and CLI alike (haproxy's `global.req_count`).
     public internal(set) var cumulativeRequests: UInt64 = 0
-    /// Bytes written to CLI clients, for `TotalBytesOut` (haproxy counts every socket's output).
+    /// Bytes written to CLI clients, for `TotalBytesOut` (haproxy counts every socket's output),
+    /// and the CLI sessions open (`show info`'s Jobs and Tasks): the CLI thread's, under `lock`
+    /// so that thread 0's stats page reads them too.
     public internal(set) var cliBytesOut: UInt64 = 0
+    var cliSessionCount = 0
     /// `TotalBytesOut` of counters since cleared by `clear counters all`, which does not reset it.
     var clearedBytesOut: UInt64 = 0
     public private(set) var maxConnectionsSeen = 0
@@ -70,7 +81,9 @@ public final class Runtime {
     /// Wall-clock second the process started, for `show info` uptime.
     public let startWallSeconds: UInt64
     private var signalWatchers: [SignalWatcher] = []
-    /// Stats sockets and their open CLI connections.
+    /// Stats sockets and their open CLI connections. What follows up to `cliSessionsAccepted`
+    /// belongs to the CLI thread (set up before it starts): thread 0 asks it through `cli.post`.
+    /// The array itself is fixed once `start()` returns.
     private(set) var statsSockets: [StatsSocket] = []
     /// A master-worker worker's link to its master (not a stats socket: `_getsocks` does not
     /// export it).
@@ -79,8 +92,8 @@ public final class Runtime {
     /// (their connections refer to them), closed at their EOF.
     private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
-    /// Where the stats sessions of every socket wait for their next step (thread 0).
-    private(set) lazy var cliTurns = SessionTurns(loop: loop, budget: CLIConnection.turnBudget)
+    /// Where the stats sessions of every socket wait for their next step.
+    private(set) lazy var cliTurns = SessionTurns(loop: cliLoop, budget: CLIConnection.turnBudget)
     /// Connections of `mode http` sections (built-in services), all on thread 0.
     var httpConnections: [ObjectIdentifier: HTTPConnection] = [:]
     /// What those sections serve, by proxy.
@@ -94,6 +107,12 @@ public final class Runtime {
     var acceptRate = RateCounter()
     /// CLI connections accepted so far (their serial numbers).
     var cliSessionsAccepted: UInt64 = 0
+    /// CLI thread: a stop is draining the sessions (thread 0 waits for `.cliDrained`), and the
+    /// process is exiting (nothing more is posted to thread 0).
+    private var cliDraining = false
+    private var cliExiting = false
+    /// Thread 0: the CLI thread said it has no session left, at the end of a stop.
+    private var cliDrained = false
     private var hardStopTimer: TimerWatcher?
     /// Runs out the `grace` period of a soft stop, during which listeners still accept.
     private var graceTimer: TimerWatcher?
@@ -126,6 +145,7 @@ public final class Runtime {
         for proxy in proxies {
             proxy.logSinks = output.sinks(ofProxy: proxy.id).flatMap { $0.isEmpty ? nil : $0 }
         }
+        cli = CLIThread { [unowned(unsafe) self] in self.handle($0) }
     }
 
     deinit { httpReadBuffer.deallocate() }
@@ -296,6 +316,7 @@ public final class Runtime {
     /// In the child after a fork (daemon mode), before `run()`: every loop re-creates its kernel state.
     public func afterFork() {
         for worker in workers { worker.loop.afterFork() }
+        cliLoop.afterFork()
     }
 
     /// Runs every worker's loop until the process stops: worker 0 on the calling thread, or,
@@ -333,39 +354,62 @@ public final class Runtime {
                 lock.withLock { worker.streamCount = Int.max / 2 }
             }
         }
-        workers[0].threadID = Threads.currentID
-        loop.run()
+        let first = workers[0]
+        first.loopLock.withLock { first.threadID = Threads.currentID }
+        do {
+            try cli.start { [logger] error in
+                logger.warning("The CLI thread keeps its priority (\(error)): a busy stats client competes with traffic.")
+            }
+        } catch {
+            logger.error("Cannot start the CLI thread: \(error); the stats sockets do not answer.")
+        }
+        loop.runHoldingLock(first.loopLock)
+        // The CLI thread may still isolate: it ends before the loops it would park.
+        cli.post(.exit)
+        cli.join()
         for worker in workers.dropFirst() { worker.post(.exit) }
         for worker in workers.dropFirst() { worker.join() }
     }
 
-    /// Runs `body` on thread 0 with every other worker paused between two loop iterations: the
-    /// control plane (CLI commands, check results, stopping) reads and changes servers, queues,
-    /// counters and any thread's streams and listeners as if there were one thread. `lock` is
-    /// free meanwhile (no other thread can want it), so the streams `body` drives take it as
-    /// usual. Every paused worker is woken on the way out, so watcher changes `body` made on its
-    /// loop (a stream killed, a listener paused) take effect at once; `readOnly` (a `body` that
+    /// Runs `body` with every worker but the caller's paused between two loop iterations: on
+    /// thread 0 (check results, signals, stopping, the stats page) the other workers; on the CLI
+    /// thread (its commands) all of them, thread 0 included. The control plane then reads and
+    /// changes servers, queues, counters, checks, resolvers and any thread's streams and
+    /// listeners as if there were one thread. Loop locks are taken in worker order, so the two
+    /// callers cannot deadlock (thread 0 holds its own while it runs). `lock` is free meanwhile
+    /// (no worker can want it), so the streams `body` drives take it as usual. Every paused
+    /// worker is woken on the way out, so watcher changes `body` made on its loop (a stream
+    /// killed, a listener paused, a timer armed) take effect at once; `readOnly` (a `body` that
     /// changes no loop's watchers, such as taking the stats page's rows) leaves them asleep,
-    /// sparing each an eventfd write, a wake-up and a loop iteration. Never call it while holding `lock` (a worker
-    /// waiting for `lock` would never pause).
+    /// sparing each an eventfd write, a wake-up and a loop iteration. Never call it while holding
+    /// `lock` (a worker waiting for `lock` would never pause), nor from workers 1 and up.
     @discardableResult
     func isolated<T>(readOnly: Bool = false, _ body: () -> T) -> T {
-        if isolationDepth > 0 { return body() }
-        let others = workers.dropFirst()
-        for worker in others { worker.loopLock?.lock() }
-        isolationDepth += 1
+        let onThread0 = Threads.currentWorker == 0
+        if onThread0 ? isolationDepth > 0 : cliIsolationDepth > 0 { return body() }
+        let parked = onThread0 ? workers.dropFirst() : workers[...]
+        for worker in parked { worker.loopLock.lock() }
+        if onThread0 { isolationDepth += 1 } else { cliIsolationDepth += 1 }
         defer {
-            isolationDepth -= 1
-            for worker in others.reversed() {
+            if onThread0 { isolationDepth -= 1 } else { cliIsolationDepth -= 1 }
+            for worker in parked.reversed() {
                 if !readOnly { worker.wakeUp() }
-                worker.loopLock?.unlock()
+                worker.loopLock.unlock()
             }
         }
         return body()
     }
 
-    /// Whether the other loops are parked by `isolated` right now.
-    var isIsolating: Bool { isolationDepth > 0 }
+    /// Whether the calling thread parks the other loops with `isolated` right now.
+    var isIsolating: Bool { Threads.currentWorker == 0 ? isolationDepth > 0 : cliIsolationDepth > 0 }
+
+    /// Runs `body` with thread 0 paused between two iterations (nothing else paused) and `lock`
+    /// held: what `show stat` reads of a row that thread 0 changes without `lock` (check and
+    /// resolution results, stopping, listener states) is then at rest. On thread 0, only `lock`.
+    func withThread0Paused<T>(_ body: () -> T) -> T {
+        guard Threads.currentWorker != 0, cliIsolationDepth == 0 else { return lock.withLock(body) }
+        return workers[0].loopLock.withLock { lock.withLock(body) }
+    }
 
     /// Soft stop closes listeners and lets open streams finish; hard stop closes everything now.
     /// With `grace`, a soft stop first leaves the listeners accepting for that long, as haproxy
@@ -407,7 +451,7 @@ public final class Runtime {
             worker.listeners.forEach { $0.close() }
             worker.listeners.removeAll()
         }
-        if listenersExported { statsSockets.forEach { $0.close() } }
+        if listenersExported { cli.post(.closeSockets) }
         if mode == .soft {
             // haproxy's `stop_proxy` line, on stderr and to each proxy's log targets.
             for proxy in proxies {
@@ -473,9 +517,10 @@ public final class Runtime {
 
     /// The streams are done. Stats sessions already accepted still get their whole reply (the
     /// orderly release ordrel promises: a query racing a reload or a soft stop is answered, never
-    /// cut): the stats sockets stop accepting, and the loops exit once the last session has
-    /// ended, after at most `stats timeout`. Connections of the built-in HTTP services finish the
-    /// reply under way and close (idle ones at once). A hard stop ends them all at once.
+    /// cut): the CLI thread stops accepting, and the loops exit once it has no session left
+    /// (`cliSessionsDrained`), after at most `stats timeout`. Connections of the built-in HTTP
+    /// services finish the reply under way and close (idle ones at once). A hard stop ends them
+    /// all at once.
     private func finishStopping(_ mode: StopMode = .soft) {
         if stopFinished {
             if mode == .hard { exitLoops() }
@@ -486,16 +531,12 @@ public final class Runtime {
         graceTimer?.cancel()
         // A socket only this process listens on gives up what the kernel already queued first:
         // closing it would reset those clients. A handed-over one keeps its queue for the new process.
-        for socket in statsSockets where !listenersExported { socket.acceptQueued() }
-        statsSockets.forEach { $0.close() }
+        cli.post(.drain(acceptQueued: !listenersExported))
         stopHealthChecks()
         stopAgentChecks()
         stopResolvers()
         if mode != .hard { Array(httpConnections.values).forEach { $0.stop() } }
-        if mode == .hard || (cliConnections.isEmpty && httpConnections.isEmpty) { return exitLoops() }
-        if !cliConnections.isEmpty {
-            logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
-        }
+        if mode == .hard { return exitLoops() }
         if !httpConnections.isEmpty {
             logger.notice("Stopping once \(httpConnections.count) HTTP connection\(httpConnections.count == 1 ? " has" : "s have") sent its reply.")
         }
@@ -504,27 +545,64 @@ public final class Runtime {
         cliDrainTimer = timer
     }
 
-    /// A stats session or a built-in service connection ended: the last one lets a finished
-    /// stop exit.
+    /// Thread 0: a built-in service connection ended, or the CLI thread has no session left; the
+    /// last of them lets a finished stop exit.
     func sessionEnded() {
-        if stopFinished && cliConnections.isEmpty && httpConnections.isEmpty && !loopsExiting { exitLoops() }
+        if stopFinished && cliDrained && httpConnections.isEmpty && !loopsExiting { exitLoops() }
+    }
+
+    /// Thread 0: the CLI thread, draining, has ended its last session.
+    func cliSessionsDrained() {
+        cliDrained = true
+        sessionEnded()
     }
 
     private func exitLoops() {
         guard !loopsExiting else { return }
         loopsExiting = true
         cliDrainTimer?.cancel()
-        // Sessions first: their timers could still fire in the loop's last iteration. The sockets
-        // stay allocated (closed) with the runtime: a session refers to its socket unretained, and
-        // this may run inside the callback of the session that ended last.
-        for connection in Array(cliConnections.values) { connection.finish() }
+        // Sessions first: their timers could still fire in the loop's last iteration.
         for connection in Array(httpConnections.values) { connection.finish() }
-        statsSockets.forEach { $0.close() }
-        masterLink?.close()
-        masterCarriers.forEach { $0.close() }
+        cli.post(.exit)
         signalWatchers.removeAll()
         for worker in workers.dropFirst() { worker.post(.exit) }
         loop.stop()
+    }
+
+    // MARK: the CLI thread
+
+    /// What thread 0 asks of the CLI thread, run there.
+    private func handle(_ message: CLIMessage) {
+        switch message {
+        case .closeSockets:
+            statsSockets.forEach { $0.close() }
+        case .drain(let acceptQueued):
+            if acceptQueued { statsSockets.forEach { $0.acceptQueued() } }
+            statsSockets.forEach { $0.close() }
+            cliDraining = true
+            if !cliConnections.isEmpty {
+                logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
+            }
+            cliSessionEnded()
+        case .exit:
+            guard !cliExiting else { return }
+            cliExiting = true
+            // Sessions first: their timers could still fire in the loop's last iteration. The
+            // sockets stay allocated (closed) with the runtime: a session refers to its socket
+            // unretained.
+            for connection in Array(cliConnections.values) { connection.finish() }
+            statsSockets.forEach { $0.close() }
+            masterLink?.close()
+            masterCarriers.forEach { $0.close() }
+            cliLoop.stop()
+        }
+    }
+
+    /// CLI thread: a stats session ended; the last one of a drain tells thread 0.
+    func cliSessionEnded() {
+        guard cliDraining, !cliExiting, cliConnections.isEmpty else { return }
+        cliDraining = false
+        workers[0].post(.cliDrained)
     }
 
     // MARK: accepting

@@ -3,14 +3,16 @@ import OrdrelConfig
 import OrdrelSystem
 
 /// The runtime as the stats socket sees it: live values for `show ...` and the actions of the
-/// admin commands. Everything runs on thread 0 inside `consistently` (the session calls it that
-/// way), so no value is torn and every thread's streams can be read and killed.
+/// admin commands. Everything runs on the CLI thread inside `consistently` (the session calls it
+/// that way), which parks every worker, so no value is torn and every thread's streams, checks
+/// and timers can be read and changed.
 /// Here: lookups, `show info` and the environment; stats rows, sessions and admin actions have
 /// their own files (`RuntimeStatsRows`, `RuntimeSessions`, `RuntimeActions`).
 extension Runtime: CLIRuntime {
     public var version: String { reportedVersion }
 
-    /// Every other worker pauses (`isolated`): the CLI's reads and changes then see one state.
+    /// Every worker pauses (`isolated`; the other workers, from thread 0's stats page): the CLI's
+    /// reads and changes then see one state.
     public func consistently<T>(_ body: () -> T) -> T { isolated(body) }
 
     // MARK: lookups shared by the commands
@@ -49,7 +51,8 @@ extension Runtime: CLIRuntime {
         func two(_ value: UInt64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         // Every socket's output, as haproxy's global.out_bytes: to clients, to servers (what
         // clients sent, forwarded) and to CLI clients; `clear counters all` does not reset it.
-        var bytesOut = clearedBytesOut + cliBytesOut
+        let (cliBytes, cliSessions) = lock.withLock { (cliBytesOut, cliSessionCount) }
+        var bytesOut = clearedBytesOut + cliBytes
         var sessionRate: UInt32 = 0
         var maxSessionRate: UInt32 = 0
         var connectionRate: UInt32 = 0
@@ -115,12 +118,12 @@ extension Runtime: CLIRuntime {
             "CompressBpsRateLim": .u(0),
             // haproxy's count on the same config: 6 of its own, 2 per thread, 1 per proxy and per
             // checked server, then 1 per stream (client or CLI).
-            "Tasks": .u(UInt64(6 + 2 * workers.count + proxies.count + checkedServerCount + streamCount + cliConnections.count)),
+            "Tasks": .u(UInt64(6 + 2 * workers.count + proxies.count + checkedServerCount + streamCount + cliSessions)),
             "Run_queue": .u(0),
             "Idle_pct": .u(100),
             "node": .str(CurrentProcess.hostName),
             "Stopping": .u(stopMode == .running ? 0 : 1),
-            "Jobs": .u(UInt64(streamCount + cliConnections.count + listenerCount + statsSockets.count)),
+            "Jobs": .u(UInt64(streamCount + cliSessions + listenerCount + statsSockets.count)),
             // Only the master-worker link's sessions are unstoppable in haproxy; a standalone
             // process has none.
             "Unstoppable Jobs": .u(0),

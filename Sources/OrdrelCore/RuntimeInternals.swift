@@ -136,14 +136,16 @@ extension Runtime {
 
     // MARK: show threads
 
-    /// Thread 0 runs the CLI (calling); the others are parked between two iterations meanwhile.
+    /// Thread 1 (worker 0) is shown calling, as haproxy shows the thread its CLI applet runs on:
+    /// the CLI's own thread is no worker and is not listed. Every worker but the caller's is
+    /// parked between two iterations meanwhile (all of them when the CLI thread asks).
     public func threads() -> [ThreadInfo] {
         workers.map { worker in
             let timers = worker.streams.all.contains { $0.timer.isActive }
-                || (worker.index == 0 && (healthChecksStarted || !cliConnections.isEmpty || !httpConnections.isEmpty))
+                || (worker.index == 0 && (healthChecksStarted || !httpConnections.isEmpty))
             return ThreadInfo(pthreadID: worker.threadID, isCalling: worker.index == 0, hasQueuedWork: worker.hasMail,
                               hasTimers: timers, pendingEvents: worker.loop.pendingCount,
-                              isParked: worker.index != 0 && isIsolating,
+                              isParked: !worker.isCurrentThread && isIsolating,
                               cpuNanoseconds: worker.threadID == 0 ? nil : Threads.cpuNanoseconds(ofThread: worker.threadID))
         }
     }

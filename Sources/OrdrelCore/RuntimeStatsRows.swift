@@ -255,17 +255,17 @@ struct StatsRowIterator: IteratorProtocol {
             }
             if position == -1 {
                 position = 0
-                if proxy.isFrontend { return runtime.lock.withLock { runtime.frontendRow(proxy) } }
+                if proxy.isFrontend { return runtime.withThread0Paused { runtime.frontendRow(proxy) } }
             }
             if proxy.isBackend {
                 if position < proxy.servers.count {
                     position += 1
                     let server = proxy.servers[position - 1]
-                    return runtime.lock.withLock { runtime.serverRow(server) }
+                    return runtime.withThread0Paused { runtime.serverRow(server) }
                 }
                 if position == proxy.servers.count {
                     position += 1
-                    return runtime.lock.withLock { runtime.backendRow(proxy) }
+                    return runtime.withThread0Paused { runtime.backendRow(proxy) }
                 }
             }
             proxyIndex += 1
