@@ -4,7 +4,8 @@ import OrdrelSystem
 /// What thread 0 asks of the CLI thread.
 enum CLIMessage {
     /// The listening sockets went to a new process (`_getsocks`) and this one is stopping: the
-    /// stats sockets stop accepting (their paths belong to the new process).
+    /// stats sockets stop accepting (their paths belong to the new process), then thread 0
+    /// closes the frontends (`WorkerMessage.statsSocketsClosed`).
     case closeSockets
     /// The streams are done: the stats sockets serve what the kernel already queued (when
     /// `acceptQueued`) and stop accepting; once the last session has ended, thread 0 hears of it

@@ -47,10 +47,8 @@ public final class Runtime {
     /// start (queued streams start after it is released), so it is never taken twice. Taken
     /// after any loop lock, never before.
     let lock = Lock()
-    /// Depth of `isolated` calls on thread 0, and on the CLI thread (nested calls run their body
-    /// at once); each is touched by its own thread only.
+    /// Depth of `isolated` calls on thread 0 (nested calls run their body at once).
     private var isolationDepth = 0
-    private var cliIsolationDepth = 0
     /// The thread of the stats sockets, their sessions and the master link.
     private(set) var cli: CLIThread!
     /// Its loop: what the CLI state below is watched by.
@@ -113,6 +111,12 @@ public final class Runtime {
     private var cliExiting = false
     /// Thread 0: the CLI thread said it has no session left, at the end of a stop.
     private var cliDrained = false
+    /// Thread 0, after a hand-over: the CLI thread has closed the stats sockets; until then, the
+    /// stop that waits for it (the listeners still accept meanwhile, so a soft stop cannot end).
+    private var statsSocketsReleased = false
+    private var drainAfterSocketsClose: StopMode = .running
+    /// Thread 0: the CLI thread runs (its exit ends thread 0's loop).
+    private var cliRunning = false
     private var hardStopTimer: TimerWatcher?
     /// Runs out the `grace` period of a soft stop, during which listeners still accept.
     private var graceTimer: TimerWatcher?
@@ -354,61 +358,67 @@ public final class Runtime {
                 lock.withLock { worker.streamCount = Int.max / 2 }
             }
         }
-        let first = workers[0]
-        first.loopLock.withLock { first.threadID = Threads.currentID }
+        workers[0].threadID = Threads.currentID
         do {
             try cli.start { [logger] error in
                 logger.warning("The CLI thread keeps its priority (\(error)): a busy stats client competes with traffic.")
             }
+            cliRunning = true
         } catch {
             logger.error("Cannot start the CLI thread: \(error); the stats sockets do not answer.")
         }
-        loop.runHoldingLock(first.loopLock)
-        // The CLI thread may still isolate: it ends before the loops it would park.
-        cli.post(.exit)
+        loop.run()
         cli.join()
         for worker in workers.dropFirst() { worker.post(.exit) }
         for worker in workers.dropFirst() { worker.join() }
     }
 
-    /// Runs `body` with every worker but the caller's paused between two loop iterations: on
-    /// thread 0 (check results, signals, stopping, the stats page) the other workers; on the CLI
-    /// thread (its commands) all of them, thread 0 included. The control plane then reads and
-    /// changes servers, queues, counters, checks, resolvers and any thread's streams and
-    /// listeners as if there were one thread. Loop locks are taken in worker order, so the two
-    /// callers cannot deadlock (thread 0 holds its own while it runs). `lock` is free meanwhile
-    /// (no worker can want it), so the streams `body` drives take it as usual. Every paused
+    /// Runs `body` on thread 0 with every other worker paused between two loop iterations: the
+    /// control plane (CLI commands, check results, stopping) reads and changes servers, queues,
+    /// counters, checks, resolvers and any thread's streams and listeners as if there were one
+    /// thread. From the CLI thread, `body` is handed to thread 0 (`onThread0`) and runs there:
+    /// the niced CLI thread never holds a lock a worker waits for, so the kernel's preference for
+    /// the workers cannot turn against them while a command runs. `lock` is free meanwhile (no
+    /// other thread can want it), so the streams `body` drives take it as usual. Every paused
     /// worker is woken on the way out, so watcher changes `body` made on its loop (a stream
-    /// killed, a listener paused, a timer armed) take effect at once; `readOnly` (a `body` that
-    /// changes no loop's watchers, such as taking the stats page's rows) leaves them asleep,
-    /// sparing each an eventfd write, a wake-up and a loop iteration. Never call it while holding
-    /// `lock` (a worker waiting for `lock` would never pause), nor from workers 1 and up.
+    /// killed, a listener paused) take effect at once; `readOnly` (a `body` that changes no
+    /// loop's watchers, such as taking the stats page's rows) leaves them asleep, sparing each an
+    /// eventfd write, a wake-up and a loop iteration. Never call it while holding `lock` (a
+    /// worker waiting for `lock` would never pause), nor from workers 1 and up.
     @discardableResult
     func isolated<T>(readOnly: Bool = false, _ body: () -> T) -> T {
-        let onThread0 = Threads.currentWorker == 0
-        if onThread0 ? isolationDepth > 0 : cliIsolationDepth > 0 { return body() }
-        let parked = onThread0 ? workers.dropFirst() : workers[...]
-        for worker in parked { worker.loopLock.lock() }
-        if onThread0 { isolationDepth += 1 } else { cliIsolationDepth += 1 }
+        guard Threads.currentWorker == 0 else { return onThread0 { isolated(readOnly: readOnly, body) } }
+        if isolationDepth > 0 { return body() }
+        let others = workers.dropFirst()
+        for worker in others { worker.loopLock?.lock() }
+        isolationDepth += 1
         defer {
-            if onThread0 { isolationDepth -= 1 } else { cliIsolationDepth -= 1 }
-            for worker in parked.reversed() {
+            isolationDepth -= 1
+            for worker in others.reversed() {
                 if !readOnly { worker.wakeUp() }
-                worker.loopLock.unlock()
+                worker.loopLock?.unlock()
             }
         }
         return body()
     }
 
-    /// Whether the calling thread parks the other loops with `isolated` right now.
-    var isIsolating: Bool { Threads.currentWorker == 0 ? isolationDepth > 0 : cliIsolationDepth > 0 }
+    /// Whether the other loops are parked by `isolated` right now (thread 0).
+    var isIsolating: Bool { isolationDepth > 0 }
 
-    /// Runs `body` with thread 0 paused between two iterations (nothing else paused) and `lock`
-    /// held: what `show stat` reads of a row that thread 0 changes without `lock` (check and
-    /// resolution results, stopping, listener states) is then at rest. On thread 0, only `lock`.
-    func withThread0Paused<T>(_ body: () -> T) -> T {
-        guard Threads.currentWorker != 0, cliIsolationDepth == 0 else { return lock.withLock(body) }
-        return workers[0].loopLock.withLock { lock.withLock(body) }
+    /// CLI thread: runs `body` on thread 0, as one message of its mailbox between two of its loop
+    /// iterations, and waits for it. While the CLI thread waits, `body` may also use what that
+    /// thread owns (its sessions for `show sess`, its sockets for `show fd` and `_getsocks`).
+    /// Thread 0 never waits for the CLI thread, and its loop runs until that thread has left
+    /// its own (`WorkerMessage.cliExited`), so the wait always ends.
+    func onThread0<T>(_ body: () -> T) -> T {
+        withoutActuallyEscaping(body) { body in
+            var result: T?
+            let work = HandedWork { result = body() }
+            workers[0].post(.run(work))
+            work.completion.wait()
+            guard let result else { preconditionFailure("thread 0 ran the work without a result") }
+            return result
+        }
     }
 
     /// Soft stop closes listeners and lets open streams finish; hard stop closes everything now.
@@ -443,15 +453,21 @@ public final class Runtime {
 
     /// Closes every listener, then ends the streams now (hard stop, or none left) or waits for them.
     /// Listeners are closed, never shut down: after `_getsocks` the new process owns their backlog.
-    /// If they were handed over, the stats sockets stop accepting too (their path belongs to the
-    /// new process); otherwise they keep answering while streams drain.
+    /// If they were handed over, the stats sockets stop accepting first (their path belongs to the
+    /// new process: a client that finds the frontends closed must not reach this one's CLI),
+    /// which the CLI thread does and answers (`statsSocketsClosed`); otherwise they keep
+    /// answering while streams drain.
     private func closeListenersAndDrain(_ mode: StopMode) {
+        if listenersExported && !statsSocketsReleased {
+            drainAfterSocketsClose = mode
+            return cli.post(.closeSockets)
+        }
+        drainAfterSocketsClose = .running
         // Threads that only watch a socket let go of it before the thread that owns it closes it.
         for worker in workers.reversed() {
             worker.listeners.forEach { $0.close() }
             worker.listeners.removeAll()
         }
-        if listenersExported { cli.post(.closeSockets) }
         if mode == .soft {
             // haproxy's `stop_proxy` line, on stderr and to each proxy's log targets.
             for proxy in proxies {
@@ -475,7 +491,9 @@ public final class Runtime {
 
     /// On thread 0: a soft stop ends once the last stream of any thread has closed.
     func finishSoftStopIfDone() {
-        guard isolated({ stopMode == .soft && !inGracePeriod && currentConnections == 0 && !stopFinished }) else { return }
+        guard isolated({
+            stopMode == .soft && !inGracePeriod && drainAfterSocketsClose == .running && currentConnections == 0 && !stopFinished
+        }) else { return }
         logger.notice("Soft stop complete: all streams finished.")
         finishStopping()
     }
@@ -551,6 +569,13 @@ public final class Runtime {
         if stopFinished && cliDrained && httpConnections.isEmpty && !loopsExiting { exitLoops() }
     }
 
+    /// Thread 0: the CLI thread closed the stats sockets after a hand-over; the stop goes on.
+    func statsSocketsClosed() {
+        guard !statsSocketsReleased else { return }
+        statsSocketsReleased = true
+        isolated { closeListenersAndDrain(drainAfterSocketsClose) }
+    }
+
     /// Thread 0: the CLI thread, draining, has ended its last session.
     func cliSessionsDrained() {
         cliDrained = true
@@ -563,10 +588,11 @@ public final class Runtime {
         cliDrainTimer?.cancel()
         // Sessions first: their timers could still fire in the loop's last iteration.
         for connection in Array(httpConnections.values) { connection.finish() }
-        cli.post(.exit)
         signalWatchers.removeAll()
         for worker in workers.dropFirst() { worker.post(.exit) }
-        loop.stop()
+        cli.post(.exit)
+        // Thread 0 serves the CLI thread's `onThread0` until it has left its loop (`.cliExited`).
+        if !cliRunning { loop.stop() }
     }
 
     // MARK: the CLI thread
@@ -576,6 +602,7 @@ public final class Runtime {
         switch message {
         case .closeSockets:
             statsSockets.forEach { $0.close() }
+            workers[0].post(.statsSocketsClosed)
         case .drain(let acceptQueued):
             if acceptQueued { statsSockets.forEach { $0.acceptQueued() } }
             statsSockets.forEach { $0.close() }
@@ -595,6 +622,7 @@ public final class Runtime {
             masterLink?.close()
             masterCarriers.forEach { $0.close() }
             cliLoop.stop()
+            workers[0].post(.cliExited)
         }
     }
 

@@ -3,16 +3,16 @@ import OrdrelConfig
 import OrdrelSystem
 
 /// The runtime as the stats socket sees it: live values for `show ...` and the actions of the
-/// admin commands. Everything runs on the CLI thread inside `consistently` (the session calls it
-/// that way), which parks every worker, so no value is torn and every thread's streams, checks
-/// and timers can be read and changed.
+/// admin commands. Everything runs inside `consistently` (the session calls it that way): on
+/// thread 0, handed over by the CLI thread, with every other worker parked, so no value is torn
+/// and every thread's streams, checks and timers can be read and changed.
 /// Here: lookups, `show info` and the environment; stats rows, sessions and admin actions have
 /// their own files (`RuntimeStatsRows`, `RuntimeSessions`, `RuntimeActions`).
 extension Runtime: CLIRuntime {
     public var version: String { reportedVersion }
 
-    /// Every worker pauses (`isolated`; the other workers, from thread 0's stats page): the CLI's
-    /// reads and changes then see one state.
+    /// On thread 0 with every other worker paused (`isolated`): the CLI's reads and changes
+    /// then see one state.
     public func consistently<T>(_ body: () -> T) -> T { isolated(body) }
 
     // MARK: lookups shared by the commands

@@ -136,16 +136,16 @@ extension Runtime {
 
     // MARK: show threads
 
-    /// Thread 1 (worker 0) is shown calling, as haproxy shows the thread its CLI applet runs on:
-    /// the CLI's own thread is no worker and is not listed. Every worker but the caller's is
-    /// parked between two iterations meanwhile (all of them when the CLI thread asks).
+    /// Thread 0 runs the command (calling: the CLI thread hands it there, and is no loop thread
+    /// of haproxy's kind, so it is not listed); the others are parked between two iterations
+    /// meanwhile.
     public func threads() -> [ThreadInfo] {
         workers.map { worker in
             let timers = worker.streams.all.contains { $0.timer.isActive }
                 || (worker.index == 0 && (healthChecksStarted || !httpConnections.isEmpty))
             return ThreadInfo(pthreadID: worker.threadID, isCalling: worker.index == 0, hasQueuedWork: worker.hasMail,
                               hasTimers: timers, pendingEvents: worker.loop.pendingCount,
-                              isParked: !worker.isCurrentThread && isIsolating,
+                              isParked: worker.index != 0 && isIsolating,
                               cpuNanoseconds: worker.threadID == 0 ? nil : Threads.cpuNanoseconds(ofThread: worker.threadID))
         }
     }

@@ -12,8 +12,14 @@ enum WorkerMessage {
     case resumeListeners
     /// Soft stop: the last stream closed on another thread (sent to worker 0).
     case softStopFinished
+    /// Work the CLI thread hands to thread 0 and waits for (`Runtime.onThread0`).
+    case run(HandedWork)
     /// The CLI thread, draining at the end of a stop, has no session left (sent to worker 0).
     case cliDrained
+    /// After a hand-over, the CLI thread closed the stats sockets: the stop goes on (worker 0).
+    case statsSocketsClosed
+    /// The CLI thread has left its loop: thread 0 may leave its own (sent to worker 0).
+    case cliExited
     /// The process is stopping: leave the loop.
     case exit
 }
@@ -22,13 +28,12 @@ enum WorkerMessage {
 /// watchers on the listening sockets (every thread watches every bind's one socket; the thread
 /// that accepts passes the connection on when another is less loaded), its buffer and pipe
 /// pools. A stream lives and dies on the worker it started on. Worker 0 ("thread 0") also
-/// carries health checks, resolvers, signals and stopping; the stats sockets have a thread of
-/// their own (`CLIThread`).
+/// carries the control plane: health checks, resolvers, signals, and what the stats sockets'
+/// commands read and change (the sockets and their sessions run on `CLIThread`).
 ///
-/// Sharing rules: what belongs to a worker is touched by its own thread, or by another while it
-/// holds the worker's `loopLock` (`Runtime.isolated`: thread 0 takes the others', the CLI thread
-/// all of them). What all workers share (servers, balancers, queues, counters other than bytes)
-/// changes under `Runtime.lock`.
+/// Sharing rules: what belongs to a worker is touched by its own thread, or by thread 0 while it
+/// holds the worker's `loopLock` (`Runtime.isolated`). What all workers share (servers, balancers,
+/// queues, counters other than bytes) changes under `Runtime.lock`.
 final class Worker {
     let index: Int
     let loop: EventLoop
@@ -39,9 +44,9 @@ final class Worker {
     var listeners: [Listener] = []
     /// Connections reading their PROXY header (`accept-proxy`), held until they finish.
     var proxyHandshakes: [ObjectIdentifier: ProxyHandshake] = [:]
-    /// Held by this worker's loop except while it waits for events, so that another thread can
-    /// pause it between iterations. Taken in worker order (0, 1, 2, ...), always.
-    let loopLock = Lock()
+    /// Held by this worker's loop except while it waits for events, so thread 0 can pause it
+    /// between iterations. nil for worker 0, whose own thread is the one that isolates.
+    let loopLock: Lock?
     /// Streams this worker runs or is about to adopt (guarded by `Runtime.lock`): where the
     /// next connection goes.
     var streamCount = 0
@@ -57,8 +62,8 @@ final class Worker {
     /// Some listener of this worker is paused at a `maxconn` limit (guarded by `Runtime.lock`):
     /// streams closing on other threads must tell it.
     var hasListenersAtLimit = false
-    /// pthread id of the thread running this loop (0 until it runs); written under `loopLock`,
-    /// so `show threads` reads it while isolated.
+    /// pthread id of the thread running this loop (0 until it runs); written under `loopLock`
+    /// (worker 0: before its loop runs), so `show threads` reads it while isolated.
     var threadID: UInt64 = 0
     private let mailboxLock = Lock()
     private var mailbox: [WorkerMessage] = []
@@ -73,6 +78,7 @@ final class Worker {
         self.pool = BufferPool(bufferSize: bufferSize)
         self.pipes = PipePool(limit: 0)
         self.streams = StreamTable(tag: UInt32(index))
+        self.loopLock = index == 0 ? nil : Lock()
         // Every loop runs until the process stops, even with nothing of its own to watch: worker
         // 0 while streams finish on other threads, the others until told to exit.
         mailboxWatcher = AsyncWatcher(loop: loop, keepsLoopAlive: true) { [unowned(unsafe) self] in
@@ -89,7 +95,7 @@ final class Worker {
         mailboxWatcher.wakeUp()
     }
 
-    /// Wakes the loop so it applies watcher changes made by another thread while isolated.
+    /// Wakes the loop so it applies watcher changes made by thread 0 while isolated.
     func wakeUp() {
         mailboxWatcher.wakeUp()
     }
@@ -123,8 +129,14 @@ final class Worker {
                 resumeListenersBelowLimits()
             case .softStopFinished:
                 runtime.finishSoftStopIfDone()
+            case .run(let work):
+                work.run()
             case .cliDrained:
                 runtime.cliSessionsDrained()
+            case .statsSocketsClosed:
+                runtime.statsSocketsClosed()
+            case .cliExited:
+                loop.stop()
             case .exit:
                 loop.stop()
             }
@@ -165,9 +177,8 @@ final class Worker {
 
     /// Starts this worker's thread (workers 1 and up); its loop runs until `.exit`.
     func startThread() throws {
-        guard index != 0 else { return }
+        guard let loopLock else { return }
         let index = self.index
-        let loopLock = self.loopLock
         let loop = UncheckedSendable(self.loop)
         let worker = UncheckedSendable(self)
         thread = try Threads.start(name: "ordrel-\(index)") {
@@ -182,6 +193,23 @@ final class Worker {
         guard let thread else { return }
         Threads.join(thread)
         self.thread = nil
+    }
+}
+
+/// Work one thread runs for another that waits (`Runtime.onThread0`). The work is a closure
+/// that does not escape its caller's frame (`withoutActuallyEscaping`, which traps if it is
+/// still referenced when the caller returns): it is let go before the waiter is woken.
+final class HandedWork {
+    private var body: (() -> Void)?
+    let completion = Completion()
+
+    init(_ body: @escaping () -> Void) { self.body = body }
+
+    /// Runs the work, drops it, then wakes the waiter.
+    func run() {
+        body?()
+        body = nil
+        completion.signal()
     }
 }
 

@@ -37,6 +37,39 @@ public final class Lock: @unchecked Sendable {
     }
 }
 
+/// A one-shot event: one thread waits until another signals it (a mutex and a condition
+/// variable; the waiter sees everything the signaller wrote before `signal()`).
+public final class Completion: @unchecked Sendable {
+    private let lock = Lock()
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private var done = false
+
+    public init() {
+        condition = .allocate(capacity: 1)
+        let result = pthread_cond_init(condition, nil)
+        precondition(result == 0, "pthread_cond_init failed: \(result)")
+    }
+
+    public func signal() {
+        lock.withLock {
+            done = true
+            pthread_cond_signal(condition)
+        }
+    }
+
+    /// Blocks until `signal()` (at once if it came first).
+    public func wait() {
+        lock.withLock {
+            while !done { pthread_cond_wait(condition, lock.mutex) }
+        }
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deallocate()
+    }
+}
+
 /// A thread from `Threads.start`, to join.
 public struct ThreadHandle: @unchecked Sendable {
     let raw: pthread_t
