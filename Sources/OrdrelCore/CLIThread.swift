@@ -18,8 +18,9 @@ enum CLIMessage {
 /// The thread of the stats sockets, their sessions and the master link: a libev loop of its own
 /// at the lowest CPU priority (nice 19), so the kernel runs the workers' streams first and gives
 /// the CLI what CPU is left; however busy a stats client is, it cannot take CPU from traffic.
-/// What a command reads or changes of the workers it does inside `Runtime.isolated`, which from
-/// this thread parks every worker, thread 0 included.
+/// What a command reads or changes of the workers it hands to thread 0 (`Runtime.isolated`
+/// from this thread: `Runtime.onThread0`), and waits: this thread holds no lock a worker could
+/// wait for while the kernel, preferring the workers, keeps it off the CPU.
 final class CLIThread {
     /// Niceness the thread gives itself: the lowest priority an unprivileged thread can take.
     static let nice: Int32 = 19

@@ -105,7 +105,7 @@ final class ThreadingTests: XCTestCase {
         let workerSleeps = (after.first { $0.id == ordrel.pid }?.sleeps ?? 0) - (workers.first?.sleeps ?? 0)
         XCTAssertGreaterThanOrEqual(cliSleeps, 60, "the CLI thread answered")
         XCTAssertLessThan(workerSleeps, 30, "the worker did not")
-        // Commands that park the worker from the CLI thread still work with one worker.
+        // Commands the CLI thread hands to the only worker (isolated work, stats rows) work too.
         XCTAssertTrue(try query("show info").contains("Nbthread: 1\n"))
         XCTAssertEqual(try query("disable server be/s1"), "\n")
         XCTAssertEqual(try stat("s1", ["status"]), ["MAINT"])
