@@ -79,9 +79,10 @@ public final class Runtime {
     /// Wall-clock second the process started, for `show info` uptime.
     public let startWallSeconds: UInt64
     private var signalWatchers: [SignalWatcher] = []
-    /// Stats sockets and their open CLI connections. What follows up to `cliSessionsAccepted`
-    /// belongs to the CLI thread (set up before it starts): thread 0 asks it through `cli.post`.
-    /// The array itself is fixed once `start()` returns.
+    /// Stats sockets and their open CLI connections. These, `masterLink`, `masterCarriers`,
+    /// `cliConnections`, `cliTurns` and `cliSessionsAccepted` belong to the CLI thread (set up
+    /// before it starts): thread 0 asks it through `cli.post`, and reads them only in work that
+    /// thread waits for (`onThread0`). The array itself is fixed once `start()` returns.
     private(set) var statsSockets: [StatsSocket] = []
     /// A master-worker worker's link to its master (not a stats socket: `_getsocks` does not
     /// export it).
