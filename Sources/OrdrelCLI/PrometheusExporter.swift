@@ -5,8 +5,9 @@ enum PrometheusMetricType: String, Sendable {
 
 /// One `haproxy_process_*` metric: a `show info` field under promex's name.
 struct PrometheusProcessMetric: Sendable {
-    /// The `show info` field (`InfoField.names`) it prints; absent or text values print `NaN`.
-    let field: String
+    /// The `show info` field it prints (nil: one haproxy 2.6 leaves out of `show info`, such as
+    /// `ZlibMemUsage`); absent or text values print `NaN`.
+    let field: InfoKey?
     let name: String
     let type: PrometheusMetricType
     let help: String
@@ -94,7 +95,7 @@ public enum PrometheusExporter {
     /// Renders every metric `query` selects. `rows` are `show stat`'s, in its order (per proxy:
     /// FRONTEND, servers, BACKEND); `info` is `show info`'s.
     /// `tables` are `show table`'s, in its order.
-    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery,
+    public static func render(info: InfoValues, rows: [StatsRow], query: PrometheusQuery,
                               tables: [StickTableInfo] = []) -> [UInt8] {
         var out: [UInt8] = []
         render(info: info, rows: rows, query: query, tables: tables, into: &out)
@@ -103,7 +104,7 @@ public enum PrometheusExporter {
 
     /// `render` into `out`, which is emptied first and keeps its capacity: a scrape reuses the
     /// buffer of the one before instead of growing a new one to the same size.
-    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery,
+    public static func render(info: InfoValues, rows: [StatsRow], query: PrometheusQuery,
                               tables: [StickTableInfo] = [], into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         rows.withUnsafeBufferPointer { rows in
@@ -345,7 +346,7 @@ private struct PrometheusWriter {
         ImmortalBytes(rebasing: labelBytes[labels[index]])
     }
 
-    mutating func render(info: [String: InfoValue], query: PrometheusQuery) {
+    mutating func render(info: InfoValues, query: PrometheusQuery) {
         let scopes = query.scopes
         if scopes.contains(.global) { process(info) }
         let frontends = rows.indices.filter { rows[$0].kind == .frontend }
@@ -450,17 +451,17 @@ private struct PrometheusWriter {
         }
     }
 
-    private mutating func process(_ info: [String: InfoValue]) {
+    private mutating func process(_ info: InfoValues) {
         for (metric, family) in zip(PrometheusProcessMetric.all, PrometheusTables.process) {
             begin(family)
-            if metric.name == "build_info" {
+            if metric.field == .buildInfo {
                 let version: String
-                if case .str(let text) = info["Version"] { version = text } else { version = "" }
+                if case .str(let text) = info[.version] { version = text } else { version = "" }
                 Array("{version=\"\(version)\"".utf8).withUnsafeBufferPointer { sample(labels: $0, 1) }
                 continue
             }
             let cell: StatCell
-            switch info[metric.field] {
+            switch metric.field.flatMap({ info[$0] }) {
             case .u(let v): cell = .u(v)
             case .s(let v): cell = .s(v)
             case .str, nil: cell = .empty

@@ -69,6 +69,11 @@ public final class Runtime {
     public private(set) var stopMode: StopMode = .running
     /// Wall-clock second the process started, for `show info` uptime.
     public let startWallSeconds: UInt64
+    /// `Ulimit-n` and the host name (`node`, the stats page's node), read on first use: only
+    /// start-up changes them, as haproxy reads both once, and `show info` and every stats page
+    /// would otherwise pay a `getrlimit` and a `gethostname`.
+    lazy var openFileLimit = Files.raiseOpenFileLimit(to: 0)
+    lazy var hostName = CurrentProcess.hostName
     private var signalWatchers: [SignalWatcher] = []
     /// Stats sockets and their open CLI connections.
     private(set) var statsSockets: [StatsSocket] = []

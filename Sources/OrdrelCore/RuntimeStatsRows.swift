@@ -15,6 +15,24 @@ extension Runtime {
         proxies.filter(\.isBackend).map(\.name)
     }
 
+    /// How many `show stat` rows `proxy` has: FRONTEND, then its servers and BACKEND.
+    func statsRowCount(of proxy: Proxy) -> Int {
+        (proxy.isFrontend ? 1 : 0) + (proxy.isBackend ? proxy.servers.count + 1 : 0)
+    }
+
+    /// Appends `proxy`'s rows in `StatsRowIterator`'s order, built straight into `rows` under
+    /// one hold of `lock` (the stats page and the exporter take every row at once, isolated,
+    /// and moving each through the iterator's Optional copied it twice).
+    func appendStatsRows(of proxy: Proxy, to rows: inout [StatsRow]) {
+        lock.withLock {
+            if proxy.isFrontend { rows.append(frontendRow(proxy)) }
+            if proxy.isBackend {
+                for server in proxy.servers { rows.append(serverRow(server)) }
+                rows.append(backendRow(proxy))
+            }
+        }
+    }
+
     func frontendRow(_ proxy: Proxy) -> StatsRow {
         let counters = proxy.frontendCounters
         var row = StatsRow(kind: .frontend, pxname: proxy.name, svname: "FRONTEND", iid: UInt64(proxy.id), sid: 0)

@@ -29,47 +29,104 @@ struct StatsPageHTML {
     }
 
     private var config: StatsPageSettings { request.config }
-    private var product: String { snapshot.info["Name"].map(Self.text) ?? "HAProxy" }
     private var node: String? {
         config.showNode.map { $0.isEmpty ? snapshot.nodeName : $0 }
     }
     private var admin: Bool { request.adminAllowed }
 
+    /// The product name (`Name`), "HAProxy" when absent.
+    private mutating func product() {
+        if let name = snapshot.info[.name] { value(name) } else { put("HAProxy") }
+    }
+
+    /// ` on <node>` when `stats show-node` is set.
+    private mutating func onNode() {
+        guard let node else { return }
+        put(" on ")
+        escaped(node)
+    }
+
+    /// A `show info` value as text, unescaped.
+    private mutating func value(_ value: InfoValue) {
+        switch value {
+        case .u(let n): out.appendDecimal(n)
+        case .s(let n): out.appendDecimal(n)
+        case .str(let text): plain(text)
+        }
+    }
+
+    /// The value of `key`, `0` when absent.
+    private mutating func info(_ key: InfoKey) {
+        if let v = snapshot.info[key] { value(v) } else { put("0") }
+    }
+
+    /// A numeric `show info` value, 0 when absent or text.
+    private func count(_ key: InfoKey) -> UInt64 {
+        if case .u(let n) = snapshot.info[key] { return n }
+        return 0
+    }
+
     private mutating func head() {
-        let onNode = node.map { " on \(Self.escape($0))" } ?? ""
-        out += """
+        put("""
             <!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"
             "http://www.w3.org/TR/html4/loose.dtd">
-            <html><head><title>Statistics Report for \(product)\(onNode)</title>
-
-            """
-        out += Self.css
-        out += "\n</style></head>\n"
+            <html><head><title>Statistics Report for\u{20}
+            """)
+        product()
+        onNode()
+        put("</title>\n")
+        put(Self.css)
+        put("\n</style></head>\n")
     }
 
     private mutating func processInfo() {
-        let info = snapshot.info
-        func value(_ name: String) -> String { info[name].map(Self.text) ?? "0" }
-        let version = config.hideVersion ? "" : " version \(value("Version")), released \(value("Release_date"))"
+        put("<body><h1><a href=\"http://www.haproxy.org/\" style=\"text-decoration: none;\">")
+        product()
+        if !config.hideVersion {
+            put(" version ")
+            info(.version)
+            put(", released ")
+            info(.releaseDate)
+        }
+        put("</a></h1>\n<h2>Statistics Report for pid ")
+        info(.pid)
+        onNode()
         // Without text, haproxy shows the global `description`, which ordrel does not keep.
-        let description = config.showDescription.flatMap { $0.isEmpty ? nil : ": \(Self.escape($0))" } ?? ""
-        out += "<body><h1><a href=\"http://www.haproxy.org/\" style=\"text-decoration: none;\">\(product)\(version)</a></h1>\n"
-        out += "<h2>Statistics Report for pid \(value("Pid"))\(node.map { " on \(Self.escape($0))" } ?? "")\(description)</h2>\n"
-        out += "<hr width=\"100%\" class=\"hr\">\n<h3>&gt; General process information</h3>\n"
-        let pipesUsed = value("PipesUsed")
-        let pipesTotal = (UInt64(pipesUsed) ?? 0) + (UInt64(value("PipesFree")) ?? 0)
-        out += """
-            <table border=0><tr><td align="left" nowrap width="1%">
-            <p><b>pid = </b> \(value("Pid")) (process #1, nbproc = 1, nbthread = \(value("Nbthread")))<br>
-            <b>uptime = </b> \(value("Uptime"))<br>
-            <b>system limits:</b> memmax = unlimited; ulimit-n = \(value("Ulimit-n"))<br>
-            <b>maxsock = </b> \(value("Maxsock")); <b>maxconn = </b> \(value("Maxconn")); <b>maxpipes = </b> \(value("Maxpipes"))<br>
-            current conns = \(value("CurrConns")); current pipes = \(pipesUsed)/\(pipesTotal); conn rate = \(value("ConnRate"))/sec; bit rate = 0.000 kbps<br>
-            Running tasks: \(value("Run_queue"))/\(value("Tasks")); idle = \(value("Idle_pct")) %<br>
-            </td><td align="center" nowrap>
-
-            """
-        out += Self.legend
+        if let description = config.showDescription, !description.isEmpty {
+            put(": ")
+            escaped(description)
+        }
+        put("</h2>\n<hr width=\"100%\" class=\"hr\">\n<h3>&gt; General process information</h3>\n")
+        put("<table border=0><tr><td align=\"left\" nowrap width=\"1%\">\n<p><b>pid = </b> ")
+        info(.pid)
+        put(" (process #1, nbproc = 1, nbthread = ")
+        info(.nbthread)
+        put(")<br>\n<b>uptime = </b> ")
+        info(.uptime)
+        put("<br>\n<b>system limits:</b> memmax = unlimited; ulimit-n = ")
+        info(.ulimitN)
+        put("<br>\n<b>maxsock = </b> ")
+        info(.maxsock)
+        put("; <b>maxconn = </b> ")
+        info(.maxconn)
+        put("; <b>maxpipes = </b> ")
+        info(.maxpipes)
+        put("<br>\ncurrent conns = ")
+        info(.currConns)
+        put("; current pipes = ")
+        info(.pipesUsed)
+        put("/")
+        number(count(.pipesUsed) + count(.pipesFree))
+        put("; conn rate = ")
+        info(.connRate)
+        put("/sec; bit rate = 0.000 kbps<br>\nRunning tasks: ")
+        info(.runQueue)
+        put("/")
+        info(.tasks)
+        put("; idle = ")
+        info(.idlePct)
+        put(" %<br>\n</td><td align=\"center\" nowrap>\n")
+        put(Self.legend)
         let prefix = config.uriPrefix
         let up = request.hideDown ? ";up" : ""
         let norefresh = request.noRefresh ? ";norefresh" : ""
@@ -165,8 +222,9 @@ struct StatsPageHTML {
             """)
         // Rows are read in place: a StatsRow is large, and a copy retains and releases each of
         // its strings.
+        let filtered = request.hideDown || request.noMaint
         proxy.rows.withUnsafeBufferPointer { rows in
-            for index in rows.indices where request.accepts(rows[index]) {
+            for index in rows.indices where !filtered || request.accepts(rows[index]) {
                 switch rows[index].kind {
                 case .frontend: frontendRow(rows[index])
                 case .server: serverRow(rows[index])
@@ -643,14 +701,6 @@ struct StatsPageHTML {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func text(_ value: InfoValue) -> String {
-        switch value {
-        case .u(let n): return String(n)
-        case .s(let n): return String(n)
-        case .str(let s): return s
-        }
-    }
-
     static let actions: [(String, String)] = [
         ("", ""), ("ready", "Set state to READY"), ("drain", "Set state to DRAIN"), ("maint", "Set state to MAINT"),
         ("dhlth", "Health: disable checks"), ("ehlth", "Health: enable checks"), ("hrunn", "Health: force UP"),
@@ -659,7 +709,7 @@ struct StatsPageHTML {
         ("shutdown", "Kill Sessions"),
     ]
 
-    static let legend = """
+    static let legend: StaticString = """
         <table class="lgd"><tr>
         <td class="active_up">&nbsp;</td><td class="noborder">active UP </td><td class="backup_up">&nbsp;</td><td class="noborder">backup UP </td></tr><tr>
         <td class="active_going_down"></td><td class="noborder">active UP, going down </td><td class="backup_going_down"></td><td class="noborder">backup UP, going down </td></tr><tr>
@@ -671,7 +721,7 @@ struct StatsPageHTML {
         """
 
     /// haproxy 2.6's style sheet, verbatim.
-    static let css = #"""
+    static let css: StaticString = #"""
 <link rel="icon" href="data:,">
 <meta http-equiv="content-type" content="text/html; charset=iso-8859-1">
 <style type="text/css"><!--
