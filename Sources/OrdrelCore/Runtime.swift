@@ -177,6 +177,12 @@ public final class Runtime {
             }
             proxy.targetBackend = backend
         }
+        // haproxy's `fullconn` default, 10% of the maxconn of the frontends that use the
+        // backend, computed once at start-up: `set maxconn frontend` does not change it.
+        for backend in proxies where backend.isBackend {
+            let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.initialMaxconn }
+            backend.fullconn = backend.config.fullconn ?? max(1, sum / 10)
+        }
     }
 
     public func proxy(named name: String) -> Proxy? { proxies.first { $0.name == name } }

@@ -158,7 +158,7 @@ extension Runtime {
         if let health = server.health {
             row.lastCheck = LastCheck(status: health.lastResult.code, durationMs: UInt64(server.lastCheckDurationMs ?? 0))
         }
-        row.addr = server.hasAddress ? server.address.description : nil
+        row.addr = server.hasAddress ? server.addressText : nil
         if proxy.config.mode == .http { fillHTTPResponses(&row, from: counters.http) }
         row.srvIcur = 0
         row.needConnEst = UInt64(server.estimatedNeededConnections)
@@ -172,7 +172,7 @@ extension Runtime {
         row.mode = proxy.config.mode.rawValue
         fillForwarding(&row, from: counters, bytes: proxy.backendBytes)
         let usable = proxy.usableServerCounts
-        row.slim = UInt64(fullconn(of: proxy))
+        row.slim = UInt64(proxy.fullconn)
         row.qcur = UInt64(proxy.queueLength)
         row.status = proxy.hasUsableServer ? "UP" : "DOWN"
         let activeWeights = proxy.servers.filter { $0.isUsable && !$0.isBackup }.reduce(0) { $0 + $1.weight }
@@ -193,14 +193,6 @@ extension Runtime {
         row.lastchg = wallSeconds - proxy.lastChangeWallSeconds
         row.algo = proxy.config.balance.rawValue
         return row
-    }
-
-    /// haproxy's `fullconn` default: 10% of the maxconn of the frontends that use this backend.
-    func fullconn(of backend: Proxy) -> Int {
-        if let configured = backend.config.fullconn { return configured }
-        // Computed once at start-up by haproxy: `set maxconn frontend` does not change it.
-        let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.initialMaxconn }
-        return max(1, sum / 10)
     }
 
     // MARK: show servers state
