@@ -8,24 +8,19 @@
 struct StatsPageHTML {
     let request: StatsPageRequest
     let snapshot: StatsSnapshot
-    private var out: [UInt8] = []
-
-    init(request: StatsPageRequest, snapshot: StatsSnapshot) {
-        self.request = request
-        self.snapshot = snapshot
-    }
+    private var out: ByteWriter
 
     /// Appends the page to `out`.
-    static func render(_ request: StatsPageRequest, _ snapshot: StatsSnapshot, into out: inout [UInt8]) {
-        var page = StatsPageHTML(request: request, snapshot: snapshot)
-        swap(&page.out, &out)
+    static func render(_ request: StatsPageRequest, _ snapshot: StatsSnapshot, into out: inout ByteWriter) {
+        // The page takes the caller's writer (its memory) and hands it back, grown if need be.
+        var page = StatsPageHTML(request: request, snapshot: snapshot, out: out)
         page.head()
         page.processInfo()
         for proxy in snapshot.proxies where request.shows(proxy: proxy.name) {
             page.proxyTable(proxy)
         }
         page.put("</body></html>\n")
-        swap(&page.out, &out)
+        out = page.out
     }
 
     private var config: StatsPageSettings { request.config }
@@ -245,13 +240,11 @@ struct StatsPageHTML {
 
     /// Appends fixed text.
     @inline(__always)
-    private mutating func put(_ text: StaticString) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
+    private mutating func put(_ text: StaticString) { out.append(text) }
 
     /// Appends text as it is (statuses and such, which haproxy does not escape either).
     @inline(__always)
-    private mutating func plain(_ text: String) { out.append(contentsOf: text.utf8) }
+    private mutating func plain(_ text: String) { out.append(text) }
 
     @inline(__always)
     private mutating func number(_ value: UInt64) { out.appendDecimal(value) }
@@ -837,27 +830,27 @@ u:hover div.tips {visibility:visible;}
 }
 
 /// String parts of the page (printed once per page or per proxy) appended as bytes.
-private func += (out: inout [UInt8], text: String) {
-    out.append(contentsOf: text.utf8)
+private func += (out: inout ByteWriter, text: String) {
+    out.append(text)
 }
 
-extension Array where Element == UInt8 {
+extension ByteSink {
     /// haproxy's `U2H`: digits in groups of three, every group but the last in a `rls` span.
     mutating func appendU2H(_ value: UInt64) {
         guard value >= 1000 else { return appendDecimal(value) }
         var scale: UInt64 = 1000
         while value / scale >= 1000 { scale *= 1000 }
-        append(contentsOf: "<span class=\"rls\">".utf8)
+        append(static: "<span class=\"rls\">")
         appendDecimal(value / scale)
-        append(contentsOf: "</span>".utf8)
+        append(static: "</span>")
         while scale > 1 {
             scale /= 1000
             let group = value / scale % 1000
-            if scale > 1 { append(contentsOf: "<span class=\"rls\">".utf8) }
+            if scale > 1 { append(static: "<span class=\"rls\">") }
             append(UInt8(truncatingIfNeeded: group / 100) &+ 0x30)
             append(UInt8(truncatingIfNeeded: group / 10 % 10) &+ 0x30)
             append(UInt8(truncatingIfNeeded: group % 10) &+ 0x30)
-            if scale > 1 { append(contentsOf: "</span>".utf8) }
+            if scale > 1 { append(static: "</span>") }
         }
     }
 
@@ -882,11 +875,11 @@ extension Array where Element == UInt8 {
     mutating func appendHTMLEscaped(_ text: String) {
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "&"): append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): append(contentsOf: "&#39;".utf8)
+            case UInt8(ascii: "&"): append(static: "&amp;")
+            case UInt8(ascii: "<"): append(static: "&lt;")
+            case UInt8(ascii: ">"): append(static: "&gt;")
+            case UInt8(ascii: "\""): append(static: "&quot;")
+            case UInt8(ascii: "'"): append(static: "&#39;")
             default: append(byte)
             }
         }
