@@ -18,24 +18,25 @@ extension Array: ByteSink where Element == UInt8 {
 }
 
 /// A growable byte buffer written through a plain pointer. The stats page appends some two
-/// thousand pieces (tags, numbers, names) per request, and each `Array.append` checked the
-/// array's uniqueness in the runtime and went through generic code: a sixth of the page's CPU.
+/// thousand pieces (tags, numbers, names) per request and a scrape some ten thousand, and each
+/// `Array.append` checked the array's uniqueness in the runtime and went through generic code:
+/// a sixth of the page's CPU.
 /// A writer is one owner's buffer (copies share the memory, which its `ByteStorage` frees with
 /// the last of them); `removeAll` keeps the memory for the next page.
-struct ByteWriter: ByteSink {
+public struct ByteWriter: ByteSink {
     private var storage: ByteStorage
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
 
-    init(capacity: Int = 4096) {
+    public init(capacity: Int = 4096) {
         storage = ByteStorage(capacity: capacity)
         base = storage.base
         self.capacity = capacity
     }
 
     /// Empties the buffer, keeping its memory.
-    mutating func removeAll() { count = 0 }
+    public mutating func removeAll() { count = 0 }
 
     @inline(__always)
     mutating func append(_ byte: UInt8) {
@@ -63,7 +64,7 @@ struct ByteWriter: ByteSink {
     }
 
     /// The bytes written so far, valid during `body`.
-    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         withExtendedLifetime(storage) { body(UnsafeBufferPointer(start: base, count: count)) }
     }
 

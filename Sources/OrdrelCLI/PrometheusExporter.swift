@@ -97,24 +97,23 @@ public enum PrometheusExporter {
     /// `tables` are `show table`'s, in its order.
     public static func render(info: InfoValues, rows: [StatsRow], query: PrometheusQuery,
                               tables: [StickTableInfo] = []) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = ByteWriter()
         render(info: info, rows: rows, query: query, tables: tables, into: &out)
-        return out
+        return out.withBytes { Array($0) }
     }
 
-    /// `render` into `out`, which is emptied first and keeps its capacity: a scrape reuses the
-    /// buffer of the one before instead of growing a new one to the same size.
+    /// `render` appended to `out`: a connection's writer keeps its memory from one scrape to
+    /// the next instead of growing a new buffer to the same size.
     public static func render(info: InfoValues, rows: [StatsRow], query: PrometheusQuery,
-                              tables: [StickTableInfo] = [], into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
+                              tables: [StickTableInfo] = [], into out: inout ByteWriter) {
         rows.withUnsafeBufferPointer { rows in
             let labels = PrometheusWriter.labels(of: rows)
             labels.bytes.withUnsafeBufferPointer { labelBytes in
-                var writer = PrometheusWriter(rows: rows, labels: labels.ranges, labelBytes: labelBytes)
-                swap(&writer.out, &out)
+                // The writer takes `out` (its memory) and hands it back, grown if need be.
+                var writer = PrometheusWriter(out: out, rows: rows, labels: labels.ranges, labelBytes: labelBytes)
                 writer.render(info: info, query: query)
                 if query.scopes.contains(.sticktable) { writer.stickTables(tables) }
-                swap(&writer.out, &out)
+                out = writer.out
             }
         }
     }
@@ -308,7 +307,7 @@ enum PrometheusTables {
 /// first sample, so a metric no object prints leaves no header, as in promex. Rows are read in
 /// place (a `StatsRow` is large), their labels built once per scrape into one buffer.
 private struct PrometheusWriter {
-    var out: [UInt8] = []
+    var out: ByteWriter
     private let rows: UnsafeBufferPointer<StatsRow>
     /// Each row's `{proxy="..."` or `{proxy="...",server="..."` (no closing brace), in `labelBytes`.
     private let labels: [Range<Int>]
@@ -317,7 +316,8 @@ private struct PrometheusWriter {
     private var headerPending = false
 
     /// `labelBytes` must hold what `labels(of:)` made for `rows`, and outlive the writer.
-    init(rows: UnsafeBufferPointer<StatsRow>, labels: [Range<Int>], labelBytes: UnsafeBufferPointer<UInt8>) {
+    init(out: ByteWriter, rows: UnsafeBufferPointer<StatsRow>, labels: [Range<Int>], labelBytes: UnsafeBufferPointer<UInt8>) {
+        self.out = out
         self.rows = rows
         self.labels = labels
         self.labelBytes = labelBytes
@@ -390,15 +390,15 @@ private struct PrometheusWriter {
     private mutating func sampleStart(_ name: ImmortalBytes, labels: ImmortalBytes, extra: ImmortalBytes = .none) {
         if headerPending {
             headerPending = false
-            out.append(contentsOf: family.header)
+            out.append(bytes: family.header)
         }
-        out.append(contentsOf: name)
+        out.append(bytes: name)
         if labels.isEmpty && extra.isEmpty {
             out.append(UInt8(ascii: " "))
             return
         }
-        out.append(contentsOf: labels)
-        out.append(contentsOf: extra)
+        out.append(bytes: labels)
+        out.append(bytes: extra)
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: " "))
     }
@@ -407,7 +407,7 @@ private struct PrometheusWriter {
         switch value {
         case .u(let v): out.appendDecimal(v)
         case .s(let v): out.appendDecimal(v)
-        case .empty, .str: out.append("NaN")
+        case .empty, .str: out.append(static: "NaN")
         }
         out.append(0x0A)
     }

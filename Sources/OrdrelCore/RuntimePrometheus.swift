@@ -6,7 +6,7 @@ extension Runtime {
     /// The exposition text for `query`: the same `show info` values and `show stat` rows as the
     /// CLI, taken with the other threads paused so no counter is torn, then rendered while the
     /// traffic flows again. Call on thread 0, as the CLI's commands run.
-    public func prometheusMetrics(_ query: PrometheusQuery, into out: inout [UInt8]) {
+    public func prometheusMetrics(_ query: PrometheusQuery, into out: inout ByteWriter) {
         let (values, rows, tables) = isolated(readOnly: true) { () -> (InfoValues, [StatsRow], [StickTableInfo]) in
             let shown = proxies.filter { !$0.config.disabled }
             var rows: [StatsRow] = []

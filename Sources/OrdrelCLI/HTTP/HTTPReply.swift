@@ -86,10 +86,10 @@ public struct HTTPReply: Sendable, Equatable {
 /// What a connection keeps between its replies so that large ones (the stats page, a scrape)
 /// reuse memory: the body as rendered, and the reply around it.
 public struct HTTPReplyBuffers {
-    /// A scrape, or the page's CSV/JSON forms.
+    /// The page's CSV and JSON forms.
     public var body: [UInt8] = []
-    /// The HTML page.
-    var page = ByteWriter()
+    /// The HTML page, or a scrape.
+    public var writer = ByteWriter()
     public var reply: [UInt8] = []
 
     public init() {}

@@ -11,10 +11,10 @@ public enum StatsPage {
                              buffers: inout HTTPReplyBuffers) -> HTTPReply {
         let contentType: String
         buffers.body.removeAll(keepingCapacity: true)
-        buffers.page.removeAll()
+        buffers.writer.removeAll()
         switch request.format {
         case .html:
-            StatsPageHTML.render(request, snapshot, into: &buffers.page)
+            StatsPageHTML.render(request, snapshot, into: &buffers.writer)
             contentType = "text/html"
         case .csv, .json, .typed:
             dump(request, snapshot, into: &buffers.body)
@@ -28,7 +28,7 @@ public enum StatsPage {
             headers.append(("refresh", String(request.config.refreshSeconds)))
         }
         if request.format == .html {
-            return buffers.page.withBytes { page in
+            return buffers.writer.withBytes { page in
                 HTTPReply.make(status: 200, reason: "OK", headers: headers, body: page, chunked: true,
                                headOnly: request.headOnly, close: request.closes, into: &buffers.reply)
             }
