@@ -11,7 +11,7 @@ extension Runtime {
             let shown = proxies.filter { !$0.config.disabled }
             var rows: [StatsRow] = []
             rows.reserveCapacity(shown.reduce(0) { $0 + statsRowCount(of: $1) })
-            for proxy in shown { appendStatsRows(of: proxy, to: &rows) }
+            for proxy in shown { appendStatsRows(of: proxy, to: &rows, latency: true) }
             return (self.info(), rows, query.scopes.contains(.sticktable) ? stickTables() : [])
         }
         PrometheusExporter.render(info: values, rows: rows, query: query, tables: tables, into: &out)

@@ -22,13 +22,14 @@ extension Runtime {
 
     /// Appends `proxy`'s rows in `StatsRowIterator`'s order, built straight into `rows` under
     /// one hold of `lock` (the stats page and the exporter take every row at once, isolated,
-    /// and moving each through the iterator's Optional copied it twice).
-    func appendStatsRows(of proxy: Proxy, to rows: inout [StatsRow]) {
+    /// and moving each through the iterator's Optional copied it twice). `latency`: with the
+    /// histograms, for the exporter.
+    func appendStatsRows(of proxy: Proxy, to rows: inout [StatsRow], latency: Bool = false) {
         lock.withLock {
             if proxy.isFrontend { rows.append(frontendRow(proxy)) }
             if proxy.isBackend {
-                for server in proxy.servers { rows.append(serverRow(server)) }
-                rows.append(backendRow(proxy))
+                for server in proxy.servers { rows.append(serverRow(server, latency: latency)) }
+                rows.append(backendRow(proxy, latency: latency))
             }
         }
     }
@@ -93,7 +94,9 @@ extension Runtime {
     }
 
     /// The columns servers and backends fill the same way: queue, errors, balancing and times.
-    private func fillForwarding(_ row: inout StatsRow, from counters: TrafficCounters, bytes: PerThreadBytes) {
+    /// `latency`: the row carries the histograms (the exporter's rows; the page and `show stat`
+    /// print none).
+    private func fillForwarding(_ row: inout StatsRow, from counters: TrafficCounters, bytes: PerThreadBytes, latency: Bool) {
         fillTraffic(&row, from: counters, bytes: bytes)
         row.qmax = UInt64(counters.maxQueue)
         row.econ = counters.connectionErrors
@@ -110,16 +113,16 @@ extension Runtime {
         row.qtimeMax = counters.queueTime.max
         row.ctimeMax = counters.connectTime.max
         row.ttimeMax = counters.totalTime.max
-        row.latency = counters.latency
+        if latency { row.latency = counters.latency }
         row.connect = counters.total
     }
 
-    func serverRow(_ server: Server) -> StatsRow {
+    func serverRow(_ server: Server, latency: Bool = false) -> StatsRow {
         let counters = server.counters
         let proxy = server.backend
         var row = StatsRow(kind: .server, pxname: proxy.name, svname: server.name, iid: UInt64(proxy.id), sid: UInt64(server.id))
         row.mode = proxy.config.mode.rawValue
-        fillForwarding(&row, from: counters, bytes: server.bytes)
+        fillForwarding(&row, from: counters, bytes: server.bytes, latency: latency)
         row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
         row.qlimit = server.config.maxqueue > 0 ? UInt64(server.config.maxqueue) : nil
         row.qcur = UInt64(server.queueLength)
@@ -166,11 +169,11 @@ extension Runtime {
         return row
     }
 
-    func backendRow(_ proxy: Proxy) -> StatsRow {
+    func backendRow(_ proxy: Proxy, latency: Bool = false) -> StatsRow {
         let counters = proxy.backendCounters
         var row = StatsRow(kind: .backend, pxname: proxy.name, svname: "BACKEND", iid: UInt64(proxy.id), sid: 0)
         row.mode = proxy.config.mode.rawValue
-        fillForwarding(&row, from: counters, bytes: proxy.backendBytes)
+        fillForwarding(&row, from: counters, bytes: proxy.backendBytes, latency: latency)
         let usable = proxy.usableServerCounts
         row.slim = UInt64(proxy.fullconn)
         row.qcur = UInt64(proxy.queueLength)
