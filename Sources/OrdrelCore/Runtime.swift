@@ -74,6 +74,9 @@ public final class Runtime {
     /// would otherwise pay a `getrlimit` and a `gethostname`.
     lazy var openFileLimit = Files.raiseOpenFileLimit(to: 0)
     lazy var hostName = CurrentProcess.hostName
+    /// `Pid`, read once (and again after a daemon's fork): `show info` and every stats page
+    /// would otherwise make a `getpid` system call.
+    lazy var processID = CurrentProcess.id
     private var signalWatchers: [SignalWatcher] = []
     /// Stats sockets and their open CLI connections.
     private(set) var statsSockets: [StatsSocket] = []
@@ -306,6 +309,7 @@ public final class Runtime {
 
     /// In the child after a fork (daemon mode), before `run()`: every loop re-creates its kernel state.
     public func afterFork() {
+        processID = CurrentProcess.id
         for worker in workers { worker.loop.afterFork() }
     }
 

@@ -73,7 +73,7 @@ extension Runtime: CLIRuntime {
         values[.nbthread] = .u(UInt64(workers.count))
         values[.nbproc] = .u(1)
         values[.processNum] = .u(1)
-        values[.pid] = .u(UInt64(CurrentProcess.id))
+        values[.pid] = .u(UInt64(processID))
         values[.uptime] = .str("\(days)d \(hours)h\(two(minutes))m\(two(seconds))s")
         values[.uptimeSec] = .u(uptime)
         values[.memmaxMB] = .u(0)
