@@ -25,18 +25,42 @@ extension Runtime {
     /// and moving each through the iterator's Optional copied it twice). `latency`: with the
     /// histograms, for the exporter.
     func appendStatsRows(of proxy: Proxy, to rows: inout [StatsRow], latency: Bool = false) {
+        // Each row is filled where it lies in the array: built apart and appended, the large
+        // row was moved through several temporaries.
         lock.withLock {
-            if proxy.isFrontend { rows.append(frontendRow(proxy)) }
+            if proxy.isFrontend {
+                rows.append(blankRow(.frontend, of: proxy))
+                fillFrontendRow(&rows[rows.count - 1], proxy)
+            }
             if proxy.isBackend {
-                for server in proxy.servers { rows.append(serverRow(server, latency: latency)) }
-                rows.append(backendRow(proxy, latency: latency))
+                for server in proxy.servers {
+                    rows.append(blankRow(of: server))
+                    fillServerRow(&rows[rows.count - 1], server, latency: latency)
+                }
+                rows.append(blankRow(.backend, of: proxy))
+                fillBackendRow(&rows[rows.count - 1], proxy, latency: latency)
             }
         }
     }
 
+    /// A FRONTEND or BACKEND row with only its identity.
+    private func blankRow(_ kind: StatsObjectKind, of proxy: Proxy) -> StatsRow {
+        StatsRow(kind: kind, pxname: proxy.name, svname: kind == .frontend ? "FRONTEND" : "BACKEND", iid: UInt64(proxy.id), sid: 0)
+    }
+
+    /// A server row with only its identity.
+    private func blankRow(of server: Server) -> StatsRow {
+        StatsRow(kind: .server, pxname: server.backend.name, svname: server.name, iid: UInt64(server.backend.id), sid: UInt64(server.id))
+    }
+
     func frontendRow(_ proxy: Proxy) -> StatsRow {
+        var row = blankRow(.frontend, of: proxy)
+        fillFrontendRow(&row, proxy)
+        return row
+    }
+
+    private func fillFrontendRow(_ row: inout StatsRow, _ proxy: Proxy) {
         let counters = proxy.frontendCounters
-        var row = StatsRow(kind: .frontend, pxname: proxy.name, svname: "FRONTEND", iid: UInt64(proxy.id), sid: 0)
         row.mode = proxy.config.mode.rawValue
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
@@ -59,7 +83,6 @@ extension Runtime {
             row.intercepted = counters.http.intercepted
             fillNoCache(&row)
         }
-        return row
     }
 
     /// ordrel has no HTTP cache: an http frontend or backend shows 0 lookups and hits, as
@@ -118,9 +141,14 @@ extension Runtime {
     }
 
     func serverRow(_ server: Server, latency: Bool = false) -> StatsRow {
+        var row = blankRow(of: server)
+        fillServerRow(&row, server, latency: latency)
+        return row
+    }
+
+    private func fillServerRow(_ row: inout StatsRow, _ server: Server, latency: Bool) {
         let counters = server.counters
         let proxy = server.backend
-        var row = StatsRow(kind: .server, pxname: proxy.name, svname: server.name, iid: UInt64(proxy.id), sid: UInt64(server.id))
         row.mode = proxy.config.mode.rawValue
         fillForwarding(&row, from: counters, bytes: server.bytes, latency: latency)
         row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
@@ -166,12 +194,16 @@ extension Runtime {
         row.srvIcur = 0
         row.needConnEst = UInt64(server.estimatedNeededConnections)
         row.aggServerStatus = server.isUsable ? 0 : 1
-        return row
     }
 
     func backendRow(_ proxy: Proxy, latency: Bool = false) -> StatsRow {
+        var row = blankRow(.backend, of: proxy)
+        fillBackendRow(&row, proxy, latency: latency)
+        return row
+    }
+
+    private func fillBackendRow(_ row: inout StatsRow, _ proxy: Proxy, latency: Bool) {
         let counters = proxy.backendCounters
-        var row = StatsRow(kind: .backend, pxname: proxy.name, svname: "BACKEND", iid: UInt64(proxy.id), sid: 0)
         row.mode = proxy.config.mode.rawValue
         fillForwarding(&row, from: counters, bytes: proxy.backendBytes, latency: latency)
         let usable = proxy.usableServerCounts
@@ -195,7 +227,6 @@ extension Runtime {
         }
         row.lastchg = wallSeconds - proxy.lastChangeWallSeconds
         row.algo = proxy.config.balance.rawValue
-        return row
     }
 
     // MARK: show servers state
