@@ -4,7 +4,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_BIN := .build/release
 
-.PHONY: run build release test deps test-deps bench bench-stall bench-reload soak clean container-test
+.PHONY: run build release test deps test-deps bench bench-stall bench-reload bench-floor soak clean container-test
 
 # Installs the Debian packages the build and the demo need, when missing.
 DEPS := libev-dev libc-ares-dev socat
@@ -45,6 +45,7 @@ bench: deps
 	@./bench/run.sh
 	@./bench/stall.sh
 	@./bench/reload.sh
+	@./bench/floor.sh
 
 # Proxied round trips while a stats client loads the CLI, ordrel next to haproxy (docs/performance.md).
 bench-stall: deps
@@ -54,6 +55,11 @@ bench-stall: deps
 # next to haproxy: errors and added p99 (docs/reload.md).
 bench-reload: deps
 	@./bench/reload.sh
+
+# Proxy CPU per request of ordrel and haproxy next to a minimal C forwarder, the floor no proxy
+# can undercut (docs/performance.md). Needs a C compiler (cc).
+bench-floor: deps
+	@./bench/floor.sh
 
 # The release ordrel under mixed traffic for SOAK_SECONDS (600), then leak and integrity checks
 # (docs/reliability.md, Soak). Not part of make test.

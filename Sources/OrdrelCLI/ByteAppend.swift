@@ -4,7 +4,10 @@ extension Array where Element == UInt8 {
     mutating func append(_ s: String) {
         append(contentsOf: s.utf8)
     }
+}
 
+/// Numbers in decimal and hexadecimal, into any `ByteSink`.
+extension ByteSink {
     /// Appends `v` in decimal.
     mutating func appendDecimal(_ v: UInt64) {
         if v < 10 {
@@ -22,7 +25,9 @@ extension Array where Element == UInt8 {
             }
             return i
         }
-        Swift.withUnsafeBytes(of: &tmp) { raw in append(contentsOf: raw[n..<24]) }
+        Swift.withUnsafeBytes(of: &tmp) { raw in
+            append(bytes: UnsafeBufferPointer(rebasing: raw.assumingMemoryBound(to: UInt8.self)[n..<24]))
+        }
     }
 
     /// Appends `v` in decimal with a leading `-` when negative.
@@ -47,7 +52,9 @@ extension Array where Element == UInt8 {
             }
         }
     }
+}
 
+extension Array where Element == UInt8 {
     /// Appends a CSV cell: quoted (quotes doubled) only when it holds `,`, `"`, CR or LF, like haproxy's csv_enc.
     mutating func appendCSV(_ s: String) {
         var needsQuote = false

@@ -12,8 +12,8 @@ public protocol CLIRuntime: AnyObject {
     func consistently<T>(_ body: () -> T) -> T
     /// Worker threads (`show servers conn` prints one idle count per thread).
     var threadCount: Int { get }
-    /// `show info` values keyed by haproxy field name (`InfoField.names`); absent keys are not printed.
-    func info() -> [String: InfoValue]
+    /// `show info` values by field (`InfoKey`); fields without a value are not printed.
+    func info() -> InfoValues
     /// Every `show stat` row in configuration order (per proxy: FRONTEND, servers, BACKEND).
     /// Pulled lazily while the dump streams, outside `consistently`: each row is consistent in
     /// itself without pausing the other threads, and the state may change between two rows (as

@@ -7,25 +7,40 @@ public enum InfoValue: Sendable, Equatable {
 
 /// One `show info` field of haproxy 2.6 (position, name, typed tags/type, description).
 public struct InfoField: Sendable {
+    public let key: InfoKey
     public let pos: Int
     public let name: String
     let tags: String
     let type: String
     let desc: String
 
-    /// The names haproxy 2.6 prints, in order; the runtime keys `CLIRuntime.info()` by these.
+    /// The names haproxy 2.6 prints, in order.
     public static let names: [String] = all.map(\.name)
+
+    init(_ key: InfoKey, pos: Int, name: String, tags: String, type: String, desc: String) {
+        self.key = key
+        self.pos = pos
+        self.name = name
+        self.tags = tags
+        self.type = type
+        self.desc = desc
+    }
+
+    /// The field haproxy prints under `name`.
+    static func key(named name: String) -> InfoKey? {
+        all.first { $0.name == name }?.key
+    }
 }
 
 /// Renders `show info` in plain, typed and JSON forms. Fields the runtime omits are skipped,
 /// as haproxy skips empty fields.
 enum InfoRenderer {
-    static func render(_ values: [String: InfoValue], format: StatsFormat, withDescriptions: Bool,
+    static func render(_ values: InfoValues, format: StatsFormat, withDescriptions: Bool,
                        into out: inout [UInt8]) {
         if format == .json { out.append(UInt8(ascii: "[")) }
         var first = true
         for f in InfoField.all {
-            guard let v = values[f.name] else { continue }
+            guard let v = values[f.key] else { continue }
             switch format {
             case .plain:
                 out.append(f.name)

@@ -5,8 +5,9 @@ enum PrometheusMetricType: String, Sendable {
 
 /// One `haproxy_process_*` metric: a `show info` field under promex's name.
 struct PrometheusProcessMetric: Sendable {
-    /// The `show info` field (`InfoField.names`) it prints; absent or text values print `NaN`.
-    let field: String
+    /// The `show info` field it prints (nil: one haproxy 2.6 leaves out of `show info`, such as
+    /// `ZlibMemUsage`); absent or text values print `NaN`.
+    let field: InfoKey?
     let name: String
     let type: PrometheusMetricType
     let help: String
@@ -94,26 +95,25 @@ public enum PrometheusExporter {
     /// Renders every metric `query` selects. `rows` are `show stat`'s, in its order (per proxy:
     /// FRONTEND, servers, BACKEND); `info` is `show info`'s.
     /// `tables` are `show table`'s, in its order.
-    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery,
+    public static func render(info: InfoValues, rows: [StatsRow], query: PrometheusQuery,
                               tables: [StickTableInfo] = []) -> [UInt8] {
-        var out: [UInt8] = []
+        var out = ByteWriter()
         render(info: info, rows: rows, query: query, tables: tables, into: &out)
-        return out
+        return out.withBytes { Array($0) }
     }
 
-    /// `render` into `out`, which is emptied first and keeps its capacity: a scrape reuses the
-    /// buffer of the one before instead of growing a new one to the same size.
-    public static func render(info: [String: InfoValue], rows: [StatsRow], query: PrometheusQuery,
-                              tables: [StickTableInfo] = [], into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
+    /// `render` appended to `out`: a connection's writer keeps its memory from one scrape to
+    /// the next instead of growing a new buffer to the same size.
+    public static func render(info: InfoValues, rows: [StatsRow], query: PrometheusQuery,
+                              tables: [StickTableInfo] = [], into out: inout ByteWriter) {
         rows.withUnsafeBufferPointer { rows in
             let labels = PrometheusWriter.labels(of: rows)
             labels.bytes.withUnsafeBufferPointer { labelBytes in
-                var writer = PrometheusWriter(rows: rows, labels: labels.ranges, labelBytes: labelBytes)
-                swap(&writer.out, &out)
+                // The writer takes `out` (its memory) and hands it back, grown if need be.
+                var writer = PrometheusWriter(out: out, rows: rows, labels: labels.ranges, labelBytes: labelBytes)
                 writer.render(info: info, query: query)
                 if query.scopes.contains(.sticktable) { writer.stickTables(tables) }
-                swap(&writer.out, &out)
+                out = writer.out
             }
         }
     }
@@ -307,7 +307,7 @@ enum PrometheusTables {
 /// first sample, so a metric no object prints leaves no header, as in promex. Rows are read in
 /// place (a `StatsRow` is large), their labels built once per scrape into one buffer.
 private struct PrometheusWriter {
-    var out: [UInt8] = []
+    var out: ByteWriter
     private let rows: UnsafeBufferPointer<StatsRow>
     /// Each row's `{proxy="..."` or `{proxy="...",server="..."` (no closing brace), in `labelBytes`.
     private let labels: [Range<Int>]
@@ -316,7 +316,8 @@ private struct PrometheusWriter {
     private var headerPending = false
 
     /// `labelBytes` must hold what `labels(of:)` made for `rows`, and outlive the writer.
-    init(rows: UnsafeBufferPointer<StatsRow>, labels: [Range<Int>], labelBytes: UnsafeBufferPointer<UInt8>) {
+    init(out: ByteWriter, rows: UnsafeBufferPointer<StatsRow>, labels: [Range<Int>], labelBytes: UnsafeBufferPointer<UInt8>) {
+        self.out = out
         self.rows = rows
         self.labels = labels
         self.labelBytes = labelBytes
@@ -345,7 +346,7 @@ private struct PrometheusWriter {
         ImmortalBytes(rebasing: labelBytes[labels[index]])
     }
 
-    mutating func render(info: [String: InfoValue], query: PrometheusQuery) {
+    mutating func render(info: InfoValues, query: PrometheusQuery) {
         let scopes = query.scopes
         if scopes.contains(.global) { process(info) }
         let frontends = rows.indices.filter { rows[$0].kind == .frontend }
@@ -389,15 +390,15 @@ private struct PrometheusWriter {
     private mutating func sampleStart(_ name: ImmortalBytes, labels: ImmortalBytes, extra: ImmortalBytes = .none) {
         if headerPending {
             headerPending = false
-            out.append(contentsOf: family.header)
+            out.append(bytes: family.header)
         }
-        out.append(contentsOf: name)
+        out.append(bytes: name)
         if labels.isEmpty && extra.isEmpty {
             out.append(UInt8(ascii: " "))
             return
         }
-        out.append(contentsOf: labels)
-        out.append(contentsOf: extra)
+        out.append(bytes: labels)
+        out.append(bytes: extra)
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: " "))
     }
@@ -406,7 +407,7 @@ private struct PrometheusWriter {
         switch value {
         case .u(let v): out.appendDecimal(v)
         case .s(let v): out.appendDecimal(v)
-        case .empty, .str: out.append("NaN")
+        case .empty, .str: out.append(static: "NaN")
         }
         out.append(0x0A)
     }
@@ -450,17 +451,17 @@ private struct PrometheusWriter {
         }
     }
 
-    private mutating func process(_ info: [String: InfoValue]) {
+    private mutating func process(_ info: InfoValues) {
         for (metric, family) in zip(PrometheusProcessMetric.all, PrometheusTables.process) {
             begin(family)
-            if metric.name == "build_info" {
+            if metric.field == .buildInfo {
                 let version: String
-                if case .str(let text) = info["Version"] { version = text } else { version = "" }
+                if case .str(let text) = info[.version] { version = text } else { version = "" }
                 Array("{version=\"\(version)\"".utf8).withUnsafeBufferPointer { sample(labels: $0, 1) }
                 continue
             }
             let cell: StatCell
-            switch info[metric.field] {
+            switch metric.field.flatMap({ info[$0] }) {
             case .u(let v): cell = .u(v)
             case .s(let v): cell = .s(v)
             case .str, nil: cell = .empty

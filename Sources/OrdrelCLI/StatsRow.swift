@@ -137,8 +137,15 @@ public struct StatsRow: Sendable {
     public var aggServerStatus: UInt64 = 0
     public var aggCheckStatus: UInt64 = 0
     /// Queue, connect and session time histograms of a backend or server: the Prometheus
-    /// exporter's `ordrel_*_seconds` families. No CSV column shows them; `nil` on FRONTEND rows.
-    public var latency: LatencyHistograms?
+    /// exporter's `ordrel_*_seconds` families. No CSV column shows them; `nil` on FRONTEND rows
+    /// and on the rows the runtime builds for anything but the exporter.
+    public var latency: LatencyHistograms? {
+        get { latencyBox?.histograms }
+        set { latencyBox = newValue.map(LatencyBox.init) }
+    }
+    /// Boxed: 576 bytes of buckets inline made every row, and every copy of it while the page
+    /// or `show stat` builds and reads it, that much larger, for the exporter alone to read.
+    private var latencyBox: LatencyBox?
     /// The server's last health check as haproxy's exporter reads it: from the check itself, so
     /// still there while `disable health` or maintenance empty the `show stat` check cells; nil
     /// without `check`. No CSV column shows it.
@@ -257,6 +264,13 @@ public struct StatsRow: Sendable {
         case .aggCheckStatus: return .u(aggCheckStatus)
         }
     }
+}
+
+/// A row's histograms, shared by its copies.
+final class LatencyBox: Sendable {
+    let histograms: LatencyHistograms
+
+    init(_ histograms: LatencyHistograms) { self.histograms = histograms }
 }
 
 /// A server's last health check: its `check_status` code ("INI" until one completes) and how

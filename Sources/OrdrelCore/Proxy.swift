@@ -17,6 +17,9 @@ public final class Proxy {
     public var maxconn: Int
     /// `maxconn` as configured, before any `set maxconn frontend`.
     public let initialMaxconn: Int
+    /// Backend: `fullconn` as configured or as haproxy derives it at start-up (the runtime sets
+    /// it once every frontend's backend is known); `show stat`'s BACKEND `slim`.
+    public internal(set) var fullconn = 1
     /// Backend side: counters of streams forwarded to this backend's servers.
     public var backendCounters = TrafficCounters()
     public internal(set) var servers: [Server] = []

@@ -78,6 +78,14 @@ public final class Runtime {
     public private(set) var stopMode: StopMode = .running
     /// Wall-clock second the process started, for `show info` uptime.
     public let startWallSeconds: UInt64
+    /// `Ulimit-n` and the host name (`node`, the stats page's node), read on first use: only
+    /// start-up changes them, as haproxy reads both once, and `show info` and every stats page
+    /// would otherwise pay a `getrlimit` and a `gethostname`.
+    lazy var openFileLimit = Files.raiseOpenFileLimit(to: 0)
+    lazy var hostName = CurrentProcess.hostName
+    /// `Pid`, read once (and again after a daemon's fork): `show info` and every stats page
+    /// would otherwise make a `getpid` system call.
+    lazy var processID = CurrentProcess.id
     private var signalWatchers: [SignalWatcher] = []
     /// Stats sockets and their open CLI connections. These, `masterLink`, `masterCarriers`,
     /// `cliConnections`, `cliTurns` and `cliSessionsAccepted` belong to the CLI thread (set up
@@ -196,6 +204,12 @@ public final class Runtime {
                                         message: "proxy '\(proxy.name)': unable to find required backend '\(target)'.")
             }
             proxy.targetBackend = backend
+        }
+        // haproxy's `fullconn` default, 10% of the maxconn of the frontends that use the
+        // backend, computed once at start-up: `set maxconn frontend` does not change it.
+        for backend in proxies where backend.isBackend {
+            let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.initialMaxconn }
+            backend.fullconn = backend.config.fullconn ?? max(1, sum / 10)
         }
     }
 
@@ -320,6 +334,7 @@ public final class Runtime {
 
     /// In the child after a fork (daemon mode), before `run()`: every loop re-creates its kernel state.
     public func afterFork() {
+        processID = CurrentProcess.id
         for worker in workers { worker.loop.afterFork() }
         cliLoop.afterFork()
     }

@@ -41,7 +41,7 @@ extension Runtime: CLIRuntime {
 
     // MARK: show info
 
-    public func info() -> [String: InfoValue] {
+    public func info() -> InfoValues {
         let now = wallSeconds
         let uptime = now - startWallSeconds
         let days = uptime / 86400
@@ -64,88 +64,86 @@ extension Runtime: CLIRuntime {
             connectionRate += proxy.frontendCounters.connectionRate.rate(nowMs: nowMs)
             maxConnectionRate += proxy.frontendCounters.connectionRate.max
         }
-        let ulimit = Files.raiseOpenFileLimit(to: 0)
         let poolBytes = UInt64(workers.reduce(0) { $0 + $1.pool.inUse * $1.pool.bufferSize })
         let streamCount = workers.reduce(0) { $0 + $1.streams.count }
         // One per bind, as haproxy counts them (worker 0 holds every bind; the others repeat
         // the TCP ones).
         let listenerCount = workers[0].listeners.count
-        let values: [String: InfoValue] = [
-            "Name": .str(configuration.global.productName.rawValue),
-            "Version": .str(reportedVersion),
-            "Release_date": .str(ordrelReleaseDate),
-            "Nbthread": .u(UInt64(workers.count)),
-            "Nbproc": .u(1),
-            "Process_num": .u(1),
-            "Pid": .u(UInt64(CurrentProcess.id)),
-            "Uptime": .str("\(days)d \(hours)h\(two(minutes))m\(two(seconds))s"),
-            "Uptime_sec": .u(uptime),
-            "Memmax_MB": .u(0),
-            "PoolAlloc_MB": .u(poolBytes >> 20),
-            "PoolUsed_MB": .u(poolBytes >> 20),
-            "PoolFailed": .u(0),
-            "Ulimit-n": .u(UInt64(ulimit)),
-            "Maxsock": .u(UInt64(haproxyMaxsock)),
-            "Maxconn": .u(UInt64(maxconn)),
-            "Hard_maxconn": .u(UInt64(initialMaxconn)),
-            "CurrConns": .u(UInt64(currentConnections)),
-            "CumConns": .u(cumulativeConnections),
-            "CumReq": .u(cumulativeRequests),
-            "MaxSslConns": .u(0),
-            "CurrSslConns": .u(0),
-            "CumSslConns": .u(0),
-            "Maxpipes": .u(UInt64(workers.reduce(0) { $0 + $1.pipes.limit })),
-            "PipesUsed": .u(UInt64(workers.reduce(0) { $0 + $1.pipes.inUse })),
-            "PipesFree": .u(UInt64(workers.reduce(0) { $0 + $1.pipes.idleCount })),
-            "ConnRate": .u(UInt64(connectionRate)),
-            "ConnRateLimit": .u(UInt64(connectionRateLimit)),
-            "MaxConnRate": .u(UInt64(maxConnectionRate)),
-            "SessRate": .u(UInt64(sessionRate)),
-            "SessRateLimit": .u(UInt64(sessionRateLimit)),
-            "MaxSessRate": .u(UInt64(maxSessionRate)),
-            "SslRate": .u(0),
-            "SslRateLimit": .u(0),
-            "MaxSslRate": .u(0),
-            "SslFrontendKeyRate": .u(0),
-            "SslFrontendMaxKeyRate": .u(0),
-            "SslFrontendSessionReuse_pct": .u(0),
-            "SslBackendKeyRate": .u(0),
-            "SslBackendMaxKeyRate": .u(0),
-            "SslCacheLookups": .u(0),
-            "SslCacheMisses": .u(0),
-            "CompressBpsIn": .u(0),
-            "CompressBpsOut": .u(0),
-            "CompressBpsRateLim": .u(0),
-            // haproxy's count on the same config: 6 of its own, 2 per thread, 1 per proxy and per
-            // checked server, then 1 per stream (client or CLI).
-            "Tasks": .u(UInt64(6 + 2 * workers.count + proxies.count + checkedServerCount + streamCount + cliSessions)),
-            "Run_queue": .u(0),
-            "Idle_pct": .u(100),
-            "node": .str(CurrentProcess.hostName),
-            "Stopping": .u(stopMode == .running ? 0 : 1),
-            "Jobs": .u(UInt64(streamCount + cliSessions + listenerCount + statsSockets.count)),
-            // Only the master-worker link's sessions are unstoppable in haproxy; a standalone
-            // process has none.
-            "Unstoppable Jobs": .u(0),
-            "Listeners": .u(UInt64(listenerCount + statsSockets.count)),
-            "ActivePeers": .u(0),
-            "ConnectedPeers": .u(0),
-            "DroppedLogs": .u(logOutput.dropped),
-            "BusyPolling": .u(0),
-            "FailedResolutions": .u(0),
-            "TotalBytesOut": .u(bytesOut),
-            "TotalSplicdedBytesOut": .u(0),
-            "BytesOutRate": .u(0),
-            "DebugCommandsIssued": .u(0),
-            "CumRecvLogs": .u(0),
-            "Build info": .str(reportedVersion),
-            "Memmax_bytes": .u(0),
-            "PoolAlloc_bytes": .u(poolBytes),
-            "PoolUsed_bytes": .u(poolBytes),
-            "Start_time_sec": .u(startWallSeconds),
-            // haproxy prints it with C's `%#x`, which gives plain `0` for zero.
-            "Tainted": .str("0"),
-        ]
+        var values = InfoValues()
+        values[.name] = .str(configuration.global.productName.rawValue)
+        values[.version] = .str(reportedVersion)
+        values[.releaseDate] = .str(ordrelReleaseDate)
+        values[.nbthread] = .u(UInt64(workers.count))
+        values[.nbproc] = .u(1)
+        values[.processNum] = .u(1)
+        values[.pid] = .u(UInt64(processID))
+        values[.uptime] = .str("\(days)d \(hours)h\(two(minutes))m\(two(seconds))s")
+        values[.uptimeSec] = .u(uptime)
+        values[.memmaxMB] = .u(0)
+        values[.poolAllocMB] = .u(poolBytes >> 20)
+        values[.poolUsedMB] = .u(poolBytes >> 20)
+        values[.poolFailed] = .u(0)
+        values[.ulimitN] = .u(UInt64(openFileLimit))
+        values[.maxsock] = .u(UInt64(haproxyMaxsock))
+        values[.maxconn] = .u(UInt64(maxconn))
+        values[.hardMaxconn] = .u(UInt64(initialMaxconn))
+        values[.currConns] = .u(UInt64(currentConnections))
+        values[.cumConns] = .u(cumulativeConnections)
+        values[.cumReq] = .u(cumulativeRequests)
+        values[.maxSslConns] = .u(0)
+        values[.currSslConns] = .u(0)
+        values[.cumSslConns] = .u(0)
+        values[.maxpipes] = .u(UInt64(workers.reduce(0) { $0 + $1.pipes.limit }))
+        values[.pipesUsed] = .u(UInt64(workers.reduce(0) { $0 + $1.pipes.inUse }))
+        values[.pipesFree] = .u(UInt64(workers.reduce(0) { $0 + $1.pipes.idleCount }))
+        values[.connRate] = .u(UInt64(connectionRate))
+        values[.connRateLimit] = .u(UInt64(connectionRateLimit))
+        values[.maxConnRate] = .u(UInt64(maxConnectionRate))
+        values[.sessRate] = .u(UInt64(sessionRate))
+        values[.sessRateLimit] = .u(UInt64(sessionRateLimit))
+        values[.maxSessRate] = .u(UInt64(maxSessionRate))
+        values[.sslRate] = .u(0)
+        values[.sslRateLimit] = .u(0)
+        values[.maxSslRate] = .u(0)
+        values[.sslFrontendKeyRate] = .u(0)
+        values[.sslFrontendMaxKeyRate] = .u(0)
+        values[.sslFrontendSessionReusePct] = .u(0)
+        values[.sslBackendKeyRate] = .u(0)
+        values[.sslBackendMaxKeyRate] = .u(0)
+        values[.sslCacheLookups] = .u(0)
+        values[.sslCacheMisses] = .u(0)
+        values[.compressBpsIn] = .u(0)
+        values[.compressBpsOut] = .u(0)
+        values[.compressBpsRateLim] = .u(0)
+        // haproxy's count on the same config: 6 of its own, 2 per thread, 1 per proxy and per
+        // checked server, then 1 per stream (client or CLI).
+        values[.tasks] = .u(UInt64(6 + 2 * workers.count + proxies.count + checkedServerCount + streamCount + cliSessions))
+        values[.runQueue] = .u(0)
+        values[.idlePct] = .u(100)
+        values[.node] = .str(hostName)
+        values[.stopping] = .u(stopMode == .running ? 0 : 1)
+        values[.jobs] = .u(UInt64(streamCount + cliSessions + listenerCount + statsSockets.count))
+        // Only the master-worker link's sessions are unstoppable in haproxy; a standalone
+        // process has none.
+        values[.unstoppableJobs] = .u(0)
+        values[.listeners] = .u(UInt64(listenerCount + statsSockets.count))
+        values[.activePeers] = .u(0)
+        values[.connectedPeers] = .u(0)
+        values[.droppedLogs] = .u(logOutput.dropped)
+        values[.busyPolling] = .u(0)
+        values[.failedResolutions] = .u(0)
+        values[.totalBytesOut] = .u(bytesOut)
+        values[.totalSplicdedBytesOut] = .u(0)
+        values[.bytesOutRate] = .u(0)
+        values[.debugCommandsIssued] = .u(0)
+        values[.cumRecvLogs] = .u(0)
+        values[.buildInfo] = .str(reportedVersion)
+        values[.memmaxBytes] = .u(0)
+        values[.poolAllocBytes] = .u(poolBytes)
+        values[.poolUsedBytes] = .u(poolBytes)
+        values[.startTimeSec] = .u(startWallSeconds)
+        // haproxy prints it with C's `%#x`, which gives plain `0` for zero.
+        values[.tainted] = .str("0")
         return values
     }
 

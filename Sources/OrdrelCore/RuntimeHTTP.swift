@@ -69,24 +69,17 @@ extension Runtime {
 
     /// What the stats page shows, at one instant (call isolated).
     func statsSnapshot() -> StatsSnapshot {
-        // The rows come proxy by proxy in configuration order, as the page lists them: each
-        // proxy takes the run of rows carrying its id. The iterator's own type, not the CLI's
-        // existential, so each row is built in place rather than passed through a box.
-        var iterator = StatsRowIterator(runtime: self)
-        var next = iterator.next()
         // Proxies disabled in the configuration have no rows and, as in haproxy, no table.
         let pageProxies = proxies.filter { !$0.config.disabled }.map { proxy in
             var rows: [StatsRow] = []
-            while let row = next, row.iid == UInt64(proxy.id) {
-                rows.append(row)
-                next = iterator.next()
-            }
+            rows.reserveCapacity(statsRowCount(of: proxy))
+            appendStatsRows(of: proxy, to: &rows)
             return StatsPageProxy(name: proxy.name, id: proxy.id,
                                   capability: proxy.isFrontend && proxy.isBackend ? "proxy" : proxy.isFrontend ? "frontend" : "backend",
                                   mode: proxy.config.mode.rawValue, description: proxy.config.description,
                                   hasServers: !proxy.servers.isEmpty, rows: rows)
         }
-        return StatsSnapshot(info: info(), proxies: pageProxies, nodeName: CurrentProcess.hostName)
+        return StatsSnapshot(info: info(), proxies: pageProxies, nodeName: hostName)
     }
 }
 

@@ -15,9 +15,52 @@ extension Runtime {
         proxies.filter(\.isBackend).map(\.name)
     }
 
+    /// How many `show stat` rows `proxy` has: FRONTEND, then its servers and BACKEND.
+    func statsRowCount(of proxy: Proxy) -> Int {
+        (proxy.isFrontend ? 1 : 0) + (proxy.isBackend ? proxy.servers.count + 1 : 0)
+    }
+
+    /// Appends `proxy`'s rows in `StatsRowIterator`'s order, built straight into `rows` under
+    /// one hold of `lock` (the stats page and the exporter take every row at once, isolated,
+    /// and moving each through the iterator's Optional copied it twice). `latency`: with the
+    /// histograms, for the exporter.
+    func appendStatsRows(of proxy: Proxy, to rows: inout [StatsRow], latency: Bool = false) {
+        // Each row is filled where it lies in the array: built apart and appended, the large
+        // row was moved through several temporaries.
+        lock.withLock {
+            if proxy.isFrontend {
+                rows.append(blankRow(.frontend, of: proxy))
+                fillFrontendRow(&rows[rows.count - 1], proxy)
+            }
+            if proxy.isBackend {
+                for server in proxy.servers {
+                    rows.append(blankRow(of: server))
+                    fillServerRow(&rows[rows.count - 1], server, latency: latency)
+                }
+                rows.append(blankRow(.backend, of: proxy))
+                fillBackendRow(&rows[rows.count - 1], proxy, latency: latency)
+            }
+        }
+    }
+
+    /// A FRONTEND or BACKEND row with only its identity.
+    private func blankRow(_ kind: StatsObjectKind, of proxy: Proxy) -> StatsRow {
+        StatsRow(kind: kind, pxname: proxy.name, svname: kind == .frontend ? "FRONTEND" : "BACKEND", iid: UInt64(proxy.id), sid: 0)
+    }
+
+    /// A server row with only its identity.
+    private func blankRow(of server: Server) -> StatsRow {
+        StatsRow(kind: .server, pxname: server.backend.name, svname: server.name, iid: UInt64(server.backend.id), sid: UInt64(server.id))
+    }
+
     func frontendRow(_ proxy: Proxy) -> StatsRow {
+        var row = blankRow(.frontend, of: proxy)
+        fillFrontendRow(&row, proxy)
+        return row
+    }
+
+    private func fillFrontendRow(_ row: inout StatsRow, _ proxy: Proxy) {
         let counters = proxy.frontendCounters
-        var row = StatsRow(kind: .frontend, pxname: proxy.name, svname: "FRONTEND", iid: UInt64(proxy.id), sid: 0)
         row.mode = proxy.config.mode.rawValue
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
         row.slim = UInt64(proxy.maxconn)
@@ -40,7 +83,6 @@ extension Runtime {
             row.intercepted = counters.http.intercepted
             fillNoCache(&row)
         }
-        return row
     }
 
     /// ordrel has no HTTP cache: an http frontend or backend shows 0 lookups and hits, as
@@ -75,7 +117,9 @@ extension Runtime {
     }
 
     /// The columns servers and backends fill the same way: queue, errors, balancing and times.
-    private func fillForwarding(_ row: inout StatsRow, from counters: TrafficCounters, bytes: PerThreadBytes) {
+    /// `latency`: the row carries the histograms (the exporter's rows; the page and `show stat`
+    /// print none).
+    private func fillForwarding(_ row: inout StatsRow, from counters: TrafficCounters, bytes: PerThreadBytes, latency: Bool) {
         fillTraffic(&row, from: counters, bytes: bytes)
         row.qmax = UInt64(counters.maxQueue)
         row.econ = counters.connectionErrors
@@ -92,16 +136,21 @@ extension Runtime {
         row.qtimeMax = counters.queueTime.max
         row.ctimeMax = counters.connectTime.max
         row.ttimeMax = counters.totalTime.max
-        row.latency = counters.latency
+        if latency { row.latency = counters.latency }
         row.connect = counters.total
     }
 
-    func serverRow(_ server: Server) -> StatsRow {
+    func serverRow(_ server: Server, latency: Bool = false) -> StatsRow {
+        var row = blankRow(of: server)
+        fillServerRow(&row, server, latency: latency)
+        return row
+    }
+
+    private func fillServerRow(_ row: inout StatsRow, _ server: Server, latency: Bool) {
         let counters = server.counters
         let proxy = server.backend
-        var row = StatsRow(kind: .server, pxname: proxy.name, svname: server.name, iid: UInt64(proxy.id), sid: UInt64(server.id))
         row.mode = proxy.config.mode.rawValue
-        fillForwarding(&row, from: counters, bytes: server.bytes)
+        fillForwarding(&row, from: counters, bytes: server.bytes, latency: latency)
         row.slim = server.maxconn > 0 ? UInt64(server.maxconn) : nil
         row.qlimit = server.config.maxqueue > 0 ? UInt64(server.config.maxqueue) : nil
         row.qcur = UInt64(server.queueLength)
@@ -140,21 +189,25 @@ extension Runtime {
         if let health = server.health {
             row.lastCheck = LastCheck(status: health.lastResult.code, durationMs: UInt64(server.lastCheckDurationMs ?? 0))
         }
-        row.addr = server.hasAddress ? server.address.description : nil
+        row.addr = server.hasAddress ? server.addressText : nil
         if proxy.config.mode == .http { fillHTTPResponses(&row, from: counters.http) }
         row.srvIcur = 0
         row.needConnEst = UInt64(server.estimatedNeededConnections)
         row.aggServerStatus = server.isUsable ? 0 : 1
+    }
+
+    func backendRow(_ proxy: Proxy, latency: Bool = false) -> StatsRow {
+        var row = blankRow(.backend, of: proxy)
+        fillBackendRow(&row, proxy, latency: latency)
         return row
     }
 
-    func backendRow(_ proxy: Proxy) -> StatsRow {
+    private func fillBackendRow(_ row: inout StatsRow, _ proxy: Proxy, latency: Bool) {
         let counters = proxy.backendCounters
-        var row = StatsRow(kind: .backend, pxname: proxy.name, svname: "BACKEND", iid: UInt64(proxy.id), sid: 0)
         row.mode = proxy.config.mode.rawValue
-        fillForwarding(&row, from: counters, bytes: proxy.backendBytes)
+        fillForwarding(&row, from: counters, bytes: proxy.backendBytes, latency: latency)
         let usable = proxy.usableServerCounts
-        row.slim = UInt64(fullconn(of: proxy))
+        row.slim = UInt64(proxy.fullconn)
         row.qcur = UInt64(proxy.queueLength)
         row.status = proxy.hasUsableServer ? "UP" : "DOWN"
         let activeWeights = proxy.servers.filter { $0.isUsable && !$0.isBackup }.reduce(0) { $0 + $1.weight }
@@ -174,15 +227,6 @@ extension Runtime {
         }
         row.lastchg = wallSeconds - proxy.lastChangeWallSeconds
         row.algo = proxy.config.balance.rawValue
-        return row
-    }
-
-    /// haproxy's `fullconn` default: 10% of the maxconn of the frontends that use this backend.
-    func fullconn(of backend: Proxy) -> Int {
-        if let configured = backend.config.fullconn { return configured }
-        // Computed once at start-up by haproxy: `set maxconn frontend` does not change it.
-        let sum = proxies.filter { $0.isFrontend && $0.targetBackend === backend }.reduce(0) { $0 + $1.initialMaxconn }
-        return max(1, sum / 10)
     }
 
     // MARK: show servers state

@@ -12,7 +12,12 @@ public final class Server {
     public unowned let backend: Proxy
     public let config: ServerConfig
     /// Where streams connect (changed by `set server ... addr/port`).
-    public internal(set) var address: SocketAddress
+    public internal(set) var address: SocketAddress {
+        didSet { addressText = address.description }
+    }
+    /// `address` as text (`show stat`'s `addr`), made when it changes rather than for every
+    /// stats row and scrape.
+    private(set) var addressText: String
     /// Where health checks connect: `address` unless `addr`/`port` override it.
     public internal(set) var checkAddress: SocketAddress
     public internal(set) var adminState: ServerAdminState
@@ -106,6 +111,7 @@ public final class Server {
         self.backend = backend
         self.config = config
         self.address = address ?? checkAddress
+        addressText = (address ?? checkAddress).description
         self.hasAddress = address != nil
         self.healthClearedByResolution = address == nil
         self.fqdn = config.srvRecord == nil && SocketAddress(ip: config.host, port: 0) == nil ? config.host : nil

@@ -24,7 +24,9 @@ public final class Lock: @unchecked Sendable {
         precondition(result == 0, "pthread_mutex_unlock failed: \(result)")
     }
 
-    @inline(__always)
+    /// Inlinable: a generic call across modules is otherwise made unspecialized, through type
+    /// metadata and a copy of the result, on every counter update of the data path.
+    @inlinable @inline(__always)
     public func withLock<T>(_ body: () throws -> T) rethrows -> T {
         lock()
         defer { unlock() }

@@ -31,14 +31,26 @@ public final class ModelCLIRuntime: CLIRuntime {
 
     public init() {}
 
-    public func info() -> [String: InfoValue] {
-        rateLimits.mapValues { InfoValue.u($0) }.merging([
-            "Name": .str("ordrel"), "Version": .str(version), "Release_date": .str("2026/11/21"),
-            "Nbthread": .u(1), "Nbproc": .u(1), "Process_num": .u(1), "Pid": .u(1),
-            "Uptime": .str("0d 0h00m00s"), "Uptime_sec": .u(0),
-            "Maxconn": .u(UInt64(globalMaxconn)), "Hard_maxconn": .u(UInt64(Self.hardMaxconn)),
-            "CurrConns": .u(0), "CumConns": .u(1), "Stopping": .u(0), "Jobs": .u(2), "Listeners": .u(2),
-        ]) { _, fixed in fixed }
+    public func info() -> InfoValues {
+        var values = InfoValues()
+        for (name, limit) in rateLimits { values[name] = .u(limit) }
+        values[.name] = .str("ordrel")
+        values[.version] = .str(version)
+        values[.releaseDate] = .str("2026/11/21")
+        values[.nbthread] = .u(1)
+        values[.nbproc] = .u(1)
+        values[.processNum] = .u(1)
+        values[.pid] = .u(1)
+        values[.uptime] = .str("0d 0h00m00s")
+        values[.uptimeSec] = .u(0)
+        values[.maxconn] = .u(UInt64(globalMaxconn))
+        values[.hardMaxconn] = .u(UInt64(Self.hardMaxconn))
+        values[.currConns] = .u(0)
+        values[.cumConns] = .u(1)
+        values[.stopping] = .u(0)
+        values[.jobs] = .u(2)
+        values[.listeners] = .u(2)
+        return values
     }
 
     public func statsRows() -> any IteratorProtocol<StatsRow> {

@@ -9,11 +9,6 @@ import XCTest
 /// and payload, and the inspect delay. Each case must pick the same backend on both, forward
 /// the inspected bytes unchanged, and leave the same `show stat` counters and tcplog states.
 final class ACLRoutingTests: XCTestCase {
-    private static let haproxyPath = "/usr/sbin/haproxy"
-
-    private enum Side: String, CaseIterable {
-        case haproxy, ordrel
-    }
 
     private static func config(socket: String, ports: [String: UInt16], servers: [UInt16]) -> String {
         """
@@ -174,7 +169,7 @@ final class ACLRoutingTests: XCTestCase {
     }
 
     func testRoutingAndRejectionMatchHaproxy() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.haproxyPath), "haproxy is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
         let backends = [try TestBackend(.greetThenEcho([0x31])), try TestBackend(.greetThenEcho([0x32])),
                         try TestBackend(.greetThenEcho([0x33]))]
         defer { backends.forEach { $0.stop() } }
@@ -189,7 +184,7 @@ final class ACLRoutingTests: XCTestCase {
         let servers = backends.map(\.port)
         let haproxy = Process()
         let haproxyLog = Pipe()
-        haproxy.executableURL = URL(fileURLWithPath: Self.haproxyPath)
+        haproxy.executableURL = URL(fileURLWithPath: haproxyPath)
         haproxy.arguments = ["-db", "-f", directory.write("haproxy.cfg", Self.config(socket: sockets[.haproxy]!, ports: ports[.haproxy]!, servers: servers))]
         haproxy.standardOutput = haproxyLog
         haproxy.standardError = FileHandle.nullDevice

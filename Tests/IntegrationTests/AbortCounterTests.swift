@@ -27,7 +27,7 @@ final class AbortCounterTests: XCTestCase {
 
             """)
             defer { pair.stop() }
-            for side in CheckDaemonPair.Side.allCases {
+            for side in Side.allCases {
                 let fd = try TestSocket.connect(port: pair.frontendPorts[side]!)
                 defer { close(fd) }
                 let counted = try waitUntil(5) { try Self.row(pair, side, "s1")[column] == "1" }
@@ -40,7 +40,7 @@ final class AbortCounterTests: XCTestCase {
                 }
             }
             for name in ["s1", "BACKEND"] {
-                let rows = try CheckDaemonPair.Side.allCases.map { try Self.row(pair, $0, name) }
+                let rows = try Side.allCases.map { try Self.row(pair, $0, name) }
                 for column in ["cli_abrt", "srv_abrt", "stot", "dresp"] {
                     XCTAssertEqual(rows[1][column], rows[0][column], "\(name) \(column): ordrel against haproxy")
                 }
@@ -49,7 +49,7 @@ final class AbortCounterTests: XCTestCase {
     }
 
     /// The `show stat` row of `app/<svname>`, by column name.
-    private static func row(_ pair: CheckDaemonPair, _ side: CheckDaemonPair.Side, _ svname: String) throws -> [String: String] {
+    private static func row(_ pair: CheckDaemonPair, _ side: Side, _ svname: String) throws -> [String: String] {
         let lines = try pair.query(side, "show stat").split(separator: "\n")
         guard let header = lines.first, header.hasPrefix("# ") else { return [:] }
         let names = CheckDaemonPair.cells(header.dropFirst(2))

@@ -8,7 +8,7 @@ import XCTest
 final class HaproxyDaemon: DaemonProcess {
     init(config: String, readySocket: String) throws {
         super.init(config: config, name: "haproxy", stopTimeout: 5)
-        process.executableURL = URL(fileURLWithPath: DaemonPair.haproxyPath)
+        process.executableURL = URL(fileURLWithPath: haproxyPath)
         process.arguments = ["-db", "-f", configPath]
         try process.run()
         guard waitUntil(10, { (try? TestSocket.connect(unixPath: readySocket)).map { close($0); return true } ?? false })
@@ -46,7 +46,7 @@ final class AgentAndAddressTests: XCTestCase {
                                        "srv_agent_state", "srv_agent_addr", "srv_agent_port"]
 
     func testAgentRepliesDriveTheServerAsOnHaproxy() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath), "haproxy is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
         // Each agent sends its line at once, then echoes what the check sends (agent-send).
         let replies = ["up 75%\n", "down #gone away\n", "drain maxconn:30\n", "bogus 50%\n", "maint\n"]
         let agents = try replies.map { try TestBackend(.greetThenEcho(Array($0.utf8))) }

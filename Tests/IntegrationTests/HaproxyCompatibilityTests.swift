@@ -19,7 +19,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
 
     /// The shared pair, started by the first test that needs it; skips when haproxy is missing.
     private func pair() throws -> DaemonPair {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath), "haproxy is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
         if let pair = Self.started { return pair }
         if let failure = Self.startFailure { throw TestSocket.Failure(description: failure) }
         do {
@@ -52,7 +52,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
 
         let first = { (text: String) in text.split(separator: "\n").first.map(String.init) ?? "" }
         let ours = first(try runCommand(Binaries.path("ordrel"), ["-v"]).stdout)
-        let real = first(try runCommand(DaemonPair.haproxyPath, ["-v"]).stdout)
+        let real = first(try runCommand(haproxyPath, ["-v"]).stdout)
         XCTAssertEqual(ours.split(separator: " ").prefix(2), real.split(separator: " ").prefix(2), "-v starts as haproxy's")
         XCTAssertTrue(ours.contains("ordrel"), ours)
     }
@@ -77,14 +77,14 @@ final class HaproxyCompatibilityTests: XCTestCase {
     /// iid/sid in every form (CSV, typed, JSON, servers state, filters) as haproxy assigns them.
     func testProxyIdentifiers() throws {
         let pair = try pair()
-        func identities(_ side: DaemonPair.Side) throws -> [String] {
+        func identities(_ side: Side) throws -> [String] {
             try pair.csv(side, "show stat").map { [$0["pxname"]!, $0["svname"]!, $0["iid"]!, $0["sid"]!, $0["type"]!].joined(separator: ",") }
         }
         let expected = try identities(.haproxy)
         XCTAssertEqual(expected.first, "fe_main,FRONTEND,2,0,0", "haproxy's first proxy gets iid 2 next to a stats socket")
         XCTAssertEqual(try identities(.ordrel), expected)
 
-        func typedKeys(_ side: DaemonPair.Side) throws -> [String] {
+        func typedKeys(_ side: Side) throws -> [String] {
             try pair.query(side, "show stat typed").split(separator: "\n").compactMap { line in
                 let parts = line.split(separator: ".")
                 return parts.count > 2 && line.contains(".iid.") ? parts.prefix(3).joined(separator: ".") : nil
@@ -92,7 +92,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
         XCTAssertEqual(try typedKeys(.ordrel), try typedKeys(.haproxy))
 
-        func jsonIdentities(_ side: DaemonPair.Side) throws -> [String] {
+        func jsonIdentities(_ side: Side) throws -> [String] {
             let data = Data(try pair.query(side, "show stat json").utf8)
             let rows = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[[String: Any]]])
             return rows.map { row in
@@ -102,7 +102,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
         XCTAssertEqual(try jsonIdentities(.ordrel), try jsonIdentities(.haproxy))
 
-        func stateIDs(_ side: DaemonPair.Side) throws -> [String] {
+        func stateIDs(_ side: Side) throws -> [String] {
             try pair.query(side, "show servers state").split(separator: "\n").dropFirst(2).map { line in
                 line.split(separator: " ").prefix(4).joined(separator: " ")
             }
@@ -121,7 +121,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
 
     func testDisableFrontend() throws {
         let pair = try pair()
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             let port = pair.frontendPort(side)
             XCTAssertEqual(try pair.query(side, "disable frontend fe_main"), "\n", "\(side)")
             XCTAssertEqual(try pair.frontendStatus(side), "PAUSED", "\(side)")
@@ -138,7 +138,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
     /// frontend is disabled is reset at once, and never served after `enable frontend`.
     func testDisableFrontendResetsQueuedClients() throws {
         let pair = try pair()
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             try pair.both("set maxconn frontend fe_main 1")
             let holder = try TestSocket.connect(port: pair.frontendPort(side))
             defer { close(holder) }
@@ -165,12 +165,12 @@ final class HaproxyCompatibilityTests: XCTestCase {
     func testCountersFollowHaproxy() throws {
         let pair = try pair()
         try pair.waitForBoth("s3 DOWN") { try pair.serverColumn($0, "s3", "status") == "DOWN" }
-        for side in DaemonPair.Side.allCases { XCTAssertEqual(try pair.echo(side, "count me\n"), "count me\n") }
+        for side in Side.allCases { XCTAssertEqual(try pair.echo(side, "count me\n"), "count me\n") }
         try pair.compareStats("after traffic")
 
         for command in ["set server be_app/s1 state maint", "set server be_app/s3 state maint"] { try pair.both(command) }
         try pair.compareStats("in maintenance")
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             XCTAssertEqual(try pair.serverColumn(side, "s1", "check_status"), "", "\(side): no check columns in MAINT")
         }
         for command in ["set server be_app/s1 state ready", "set server be_app/s3 state ready"] { try pair.both(command) }
@@ -178,15 +178,15 @@ final class HaproxyCompatibilityTests: XCTestCase {
             try pair.serverColumn($0, "s1", "status") == "UP" && pair.serverColumn($0, "s3", "status") == "DOWN"
         }
         try pair.both("set server be_app/s1 state drain")
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             XCTAssertLessThanOrEqual(Int(try pair.serverColumn(side, "s1", "lastchg") ?? "") ?? 99, 1, "\(side): DRAIN restarts lastchg")
         }
         try pair.both("set server be_app/s1 state ready")
 
-        let bytesBefore = try DaemonPair.Side.allCases.map { UInt64(try pair.info($0)["TotalBytesOut"] ?? "") ?? 0 }
+        let bytesBefore = try Side.allCases.map { UInt64(try pair.info($0)["TotalBytesOut"] ?? "") ?? 0 }
         try pair.both("clear counters all")
         try pair.compareStats("after clear counters all")
-        for (index, side) in DaemonPair.Side.allCases.enumerated() {
+        for (index, side) in Side.allCases.enumerated() {
             XCTAssertEqual(try pair.serverColumn(side, "s3", "chkdown"), "0", "\(side)")
             let after = UInt64(try pair.info(side)["TotalBytesOut"] ?? "") ?? 0
             XCTAssertGreaterThanOrEqual(after, bytesBefore[index], "\(side): TotalBytesOut survives clear counters all")
@@ -200,7 +200,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
         try pair.both("set maxconn frontend fe_main 500")
         try pair.both("set maxconn global 1000")
 
-        func checkHealths(_ side: DaemonPair.Side) throws -> [String] {
+        func checkHealths(_ side: Side) throws -> [String] {
             try pair.query(side, "show servers state").split(separator: "\n").dropFirst(2).map { line in
                 let fields = line.split(separator: " ")
                 return "\(fields[3]) health \(fields[12])"
@@ -216,7 +216,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
     /// limit they take milliseconds). `show info` reports the limit; 0 lifts it.
     func testGlobalConnectionRateLimit() throws {
         let pair = try pair()
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             try pair.both("set rate-limit connections global 10")
             XCTAssertEqual(try pair.info(side)["ConnRateLimit"], "10", "\(side)")
             let started = Date()
@@ -240,7 +240,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
     /// side with a FIN.
     func testSessions() throws {
         let pair = try pair()
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             let client = try TestSocket.connect(port: pair.frontendPort(side))
             defer { close(client) }
             TestSocket.setReceiveTimeout(client, seconds: 5)
@@ -279,10 +279,10 @@ final class HaproxyCompatibilityTests: XCTestCase {
     func testShowActivity() throws {
         let pair = try pair()
         try pair.both("clear counters")
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             for n in 0..<3 { XCTAssertEqual(try pair.echo(side, "act \(n)\n"), "act \(n)\n") }
         }
-        func lines(_ side: DaemonPair.Side) throws -> [String: String] {
+        func lines(_ side: Side) throws -> [String: String] {
             var fields: [String: String] = [:]
             for line in try pair.query(side, "show activity").split(separator: "\n") {
                 guard let colon = line.firstIndex(of: ":") else { continue }
@@ -329,7 +329,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
     /// line of haproxy's shape; ordrel's client and server lines name the ports the test knows.
     func testShowFD() throws {
         let pair = try pair()
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             let client = try TestSocket.connect(port: pair.frontendPort(side))
             defer { close(client) }
             TestSocket.setReceiveTimeout(client, seconds: 5)
@@ -377,7 +377,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
         XCTAssertEqual(try pair.echo(.ordrel, "pool\n"), "pool\n")
         let shape = #/^  - Pool (\S+) \((\d+) bytes\) : (\d+) allocated \((\d+) bytes\), (\d+) used \(~(\d+) by thread caches\), needed_avg \d+, \d+ failures, \d+ users, @0x[0-9a-f]+( \[SHARED\])?$/#
         let total = #/^Total: (\d+) pools, (\d+) bytes allocated, (\d+) used \(~(\d+) by thread caches\)\.$/#
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             let lines = try pair.query(side, "show pools").split(separator: "\n").map(String.init)
             XCTAssertEqual(lines.first, "Dumping pools usage. Use SIGQUIT to flush them.", "\(side)")
             var pools: [String: (size: Int, count: Int)] = [:]
@@ -411,7 +411,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
         let second = #/^ +1/(\d+) +stuck=0 prof=[01] harmless=[01] wantrdv=0$/#
         let cpu = #/^             cpu_ns: poll=(\d+) now=(\d+) diff=(\d+)$/#
         var counts: [Int] = []
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             let lines = try pair.query(side, "show threads").split(separator: "\n").map(String.init)
             var ids: Set<String> = [], calling: [Int] = []
             for (index, line) in lines.enumerated() {
@@ -443,7 +443,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
     func testShowEnvHasHaproxyVariables() throws {
         let pair = try pair()
         let peer = try pair.query(.haproxy, "show env HAPROXY_LOCALPEER").dropFirst("HAPROXY_LOCALPEER=".count).prefix { $0 != "\n" }
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             let variables = try pair.query(side, "show env").split(separator: "\n").filter { $0.hasPrefix("HAPROXY_") }
             let version = try pair.query(side, "show version").split(separator: "\n").first.map(String.init) ?? ""
             XCTAssertEqual(variables, [
@@ -469,7 +469,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
         let pair = try pair()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Clients/haproxyadmin_check.py").path
-        for side in DaemonPair.Side.allCases {
+        for side in Side.allCases {
             let result = try runCommand(python, [script, pair.socketPath(side), "fe_main", "be_app", "s1"])
             XCTAssertEqual(result.status, 0, "\(side): \(result.stdout)\(result.stderr)")
             XCTAssertTrue(result.stdout.hasSuffix("ok clear counters\n"), "\(side): \(result.stdout)")
@@ -478,7 +478,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
         let tool = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("haproxytool").path
         for arguments in [["frontend", "-l"], ["backend", "-l"], ["server", "-l"], ["server", "-s"], ["haproxy", "-m", "Maxconn"],
                           ["haproxy", "-m", "CurrConns"]] {
-            let outputs = try DaemonPair.Side.allCases.map { side in
+            let outputs = try Side.allCases.map { side in
                 try runCommand(tool, [arguments[0], "-F", pair.socketPath(side)] + arguments.dropFirst())
             }
             XCTAssertEqual(outputs[1].status, 0, "\(arguments): \(outputs[1].stderr)")
@@ -517,7 +517,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
         XCTAssertEqual(mismatched, [])
 
-        func descriptions(_ side: DaemonPair.Side) throws -> [String] {
+        func descriptions(_ side: Side) throws -> [String] {
             try pair.query(side, "show info desc").split(separator: "\n").map { line in
                 let name = line.prefix { $0 != ":" }
                 let description = line.firstRange(of: ":\"").map { String(line[$0.lowerBound...]) } ?? "no description"
@@ -533,7 +533,7 @@ final class HaproxyCompatibilityTests: XCTestCase {
         }
         // used_max and need_est are peaks of concurrent connections: whether a check or the next
         // stream overlapped the end of the last one is timing, so only zero or not is compared.
-        func serversConn(_ side: DaemonPair.Side) throws -> [String] {
+        func serversConn(_ side: Side) throws -> [String] {
             try pair.query(side, "show servers conn").split(separator: "\n").map { line in
                 line.split(separator: " ").enumerated().map { index, word in
                     (index == 7 || index == 8) && !line.hasPrefix("#") ? (word == "0" ? "0" : "n") : String(word)
@@ -552,12 +552,6 @@ final class HaproxyCompatibilityTests: XCTestCase {
 /// haproxy and ordrel on the same configuration, with their own frontend ports and sockets but
 /// the same backends: two echo servers and a port nothing listens on.
 final class DaemonPair {
-    static let haproxyPath = "/usr/sbin/haproxy"
-
-    enum Side: CaseIterable, CustomStringConvertible {
-        case haproxy, ordrel
-        var description: String { self == .haproxy ? "haproxy" : "ordrel" }
-    }
 
     private let directory = TemporaryDirectory()
     private let backends: [TestBackend]
@@ -578,7 +572,7 @@ final class DaemonPair {
 
         let haproxyConfig = directory.write("haproxy.cfg", Self.config(side: .haproxy, sockets: sockets,
             frontend: frontendPorts, listen: listenPorts, servers: ports))
-        haproxy.executableURL = URL(fileURLWithPath: Self.haproxyPath)
+        haproxy.executableURL = URL(fileURLWithPath: haproxyPath)
         haproxy.arguments = ["-db", "-q", "-f", haproxyConfig]
         haproxy.standardOutput = FileHandle.nullDevice
         haproxy.standardError = FileHandle.nullDevice

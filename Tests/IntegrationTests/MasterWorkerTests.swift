@@ -321,7 +321,7 @@ final class MasterWorkerTests: XCTestCase {
     /// transcript agree once pids, uptimes and versions are blanked (ordrel lists no
     /// `show cli sockets`, which it does not implement).
     func testMasterCLIMatchesHaproxy() throws {
-        let haproxy = "/usr/sbin/haproxy"
+        let haproxy = haproxyPath
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxy), "haproxy is not installed")
         let backend = try TestBackend(.echo)
         defer { backend.stop() }

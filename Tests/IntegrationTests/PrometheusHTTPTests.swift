@@ -22,7 +22,7 @@ final class PrometheusHTTPTests: XCTestCase {
     /// maintenance after a passed check, and a few connections through each tcp proxy; skips
     /// when haproxy is missing.
     private func pair() throws -> ExporterPair {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: ExporterPair.haproxyPath), "haproxy is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
         if let pair = Self.started { return pair }
         if let failure = Self.startFailure { throw TestSocket.Failure(description: failure) }
         do {
@@ -127,12 +127,6 @@ final class PrometheusHTTPTests: XCTestCase {
 /// haproxy and ordrel on the same exporter configuration, each on its own ports and socket,
 /// sharing one echo server and a port nothing listens on.
 final class ExporterPair {
-    static let haproxyPath = "/usr/sbin/haproxy"
-
-    enum Side: CaseIterable, CustomStringConvertible {
-        case haproxy, ordrel
-        var description: String { self == .haproxy ? "haproxy" : "ordrel" }
-    }
 
     let directory = TemporaryDirectory()
     private let echo: TestBackend
@@ -190,7 +184,7 @@ final class ExporterPair {
 
             """
         }
-        haproxy.executableURL = URL(fileURLWithPath: Self.haproxyPath)
+        haproxy.executableURL = URL(fileURLWithPath: haproxyPath)
         let haproxyConfig = directory.write("haproxy.cfg", config(.haproxy))
         haproxy.arguments = ["-db", "-q", "-f", haproxyConfig]
         haproxy.standardOutput = FileHandle.nullDevice

@@ -137,9 +137,9 @@ final class ProtocolCheckTests: XCTestCase {
 
         // A row agrees once both daemons show it between two checks with the same columns.
         var agreed: [String: [String]] = [:]
-        var seen: [CheckDaemonPair.Side: [String: [String]]] = [:]
+        var seen: [Side: [String: [String]]] = [:]
         _ = try waitUntil(15) {
-            for side in CheckDaemonPair.Side.allCases { seen[side] = try pair.servers(side).mapValues(checkColumns) }
+            for side in Side.allCases { seen[side] = try pair.servers(side).mapValues(checkColumns) }
             for (key, ours) in seen[.ordrel] ?? [:] where agreed[key] == nil {
                 if ours[1] != "INI", ours[4] != "(running)", ours == seen[.haproxy]?[key] { agreed[key] = ours }
             }
@@ -260,9 +260,9 @@ final class ProtocolCheckTests: XCTestCase {
 
             """)
         defer { pair.stop() }
-        var rows: [CheckDaemonPair.Side: [String: [String]]] = [:]
+        var rows: [Side: [String: [String]]] = [:]
         let agreed = try waitUntil(10) {
-            for side in CheckDaemonPair.Side.allCases { rows[side] = try pair.servers(side).mapValues(checkColumns) }
+            for side in Side.allCases { rows[side] = try pair.servers(side).mapValues(checkColumns) }
             return rows[.ordrel] == rows[.haproxy] && rows[.ordrel]?["pg_ghost/db"]?[0] == "DOWN"
         }
         XCTAssertTrue(agreed, "ordrel \(rows[.ordrel] ?? [:]) haproxy \(rows[.haproxy] ?? [:])")

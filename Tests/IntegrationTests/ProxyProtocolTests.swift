@@ -54,8 +54,6 @@ private final class CapturingBackend: @unchecked Sendable {
 /// destination port the header names; malformed headers close the connection,
 /// are logged as haproxy logs them, and the daemon keeps serving.
 final class ProxyProtocolIntegrationTests: XCTestCase {
-    private enum Side: String { case haproxy, ordrel }
-
     private struct Run {
         var received: [[UInt8]]
         /// Where the backend saw each connection come from.
@@ -182,7 +180,7 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
     }
 
     func testAcceptProxyToSendProxyAsHaproxy() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath), "haproxy is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
         let backend = try CapturingBackend()
         defer { backend.stop() }
         let directory = TemporaryDirectory()
@@ -248,7 +246,7 @@ final class CheckConnectionTests: XCTestCase {
     /// `check-send-proxy` with `send-proxy-v2`: a check connection starts with a v2 LOCAL header,
     /// as haproxy 2.6's.
     func testCheckSendProxyAsHaproxy() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath), "haproxy is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
         var firsts: [[UInt8]] = []
         for haproxy in [true, false] {
             let backend = try CapturingBackend()

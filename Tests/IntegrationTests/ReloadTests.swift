@@ -7,7 +7,6 @@ import XCTest
 /// Standalone seamless reloads (`-x <stats socket> -sf <pid>`) of the real daemon under load, the
 /// hand-over to and from the real haproxy, and what an old process does when the new one fails.
 final class ReloadTests: XCTestCase {
-    private let haproxyPath = "/usr/sbin/haproxy"
     private var ordrel: String { Binaries.path("ordrel") }
 
     private func config(ports: [UInt16], backend: UInt16, socket: String, extra: String = "", global: String = "") -> String {

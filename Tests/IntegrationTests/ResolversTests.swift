@@ -94,7 +94,7 @@ private final class AddressListener {
 final class ResolversTests: XCTestCase {
     func testServersFollowDNSAsOnHaproxy() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: DNSServer.path), "dnsmasq is not installed (apt-get install dnsmasq-base)")
-        let withHaproxy = FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath)
+        let withHaproxy = FileManager.default.isExecutableFile(atPath: haproxyPath)
         let directory = TemporaryDirectory()
         let serverPort = try TestSocket.unusedPort()
         let first = try AddressListener(ip: "127.0.0.1", port: serverPort)

@@ -8,7 +8,6 @@ import XCTest
 /// configuration: the server a client ends on, the termination state and the retry field of the
 /// tcplog line must agree, and so must the turn-around delays (lower bounds: they are timers).
 final class RetryTests: XCTestCase {
-    private let haproxyPath = "/usr/sbin/haproxy"
     private var backend: TestBackend!
 
     override func tearDown() {

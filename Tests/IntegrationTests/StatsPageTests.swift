@@ -88,12 +88,12 @@ final class StatsPageTests: XCTestCase {
             _ = socketDirectory!.write("400.http", "HTTP/1.0 400 Nope\r\nConnection: close\r\n\r\nbad\n")
             _ = socketDirectory!.write("503.http", "HTTP/1.0 503 Service Unavailable\r\nCache-Control: no-cache\r\nConnection: close\r\nContent-Type: text/html\r\n\r\n<html><body><h1>Come back later</h1></body></html>\n")
             ordrel = try OrdrelProcess(config: config(ports: ports, statsSocket: socketPath, servers: servers, errors: errors), readyPort: ports.page)
-            if FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath) {
+            if FileManager.default.isExecutableFile(atPath: haproxyPath) {
                 haproxyPorts = (try TestSocket.unusedPort(), try TestSocket.unusedPort(), try TestSocket.unusedPort(),
                                 try TestSocket.unusedPort())
                 let path = socketDirectory!.write("haproxy.cfg", config(ports: haproxyPorts, statsSocket: socketDirectory!.path + "/haproxy.sock", servers: servers, errors: errors))
                 let process = Process()
-                process.executableURL = URL(fileURLWithPath: DaemonPair.haproxyPath)
+                process.executableURL = URL(fileURLWithPath: haproxyPath)
                 process.arguments = ["-db", "-q", "-f", path]
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice

@@ -9,11 +9,6 @@ import XCTest
 /// `force-persist`, kept despite `ignore-persist`), rate limiting with `sc0_conn_rate` and `src_conn_rate`, and the stats
 /// socket's `show|set|clear table` replies byte for byte but for entry addresses and expiry times.
 final class StickTableTests: XCTestCase {
-    private static let haproxyPath = "/usr/sbin/haproxy"
-
-    private enum Side: String, CaseIterable {
-        case haproxy, ordrel
-    }
 
     private static func config(socket: String, ports: [String: UInt16], servers: [UInt16]) -> String {
         """
@@ -105,7 +100,7 @@ final class StickTableTests: XCTestCase {
     }
 
     func testStickinessRateLimitsAndTableCommandsMatchHaproxy() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: Self.haproxyPath), "haproxy is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
         let backends = [try TestBackend(.greetThenEcho([0x31])), try TestBackend(.greetThenEcho([0x32]))]
         defer { backends.forEach { $0.stop() } }
         let directory = TemporaryDirectory()
@@ -117,7 +112,7 @@ final class StickTableTests: XCTestCase {
         }
         let servers = backends.map(\.port)
         let haproxy = Process()
-        haproxy.executableURL = URL(fileURLWithPath: Self.haproxyPath)
+        haproxy.executableURL = URL(fileURLWithPath: haproxyPath)
         haproxy.arguments = ["-db", "-f", directory.write("haproxy.cfg", Self.config(socket: sockets[.haproxy]!, ports: ports[.haproxy]!, servers: servers))]
         haproxy.standardOutput = FileHandle.nullDevice
         haproxy.standardError = FileHandle.nullDevice

@@ -8,9 +8,6 @@ import XCTest
 /// with its own UDP and Unix datagram receivers in this process, and must send the same
 /// datagrams in every format apart from timestamps, pids, client ports and timers.
 final class SyslogTests: XCTestCase {
-    private let haproxyPath = "/usr/sbin/haproxy"
-
-    private enum Side: String { case haproxy, ordrel }
 
     /// The same lines for both sides; only ports and the receivers differ. (`%rt` is left out:
     /// whether the readiness probe on the stats socket became a stream depends on timing.)

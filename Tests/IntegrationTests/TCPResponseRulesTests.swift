@@ -82,8 +82,6 @@ private final class ResponderBackend: @unchecked Sendable {
 /// the same bytes and ends, the server the same ends, `show stat` the same counters and the
 /// log the same lines (timers and ports aside).
 final class TCPResponseRulesTests: XCTestCase {
-    private enum Side: String { case haproxy, ordrel }
-
     private struct Run {
         /// What each client received and how its connection ended.
         var clients: [String]
@@ -220,7 +218,7 @@ final class TCPResponseRulesTests: XCTestCase {
     }
 
     func testResponseRulesAndExpectProxyAsHaproxy() throws {
-        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: DaemonPair.haproxyPath), "haproxy is not installed")
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
         let backend = try ResponderBackend()
         defer { backend.stop() }
         let directory = TemporaryDirectory()

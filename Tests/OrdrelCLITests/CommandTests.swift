@@ -267,6 +267,22 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(exchange("show servers state nope\n").text, "Can't find backend.\n\n")
     }
 
+    /// `InfoValues` finds a field's slot by `InfoKey`'s raw value: each key must be the field at
+    /// that index of haproxy's table, and the name subscript must reach the same slot.
+    func testInfoKeysFollowHaproxysFieldTable() {
+        XCTAssertEqual(InfoKey.allCases.count, InfoField.all.count)
+        for (index, field) in InfoField.all.enumerated() {
+            XCTAssertEqual(field.key.rawValue, index, field.name)
+        }
+        var values = InfoValues()
+        values["Ulimit-n"] = .u(7)
+        values[.tainted] = .str("0")
+        XCTAssertEqual(values[.ulimitN], .u(7))
+        XCTAssertEqual(values["Tainted"], .str("0"))
+        XCTAssertNil(values["Nbthread"])
+        XCTAssertEqual(values.names, ["Ulimit-n", "Tainted"])
+    }
+
     func testServerAdminRepliesMatchHaproxy() {
         let rt = TestRuntime()
         func x(_ c: String) -> String { exchange(c + "\n", runtime: rt).text }

@@ -283,6 +283,31 @@ final class HTTPServiceTests: XCTestCase {
         XCTAssertEqual(StatsPageHTML.escape("x<y"), "x&lt;y")
     }
 
+    /// The page's writer grows past its first memory without losing what it holds, and the
+    /// same helpers write the same bytes into it as into an array.
+    func testByteWriterGrowsAndMatchesArrays() {
+        var writer = ByteWriter(capacity: 4)
+        var array: [UInt8] = []
+        for value: UInt64 in [0, 7, 1000, 1_234_567, .max] {
+            writer.appendU2H(value)
+            array.appendU2H(value)
+            writer.append(static: "<td>")
+            array.append(static: "<td>")
+            writer.appendHTMLEscaped("a<b é")
+            array.appendHTMLEscaped("a<b é")
+            writer.append(UInt8(ascii: ","))
+            array.append(UInt8(ascii: ","))
+        }
+        writer.append("🙂 not ASCII")
+        array.append("🙂 not ASCII")
+        XCTAssertEqual(writer.withBytes { Array($0) }, array)
+        XCTAssertGreaterThan(writer.count, 200)
+        writer.removeAll()
+        XCTAssertEqual(writer.count, 0)
+        writer.appendDecimal(Int64(-42))
+        XCTAssertEqual(writer.withBytes { String(decoding: $0, as: UTF8.self) }, "-42")
+    }
+
     func testPageRendersEveryRowWithHaproxysClasses() {
         let runtime = TestRuntime()
         var rows: [StatsRow] = []

@@ -252,8 +252,8 @@ final class PrometheusExporterTests: XCTestCase {
     }
 
     /// The captured `show info` as the runtime would hand it over.
-    private func capturedInfo() -> [String: InfoValue] {
-        var values: [String: InfoValue] = [:]
+    private func capturedInfo() -> InfoValues {
+        var values = InfoValues()
         for line in PrometheusCapture.showInfo.split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let value = String(line[line.index(colon, offsetBy: 2)...])

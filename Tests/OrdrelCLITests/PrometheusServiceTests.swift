@@ -15,7 +15,7 @@ final class PrometheusServiceTests: XCTestCase {
         let reply = services.prometheusReply(HTTPRequest(method: method, target: target, minorVersion: version),
                                              buffers: &buffers) { query, out in
             queries.append(query)
-            out = Array("m 1\n".utf8)
+            out.append("m 1\n")
         }
         return (String(decoding: reply.bytes, as: UTF8.self), reply.closesConnection, queries)
     }

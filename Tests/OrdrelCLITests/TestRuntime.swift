@@ -48,9 +48,9 @@ final class TestRuntime: CLIRuntime {
         if consistentDepth == 0 { accessesOutsideConsistency += 1 }
     }
 
-    func info() -> [String: InfoValue] {
+    func info() -> InfoValues {
         noteAccess()
-        var m: [String: InfoValue] = [:]
+        var m = InfoValues()
         for line in Captured.info.split(separator: "\n") {
             guard let c = line.firstIndex(of: ":") else { continue }
             let k = String(line[..<c])

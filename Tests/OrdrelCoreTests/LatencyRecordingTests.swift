@@ -52,9 +52,9 @@ final class LatencyRecordingTests: XCTestCase {
         close(secondServed)
         try drive(runtime) { backend.backendCounters.total == 2 && backend.backendCounters.current == 0 ? () : nil }
 
-        var scrape: [UInt8] = []
+        var scrape = ByteWriter()
         runtime.prometheusMetrics(PrometheusQuery(), into: &scrape)
-        let metrics = String(decoding: scrape, as: UTF8.self)
+        let metrics = scrape.withBytes { String(decoding: $0, as: UTF8.self) }
         let lines = Set(metrics.split(separator: "\n").map(String.init))
         func value(_ sample: String) -> Double? {
             lines.first { $0.hasPrefix(sample + " ") }.flatMap { Double($0.dropFirst(sample.count + 1)) }

@@ -37,6 +37,15 @@ public struct HTTPReply: Sendable, Equatable {
     public static func make(status: Int, reason: String, headers: [(String, String)], body: [UInt8],
                             chunked: Bool = false, headOnly: Bool = false, close: Bool = false,
                             into out: inout [UInt8]) -> HTTPReply {
+        body.withUnsafeBufferPointer { body in
+            make(status: status, reason: reason, headers: headers, body: body, chunked: chunked, headOnly: headOnly,
+                 close: close, into: &out)
+        }
+    }
+
+    /// `make` of a body in memory the caller keeps (the stats page's `ByteWriter`).
+    static func make(status: Int, reason: String, headers: [(String, String)], body: UnsafeBufferPointer<UInt8>,
+                     chunked: Bool, headOnly: Bool, close: Bool, into out: inout [UInt8]) -> HTTPReply {
         out.removeAll(keepingCapacity: true)
         out.reserveCapacity(body.count + body.count / 16384 * 8 + 256)
         out.append("HTTP/1.1 \(status) \(reason)\r\n")
@@ -60,7 +69,7 @@ public struct HTTPReply: Sendable, Equatable {
                     out.appendHex(UInt64(end - offset), uppercase: true)
                     out.append(0x0D)
                     out.append(0x0A)
-                    out.append(contentsOf: body[offset..<end])
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: body[offset..<end]))
                     out.append(0x0D)
                     out.append(0x0A)
                     offset = end
@@ -77,7 +86,10 @@ public struct HTTPReply: Sendable, Equatable {
 /// What a connection keeps between its replies so that large ones (the stats page, a scrape)
 /// reuse memory: the body as rendered, and the reply around it.
 public struct HTTPReplyBuffers {
+    /// The page's CSV and JSON forms.
     public var body: [UInt8] = []
+    /// The HTML page, or a scrape.
+    public var writer = ByteWriter()
     public var reply: [UInt8] = []
 
     public init() {}

@@ -6,7 +6,7 @@ extension BuiltinServices {
     /// and the connection closes.
     /// `metrics` renders into the buffer it is given; the reply is built in `buffers`.
     public func prometheusReply(_ request: HTTPRequest, buffers: inout HTTPReplyBuffers,
-                                metrics: (PrometheusQuery, inout [UInt8]) -> Void) -> HTTPReply {
+                                metrics: (PrometheusQuery, inout ByteWriter) -> Void) -> HTTPReply {
         let headOnly = request.method == "HEAD"
         guard let query = PrometheusQuery(requestTarget: request.target) else {
             return HTTPReply.make(status: 400, reason: "Bad request",
@@ -20,8 +20,11 @@ extension BuiltinServices {
             return HTTPReply.make(status: 200, reason: "OK", headers: headers + [("transfer-encoding", "chunked")],
                                   body: [], chunked: true, headOnly: true, close: close)
         }
-        metrics(query, &buffers.body)
-        return HTTPReply.make(status: 200, reason: "OK", headers: headers, body: buffers.body, chunked: true, close: close,
-                              into: &buffers.reply)
+        buffers.writer.removeAll()
+        metrics(query, &buffers.writer)
+        return buffers.writer.withBytes { body in
+            HTTPReply.make(status: 200, reason: "OK", headers: headers, body: body, chunked: true, headOnly: false,
+                           close: close, into: &buffers.reply)
+        }
     }
 }

@@ -11,9 +11,10 @@ public enum StatsPage {
                              buffers: inout HTTPReplyBuffers) -> HTTPReply {
         let contentType: String
         buffers.body.removeAll(keepingCapacity: true)
+        buffers.writer.removeAll()
         switch request.format {
         case .html:
-            StatsPageHTML.render(request, snapshot, into: &buffers.body)
+            StatsPageHTML.render(request, snapshot, into: &buffers.writer)
             contentType = "text/html"
         case .csv, .json, .typed:
             dump(request, snapshot, into: &buffers.body)
@@ -25,6 +26,12 @@ public enum StatsPage {
         var headers = [("cache-control", "no-cache"), ("content-type", contentType)]
         if request.config.refreshSeconds > 0 && !request.noRefresh {
             headers.append(("refresh", String(request.config.refreshSeconds)))
+        }
+        if request.format == .html {
+            return buffers.writer.withBytes { page in
+                HTTPReply.make(status: 200, reason: "OK", headers: headers, body: page, chunked: true,
+                               headOnly: request.headOnly, close: request.closes, into: &buffers.reply)
+            }
         }
         return HTTPReply.make(status: 200, reason: "OK", headers: headers, body: buffers.body, chunked: true,
                               headOnly: request.headOnly, close: request.closes, into: &buffers.reply)

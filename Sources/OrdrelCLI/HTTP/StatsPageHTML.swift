@@ -8,68 +8,120 @@
 struct StatsPageHTML {
     let request: StatsPageRequest
     let snapshot: StatsSnapshot
-    private var out: [UInt8] = []
-
-    init(request: StatsPageRequest, snapshot: StatsSnapshot) {
-        self.request = request
-        self.snapshot = snapshot
-    }
+    private var out: ByteWriter
 
     /// Appends the page to `out`.
-    static func render(_ request: StatsPageRequest, _ snapshot: StatsSnapshot, into out: inout [UInt8]) {
-        var page = StatsPageHTML(request: request, snapshot: snapshot)
-        swap(&page.out, &out)
+    static func render(_ request: StatsPageRequest, _ snapshot: StatsSnapshot, into out: inout ByteWriter) {
+        // The page takes the caller's writer (its memory) and hands it back, grown if need be.
+        var page = StatsPageHTML(request: request, snapshot: snapshot, out: out)
         page.head()
         page.processInfo()
         for proxy in snapshot.proxies where request.shows(proxy: proxy.name) {
             page.proxyTable(proxy)
         }
         page.put("</body></html>\n")
-        swap(&page.out, &out)
+        out = page.out
     }
 
     private var config: StatsPageSettings { request.config }
-    private var product: String { snapshot.info["Name"].map(Self.text) ?? "HAProxy" }
     private var node: String? {
         config.showNode.map { $0.isEmpty ? snapshot.nodeName : $0 }
     }
     private var admin: Bool { request.adminAllowed }
 
+    /// The product name (`Name`), "HAProxy" when absent.
+    private mutating func product() {
+        if let name = snapshot.info[.name] { value(name) } else { put("HAProxy") }
+    }
+
+    /// ` on <node>` when `stats show-node` is set.
+    private mutating func onNode() {
+        guard let node else { return }
+        put(" on ")
+        escaped(node)
+    }
+
+    /// A `show info` value as text, unescaped.
+    private mutating func value(_ value: InfoValue) {
+        switch value {
+        case .u(let n): out.appendDecimal(n)
+        case .s(let n): out.appendDecimal(n)
+        case .str(let text): plain(text)
+        }
+    }
+
+    /// The value of `key`, `0` when absent.
+    private mutating func info(_ key: InfoKey) {
+        if let v = snapshot.info[key] { value(v) } else { put("0") }
+    }
+
+    /// A numeric `show info` value, 0 when absent or text.
+    private func count(_ key: InfoKey) -> UInt64 {
+        if case .u(let n) = snapshot.info[key] { return n }
+        return 0
+    }
+
     private mutating func head() {
-        let onNode = node.map { " on \(Self.escape($0))" } ?? ""
-        out += """
+        put("""
             <!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"
             "http://www.w3.org/TR/html4/loose.dtd">
-            <html><head><title>Statistics Report for \(product)\(onNode)</title>
-
-            """
-        out += Self.css
-        out += "\n</style></head>\n"
+            <html><head><title>Statistics Report for\u{20}
+            """)
+        product()
+        onNode()
+        put("</title>\n")
+        put(Self.css)
+        put("\n</style></head>\n")
     }
 
     private mutating func processInfo() {
-        let info = snapshot.info
-        func value(_ name: String) -> String { info[name].map(Self.text) ?? "0" }
-        let version = config.hideVersion ? "" : " version \(value("Version")), released \(value("Release_date"))"
+        put("<body><h1><a href=\"http://www.haproxy.org/\" style=\"text-decoration: none;\">")
+        product()
+        if !config.hideVersion {
+            put(" version ")
+            info(.version)
+            put(", released ")
+            info(.releaseDate)
+        }
+        put("</a></h1>\n<h2>Statistics Report for pid ")
+        info(.pid)
+        onNode()
         // Without text, haproxy shows the global `description`, which ordrel does not keep.
-        let description = config.showDescription.flatMap { $0.isEmpty ? nil : ": \(Self.escape($0))" } ?? ""
-        out += "<body><h1><a href=\"http://www.haproxy.org/\" style=\"text-decoration: none;\">\(product)\(version)</a></h1>\n"
-        out += "<h2>Statistics Report for pid \(value("Pid"))\(node.map { " on \(Self.escape($0))" } ?? "")\(description)</h2>\n"
-        out += "<hr width=\"100%\" class=\"hr\">\n<h3>&gt; General process information</h3>\n"
-        let pipesUsed = value("PipesUsed")
-        let pipesTotal = (UInt64(pipesUsed) ?? 0) + (UInt64(value("PipesFree")) ?? 0)
-        out += """
-            <table border=0><tr><td align="left" nowrap width="1%">
-            <p><b>pid = </b> \(value("Pid")) (process #1, nbproc = 1, nbthread = \(value("Nbthread")))<br>
-            <b>uptime = </b> \(value("Uptime"))<br>
-            <b>system limits:</b> memmax = unlimited; ulimit-n = \(value("Ulimit-n"))<br>
-            <b>maxsock = </b> \(value("Maxsock")); <b>maxconn = </b> \(value("Maxconn")); <b>maxpipes = </b> \(value("Maxpipes"))<br>
-            current conns = \(value("CurrConns")); current pipes = \(pipesUsed)/\(pipesTotal); conn rate = \(value("ConnRate"))/sec; bit rate = 0.000 kbps<br>
-            Running tasks: \(value("Run_queue"))/\(value("Tasks")); idle = \(value("Idle_pct")) %<br>
-            </td><td align="center" nowrap>
-
-            """
-        out += Self.legend
+        if let description = config.showDescription, !description.isEmpty {
+            put(": ")
+            escaped(description)
+        }
+        put("</h2>\n<hr width=\"100%\" class=\"hr\">\n<h3>&gt; General process information</h3>\n")
+        put("<table border=0><tr><td align=\"left\" nowrap width=\"1%\">\n<p><b>pid = </b> ")
+        info(.pid)
+        put(" (process #1, nbproc = 1, nbthread = ")
+        info(.nbthread)
+        put(")<br>\n<b>uptime = </b> ")
+        info(.uptime)
+        put("<br>\n<b>system limits:</b> memmax = unlimited; ulimit-n = ")
+        info(.ulimitN)
+        put("<br>\n<b>maxsock = </b> ")
+        info(.maxsock)
+        put("; <b>maxconn = </b> ")
+        info(.maxconn)
+        put("; <b>maxpipes = </b> ")
+        info(.maxpipes)
+        put("<br>\ncurrent conns = ")
+        info(.currConns)
+        put("; current pipes = ")
+        info(.pipesUsed)
+        put("/")
+        number(count(.pipesUsed) + count(.pipesFree))
+        put("; conn rate = ")
+        info(.connRate)
+        put("/sec; bit rate = 0.000 kbps<br>\nRunning tasks: ")
+        info(.runQueue)
+        put("/")
+        info(.tasks)
+        put("; idle = ")
+        info(.idlePct)
+        put(" %<br>\n</td><td align=\"center\" nowrap>\n")
+        put(Self.legend)
         let prefix = config.uriPrefix
         let up = request.hideDown ? ";up" : ""
         let norefresh = request.noRefresh ? ";norefresh" : ""
@@ -163,14 +215,17 @@ struct StatsPageHTML {
             <th>Status</th><th>LastChk</th><th>Wght</th><th>Act</th><th>Bck</th><th>Chk</th><th>Dwn</th><th>Dwntme</th><th>Thrtle</th>
             </tr>
             """)
-        // Rows are read in place: a StatsRow is large, and a copy retains and releases each of
-        // its strings.
+        // Rows are read in place, through pointers: a StatsRow is large, a copy retains and
+        // releases each of its strings, and one borrowed from the snapshot while `self` (which
+        // holds the snapshot) is mutated is copied for every call.
+        let filtered = request.hideDown || request.noMaint
         proxy.rows.withUnsafeBufferPointer { rows in
-            for index in rows.indices where request.accepts(rows[index]) {
+            guard let first = rows.baseAddress else { return }
+            for index in rows.indices where !filtered || request.accepts(rows[index]) {
                 switch rows[index].kind {
-                case .frontend: frontendRow(rows[index])
-                case .server: serverRow(rows[index])
-                case .backend: backendRow(rows[index])
+                case .frontend: frontendRow(first + index)
+                case .server: serverRow(first + index)
+                case .backend: backendRow(first + index)
                 }
             }
         }
@@ -187,13 +242,11 @@ struct StatsPageHTML {
 
     /// Appends fixed text.
     @inline(__always)
-    private mutating func put(_ text: StaticString) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
+    private mutating func put(_ text: StaticString) { out.append(text) }
 
     /// Appends text as it is (statuses and such, which haproxy does not escape either).
     @inline(__always)
-    private mutating func plain(_ text: String) { out.append(contentsOf: text.utf8) }
+    private mutating func plain(_ text: String) { out.append(text) }
 
     @inline(__always)
     private mutating func number(_ value: UInt64) { out.appendDecimal(value) }
@@ -212,131 +265,131 @@ struct StatsPageHTML {
     @inline(__always)
     private mutating func humanTime(_ seconds: Int64) { out.appendHumanTime(seconds) }
 
-    private mutating func frontendRow(_ r: borrowing StatsRow) {
-        let http = r.mode == "http"
+    private mutating func frontendRow(_ r: UnsafePointer<StatsRow>) {
+        let http = r.pointee.mode == "http"
         put("<tr class=\"frontend\">")
         if admin { put("<td></td>") }
         put("<td class=ac><a name=\"")
-        escaped(r.pxname)
+        escaped(r.pointee.pxname)
         put("/Frontend\"></a><a class=lfsb href=\"#")
-        escaped(r.pxname)
+        escaped(r.pointee.pxname)
         put("/Frontend\">Frontend</a></td><td colspan=3></td>")
         put("<td><u>")
-        u2h(r.rate)
+        u2h(r.pointee.rate)
         put("<div class=tips><table class=det><tr><th>Current connection rate:</th><td>")
-        u2h(r.connRate)
+        u2h(r.pointee.connRate)
         put("/s</td></tr><tr><th>Current session rate:</th><td>")
-        u2h(r.rate)
+        u2h(r.pointee.rate)
         put("/s</td></tr>")
         if http {
             put("<tr><th>Current request rate:</th><td>")
-            u2h(r.reqRate)
+            u2h(r.pointee.reqRate)
             put("/s</td></tr>")
         }
         put("</table></div></u></td><td><u>")
-        u2h(r.rateMax)
+        u2h(r.pointee.rateMax)
         put("<div class=tips><table class=det><tr><th>Max connection rate:</th><td>")
-        u2h(r.connRateMax)
+        u2h(r.pointee.connRateMax)
         put("/s</td></tr><tr><th>Max session rate:</th><td>")
-        u2h(r.rateMax)
+        u2h(r.pointee.rateMax)
         put("/s</td></tr>")
         if http {
             put("<tr><th>Max request rate:</th><td>")
-            u2h(r.reqRateMax)
+            u2h(r.pointee.reqRateMax)
             put("/s</td></tr>")
         }
         put("</table></div></u></td><td>")
-        limit(r.rateLim)
+        limit(r.pointee.rateLim)
         put("</td><td>")
-        u2h(r.scur)
+        u2h(r.pointee.scur)
         put("</td><td>")
-        u2h(r.smax)
+        u2h(r.pointee.smax)
         put("</td><td>")
-        u2h(r.slim ?? 0)
+        u2h(r.pointee.slim ?? 0)
         put("</td><td><u>")
-        u2h(r.stot)
+        u2h(r.pointee.stot)
         put("<div class=tips><table class=det><tr><th>Cum. connections:</th><td>")
-        u2h(r.connTot)
+        u2h(r.pointee.connTot)
         put("</td></tr><tr><th>Cum. sessions:</th><td>")
-        u2h(r.stot)
+        u2h(r.pointee.stot)
         put("</td></tr>")
         if http {
             httpRequests(r)
             put("<tr><th>Intercepted requests:</th><td>")
-            u2h(r.intercepted ?? 0)
+            u2h(r.pointee.intercepted ?? 0)
             put("</td></tr>")
             httpTrailer(r)
         }
         put("</table></div></u></td><td></td><td></td><td>")
-        u2h(r.bytesIn)
+        u2h(r.pointee.bytesIn)
         put("</td>")
         bytesOut(r)
         put("<td>")
-        u2h(r.dreq)
+        u2h(r.pointee.dreq)
         put("</td><td>")
-        u2h(r.dresp)
+        u2h(r.pointee.dresp)
         put("</td><td>")
-        u2h(r.ereq)
+        u2h(r.pointee.ereq)
         put("</td><td></td><td></td><td></td><td></td><td class=ac>")
-        plain(r.status)
+        plain(r.pointee.status)
         put("</td><td class=ac colspan=8></td></tr>")
     }
 
     /// The session tooltip's HTTP lines of a `mode http` frontend or backend: requests and
     /// responses per class (ordrel compresses nothing, so no 2xx was compressed).
-    private mutating func httpRequests(_ r: borrowing StatsRow) {
+    private mutating func httpRequests(_ r: UnsafePointer<StatsRow>) {
         put("<tr><th>Cum. HTTP requests:</th><td>")
-        u2h(r.reqTot ?? 0)
+        u2h(r.pointee.reqTot ?? 0)
         put("</td></tr><tr><th>- HTTP 1xx responses:</th><td>")
-        u2h(r.hrsp1xx ?? 0)
+        u2h(r.pointee.hrsp1xx ?? 0)
         put("</td></tr><tr><th>- HTTP 2xx responses:</th><td>")
-        u2h(r.hrsp2xx ?? 0)
+        u2h(r.pointee.hrsp2xx ?? 0)
         put("</td></tr><tr><th>&nbsp;&nbsp;Compressed 2xx:</th><td>0</td><td>(0%)</td></tr><tr><th>- HTTP 3xx responses:</th><td>")
-        u2h(r.hrsp3xx ?? 0)
+        u2h(r.pointee.hrsp3xx ?? 0)
         put("</td></tr><tr><th>- HTTP 4xx responses:</th><td>")
-        u2h(r.hrsp4xx ?? 0)
+        u2h(r.pointee.hrsp4xx ?? 0)
         put("</td></tr><tr><th>- HTTP 5xx responses:</th><td>")
-        u2h(r.hrsp5xx ?? 0)
+        u2h(r.pointee.hrsp5xx ?? 0)
         put("</td></tr><tr><th>- other responses:</th><td>")
-        u2h(r.hrspOther ?? 0)
+        u2h(r.pointee.hrspOther ?? 0)
         put("</td></tr>")
     }
 
     /// The HTTP tooltip's last lines: ordrel has no cache and rewrites no header.
-    private mutating func httpTrailer(_ r: borrowing StatsRow) {
+    private mutating func httpTrailer(_ r: UnsafePointer<StatsRow>) {
         put("<tr><th>Cache lookups:</th><td>0</td></tr><tr><th>Cache hits:</th><td>0</td><td>(0%)</td></tr><tr><th>Failed hdr rewrites:</th><td>0</td></tr><tr><th>Internal errors:</th><td>")
-        u2h(r.eint)
+        u2h(r.pointee.eint)
         put("</td></tr>")
     }
 
-    private mutating func bytesOut(_ r: borrowing StatsRow) {
+    private mutating func bytesOut(_ r: UnsafePointer<StatsRow>) {
         put("<td>")
-        u2h(r.bytesOut)
+        u2h(r.pointee.bytesOut)
         put("<div class=tips><table class=det><tr><th>Response bytes in:</th><td>")
-        u2h(r.bytesOut)
+        u2h(r.pointee.bytesOut)
         put("</td></tr><tr><th>Compression in:</th><td>0</td></tr><tr><th>Compression out:</th><td>0</td><td>(0%)</td></tr><tr><th>Compression bypass:</th><td>0</td></tr><tr><th>Total bytes saved:</th><td>0</td><td>(0%)</td></tr></table></div></td>")
     }
 
     /// The averages; `http` rows also show the response time.
-    private mutating func times(_ r: borrowing StatsRow, http: Bool = false) {
+    private mutating func times(_ r: UnsafePointer<StatsRow>, http: Bool = false) {
         put("<tr><th colspan=3>Max / Avg over last 1024 success. conn.</th></tr><tr><th>- Queue time:</th><td>")
-        u2h(r.qtimeMax)
+        u2h(r.pointee.qtimeMax)
         put(" / ")
-        u2h(r.qtime)
+        u2h(r.pointee.qtime)
         put("</td><td>ms</td></tr><tr><th>- Connect time:</th><td>")
-        u2h(r.ctimeMax)
+        u2h(r.pointee.ctimeMax)
         put(" / ")
-        u2h(r.ctime)
+        u2h(r.pointee.ctime)
         if http {
             put("</td><td>ms</td></tr><tr><th>- Responses time:</th><td>")
-            u2h(r.rtimeMax)
+            u2h(r.pointee.rtimeMax)
             put(" / ")
-            u2h(r.rtime)
+            u2h(r.pointee.rtime)
         }
         put("</td><td>ms</td></tr><tr><th>- Total time:</th><td>")
-        u2h(r.ttimeMax)
+        u2h(r.pointee.ttimeMax)
         put(" / ")
-        u2h(r.ttime)
+        u2h(r.pointee.ttime)
         put("</td><td>ms</td></tr>")
     }
 
@@ -371,34 +424,34 @@ struct StatsPageHTML {
         return (r.bck > 0 ? "backup_" : "active_") + style
     }
 
-    private mutating func serverRow(_ r: borrowing StatsRow) {
+    private mutating func serverRow(_ r: UnsafePointer<StatsRow>) {
         let legends = config.showLegends
         put("<tr class=\"")
-        plain(Self.serverClass(r))
+        plain(Self.serverClass(r.pointee))
         put("\">")
         if admin {
             put("<td><input class='")
-            escaped(r.pxname)
+            escaped(r.pointee.pxname)
             put("-checkbox' type=\"checkbox\" name=\"s\" value=\"")
-            escaped(r.svname)
+            escaped(r.pointee.svname)
             put("\"></td>")
         }
         put("<td class=ac><a name=\"")
-        escaped(r.pxname)
+        escaped(r.pointee.pxname)
         put("/")
-        escaped(r.svname)
+        escaped(r.pointee.svname)
         put("\"></a>")
         if legends { put("<u>") }
         put("<a class=lfsb href=\"#")
-        escaped(r.pxname)
+        escaped(r.pointee.pxname)
         put("/")
-        escaped(r.svname)
+        escaped(r.pointee.svname)
         put("\">")
-        escaped(r.svname)
+        escaped(r.pointee.svname)
         put("</a>")
         if legends {
             put("<div class=tips>")
-            if let addr = r.addr, !addr.isEmpty {
+            if let addr = r.pointee.addr, !addr.isEmpty {
                 if addr.first?.isNumber == true {
                     put("IPv4: ")
                     plain(addr)
@@ -411,98 +464,98 @@ struct StatsPageHTML {
                 put(", ")
             }
             put("id: ")
-            number(r.sid)
+            number(r.pointee.sid)
             put("</div>")
         }
         if legends { put("</u>") }
         put("</td><td>")
-        u2h(r.qcur)
+        u2h(r.pointee.qcur)
         put("</td><td>")
-        u2h(r.qmax)
+        u2h(r.pointee.qmax)
         put("</td><td>")
-        limit(r.qlimit ?? 0)
+        limit(r.pointee.qlimit ?? 0)
         put("</td><td>")
-        u2h(r.rate)
+        u2h(r.pointee.rate)
         put("</td><td>")
-        u2h(r.rateMax)
+        u2h(r.pointee.rateMax)
         put("</td><td></td><td><u>")
-        u2h(r.scur)
+        u2h(r.pointee.scur)
         put("<div class=tips><table class=det><tr><th>Current active connections:</th><td>")
-        u2h(r.scur)
+        u2h(r.pointee.scur)
         put("</td></tr><tr><th>Current used connections:</th><td>")
-        u2h(r.usedConnCur)
+        u2h(r.pointee.usedConnCur)
         put("</td></tr><tr><th>Current idle connections:</th><td>")
-        u2h(r.srvIcur)
+        u2h(r.pointee.srvIcur)
         put("</td></tr><tr><th>- unsafe:</th><td>")
-        u2h(r.idleConnCur)
+        u2h(r.pointee.idleConnCur)
         put("</td></tr><tr><th>- safe:</th><td>")
-        u2h(r.safeConnCur)
+        u2h(r.pointee.safeConnCur)
         put("</td></tr><tr><th>Estimated need of connections:</th><td>")
-        u2h(r.needConnEst)
+        u2h(r.pointee.needConnEst)
         put("</td></tr><tr><th>Active connections limit:</th><td>")
-        limit(r.slim ?? 0)
+        limit(r.pointee.slim ?? 0)
         put("</td></tr><tr><th>Idle connections limit:</th><td>")
-        if let idleLimit = r.srcIlim { u2h(idleLimit) } else { put("-") }
+        if let idleLimit = r.pointee.srcIlim { u2h(idleLimit) } else { put("-") }
         put("</td></tr></table></div></u></td><td>")
-        u2h(r.smax)
+        u2h(r.pointee.smax)
         put("</td><td>")
-        limit(r.slim ?? 0)
+        limit(r.pointee.slim ?? 0)
         put("</td><td><u>")
-        u2h(r.stot)
+        u2h(r.pointee.stot)
         put("<div class=tips><table class=det><tr><th>Cum. sessions:</th><td>")
-        u2h(r.stot)
+        u2h(r.pointee.stot)
         put("</td></tr>")
         times(r)
         put("</table></div></u></td><td>")
-        u2h(r.lbtot)
+        u2h(r.pointee.lbtot)
         put("</td><td>")
-        humanTime(r.lastsess)
+        humanTime(r.pointee.lastsess)
         put("</td><td>")
-        u2h(r.bytesIn)
+        u2h(r.pointee.bytesIn)
         put("</td><td>")
-        u2h(r.bytesOut)
+        u2h(r.pointee.bytesOut)
         put("</td><td></td><td>")
-        u2h(r.dresp)
+        u2h(r.pointee.dresp)
         put("</td><td></td><td>")
-        u2h(r.econ)
+        u2h(r.pointee.econ)
         put("</td>")
         resets(r)
         put("<td>")
-        number(r.wretr)
+        number(r.pointee.wretr)
         put("</td><td>")
-        number(r.wredis)
+        number(r.pointee.wredis)
         put("</td><td class=ac>")
-        if r.status.hasPrefix("MAINT") {
-            humanTime(Int64(r.lastchg))
+        if r.pointee.status.hasPrefix("MAINT") {
+            humanTime(Int64(r.pointee.lastchg))
             put(" MAINT")
-        } else if r.status == "no check" {
+        } else if r.pointee.status == "no check" {
             put("<i>no check</i>")
         } else {
-            humanTime(Int64(r.lastchg))
+            humanTime(Int64(r.pointee.lastchg))
             put(" ")
-            plain(r.status)
-            let health = UInt32(r.checkHealth ?? 0)
-            if r.status.hasPrefix("DOWN") {
+            plain(r.pointee.status)
+            let health = UInt32(r.pointee.checkHealth ?? 0)
+            if r.pointee.status.hasPrefix("DOWN") {
                 if health > 0 { put(" &uarr;") }
-            } else if health < Self.fullHealth(r) {
+            } else if health < Self.fullHealth(r.pointee) {
                 put(" &darr;")
             }
         }
-        if let status = r.checkStatus {
+        if let status = r.pointee.checkStatus {
             put("</td><td class=ac><u> ")
             plain(status)
-            if let code = r.checkCode {
+            if let code = r.pointee.checkCode {
                 put("/")
                 number(code)
             }
-            if let duration = r.checkDuration {
+            if let duration = r.pointee.checkDuration {
                 put(" in ")
                 number(duration)
                 put("ms")
             }
             put("<div class=tips>")
-            escaped(r.checkDesc ?? "")
-            if let last = r.lastChk, !last.isEmpty {
+            escaped(r.pointee.checkDesc ?? "")
+            if let last = r.pointee.lastChk, !last.isEmpty {
                 put(": ")
                 escaped(last)
             }
@@ -511,22 +564,22 @@ struct StatsPageHTML {
             put("</td><td>")
         }
         put("</td><td class=ac>")
-        number(r.weight)
+        number(r.pointee.weight)
         put("/")
-        number(r.uweight)
-        put(r.bck > 0 ? "</td><td class=ac>-</td><td class=ac>Y</td>" : "</td><td class=ac>Y</td><td class=ac>-</td>")
-        if let fails = r.chkfail {
+        number(r.pointee.uweight)
+        put(r.pointee.bck > 0 ? "</td><td class=ac>-</td><td class=ac>Y</td>" : "</td><td class=ac>Y</td><td class=ac>-</td>")
+        if let fails = r.pointee.chkfail {
             put("<td><u>")
             number(fails)
             put("<div class=tips>Failed Health Checks</div></u></td><td>")
-            number(r.chkdown ?? 0)
+            number(r.pointee.chkdown ?? 0)
             put("</td><td>")
-            humanTime(Int64(r.downtime ?? 0))
+            humanTime(Int64(r.pointee.downtime ?? 0))
             put("</td>")
         } else {
             put("<td colspan=3></td>")
         }
-        if let throttle = r.throttle {
+        if let throttle = r.pointee.throttle {
             put("<td class=ac>")
             number(throttle)
             put(" %</td>\n")
@@ -537,100 +590,100 @@ struct StatsPageHTML {
     }
 
     /// The `Resp` errors cell with its tooltip of aborted transfers.
-    private mutating func resets(_ r: borrowing StatsRow) {
+    private mutating func resets(_ r: UnsafePointer<StatsRow>) {
         put("<td><u>")
-        u2h(r.eresp)
+        u2h(r.pointee.eresp)
         put("<div class=tips>Connection resets during transfers: ")
-        number(r.cliAbrt)
+        number(r.pointee.cliAbrt)
         put(" client, ")
-        number(r.srvAbrt)
+        number(r.pointee.srvAbrt)
         put(" server</div></u></td>")
     }
 
-    private mutating func backendRow(_ r: borrowing StatsRow) {
+    private mutating func backendRow(_ r: UnsafePointer<StatsRow>) {
         let legends = config.showLegends
         put("<tr class=\"backend\">")
         if admin { put("<td></td>") }
         put("<td class=ac>")
         if legends { put("<u>") }
         put("<a name=\"")
-        escaped(r.pxname)
+        escaped(r.pointee.pxname)
         put("/Backend\"></a><a class=lfsb href=\"#")
-        escaped(r.pxname)
+        escaped(r.pointee.pxname)
         put("/Backend\">Backend</a>")
         if legends {
             put("<div class=tips>balancing: ")
-            plain(r.algo ?? "")
+            plain(r.pointee.algo ?? "")
             put("</div></u>")
         }
         put("</td><td>")
-        u2h(r.qcur)
+        u2h(r.pointee.qcur)
         put("</td><td>")
-        u2h(r.qmax)
+        u2h(r.pointee.qmax)
         put("</td><td></td><td>")
-        u2h(r.rate)
+        u2h(r.pointee.rate)
         put("</td><td>")
-        u2h(r.rateMax)
+        u2h(r.pointee.rateMax)
         put("</td><td></td><td>")
-        u2h(r.scur)
+        u2h(r.pointee.scur)
         put("</td><td>")
-        u2h(r.smax)
+        u2h(r.pointee.smax)
         put("</td><td>")
-        u2h(r.slim ?? 0)
+        u2h(r.pointee.slim ?? 0)
         put("</td><td><u>")
-        u2h(r.stot)
+        u2h(r.pointee.stot)
         put("<div class=tips><table class=det><tr><th>Cum. sessions:</th><td>")
-        u2h(r.stot)
+        u2h(r.pointee.stot)
         put("</td></tr>")
-        let http = r.mode == "http"
+        let http = r.pointee.mode == "http"
         if http {
             put("<tr><th>New connections:</th><td>")
-            u2h(r.connect)
+            u2h(r.pointee.connect)
             put("</td></tr><tr><th>Reused connections:</th><td>")
-            u2h(r.reuse)
+            u2h(r.pointee.reuse)
             put("</td><td>(")
-            number(r.connect > 0 ? 100 * r.reuse / (r.connect + r.reuse) : 0)
+            number(r.pointee.connect > 0 ? 100 * r.pointee.reuse / (r.pointee.connect + r.pointee.reuse) : 0)
             put("%)</td></tr>")
             httpRequests(r)
             httpTrailer(r)
         }
         times(r, http: http)
         put("</table></div></u></td><td>")
-        u2h(r.lbtot)
+        u2h(r.pointee.lbtot)
         put("</td><td>")
-        humanTime(r.lastsess)
+        humanTime(r.pointee.lastsess)
         put("</td><td>")
-        u2h(r.bytesIn)
+        u2h(r.pointee.bytesIn)
         put("</td>")
         bytesOut(r)
         put("<td>")
-        u2h(r.dreq)
+        u2h(r.pointee.dreq)
         put("</td><td>")
-        u2h(r.dresp)
+        u2h(r.pointee.dresp)
         put("</td><td></td><td>")
-        u2h(r.econ)
+        u2h(r.pointee.econ)
         put("</td>")
         resets(r)
         put("<td>")
-        number(r.wretr)
+        number(r.pointee.wretr)
         put("</td><td>")
-        number(r.wredis)
+        number(r.pointee.wredis)
         put("</td><td class=ac>")
-        humanTime(Int64(r.lastchg))
-        put(r.status == "DOWN" ? " <font color=\"red\"><b>DOWN</b></font>" : " ")
-        if r.status != "DOWN" { plain(r.status) }
+        humanTime(Int64(r.pointee.lastchg))
+        put(r.pointee.status == "DOWN" ? " <font color=\"red\"><b>DOWN</b></font>" : " ")
+        if r.pointee.status != "DOWN" { plain(r.pointee.status) }
         put("</td><td class=ac>&nbsp;</td><td class=ac>")
-        number(r.weight)
+        number(r.pointee.weight)
         put("/")
-        number(r.uweight)
+        number(r.pointee.uweight)
         put("</td><td class=ac>")
-        number(r.act)
+        number(r.pointee.act)
         put("</td><td class=ac>")
-        number(r.bck)
+        number(r.pointee.bck)
         put("</td><td class=ac>&nbsp;</td><td>")
-        number(r.chkdown ?? 0)
+        number(r.pointee.chkdown ?? 0)
         put("</td><td>")
-        if let downtime = r.downtime { humanTime(Int64(downtime)) } else { put("&nbsp;") }
+        if let downtime = r.pointee.downtime { humanTime(Int64(downtime)) } else { put("&nbsp;") }
         put("</td><td></td></tr>")
     }
 
@@ -643,14 +696,6 @@ struct StatsPageHTML {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func text(_ value: InfoValue) -> String {
-        switch value {
-        case .u(let n): return String(n)
-        case .s(let n): return String(n)
-        case .str(let s): return s
-        }
-    }
-
     static let actions: [(String, String)] = [
         ("", ""), ("ready", "Set state to READY"), ("drain", "Set state to DRAIN"), ("maint", "Set state to MAINT"),
         ("dhlth", "Health: disable checks"), ("ehlth", "Health: enable checks"), ("hrunn", "Health: force UP"),
@@ -659,7 +704,7 @@ struct StatsPageHTML {
         ("shutdown", "Kill Sessions"),
     ]
 
-    static let legend = """
+    static let legend: StaticString = """
         <table class="lgd"><tr>
         <td class="active_up">&nbsp;</td><td class="noborder">active UP </td><td class="backup_up">&nbsp;</td><td class="noborder">backup UP </td></tr><tr>
         <td class="active_going_down"></td><td class="noborder">active UP, going down </td><td class="backup_going_down"></td><td class="noborder">backup UP, going down </td></tr><tr>
@@ -671,7 +716,7 @@ struct StatsPageHTML {
         """
 
     /// haproxy 2.6's style sheet, verbatim.
-    static let css = #"""
+    static let css: StaticString = #"""
 <link rel="icon" href="data:,">
 <meta http-equiv="content-type" content="text/html; charset=iso-8859-1">
 <style type="text/css"><!--
@@ -787,27 +832,27 @@ u:hover div.tips {visibility:visible;}
 }
 
 /// String parts of the page (printed once per page or per proxy) appended as bytes.
-private func += (out: inout [UInt8], text: String) {
-    out.append(contentsOf: text.utf8)
+private func += (out: inout ByteWriter, text: String) {
+    out.append(text)
 }
 
-extension Array where Element == UInt8 {
+extension ByteSink {
     /// haproxy's `U2H`: digits in groups of three, every group but the last in a `rls` span.
     mutating func appendU2H(_ value: UInt64) {
         guard value >= 1000 else { return appendDecimal(value) }
         var scale: UInt64 = 1000
         while value / scale >= 1000 { scale *= 1000 }
-        append(contentsOf: "<span class=\"rls\">".utf8)
+        append(static: "<span class=\"rls\">")
         appendDecimal(value / scale)
-        append(contentsOf: "</span>".utf8)
+        append(static: "</span>")
         while scale > 1 {
             scale /= 1000
             let group = value / scale % 1000
-            if scale > 1 { append(contentsOf: "<span class=\"rls\">".utf8) }
+            if scale > 1 { append(static: "<span class=\"rls\">") }
             append(UInt8(truncatingIfNeeded: group / 100) &+ 0x30)
             append(UInt8(truncatingIfNeeded: group / 10 % 10) &+ 0x30)
             append(UInt8(truncatingIfNeeded: group % 10) &+ 0x30)
-            if scale > 1 { append(contentsOf: "</span>".utf8) }
+            if scale > 1 { append(static: "</span>") }
         }
     }
 
@@ -832,11 +877,11 @@ extension Array where Element == UInt8 {
     mutating func appendHTMLEscaped(_ text: String) {
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "&"): append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): append(contentsOf: "&#39;".utf8)
+            case UInt8(ascii: "&"): append(static: "&amp;")
+            case UInt8(ascii: "<"): append(static: "&lt;")
+            case UInt8(ascii: ">"): append(static: "&gt;")
+            case UInt8(ascii: "\""): append(static: "&quot;")
+            case UInt8(ascii: "'"): append(static: "&#39;")
             default: append(byte)
             }
         }

@@ -101,7 +101,7 @@ public struct StatsPageRequest: Sendable {
     }
 
     /// `;up` and `;no-maint` on server rows, as `show stat up|no-maint` filters them.
-    func accepts(_ row: StatsRow) -> Bool {
+    func accepts(_ row: borrowing StatsRow) -> Bool {
         StatsFilter(onlyUp: hideDown, noMaint: noMaint).accepts(row)
     }
 }

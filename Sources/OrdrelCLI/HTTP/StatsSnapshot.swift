@@ -28,12 +28,12 @@ public struct StatsPageProxy: Sendable {
 /// page renders it afterwards, without holding anything).
 public struct StatsSnapshot: Sendable {
     /// `show info` values.
-    public var info: [String: InfoValue]
+    public var info: InfoValues
     public var proxies: [StatsPageProxy]
     /// The host name (`stats show-node` without a name).
     public var nodeName: String
 
-    public init(info: [String: InfoValue], proxies: [StatsPageProxy], nodeName: String) {
+    public init(info: InfoValues, proxies: [StatsPageProxy], nodeName: String) {
         self.info = info
         self.proxies = proxies
         self.nodeName = nodeName

@@ -6,11 +6,6 @@ import Foundation
 /// ordrel and haproxy 2.6 on the same configuration (`@SOCKET@` and `@PORT@` filled per daemon),
 /// for comparing what their stats sockets say.
 final class CheckDaemonPair {
-    enum Side: CaseIterable, CustomStringConvertible {
-        case haproxy, ordrel
-        var description: String { self == .haproxy ? "haproxy" : "ordrel" }
-    }
-
     private let directory = TemporaryDirectory()
     private let haproxy = Process()
     private let ordrel: OrdrelProcess
@@ -26,7 +21,7 @@ final class CheckDaemonPair {
             template.replacingOccurrences(of: "@SOCKET@", with: sockets[side]!)
                 .replacingOccurrences(of: "@PORT@", with: String(ports[side]!))
         }
-        haproxy.executableURL = URL(fileURLWithPath: DaemonPair.haproxyPath)
+        haproxy.executableURL = URL(fileURLWithPath: haproxyPath)
         haproxy.arguments = ["-db", "-q", "-f", directory.write("haproxy.cfg", config(.haproxy))]
         haproxy.standardOutput = FileHandle.nullDevice
         haproxy.standardError = FileHandle.nullDevice
