@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 
 struct ev_loop *ordrel_ev_default_loop(void) { return ev_default_loop(EVFLAG_AUTO); }
 struct ev_loop *ordrel_ev_loop_new(void) { return ev_loop_new(EVFLAG_AUTO); }
@@ -104,6 +105,8 @@ void ordrel_set_thread_name(const char *name) {
     truncated[sizeof truncated - 1] = 0;
     pthread_setname_np(pthread_self(), truncated);
 }
+
+int ordrel_thread_id(void) { return (int)syscall(SYS_gettid); }
 
 static _Thread_local int ordrel_worker_index;
 void ordrel_set_current_worker(int index) { ordrel_worker_index = index; }

@@ -25,14 +25,16 @@ public enum StopMode: Sendable, Equatable {
 }
 
 /// The proxy process: proxies and servers, one `Worker` (event loop and thread) per `nbthread`,
-/// the stats sockets and health checks (on worker 0's loop).
+/// health checks (on worker 0's loop), and the stats sockets on a thread of their own
+/// (`CLIThread`, nice 19).
 ///
 /// Threads share the servers, balancers, queues and counters: streams change them under `lock`;
-/// the control plane (CLI commands, check results, stopping) runs `isolated`, with every other
-/// loop paused between two iterations, so it sees and changes the whole process at once.
+/// the control plane (CLI commands, check results, stopping) runs `isolated`, with every loop
+/// but the caller's paused between two iterations, so it sees and changes the whole process at
+/// once.
 public final class Runtime {
-    /// Worker 0's loop, which also runs the stats sockets, checks and signals (on the thread that
-    /// calls `run()`, or after a fork on a thread `run()` starts).
+    /// Worker 0's loop, which also runs checks, resolvers and signals (on the thread that calls
+    /// `run()`, or after a fork on a thread `run()` starts).
     public let loop: EventLoop
     public let configuration: Configuration
     public let logger: Logger
@@ -47,6 +49,10 @@ public final class Runtime {
     let lock = Lock()
     /// Depth of `isolated` calls on thread 0 (nested calls run their body at once).
     private var isolationDepth = 0
+    /// The thread of the stats sockets, their sessions and the master link.
+    private(set) var cli: CLIThread!
+    /// Its loop: what the CLI state below is watched by.
+    var cliLoop: EventLoop { cli.loop }
     public private(set) var proxies: [Proxy] = []
     /// Stick tables by name (each proxy's `stick-table`), and their `show table` order.
     private(set) var stickTablesByName: [String: StickTable] = [:]
@@ -61,8 +67,11 @@ public final class Runtime {
     public internal(set) var cumulativeConnections: UInt64 = 0
     /// `CumReq`: streams, client and CLI alike (haproxy's `global.req_count`).
     public internal(set) var cumulativeRequests: UInt64 = 0
-    /// Bytes written to CLI clients, for `TotalBytesOut` (haproxy counts every socket's output).
+    /// Bytes written to CLI clients, for `TotalBytesOut` (haproxy counts every socket's output),
+    /// and the CLI sessions open (`show info`'s Jobs and Tasks): the CLI thread's, under `lock`
+    /// so that thread 0's stats page reads them too.
     public internal(set) var cliBytesOut: UInt64 = 0
+    var cliSessionCount = 0
     /// `TotalBytesOut` of counters since cleared by `clear counters all`, which does not reset it.
     var clearedBytesOut: UInt64 = 0
     public private(set) var maxConnectionsSeen = 0
@@ -78,7 +87,10 @@ public final class Runtime {
     /// would otherwise make a `getpid` system call.
     lazy var processID = CurrentProcess.id
     private var signalWatchers: [SignalWatcher] = []
-    /// Stats sockets and their open CLI connections.
+    /// Stats sockets and their open CLI connections. These, `masterLink`, `masterCarriers`,
+    /// `cliConnections`, `cliTurns` and `cliSessionsAccepted` belong to the CLI thread (set up
+    /// before it starts): thread 0 asks it through `cli.post`, and reads them only in work that
+    /// thread waits for (`onThread0`). The array itself is fixed once `start()` returns.
     private(set) var statsSockets: [StatsSocket] = []
     /// A master-worker worker's link to its master (not a stats socket: `_getsocks` does not
     /// export it).
@@ -87,8 +99,8 @@ public final class Runtime {
     /// (their connections refer to them), closed at their EOF.
     private var masterCarriers: [StatsSocket] = []
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
-    /// Where the stats sessions of every socket wait for their next step (thread 0).
-    private(set) lazy var cliTurns = SessionTurns(loop: loop, budget: CLIConnection.turnBudget)
+    /// Where the stats sessions of every socket wait for their next step.
+    private(set) lazy var cliTurns = SessionTurns(loop: cliLoop, budget: CLIConnection.turnBudget)
     /// Connections of `mode http` sections (built-in services), all on thread 0.
     var httpConnections: [ObjectIdentifier: HTTPConnection] = [:]
     /// What those sections serve, by proxy.
@@ -102,6 +114,18 @@ public final class Runtime {
     var acceptRate = RateCounter()
     /// CLI connections accepted so far (their serial numbers).
     var cliSessionsAccepted: UInt64 = 0
+    /// CLI thread: a stop is draining the sessions (thread 0 waits for `.cliDrained`), and the
+    /// process is exiting (nothing more is posted to thread 0).
+    private var cliDraining = false
+    private var cliExiting = false
+    /// Thread 0: the CLI thread said it has no session left, at the end of a stop.
+    private var cliDrained = false
+    /// Thread 0, after a hand-over: the CLI thread has closed the stats sockets; until then, the
+    /// stop that waits for it (the listeners still accept meanwhile, so a soft stop cannot end).
+    private var statsSocketsReleased = false
+    private var drainAfterSocketsClose: StopMode = .running
+    /// Thread 0: the CLI thread runs (its exit ends thread 0's loop).
+    private var cliRunning = false
     private var hardStopTimer: TimerWatcher?
     /// Runs out the `grace` period of a soft stop, during which listeners still accept.
     private var graceTimer: TimerWatcher?
@@ -134,6 +158,7 @@ public final class Runtime {
         for proxy in proxies {
             proxy.logSinks = output.sinks(ofProxy: proxy.id).flatMap { $0.isEmpty ? nil : $0 }
         }
+        cli = CLIThread { [unowned(unsafe) self] in self.handle($0) }
     }
 
     deinit { httpReadBuffer.deallocate() }
@@ -311,6 +336,7 @@ public final class Runtime {
     public func afterFork() {
         processID = CurrentProcess.id
         for worker in workers { worker.loop.afterFork() }
+        cliLoop.afterFork()
     }
 
     /// Runs every worker's loop until the process stops: worker 0 on the calling thread, or,
@@ -349,22 +375,35 @@ public final class Runtime {
             }
         }
         workers[0].threadID = Threads.currentID
+        do {
+            try cli.start { [logger] error in
+                logger.warning("The CLI thread keeps its priority (\(error)): a busy stats client competes with traffic.")
+            }
+            cliRunning = true
+        } catch {
+            logger.error("Cannot start the CLI thread: \(error); the stats sockets do not answer.")
+        }
         loop.run()
+        cli.join()
         for worker in workers.dropFirst() { worker.post(.exit) }
         for worker in workers.dropFirst() { worker.join() }
     }
 
     /// Runs `body` on thread 0 with every other worker paused between two loop iterations: the
     /// control plane (CLI commands, check results, stopping) reads and changes servers, queues,
-    /// counters and any thread's streams and listeners as if there were one thread. `lock` is
-    /// free meanwhile (no other thread can want it), so the streams `body` drives take it as
-    /// usual. Every paused worker is woken on the way out, so watcher changes `body` made on its
-    /// loop (a stream killed, a listener paused) take effect at once; `readOnly` (a `body` that
-    /// changes no loop's watchers, such as taking the stats page's rows) leaves them asleep,
-    /// sparing each an eventfd write, a wake-up and a loop iteration. Never call it while holding `lock` (a worker
-    /// waiting for `lock` would never pause).
+    /// counters, checks, resolvers and any thread's streams and listeners as if there were one
+    /// thread. From the CLI thread, `body` is handed to thread 0 (`onThread0`) and runs there:
+    /// the niced CLI thread never holds a lock a worker waits for, so the kernel's preference for
+    /// the workers cannot turn against them while a command runs. `lock` is free meanwhile (no
+    /// other thread can want it), so the streams `body` drives take it as usual. Every paused
+    /// worker is woken on the way out, so watcher changes `body` made on its loop (a stream
+    /// killed, a listener paused) take effect at once; `readOnly` (a `body` that changes no
+    /// loop's watchers, such as taking the stats page's rows) leaves them asleep, sparing each an
+    /// eventfd write, a wake-up and a loop iteration. Never call it while holding `lock` (a
+    /// worker waiting for `lock` would never pause), nor from workers 1 and up.
     @discardableResult
     func isolated<T>(readOnly: Bool = false, _ body: () -> T) -> T {
+        guard Threads.currentWorker == 0 else { return onThread0 { isolated(readOnly: readOnly, body) } }
         if isolationDepth > 0 { return body() }
         let others = workers.dropFirst()
         for worker in others { worker.loopLock?.lock() }
@@ -379,8 +418,24 @@ public final class Runtime {
         return body()
     }
 
-    /// Whether the other loops are parked by `isolated` right now.
+    /// Whether the other loops are parked by `isolated` right now (thread 0).
     var isIsolating: Bool { isolationDepth > 0 }
+
+    /// CLI thread: runs `body` on thread 0, as one message of its mailbox between two of its loop
+    /// iterations, and waits for it. While the CLI thread waits, `body` may also use what that
+    /// thread owns (its sessions for `show sess`, its sockets for `show fd` and `_getsocks`).
+    /// Thread 0 never waits for the CLI thread, and its loop runs until that thread has left
+    /// its own (`WorkerMessage.cliExited`), so the wait always ends.
+    func onThread0<T>(_ body: () -> T) -> T {
+        withoutActuallyEscaping(body) { body in
+            var result: T?
+            let work = HandedWork { result = body() }
+            workers[0].post(.run(work))
+            work.completion.wait()
+            guard let result else { preconditionFailure("thread 0 ran the work without a result") }
+            return result
+        }
+    }
 
     /// Soft stop closes listeners and lets open streams finish; hard stop closes everything now.
     /// With `grace`, a soft stop first leaves the listeners accepting for that long, as haproxy
@@ -414,15 +469,21 @@ public final class Runtime {
 
     /// Closes every listener, then ends the streams now (hard stop, or none left) or waits for them.
     /// Listeners are closed, never shut down: after `_getsocks` the new process owns their backlog.
-    /// If they were handed over, the stats sockets stop accepting too (their path belongs to the
-    /// new process); otherwise they keep answering while streams drain.
+    /// If they were handed over, the stats sockets stop accepting first (their path belongs to the
+    /// new process: a client that finds the frontends closed must not reach this one's CLI),
+    /// which the CLI thread does and answers (`statsSocketsClosed`); otherwise they keep
+    /// answering while streams drain.
     private func closeListenersAndDrain(_ mode: StopMode) {
+        if listenersExported && !statsSocketsReleased {
+            drainAfterSocketsClose = mode
+            return cli.post(.closeSockets)
+        }
+        drainAfterSocketsClose = .running
         // Threads that only watch a socket let go of it before the thread that owns it closes it.
         for worker in workers.reversed() {
             worker.listeners.forEach { $0.close() }
             worker.listeners.removeAll()
         }
-        if listenersExported { statsSockets.forEach { $0.close() } }
         if mode == .soft {
             // haproxy's `stop_proxy` line, on stderr and to each proxy's log targets.
             for proxy in proxies {
@@ -446,7 +507,9 @@ public final class Runtime {
 
     /// On thread 0: a soft stop ends once the last stream of any thread has closed.
     func finishSoftStopIfDone() {
-        guard isolated({ stopMode == .soft && !inGracePeriod && currentConnections == 0 && !stopFinished }) else { return }
+        guard isolated({
+            stopMode == .soft && !inGracePeriod && drainAfterSocketsClose == .running && currentConnections == 0 && !stopFinished
+        }) else { return }
         logger.notice("Soft stop complete: all streams finished.")
         finishStopping()
     }
@@ -488,9 +551,10 @@ public final class Runtime {
 
     /// The streams are done. Stats sessions already accepted still get their whole reply (the
     /// orderly release ordrel promises: a query racing a reload or a soft stop is answered, never
-    /// cut): the stats sockets stop accepting, and the loops exit once the last session has
-    /// ended, after at most `stats timeout`. Connections of the built-in HTTP services finish the
-    /// reply under way and close (idle ones at once). A hard stop ends them all at once.
+    /// cut): the CLI thread stops accepting, and the loops exit once it has no session left
+    /// (`cliSessionsDrained`), after at most `stats timeout`. Connections of the built-in HTTP
+    /// services finish the reply under way and close (idle ones at once). A hard stop ends them
+    /// all at once.
     private func finishStopping(_ mode: StopMode = .soft) {
         if stopFinished {
             if mode == .hard { exitLoops() }
@@ -501,16 +565,12 @@ public final class Runtime {
         graceTimer?.cancel()
         // A socket only this process listens on gives up what the kernel already queued first:
         // closing it would reset those clients. A handed-over one keeps its queue for the new process.
-        for socket in statsSockets where !listenersExported { socket.acceptQueued() }
-        statsSockets.forEach { $0.close() }
+        cli.post(.drain(acceptQueued: !listenersExported))
         stopHealthChecks()
         stopAgentChecks()
         stopResolvers()
         if mode != .hard { Array(httpConnections.values).forEach { $0.stop() } }
-        if mode == .hard || (cliConnections.isEmpty && httpConnections.isEmpty) { return exitLoops() }
-        if !cliConnections.isEmpty {
-            logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
-        }
+        if mode == .hard { return exitLoops() }
         if !httpConnections.isEmpty {
             logger.notice("Stopping once \(httpConnections.count) HTTP connection\(httpConnections.count == 1 ? " has" : "s have") sent its reply.")
         }
@@ -519,27 +579,74 @@ public final class Runtime {
         cliDrainTimer = timer
     }
 
-    /// A stats session or a built-in service connection ended: the last one lets a finished
-    /// stop exit.
+    /// Thread 0: a built-in service connection ended, or the CLI thread has no session left; the
+    /// last of them lets a finished stop exit.
     func sessionEnded() {
-        if stopFinished && cliConnections.isEmpty && httpConnections.isEmpty && !loopsExiting { exitLoops() }
+        if stopFinished && cliDrained && httpConnections.isEmpty && !loopsExiting { exitLoops() }
+    }
+
+    /// Thread 0: the CLI thread closed the stats sockets after a hand-over; the stop goes on.
+    func statsSocketsClosed() {
+        guard !statsSocketsReleased else { return }
+        statsSocketsReleased = true
+        isolated { closeListenersAndDrain(drainAfterSocketsClose) }
+    }
+
+    /// Thread 0: the CLI thread, draining, has ended its last session.
+    func cliSessionsDrained() {
+        cliDrained = true
+        sessionEnded()
     }
 
     private func exitLoops() {
         guard !loopsExiting else { return }
         loopsExiting = true
         cliDrainTimer?.cancel()
-        // Sessions first: their timers could still fire in the loop's last iteration. The sockets
-        // stay allocated (closed) with the runtime: a session refers to its socket unretained, and
-        // this may run inside the callback of the session that ended last.
-        for connection in Array(cliConnections.values) { connection.finish() }
+        // Sessions first: their timers could still fire in the loop's last iteration.
         for connection in Array(httpConnections.values) { connection.finish() }
-        statsSockets.forEach { $0.close() }
-        masterLink?.close()
-        masterCarriers.forEach { $0.close() }
         signalWatchers.removeAll()
         for worker in workers.dropFirst() { worker.post(.exit) }
-        loop.stop()
+        cli.post(.exit)
+        // Thread 0 serves the CLI thread's `onThread0` until it has left its loop (`.cliExited`).
+        if !cliRunning { loop.stop() }
+    }
+
+    // MARK: the CLI thread
+
+    /// What thread 0 asks of the CLI thread, run there.
+    private func handle(_ message: CLIMessage) {
+        switch message {
+        case .closeSockets:
+            statsSockets.forEach { $0.close() }
+            workers[0].post(.statsSocketsClosed)
+        case .drain(let acceptQueued):
+            if acceptQueued { statsSockets.forEach { $0.acceptQueued() } }
+            statsSockets.forEach { $0.close() }
+            cliDraining = true
+            if !cliConnections.isEmpty {
+                logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
+            }
+            cliSessionEnded()
+        case .exit:
+            guard !cliExiting else { return }
+            cliExiting = true
+            // Sessions first: their timers could still fire in the loop's last iteration. The
+            // sockets stay allocated (closed) with the runtime: a session refers to its socket
+            // unretained.
+            for connection in Array(cliConnections.values) { connection.finish() }
+            statsSockets.forEach { $0.close() }
+            masterLink?.close()
+            masterCarriers.forEach { $0.close() }
+            cliLoop.stop()
+            workers[0].post(.cliExited)
+        }
+    }
+
+    /// CLI thread: a stats session ended; the last one of a drain tells thread 0.
+    func cliSessionEnded() {
+        guard cliDraining, !cliExiting, cliConnections.isEmpty else { return }
+        cliDraining = false
+        workers[0].post(.cliDrained)
     }
 
     // MARK: accepting

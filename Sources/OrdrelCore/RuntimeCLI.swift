@@ -3,14 +3,16 @@ import OrdrelConfig
 import OrdrelSystem
 
 /// The runtime as the stats socket sees it: live values for `show ...` and the actions of the
-/// admin commands. Everything runs on thread 0 inside `consistently` (the session calls it that
-/// way), so no value is torn and every thread's streams can be read and killed.
+/// admin commands. Everything runs inside `consistently` (the session calls it that way): on
+/// thread 0, handed over by the CLI thread, with every other worker parked, so no value is torn
+/// and every thread's streams, checks and timers can be read and changed.
 /// Here: lookups, `show info` and the environment; stats rows, sessions and admin actions have
 /// their own files (`RuntimeStatsRows`, `RuntimeSessions`, `RuntimeActions`).
 extension Runtime: CLIRuntime {
     public var version: String { reportedVersion }
 
-    /// Every other worker pauses (`isolated`): the CLI's reads and changes then see one state.
+    /// On thread 0 with every other worker paused (`isolated`): the CLI's reads and changes
+    /// then see one state.
     public func consistently<T>(_ body: () -> T) -> T { isolated(body) }
 
     // MARK: lookups shared by the commands
@@ -49,7 +51,8 @@ extension Runtime: CLIRuntime {
         func two(_ value: UInt64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         // Every socket's output, as haproxy's global.out_bytes: to clients, to servers (what
         // clients sent, forwarded) and to CLI clients; `clear counters all` does not reset it.
-        var bytesOut = clearedBytesOut + cliBytesOut
+        let (cliBytes, cliSessions) = lock.withLock { (cliBytesOut, cliSessionCount) }
+        var bytesOut = clearedBytesOut + cliBytes
         var sessionRate: UInt32 = 0
         var maxSessionRate: UInt32 = 0
         var connectionRate: UInt32 = 0
@@ -114,12 +117,12 @@ extension Runtime: CLIRuntime {
         values[.compressBpsRateLim] = .u(0)
         // haproxy's count on the same config: 6 of its own, 2 per thread, 1 per proxy and per
         // checked server, then 1 per stream (client or CLI).
-        values[.tasks] = .u(UInt64(6 + 2 * workers.count + proxies.count + checkedServerCount + streamCount + cliConnections.count))
+        values[.tasks] = .u(UInt64(6 + 2 * workers.count + proxies.count + checkedServerCount + streamCount + cliSessions))
         values[.runQueue] = .u(0)
         values[.idlePct] = .u(100)
         values[.node] = .str(hostName)
         values[.stopping] = .u(stopMode == .running ? 0 : 1)
-        values[.jobs] = .u(UInt64(streamCount + cliConnections.count + listenerCount + statsSockets.count))
+        values[.jobs] = .u(UInt64(streamCount + cliSessions + listenerCount + statsSockets.count))
         // Only the master-worker link's sessions are unstoppable in haproxy; a standalone
         // process has none.
         values[.unstoppableJobs] = .u(0)

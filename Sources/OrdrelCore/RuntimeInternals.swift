@@ -136,11 +136,13 @@ extension Runtime {
 
     // MARK: show threads
 
-    /// Thread 0 runs the CLI (calling); the others are parked between two iterations meanwhile.
+    /// Thread 0 runs the command (calling: the CLI thread hands it there, and is no loop thread
+    /// of haproxy's kind, so it is not listed); the others are parked between two iterations
+    /// meanwhile.
     public func threads() -> [ThreadInfo] {
         workers.map { worker in
             let timers = worker.streams.all.contains { $0.timer.isActive }
-                || (worker.index == 0 && (healthChecksStarted || !cliConnections.isEmpty || !httpConnections.isEmpty))
+                || (worker.index == 0 && (healthChecksStarted || !httpConnections.isEmpty))
             return ThreadInfo(pthreadID: worker.threadID, isCalling: worker.index == 0, hasQueuedWork: worker.hasMail,
                               hasTimers: timers, pendingEvents: worker.loop.pendingCount,
                               isParked: worker.index != 0 && isIsolating,

@@ -4,7 +4,7 @@ import OrdrelSystem
 /// `show stat`, `show backend` and `show servers state` rows built from live proxies and servers.
 extension Runtime {
     public func statsRows() -> any IteratorProtocol<StatsRow> {
-        StatsRowIterator(runtime: self)
+        StatsRowBatches(StatsRowIterator(runtime: self))
     }
 
     public func proxyID(named name: String) -> UInt64? {
@@ -275,7 +275,8 @@ extension Runtime {
 /// Walks proxies in configuration order yielding FRONTEND, server and BACKEND rows on demand, so a
 /// large `show stat` streams without building every row first.
 ///
-/// It runs on thread 0 without pausing the other threads: what they change in a row (counters,
+/// It runs on thread 0 (`StatsRowBatches` hands it there) without pausing the other threads:
+/// what they change in a row (counters,
 /// queues, slots) changes under `Runtime.lock`, which each row is built under, and the bytes are
 /// relaxed atomics (`PerThreadBytes`); the rest (proxies, servers, their states and checks)
 /// only thread 0 changes. Each row is consistent in itself and rows are apart in time, as
@@ -316,5 +317,37 @@ struct StatsRowIterator: IteratorProtocol {
             position = -1
         }
         return nil
+    }
+}
+
+/// `StatsRowIterator` as the CLI thread reads it: rows are built on thread 0, which changes what
+/// they show other than counters (checks, resolutions, stopping) without `Runtime.lock`, in
+/// batches of `batchSize` (`Runtime.onThread0`: one mailbox message each, between two of its
+/// loop iterations, the other threads running on), and formatted on the CLI thread. On thread 0
+/// (the stats page) the rows come straight from the iterator.
+struct StatsRowBatches: IteratorProtocol {
+    /// Rows built per visit to thread 0: few enough that its streams barely wait, enough that
+    /// the hand-over (a wake-up each way) is not what a dump costs.
+    static let batchSize = 32
+
+    private var rows: StatsRowIterator
+    /// The current batch, last row first.
+    private var batch: [StatsRow] = []
+
+    init(_ rows: StatsRowIterator) { self.rows = rows }
+
+    mutating func next() -> StatsRow? {
+        if Threads.currentWorker == 0 { return rows.next() }
+        if batch.isEmpty {
+            var source = rows
+            batch = rows.runtime.onThread0 {
+                var built: [StatsRow] = []
+                built.reserveCapacity(Self.batchSize)
+                while built.count < Self.batchSize, let row = source.next() { built.append(row) }
+                return built.reversed()
+            }
+            rows = source
+        }
+        return batch.popLast()
     }
 }

@@ -6,7 +6,7 @@ protocol TurnTaking: AnyObject {
     func takeTurn()
 }
 
-/// Hands out turns to the stats sessions of one loop (thread 0's), so that however many clients
+/// Hands out turns to the stats sessions of one loop (the CLI thread's), so that however many clients
 /// are busy, the CLI adds at most `budgetMicros` (plus one step) to a loop iteration. A session
 /// with work left after its step waits here, first come first served; once per loop iteration
 /// (a zero-delay timer, run after the streams' I/O events libev collected in that iteration),

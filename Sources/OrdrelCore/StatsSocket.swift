@@ -43,7 +43,8 @@ enum MasterLinkMessage: Equatable {
 }
 
 /// One `stats socket` line (a Unix listening socket), or the master's link of a master-worker
-/// worker: each connection runs a `CLISession`.
+/// worker: each connection runs a `CLISession`. All of it runs on the CLI thread
+/// (`Runtime.cliLoop`).
 final class StatsSocket {
     let config: StatsSocketConfig
     let fd: FD
@@ -52,7 +53,7 @@ final class StatsSocket {
     private(set) var watcher: IOWatcher!
     /// Connections open on this socket (bounded by `stats maxconn` on a listener).
     var connections = 0
-    /// Scratch space every connection of this socket reads into: all of them run on one loop
+    /// Scratch space every connection of this socket reads into: all of them run on the CLI
     /// thread and copy what they read into their session at once.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
 
@@ -71,7 +72,7 @@ final class StatsSocket {
                 path: config.path, mode: config.mode, uid: config.uid, gid: config.gid, backlog: 128,
                 location: config.location)
         }
-        watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.acceptBatch() }
+        watcher = IOWatcher(loop: runtime.cliLoop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.acceptBatch() }
         watcher.setInterest(.read)
     }
 
@@ -87,7 +88,7 @@ final class StatsSocket {
         self.runtime = runtime
         self.origin = origin
         fd = ipc
-        watcher = IOWatcher(loop: runtime.loop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.receiveFromMaster() }
+        watcher = IOWatcher(loop: runtime.cliLoop, fd: fd.rawValue) { [unowned(unsafe) self] _ in self.receiveFromMaster() }
         watcher.setInterest(.read)
     }
 
@@ -125,6 +126,7 @@ final class StatsSocket {
             runtime.cumulativeRequests += 1
             runtime.workers[0].acceptedCount += 1
             runtime.workers[0].assignedCount += 1
+            runtime.cliSessionCount += 1
         }
         runtime.cliSessionsAccepted += 1
         let connection = CLIConnection(fd: client, socket: self, serial: runtime.cliSessionsAccepted, level: level)
@@ -213,7 +215,7 @@ final class CLIConnection: SessionDriverHost {
         case transferListeners
     }
 
-    /// What the stats sessions may add to one loop iteration of thread 0, together: each waiting
+    /// What the stats sessions may add to one loop iteration of the CLI thread, together: each waiting
     /// session takes one step (at most `commandsPerStep` commands or one output chunk) per
     /// iteration until this is spent (`SessionTurns`). A time, not a count, so the cheap steps
     /// of several clients share an iteration while large chunks take one each.
@@ -227,10 +229,10 @@ final class CLIConnection: SessionDriverHost {
     init(fd: FD, socket: StatsSocket, serial: UInt64, level: CLILevel? = nil) {
         self.socket = socket
         self.serial = serial
-        acceptedAt = socket.runtime.loop.now
+        acceptedAt = socket.runtime.cliLoop.now
         acceptedWallMicros = socket.runtime.wallClockMicros()
         session = CLISession(runtime: socket.runtime, level: level ?? socket.level, commandsPerStep: Self.commandsPerStep)
-        driver = SessionDriver(fd: fd, host: self, loop: socket.runtime.loop,
+        driver = SessionDriver(fd: fd, host: self, loop: socket.runtime.cliLoop,
                                readBuffer: socket.readBuffer, turns: socket.runtime.cliTurns)
     }
 
@@ -273,7 +275,7 @@ final class CLIConnection: SessionDriverHost {
     }
 
     func wrote(_ count: Int) {
-        socket.runtime.cliBytesOut += UInt64(count)
+        socket.runtime.lock.withLock { socket.runtime.cliBytesOut += UInt64(count) }
     }
 
     /// Input is activity: the idle timeout starts again.
@@ -286,6 +288,7 @@ final class CLIConnection: SessionDriverHost {
     func finished() {
         socket.connectionClosed()
         socket.runtime.cliConnections[ObjectIdentifier(self)] = nil
-        socket.runtime.sessionEnded()
+        socket.runtime.lock.withLock { socket.runtime.cliSessionCount -= 1 }
+        socket.runtime.cliSessionEnded()
     }
 }

@@ -12,6 +12,14 @@ enum WorkerMessage {
     case resumeListeners
     /// Soft stop: the last stream closed on another thread (sent to worker 0).
     case softStopFinished
+    /// Work the CLI thread hands to thread 0 and waits for (`Runtime.onThread0`).
+    case run(HandedWork)
+    /// The CLI thread, draining at the end of a stop, has no session left (sent to worker 0).
+    case cliDrained
+    /// After a hand-over, the CLI thread closed the stats sockets: the stop goes on (worker 0).
+    case statsSocketsClosed
+    /// The CLI thread has left its loop: thread 0 may leave its own (sent to worker 0).
+    case cliExited
     /// The process is stopping: leave the loop.
     case exit
 }
@@ -20,7 +28,8 @@ enum WorkerMessage {
 /// watchers on the listening sockets (every thread watches every bind's one socket; the thread
 /// that accepts passes the connection on when another is less loaded), its buffer and pipe
 /// pools. A stream lives and dies on the worker it started on. Worker 0 ("thread 0") also
-/// carries the control plane: stats sockets, health checks and signals.
+/// carries the control plane: health checks, resolvers, signals, and what the stats sockets'
+/// commands read and change (the sockets and their sessions run on `CLIThread`).
 ///
 /// Sharing rules: what belongs to a worker is touched by its own thread, or by thread 0 while it
 /// holds the worker's `loopLock` (`Runtime.isolated`). What all workers share (servers, balancers,
@@ -120,6 +129,14 @@ final class Worker {
                 resumeListenersBelowLimits()
             case .softStopFinished:
                 runtime.finishSoftStopIfDone()
+            case .run(let work):
+                work.run()
+            case .cliDrained:
+                runtime.cliSessionsDrained()
+            case .statsSocketsClosed:
+                runtime.statsSocketsClosed()
+            case .cliExited:
+                loop.stop()
             case .exit:
                 loop.stop()
             }
@@ -176,6 +193,23 @@ final class Worker {
         guard let thread else { return }
         Threads.join(thread)
         self.thread = nil
+    }
+}
+
+/// Work one thread runs for another that waits (`Runtime.onThread0`). The work is a closure
+/// that does not escape its caller's frame (`withoutActuallyEscaping`, which traps if it is
+/// still referenced when the caller returns): it is let go before the waiter is woken.
+final class HandedWork {
+    private var body: (() -> Void)?
+    let completion = Completion()
+
+    init(_ body: @escaping () -> Void) { self.body = body }
+
+    /// Runs the work, drops it, then wakes the waiter.
+    func run() {
+        body?()
+        body = nil
+        completion.signal()
     }
 }
 

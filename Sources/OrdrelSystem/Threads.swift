@@ -39,6 +39,39 @@ public final class Lock: @unchecked Sendable {
     }
 }
 
+/// A one-shot event: one thread waits until another signals it (a mutex and a condition
+/// variable; the waiter sees everything the signaller wrote before `signal()`).
+public final class Completion: @unchecked Sendable {
+    private let lock = Lock()
+    private let condition: UnsafeMutablePointer<pthread_cond_t>
+    private var done = false
+
+    public init() {
+        condition = .allocate(capacity: 1)
+        let result = pthread_cond_init(condition, nil)
+        precondition(result == 0, "pthread_cond_init failed: \(result)")
+    }
+
+    public func signal() {
+        lock.withLock {
+            done = true
+            pthread_cond_signal(condition)
+        }
+    }
+
+    /// Blocks until `signal()` (at once if it came first).
+    public func wait() {
+        lock.withLock {
+            while !done { pthread_cond_wait(condition, lock.mutex) }
+        }
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        condition.deallocate()
+    }
+}
+
 /// A thread from `Threads.start`, to join.
 public struct ThreadHandle: @unchecked Sendable {
     let raw: pthread_t
@@ -101,6 +134,16 @@ public enum Threads {
         pthread_join(thread.raw, nil)
     }
 
+    /// Lowers the calling thread's CPU priority to `nice` (Linux nices threads one by one:
+    /// `setpriority(PRIO_PROCESS, gettid(), nice)`), so the kernel runs the process's other
+    /// threads first. Raising it back would need privileges; lowering never does.
+    public static func lowerPriority(toNice nice: Int32) throws {
+        let tid = id_t(ordrel_thread_id())
+        guard setpriority(__priority_which_t(PRIO_PROCESS.rawValue), tid, nice) == 0 else {
+            throw SyscallError(call: "setpriority", errno: errno)
+        }
+    }
+
     /// The calling thread's pthread id (`show threads`' `id`).
     public static var currentID: UInt64 { UInt64(pthread_self()) }
 
@@ -115,9 +158,12 @@ public enum Threads {
     }
 
     /// The index of the ordrel worker whose loop runs on the calling thread (a C11 thread-local);
-    /// 0 on threads that never set it.
+    /// 0 on threads that never set it, `notAWorker` on the CLI thread.
     public static var currentWorker: Int {
         get { Int(ordrel_current_worker()) }
         set { ordrel_set_current_worker(Int32(newValue)) }
     }
+
+    /// `currentWorker` of a thread that runs no worker's loop (the CLI thread).
+    public static let notAWorker = -1
 }

@@ -8,7 +8,7 @@ import XCTest
 /// and the loop's streams get their turn between them. The bound here is loose, for a debug build
 /// on a busy machine (before the CLI ran in bounded steps, this test saw 6.7 s); `make
 /// bench-stall` measures the real figures against haproxy. One client pipelines `show stat`,
-/// others poll it one query per connection (the sessions share thread 0's turns), and the rows,
+/// others poll it one query per connection (the sessions share the CLI thread's turns), and the rows,
 /// read while the threads run, count every byte of the traffic.
 final class CLIStallTests: XCTestCase {
     private var backend: TestBackend!

@@ -23,14 +23,14 @@ final class ThreadingTests: XCTestCase {
         backend?.stop()
     }
 
-    private func start(serverOptions: String = "", backendLines: String = "") throws {
+    private func start(threads: Int = 2, serverOptions: String = "", backendLines: String = "") throws {
         backend = try TestBackend(.echo)
         socketDirectory = TemporaryDirectory()
         port = try TestSocket.unusedPort()
         ordrel = try OrdrelProcess(config: """
         global
             maxconn 2000
-            nbthread 2
+            nbthread \(threads)
             stats socket \(socketPath) level admin
         defaults
             mode tcp
@@ -70,6 +70,49 @@ final class ThreadingTests: XCTestCase {
         return names.map { name in header.firstIndex(of: name).map { fields[$0] } ?? "?" }
     }
 
+    /// The daemon's threads (`/proc/<pid>/task`): name, nice value (field 19 of `stat`) and
+    /// voluntary context switches (times it went to sleep, in `status`).
+    private func threads() throws -> [(id: Int32, name: String, nice: Int, sleeps: Int)] {
+        let directory = "/proc/\(ordrel.pid)/task"
+        return try FileManager.default.contentsOfDirectory(atPath: directory).compactMap { task in
+            guard let comm = try? String(contentsOfFile: "\(directory)/\(task)/comm", encoding: .utf8),
+                  let stat = try? String(contentsOfFile: "\(directory)/\(task)/stat", encoding: .utf8),
+                  let status = try? String(contentsOfFile: "\(directory)/\(task)/status", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // After "pid (comm) ": state is field 3, so nice (19) is the 17th.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            let switches = status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
+            guard fields.count > 16, let nice = Int(fields[16]),
+                  let sleeps = switches.flatMap({ Int($0.split(separator: "\t").last ?? "") }) else { return nil }
+            return (Int32(task) ?? 0, String(comm.dropLast()), nice, sleeps)
+        }
+    }
+
+    /// With `nbthread 1` too, the stats socket is served by a thread of its own, `ordrel-cli`, at
+    /// nice 19 while the worker stays at 0: each of 60 one-shot queries wakes the CLI thread
+    /// (one sleep at least per query), and the worker, with no traffic, hardly wakes at all.
+    func testTheCLIRunsOnAThreadOfItsOwnAtTheLowestPriority() throws {
+        try start(threads: 1)
+        let before = try threads()
+        let cli = before.filter { $0.name == "ordrel-cli" }
+        XCTAssertEqual(cli.map(\.nice), [19], "one CLI thread, niced: \(before)")
+        // The worker's loop runs on the main thread (a sanitizer's own thread may share its name).
+        let workers = before.filter { $0.id == ordrel.pid }
+        XCTAssertEqual(workers.map(\.nice), [0], "the worker, at the default priority: \(before)")
+        for _ in 0..<60 { XCTAssertEqual(try query("show cli level"), "admin\n\n") }
+        let after = try threads()
+        let cliSleeps = (after.first { $0.name == "ordrel-cli" }?.sleeps ?? 0) - (cli.first?.sleeps ?? 0)
+        let workerSleeps = (after.first { $0.id == ordrel.pid }?.sleeps ?? 0) - (workers.first?.sleeps ?? 0)
+        XCTAssertGreaterThanOrEqual(cliSleeps, 60, "the CLI thread answered")
+        XCTAssertLessThan(workerSleeps, 30, "the worker did not")
+        // Commands the CLI thread hands to the only worker (isolated work, stats rows) work too.
+        XCTAssertTrue(try query("show info").contains("Nbthread: 1\n"))
+        XCTAssertEqual(try query("disable server be/s1"), "\n")
+        XCTAssertEqual(try stat("s1", ["status"]), ["MAINT"])
+        XCTAssertEqual(try query("enable server be/s1"), "\n")
+        XCTAssertEqual(try stat("s1", ["status"]), ["no check"])
+    }
+
     /// Connects `count` clients and waits until the proxy holds all of them.
     private func connectClients(_ count: Int) throws -> [Int32] {
         let fds = try (0..<count).map { _ in try TestSocket.connect(port: port) }
@@ -81,13 +124,10 @@ final class ThreadingTests: XCTestCase {
     func testStreamsSpreadEvenlyOverBothThreadsAndTheirByteCountsAddUp() throws {
         try start()
         XCTAssertTrue(try query("show info").contains("Nbthread: 2\n"))
-        // Loop 0 runs on the main thread, loop 1 on "ordrel-1". Counted by name: a sanitizer's
-        // runtime adds a thread of its own (TSan's background thread).
-        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(ordrel.pid)/task")
-        let workerThreads = tasks.compactMap {
-            try? String(contentsOfFile: "/proc/\(ordrel.pid)/task/\($0)/comm", encoding: .utf8)
-        }.filter { $0.hasPrefix("ordrel-") }
-        XCTAssertEqual(workerThreads, ["ordrel-1\n"], "one thread per loop")
+        // Loop 0 runs on the main thread, loop 1 on "ordrel-1", the CLI's on "ordrel-cli".
+        // Counted by name: a sanitizer's runtime adds a thread of its own (TSan's background thread).
+        let named = try threads().map(\.name).filter { $0.hasPrefix("ordrel-") }
+        XCTAssertEqual(named.sorted(), ["ordrel-1", "ordrel-cli"], "one thread per loop")
 
         let clients = try connectClients(40)
         // Whichever thread accepts, a connection goes to the thread with fewer streams once the

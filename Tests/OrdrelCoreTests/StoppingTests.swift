@@ -40,15 +40,21 @@ final class StoppingTests: XCTestCase {
         XCTAssertEqual(connected, 0)
         // Interactive mode: the session stays open after its command.
         XCTAssertEqual(write(client, "prompt\n", 7), 7)
+        // The session runs on the CLI thread's loop, driven here by hand.
         for _ in 0..<100 where runtime.cliConnections.isEmpty || hasNoReply(client) {
-            runtime.loop.runOnce(block: false)
+            runtime.cliLoop.runOnce(block: false)
             usleep(1000)
         }
         XCTAssertEqual(runtime.cliConnections.count, 1, "the session is open")
 
         runtime.stop(.hard)
+        // The stop reaches the CLI thread through its mailbox.
+        for _ in 0..<100 where !runtime.cliConnections.isEmpty {
+            runtime.cliLoop.runOnce(block: false)
+            usleep(1000)
+        }
         XCTAssertTrue(runtime.cliConnections.isEmpty, "the stop ended the session")
-        runtime.loop.runOnce(block: false)
+        runtime.cliLoop.runOnce(block: false)
         var byte: UInt8 = 0
         var readResult = 1
         while readResult > 0 { readResult = read(client, &byte, 1) }

@@ -90,6 +90,9 @@ int ordrel_current_worker(void);
 int ordrel_available_cpus(void);
 /* pthread_setname_np(pthread_self(), name): names the calling thread (15 bytes kept). */
 void ordrel_set_thread_name(const char *name);
+/* gettid(): the kernel's id of the calling thread, which setpriority() takes to nice one thread
+ * (Swift's Glibc module has no gettid, and syscall() is variadic). */
+int ordrel_thread_id(void);
 /* fcntl(F_SETPIPE_SZ): grow a pipe; returns the size the kernel granted, or -1. */
 int ordrel_set_pipe_size(int fd, int size);
 /* signalfd(-1, mask, SFD_NONBLOCK | SFD_CLOEXEC): <sys/signalfd.h> is not in Glibc's module. */
