@@ -35,9 +35,15 @@ final class FuzzRuntime: CLIRuntime {
     private var frontendMaxconn: Int32 = 100
     private var globalMaxconn: Int32 = hardMaxconn
 
-    func info() -> [String: InfoValue] {
-        ["Name": .str("ordrel"), "Version": .str(version), "Maxconn": .u(UInt64(globalMaxconn)),
-         "Hard_maxconn": .u(UInt64(Self.hardMaxconn)), "CurrConns": .u(UInt64(liveSessions.count)), "Uptime_sec": .u(0)]
+    func info() -> InfoValues {
+        var values = InfoValues()
+        values[.name] = .str("ordrel")
+        values[.version] = .str(version)
+        values[.maxconn] = .u(UInt64(globalMaxconn))
+        values[.hardMaxconn] = .u(UInt64(Self.hardMaxconn))
+        values[.currConns] = .u(UInt64(liveSessions.count))
+        values[.uptimeSec] = .u(0)
+        return values
     }
 
     func statsRows() -> any IteratorProtocol<StatsRow> {
