@@ -5,7 +5,8 @@
 # utime+stime of the proxy's processes from /proc/PID/stat over the requests wrk counted. The
 # three targets take turns for BENCH_FLOOR_ROUNDS rounds (5) of BENCH_FLOOR_SECONDS (3) per load;
 # the summary gives medians and each target's ratio to haproxy. Also: BENCH_NBTHREAD (nproc),
-# BENCH_PORT_BASE (28100), ORDREL_BIN, CC (cc).
+# BENCH_PORT_BASE (28100), ORDREL_BIN, CC (cc), BENCH_FLOOR_BASE_BIN (another ordrel binary, e.g.
+# main's, run as target "base" in every round for an A/B in the same run).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -48,12 +49,15 @@ cpu_ticks() {  # pids...: utime+stime of each process (all its threads), summed
     echo "$total"
 }
 
+TARGETS=(floor ordrel haproxy)
+[ -n "${BENCH_FLOOR_BASE_BIN:-}" ] && TARGETS+=(base)
 for round in $(seq 1 "$ROUNDS"); do
-    for target in floor ordrel haproxy; do
+    for target in "${TARGETS[@]}"; do
         case $target in
             floor) "$TMP/fwd" "$PROXY_PORT" "$NGINX_PORT" "$NBTHREAD" & ;;
             ordrel) "$ORDREL_BIN" -db -f "$TMP/proxy.cfg" >"$TMP/ordrel.log" 2>&1 & ;;
             haproxy) "$HAPROXY" -db -f "$TMP/proxy.cfg" >"$TMP/haproxy.log" 2>&1 & ;;
+            base) "$BENCH_FLOOR_BASE_BIN" -db -f "$TMP/proxy.cfg" >"$TMP/base.log" 2>&1 & ;;
         esac
         leader=$!
         for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && break; sleep 0.1; done
@@ -81,13 +85,14 @@ rows = [json.loads(line) for line in open(sys.argv[1])]
 def us_per_request(r):
     return r["cpu_ticks"] / r["hz"] * 1e6 / r["requests"] if r["requests"] else float("nan")
 print("\nmedians over %d round(s): proxy CPU µs per request (req/s)" % max(r["round"] for r in rows))
-print("%-18s %18s %18s %18s %14s %14s" % ("load", "floor", "ordrel", "haproxy", "floor/haproxy", "ordrel/haproxy"))
+targets = [t for t in ("floor", "ordrel", "base", "haproxy") if any(r["target"] == t for r in rows)]
+print(("%-18s" + " %18s" * len(targets)) % ("load", *targets), "  ratios to haproxy")
 for load in ("keep-alive", "conn-per-request"):
     cell = {}
-    for target in ("floor", "ordrel", "haproxy"):
+    for target in targets:
         rs = [r for r in rows if r["target"] == target and r["load"] == load]
         cell[target] = (statistics.median(map(us_per_request, rs)), statistics.median(r["rps"] for r in rs))
     h = cell["haproxy"][0]
-    print("%-18s %18s %18s %18s %14.2f %14.2f" % (load, *("%.1f (%.0f)" % cell[t] for t in ("floor", "ordrel", "haproxy")),
-                                               cell["floor"][0] / h, cell["ordrel"][0] / h))
+    print(("%-18s" + " %18s" * len(targets)) % (load, *("%.1f (%.0f)" % cell[t] for t in targets)), " ",
+          ", ".join("%s %.2f" % (t, cell[t][0] / h) for t in targets if t != "haproxy"))
 PY
