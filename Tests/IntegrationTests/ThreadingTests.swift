@@ -93,6 +93,9 @@ final class ThreadingTests: XCTestCase {
     /// (one sleep at least per query), and the worker, with no traffic, hardly wakes at all.
     func testTheCLIRunsOnAThreadOfItsOwnAtTheLowestPriority() throws {
         try start(threads: 1)
+        // The stats socket is bound before the CLI thread starts serving it (a sanitized build
+        // may take a while to get there): wait for the thread to show up with its priority.
+        XCTAssertTrue(try waitUntil(10) { try threads().contains { $0.name == "ordrel-cli" && $0.nice == 19 } })
         let before = try threads()
         let cli = before.filter { $0.name == "ordrel-cli" }
         XCTAssertEqual(cli.map(\.nice), [19], "one CLI thread, niced: \(before)")
