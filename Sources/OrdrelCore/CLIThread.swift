@@ -26,29 +26,19 @@ final class CLIThread {
     static let nice: Int32 = 19
 
     let loop: EventLoop
-    private let mailboxLock = Lock()
-    private var mailbox: [CLIMessage] = []
-    private var mailboxWatcher: AsyncWatcher!
+    /// Keeps the loop running until `.exit`, even with no stats socket to watch.
+    private let mailbox: Mailbox<CLIMessage>
     private var thread: ThreadHandle?
 
     /// `handle` runs each message on the CLI thread.
     init(handle: @escaping (CLIMessage) -> Void) {
         loop = .makeNew()
-        // The loop runs until `.exit`, even with no stats socket to watch.
-        mailboxWatcher = AsyncWatcher(loop: loop, keepsLoopAlive: true) { [unowned(unsafe) self] in
-            let messages = self.mailboxLock.withLock {
-                let taken = self.mailbox
-                self.mailbox.removeAll()
-                return taken
-            }
-            messages.forEach(handle)
-        }
+        mailbox = Mailbox(loop: loop) { $0.forEach(handle) }
     }
 
     /// Queues a message for the CLI thread and wakes its loop. Any thread.
     func post(_ message: CLIMessage) {
-        mailboxLock.withLock { mailbox.append(message) }
-        mailboxWatcher.wakeUp()
+        mailbox.post(message)
     }
 
     /// Starts the thread, named `ordrel-cli`; `lowered` gets the error if it could not lower its

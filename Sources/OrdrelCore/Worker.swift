@@ -65,9 +65,7 @@ final class Worker {
     /// pthread id of the thread running this loop (0 until it runs); written under `loopLock`
     /// (worker 0: before its loop runs), so `show threads` reads it while isolated.
     var threadID: UInt64 = 0
-    private let mailboxLock = Lock()
-    private var mailbox: [WorkerMessage] = []
-    private var mailboxWatcher: AsyncWatcher!
+    private var mailbox: Mailbox<WorkerMessage>!
     /// The thread running this worker's loop (workers 1 and up; started and joined by thread 0).
     private var thread: ThreadHandle?
 
@@ -81,9 +79,7 @@ final class Worker {
         self.loopLock = index == 0 ? nil : Lock()
         // Every loop runs until the process stops, even with nothing of its own to watch: worker
         // 0 while streams finish on other threads, the others until told to exit.
-        mailboxWatcher = AsyncWatcher(loop: loop, keepsLoopAlive: true) { [unowned(unsafe) self] in
-            self.drainMailbox()
-        }
+        mailbox = Mailbox(loop: loop) { [unowned(unsafe) self] in self.handle($0) }
     }
 
     /// Whether the calling thread is this worker's.
@@ -91,34 +87,26 @@ final class Worker {
 
     /// Queues a message for this worker's thread and wakes its loop. Any thread.
     func post(_ message: WorkerMessage) {
-        mailboxLock.withLock { mailbox.append(message) }
-        mailboxWatcher.wakeUp()
+        mailbox.post(message)
     }
 
     /// Wakes the loop so it applies watcher changes made by thread 0 while isolated.
     func wakeUp() {
-        mailboxWatcher.wakeUp()
+        mailbox.wakeUp()
     }
 
     /// Messages wait in the mailbox, not yet run.
-    var hasMail: Bool { mailboxLock.withLock { !mailbox.isEmpty } }
+    var hasMail: Bool { !mailbox.isEmpty }
 
     /// Connections handed to this thread and not yet adopted (`show activity`'s `accq_ring`).
     var adoptionsWaiting: Int {
-        mailboxLock.withLock {
-            mailbox.reduce(0) { count, message in
-                if case .adopt = message { return count + 1 }
-                return count
-            }
+        mailbox.count {
+            if case .adopt = $0 { return true }
+            return false
         }
     }
 
-    private func drainMailbox() {
-        let messages = mailboxLock.withLock {
-            let taken = mailbox
-            mailbox.removeAll(keepingCapacity: true)
-            return taken
-        }
+    private func handle(_ messages: [WorkerMessage]) {
         for message in messages {
             switch message {
             case .dequeued(let entry):
