@@ -17,7 +17,8 @@ public protocol CLIRuntime: AnyObject {
     /// Every `show stat` row in configuration order (per proxy: FRONTEND, servers, BACKEND).
     /// Pulled lazily while the dump streams, outside `consistently`: each row is consistent in
     /// itself without pausing the other threads, and the state may change between two rows (as
-    /// in haproxy, whose dump reads its counters while the threads run).
+    /// in haproxy, whose dump reads its counters while the threads run). An iterator that is also
+    /// `DeferredRows` is made on another thread: the session waits for it without blocking.
     func statsRows() -> any IteratorProtocol<StatsRow>
     /// Numeric id of the proxy with this name (for `show stat <proxy> <type> <sid>`); the
     /// proxies never change while the process runs, so it needs no `consistently`.

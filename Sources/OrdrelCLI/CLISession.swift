@@ -12,6 +12,10 @@ public enum CLIAction: Equatable {
     /// the socket allows it), then call `didTransferListeners()`. Comes after every pending
     /// byte is written and before the session ends.
     case transferListeners
+    /// The reply waits for rows another thread is making (`DeferredRows`): call
+    /// `whenRowsReady(_:)`, and `nextAction()` again once its callback runs. Pending output is
+    /// always handed out (`.write`) before.
+    case awaitRows
     /// The session is over.
     case done
 }
@@ -110,6 +114,7 @@ public final class CLISession {
             return .write(output[outputStart...])
         }
         if listenerTransferPending { return .transferListeners }
+        if stream?.awaitingRows == true { return .awaitRows }
         switch state {
         case .ending, .awaitingShutdownWrite:
             state = .awaitingShutdownWrite
@@ -130,6 +135,12 @@ public final class CLISession {
             output.removeAll(keepingCapacity: true)
             outputStart = 0
         }
+    }
+
+    /// After `.awaitRows`: `resume` runs on this thread once the rows are there.
+    public func whenRowsReady(_ resume: @escaping () -> Void) {
+        guard let deferred = stream?.deferred else { preconditionFailure("whenRowsReady without .awaitRows") }
+        deferred.whenReady(resume)
     }
 
     /// The driver ran (or refused) the listener transfer `.transferListeners` asked for.
@@ -191,9 +202,14 @@ public final class CLISession {
         while !isEnding {
             if pendingOutputCount >= outputChunkSize { return }
             if let s = stream {
-                if fill(s) {
+                switch fill(s) {
+                case .complete:
                     stream = nil
                     finishCommand()
+                case .chunkFull:
+                    break
+                case .awaitingRows:
+                    return
                 }
                 continue
             }

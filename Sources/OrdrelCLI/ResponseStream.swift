@@ -13,11 +13,28 @@ final class ResponseStream {
     }
 
     var source: Source
+    /// The `show stat` rows, when another thread makes them.
+    let deferred: DeferredRows?
+    /// The last fill stopped because the next rows are not there yet (`CLIAction.awaitRows`).
+    var awaitingRows = false
     var rowsWritten = 0
     /// Bytes the last rendered row took: how many rows the next pull may take for the chunk.
     var lastRowBytes = 0
 
-    init(_ source: Source) { self.source = source }
+    init(_ source: Source) {
+        self.source = source
+        if case .stats(let rows, _, _) = source { deferred = rows as? DeferredRows } else { deferred = nil }
+    }
+
+    /// Where a `fill` stopped.
+    enum Fill {
+        /// The reply is complete (its epilogue included).
+        case complete
+        /// A chunk of output is pending.
+        case chunkFull
+        /// The next rows are being made elsewhere (`deferred`).
+        case awaitingRows
+    }
 }
 
 /// `show stat` row selection: `<iid|proxy> <type> <sid>`, `up`, `no-maint`.
@@ -56,23 +73,29 @@ extension CLISession {
         return min(Self.rowsPerPull, max(0, outputChunkSize - pendingOutputCount) / s.lastRowBytes + 1)
     }
 
-    /// Generates output until a chunk is full; returns true when the dump is complete.
-    func fill(_ s: ResponseStream) -> Bool {
+    /// Generates output until a chunk is full, the dump is complete, or its next rows are not
+    /// there yet.
+    func fill(_ s: ResponseStream) -> ResponseStream.Fill {
+        s.awaitingRows = false
         switch s.source {
         case .stats(var it, let renderer, let filter):
             defer { s.source = .stats(it, renderer, filter) }
             // Stats rows need no pause of the other threads (`CLIRuntime.statsRows`): each is
             // pulled and rendered in turn.
             while pendingOutputCount < outputChunkSize {
+                if let deferred = s.deferred, !deferred.prepare() {
+                    s.awaitingRows = true
+                    return .awaitingRows
+                }
                 guard let row = it.next() else {
                     renderer.appendEpilogue(into: &output)
-                    return true
+                    return .complete
                 }
                 guard filter.accepts(row) else { continue }
                 renderer.appendRow(row, isFirst: s.rowsWritten == 0, into: &output)
                 s.rowsWritten += 1
             }
-            return false
+            return .chunkFull
         case .serversState(var it):
             defer { s.source = .serversState(it) }
             return dump(&it, of: s) { ServersStateRenderer.appendRow($0, into: &output) }
@@ -82,19 +105,19 @@ extension CLISession {
         case .lines(var it):
             defer { s.source = .lines(it) }
             while pendingOutputCount < outputChunkSize {
-                guard let line = it.next() else { return true }
+                guard let line = it.next() else { return .complete }
                 output.append(line)
                 output.append(0x0A)
             }
-            return false
+            return .chunkFull
         }
     }
 
-    /// Renders rows of `iterator` until a chunk is full; true when the iterator is exhausted.
+    /// Renders rows of `iterator` until a chunk is full or the iterator is exhausted.
     /// Rows are pulled in batches inside `consistently` and rendered outside it, noting the size
     /// of the last one for the next batch's size.
     private func dump<Row>(_ iterator: inout any IteratorProtocol<Row>, of s: ResponseStream,
-                           _ render: (Row) -> Void) -> Bool {
+                           _ render: (Row) -> Void) -> ResponseStream.Fill {
         var rows: [Row] = []
         rows.reserveCapacity(Self.rowsPerPull)
         while pendingOutputCount < outputChunkSize {
@@ -104,9 +127,9 @@ extension CLISession {
                 render(row)
                 s.lastRowBytes = output.count - before
             }
-            if ended { return true }
+            if ended { return .complete }
         }
-        return false
+        return .chunkFull
     }
 
     /// Replaces `rows` with up to `count` rows of `iterator`, pulled in one `consistently`

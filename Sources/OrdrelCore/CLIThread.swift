@@ -1,3 +1,4 @@
+import OrdrelCLI
 import OrdrelEventLoop
 import OrdrelSystem
 
@@ -13,6 +14,9 @@ enum CLIMessage {
     case drain(acceptQueued: Bool)
     /// The process exits: every session ends now, the sockets close, the loop stops.
     case exit
+    /// Thread 0 built a batch of a session's `show stat` rows (last first); `rest` builds the
+    /// ones after it, nil when they were the last.
+    case statsRowsBuilt(StatsRowBatches, [StatsRow], rest: StatsRowIterator?)
 }
 
 /// The thread of the stats sockets, their sessions and the master link: a libev loop of its own

@@ -627,6 +627,8 @@ public final class Runtime {
                 logger.notice("Stopping once \(cliConnections.count) stats session\(cliConnections.count == 1 ? " has" : "s have") ended.")
             }
             cliSessionEnded()
+        case .statsRowsBuilt(let batches, let rows, let rest):
+            batches.arrived(rows, rest: rest)
         case .exit:
             guard !cliExiting else { return }
             cliExiting = true

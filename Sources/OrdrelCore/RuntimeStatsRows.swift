@@ -4,7 +4,8 @@ import OrdrelSystem
 /// `show stat`, `show backend` and `show servers state` rows built from live proxies and servers.
 extension Runtime {
     public func statsRows() -> any IteratorProtocol<StatsRow> {
-        StatsRowBatches(StatsRowIterator(runtime: self))
+        let rows = StatsRowIterator(runtime: self)
+        return Threads.currentWorker == 0 ? rows : StatsRowBatches(rows)
     }
 
     public func proxyID(named name: String) -> UInt64? {
@@ -322,32 +323,78 @@ struct StatsRowIterator: IteratorProtocol {
 
 /// `StatsRowIterator` as the CLI thread reads it: rows are built on thread 0, which changes what
 /// they show other than counters (checks, resolutions, stopping) without `Runtime.lock`, in
-/// batches of `batchSize` (`Runtime.onThread0`: one mailbox message each, between two of its
-/// loop iterations, the other threads running on), and formatted on the CLI thread. On thread 0
-/// (the stats page) the rows come straight from the iterator.
-struct StatsRowBatches: IteratorProtocol {
+/// batches of `batchSize` (one mailbox message each, between two of its loop iterations, the
+/// other threads running on), and formatted on the CLI thread. The CLI thread does not wait for a
+/// batch: its session waits (`DeferredRows`) while it serves the others, and thread 0 builds the
+/// waiting sessions' batches in one wake-up. One batch is built ahead while the previous one is
+/// formatted. On thread 0 (the stats page) the rows come straight from the iterator.
+final class StatsRowBatches: IteratorProtocol, DeferredRows {
     /// Rows built per visit to thread 0: few enough that its streams barely wait, enough that
-    /// the hand-over (a wake-up each way) is not what a dump costs.
+    /// the hand-over (a message each way) is not what a dump costs.
     static let batchSize = 32
 
-    private var rows: StatsRowIterator
-    /// The current batch, last row first.
-    private var batch: [StatsRow] = []
+    /// Where the walk over the proxies is.
+    private enum Cursor {
+        /// Here, to send with the next request.
+        case here(StatsRowIterator)
+        /// Thread 0 is building a batch with it.
+        case building
+        /// Every row is built.
+        case end
+    }
 
-    init(_ rows: StatsRowIterator) { self.rows = rows }
+    private unowned(unsafe) let runtime: Runtime
+    private var cursor: Cursor
+    /// Rows for `next()`, last first.
+    private var current: [StatsRow] = []
+    /// The batch built ahead, while `current` was being formatted.
+    private var ahead: [StatsRow]?
+    /// The waiting session's driver, called when a batch arrives.
+    private var resume: (() -> Void)?
 
-    mutating func next() -> StatsRow? {
-        if Threads.currentWorker == 0 { return rows.next() }
-        if batch.isEmpty {
-            var source = rows
-            batch = rows.runtime.onThread0 {
-                var built: [StatsRow] = []
-                built.reserveCapacity(Self.batchSize)
-                while built.count < Self.batchSize, let row = source.next() { built.append(row) }
-                return built.reversed()
-            }
-            rows = source
+    init(_ rows: StatsRowIterator) {
+        runtime = rows.runtime
+        cursor = .here(rows)
+    }
+
+    func next() -> StatsRow? {
+        current.popLast()
+    }
+
+    func prepare() -> Bool {
+        if current.isEmpty, let batch = ahead {
+            current = batch
+            ahead = nil
         }
-        return batch.popLast()
+        if ahead == nil, case .here(let rows) = cursor {
+            cursor = .building
+            runtime.workers[0].post(.buildStatsRows(self, rows))
+        }
+        if !current.isEmpty { return true }
+        if case .end = cursor { return true }
+        return false
+    }
+
+    func whenReady(_ resume: @escaping () -> Void) {
+        self.resume = resume
+    }
+
+    /// Thread 0: builds the next batch from `rows` and sends it to the CLI thread.
+    func build(from rows: StatsRowIterator) {
+        var rows = rows
+        var batch: [StatsRow] = []
+        batch.reserveCapacity(Self.batchSize)
+        while batch.count < Self.batchSize, let row = rows.next() { batch.append(row) }
+        let rest = batch.count == Self.batchSize ? rows : nil
+        runtime.cli.post(.statsRowsBuilt(self, batch.reversed(), rest: rest))
+    }
+
+    /// CLI thread: a batch arrived; `rest` builds the rows after it (nil: they were the last).
+    func arrived(_ batch: [StatsRow], rest: StatsRowIterator?) {
+        cursor = rest.map(Cursor.here) ?? .end
+        if current.isEmpty { current = batch } else { ahead = batch }
+        let waiting = resume
+        resume = nil
+        waiting?()
     }
 }

@@ -213,6 +213,8 @@ final class CLIConnection: SessionDriverHost {
     enum Extra {
         /// Send the listening sockets over the connection (`_getsocks`).
         case transferListeners
+        /// Wait, off the socket, for `show stat` rows thread 0 is building.
+        case awaitRows
     }
 
     /// What the stats sessions may add to one loop iteration of the CLI thread, together: each waiting
@@ -256,6 +258,7 @@ final class CLIConnection: SessionDriverHost {
         case .close: return .close
         case .done: return .done
         case .transferListeners: return .extra(.transferListeners)
+        case .awaitRows: return .extra(.awaitRows)
         }
     }
 
@@ -266,6 +269,10 @@ final class CLIConnection: SessionDriverHost {
             session.didTransferListeners()
             driver.touch()
             return true
+        case .awaitRows:
+            // The rows arrive as a message of this thread's loop; the session goes on from there.
+            session.whenRowsReady { [weak self] in self?.driver.takeTurn() }
+            return false
         }
     }
 

@@ -12,8 +12,11 @@ enum WorkerMessage {
     case resumeListeners
     /// Soft stop: the last stream closed on another thread (sent to worker 0).
     case softStopFinished
-    /// Work the CLI thread hands to thread 0 and waits for (`Runtime.onThread0`).
+    /// Work the CLI thread hands to thread 0 and waits for (`Runtime.onThread0`): a command's
+    /// isolated part.
     case run(HandedWork)
+    /// The next batch of a CLI session's `show stat` rows, from where `StatsRowIterator` is.
+    case buildStatsRows(StatsRowBatches, StatsRowIterator)
     /// The CLI thread, draining at the end of a stop, has no session left (sent to worker 0).
     case cliDrained
     /// After a hand-over, the CLI thread closed the stats sockets: the stop goes on (worker 0).
@@ -119,6 +122,8 @@ final class Worker {
                 runtime.finishSoftStopIfDone()
             case .run(let work):
                 work.run()
+            case .buildStatsRows(let batches, let rows):
+                batches.build(from: rows)
             case .cliDrained:
                 runtime.cliSessionsDrained()
             case .statsSocketsClosed:

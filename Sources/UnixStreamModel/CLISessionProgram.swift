@@ -123,6 +123,7 @@ public struct CLISessionProgram: SocketProgram {
                 session.didWrite(bytes.count)
             case .read: session.receiveEOF()
             case .transferListeners: session.didTransferListeners()  // the model has no listeners
+            case .awaitRows: preconditionFailure("ModelCLIRuntime makes its rows at once")
             case .shutdownWrite: session.didShutdownWrite()
             case .close: session.didClose()
             case .done: return reply
@@ -163,6 +164,8 @@ private struct ReplayDriver {
                 // The model passes no descriptors: a socket without `expose-fd listeners`.
                 session.didTransferListeners()
                 return action()
+            case .awaitRows:
+                preconditionFailure("ModelCLIRuntime makes its rows at once")
             case .shutdownWrite:
                 endingStep = 0
                 return action()

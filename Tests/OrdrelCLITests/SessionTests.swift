@@ -25,6 +25,7 @@ final class SessionTests: XCTestCase {
                 events.append("write")
             case .read: XCTFail("must not wait for input after EOF"); break loop
             case .transferListeners: XCTFail("show stat never transfers listeners"); break loop
+            case .awaitRows: XCTFail("TestRuntime makes its rows at once unless told"); break loop
             case .shutdownWrite:
                 events.append("shutdownWrite")
                 s.didShutdownWrite()
@@ -94,6 +95,47 @@ final class SessionTests: XCTestCase {
         XCTAssertTrue(pipelined.hasWorkLeft, "the second show info is still to run")
         while case .write(let b) = pipelined.nextAction() { pipelined.didWrite(b.count) }
         XCTAssertFalse(pipelined.hasWorkLeft)
+    }
+
+    /// Rows made on another thread (`DeferredRows`): the session hands out what it rendered,
+    /// then asks to wait (`.awaitRows`) instead of blocking, and after each delivery goes on
+    /// where it stopped; pipelined commands keep their order, and the bytes are the same as
+    /// with rows made at once.
+    func testShowStatWaitsForDeferredRowsAndGivesTheSameReply() {
+        let input = "show stat\nshow info\nshow stat be_app 4 -1\n"
+        let direct = TestRuntime()
+        direct.extraServers = 100
+        let expected = exchange(input, runtime: direct, eof: true)
+
+        let rt = TestRuntime()
+        rt.extraServers = 100
+        rt.deferredBatch = 7
+        let s = CLISession(runtime: rt, level: .admin)
+        s.receive(Array(input.utf8))
+        s.receiveEOF()
+        var t = Transcript()
+        var deliveries = 0
+        var dumps: [ObjectIdentifier] = []
+        drive(s, into: &t)
+        while t.events.last == "awaitRows" {
+            guard let rows = rt.deferredRows else { return XCTFail("awaitRows without deferred rows") }
+            if dumps.last != ObjectIdentifier(rows) { dumps.append(ObjectIdentifier(rows)) }
+            XCTAssertEqual(rows.requested, 1, "a waiting session asked for its rows")
+            XCTAssertEqual(s.nextAction(), .awaitRows, "nothing moves until the rows come")
+            var resumed = false
+            s.whenRowsReady { resumed = true }
+            XCTAssertTrue(rows.deliver())
+            XCTAssertTrue(resumed)
+            deliveries += 1
+            t.events.removeLast()
+            drive(s, into: &t)
+        }
+        XCTAssertEqual(dumps.count, 2, "both show stat dumps waited")
+        // 100 extra servers plus the captured rows, in batches of 7, for two dumps.
+        XCTAssertGreaterThan(deliveries, 2 * 100 / 7)
+        XCTAssertEqual(t.text, expected.text)
+        XCTAssertEqual(t.events, expected.events)
+        XCTAssertEqual(t.events, ["shutdownWrite", "close"])
     }
 
     func testLargeDumpIsProducedIncrementally() {

@@ -114,9 +114,18 @@ final class TestRuntime: CLIRuntime {
         return out
     }
 
+    /// When set, `show stat` rows come `deferredBatch` at a time from another "thread"
+    /// (`TestDeferredRows`, delivered by the test), as the daemon's CLI thread gets them.
+    var deferredBatch: Int?
+    /// The last deferred rows handed out.
+    private(set) var deferredRows: TestDeferredRows?
+
     /// Needs no `consistently` (the protocol's contract): not counted as an access.
     func statsRows() -> any IteratorProtocol<StatsRow> {
-        rows().makeIterator()
+        guard let deferredBatch else { return rows().makeIterator() }
+        let deferred = TestDeferredRows(rows(), batch: deferredBatch)
+        deferredRows = deferred
+        return deferred
     }
     func proxyID(named name: String) -> UInt64? { ["fe_main": 2, "be_app": 3][name] }
     func backendNames() -> [String] { ["be_app"] }
@@ -355,6 +364,10 @@ func drive(_ s: CLISession, slice: Int = Int.max, into t: inout Transcript) {
             s.didWrite(n)
         case .read:
             return
+        case .awaitRows:
+            // As the daemon's driver: off the socket until the rows come (`TestDeferredRows`).
+            t.events.append("awaitRows")
+            return
         case .transferListeners:
             t.events.append("transferListeners")
             s.didTransferListeners()
@@ -399,4 +412,52 @@ func implementedSubset(of captured: String, level: CLILevel) -> String {
     let tail = lines.suffix(5)
     let listed = lines.dropFirst().dropLast(5).filter { line in visible.contains { line.hasPrefix("  " + $0 + " ") } }
     return ([lines[0]] + listed + tail).joined(separator: "\n")
+}
+
+/// `show stat` rows made elsewhere: `prepare()` asks for the next batch, which arrives when the
+/// test calls `deliver()`.
+final class TestDeferredRows: IteratorProtocol, DeferredRows {
+    private var remaining: [StatsRow]
+    private let batch: Int
+    private var ready: [StatsRow] = []
+    private var resume: (() -> Void)?
+    /// Requests made and not yet delivered (0 or 1).
+    private(set) var requested = 0
+    /// Requests made in all.
+    private(set) var requests = 0
+
+    init(_ rows: [StatsRow], batch: Int) {
+        remaining = rows
+        self.batch = batch
+    }
+
+    func next() -> StatsRow? {
+        ready.isEmpty ? nil : ready.removeFirst()
+    }
+
+    func prepare() -> Bool {
+        if !ready.isEmpty || remaining.isEmpty && requested == 0 { return true }
+        if requested == 0 {
+            requested = 1
+            requests += 1
+        }
+        return false
+    }
+
+    func whenReady(_ resume: @escaping () -> Void) {
+        self.resume = resume
+    }
+
+    /// The requested batch arrives; returns whether a session was waiting for it.
+    func deliver() -> Bool {
+        precondition(requested == 1, "nothing was asked for")
+        requested = 0
+        let count = min(batch, remaining.count)
+        ready = Array(remaining.prefix(count))
+        remaining.removeFirst(count)
+        let waiting = resume
+        resume = nil
+        waiting?()
+        return waiting != nil
+    }
 }

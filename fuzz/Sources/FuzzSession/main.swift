@@ -101,6 +101,8 @@ struct Driver {
                     session.receive(input[delivered..<delivered + count])
                     delivered += count
                 }
+            case .awaitRows:
+                check(false, "FuzzRuntime makes its rows at once")
             case .transferListeners:
                 // `_getsocks`: the driver sends the listeners (nothing here) and the session goes on.
                 check(!shutDown && session.pendingOutputCount == 0, "listener transfer with output pending or after shutdown")
