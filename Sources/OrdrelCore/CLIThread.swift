@@ -14,7 +14,7 @@ enum CLIMessage {
     case drain(acceptQueued: Bool)
     /// The process exits: every session ends now, the sockets close, the loop stops.
     case exit
-    /// Thread 0 built a batch of a session's `show stat` rows (last first); `rest` builds the
+    /// Thread 0 built a batch of a session's `show stat` rows; `rest` builds the
     /// ones after it, nil when they were the last.
     case statsRowsBuilt(StatsRowBatches, [StatsRow], rest: StatsRowIterator?)
 }

@@ -45,22 +45,16 @@ extension Runtime {
     }
 
     /// A FRONTEND or BACKEND row with only its identity.
-    private func blankRow(_ kind: StatsObjectKind, of proxy: Proxy) -> StatsRow {
+    fileprivate func blankRow(_ kind: StatsObjectKind, of proxy: Proxy) -> StatsRow {
         StatsRow(kind: kind, pxname: proxy.name, svname: kind == .frontend ? "FRONTEND" : "BACKEND", iid: UInt64(proxy.id), sid: 0)
     }
 
     /// A server row with only its identity.
-    private func blankRow(of server: Server) -> StatsRow {
+    fileprivate func blankRow(of server: Server) -> StatsRow {
         StatsRow(kind: .server, pxname: server.backend.name, svname: server.name, iid: UInt64(server.backend.id), sid: UInt64(server.id))
     }
 
-    func frontendRow(_ proxy: Proxy) -> StatsRow {
-        var row = blankRow(.frontend, of: proxy)
-        fillFrontendRow(&row, proxy)
-        return row
-    }
-
-    private func fillFrontendRow(_ row: inout StatsRow, _ proxy: Proxy) {
+    fileprivate func fillFrontendRow(_ row: inout StatsRow, _ proxy: Proxy) {
         let counters = proxy.frontendCounters
         row.mode = proxy.config.mode.rawValue
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
@@ -141,13 +135,7 @@ extension Runtime {
         row.connect = counters.total
     }
 
-    func serverRow(_ server: Server, latency: Bool = false) -> StatsRow {
-        var row = blankRow(of: server)
-        fillServerRow(&row, server, latency: latency)
-        return row
-    }
-
-    private func fillServerRow(_ row: inout StatsRow, _ server: Server, latency: Bool) {
+    fileprivate func fillServerRow(_ row: inout StatsRow, _ server: Server, latency: Bool) {
         let counters = server.counters
         let proxy = server.backend
         row.mode = proxy.config.mode.rawValue
@@ -197,13 +185,7 @@ extension Runtime {
         row.aggServerStatus = server.isUsable ? 0 : 1
     }
 
-    func backendRow(_ proxy: Proxy, latency: Bool = false) -> StatsRow {
-        var row = blankRow(.backend, of: proxy)
-        fillBackendRow(&row, proxy, latency: latency)
-        return row
-    }
-
-    private func fillBackendRow(_ row: inout StatsRow, _ proxy: Proxy, latency: Bool) {
+    fileprivate func fillBackendRow(_ row: inout StatsRow, _ proxy: Proxy, latency: Bool) {
         let counters = proxy.backendCounters
         row.mode = proxy.config.mode.rawValue
         fillForwarding(&row, from: counters, bytes: proxy.backendBytes, latency: latency)
@@ -211,9 +193,11 @@ extension Runtime {
         row.slim = UInt64(proxy.fullconn)
         row.qcur = UInt64(proxy.queueLength)
         row.status = proxy.hasUsableServer ? "UP" : "DOWN"
-        let activeWeights = proxy.servers.filter { $0.isUsable && !$0.isBackup }.reduce(0) { $0 + $1.weight }
-        let backupWeights = proxy.servers.filter { $0.isUsable && $0.isBackup }.reduce(0) { $0 + $1.weight }
-        row.weight = UInt64(usable.active > 0 ? activeWeights : backupWeights)
+        // The weights of the servers that take traffic: the active ones, else the backups.
+        let backups = usable.active == 0
+        var weights = 0
+        for server in proxy.servers where server.isBackup == backups && server.isUsable { weights += server.weight }
+        row.weight = UInt64(weights)
         row.uweight = row.weight
         row.act = UInt64(usable.active)
         row.bck = UInt64(usable.backup)
@@ -291,6 +275,13 @@ struct StatsRowIterator: IteratorProtocol {
     init(runtime: Runtime) { self.runtime = runtime }
 
     mutating func next() -> StatsRow? {
+        var row: [StatsRow] = []
+        return appendNext(to: &row) ? row[0] : nil
+    }
+
+    /// Builds the next row at the end of `rows`, where it stays (a row is large: built apart
+    /// and moved in, it was copied twice); false at the end.
+    mutating func appendNext(to rows: inout [StatsRow]) -> Bool {
         let proxies = runtime.proxies
         while proxyIndex < proxies.count {
             let proxy = proxies[proxyIndex]
@@ -301,23 +292,31 @@ struct StatsRowIterator: IteratorProtocol {
             }
             if position == -1 {
                 position = 0
-                if proxy.isFrontend { return runtime.lock.withLock { runtime.frontendRow(proxy) } }
+                if proxy.isFrontend {
+                    rows.append(runtime.blankRow(.frontend, of: proxy))
+                    runtime.lock.withLock { runtime.fillFrontendRow(&rows[rows.count - 1], proxy) }
+                    return true
+                }
             }
             if proxy.isBackend {
                 if position < proxy.servers.count {
                     position += 1
                     let server = proxy.servers[position - 1]
-                    return runtime.lock.withLock { runtime.serverRow(server) }
+                    rows.append(runtime.blankRow(of: server))
+                    runtime.lock.withLock { runtime.fillServerRow(&rows[rows.count - 1], server, latency: false) }
+                    return true
                 }
                 if position == proxy.servers.count {
                     position += 1
-                    return runtime.lock.withLock { runtime.backendRow(proxy) }
+                    rows.append(runtime.blankRow(.backend, of: proxy))
+                    runtime.lock.withLock { runtime.fillBackendRow(&rows[rows.count - 1], proxy, latency: false) }
+                    return true
                 }
             }
             proxyIndex += 1
             position = -1
         }
-        return nil
+        return false
     }
 }
 
@@ -345,8 +344,9 @@ final class StatsRowBatches: IteratorProtocol, DeferredRows {
 
     private unowned(unsafe) let runtime: Runtime
     private var cursor: Cursor
-    /// Rows for `next()`, last first.
+    /// Rows for `next()`, from `taken` on.
     private var current: [StatsRow] = []
+    private var taken = 0
     /// The batch built ahead, while `current` was being formatted.
     private var ahead: [StatsRow]?
     /// The waiting session's driver, called when a batch arrives.
@@ -358,19 +358,22 @@ final class StatsRowBatches: IteratorProtocol, DeferredRows {
     }
 
     func next() -> StatsRow? {
-        current.popLast()
+        guard taken < current.count else { return nil }
+        taken += 1
+        return current[taken - 1]
     }
 
     func prepare() -> Bool {
-        if current.isEmpty, let batch = ahead {
+        if taken == current.count, let batch = ahead {
             current = batch
+            taken = 0
             ahead = nil
         }
         if ahead == nil, case .here(let rows) = cursor {
             cursor = .building
             runtime.workers[0].post(.buildStatsRows(self, rows))
         }
-        if !current.isEmpty { return true }
+        if taken < current.count { return true }
         if case .end = cursor { return true }
         return false
     }
@@ -384,15 +387,20 @@ final class StatsRowBatches: IteratorProtocol, DeferredRows {
         var rows = rows
         var batch: [StatsRow] = []
         batch.reserveCapacity(Self.batchSize)
-        while batch.count < Self.batchSize, let row = rows.next() { batch.append(row) }
+        while batch.count < Self.batchSize, rows.appendNext(to: &batch) {}
         let rest = batch.count == Self.batchSize ? rows : nil
-        runtime.cli.post(.statsRowsBuilt(self, batch.reversed(), rest: rest))
+        runtime.cli.post(.statsRowsBuilt(self, batch, rest: rest))
     }
 
     /// CLI thread: a batch arrived; `rest` builds the rows after it (nil: they were the last).
     func arrived(_ batch: [StatsRow], rest: StatsRowIterator?) {
         cursor = rest.map(Cursor.here) ?? .end
-        if current.isEmpty { current = batch } else { ahead = batch }
+        if taken == current.count {
+            current = batch
+            taken = 0
+        } else {
+            ahead = batch
+        }
         let waiting = resume
         resume = nil
         waiting?()
