@@ -12,7 +12,10 @@
 # haproxy's <= 1. Knobs: BENCH_STALL_SECONDS (4), BENCH_STALL_ROUNDS (3), BENCH_STALL_SERVERS (2000),
 # BENCH_NBTHREAD (nproc), BENCH_PORT_BASE (27400), BENCH_STALL_WRK (1; 0 skips the wrk row), ORDREL_BIN,
 # BENCH_STALL_BASE_BIN (another ordrel binary, e.g. main's, run as target "base" in every round for
-# an A/B in the same run).
+# an A/B in the same run), BENCH_STALL_ELSEWHERE (1; 0 skips the control target "elsewhere": ordrel
+# carries the round trips while the same CLI load goes to a second ordrel on the same config, so the
+# machine is as busy as in the real row but the proxy in the path answers no CLI; its loaded/quiet
+# ratio is what the load generators alone cost the round trips on this machine).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -22,6 +25,7 @@ SERVERS=${BENCH_STALL_SERVERS:-2000}
 NBTHREAD=${BENCH_NBTHREAD:-$(nproc)}
 PORT_BASE=${BENCH_PORT_BASE:-27400}
 WRK_ROW=${BENCH_STALL_WRK:-1}
+ELSEWHERE=${BENCH_STALL_ELSEWHERE:-1}
 PY=${PYTHON:-python3}
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
@@ -51,6 +55,9 @@ SOCK=$TMP/stats.sock
     printf 'backend many\n'
     for i in $(seq 1 "$SERVERS"); do printf '    server s%s 127.0.0.1:%s\n' "$i" $((20000 + i % 1000)); done
 } >"$TMP/stall.cfg"
+# The control's second ordrel: the same config on ports and a socket of its own.
+sed -e "s#$SOCK#$TMP/other.sock#" -e "s#127.0.0.1:$FRONT_PORT\$#127.0.0.1:$((PORT_BASE + 11))#" \
+    -e "s#127.0.0.1:$HTTP_PORT\$#127.0.0.1:$((PORT_BASE + 13))#" "$TMP/stall.cfg" >"$TMP/other.cfg"
 
 $PY "$HERE/lib/stall.py" echo --port "$ECHO_PORT" &
 if [ "$WRK_ROW" = 1 ]; then
@@ -64,28 +71,35 @@ sleep 0.3
 
 run_target() {  # round label command...
     local round=$1 label=$2; shift 2
-    rm -f "$SOCK"
+    local cli_sock=$SOCK other=""
+    rm -f "$SOCK" "$TMP/other.sock"
     "$@" -f "$TMP/stall.cfg" >"$TMP/$label.log" 2>&1 &
     local pid=$!
-    for _ in $(seq 50); do [ -S "$SOCK" ] && break; sleep 0.1; done
-    [ -S "$SOCK" ] || { echo "$label did not start:"; cat "$TMP/$label.log"; kill $pid; return 1; }
+    if [ "$label" = elsewhere ]; then
+        cli_sock=$TMP/other.sock
+        "$@" -f "$TMP/other.cfg" >"$TMP/other.log" 2>&1 &
+        other=$!
+    fi
+    for _ in $(seq 50); do [ -S "$SOCK" ] && [ -S "$cli_sock" ] && break; sleep 0.1; done
+    [ -S "$SOCK" ] && [ -S "$cli_sock" ] || { echo "$label did not start:"; cat "$TMP/$label.log"; kill $pid $other; return 1; }
     for load in show-info show-stat garbage; do
         local clients=1
         [ "$load" = garbage ] && clients=4
-        $PY "$HERE/lib/stall.py" measure --port "$FRONT_PORT" --sock "$SOCK" --load "$load" \
+        $PY "$HERE/lib/stall.py" measure --port "$FRONT_PORT" --sock "$cli_sock" --load "$load" \
             --label "$label" --seconds "$SECONDS_PER_PHASE" --cli-clients $clients --round "$round"
     done
     if [ "$WRK_ROW" = 1 ]; then
-        $PY "$HERE/lib/stall.py" wrk --url "http://127.0.0.1:$HTTP_PORT/1k.bin" --sock "$SOCK" \
+        $PY "$HERE/lib/stall.py" wrk --url "http://127.0.0.1:$HTTP_PORT/1k.bin" --sock "$cli_sock" \
             --label "$label" --seconds "$SECONDS_PER_PHASE" --cli-clients 8 --round "$round"
     fi
-    kill $pid; wait $pid 2>/dev/null
+    kill $pid $other; wait $pid $other 2>/dev/null
 }
 
 for round in $(seq 1 "$ROUNDS"); do
     run_target "$round" ordrel "$ORDREL_BIN" -db
     run_target "$round" haproxy "$HAPROXY" -db
     if [ -n "${BENCH_STALL_BASE_BIN:-}" ]; then run_target "$round" base "$BENCH_STALL_BASE_BIN" -db; fi
+    if [ "$ELSEWHERE" = 1 ]; then run_target "$round" elsewhere "$ORDREL_BIN" -db; fi
 done | tee "$TMP/rows.jsonl"
 
 $PY "$HERE/lib/stall.py" summary "$TMP/rows.jsonl"

@@ -201,7 +201,8 @@ def summary(args):
         print("%-8s %-10s %-7s %8.2f %8.2f %9s %10d %9s" % (target, load, "quiet" if quiet else "loaded",
               med(rs, "p50_ms"), med(rs, "p99_ms"), opt("max_ms", "%.2f"), med(rs, "cli_commands"),
               opt("rps", "%.0f")))
-    print("\n%-10s %22s %22s" % ("load", "ordrel loaded/quiet p99", "ordrel/haproxy loaded p99"))
+    print("\n%-10s %22s %22s %18s" % ("load", "ordrel loaded/quiet p99", "ordrel/haproxy loaded p99",
+                                     "elsewhere l/q p99"))
     for load in loads:
         try:
             loaded = med(cells[("ordrel", load, False)], "p99_ms")
@@ -210,8 +211,12 @@ def summary(args):
         except KeyError:
             continue
         own, versus = loaded / quiet, loaded / theirs
-        print("%-10s %16.2f %-5s %18.2f %-5s" % (load, own, "ok" if own <= 1.5 else "OVER", versus,
-              "ok" if versus <= 1 else "OVER"))
+        control = ""
+        if ("elsewhere", load, False) in cells and ("elsewhere", load, True) in cells:
+            control = "%18.2f" % (med(cells[("elsewhere", load, False)], "p99_ms") /
+                                  med(cells[("elsewhere", load, True)], "p99_ms"))
+        print("%-10s %16.2f %-5s %18.2f %-5s %s" % (load, own, "ok" if own <= 1.5 else "OVER", versus,
+              "ok" if versus <= 1 else "OVER", control))
 
 
 def main():
