@@ -20,6 +20,13 @@ final class FuzzRuntime: CLIRuntime {
     }
 
     let version = "ordrel-fuzz"
+    /// `show stat` rows come one at a time from "another thread" (`FuzzDeferredRows`), as the
+    /// daemon's CLI thread gets them; the driver delivers each.
+    let defersRows: Bool
+    /// The deferred rows of the current dump.
+    private(set) var deferredRows: FuzzDeferredRows?
+
+    init(defersRows: Bool = false) { self.defersRows = defersRows }
 
     /// One thread: the state is always consistent.
     func consistently<T>(_ body: () -> T) -> T { body() }
@@ -62,7 +69,10 @@ final class FuzzRuntime: CLIRuntime {
         backend.status = "UP"
         backend.algo = "roundrobin"
         rows.append(backend)
-        return rows.makeIterator()
+        guard defersRows else { return rows.makeIterator() }
+        let deferred = FuzzDeferredRows(rows)
+        deferredRows = deferred
+        return deferred
     }
 
     func proxyID(named name: String) -> UInt64? { ["fe": 1, "be": 2][name] }
@@ -279,4 +289,39 @@ final class FuzzRuntime: CLIRuntime {
     }
 
     func setRateLimit(_ kind: RateLimitKind, perSecond: Int32) { rateLimits[kind] = perSecond }
+}
+
+/// `show stat` rows made elsewhere: `prepare()` asks for the next one, which arrives when the
+/// driver calls `deliver()`.
+final class FuzzDeferredRows: IteratorProtocol, DeferredRows {
+    private var remaining: [StatsRow]
+    private var ready: StatsRow?
+    private var requested = false
+    private var resume: (() -> Void)?
+
+    init(_ rows: [StatsRow]) { remaining = rows.reversed() }
+
+    func next() -> StatsRow? {
+        defer { ready = nil }
+        return ready
+    }
+
+    func prepare() -> Bool {
+        if ready != nil || remaining.isEmpty && !requested { return true }
+        requested = true
+        return false
+    }
+
+    func whenReady(_ resume: @escaping () -> Void) { self.resume = resume }
+
+    /// The requested row arrives; false when none was asked for or nobody waited.
+    func deliver() -> Bool {
+        guard requested else { return false }
+        requested = false
+        ready = remaining.popLast()
+        let waiting = resume
+        resume = nil
+        waiting?()
+        return waiting != nil
+    }
 }

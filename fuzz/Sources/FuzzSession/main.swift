@@ -4,8 +4,9 @@ import OrdrelCLI
 /// Fuzzes `CLISession`: the input is the byte stream a client sends, replayed three times over a
 /// fresh `FuzzRuntime`:
 /// 1. all input at once, whole writes, default buffer sizes: the reference reply;
-/// 2. all input at once, partial and empty writes, tiny output chunks, few commands per step:
-///    the reply must be the reference byte for byte (buffering never changes the protocol);
+/// 2. all input at once, partial and empty writes, tiny output chunks, few commands per step,
+///    `show stat` rows arriving one by one (`.awaitRows`): the reply must be the reference byte
+///    for byte (neither buffering nor waiting for rows changes the protocol);
 /// 3. input in small reads, partial writes: the reply must be a prefix of the reference (a
 ///    non-interactive session may end sooner, after the commands it has received so far).
 /// Every run must follow the lifecycle: writes, then `.shutdownWrite` once all output is written,
@@ -18,7 +19,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let level = CLILevel.allCases[random.upTo(2)]
     let reference = Driver(input: input, level: level, outputChunkSize: 16384, commandsPerStep: 16).run()
     let buffered = Driver(input: input, level: level, outputChunkSize: random.upTo(63) + 1,
-                          commandsPerStep: random.upTo(3) + 1, random: random).run()
+                          commandsPerStep: random.upTo(3) + 1, random: random, defersRows: true).run()
     check(buffered == reference, "small buffers changed the reply (\(buffered.count) bytes, reference \(reference.count))")
     let chunked = Driver(input: input, level: level, outputChunkSize: 16384, commandsPerStep: 16,
                          random: SplitMix(seed: random.next()), splitReads: true).run()
@@ -45,15 +46,17 @@ struct SplitMix {
 /// Plays the driver of one connection and checks the session's lifecycle on the way.
 struct Driver {
     let input: [UInt8]
+    let runtime: FuzzRuntime
     let session: CLISession
     /// Sizes of reads and writes; nil: everything at once.
     let random: SplitMix?
     let splitReads: Bool
 
     init(input: [UInt8], level: CLILevel, outputChunkSize: Int, commandsPerStep: Int,
-         random: SplitMix? = nil, splitReads: Bool = false) {
+         random: SplitMix? = nil, splitReads: Bool = false, defersRows: Bool = false) {
         self.input = input
-        session = CLISession(runtime: FuzzRuntime(), level: level, outputChunkSize: outputChunkSize,
+        runtime = FuzzRuntime(defersRows: defersRows)
+        session = CLISession(runtime: runtime, level: level, outputChunkSize: outputChunkSize,
                              commandsPerStep: commandsPerStep)
         self.random = random
         self.splitReads = splitReads
@@ -102,7 +105,10 @@ struct Driver {
                     delivered += count
                 }
             case .awaitRows:
-                check(false, "FuzzRuntime makes its rows at once")
+                check(session.pendingOutputCount == 0 && !shutDown, "waits for rows with output pending or after shutdown")
+                var resumed = false
+                session.whenRowsReady { resumed = true }
+                check(runtime.deferredRows?.deliver() == true && resumed, "waits for rows nobody asked for")
             case .transferListeners:
                 // `_getsocks`: the driver sends the listeners (nothing here) and the session goes on.
                 check(!shutDown && session.pendingOutputCount == 0, "listener transfer with output pending or after shutdown")
