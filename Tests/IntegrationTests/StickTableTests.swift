@@ -6,7 +6,8 @@ import XCTest
 
 /// Stick tables against the real haproxy 2.6 on the same configuration and the same traffic:
 /// `stick on src` pinning (and moving when its server is disabled, but not with
-/// `force-persist`, kept despite `ignore-persist`), rate limiting with `sc0_conn_rate` and `src_conn_rate`, and the stats
+/// `force-persist`, kept despite `ignore-persist`), `stick match` of what `stick store-request`
+/// stored, integer, string and ipv6 keys, rate limiting with `sc0_conn_rate` and `src_conn_rate`, and the stats
 /// socket's `show|set|clear table` replies byte for byte but for entry addresses and expiry times.
 final class StickTableTests: XCTestCase {
 
@@ -71,6 +72,37 @@ final class StickTableTests: XCTestCase {
             default_backend be_one
         backend pp_seen
             stick-table type ip size 10 store conn_cnt
+        frontend fe_store
+            bind 127.0.0.1:\(ports["store"]!)
+            default_backend be_store
+        backend be_store
+            stick-table type ipv6 size 10 expire 60s
+            stick store-request src
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+        frontend fe_match
+            bind 127.0.0.1:\(ports["match"]!)
+            default_backend be_match
+        backend be_match
+            stick match src table be_store
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+        frontend fe_port
+            bind 127.0.0.1:\(ports["port"]!)
+            default_backend be_port
+        backend be_port
+            stick-table type integer size 10 expire 60s store server_id,conn_cnt
+            stick on dst_port
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+        frontend fe_named
+            bind 127.0.0.1:\(ports["named"]!)
+            default_backend be_named
+        backend be_named
+            stick-table type string len 16 size 10 expire 60s
+            stick on fe_name
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
         backend be_one
             server s1 127.0.0.1:\(servers[0])
         backend names
@@ -107,7 +139,7 @@ final class StickTableTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur", "pp"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur", "pp", "store", "match", "port", "named"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -163,6 +195,14 @@ final class StickTableTests: XCTestCase {
             try TestSocket.sendAll(proxied, Array("PROXY TCP4 192.0.2.7 127.0.0.1 5555 80\r\nx".utf8))
             results.append("proxied \(String(decoding: TestSocket.read(proxied, count: 1), as: UTF8.self))")
             close(proxied)
+            // `stick match` reads what another backend's `stick store-request` wrote (the last
+            // server it chose): before any store, round robin; after, that server each time.
+            results.append("match before " + (try (0..<2).map { _ in try greeting(p["match"]!) }.joined()))
+            let stored = try (0..<3).map { _ in try greeting(p["store"]!) }
+            results.append("stored \(stored.joined()) match after " + (try (0..<3).map { _ in try greeting(p["match"]!) }.joined()))
+            // Integer and string keys: pinned by the port the client connected to, by the frontend's name.
+            results.append("port " + (try (0..<3).map { _ in try greeting(p["port"]!) }.joined()))
+            results.append("named " + (try (0..<3).map { _ in try greeting(p["named"]!) }.joined()))
             seen[side] = results
             // Every stream over, so no entry is in use.
             XCTAssertTrue(waitUntil(5) { (try? cli(socket, "show sess"))?.split(separator: "\n").count == 1 }, "\(side): streams ended")
@@ -176,6 +216,9 @@ final class StickTableTests: XCTestCase {
                             "clear table be_stick", "show table be_stick", "show table nope", "set table names key x data.conn_cnt 1",
                             "show table names data.gpc0 gt 1 extra", "operator; show table names key bob", "user; show table names key bob"] {
                 outputs.append("\(command): " + masked(try cli(socket, command)))
+            }
+            for table in ["be_store", "be_match", "be_port", "be_named"] {
+                outputs.append(masked(try cli(socket, "show table \(table)")).replacingOccurrences(of: "key=\(p["port"]!) ", with: "key=PORT "))
             }
             tables[side] = outputs
         }
@@ -191,6 +234,11 @@ final class StickTableTests: XCTestCase {
             XCTAssertEqual(ours, theirs)
         }
         XCTAssertEqual(tables[.ordrel]?.count, tables[.haproxy]?.count)
+        XCTAssertEqual(seen[.haproxy]?.suffix(4), ["match before 12", "stored 121 match after 111", "port 111", "named 111"],
+                       "haproxy matched what was stored and pinned by both key types")
+        XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: be_store, type: ipv6") && $0.contains("key=::ffff:127.0.0.1") } ?? false)
+        XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: be_port, type: integer") && $0.contains("key=PORT") } ?? false)
+        XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: be_named, type: string") && $0.contains("key=fe_named") } ?? false)
         XCTAssertTrue(tables[.haproxy]?[3].contains("conn_cnt=6 conn_rate(60000)=6 conn_cur=0 sess_cnt=4") ?? false, "\(tables[.haproxy] ?? [])")
     }
 }
