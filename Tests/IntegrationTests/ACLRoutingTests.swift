@@ -6,9 +6,10 @@ import XCTest
 
 /// ACLs on the data path, against the real haproxy 2.6 on the same configuration: SNI routing
 /// of real ClientHellos (made by `openssl s_client`), rejection by `src`, routing by `req.len`
-/// and payload, the inspect delay, and (`fe_mix`) every other fetch, matcher and operator of
-/// issue 13, one case each. Each case must pick the same backend on both, forward
-/// the inspected bytes unchanged, and leave the same `show stat` counters and tcplog states.
+/// and payload, the inspect delay, (`fe_mix`) every other fetch, matcher and operator of
+/// issue 13, one case each, and `balance source` behind a PROXY header. Each case must pick
+/// the same backend on both, forward the inspected bytes unchanged, and leave the same
+/// `show stat` counters and tcplog states.
 final class ACLRoutingTests: XCTestCase {
 
     /// One case of `fe_mix`: the payload to send (its first 3 bytes name the case) and the
@@ -141,6 +142,14 @@ final class ACLRoutingTests: XCTestCase {
             acl c35 req.payload(0,3) -m str c35
             use_backend be_one unless !c35 || { src 10.0.0.0/8 }
         \(mixRules(patterns: patterns))    default_backend be_three
+        frontend fe_bs
+            bind 127.0.0.1:\(ports["bs"]!) accept-proxy
+            default_backend be_bs
+        backend be_bs
+            balance source
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+            server s3 127.0.0.1:\(servers[2])
         backend be_capped
             server s1 127.0.0.1:\(servers[0]) maxconn 5 maxqueue 2
         backend be_off
@@ -243,7 +252,7 @@ final class ACLRoutingTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["sni", "src", "len", "srv", "none", "slow", "page", "rdp", "be", "mix"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["sni", "src", "len", "srv", "none", "slow", "page", "rdp", "be", "mix", "bs"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -279,6 +288,16 @@ final class ACLRoutingTests: XCTestCase {
             mix += " c35=\(try send(Array("c35xxxxx".utf8), to: p["mix"]!).seen.backend)"
             mix += " ver=\(try send(hellos[3], to: p["mix"]!).seen.backend)"
             results.append(mix)
+            // balance source hashes the client a PROXY header names, not the peer (127.0.0.1).
+            var hashed = "source"
+            for i in 1...8 {
+                let fd = try TestSocket.connect(port: p["bs"]!)
+                TestSocket.setReceiveTimeout(fd, seconds: 8)
+                try TestSocket.sendAll(fd, Array("PROXY TCP4 10.0.\(i).\(i * 7) 127.0.0.1 4000\(i) 80\r\n".utf8))
+                hashed += String(decoding: TestSocket.read(fd, count: 1), as: UTF8.self)
+                close(fd)
+            }
+            results.append(hashed)
             // src 127.0.0.1 is rejected at accept: no server ever sees it.
             results.append("src \(try send(Array("hello".utf8), to: p["src"]!).seen.backend)")
             // Payload: a prefix picks be_one, 8 bytes be_two, QUIT is rejected.
@@ -313,6 +332,7 @@ final class ACLRoutingTests: XCTestCase {
         XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true",
                                         "mix c01=1 c02=1 c03=1 c04=3 c05=1 c06=1 c07=1 c08=3 c09=1 c10=3 c11=1 c12=1 c13=3 c14=1 c15=1 c16=1 c17=3 "
                                         + "c18=1 c19=3 c20=1 c21=1 c22=3 c23=1 c24=1 c25=3 c26=1 c27=1 c28=1 c29=3 c30=1 c31=3 c32=1 c33=1 c34=1 c35=1 ver=1",
+                                        "source13213213",
                                         "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "refusals reset reset eof after 0", "rdp 2", "be  1", "none ", "slow "],
                        "haproxy itself routed as the test expects")
         usleep(200_000)
