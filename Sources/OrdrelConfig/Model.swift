@@ -302,6 +302,10 @@ public struct ServerConfig: Sendable, Equatable {
     public var sendProxy: ProxyProtocolVersion?
     /// `proxy-v2-options crc32c`: the v2 header carries a CRC32C TLV.
     public var proxyV2CRC32C = false
+    /// `proxy-v2-options unique-id`: the v2 header of a stream's connection carries a
+    /// `PP2_TYPE_UNIQUE_ID` TLV, empty since `unique-id-format` is refused (haproxy 2.6.12 then
+    /// sends it empty too).
+    public var proxyV2UniqueID = false
     /// `check-send-proxy`: health checks start with a PROXY header too (the version of
     /// `sendProxy`, v1 when none).
     public var checkSendProxy = false
