@@ -7,7 +7,8 @@ import XCTest
 /// Stick tables against the real haproxy 2.6 on the same configuration and the same traffic:
 /// `stick on src` pinning (and moving when its server is disabled, but not with
 /// `force-persist`, kept despite `ignore-persist`), `stick match` of what `stick store-request`
-/// stored, integer, string and ipv6 keys, rate limiting with `sc0_conn_rate` and `src_conn_rate`, and the stats
+/// stored, integer, string and ipv6 keys, expiry on the loop's timers, rate limiting with
+/// `sc0_conn_rate` and `src_conn_rate` (and `show stat`'s dcon/dreq for it), and the stats
 /// socket's `show|set|clear table` replies byte for byte but for entry addresses and expiry times.
 final class StickTableTests: XCTestCase {
 
@@ -103,6 +104,11 @@ final class StickTableTests: XCTestCase {
             stick on fe_name
             server s1 127.0.0.1:\(servers[0])
             server s2 127.0.0.1:\(servers[1])
+        frontend fe_short
+            bind 127.0.0.1:\(ports["short"]!)
+            stick-table type ip size 10 expire 300ms store conn_cnt
+            tcp-request connection track-sc0 src
+            default_backend be_one
         backend be_one
             server s1 127.0.0.1:\(servers[0])
         backend names
@@ -126,6 +132,18 @@ final class StickTableTests: XCTestCase {
         try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: command + "\n").stdout
     }
 
+    /// `stot`, `dcon`, `dses`, `dreq` and `conn_tot` of every frontend, from `show stat`.
+    private func counters(_ socket: String) throws -> [String] {
+        let lines = try cli(socket, "show stat").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first else { return [] }
+        let names = header.map { $0.hasPrefix("# ") ? String($0.dropFirst(2)) : $0 }
+        return lines.dropFirst().compactMap { cells in
+            let row = Dictionary(zip(names, cells), uniquingKeysWith: { first, _ in first })
+            guard row["svname"] == "FRONTEND" else { return nil }
+            return "\(row["pxname"] ?? ""): " + ["stot", "dcon", "dses", "dreq", "conn_tot"].map { "\($0)=\(row[$0] ?? "")" }.joined(separator: " ")
+        }
+    }
+
     /// Entry addresses and expiry times differ between processes: masked.
     private func masked(_ text: String) -> String {
         text.replacing(#/0x[0-9a-f]+:/#, with: "0x?:").replacing(#/exp=\d+/#, with: "exp=?")
@@ -139,7 +157,7 @@ final class StickTableTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur", "pp", "store", "match", "port", "named"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur", "pp", "store", "match", "port", "named", "short"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -157,6 +175,7 @@ final class StickTableTests: XCTestCase {
 
         var seen: [Side: [String]] = [:]
         var tables: [Side: [String]] = [:]
+        var frontends: [Side: [String]] = [:]
         for side in Side.allCases {
             let p = ports[side]!
             let socket = sockets[side]!
@@ -206,6 +225,16 @@ final class StickTableTests: XCTestCase {
             seen[side] = results
             // Every stream over, so no entry is in use.
             XCTAssertTrue(waitUntil(5) { (try? cli(socket, "show sess"))?.split(separator: "\n").count == 1 }, "\(side): streams ended")
+            frontends[side] = try counters(socket)
+            // Expiry runs on the loop's timers: a tracked entry stays while its connection is
+            // open, then goes without any other traffic.
+            let holding = try TestSocket.connect(port: p["short"]!)
+            TestSocket.setReceiveTimeout(holding, seconds: 5)
+            XCTAssertEqual(TestSocket.read(holding, count: 1), [0x31])
+            XCTAssertTrue(try cli(socket, "show table fe_short").contains(": key=127.0.0.1 use=1 exp="), "\(side)")
+            close(holding)
+            XCTAssertTrue(waitUntil(10) { (try? cli(socket, "show table fe_short"))?.hasPrefix("# table: fe_short, type: ip, size:10, used:0\n") ?? false },
+                          "\(side): the entry did not expire")
             var outputs = ["show table", "show table be_stick", "show table be_force", "show table fe_rate", "show table fe_src",
                            "show table fe_cur", "show table fe_pp", "show table pp_seen"]
             outputs = try outputs.map { masked(try cli(socket, $0)) }
@@ -223,6 +252,11 @@ final class StickTableTests: XCTestCase {
             tables[side] = outputs
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
+        // Refused connections count in dcon, a refused content rule in dreq, as haproxy counts them.
+        XCTAssertEqual(frontends[.ordrel], frontends[.haproxy])
+        XCTAssertEqual(frontends[.haproxy]?.filter { $0.hasPrefix("fe_rate:") || $0.hasPrefix("fe_src:") || $0.hasPrefix("fe_cur:") },
+                       ["fe_rate: stot=4 dcon=2 dses=0 dreq=0 conn_tot=6", "fe_src: stot=3 dcon=2 dses=0 dreq=0 conn_tot=5",
+                        "fe_cur: stot=2 dcon=0 dses=0 dreq=1 conn_tot=2"], "\(frontends[.haproxy] ?? [])")
         let disabled = seen[.haproxy]?.first.map { String($0.suffix(1)) } ?? ""
         XCTAssertEqual(seen[.haproxy]?.first, "stick " + String(repeating: disabled, count: 4), "haproxy pinned the client")
         XCTAssertEqual(seen[.haproxy]?.filter { $0.hasPrefix("rate") || $0.hasPrefix("src") }, ["rate ++++--", "src +++--"],
