@@ -249,6 +249,13 @@ final class StickTableTests: XCTestCase {
             for table in ["be_store", "be_match", "be_port", "be_named"] {
                 outputs.append(masked(try cli(socket, "show table \(table)")).replacingOccurrences(of: "key=\(p["port"]!) ", with: "key=PORT "))
             }
+            // Keys of the other types on the CLI.
+            for command in ["show table be_store key ::ffff:127.0.0.1", "show table be_store key 127.0.0.1", "show table be_store key junk",
+                            "set table be_port key 7 data.conn_cnt 3", "show table be_port key 7", "show table be_port data.conn_cnt gt 2",
+                            "clear table be_port key 7", "show table be_port key 7", "show table be_port key 4294967296",
+                            "show table be_named key fe_named", "clear table be_named key fe_named", "show table be_named"] {
+                outputs.append("\(command): " + masked(try cli(socket, command)))
+            }
             tables[side] = outputs
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
