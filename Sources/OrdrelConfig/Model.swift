@@ -41,6 +41,10 @@ public struct GlobalConfig: Sendable, Equatable {
     public var daemon = false
     /// Process-wide concurrent connection limit; nil = derived from the fd limit.
     public var maxconn: Int?
+    /// `maxconnrate` / `maxsessrate`: the accept rates per second `set rate-limit connections|sessions
+    /// global` starts from (0 = none).
+    public var maxConnRate = 0
+    public var maxSessRate = 0
     /// Worker threads; nil = one per CPU.
     public var nbthread: Int?
     public var pidfile: String?

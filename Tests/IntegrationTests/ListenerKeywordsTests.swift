@@ -4,9 +4,9 @@ import Glibc
 import Foundation
 import XCTest
 
-/// The small keywords of issue 13 on the real daemon, next to haproxy 2.6.12 on the same
-/// configuration: `unix-bind` (the prefix, mode and owner of the Unix sockets `bind` creates)
-/// and a server without a port (it connects to the port the client connected to).
+/// Small keywords on the real daemon, next to haproxy 2.6.12 on the same configuration:
+/// `unix-bind` (the prefix, mode and owner of the Unix sockets `bind` creates), a server without
+/// a port (it connects to the port the client connected to), `maxconnrate` and `maxsessrate`.
 final class ListenerKeywordsTests: XCTestCase {
     /// What one daemon did: each Unix socket's `<name> <mode> <owner uid>:<gid>` ("absent" when
     /// not created), and the replies through each frontend.
@@ -109,5 +109,40 @@ final class ListenerKeywordsTests: XCTestCase {
                        "the prefix and the owner from unix-bind; the bind line's mode wins over unix-bind's")
         XCTAssertEqual(ours.replies, ["hello", "hello", "portless got hello"],
                        "the portless server was reached on the port the client connected to")
+    }
+
+    /// The limits `show info` reports from the configuration; enforcing them is what
+    /// `set rate-limit` does (HaproxyCompatibilityTests.testGlobalConnectionRateLimit).
+    func testGlobalRateLimitsAsHaproxy() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: haproxyPath), "haproxy is not installed")
+        let directory = TemporaryDirectory()
+        var limits: [Side: [String]] = [:]
+        for side in Side.allCases {
+            let stats = directory.path + "/\(side)-rate.sock"
+            let text = """
+                global
+                    maxconnrate 40
+                    maxsessrate 30
+                    stats socket \(stats) level admin
+                defaults
+                    mode tcp
+                    timeout connect 1s
+                    timeout client 5s
+                    timeout server 5s
+                listen li
+                    bind 127.0.0.1:\(try TestSocket.unusedPort())
+                    server s1 127.0.0.1:1
+
+                """
+            let daemon: DaemonProcess = side == .ordrel
+                ? try OrdrelProcess(config: text, readySocket: stats)
+                : try HaproxyDaemon(config: text, readySocket: stats)
+            defer { daemon.stop() }
+            let info = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(stats)"], input: "show info\n").stdout
+            limits[side] = info.split(separator: "\n").filter { $0.hasPrefix("ConnRateLimit:") || $0.hasPrefix("SessRateLimit:") }.map(String.init)
+            XCTAssertFalse(daemon.stderrText.contains("ignored"), "\(side): \(daemon.stderrText)")
+        }
+        XCTAssertEqual(limits[.ordrel], limits[.haproxy])
+        XCTAssertEqual(limits[.ordrel], ["ConnRateLimit: 40", "SessRateLimit: 30"])
     }
 }
