@@ -104,6 +104,14 @@ final class StickTableTests: XCTestCase {
             stick on fe_name
             server s1 127.0.0.1:\(servers[0])
             server s2 127.0.0.1:\(servers[1])
+        frontend fe_gpc
+            bind 127.0.0.1:\(ports["gpc"]!)
+            stick-table type ip size 10 expire 60s store gpc0,gpc0_rate(60s),gpc1,gpt0,conn_cnt,sess_cnt
+            tcp-request connection track-sc0 src
+            tcp-request connection reject if { sc0_inc_gpc0 gt 3 }
+            tcp-request content reject if { src_get_gpc0 eq 2 } { sc0_tracked } { sc0_trackers gt 0 } { sc_gpc0_rate(0) eq 2 }
+            tcp-request content accept if { sc0_inc_gpc1 ge 0 } { sc_get_gpc1(0) gt 0 } { sc0_get_gpt0 eq 0 } { src_sess_cnt ge 0 }
+            default_backend be_one
         frontend fe_short
             bind 127.0.0.1:\(ports["short"]!)
             stick-table type ip size 10 expire 300ms store conn_cnt
@@ -157,7 +165,7 @@ final class StickTableTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur", "pp", "store", "match", "port", "named", "short"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur", "pp", "store", "match", "port", "named", "short", "gpc"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -222,6 +230,8 @@ final class StickTableTests: XCTestCase {
             // Integer and string keys: pinned by the port the client connected to, by the frontend's name.
             results.append("port " + (try (0..<3).map { _ in try greeting(p["port"]!) }.joined()))
             results.append("named " + (try (0..<3).map { _ in try greeting(p["named"]!) }.joined()))
+            // General purpose counters: incremented by a fetch, read by others, in this order.
+            results.append("gpc " + (try (0..<5).map { _ in try greeting(p["gpc"]!).isEmpty ? "-" : "+" }.joined()))
             seen[side] = results
             // Every stream over, so no entry is in use.
             XCTAssertTrue(waitUntil(5) { (try? cli(socket, "show sess"))?.split(separator: "\n").count == 1 }, "\(side): streams ended")
@@ -235,7 +245,7 @@ final class StickTableTests: XCTestCase {
             close(holding)
             XCTAssertTrue(waitUntil(10) { (try? cli(socket, "show table fe_short"))?.hasPrefix("# table: fe_short, type: ip, size:10, used:0\n") ?? false },
                           "\(side): the entry did not expire")
-            var outputs = ["show table", "show table be_stick", "show table be_force", "show table fe_rate", "show table fe_src",
+            var outputs = ["show table fe_gpc", "show table", "show table be_stick", "show table be_force", "show table fe_rate", "show table fe_src",
                            "show table fe_cur", "show table fe_pp", "show table pp_seen"]
             outputs = try outputs.map { masked(try cli(socket, $0)) }
             for command in ["set table names key alice data.gpc0 7 data.conn_rate 3", "set table names key bob",
@@ -275,11 +285,13 @@ final class StickTableTests: XCTestCase {
             XCTAssertEqual(ours, theirs)
         }
         XCTAssertEqual(tables[.ordrel]?.count, tables[.haproxy]?.count)
-        XCTAssertEqual(seen[.haproxy]?.suffix(4), ["match before 12", "stored 121 match after 111", "port 111", "named 111"],
+        XCTAssertEqual(seen[.haproxy]?.dropLast().suffix(4), ["match before 12", "stored 121 match after 111", "port 111", "named 111"],
                        "haproxy matched what was stored and pinned by both key types")
         XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: be_store, type: ipv6") && $0.contains("key=::ffff:127.0.0.1") } ?? false)
         XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: be_port, type: integer") && $0.contains("key=PORT") } ?? false)
         XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: be_named, type: string") && $0.contains("key=fe_named") } ?? false)
-        XCTAssertTrue(tables[.haproxy]?[3].contains("conn_cnt=6 conn_rate(60000)=6 conn_cur=0 sess_cnt=4") ?? false, "\(tables[.haproxy] ?? [])")
+        XCTAssertEqual(seen[.haproxy]?.last, "gpc +-+--", "haproxy counted gpc0 as the test expects")
+        XCTAssertTrue(tables[.haproxy]?.first?.contains("gpt0=0 gpc0=5 gpc0_rate(60000)=5 conn_cnt=5 sess_cnt=3 gpc1=2") ?? false, "\(tables[.haproxy]?.first ?? "")")
+        XCTAssertTrue(tables[.haproxy]?[4].contains("conn_cnt=6 conn_rate(60000)=6 conn_cur=0 sess_cnt=4") ?? false, "\(tables[.haproxy] ?? [])")
     }
 }
