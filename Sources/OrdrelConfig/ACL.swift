@@ -130,7 +130,7 @@ public struct ACLIntRange: Sendable, Equatable {
     func contains(_ value: Int64) -> Bool { value >= low && value <= high }
 }
 
-/// An IPv4 or IPv6 network; IPv4 ones also match IPv4-mapped IPv6 clients.
+/// An IPv4 or IPv6 network: `-m ip` patterns and `resolve-net`.
 public struct ACLNetwork: Sendable, Equatable {
     /// 4 or 16 bytes.
     public var address: [UInt8]
@@ -141,12 +141,9 @@ public struct ACLNetwork: Sendable, Equatable {
         self.prefixLength = prefixLength
     }
 
+    /// Whether an address of the same family is inside (haproxy's `in_net_ipv4/6`, which
+    /// `resolve-net` uses): the other family never is.
     public func contains(_ candidate: [UInt8]) -> Bool {
-        var candidate = candidate[...]
-        if address.count == 4 && candidate.count == 16 {
-            guard candidate.prefix(12).elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]) else { return false }
-            candidate = candidate.suffix(4)
-        }
         guard candidate.count == address.count else { return false }
         var bits = prefixLength
         for (a, b) in zip(address, candidate) where bits > 0 {
@@ -155,6 +152,25 @@ public struct ACLNetwork: Sendable, Equatable {
             bits -= 8
         }
         return true
+    }
+
+    /// Whether an ACL sample matches, across families as haproxy's `pat_match_ip`: an IPv4
+    /// client is seen as `::ffff:a.b.c.d` by IPv6 networks, and an IPv6 client whose address
+    /// embeds an IPv4 one (`::ffff:a.b.c.d`, `::a.b.c.d`, 6to4 `2002:AABB:CCDD::`) is seen as
+    /// that address by IPv4 networks.
+    public func matches(_ sample: [UInt8]) -> Bool {
+        switch (address.count, sample.count) {
+        case (4, 16):
+            if sample.prefix(8).allSatisfy({ $0 == 0 }),
+               sample[8..<12].allSatisfy({ $0 == 0 }) || sample[8..<12].elementsEqual([0, 0, 0xff, 0xff]) {
+                return contains(Array(sample[12..<16]))
+            }
+            return sample[0] == 0x20 && sample[1] == 0x02 && contains(Array(sample[2..<6]))
+        case (16, 4):
+            return contains([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff] + sample)
+        default:
+            return contains(sample)
+        }
     }
 }
 
@@ -446,7 +462,7 @@ extension ACLMatch {
             return ranges.contains { $0.contains(Int64(bytes.count)) }
         case .ip(let networks):
             guard case .ip(let address) = sample else { return false }
-            return networks.contains { $0.contains(address) }
+            return networks.contains { $0.matches(address) }
         case .string(let kind, let patterns, let ignoreCase):
             guard let bytes = sample.text else { return false }
             return patterns.contains { Self.matches(kind, bytes, $0, ignoreCase: ignoreCase) }

@@ -163,7 +163,7 @@ extension ConfigBuilder {
         let keyword = "tcp-response content \(action)"
         guard let parsed = TCPResponseRule.Action(rawValue: action) else {
             if action.hasPrefix("sc-") {
-                alert("'\(keyword)' needs stick tables: not implemented yet.")
+                alert("'\(keyword)' : the 'sc-inc-gpc*' and 'sc-set-gpt0' actions are not implemented yet (use the 'sc*_inc_gpc0' fetches in a condition).")
             } else {
                 alert("'tcp-response content' : ordrel implements the actions 'accept', 'close' and 'reject' (got '\(action)').")
             }

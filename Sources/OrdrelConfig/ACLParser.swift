@@ -142,6 +142,12 @@ public struct ACLParser {
             if word == "--" { break }
         }
         values += rest
+        // haproxy derives a default match from the fetch's output type, and binary has none:
+        // only the legacy ACL keywords `payload` and `payload_lv` default to `-m bin`.
+        let name = criterion.prefix { $0 != "(" }
+        if method == nil, ["req.payload", "req.payload_lv", "res.payload", "res.payload_lv"].contains(name) {
+            throw Failure("matching method must be specified first (using '-m') when using a sample fetch of this type ('\(name)').")
+        }
         let match = try Self.parseMatch(method: method, type: type, fetch: fetch, values: values, ignoreCase: ignoreCase)
         return ACLExpression(fetch: fetch, match: match)
     }

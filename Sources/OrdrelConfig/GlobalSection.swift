@@ -58,6 +58,12 @@ extension ConfigBuilder {
         ConfigKeyword("maxconn", in: .global) { b, words in
             b.globalInteger(words, in: 0...Int(Int32.max)) { $0.maxconn = $1 == 0 ? nil : $1 }
         },
+        ConfigKeyword("maxconnrate", in: .global) { b, words in
+            b.globalInteger(words, in: 0...Int(Int32.max)) { $0.maxConnRate = $1 }
+        },
+        ConfigKeyword("maxsessrate", in: .global) { b, words in
+            b.globalInteger(words, in: 0...Int(Int32.max)) { $0.maxSessRate = $1 }
+        },
         ConfigKeyword("nbthread", in: .global) { b, words in
             b.globalInteger(words, in: 1...64) { $0.nbthread = $1 }
         },

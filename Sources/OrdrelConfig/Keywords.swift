@@ -24,7 +24,7 @@ enum Keywords {
         "nosplice", "noepoll", "nopoll", "nogetaddrinfo", "busy-polling",
         "ulimit-n", "localpeer", "cpu-map",
         "set-dumpable", "insecure-fork-wanted", "insecure-setuid-wanted", "expose-experimental-directives",
-        "maxconnrate", "maxsessrate", "maxpipes", "maxsslconn", "maxsslrate", "maxzlibmem",
+        "maxpipes", "maxsslconn", "maxsslrate", "maxzlibmem",
         "maxcomprate", "maxcompcpuusage", "quiet", "zero-warning", "h1-case-adjust", "h1-case-adjust-file",
         "external-check", "numa-cpu-mapping", "profiling.tasks", "profiling.memory", "thread-groups",
         "issuers-chain-path", "daemon-wait", "pp2-never-send-local",

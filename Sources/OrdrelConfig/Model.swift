@@ -41,6 +41,10 @@ public struct GlobalConfig: Sendable, Equatable {
     public var daemon = false
     /// Process-wide concurrent connection limit; nil = derived from the fd limit.
     public var maxconn: Int?
+    /// `maxconnrate` / `maxsessrate`: the accept rates per second `set rate-limit connections|sessions
+    /// global` starts from (0 = none).
+    public var maxConnRate = 0
+    public var maxSessRate = 0
     /// Worker threads; nil = one per CPU.
     public var nbthread: Int?
     public var pidfile: String?
@@ -302,6 +306,10 @@ public struct ServerConfig: Sendable, Equatable {
     public var sendProxy: ProxyProtocolVersion?
     /// `proxy-v2-options crc32c`: the v2 header carries a CRC32C TLV.
     public var proxyV2CRC32C = false
+    /// `proxy-v2-options unique-id`: the v2 header of a stream's connection carries a
+    /// `PP2_TYPE_UNIQUE_ID` TLV, empty since `unique-id-format` is refused (haproxy 2.6.12 then
+    /// sends it empty too).
+    public var proxyV2UniqueID = false
     /// `check-send-proxy`: health checks start with a PROXY header too (the version of
     /// `sendProxy`, v1 when none).
     public var checkSendProxy = false

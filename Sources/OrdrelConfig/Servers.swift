@@ -280,10 +280,13 @@ extension ConfigBuilder {
                 for name in value.split(separator: ",", omittingEmptySubsequences: false) {
                     switch name {
                     case "crc32c": server.proxyV2CRC32C = true
+                    case "unique-id": server.proxyV2UniqueID = true
                     case "ssl", "cert-cn", "ssl-cipher", "cert-sig", "cert-key":
                         fail("'proxy-v2-options' : '\(name)' needs TLS, which ordrel does not do.")
-                    case "authority", "unique-id":
-                        fail("'proxy-v2-options' : '\(name)' is not supported by ordrel.")
+                    case "authority":
+                        // haproxy 2.6.12 writes it from the client's TLS SNI only: it forwards no
+                        // AUTHORITY TLV received in a PROXY header (checked by capture).
+                        fail("'proxy-v2-options' : 'authority' needs TLS (haproxy sends the client's SNI), which ordrel does not do.")
                     default:
                         fail("'proxy-v2-options' : '\(name)' : unknown option (expects 'ssl', 'cert-cn', 'ssl-cipher', 'cert-sig', 'cert-key', 'authority', 'crc32c' or 'unique-id').")
                     }

@@ -112,7 +112,8 @@ enum ProxyHeaderParser {
     }
 
     /// The TLVs after the addresses fit the header exactly (haproxy rejects one that overflows),
-    /// and a CRC32C TLV holds the checksum of the whole header computed with it zeroed.
+    /// a CRC32C TLV holds the checksum of the whole header computed with it zeroed, and a
+    /// unique-id TLV is at most 128 bytes (haproxy 2.6.12's `UNIQUEID_LEN`: longer is refused).
     private static func tlvsAreSound(_ body: ArraySlice<UInt8>, whole: ArraySlice<UInt8>, skipping: Int) -> Bool {
         var index = body.startIndex + skipping
         while index < body.endIndex {
@@ -121,6 +122,7 @@ enum ProxyHeaderParser {
             let size = Int(body[index + 1]) << 8 | Int(body[index + 2])
             let value = (index + 3)..<(index + 3 + size)
             guard value.upperBound <= body.endIndex else { return false }
+            if type == ProxyHeaderEncoder.uniqueIDType && size > 128 { return false }
             if type == ProxyHeaderEncoder.crc32cType {
                 guard size == 4 else { return false }
                 var zeroed = Array(whole)
@@ -155,13 +157,17 @@ enum ProxyHeaderError: String, Equatable {
 enum ProxyHeaderEncoder {
     /// `PP2_TYPE_CRC32C`.
     static let crc32cType: UInt8 = 0x03
+    /// `PP2_TYPE_UNIQUE_ID`.
+    static let uniqueIDType: UInt8 = 0x05
 
-    /// The header of `version` for a connection from `source` to `destination` (nil when unknown).
+    /// The header of `version` for a connection from `source` to `destination` (nil when unknown);
+    /// `uniqueID` adds the empty unique-id TLV to a v2 header (streams only: haproxy sends none
+    /// on checks).
     static func header(_ version: ProxyProtocolVersion, source: SocketAddress, destination: SocketAddress?,
-                       crc32c: Bool) -> [UInt8] {
+                       crc32c: Bool, uniqueID: Bool = false) -> [UInt8] {
         switch version {
         case .v1: return v1(source: source, destination: destination)
-        case .v2: return v2(source: source, destination: destination, crc32c: crc32c)
+        case .v2: return v2(source: source, destination: destination, crc32c: crc32c, uniqueID: uniqueID)
         }
     }
 
@@ -176,8 +182,9 @@ enum ProxyHeaderEncoder {
     }
 
     /// The binary v2 header: `PROXY` over TCP4 when both addresses are IPv4, over TCP6 (IPv4
-    /// mapped) when either is IPv6, `LOCAL` otherwise; with `crc32c`, a CRC32C TLV.
-    static func v2(source: SocketAddress, destination: SocketAddress?, crc32c: Bool = false) -> [UInt8] {
+    /// mapped) when either is IPv6, `LOCAL` otherwise; then, in haproxy's order, a CRC32C TLV
+    /// (`crc32c`) and an empty unique-id TLV (`uniqueID`), the checksum covering both.
+    static func v2(source: SocketAddress, destination: SocketAddress?, crc32c: Bool = false, uniqueID: Bool = false) -> [UInt8] {
         var header = ProxyHeaderParser.v2Signature
         var body: [UInt8] = []
         switch (source.family, destination?.family) {
@@ -193,11 +200,13 @@ enum ProxyHeaderEncoder {
         default:
             header += [0x20, 0x00]
         }
+        let crcOffset = header.count + 2 + body.count + 3
         if crc32c { body += [crc32cType, 0, 4, 0, 0, 0, 0] }
+        if uniqueID { body += [uniqueIDType, 0, 0] }
         header += bigEndian(UInt16(body.count)) + body
         if crc32c {
             let sum = CRC32C.checksum(header)
-            header.replaceSubrange((header.count - 4)..., with: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: sum >> $0) })
+            header.replaceSubrange(crcOffset..<(crcOffset + 4), with: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: sum >> $0) })
         }
         return header
     }

@@ -107,8 +107,9 @@ public final class Runtime {
     var builtinServices: [ObjectIdentifier: BuiltinServices] = [:]
     /// Scratch space the HTTP connections read into (thread 0 only).
     let httpReadBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 16)
-    /// `set rate-limit connections|sessions global` (0 = none) and the process-wide accept rate
-    /// they limit (haproxy's conn_per_sec; CLI connections do not count). Under `lock`.
+    /// `maxconnrate`/`maxsessrate`, changed by `set rate-limit connections|sessions global`
+    /// (0 = none), and the process-wide accept rate they limit (haproxy's conn_per_sec; CLI
+    /// connections do not count). Under `lock`.
     var connectionRateLimit = 0
     var sessionRateLimit = 0
     var acceptRate = RateCounter()
@@ -148,6 +149,8 @@ public final class Runtime {
         self.maxconn = configuration.global.maxconn ?? Runtime.defaultMaxconn()
         self.initialMaxconn = maxconn
         self.maxAccept = configuration.global.tuneMaxaccept
+        connectionRateLimit = configuration.global.maxConnRate
+        sessionRateLimit = configuration.global.maxSessRate
         self.startWallSeconds = UInt64(Runtime.wallMicros() / 1_000_000)
         let threads = max(1, min(configuration.global.nbthread ?? defaultThreads, 64))
         for index in 0..<threads {

@@ -183,7 +183,7 @@ extension Stream {
         guard let config = server?.config, let version = config.sendProxy else { return true }
         let destination = accepted.destination ?? (try? client.localAddress())
         let header = ProxyHeaderEncoder.header(version, source: clientAddress, destination: destination,
-                                               crc32c: config.proxyV2CRC32C)
+                                               crc32c: config.proxyV2CRC32C, uniqueID: config.proxyV2UniqueID)
         guard case .processed(let written)? = try? header.withUnsafeBytes({ try fd.write($0) }) else { return false }
         return written == header.count
     }

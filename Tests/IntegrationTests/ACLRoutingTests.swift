@@ -6,11 +6,61 @@ import XCTest
 
 /// ACLs on the data path, against the real haproxy 2.6 on the same configuration: SNI routing
 /// of real ClientHellos (made by `openssl s_client`), rejection by `src`, routing by `req.len`
-/// and payload, and the inspect delay. Each case must pick the same backend on both, forward
-/// the inspected bytes unchanged, and leave the same `show stat` counters and tcplog states.
+/// and payload, the inspect delay, (`fe_mix`) every other fetch, matcher and operator of
+/// issue 13, one case each, and `balance source` behind a PROXY header. Each case must pick
+/// the same backend on both, forward the inspected bytes unchanged, and leave the same
+/// `show stat` counters and tcplog states.
 final class ACLRoutingTests: XCTestCase {
 
-    private static func config(socket: String, ports: [String: UInt16], servers: [UInt16]) -> String {
+    /// One case of `fe_mix`: the payload to send (its first 3 bytes name the case) and the
+    /// condition `use_backend be_one` is given after the case's own ACL; false → `be_three`.
+    private static let mixCases: [(payload: String, condition: String)] = [
+        ("c01xxxxx", "{ fe_name fe_mix }"),
+        ("c02xxxxx", "{ be_name fe_mix }"),
+        ("c03xxxxx", "{ nbsrv(be_one) eq 1 }"),
+        ("c04xxxxx", "{ nbsrv(be_off) gt 0 }"),
+        ("c05xxxxx", "{ connslots(be_one) lt 0 }"),
+        ("c06xxxxx", "{ connslots(be_capped) eq 7 }"),
+        ("c07xxxxx", "{ srv_is_up(be_one/s1) }"),
+        ("c08xxxxx", "{ srv_is_up(be_off/s9) }"),
+        ("c09xxxxx", "{ src_port gt 1023 }"),
+        ("c10xxxxx", "{ dst 127.0.0.1 } { dst_port 1:1023 }"),
+        ("c11xxxxx", "{ dst -m ip 127.0.0.0/255.0.0.0 } { dst_port 1024: }"),
+        ("c12xxxxx", "{ src ::ffff:127.0.0.0/104 }"),
+        ("c13xxxxx", "{ src ::1 2001:db8::/32 }"),
+        ("c14xxxxx", "LOCALHOST"),
+        ("c15\u{3}abcd", "{ req.payload_lv(3,1) -m str abc }"),
+        ("c16hello", "{ req.payload(3,5) -m beg hel }"),
+        ("c17hello", "{ req.payload(3,5) -m beg xyz }"),
+        ("c18hello", "{ req.payload(3,5) -m sub ell }"),
+        ("c19hello", "{ req.payload(3,5) -m reg ^H.L+O$ }"),
+        ("c20hello", "{ req.payload(3,5) -i -m reg ^H.L+O$ }"),
+        ("c21hello", "{ req.payload(3,5) -m len 5 }"),
+        ("c22hello", "{ req.payload(3,5) -m len gt 5 }"),
+        ("c23hello", "{ req.payload(3,5) -m found }"),
+        ("c24a.b.c", "{ req.payload(3,5) -m dom b }"),
+        ("c25ab.cd", "{ req.payload(3,5) -m dom b }"),
+        ("c26xxxxx", "{ req.len -m int 8 }"),
+        ("c27hello", "{ req.payload(3,5) -m str -f PATTERNS }"),
+        ("c28HeLLo", "{ req.payload(3,5) -i -m str hello }"),
+        ("c29HeLLo", "{ req.payload(3,5) -m str hello }"),
+        ("c30xxxxx", "{ src 10.0.0.0/8 } || c30 { src 127.0.0.1 }"),
+        ("c31xxxxx", "!{ src 127.0.0.1 } or c31 FALSE"),
+        ("c32xxxxx", "TRUE"),
+        ("c33xxxxx", "multi"),
+        ("c34hixxx", "{ payload(3,2) 6869 }"),
+    ]
+
+    /// `fe_mix`: every case's rule, in order; `-f` reads `patterns`.
+    private static func mixRules(patterns: String) -> String {
+        mixCases.map { item in
+            let name = String(item.payload.prefix(3))
+            let condition = item.condition.replacingOccurrences(of: "PATTERNS", with: patterns)
+            return "    acl \(name) req.payload(0,3) -m str \(name)\n    use_backend be_one if \(name) \(condition)\n"
+        }.joined()
+    }
+
+    private static func config(socket: String, ports: [String: UInt16], servers: [UInt16], patterns: String) -> String {
         """
         global
             stats socket \(socket) mode 600 level admin
@@ -80,6 +130,30 @@ final class ACLRoutingTests: XCTestCase {
             use-server s2 if { src 127.0.0.1 } { dst_port \(ports["srv"]!) }
             server s1 127.0.0.1:\(servers[0])
             server s2 127.0.0.1:\(servers[1])
+        frontend fe_mix
+            bind 127.0.0.1:\(ports["mix"]!)
+            tcp-request inspect-delay 3s
+            tcp-request content accept if { req.ssl_hello_type 1 }
+            tcp-request content accept if { req.len ge 8 }
+            acl multi dst_port 1
+            acl multi fe_name fe_mix
+            use_backend be_one if { req.ssl_sni ver.test } { req.ssl_ver 3.3 }
+            use_backend be_two if { req.ssl_sni ver.test }
+            acl c35 req.payload(0,3) -m str c35
+            use_backend be_one unless !c35 || { src 10.0.0.0/8 }
+        \(mixRules(patterns: patterns))    default_backend be_three
+        frontend fe_bs
+            bind 127.0.0.1:\(ports["bs"]!) accept-proxy
+            default_backend be_bs
+        backend be_bs
+            balance source
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+            server s3 127.0.0.1:\(servers[2])
+        backend be_capped
+            server s1 127.0.0.1:\(servers[0]) maxconn 5 maxqueue 2
+        backend be_off
+            server s9 127.0.0.1:\(servers[2]) disabled
         backend be_one
             server s1 127.0.0.1:\(servers[0])
         backend be_two
@@ -173,24 +247,25 @@ final class ACLRoutingTests: XCTestCase {
         let backends = [try TestBackend(.greetThenEcho([0x31])), try TestBackend(.greetThenEcho([0x32])),
                         try TestBackend(.greetThenEcho([0x33]))]
         defer { backends.forEach { $0.stop() } }
-        let hellos = try ["one.test", "api.two.test", "other.test"].map { try clientHello(serverName: $0) }
+        let hellos = try ["one.test", "api.two.test", "other.test", "ver.test"].map { try clientHello(serverName: $0) }
         let directory = TemporaryDirectory()
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["sni", "src", "len", "srv", "none", "slow", "page", "rdp", "be"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["sni", "src", "len", "srv", "none", "slow", "page", "rdp", "be", "mix", "bs"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
+        let patterns = directory.write("patterns.lst", "# a comment, then a blank line\n\nworld\nhello\n")
         let haproxy = Process()
         let haproxyLog = Pipe()
         haproxy.executableURL = URL(fileURLWithPath: haproxyPath)
-        haproxy.arguments = ["-db", "-f", directory.write("haproxy.cfg", Self.config(socket: sockets[.haproxy]!, ports: ports[.haproxy]!, servers: servers))]
+        haproxy.arguments = ["-db", "-f", directory.write("haproxy.cfg", Self.config(socket: sockets[.haproxy]!, ports: ports[.haproxy]!, servers: servers, patterns: patterns))]
         haproxy.standardOutput = haproxyLog
         haproxy.standardError = FileHandle.nullDevice
         try haproxy.run()
         defer { if haproxy.isRunning { haproxy.terminate(); haproxy.waitUntilExit() } }
-        let ordrel = try OrdrelProcess(config: Self.config(socket: sockets[.ordrel]!, ports: ports[.ordrel]!, servers: servers),
+        let ordrel = try OrdrelProcess(config: Self.config(socket: sockets[.ordrel]!, ports: ports[.ordrel]!, servers: servers, patterns: patterns),
                                        readySocket: sockets[.ordrel])
         defer { ordrel.stop() }
         XCTAssertTrue(waitUntil(5) { (try? TestSocket.connect(unixPath: sockets[.haproxy]!)).map { close($0); return true } ?? false })
@@ -201,10 +276,28 @@ final class ACLRoutingTests: XCTestCase {
             var results: [String] = []
             // SNI: one.test → be_one, *.two.test → be_two, anything else → be_three; the hello
             // reaches the server byte for byte.
-            for hello in hellos {
+            for hello in hellos.dropLast() {
                 let (outcome, _) = try send(hello, to: p["sni"]!)
                 results.append("sni \(outcome.backend) \(outcome.echoedIntact)")
             }
+            // Every other fetch, matcher and operator: "1" when the case's condition held.
+            var mix = "mix"
+            for item in Self.mixCases {
+                mix += " \(item.payload.prefix(3))=\(try send(Array(item.payload.utf8), to: p["mix"]!).seen.backend)"
+            }
+            mix += " c35=\(try send(Array("c35xxxxx".utf8), to: p["mix"]!).seen.backend)"
+            mix += " ver=\(try send(hellos[3], to: p["mix"]!).seen.backend)"
+            results.append(mix)
+            // balance source hashes the client a PROXY header names, not the peer (127.0.0.1).
+            var hashed = "source"
+            for i in 1...8 {
+                let fd = try TestSocket.connect(port: p["bs"]!)
+                TestSocket.setReceiveTimeout(fd, seconds: 8)
+                try TestSocket.sendAll(fd, Array("PROXY TCP4 10.0.\(i).\(i * 7) 127.0.0.1 4000\(i) 80\r\n".utf8))
+                hashed += String(decoding: TestSocket.read(fd, count: 1), as: UTF8.self)
+                close(fd)
+            }
+            results.append(hashed)
             // src 127.0.0.1 is rejected at accept: no server ever sees it.
             results.append("src \(try send(Array("hello".utf8), to: p["src"]!).seen.backend)")
             // Payload: a prefix picks be_one, 8 bytes be_two, QUIT is rejected.
@@ -236,7 +329,11 @@ final class ACLRoutingTests: XCTestCase {
             seen[side] = results
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
-        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true", "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "refusals reset reset eof after 0", "rdp 2", "be  1", "none ", "slow "],
+        XCTAssertEqual(seen[.haproxy], ["sni 1 true", "sni 2 true", "sni 3 true",
+                                        "mix c01=1 c02=1 c03=1 c04=3 c05=1 c06=1 c07=1 c08=3 c09=1 c10=3 c11=1 c12=1 c13=3 c14=1 c15=1 c16=1 c17=3 "
+                                        + "c18=1 c19=3 c20=1 c21=1 c22=3 c23=1 c24=1 c25=3 c26=1 c27=1 c28=1 c29=3 c30=1 c31=3 c32=1 c33=1 c34=1 c35=1 ver=1",
+                                        "source13213213",
+                                        "src ", "len 1", "len 2", "len ", "len 3 true", "srv 2 2", "page ", "refusals reset reset eof after 0", "rdp 2", "be  1", "none ", "slow "],
                        "haproxy itself routed as the test expects")
         usleep(200_000)
         let theirCounters = try counters(sockets[.haproxy]!)

@@ -50,7 +50,8 @@ private final class CapturingBackend: @unchecked Sendable {
 
 /// `accept-proxy` in front, `send-proxy-v2`/`send-proxy` behind: ordrel and haproxy 2.6 run the
 /// same configuration in turn, and the backend must receive the same bytes from both, the
-/// header naming the client from the incoming header; a server without a port gets the
+/// header naming the client from the incoming header (with `proxy-v2-options crc32c,unique-id`
+/// too); a server without a port gets the
 /// destination port the header names; malformed headers close the connection,
 /// are logged as haproxy logs them, and the daemon keeps serving.
 final class ProxyProtocolIntegrationTests: XCTestCase {
@@ -75,7 +76,7 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
     private func run(_ side: Side, backend: CapturingBackend, directory: TemporaryDirectory) throws -> Run {
         let receiver = try LogReceiver(unixPath: directory.path + "/\(side)-log.sock")
         defer { receiver.stop() }
-        let ports = try (0..<6).map { _ in try TestSocket.unusedPort() }
+        let ports = try (0..<7).map { _ in try TestSocket.unusedPort() }
         let stats = directory.path + "/\(side).sock"
         let text = """
             global
@@ -108,6 +109,9 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
                 tcp-request content accept if { dst 198.51.100.9 } { dst_port 25 }
                 tcp-request content reject
                 server s1 127.0.0.1:\(backend.port)
+            listen tlv
+                bind 127.0.0.1:\(ports[6]) accept-proxy
+                server s1 127.0.0.1:\(backend.port) send-proxy-v2 proxy-v2-options crc32c,unique-id
             listen slow
                 bind 127.0.0.1:\(ports[3]) accept-proxy
                 timeout client 200ms
@@ -149,7 +153,8 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         // No port on the server: the destination port the header names.
         _ = try exchange(ports[2], Array("PROXY TCP4 192.0.2.8 127.0.0.1 40001 \(backend.port)\r\nportless".utf8))
         _ = try exchange(ports[5], Array("PROXY TCP4 192.0.2.7 198.51.100.9 40000 25\r\naccepted".utf8))
-        XCTAssertTrue(waitUntil(10) { backend.connections.count >= before + 4 })
+        _ = try exchange(ports[6], Array("PROXY TCP4 192.0.2.9 198.51.100.2 40002 110\r\ntlv".utf8))
+        XCTAssertTrue(waitUntil(10) { backend.connections.count >= before + 5 })
         // A client that sends part of a header and waits: `timeout client` ends the wait.
         let slow = try TestSocket.connect(port: ports[3])
         defer { close(slow) }
@@ -192,7 +197,7 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         XCTAssertEqual(ours.rejectedEnds, theirs.rejectedEnds)
         XCTAssertEqual(ours.counters, theirs.counters)
         XCTAssertEqual(ours.sources, theirs.sources)
-        XCTAssertEqual(ours.sources, ["127.0.0.1", "127.0.0.1", "127.0.0.3", "127.0.0.1"], "the server's 'source' wins over the backend's")
+        XCTAssertEqual(ours.sources, ["127.0.0.1", "127.0.0.1", "127.0.0.3", "127.0.0.1", "127.0.0.1"], "the server's 'source' wins over the backend's")
         XCTAssertEqual(ours.counters, ["1", "0", "4"], "a refused header counts a connection, not a session nor a request error")
         XCTAssertEqual(ours.rejectedEnds, Array(repeating: .error(ECONNRESET), count: 5) + [.eof],
                        "haproxy resets a rejected connection and a refused header, closes a silent connection")
@@ -200,9 +205,15 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
         let v2 = ProxyHeader.v2(source: [192, 0, 2, 7], 40000, destination: [198, 51, 100, 9], 25)
         XCTAssertEqual(ours.received.first, v2 + Array("hello".utf8))
         XCTAssertEqual(ours.received.dropFirst().first, Array("PROXY TCP4 203.0.113.5 198.51.100.1 51000 993\r\nafter".utf8))
-        XCTAssertEqual(ours.received.dropLast().last, Array("portless".utf8))
-        XCTAssertEqual(ours.received.last, Array("accepted".utf8))
-        XCTAssertEqual(ours.received.count, 4, "the malformed headers and the rejected connection reached no server")
+        XCTAssertEqual(ours.received.dropFirst(2).first, Array("portless".utf8))
+        XCTAssertEqual(ours.received.dropFirst(3).first, Array("accepted".utf8))
+        // crc32c,unique-id: the CRC32C TLV, then an empty unique-id TLV (its checksum compared above).
+        var addresses = ProxyHeader.v2(source: [192, 0, 2, 9], 40002, destination: [198, 51, 100, 2], 110)
+        addresses[15] = 12 + 7 + 3
+        let withTLVs = ours.received.last ?? []
+        XCTAssertEqual(Array(withTLVs.prefix(28)), addresses)
+        XCTAssertEqual(Array(withTLVs.dropFirst(28).prefix(3)) + Array(withTLVs.dropFirst(35)), [0x03, 0x00, 0x04, 0x05, 0x00, 0x00] + Array("tlv".utf8))
+        XCTAssertEqual(ours.received.count, 5, "the malformed headers and the rejected connection reached no server")
         XCTAssertEqual(ours.logs.map(normalized), [
             "<134>DATE NAME[PID]: 192.0.2.7:40000 [ACCEPT] pp pp/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] pp/1: Received an invalid PROXY protocol header\n",
@@ -211,6 +222,7 @@ final class ProxyProtocolIntegrationTests: XCTestCase {
             "<134>DATE NAME[PID]: 203.0.113.5:51000 [ACCEPT] v1 v1/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 192.0.2.8:40001 [ACCEPT] noport noport/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 192.0.2.7:40000 [ACCEPT] header_rule header_rule/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
+            "<134>DATE NAME[PID]: 192.0.2.9:40002 [ACCEPT] tlv tlv/s1 TIMERS 0 -- 1/1/0/0/0 0/0\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] slow/1: Truncated PROXY protocol header received\n",
             "<134>DATE NAME[PID]: 127.0.0.1:PORT [ACCEPT] slow/1: Timeout while waiting for PROXY protocol header\n",
         ])

@@ -6,7 +6,9 @@ import XCTest
 
 /// Stick tables against the real haproxy 2.6 on the same configuration and the same traffic:
 /// `stick on src` pinning (and moving when its server is disabled, but not with
-/// `force-persist`, kept despite `ignore-persist`), rate limiting with `sc0_conn_rate` and `src_conn_rate`, and the stats
+/// `force-persist`, kept despite `ignore-persist`), `stick match` of what `stick store-request`
+/// stored, integer, string and ipv6 keys, expiry on the loop's timers, rate limiting with
+/// `sc0_conn_rate` and `src_conn_rate` (and `show stat`'s dcon/dreq for it), and the stats
 /// socket's `show|set|clear table` replies byte for byte but for entry addresses and expiry times.
 final class StickTableTests: XCTestCase {
 
@@ -71,6 +73,50 @@ final class StickTableTests: XCTestCase {
             default_backend be_one
         backend pp_seen
             stick-table type ip size 10 store conn_cnt
+        frontend fe_store
+            bind 127.0.0.1:\(ports["store"]!)
+            default_backend be_store
+        backend be_store
+            stick-table type ipv6 size 10 expire 60s
+            stick store-request src
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+        frontend fe_match
+            bind 127.0.0.1:\(ports["match"]!)
+            default_backend be_match
+        backend be_match
+            stick match src table be_store
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+        frontend fe_port
+            bind 127.0.0.1:\(ports["port"]!)
+            default_backend be_port
+        backend be_port
+            stick-table type integer size 10 expire 60s store server_id,conn_cnt
+            stick on dst_port
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+        frontend fe_named
+            bind 127.0.0.1:\(ports["named"]!)
+            default_backend be_named
+        backend be_named
+            stick-table type string len 16 size 10 expire 60s
+            stick on fe_name
+            server s1 127.0.0.1:\(servers[0])
+            server s2 127.0.0.1:\(servers[1])
+        frontend fe_gpc
+            bind 127.0.0.1:\(ports["gpc"]!)
+            stick-table type ip size 10 expire 60s store gpc0,gpc0_rate(60s),gpc1,gpt0,conn_cnt,sess_cnt
+            tcp-request connection track-sc0 src
+            tcp-request connection reject if { sc0_inc_gpc0 gt 3 }
+            tcp-request content reject if { src_get_gpc0 eq 2 } { sc0_tracked } { sc0_trackers gt 0 } { sc_gpc0_rate(0) eq 2 }
+            tcp-request content accept if { sc0_inc_gpc1 ge 0 } { sc_get_gpc1(0) gt 0 } { sc0_get_gpt0 eq 0 } { src_sess_cnt ge 0 }
+            default_backend be_one
+        frontend fe_short
+            bind 127.0.0.1:\(ports["short"]!)
+            stick-table type ip size 10 expire 300ms store conn_cnt
+            tcp-request connection track-sc0 src
+            default_backend be_one
         backend be_one
             server s1 127.0.0.1:\(servers[0])
         backend names
@@ -94,6 +140,18 @@ final class StickTableTests: XCTestCase {
         try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: command + "\n").stdout
     }
 
+    /// `stot`, `dcon`, `dses`, `dreq` and `conn_tot` of every frontend, from `show stat`.
+    private func counters(_ socket: String) throws -> [String] {
+        let lines = try cli(socket, "show stat").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first else { return [] }
+        let names = header.map { $0.hasPrefix("# ") ? String($0.dropFirst(2)) : $0 }
+        return lines.dropFirst().compactMap { cells in
+            let row = Dictionary(zip(names, cells), uniquingKeysWith: { first, _ in first })
+            guard row["svname"] == "FRONTEND" else { return nil }
+            return "\(row["pxname"] ?? ""): " + ["stot", "dcon", "dses", "dreq", "conn_tot"].map { "\($0)=\(row[$0] ?? "")" }.joined(separator: " ")
+        }
+    }
+
     /// Entry addresses and expiry times differ between processes: masked.
     private func masked(_ text: String) -> String {
         text.replacing(#/0x[0-9a-f]+:/#, with: "0x?:").replacing(#/exp=\d+/#, with: "exp=?")
@@ -107,7 +165,7 @@ final class StickTableTests: XCTestCase {
         var ports: [Side: [String: UInt16]] = [:]
         var sockets: [Side: String] = [:]
         for side in Side.allCases {
-            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur", "pp"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
+            ports[side] = try ["stick", "force", "ignore", "rate", "src", "cur", "pp", "store", "match", "port", "named", "short", "gpc"].reduce(into: [:]) { $0[$1] = try TestSocket.unusedPort() }
             sockets[side] = directory.path + "/\(side).sock"
         }
         let servers = backends.map(\.port)
@@ -125,6 +183,7 @@ final class StickTableTests: XCTestCase {
 
         var seen: [Side: [String]] = [:]
         var tables: [Side: [String]] = [:]
+        var frontends: [Side: [String]] = [:]
         for side in Side.allCases {
             let p = ports[side]!
             let socket = sockets[side]!
@@ -163,10 +222,30 @@ final class StickTableTests: XCTestCase {
             try TestSocket.sendAll(proxied, Array("PROXY TCP4 192.0.2.7 127.0.0.1 5555 80\r\nx".utf8))
             results.append("proxied \(String(decoding: TestSocket.read(proxied, count: 1), as: UTF8.self))")
             close(proxied)
+            // `stick match` reads what another backend's `stick store-request` wrote (the last
+            // server it chose): before any store, round robin; after, that server each time.
+            results.append("match before " + (try (0..<2).map { _ in try greeting(p["match"]!) }.joined()))
+            let stored = try (0..<3).map { _ in try greeting(p["store"]!) }
+            results.append("stored \(stored.joined()) match after " + (try (0..<3).map { _ in try greeting(p["match"]!) }.joined()))
+            // Integer and string keys: pinned by the port the client connected to, by the frontend's name.
+            results.append("port " + (try (0..<3).map { _ in try greeting(p["port"]!) }.joined()))
+            results.append("named " + (try (0..<3).map { _ in try greeting(p["named"]!) }.joined()))
+            // General purpose counters: incremented by a fetch, read by others, in this order.
+            results.append("gpc " + (try (0..<5).map { _ in try greeting(p["gpc"]!).isEmpty ? "-" : "+" }.joined()))
             seen[side] = results
             // Every stream over, so no entry is in use.
             XCTAssertTrue(waitUntil(5) { (try? cli(socket, "show sess"))?.split(separator: "\n").count == 1 }, "\(side): streams ended")
-            var outputs = ["show table", "show table be_stick", "show table be_force", "show table fe_rate", "show table fe_src",
+            frontends[side] = try counters(socket)
+            // Expiry runs on the loop's timers: a tracked entry stays while its connection is
+            // open, then goes without any other traffic.
+            let holding = try TestSocket.connect(port: p["short"]!)
+            TestSocket.setReceiveTimeout(holding, seconds: 5)
+            XCTAssertEqual(TestSocket.read(holding, count: 1), [0x31])
+            XCTAssertTrue(try cli(socket, "show table fe_short").contains(": key=127.0.0.1 use=1 exp="), "\(side)")
+            close(holding)
+            XCTAssertTrue(waitUntil(10) { (try? cli(socket, "show table fe_short"))?.hasPrefix("# table: fe_short, type: ip, size:10, used:0\n") ?? false },
+                          "\(side): the entry did not expire")
+            var outputs = ["show table fe_gpc", "show table", "show table be_stick", "show table be_force", "show table fe_rate", "show table fe_src",
                            "show table fe_cur", "show table fe_pp", "show table pp_seen"]
             outputs = try outputs.map { masked(try cli(socket, $0)) }
             for command in ["set table names key alice data.gpc0 7 data.conn_rate 3", "set table names key bob",
@@ -177,9 +256,24 @@ final class StickTableTests: XCTestCase {
                             "show table names data.gpc0 gt 1 extra", "operator; show table names key bob", "user; show table names key bob"] {
                 outputs.append("\(command): " + masked(try cli(socket, command)))
             }
+            for table in ["be_store", "be_match", "be_port", "be_named"] {
+                outputs.append(masked(try cli(socket, "show table \(table)")).replacingOccurrences(of: "key=\(p["port"]!) ", with: "key=PORT "))
+            }
+            // Keys of the other types on the CLI.
+            for command in ["show table be_store key ::ffff:127.0.0.1", "show table be_store key 127.0.0.1", "show table be_store key junk",
+                            "set table be_port key 7 data.conn_cnt 3", "show table be_port key 7", "show table be_port data.conn_cnt gt 2",
+                            "clear table be_port key 7", "show table be_port key 7", "show table be_port key 4294967296",
+                            "show table be_named key fe_named", "clear table be_named key fe_named", "show table be_named"] {
+                outputs.append("\(command): " + masked(try cli(socket, command)))
+            }
             tables[side] = outputs
         }
         XCTAssertEqual(seen[.ordrel], seen[.haproxy])
+        // Refused connections count in dcon, a refused content rule in dreq, as haproxy counts them.
+        XCTAssertEqual(frontends[.ordrel], frontends[.haproxy])
+        XCTAssertEqual(frontends[.haproxy]?.filter { $0.hasPrefix("fe_rate:") || $0.hasPrefix("fe_src:") || $0.hasPrefix("fe_cur:") },
+                       ["fe_rate: stot=4 dcon=2 dses=0 dreq=0 conn_tot=6", "fe_src: stot=3 dcon=2 dses=0 dreq=0 conn_tot=5",
+                        "fe_cur: stot=2 dcon=0 dses=0 dreq=1 conn_tot=2"], "\(frontends[.haproxy] ?? [])")
         let disabled = seen[.haproxy]?.first.map { String($0.suffix(1)) } ?? ""
         XCTAssertEqual(seen[.haproxy]?.first, "stick " + String(repeating: disabled, count: 4), "haproxy pinned the client")
         XCTAssertEqual(seen[.haproxy]?.filter { $0.hasPrefix("rate") || $0.hasPrefix("src") }, ["rate ++++--", "src +++--"],
@@ -191,6 +285,13 @@ final class StickTableTests: XCTestCase {
             XCTAssertEqual(ours, theirs)
         }
         XCTAssertEqual(tables[.ordrel]?.count, tables[.haproxy]?.count)
-        XCTAssertTrue(tables[.haproxy]?[3].contains("conn_cnt=6 conn_rate(60000)=6 conn_cur=0 sess_cnt=4") ?? false, "\(tables[.haproxy] ?? [])")
+        XCTAssertEqual(seen[.haproxy]?.dropLast().suffix(4), ["match before 12", "stored 121 match after 111", "port 111", "named 111"],
+                       "haproxy matched what was stored and pinned by both key types")
+        XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: be_store, type: ipv6") && $0.contains("key=::ffff:127.0.0.1") } ?? false)
+        XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: be_port, type: integer") && $0.contains("key=PORT") } ?? false)
+        XCTAssertTrue(tables[.haproxy]?.contains { $0.hasPrefix("# table: be_named, type: string") && $0.contains("key=fe_named") } ?? false)
+        XCTAssertEqual(seen[.haproxy]?.last, "gpc +-+--", "haproxy counted gpc0 as the test expects")
+        XCTAssertTrue(tables[.haproxy]?.first?.contains("gpt0=0 gpc0=5 gpc0_rate(60000)=5 conn_cnt=5 sess_cnt=3 gpc1=2") ?? false, "\(tables[.haproxy]?.first ?? "")")
+        XCTAssertTrue(tables[.haproxy]?[4].contains("conn_cnt=6 conn_rate(60000)=6 conn_cur=0 sess_cnt=4") ?? false, "\(tables[.haproxy] ?? [])")
     }
 }

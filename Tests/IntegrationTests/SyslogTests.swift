@@ -9,7 +9,8 @@ import XCTest
 /// datagrams in every format apart from timestamps, pids, client ports and timers.
 final class SyslogTests: XCTestCase {
 
-    /// The same lines for both sides; only ports and the receivers differ. (`%rt` is left out:
+    /// The same lines for both sides; only ports and the receivers differ. The Unix receiver is
+    /// named both ways: a bare path (as `log /dev/log`) and `unix@`. (`%rt` is left out:
     /// whether the readiness probe on the stats socket became a stream depends on timing.)
     private func config(receiver: LogReceiver, ports: [UInt16], unixFrontend: String, echo: UInt16, dead: UInt16,
                         stats: String) -> String {
@@ -20,7 +21,7 @@ final class SyslogTests: XCTestCase {
             log 127.0.0.1:\(receiver.udpPort) format raw sample 1:2 local3
             log 127.0.0.1:\(receiver.udpPort) local4 info err
             log 127.0.0.1:\(receiver.udpPort) format iso local6 notice
-            log unix@\(receiver.unixPath) format short local2
+            log \(receiver.unixPath) format short local2
             log unix@\(receiver.unixPath) len 80 format priority local5 alert
             log unix@\(receiver.unixPath) format timed local7 notice
             log-send-hostname testhost

@@ -32,6 +32,13 @@ final class ACLTests: XCTestCase {
         XCTAssertEqual(result("if { src 2001:db8::/32 }"), .fail, "an IPv4 client is not in an IPv6 network")
         XCTAssertEqual(result("if { src 127.0.0.0/8 }", source: [UInt8](repeating: 0, count: 10) + [0xff, 0xff, 127, 0, 0, 1]), .pass,
                        "IPv4-mapped IPv6 clients match IPv4 networks")
+        // haproxy 2.6's pat_match_ip across families: old-style mapped and 6to4 clients match
+        // IPv4 networks, IPv4 clients match IPv6 networks as ::ffff:a.b.c.d.
+        XCTAssertEqual(result("if { src 127.0.0.1 }", source: [UInt8](repeating: 0, count: 12) + [127, 0, 0, 1]), .pass)
+        XCTAssertEqual(result("if { src 10.1.2.0/24 }", source: [0x20, 0x02, 10, 1, 2, 3] + [UInt8](repeating: 0, count: 10)), .pass)
+        XCTAssertEqual(result("if { src 10.1.2.0/24 }", source: [0x20, 0x03, 10, 1, 2, 3] + [UInt8](repeating: 0, count: 10)), .fail)
+        XCTAssertEqual(result("if { src ::ffff:192.168.0.0/112 }"), .pass)
+        XCTAssertEqual(result("if { src ::192.168.1.10 }"), .fail, "IPv4 clients are mapped with ::ffff: only")
         XCTAssertEqual(result("if { dst 10.0.0.1 }"), .pass)
         XCTAssertEqual(result("if { src_port 40000 }"), .pass)
         XCTAssertEqual(result("if { dst_port 443 }"), .pass)
@@ -106,6 +113,13 @@ final class ACLTests: XCTestCase {
         XCTAssertEqual(result("if { req.payload(4,4) -m bin 63ff0000 }", payload: bytes, final: true), .fail)
         XCTAssertEqual(result("if { req.payload(0,0) -m len 6 }", payload: bytes, final: true), .pass, "length 0: all that arrived")
         XCTAssertEqual(result("if { req.payload_lv(0,2) -m str abc }", payload: bytes), .pass)
+        XCTAssertEqual(result("if { payload(2,3) 616263 }", payload: bytes), .pass, "the legacy keyword matches binary by default")
+        XCTAssertEqual(result("if { payload_lv(0,2) 616263 }", payload: bytes), .pass)
+        XCTAssertEqual(failure("if { req.payload(2,3) 616263 }"),
+                       "matching method must be specified first (using '-m') when using a sample fetch of this type ('req.payload').",
+                       "haproxy 2.6.12: binary fetches have no default match")
+        XCTAssertEqual(failure("if { res.payload_lv(0,1) -i abc }"),
+                       "matching method must be specified first (using '-m') when using a sample fetch of this type ('res.payload_lv').")
         XCTAssertEqual(result("if { req.payload_lv(0,2,1) -m bin 6263ff }", payload: bytes), .pass)
         XCTAssertEqual(result("if { req.payload_lv(0,2,2) -m found }", payload: bytes, final: false), .miss)
         XCTAssertEqual(result("if REQ_CONTENT", payload: []), .fail)

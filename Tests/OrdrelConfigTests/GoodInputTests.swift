@@ -129,6 +129,8 @@ final class GoodInputTests: XCTestCase {
                 tune.maxaccept -1
                 grace 2s
                 maxconn 0
+                maxconnrate 100
+                maxsessrate 0
                 stats socket /run/o.sock
                 stats socket /run/u.sock uid 1 gid 2
                 stats socket /run/n.sock user nobody group nogroup
@@ -144,6 +146,8 @@ final class GoodInputTests: XCTestCase {
         XCTAssertEqual(global.tuneMaxaccept, -1)
         XCTAssertEqual(global.graceMs, 2000)
         XCTAssertNil(global.maxconn)
+        XCTAssertEqual(global.maxConnRate, 100)
+        XCTAssertEqual(global.maxSessRate, 0)
         XCTAssertEqual(global.statsSockets[0].level, .operator, "haproxy's default level")
         XCTAssertNil(global.statsSockets[0].mode)
         XCTAssertEqual(global.statsSockets[1].uid, 1)

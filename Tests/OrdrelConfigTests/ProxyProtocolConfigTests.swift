@@ -17,7 +17,7 @@ final class ProxyProtocolConfigTests: XCTestCase {
                 bind 127.0.0.1:18992
                 default-server send-proxy
                 server a 127.0.0.1:1
-                server b 127.0.0.1:2 send-proxy-v2 proxy-v2-options crc32c check-send-proxy
+                server b 127.0.0.1:2 send-proxy-v2 proxy-v2-options crc32c,unique-id check-send-proxy
                 server c 127.0.0.1:3 no-send-proxy
                 server d 127.0.0.1:4 send-proxy-v2 send-proxy
             """
@@ -26,6 +26,7 @@ final class ProxyProtocolConfigTests: XCTestCase {
         XCTAssertEqual(proxy.binds.map(\.tfo), [true, false])
         XCTAssertEqual(proxy.servers.map(\.sendProxy), [.v1, .v2, nil, .v2])
         XCTAssertEqual(proxy.servers.map(\.proxyV2CRC32C), [false, true, false, false])
+        XCTAssertEqual(proxy.servers.map(\.proxyV2UniqueID), [false, true, false, false])
         XCTAssertEqual(proxy.servers.map(\.checkSendProxy), [false, true, false, false])
     }
 
@@ -108,13 +109,13 @@ final class ProxyProtocolConfigTests: XCTestCase {
         let text = """
             backend be
                 server a 127.0.0.1:1 proxy-v2-options cert-cn
-                server b 127.0.0.1:2 proxy-v2-options unique-id
+                server b 127.0.0.1:2 proxy-v2-options authority
                 server c 127.0.0.1:3 proxy-v2-options bogus
                 server d 127.0.0.1:4 send-proxy-v2-ssl
             """
         XCTAssertEqual(alertLines(diagnostics(text)), [
             "[ALERT] config : parsing [bad.cfg:2] : 'server be/a' : 'proxy-v2-options' : 'cert-cn' needs TLS, which ordrel does not do.",
-            "[ALERT] config : parsing [bad.cfg:3] : 'server be/b' : 'proxy-v2-options' : 'unique-id' is not supported by ordrel.",
+            "[ALERT] config : parsing [bad.cfg:3] : 'server be/b' : 'proxy-v2-options' : 'authority' needs TLS (haproxy sends the client's SNI), which ordrel does not do.",
             "[ALERT] config : parsing [bad.cfg:4] : 'server be/c' : 'proxy-v2-options' : 'bogus' : unknown option (expects 'ssl', 'cert-cn', 'ssl-cipher', 'cert-sig', 'cert-key', 'authority', 'crc32c' or 'unique-id').",
             "[ALERT] config : parsing [bad.cfg:5] : 'server be/d' : 'send-proxy-v2-ssl' is not supported by ordrel.",
         ])

@@ -229,7 +229,7 @@ final class RuleConfigTests: XCTestCase {
             "[ALERT] config : parsing [bad.cfg:17] : 'tcp-response content reject' : ACL '{ payload(0,2) -m str ab }' reads the request (req.*, payload), which response rules never see (haproxy: it will never match).",
             "[ALERT] config : parsing [bad.cfg:18] : 'tcp-response content close' : expects 'if', 'unless' or nothing after its arguments (got 'foo').",
             "[ALERT] config : parsing [bad.cfg:19] : 'tcp-response content' : ordrel implements the actions 'accept', 'close' and 'reject' (got 'silent-drop').",
-            "[ALERT] config : parsing [bad.cfg:20] : 'tcp-response content sc-inc-gpc0(0)' needs stick tables: not implemented yet.",
+            "[ALERT] config : parsing [bad.cfg:20] : 'tcp-response content sc-inc-gpc0(0)' : the 'sc-inc-gpc*' and 'sc-set-gpt0' actions are not implemented yet (use the 'sc*_inc_gpc0' fetches in a condition).",
             "[ALERT] config : parsing [bad.cfg:23] : 'tcp-response' expects 'inspect-delay' or 'content' in backend 'be' (got 'bar')",
             "[ALERT] config : parsing [bad.cfg:24] : missing argument for 'tcp-response' in backend 'be'",
             "[ALERT] config : parsing [bad.cfg:25] : 'tcp-response content' : ordrel implements the actions 'accept', 'close' and 'reject' (got '').",

@@ -51,6 +51,19 @@ final class ProxyProtocolTests: XCTestCase {
                        bytes("0d 0a 0d 0a 00 0d 0a 51 55 49 54 0a 20 00 00 07 03 00 04 a9 b8 7e 8f"))
     }
 
+    /// haproxy 2.6.12's stream header with `send-proxy-v2 proxy-v2-options unique-id,crc32c`
+    /// (client 127.0.0.1:55916 → 127.0.0.1:29301): the CRC32C TLV, then an empty unique-id TLV
+    /// (no `unique-id-format`), the checksum covering both.
+    func testUniqueIDAfterCRC32CAsHaproxy() {
+        XCTAssertEqual(ProxyHeaderEncoder.v2(source: address("127.0.0.1", 55916), destination: address("127.0.0.1", 29301),
+                                             crc32c: true, uniqueID: true),
+                       bytes("0d 0a 0d 0a 00 0d 0a 51 55 49 54 0a 21 11 00 16 7f 00 00 01 7f 00 00 01 da 6c 72 75 "
+                             + "03 00 04 50 e5 b3 c0 05 00 00"))
+        XCTAssertEqual(ProxyHeaderEncoder.header(.v1, source: address("127.0.0.1", 1), destination: address("127.0.0.1", 2),
+                                                 crc32c: true, uniqueID: true),
+                       Array("PROXY TCP4 127.0.0.1 127.0.0.1 1 2\r\n".utf8), "v1 has no TLVs")
+    }
+
     func testCRC32CKnownValue() {
         // RFC 3720 B.4: 32 bytes of zeros.
         XCTAssertEqual(CRC32C.checksum([UInt8](repeating: 0, count: 32)), 0x8A91_36AA)
@@ -122,6 +135,15 @@ final class ProxyProtocolTests: XCTestCase {
         overflowingTLV[15] = 12 + 4
         overflowingTLV += [0x04, 0x00, 0x09, 0xAA]
         XCTAssertEqual(ProxyHeaderParser.parse(overflowingTLV), .invalid(.badHeader))
+        // A received unique-id TLV: up to 128 bytes (haproxy 2.6.12 resets a client sending 129).
+        for (size, outcome) in [(128, ProxyHeaderParser.Outcome.header(.proxied(source: address("127.0.0.1", 46278),
+                                                                                 destination: address("127.0.0.1", 24001)), length: 16 + 12 + 131)),
+                                (129, .invalid(.badHeader))] {
+            var uniqueID = tcp4
+            uniqueID[15] = UInt8(12 + 3 + size)
+            uniqueID += [0x05, 0x00, UInt8(size)] + [UInt8](repeating: 0x75, count: size)
+            XCTAssertEqual(ProxyHeaderParser.parse(uniqueID), outcome, "\(size) bytes")
+        }
         var badCommand = tcp4
         badCommand[12] = 0x2F
         XCTAssertEqual(ProxyHeaderParser.parse(badCommand), .invalid(.badHeader))

@@ -22,7 +22,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         check(ProxyHeaderParser.parse(input.prefix(length), limit: 4096) == outcome, "the header alone parses differently")
         if case .proxied(let source, let destination) = header {
-            let encoded = ProxyHeaderEncoder.v2(source: source, destination: destination, crc32c: input.count % 2 == 0)
+            let encoded = ProxyHeaderEncoder.v2(source: source, destination: destination, crc32c: input.count % 2 == 0,
+                                                uniqueID: input.count % 3 == 0)
             guard case .header(let again, let count) = ProxyHeaderParser.parse(encoded) else {
                 fatalError("re-encoded header \(encoded) does not parse")
             }
