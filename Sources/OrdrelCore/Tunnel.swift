@@ -135,19 +135,25 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
         while progress && rounds < Self.maxRounds {
             var traffic = DirectionTraffic()
             progress = Self.pump(&request, pipe: &requestPipe, from: client, &clientReadiness, to: server,
-                                 &serverReadiness, isLastDirection: response.state == .closed,
-                                 pool: pool, pipes: pipes, traffic: &traffic)
+                                 &serverReadiness, pool: pool, pipes: pipes, traffic: &traffic)
             report.add(traffic, from: .client)
             if report.failure != nil { return report }
             if let server {
                 traffic = DirectionTraffic()
                 let moved = Self.pump(&response, pipe: &responsePipe, from: server, &serverReadiness,
                                       to: holdsResponse ? nil : client,
-                                      &clientReadiness, isLastDirection: request.state == .closed,
-                                      pool: pool, pipes: pipes, traffic: &traffic)
+                                      &clientReadiness, pool: pool, pipes: pipes, traffic: &traffic)
                 report.add(traffic, from: .server)
                 if report.failure != nil { return report }
                 progress = progress || moved
+                // FINs go after both directions read: when both sources have ended and every
+                // byte is out, close() follows at once and sends both FINs itself (typically the
+                // client's EOF and the server's in one wake-up: no shutdown at all).
+                let responseEnds = response.state == .closed || response.needsShutdown && !holdsResponse
+                if Self.forwardFIN(&request, to: server, isLastDirection: responseEnds) { progress = true }
+                if !holdsResponse, Self.forwardFIN(&response, to: client, isLastDirection: request.state == .closed) {
+                    progress = true
+                }
             }
             rounds += 1
         }
@@ -241,10 +247,11 @@ extension ForwardingReport {
 
 extension Tunnel {
     /// One round for one direction: read once if due, write what is pending, take or return the
-    /// pipe, forward FIN when drained. Returns whether any byte, EOF or FIN moved.
+    /// pipe (the FIN is `forward`'s, once both directions have read). Returns whether any byte
+    /// or EOF moved.
     private static func pump(_ channel: inout Channel, pipe: inout Socket.Pipe?,
                              from source: Socket, _ sourceReadiness: inout SocketReadiness,
-                             to sink: Socket?, _ sinkReadiness: inout SocketReadiness, isLastDirection: Bool,
+                             to sink: Socket?, _ sinkReadiness: inout SocketReadiness,
                              pool: BufferPool, pipes: Pipes, traffic: inout DirectionTraffic) -> Bool {
         var filledBuffer = false
         var progress = false
@@ -267,7 +274,6 @@ extension Tunnel {
         }
         managePipe(&pipe, of: channel, filledBuffer: filledBuffer, sourceReadable: sourceReadiness.readable,
                    pipes: pipes)
-        if forwardFIN(&channel, to: sink, isLastDirection: isLastDirection) { progress = true }
         return progress
     }
 
@@ -353,9 +359,10 @@ extension Tunnel {
     }
 
     /// Shuts the sink for writing once the source's FIN and every byte before it were forwarded.
-    /// When the other direction is already closed, this is the stream's last one and close()
-    /// follows at once: it sends the FIN after the last byte by itself, and with the sink's input
-    /// read to EOF there is nothing to turn it into a reset, so the shutdown is skipped.
+    /// When the other direction is closed or closes in the same round, this is the stream's last
+    /// one and close() follows at once: it sends the FIN after the last byte by itself, and with
+    /// the sink's input read to EOF there is nothing to turn it into a reset, so the shutdown is
+    /// skipped.
     private static func forwardFIN(_ channel: inout Channel, to sink: Socket, isLastDirection: Bool) -> Bool {
         guard channel.needsShutdown else { return false }
         if !isLastDirection { _ = try? sink.shutdown(.write) }

@@ -235,6 +235,28 @@ final class TunnelTests: XCTestCase {
         XCTAssertEqual(tunnel.response.state, .closed)
     }
 
+    /// Both peers' EOFs in one wake-up (a client closing after its answer, the server after
+    /// sending it): close() sends both FINs, so neither side gets a shutdown first.
+    func testEOFsOfBothSidesInOneWakeUpNeedNoShutdown() {
+        var tunnel = connectedTunnel()
+        client.inputs = [.eof]
+        server.inputs = [.eof]
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertTrue(tunnel.isFinished)
+        XCTAssertEqual(server.shutdowns, [], "the server's EOF was read before the client's FIN went out")
+        XCTAssertEqual(client.shutdowns, [])
+    }
+
+    /// The client's EOF with the server still open: its FIN goes out at once (half-close).
+    func testClientEOFAloneIsForwardedAsAShutdown() {
+        var tunnel = connectedTunnel()
+        client.inputs = [.eof]
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertFalse(tunnel.isFinished)
+        XCTAssertEqual(server.shutdowns, [.write])
+        XCTAssertEqual(client.shutdowns, [])
+    }
+
     func testOtherDirectionKeepsFlowingAfterHalfClose() {
         var tunnel = connectedTunnel()
         client.inputs = [.eof]
