@@ -21,40 +21,48 @@ extension Runtime {
         (proxy.isFrontend ? 1 : 0) + (proxy.isBackend ? proxy.servers.count + 1 : 0)
     }
 
-    /// Appends `proxy`'s rows in `StatsRowIterator`'s order, built straight into `rows` under
-    /// one hold of `lock` (the stats page and the exporter take every row at once, isolated,
-    /// and moving each through the iterator's Optional copied it twice). `latency`: with the
-    /// histograms, for the exporter.
+    /// Appends `proxy`'s rows in `StatsRowIterator`'s order under one hold of `lock` (the stats
+    /// page and the exporter take every row at once, isolated). `latency`: with the histograms,
+    /// for the exporter.
     func appendStatsRows(of proxy: Proxy, to rows: inout [StatsRow], latency: Bool = false) {
-        // Each row is filled where it lies in the array: built apart and appended, the large
-        // row was moved through several temporaries.
         lock.withLock {
-            if proxy.isFrontend {
-                rows.append(blankRow(.frontend, of: proxy))
-                fillFrontendRow(&rows[rows.count - 1], proxy)
-            }
+            if proxy.isFrontend { appendFrontendRow(of: proxy, to: &rows) }
             if proxy.isBackend {
-                for server in proxy.servers {
-                    rows.append(blankRow(of: server))
-                    fillServerRow(&rows[rows.count - 1], server, latency: latency)
-                }
-                rows.append(blankRow(.backend, of: proxy))
-                fillBackendRow(&rows[rows.count - 1], proxy, latency: latency)
+                for server in proxy.servers { appendServerRow(of: server, to: &rows, latency: latency) }
+                appendBackendRow(of: proxy, to: &rows, latency: latency)
             }
         }
     }
 
+    // Each row is appended blank and filled where it lies in the array: a row is large, and
+    // built apart and moved in, it was copied through several temporaries. Under `lock`.
+
+    fileprivate func appendFrontendRow(of proxy: Proxy, to rows: inout [StatsRow]) {
+        rows.append(blankRow(.frontend, of: proxy))
+        fillFrontendRow(&rows[rows.count - 1], proxy)
+    }
+
+    fileprivate func appendServerRow(of server: Server, to rows: inout [StatsRow], latency: Bool) {
+        rows.append(blankRow(of: server))
+        fillServerRow(&rows[rows.count - 1], server, latency: latency)
+    }
+
+    fileprivate func appendBackendRow(of proxy: Proxy, to rows: inout [StatsRow], latency: Bool) {
+        rows.append(blankRow(.backend, of: proxy))
+        fillBackendRow(&rows[rows.count - 1], proxy, latency: latency)
+    }
+
     /// A FRONTEND or BACKEND row with only its identity.
-    fileprivate func blankRow(_ kind: StatsObjectKind, of proxy: Proxy) -> StatsRow {
+    private func blankRow(_ kind: StatsObjectKind, of proxy: Proxy) -> StatsRow {
         StatsRow(kind: kind, pxname: proxy.name, svname: kind == .frontend ? "FRONTEND" : "BACKEND", iid: UInt64(proxy.id), sid: 0)
     }
 
     /// A server row with only its identity.
-    fileprivate func blankRow(of server: Server) -> StatsRow {
+    private func blankRow(of server: Server) -> StatsRow {
         StatsRow(kind: .server, pxname: server.backend.name, svname: server.name, iid: UInt64(server.backend.id), sid: UInt64(server.id))
     }
 
-    fileprivate func fillFrontendRow(_ row: inout StatsRow, _ proxy: Proxy) {
+    private func fillFrontendRow(_ row: inout StatsRow, _ proxy: Proxy) {
         let counters = proxy.frontendCounters
         row.mode = proxy.config.mode.rawValue
         fillTraffic(&row, from: counters, bytes: proxy.frontendBytes)
@@ -135,7 +143,7 @@ extension Runtime {
         row.connect = counters.total
     }
 
-    fileprivate func fillServerRow(_ row: inout StatsRow, _ server: Server, latency: Bool) {
+    private func fillServerRow(_ row: inout StatsRow, _ server: Server, latency: Bool) {
         let counters = server.counters
         let proxy = server.backend
         row.mode = proxy.config.mode.rawValue
@@ -185,7 +193,7 @@ extension Runtime {
         row.aggServerStatus = server.isUsable ? 0 : 1
     }
 
-    fileprivate func fillBackendRow(_ row: inout StatsRow, _ proxy: Proxy, latency: Bool) {
+    private func fillBackendRow(_ row: inout StatsRow, _ proxy: Proxy, latency: Bool) {
         let counters = proxy.backendCounters
         row.mode = proxy.config.mode.rawValue
         fillForwarding(&row, from: counters, bytes: proxy.backendBytes, latency: latency)
@@ -279,8 +287,7 @@ struct StatsRowIterator: IteratorProtocol {
         return appendNext(to: &row) ? row[0] : nil
     }
 
-    /// Builds the next row at the end of `rows`, where it stays (a row is large: built apart
-    /// and moved in, it was copied twice); false at the end.
+    /// Builds the next row at the end of `rows`, where it stays; false at the end.
     mutating func appendNext(to rows: inout [StatsRow]) -> Bool {
         let proxies = runtime.proxies
         while proxyIndex < proxies.count {
@@ -293,8 +300,7 @@ struct StatsRowIterator: IteratorProtocol {
             if position == -1 {
                 position = 0
                 if proxy.isFrontend {
-                    rows.append(runtime.blankRow(.frontend, of: proxy))
-                    runtime.lock.withLock { runtime.fillFrontendRow(&rows[rows.count - 1], proxy) }
+                    runtime.lock.withLock { runtime.appendFrontendRow(of: proxy, to: &rows) }
                     return true
                 }
             }
@@ -302,14 +308,12 @@ struct StatsRowIterator: IteratorProtocol {
                 if position < proxy.servers.count {
                     position += 1
                     let server = proxy.servers[position - 1]
-                    rows.append(runtime.blankRow(of: server))
-                    runtime.lock.withLock { runtime.fillServerRow(&rows[rows.count - 1], server, latency: false) }
+                    runtime.lock.withLock { runtime.appendServerRow(of: server, to: &rows, latency: false) }
                     return true
                 }
                 if position == proxy.servers.count {
                     position += 1
-                    rows.append(runtime.blankRow(.backend, of: proxy))
-                    runtime.lock.withLock { runtime.fillBackendRow(&rows[rows.count - 1], proxy, latency: false) }
+                    runtime.lock.withLock { runtime.appendBackendRow(of: proxy, to: &rows, latency: false) }
                     return true
                 }
             }

@@ -128,9 +128,7 @@ final class Worker {
                 runtime.cliSessionsDrained()
             case .statsSocketsClosed:
                 runtime.statsSocketsClosed()
-            case .cliExited:
-                loop.stop()
-            case .exit:
+            case .cliExited, .exit:
                 loop.stop()
             }
         }
