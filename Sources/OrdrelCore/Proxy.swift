@@ -13,6 +13,10 @@ public final class Proxy {
     let frontendBytes: PerThreadBytes
     let backendBytes: PerThreadBytes
     public var frontendEnabled: Bool
+    /// Connections a listener of this frontend is accepting and has not counted yet (under
+    /// `Runtime.lock`): a slot is taken before accept(), as haproxy does, so that two threads
+    /// cannot both accept the last one.
+    var acceptsInFlight = 0
     /// Frontend concurrent limit (0 = only the global limit applies).
     public var maxconn: Int
     /// `maxconn` as configured, before any `set maxconn frontend`.

@@ -62,6 +62,8 @@ public final class Runtime {
     /// The limit at start, after the fd limit was applied: `set maxconn global` may not exceed it.
     public private(set) var initialMaxconn: Int
     public private(set) var currentConnections = 0
+    /// Slots taken by accepts not counted yet (`Proxy.acceptsInFlight`, process-wide; under `lock`).
+    var acceptsInFlight = 0
     /// `CumConns`: accepted client and CLI connections plus health-check runs, as haproxy's
     /// `totalconn` counts every session it creates.
     public internal(set) var cumulativeConnections: UInt64 = 0
@@ -656,47 +658,85 @@ public final class Runtime {
 
     // MARK: accepting
 
-    /// Whether `frontend` or the process is at its `maxconn` (under `lock`).
+    /// Whether `frontend` or the process is at its `maxconn`, counting the accepts in flight
+    /// (under `lock`).
     func isAtConnectionLimit(_ frontend: Proxy) -> Bool {
-        currentConnections >= maxconn || (frontend.maxconn > 0 && frontend.frontendCounters.current >= frontend.maxconn)
+        currentConnections + acceptsInFlight >= maxconn
+            || (frontend.maxconn > 0 && frontend.frontendCounters.current + frontend.acceptsInFlight >= frontend.maxconn)
+    }
+
+    /// Gives back an accept slot that no stream took (nothing accepted, a connection refused or
+    /// closed, or one handed to a PROXY handshake, which is not counted before its stream):
+    /// listeners paused at a limit may accept again. On `worker`'s thread.
+    func releaseAcceptSlot(_ frontend: Proxy, on worker: Worker) {
+        let waiting = lock.withLock {
+            acceptsInFlight -= 1
+            frontend.acceptsInFlight -= 1
+            return workers.filter(\.hasListenersAtLimit)
+        }
+        resumeListeners(waiting, from: worker)
+    }
+
+    /// Tells workers whose listeners wait at a limit to look again (this one directly).
+    private func resumeListeners(_ waiting: [Worker], from worker: Worker) {
+        for paused in waiting {
+            if paused === worker { paused.resumeListenersBelowLimits() } else { paused.post(.resumeListeners) }
+        }
     }
 
     private func acceptBatch(on listener: Listener, worker: Worker) {
         var budget = maxAccept < 0 ? Int.max : max(1, maxAccept)
         let proxy = listener.proxy
         while budget > 0 {
-            if worker.pauseIfAtLimit(listener) { return }
             if let wait = rateLimitWait(nowMs: worker.loop.nowMilliseconds) {
                 listener.pause(.rateLimited, loop: worker.loop, for: wait)
                 return
             }
-            do {
-                if case .socketPair = listener.bind.address {
+            if case .socketPair = listener.bind.address {
+                do {
+                    if worker.pauseIfAtLimit(listener) { return }
                     guard try receiveConnections(on: listener, worker: worker) else { return }
                     budget -= 1
                     continue
+                } catch let error as SyscallError where error.isResourceExhaustion {
+                    pauseForResources(listener, on: worker, error)
+                    return
+                } catch {
+                    continue
                 }
+            }
+            // The slot is the stream's once it is counted (`openStream`), else given back.
+            guard worker.takeAcceptSlot(listener) else { return }
+            do {
                 switch try listener.fd.accept() {
                 case .wouldBlock:
+                    releaseAcceptSlot(proxy, on: worker)
                     return
                 case .processed(let (fd, address)):
                     budget -= 1
                     if let services = builtinServices[ObjectIdentifier(proxy)] {
                         openHTTPConnection(client: fd, address: address, frontend: proxy, services: services)
                     } else {
-                        admit(on: worker, client: AcceptedClient(fd: fd, address: address, listener: listener),
-                              listener: listener)
+                        var client = AcceptedClient(fd: fd, address: address, listener: listener)
+                        client.holdsAcceptSlot = true
+                        admit(on: worker, client: client, listener: listener)
                     }
                 }
             } catch let error as SyscallError where error.isResourceExhaustion {
-                logger.warning("Proxy \(proxy.name) reached a system limit while accepting (\(error)); pausing the listener for 100 ms.")
-                listener.pause(.resources, loop: worker.loop, for: 0.1)
+                releaseAcceptSlot(proxy, on: worker)
+                pauseForResources(listener, on: worker, error)
                 return
             } catch {
                 // ECONNABORTED and friends concern one connection only: keep accepting.
+                releaseAcceptSlot(proxy, on: worker)
                 continue
             }
         }
+    }
+
+    private func pauseForResources(_ listener: Listener, on worker: Worker, _ error: SyscallError) {
+        logger.warning("Proxy \(listener.proxy.name) reached a system limit while accepting (\(error)); pausing the listener for 100 ms.")
+        listener.pause(.resources, loop: worker.loop, for: 0.1)
     }
 
     /// `sockpair@` listeners: one message carries a connection as a descriptor (haproxy's
@@ -762,6 +802,10 @@ public final class Runtime {
         case .reject:
             openStream(on: worker, client: client, frontend: frontend, refused: .connection)
         case .accept(let expectProxy) where expectProxy || listener.bind.acceptProxy:
+            if client.holdsAcceptSlot {
+                client.holdsAcceptSlot = false
+                releaseAcceptSlot(frontend, on: worker)
+            }
             ProxyHandshake(runtime: self, worker: worker, client: client, listener: listener).start()
         case .accept:
             let accepted = sessionRulesAccept(client: client.fd, address: client.address, destination: nil, frontend: frontend,
@@ -786,6 +830,10 @@ public final class Runtime {
             client.stickCounters?.release(nowMs: Int64(now))
         }
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
+            if client.holdsAcceptSlot {
+                acceptsInFlight -= 1
+                frontend.acceptsInFlight -= 1
+            }
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             acceptRate.record(nowMs: now)
@@ -832,6 +880,8 @@ public final class Runtime {
             if refused == .connection { try? client.fd.setLingerZero() }
             if refused == nil { client.stickCounters?.release(nowMs: Int64(now)) }
             client.fd.close()
+            // Its slot went uncounted: listeners paused at a limit may accept again.
+            if client.holdsAcceptSlot { resumeListeners(lock.withLock { workers.filter(\.hasListenersAtLimit) }, from: worker) }
             return
         }
         if admitted.owner === worker {
@@ -890,9 +940,7 @@ public final class Runtime {
             logTraffic(line, format: format, frontend: frontend, to: sinks)
         }
         worker.streams.remove(stream.id)
-        for paused in waiting {
-            if paused === worker { paused.resumeListenersBelowLimits() } else { paused.post(.resumeListeners) }
-        }
+        resumeListeners(waiting, from: worker)
         if softStopDone { workers[0].post(.softStopFinished) }
     }
 

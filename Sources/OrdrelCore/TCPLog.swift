@@ -16,6 +16,8 @@ struct AcceptedClient {
     var requestNumber: UInt64 = 0
     /// What its `track-sc` rules track, from the connection rules on; nil without stick tables.
     var stickCounters: StickCounters?
+    /// Holds the accept slot its listener took (`Runtime.acceptsInFlight`) until it is counted.
+    var holdsAcceptSlot = false
 
     init(fd: FD, address: SocketAddress, listener: Listener) {
         self.fd = fd

@@ -149,6 +149,22 @@ final class Worker {
         return atLimit
     }
 
+    /// Takes a slot for one accept (`Runtime.acceptsInFlight`) unless a `maxconn` limit is
+    /// reached, in which case the listener is paused, decided under the shared lock as above.
+    func takeAcceptSlot(_ listener: Listener) -> Bool {
+        let taken = runtime.lock.withLock {
+            if runtime.isAtConnectionLimit(listener.proxy) {
+                hasListenersAtLimit = true
+                return false
+            }
+            runtime.acceptsInFlight += 1
+            listener.proxy.acceptsInFlight += 1
+            return true
+        }
+        if !taken { listener.pause(.limit, loop: loop) }
+        return taken
+    }
+
     /// Listeners held back by `maxconn` accept again once their limits allow.
     func resumeListenersBelowLimits() {
         runtime.lock.withLock {

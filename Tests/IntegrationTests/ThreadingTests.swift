@@ -188,6 +188,46 @@ final class ThreadingTests: XCTestCase {
         XCTAssertEqual(try stat("s1", ["smax", "stot"]), ["1", "21"], "one stream at a time on the server")
     }
 
+    /// Every thread is woken by the same listening socket: a frontend at `maxconn 1` admits one
+    /// client at a time even when many arrive at once, as a slot is taken before accept().
+    func testFrontendMaxconnHoldsWhenThreadsAcceptTogether() throws {
+        try start(threads: 4)
+        XCTAssertEqual(try query("set maxconn frontend fe 1"), "\n")
+        let served = ServedCount()
+        let clients = ClientList()
+        let group = DispatchGroup()
+        let port = self.port
+        for batch in 0..<4 {
+            group.enter()
+            Thread {
+                for index in 0..<10 {
+                    guard let fd = try? TestSocket.connect(port: port) else { continue }
+                    clients.add(fd)
+                    TestSocket.setReceiveTimeout(fd, seconds: 0.5)
+                    let message = Array("client \(batch).\(index)\n".utf8)
+                    try? TestSocket.sendAll(fd, message)
+                }
+                group.leave()
+            }.start()
+        }
+        XCTAssertEqual(group.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(clients.all.count, 40)
+        let readers = DispatchGroup()
+        for fd in clients.all {
+            readers.enter()
+            Thread {
+                if !TestSocket.read(fd, count: 1).isEmpty { served.add() }
+                readers.leave()
+            }.start()
+        }
+        XCTAssertEqual(readers.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(served.value, 1, "one client at a time is forwarded")
+        XCTAssertEqual(try stat("FRONTEND", ["scur", "smax"]), ["1", "1"], "never two sessions at once")
+        clients.all.forEach { close($0) }
+        XCTAssertTrue(try waitUntil(10) { try stat("FRONTEND", ["scur", "stot"]) == ["0", "40"] }, "the rest were served in turn")
+        XCTAssertEqual(try stat("FRONTEND", ["smax"]), ["1"])
+    }
+
     func testShutdownSessionReachesAStreamOfTheOtherThread() throws {
         try start()
         let clients = try connectClients(16)
@@ -224,6 +264,13 @@ final class ThreadingTests: XCTestCase {
 }
 
 /// A counter the client threads of a test add to.
+private final class ClientList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var fds: [Int32] = []
+    func add(_ fd: Int32) { lock.withLock { fds.append(fd) } }
+    var all: [Int32] { lock.withLock { fds } }
+}
+
 private final class ServedCount: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
