@@ -8,7 +8,8 @@ protocol StreamSocket {
     associatedtype Pipe
     /// `.processed(0)` is EOF.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> IOResult<Int>
-    func write(_ buffer: UnsafeRawBufferPointer) throws -> IOResult<Int>
+    /// `more`: a FIN follows these bytes at once (MSG_MORE, so both may leave in one segment).
+    func write(_ buffer: UnsafeRawBufferPointer, more: Bool) throws -> IOResult<Int>
     /// Moves up to `count` bytes from this socket into the pipe.
     func splice(into pipe: Pipe, count: Int) throws -> IOResult<Int>
     /// Moves up to `count` bytes from the pipe to this socket.
@@ -97,6 +98,9 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
     /// `tcp-response` inspection's hook: while set, the server's bytes (and its FIN) stay in the
     /// response buffer, read up to a full buffer, and nothing goes to the client.
     var holdsResponse = false
+    /// A short read from the server is followed by one more (`readAhead`) until one would block:
+    /// a server that answers then closes has its FIN found in the same wake-up.
+    private(set) var readsAheadForServerFIN = true
 
     /// At most this many rounds per `forward`, so one busy stream cannot hold the loop.
     static var maxRounds: Int { 8 }
@@ -134,15 +138,19 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
         var progress = true
         while progress && rounds < Self.maxRounds {
             var traffic = DirectionTraffic()
-            progress = Self.pump(&request, pipe: &requestPipe, from: client, &clientReadiness, to: server,
-                                 &serverReadiness, pool: pool, pipes: pipes, traffic: &traffic)
+            var clientReadAhead = false
+            progress = Self.pump(&request, pipe: &requestPipe, from: client, &clientReadiness, readAhead: &clientReadAhead,
+                                 to: server, &serverReadiness, corksFIN: false, pool: pool, pipes: pipes, traffic: &traffic)
             report.add(traffic, from: .client)
             if report.failure != nil { return report }
             if let server {
                 traffic = DirectionTraffic()
+                // The server's last bytes may wait for its FIN (MSG_MORE) when a shutdown sends
+                // that FIN: not when close() does, which `option nolinger` turns into a reset.
                 let moved = Self.pump(&response, pipe: &responsePipe, from: server, &serverReadiness,
-                                      to: holdsResponse ? nil : client,
-                                      &clientReadiness, pool: pool, pipes: pipes, traffic: &traffic)
+                                      readAhead: &readsAheadForServerFIN, to: holdsResponse ? nil : client,
+                                      &clientReadiness, corksFIN: request.state != .closed, pool: pool, pipes: pipes,
+                                      traffic: &traffic)
                 report.add(traffic, from: .server)
                 if report.failure != nil { return report }
                 progress = progress || moved
@@ -223,6 +231,8 @@ private struct DirectionTraffic {
     var sinkActive = false
     /// The source (`false`) or the sink (`true`) failed with this errno.
     var failure: (atSink: Bool, errno: Int32)?
+    /// A read ahead failed after bytes came: the failure counts once they are written.
+    var failureAfterWrite: Int32?
 }
 
 extension ForwardingReport {
@@ -246,25 +256,29 @@ extension ForwardingReport {
 // MARK: one direction's round
 
 extension Tunnel {
-    /// One round for one direction: read once if due, write what is pending, take or return the
-    /// pipe (the FIN is `forward`'s, once both directions have read). Returns whether any byte
-    /// or EOF moved.
+    /// One round for one direction: read once if due (and `readAhead`, once more), write what is
+    /// pending, take or return the pipe (the FIN is `forward`'s, once both directions have
+    /// read). `corksFIN`: the last bytes before a FIN go with MSG_MORE, as a shutdown follows.
+    /// Returns whether any byte or EOF moved.
     private static func pump(_ channel: inout Channel, pipe: inout Socket.Pipe?,
-                             from source: Socket, _ sourceReadiness: inout SocketReadiness,
-                             to sink: Socket?, _ sinkReadiness: inout SocketReadiness,
+                             from source: Socket, _ sourceReadiness: inout SocketReadiness, readAhead: inout Bool,
+                             to sink: Socket?, _ sinkReadiness: inout SocketReadiness, corksFIN: Bool,
                              pool: BufferPool, pipes: Pipes, traffic: inout DirectionTraffic) -> Bool {
         var filledBuffer = false
         var progress = false
         do {
-            progress = try readSource(&channel, pipe: pipe, from: source, &sourceReadiness, pool: pool,
-                                      traffic: &traffic, filledBuffer: &filledBuffer)
+            progress = try readSource(&channel, pipe: pipe, from: source, &sourceReadiness, readAhead: &readAhead,
+                                      pool: pool, traffic: &traffic, filledBuffer: &filledBuffer)
         } catch {
             traffic.failure = (false, errnoOf(error))
             return progress
         }
+        defer {
+            if traffic.failure == nil, let errno = traffic.failureAfterWrite { traffic.failure = (false, errno) }
+        }
         guard let sink else { return progress }
         do {
-            if try writeSink(&channel, pipe: pipe, to: sink, &sinkReadiness, pool: pool) {
+            if try writeSink(&channel, pipe: pipe, to: sink, &sinkReadiness, corksFIN: corksFIN, pool: pool) {
                 traffic.sinkActive = true
                 progress = true
             }
@@ -281,7 +295,7 @@ extension Tunnel {
     /// holds one, else into the buffer. Returns whether bytes or EOF came; `filledBuffer` tells a
     /// read that filled a whole buffer (bulk data: time for a pipe).
     private static func readSource(_ channel: inout Channel, pipe: Socket.Pipe?, from source: Socket,
-                                   _ readiness: inout SocketReadiness, pool: BufferPool,
+                                   _ readiness: inout SocketReadiness, readAhead: inout Bool, pool: BufferPool,
                                    traffic: inout DirectionTraffic, filledBuffer: inout Bool) throws -> Bool {
         guard readiness.readable else { return false }
         let result: IOResult<Int>
@@ -304,9 +318,12 @@ extension Tunnel {
             if pipe != nil {
                 channel.didSpliceIn(count)
             } else {
-                if count < space { readiness.readable = false }
                 filledBuffer = count == pool.bufferSize
                 channel.didRead(count, pool: pool)
+                if count < space {
+                    readiness.readable = false
+                    if readAhead { Self.readAhead(&channel, from: source, &readiness, &readAhead, pool: pool, traffic: &traffic) }
+                }
             }
             traffic.bytesRead += count
             traffic.sourceActive = true
@@ -318,14 +335,43 @@ extension Tunnel {
         }
     }
 
+    /// After a short read, reads once more into what is left of the buffer: a source that closed
+    /// right behind its bytes (a server answering, then closing) shows its EOF now, and its FIN
+    /// can leave with those bytes (haproxy learns the same from EPOLLRDHUP, which libev does not
+    /// pass on). The first read ahead that would block ends it for the stream, so a stream pays
+    /// one such syscall at most. A failure waits until the bytes before it are written.
+    private static func readAhead(_ channel: inout Channel, from source: Socket, _ readiness: inout SocketReadiness,
+                                  _ readAhead: inout Bool, pool: BufferPool, traffic: inout DirectionTraffic) {
+        guard channel.wantsRead(capacity: pool.bufferSize) else { return }
+        let buffer = channel.readSpace(pool: pool)
+        do {
+            switch try source.read(into: buffer) {
+            case .processed(0):
+                channel.didReadEOF(pool: pool)
+            case .processed(let count):
+                channel.didRead(count, pool: pool)
+                traffic.bytesRead += count
+                if count == buffer.count { readiness.readable = true }
+            case .wouldBlock:
+                readAhead = false
+            }
+        } catch {
+            readAhead = false
+            traffic.failureAfterWrite = errnoOf(error)
+        }
+    }
+
     /// Writes what is pending to the sink if it may take it: the buffer first, then the pipe.
-    /// Returns whether bytes went out.
+    /// With `corksFIN`, bytes that end a direction whose source has ended go with MSG_MORE: the
+    /// FIN's shutdown follows in the same round and sends both in one segment. Returns whether
+    /// bytes went out.
     private static func writeSink(_ channel: inout Channel, pipe: Socket.Pipe?, to sink: Socket,
-                                  _ readiness: inout SocketReadiness, pool: BufferPool) throws -> Bool {
+                                  _ readiness: inout SocketReadiness, corksFIN: Bool, pool: BufferPool) throws -> Bool {
         guard readiness.writable && channel.wantsWrite else { return false }
         if channel.buffered > 0 {
             let pending = channel.pending
-            switch try sink.write(pending) {
+            let more = corksFIN && channel.state == .draining && channel.piped == 0
+            switch try sink.write(pending, more: more) {
             case .processed(let count):
                 if count < pending.count { readiness.writable = false }
                 channel.didWrite(count, pool: pool)

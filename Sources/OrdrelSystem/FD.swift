@@ -147,8 +147,11 @@ public struct FD: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Writes up to `buffer.count` bytes; MSG_NOSIGNAL so a closed peer is EPIPE, never SIGPIPE.
-    public func write(_ buffer: UnsafeRawBufferPointer) throws -> IOResult<Int> {
-        try syscall("send") { Glibc.send(rawValue, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
+    /// `more` (MSG_MORE): the kernel may hold a last partial segment until the next write or the
+    /// FIN, which a shutdown or close() must then follow at once.
+    public func write(_ buffer: UnsafeRawBufferPointer, more: Bool = false) throws -> IOResult<Int> {
+        let flags = Int32(MSG_NOSIGNAL) | (more ? Int32(MSG_MORE) : 0)
+        return try syscall("send") { Glibc.send(rawValue, buffer.baseAddress, buffer.count, flags) }
     }
 
     /// Grows a pipe to `bytes` (F_SETPIPE_SZ); returns the size granted.

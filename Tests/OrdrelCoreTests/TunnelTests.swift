@@ -22,6 +22,8 @@ final class ScriptedSocket: StreamSocket {
     /// Writes fail with this errno.
     var writeFailure: Int32?
     private(set) var reads = 0
+    /// Each write's MSG_MORE flag, in order.
+    private(set) var writesWithMore: [Bool] = []
     private(set) var shutdowns: [ShutdownHow] = []
     private(set) var lingerZero = false
     private(set) var closed = false
@@ -42,7 +44,8 @@ final class ScriptedSocket: StreamSocket {
         }
     }
 
-    func write(_ buffer: UnsafeRawBufferPointer) throws -> IOResult<Int> {
+    func write(_ buffer: UnsafeRawBufferPointer, more: Bool) throws -> IOResult<Int> {
+        writesWithMore.append(more)
         if let writeFailure { throw SyscallError(call: "send", errno: writeFailure) }
         guard writeRoom > 0 else { return .wouldBlock }
         let count = min(writeRoom, buffer.count)
@@ -59,7 +62,7 @@ final class ScriptedSocket: StreamSocket {
     }
 
     func splice(from pipe: ScriptedPipe, count: Int) throws -> IOResult<Int> {
-        let result = try pipe.bytes.prefix(count).withUnsafeBytes { try write($0) }
+        let result = try pipe.bytes.prefix(count).withUnsafeBytes { try write($0, more: false) }
         if case .processed(let moved) = result { pipe.bytes.removeFirst(moved) }
         return result
     }
@@ -287,6 +290,60 @@ final class TunnelTests: XCTestCase {
         XCTAssertEqual(client.written, [1])
         XCTAssertEqual(client.shutdowns, [], "close() follows at once and sends the FIN itself")
         XCTAssertEqual(tunnel.response.state, .closed)
+        XCTAssertTrue(tunnel.isFinished)
+    }
+
+    /// A server that answers then closes: the read after its short read finds the FIN, and the
+    /// answer goes with MSG_MORE so that the shutdown right after sends bytes and FIN together.
+    func testServerFINRightBehindItsBytesLeavesWithThem() {
+        var tunnel = connectedTunnel()
+        server.inputs = [.bytes([1, 2, 3]), .eof]
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(server.reads, 2, "the short read and the one that found the FIN")
+        XCTAssertEqual(client.written, [1, 2, 3])
+        XCTAssertEqual(client.writesWithMore, [true])
+        XCTAssertEqual(client.shutdowns, [.write], "the FIN follows the corked bytes in the same round")
+        XCTAssertEqual(tunnel.response.state, .closed)
+    }
+
+    /// The first read ahead that would block ends reading ahead for the stream: a server that
+    /// keeps its connection open costs one extra read, not one per answer.
+    func testReadAheadStopsOnceItWouldBlock() {
+        var tunnel = connectedTunnel()
+        server.inputs = [.bytes([1])]
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(server.reads, 2)
+        XCTAssertFalse(tunnel.readsAheadForServerFIN)
+        XCTAssertEqual(client.writesWithMore, [false], "no FIN known: nothing is held back")
+        server.inputs = [.bytes([2])]
+        tunnel.noteReady(.server, .read)
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(server.reads, 3, "the next short read is not followed by another")
+        XCTAssertEqual(client.written, [1, 2])
+    }
+
+    /// Bytes the server sent before a reset still reach the client: a failing read ahead counts
+    /// once they are written.
+    func testReadAheadFailureComesAfterTheBytesBeforeIt() {
+        var tunnel = connectedTunnel()
+        server.inputs = [.bytes([5]), .failure(ECONNRESET)]
+        let report = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(client.written, [5])
+        XCTAssertEqual(report.failure, ForwardingReport.Failure(side: .server, errno: ECONNRESET))
+    }
+
+    /// When the client's direction is closed, close() sends the server's FIN (a reset under
+    /// `option nolinger`, which would drop held bytes): the last bytes are not held.
+    func testNoBytesHeldForAFINThatCloseSends() {
+        var tunnel = connectedTunnel()
+        client.inputs = [.eof]
+        _ = tunnel.forward(client: client, server: server)
+        server.inputs = [.bytes([9]), .eof]
+        tunnel.noteReady(.server, .read)
+        _ = tunnel.forward(client: client, server: server)
+        XCTAssertEqual(client.written, [9])
+        XCTAssertEqual(client.writesWithMore, [false])
+        XCTAssertEqual(client.shutdowns, [])
         XCTAssertTrue(tunnel.isFinished)
     }
 
