@@ -74,6 +74,39 @@ final class ForwardingTests: XCTestCase {
         }
     }
 
+    /// A server that answers, then closes while the client's side is still open (one connection
+    /// per request): the client gets every byte, then EOF, whether the answer fits one buffer or
+    /// spans many, and under `option nolinger` too (the last bytes may wait for the FIN).
+    func testServerThatAnswersThenClosesDeliversEverythingThenEOF() throws {
+        let backend = try TestBackend(.answerThenClose { request in
+            let size = Int(String(decoding: request.prefix { $0 != 10 }, as: UTF8.self)) ?? 0
+            return Self.pattern(size)
+        })
+        defer { backend.stop() }
+        for extra in ["", "    option nolinger"] {
+            let port = try TestSocket.unusedPort()
+            let ordrel = try OrdrelProcess(config: config(frontendPort: port, servers: [backend.port], extra: extra),
+                                           readyPort: port)
+            defer { ordrel.stop() }
+            for size in [1, 1_000, 16_384, 40_000, 300_000] {
+                for _ in 0..<3 {
+                    let fd = try TestSocket.connect(port: port)
+                    TestSocket.setReceiveTimeout(fd, seconds: 10)
+                    try TestSocket.sendAll(fd, Array("\(size)\n".utf8))
+                    let (received, end) = TestSocket.readAll(fd)
+                    close(fd)
+                    XCTAssertEqual(end, .eof, "\(size) bytes\(extra)")
+                    XCTAssertEqual(received.count, size, "\(size) bytes\(extra)")
+                    XCTAssertTrue(received == Self.pattern(size), "\(size) bytes\(extra): the bytes themselves")
+                }
+            }
+        }
+    }
+
+    private static func pattern(_ size: Int) -> [UInt8] {
+        (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+    }
+
     func testRefusingBackendClosesClientPromptlyAfterRetries() throws {
         let dead = try TestSocket.unusedPort()
         let port = try TestSocket.unusedPort()

@@ -15,6 +15,9 @@ final class TestBackend: @unchecked Sendable {
         case greetThenEcho([UInt8])
         /// Reads and discards, never answers; closes after the client's FIN (for idle timeouts).
         case silent
+        /// Answers the first bytes read with what `answer` makes of them, then closes (FIN) with
+        /// the client's side still open, as an HTTP server does after a `Connection: close` reply.
+        case answerThenClose(@Sendable ([UInt8]) -> [UInt8])
     }
 
     let port: UInt16
@@ -66,6 +69,8 @@ final class TestBackend: @unchecked Sendable {
         var outputOffset = 0
         var readEOF = false
         var input: [UInt8] = []
+        /// Closes once its output is out, whether or not the client has finished.
+        var closesAfterOutput = false
 
         init(fd: Int32) { self.fd = fd }
         var pendingOutput: Int { output.count - outputOffset }
@@ -128,7 +133,7 @@ final class TestBackend: @unchecked Sendable {
                         continue
                     }
                 }
-                if connection.readEOF && connection.pendingOutput == 0 {
+                if (connection.readEOF || connection.closesAfterOutput) && connection.pendingOutput == 0 {
                     shutdown(connection.fd, Int32(SHUT_WR))
                     close(connection.fd)
                     connections[connection.fd] = nil
@@ -148,6 +153,10 @@ final class TestBackend: @unchecked Sendable {
             connection.input += bytes
         case .silent:
             break
+        case .answerThenClose(let answer):
+            guard !connection.closesAfterOutput else { return }
+            connection.output += answer(bytes)
+            connection.closesAfterOutput = true
         }
     }
 }
