@@ -670,11 +670,23 @@ public final class Runtime {
     /// listeners paused at a limit may accept again. On `worker`'s thread.
     func releaseAcceptSlot(_ frontend: Proxy, on worker: Worker) {
         let waiting = lock.withLock {
-            acceptsInFlight -= 1
-            frontend.acceptsInFlight -= 1
+            countAcceptSlot(of: frontend, taken: false)
             return workers.filter(\.hasListenersAtLimit)
         }
         resumeListeners(waiting, from: worker)
+    }
+
+    /// One accept slot of `frontend` taken or given back (under `lock`).
+    func countAcceptSlot(of frontend: Proxy, taken: Bool) {
+        let change = taken ? 1 : -1
+        acceptsInFlight += change
+        frontend.acceptsInFlight += change
+    }
+
+    /// Room was freed outside a stream's end: every worker with listeners paused at a limit
+    /// looks again. On `worker`'s thread.
+    func resumeListenersAtLimit(from worker: Worker) {
+        resumeListeners(lock.withLock { workers.filter(\.hasListenersAtLimit) }, from: worker)
     }
 
     /// Tells workers whose listeners wait at a limit to look again (this one directly).
@@ -706,7 +718,7 @@ public final class Runtime {
                 }
             }
             // The slot is the stream's once it is counted (`openStream`), else given back.
-            guard worker.takeAcceptSlot(listener) else { return }
+            if worker.pauseIfAtLimit(listener, takingSlot: true) { return }
             do {
                 switch try listener.fd.accept() {
                 case .wouldBlock:
@@ -830,10 +842,7 @@ public final class Runtime {
             client.stickCounters?.release(nowMs: Int64(now))
         }
         let admitted: (backend: Proxy, owner: Worker)? = lock.withLock {
-            if client.holdsAcceptSlot {
-                acceptsInFlight -= 1
-                frontend.acceptsInFlight -= 1
-            }
+            if client.holdsAcceptSlot { countAcceptSlot(of: frontend, taken: false) }
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             acceptRate.record(nowMs: now)
@@ -881,7 +890,7 @@ public final class Runtime {
             if refused == nil { client.stickCounters?.release(nowMs: Int64(now)) }
             client.fd.close()
             // Its slot went uncounted: listeners paused at a limit may accept again.
-            if client.holdsAcceptSlot { resumeListeners(lock.withLock { workers.filter(\.hasListenersAtLimit) }, from: worker) }
+            if client.holdsAcceptSlot { resumeListenersAtLimit(from: worker) }
             return
         }
         if admitted.owner === worker {

@@ -20,8 +20,7 @@ extension Runtime {
         counters?.release(nowMs: Int64(now))
         lock.withLock {
             // The accept slot its listener took becomes this connection's count, or is freed.
-            acceptsInFlight -= 1
-            frontend.acceptsInFlight -= 1
+            countAcceptSlot(of: frontend, taken: false)
             frontend.frontendCounters.connectionsTotal += 1
             frontend.frontendCounters.connectionRate.record(nowMs: now)
             cumulativeConnections += 1
@@ -41,7 +40,7 @@ extension Runtime {
             // rejected by session rules with a FIN.
             if rejected { try? client.setLingerZero() }
             client.close()
-            if lock.withLock({ workers[0].hasListenersAtLimit }) { workers[0].resumeListenersBelowLimits() }
+            resumeListenersAtLimit(from: workers[0])
             return
         }
         let connection = HTTPConnection(fd: client, client: address, proxy: frontend, services: services, runtime: self)

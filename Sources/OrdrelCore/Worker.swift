@@ -136,33 +136,21 @@ final class Worker {
 
     // MARK: listeners
 
-    /// Pauses a listener at a `maxconn` limit when `atLimit` says so, deciding under the shared
-    /// lock so that a stream closing on another thread either sees the flag or frees the room.
+    /// Pauses a listener at a `maxconn` limit, deciding under the shared lock so that a stream
+    /// closing on another thread either sees the flag or frees the room. Below the limit,
+    /// `takingSlot` takes a slot for one accept (`Runtime.acceptsInFlight`) in the same hold.
     /// Returns true when the listener was paused.
-    func pauseIfAtLimit(_ listener: Listener) -> Bool {
+    func pauseIfAtLimit(_ listener: Listener, takingSlot: Bool = false) -> Bool {
         let atLimit = runtime.lock.withLock {
-            let limited = runtime.isAtConnectionLimit(listener.proxy)
-            if limited { hasListenersAtLimit = true }
-            return limited
+            if runtime.isAtConnectionLimit(listener.proxy) {
+                hasListenersAtLimit = true
+                return true
+            }
+            if takingSlot { runtime.countAcceptSlot(of: listener.proxy, taken: true) }
+            return false
         }
         if atLimit { listener.pause(.limit, loop: loop) }
         return atLimit
-    }
-
-    /// Takes a slot for one accept (`Runtime.acceptsInFlight`) unless a `maxconn` limit is
-    /// reached, in which case the listener is paused, decided under the shared lock as above.
-    func takeAcceptSlot(_ listener: Listener) -> Bool {
-        let taken = runtime.lock.withLock {
-            if runtime.isAtConnectionLimit(listener.proxy) {
-                hasListenersAtLimit = true
-                return false
-            }
-            runtime.acceptsInFlight += 1
-            listener.proxy.acceptsInFlight += 1
-            return true
-        }
-        if !taken { listener.pause(.limit, loop: loop) }
-        return taken
     }
 
     /// Listeners held back by `maxconn` accept again once their limits allow.
