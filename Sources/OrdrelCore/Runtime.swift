@@ -610,6 +610,10 @@ public final class Runtime {
         // Sessions first: their timers could still fire in the loop's last iteration.
         for connection in Array(httpConnections.values) { connection.finish() }
         signalWatchers.removeAll()
+        // The process is leaving: a soft stop or a listener pause asked now means nothing, and
+        // their default actions would end or stop it (a master passes SIGUSR1 on to a former
+        // worker that is exiting, which then died of it). SIGTERM and SIGINT keep theirs.
+        for signal in [Signal.user1, .ttyOutput, .ttyInput] { signal.ignore() }
         for worker in workers.dropFirst() { worker.post(.exit) }
         cli.post(.exit)
         // Thread 0 serves the CLI thread's `onThread0` until it has left its loop (`.cliExited`).

@@ -65,6 +65,24 @@ final class ProcessBehaviourTests: XCTestCase {
         }
     }
 
+    /// SIGUSR1 again and again while the soft stop ends the process (as a master passes every
+    /// SIGUSR1 on to its former workers): the process still exits 0, never of the signal.
+    func testRepeatedSoftStopsWhileExitingStillExitZero() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        for _ in 0..<5 {
+            let port = try TestSocket.unusedPort()
+            let ordrel = try OrdrelProcess(config: config(port: port, backend: backend.port), readyPort: port)
+            defer { ordrel.stop() }
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, ordrel.waitForExit(timeout: 0) == nil {
+                ordrel.signal(SIGUSR1)
+                usleep(200)
+            }
+            XCTAssertEqual(ordrel.waitForExit(timeout: 1), 0, ordrel.stderrText)
+        }
+    }
+
     func testHardStopAfterBoundsASoftStop() throws {
         let (backend, ordrel, port) = try startEcho(global: "hard-stop-after 400ms")
         defer { backend.stop() }
