@@ -288,8 +288,13 @@ final class ProcessBehaviourTests: XCTestCase {
         """
         let ordrel = try OrdrelProcess(config: cfg, readyPort: port)
         defer { ordrel.stop() }
-        let status = try String(contentsOfFile: "/proc/\(ordrel.pid)/status", encoding: .utf8)
-        let uidLine = status.split(separator: "\n").first { $0.hasPrefix("Uid:") }.map(String.init) ?? ""
+        // The port listens before the uid changes (bind as root, then drop): read until it has.
+        func uidLine() -> String {
+            let status = (try? String(contentsOfFile: "/proc/\(ordrel.pid)/status", encoding: .utf8)) ?? ""
+            return status.split(separator: "\n").first { $0.hasPrefix("Uid:") }.map(String.init) ?? ""
+        }
+        _ = waitUntil(5) { !uidLine().contains("\t0\t") }
+        let uidLine = uidLine()
         let uids = uidLine.split(whereSeparator: { $0 == "\t" || $0 == " " }).dropFirst().compactMap { UInt32($0) }
         XCTAssertEqual(uids.count, 4, uidLine)
         XCTAssertTrue(uids.allSatisfy { $0 == nobodyUID }, "real, effective, saved and fs uid must all be nobody: \(uidLine)")
