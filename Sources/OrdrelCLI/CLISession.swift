@@ -13,8 +13,8 @@ public enum CLIAction: Equatable {
     /// byte is written and before the session ends.
     case transferListeners
     /// The reply waits for rows another thread is making (`DeferredRows`): call
-    /// `whenRowsReady(_:)`, and `nextAction()` again once its callback runs. Pending output is
-    /// always handed out (`.write`) before.
+    /// `whenRowsReady(_:)`, and `nextAction()` again once its callback runs. Pending output
+    /// waits with the rows unless it fills a chunk (then it is handed out (`.write`) before).
     case awaitRows
     /// The session is over.
     case done
@@ -110,11 +110,14 @@ public final class CLISession {
     /// The next thing the driver must do. Call again after each completed step.
     public func nextAction() -> CLIAction {
         advance()
-        if outputStart < output.count {
+        // A reply waiting for rows keeps a part-filled chunk: it goes out with the rows in one
+        // write (a `show stat` header alone would cost the client a wake-up of its own).
+        let awaitingRows = stream?.awaitingRows == true
+        if outputStart < output.count && (!awaitingRows || pendingOutputCount >= outputChunkSize) {
             return .write(output[outputStart...])
         }
         if listenerTransferPending { return .transferListeners }
-        if stream?.awaitingRows == true { return .awaitRows }
+        if awaitingRows { return .awaitRows }
         switch state {
         case .ending, .awaitingShutdownWrite:
             state = .awaitingShutdownWrite

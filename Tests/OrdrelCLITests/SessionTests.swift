@@ -138,6 +138,50 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(t.events, ["shutdownWrite", "close"])
     }
 
+    /// A dump whose rows come from another thread does not send its header alone: the header
+    /// waits with the rows, and a small reply goes out in one write.
+    func testDeferredRowsGoOutWithTheirHeaderInOneWrite() {
+        let expected = exchange("show stat\n", eof: true)
+        let rt = TestRuntime()
+        rt.deferredBatch = 100
+        let s = CLISession(runtime: rt, level: .admin)
+        s.receive(Array("show stat\n".utf8))
+        s.receiveEOF()
+        XCTAssertEqual(s.nextAction(), .awaitRows, "the header is held while the rows are made")
+        XCTAssertGreaterThan(s.pendingOutputCount, 0)
+        guard let rows = rt.deferredRows else { return XCTFail("awaitRows without deferred rows") }
+        s.whenRowsReady {}
+        XCTAssertTrue(rows.deliver())
+        var writes: [[UInt8]] = []
+        while case .write(let b) = s.nextAction() {
+            writes.append(Array(b))
+            s.didWrite(b.count)
+        }
+        XCTAssertEqual(writes.count, 1, "header, rows and terminator in one write")
+        XCTAssertEqual(String(decoding: writes.joined(), as: UTF8.self), expected.text)
+        XCTAssertEqual(s.nextAction(), .shutdownWrite)
+    }
+
+    /// A held chunk is handed out once it is full, rows or not: a large pipelined reply before a
+    /// dump does not wait for the dump's rows.
+    func testFullChunkIsWrittenWhileRowsAreMade() {
+        let rt = TestRuntime()
+        rt.deferredBatch = 1
+        let s = CLISession(runtime: rt, level: .admin, outputChunkSize: 64)
+        s.receive(Array("show info\nshow stat\n".utf8))
+        s.receiveEOF()
+        var sawWrite = false
+        loop: while true {
+            switch s.nextAction() {
+            case .write(let b): sawWrite = true; s.didWrite(b.count)
+            case .awaitRows: break loop
+            default: return XCTFail("expected writes, then awaitRows")
+            }
+        }
+        XCTAssertTrue(sawWrite, "show info's reply, past the chunk size, went out before the rows")
+        XCTAssertLessThan(s.pendingOutputCount, 64)
+    }
+
     func testLargeDumpIsProducedIncrementally() {
         let rt = TestRuntime()
         rt.extraServers = 5000
