@@ -232,13 +232,19 @@ public final class Runtime {
             if unused > 0 { logger.notice("Closed \(unused) listening sockets of the old process that the configuration no longer uses.") }
         }
         // Before anything listens: a client that sees a port open may signal at once.
-        signalWatchers = [
-            SignalWatcher(loop: loop, signal: Signal.terminate.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
-            SignalWatcher(loop: loop, signal: Signal.interrupt.number) { [unowned(unsafe) self] in self.isolated { self.stop(.hard) } },
-            SignalWatcher(loop: loop, signal: Signal.user1.number) { [unowned(unsafe) self] in self.isolated { self.stop(.soft) } },
-            SignalWatcher(loop: loop, signal: Signal.ttyOutput.number) { [unowned(unsafe) self] in self.isolated { self.suspendListeners() } },
-            SignalWatcher(loop: loop, signal: Signal.ttyInput.number) { [unowned(unsafe) self] in self.isolated { self.resumeSuspendedListeners() } },
+        let handlers: [(Signal, (Runtime) -> Void)] = [
+            (.terminate, { $0.stop(.hard) }),
+            (.interrupt, { $0.stop(.hard) }),
+            (.user1, { $0.stop(.soft) }),
+            (.ttyOutput, { $0.suspendListeners() }),
+            (.ttyInput, { $0.resumeSuspendedListeners() }),
         ]
+        signalWatchers = handlers.map { signal, handle in
+            SignalWatcher(loop: loop, signal: signal.number) { [unowned(unsafe) self] in
+                guard !self.loopsExiting else { return }
+                self.isolated { handle(self) }
+            }
+        }
         try reserveFileDescriptors()
         try logOutput.open()
         do {
@@ -609,11 +615,12 @@ public final class Runtime {
         cliDrainTimer?.cancel()
         // Sessions first: their timers could still fire in the loop's last iteration.
         for connection in Array(httpConnections.values) { connection.finish() }
-        signalWatchers.removeAll()
-        // The process is leaving: a soft stop or a listener pause asked now means nothing, and
-        // their default actions would end or stop it (a master passes SIGUSR1 on to a former
-        // worker that is exiting, which then died of it). SIGTERM and SIGINT keep theirs.
-        for signal in [Signal.user1, .ttyOutput, .ttyInput] { signal.ignore() }
+        // The process is leaving: a signal now asks for nothing more, and its default action
+        // would kill the process (a master passes SIGTERM and SIGUSR1 on to former workers that
+        // are exiting, which died of them, and the master then reported 143). The watchers stay
+        // registered until the process exits, inert: stopping the last libev watcher of a
+        // signal puts its default action back.
+        signalWatchers.forEach { $0.keepUntilExit() }
         for worker in workers.dropFirst() { worker.post(.exit) }
         cli.post(.exit)
         // Thread 0 serves the CLI thread's `onThread0` until it has left its loop (`.cliExited`).

@@ -34,11 +34,6 @@ public enum Signal: Sendable {
         case .windowChange: return SIGWINCH
         }
     }
-
-    /// Ignores the signal from now on (its watcher stopped, libev put back the default action).
-    public func ignore() {
-        signal(number, SIG_IGN)
-    }
 }
 
 /// The errno values other modules test for.

@@ -65,21 +65,22 @@ final class ProcessBehaviourTests: XCTestCase {
         }
     }
 
-    /// SIGUSR1 again and again while the soft stop ends the process (as a master passes every
-    /// SIGUSR1 on to its former workers): the process still exits 0, never of the signal.
-    func testRepeatedSoftStopsWhileExitingStillExitZero() throws {
+    /// SIGUSR1 and SIGTERM again and again while a stop ends the process (as a master passes
+    /// them on to former workers still leaving): the process still exits 0, never of a signal.
+    func testRepeatedStopSignalsWhileExitingStillExitZero() throws {
         let backend = try TestBackend(.echo)
         defer { backend.stop() }
-        for _ in 0..<5 {
+        for (first, then) in [(SIGUSR1, SIGUSR1), (SIGUSR1, SIGTERM), (SIGTERM, SIGTERM), (SIGTERM, SIGUSR1), (SIGUSR1, SIGINT)] {
             let port = try TestSocket.unusedPort()
             let ordrel = try OrdrelProcess(config: config(port: port, backend: backend.port), readyPort: port)
             defer { ordrel.stop() }
+            ordrel.signal(first)
             let deadline = Date().addingTimeInterval(10)
             while Date() < deadline, ordrel.waitForExit(timeout: 0) == nil {
-                ordrel.signal(SIGUSR1)
+                ordrel.signal(then)
                 usleep(200)
             }
-            XCTAssertEqual(ordrel.waitForExit(timeout: 1), 0, ordrel.stderrText)
+            XCTAssertEqual(ordrel.waitForExit(timeout: 1), 0, "signal \(first), then \(then): " + ordrel.stderrText)
         }
     }
 
