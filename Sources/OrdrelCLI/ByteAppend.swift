@@ -54,26 +54,25 @@ extension ByteSink {
     }
 }
 
-extension Array where Element == UInt8 {
+extension ByteSink {
     /// Appends a CSV cell: quoted (quotes doubled) only when it holds `,`, `"`, CR or LF, like haproxy's csv_enc.
     mutating func appendCSV(_ s: String) {
-        var needsQuote = false
-        for b in s.utf8 where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
-            needsQuote = true
-            break
+        var s = s
+        s.withUTF8 { text in
+            guard text.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+                return append(bytes: text)
+            }
+            append(0x22)
+            for b in text {
+                if b == 0x22 { append(0x22) }
+                append(b)
+            }
+            append(0x22)
         }
-        if !needsQuote {
-            append(contentsOf: s.utf8)
-            return
-        }
-        append(0x22)
-        for b in s.utf8 {
-            if b == 0x22 { append(0x22) }
-            append(b)
-        }
-        append(0x22)
     }
+}
 
+extension Array where Element == UInt8 {
     /// Appends a JSON string literal (with quotes), escaping `"`, `\` and control bytes.
     mutating func appendJSONString(_ s: String) {
         append(0x22)

@@ -15,6 +15,21 @@ struct StatsRenderer {
     let withDescriptions: Bool
     /// Below operator level haproxy hides `addr` and `algo` (STAT_SHLGNDS).
     let showLegends: Bool
+    /// A CSV row is written here, then appended to the reply at once: a row is some hundred
+    /// cells, and each `Array.append` checked the array's uniqueness in the runtime.
+    private let csvLine = LineBuffer()
+
+    /// The memory of `csvLine`, kept from row to row (and shared by copies of the renderer,
+    /// which render on one thread, one row at a time).
+    private final class LineBuffer {
+        var writer = ByteWriter(capacity: 2048)
+    }
+
+    init(format: StatsFormat, withDescriptions: Bool, showLegends: Bool) {
+        self.format = format
+        self.withDescriptions = withDescriptions
+        self.showLegends = showLegends
+    }
 
     private static let columns = StatsColumns.all
     private static let addrIndex = StatsColumns.csvIndex["addr"] ?? -1
@@ -88,26 +103,32 @@ struct StatsRenderer {
     private func appendCSV(_ row: StatsRow, into out: inout [UInt8]) {
         let plan = Self.csvPlans[Int(row.kind.rawValue)]
         let comma = UInt8(ascii: ",")
+        var line = csvLine.writer
+        line.removeAll()
+        defer {
+            line.withBytes { out.append(contentsOf: $0) }
+            csvLine.writer = line
+        }
         for cell in plan {
             switch cell {
             case .separator:
-                out.append(UInt8(ascii: "-"))
+                line.append(UInt8(ascii: "-"))
             case .empty:
                 break
             case .constant(let value):
-                out.appendDecimal(value)
+                line.appendDecimal(value)
             case .field(let field):
                 if !showLegends && (field == .addr || field == .algo) { break }
                 switch row.cell(field) {
                 case .empty: break
-                case .u(let v): out.appendDecimal(v)
-                case .s(let v): out.appendDecimal(v)
-                case .str(let s): out.appendCSV(s)
+                case .u(let v): line.appendDecimal(v)
+                case .s(let v): line.appendDecimal(v)
+                case .str(let s): line.appendCSV(s)
                 }
             }
-            out.append(comma)
+            line.append(comma)
         }
-        out.append(0x0A)
+        line.append(0x0A)
     }
 
     private func appendTyped(_ row: StatsRow, into out: inout [UInt8]) {

@@ -230,6 +230,32 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(x("disable health be_app/s1", .operator), "Permission denied\n\n")
     }
 
+    /// CSV cells are quoted as haproxy's `csv_enc` does (only when they hold `,`, `"`, CR or LF,
+    /// quotes doubled), and one renderer writes rows longer than its line buffer's first memory.
+    func testCSVCellsQuotedAsHaproxyAndLongRowsWhole() {
+        let renderer = StatsRenderer(format: .plain, withDescriptions: false, showLegends: true)
+        var row = StatsRow(kind: .server, pxname: "be", svname: "s1", iid: 2, sid: 1)
+        row.checkDesc = "Layer4 \"timeout\", retrying"
+        row.status = "UP"
+        var out: [UInt8] = []
+        renderer.appendRow(row, isFirst: true, into: &out)
+        let text = String(decoding: out, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("be,s1,"), text)
+        XCTAssertTrue(text.contains(",\"Layer4 \"\"timeout\"\", retrying\","), text)
+        XCTAssertTrue(text.contains(",UP,"), text)
+        XCTAssertTrue(text.hasSuffix(",\n"))
+
+        let long = String(repeating: "x", count: 5000)
+        row.svname = long
+        out = []
+        renderer.appendRow(row, isFirst: false, into: &out)
+        renderer.appendRow(row, isFirst: false, into: &out)
+        let lines = String(decoding: out, as: UTF8.self).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertEqual(lines[0], lines[1])
+        XCTAssertTrue(lines[0].hasPrefix("be,\(long),"))
+    }
+
     func testShowStatCSVIsByteIdenticalToHaproxy() {
         XCTAssertEqual(exchange("show stat\n").text, Captured.statCSV)
         XCTAssertEqual(String(decoding: StatsColumns.csvHeader, as: UTF8.self),
