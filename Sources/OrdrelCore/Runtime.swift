@@ -615,12 +615,9 @@ public final class Runtime {
         cliDrainTimer?.cancel()
         // Sessions first: their timers could still fire in the loop's last iteration.
         for connection in Array(httpConnections.values) { connection.finish() }
-        // The process is leaving: a signal now asks for nothing more, and its default action
-        // would kill the process (a master passes SIGTERM and SIGUSR1 on to former workers that
-        // are exiting, which died of them, and the master then reported 143). The watchers stay
-        // registered until the process exits, inert: stopping the last libev watcher of a
-        // signal puts its default action back.
-        signalWatchers.forEach { $0.keepUntilExit() }
+        // The signal watchers stay, inert (`loopsExiting`): stopping the last libev watcher of a
+        // signal puts its default action back, and a master passes SIGTERM and SIGUSR1 on to
+        // former workers on their way out, which then died of them (the master reported 143).
         for worker in workers.dropFirst() { worker.post(.exit) }
         cli.post(.exit)
         // Thread 0 serves the CLI thread's `onThread0` until it has left its loop (`.cliExited`).

@@ -122,13 +122,6 @@ public final class SignalWatcher {
         ev_signal_stop(loop.raw, watcher)
         watcher.deallocate()
     }
-
-    /// Keeps the watcher (and its loop) for the rest of the process: stopping the last watcher
-    /// of a signal gives the signal its default action back, which for most signals ends the
-    /// process. For a process on its way out, which must exit with its own status.
-    public func keepUntilExit() {
-        _ = Unmanaged.passRetained(self)
-    }
 }
 
 private func signalTrampoline(_ loop: OpaquePointer?, _ w: UnsafeMutablePointer<ev_signal>?, _ revents: Int32) {

@@ -200,6 +200,9 @@ struct OrdrelCommand: ParsableCommand {
         if let path = ownPidfile, Files.firstLine(of: path) == "\(CurrentProcess.id)" {
             try? Files.unlinkIfPresent(path)
         }
+        // Exit with the runtime alive: releasing it stops its signal watchers, which gives
+        // SIGTERM and SIGUSR1 their default actions back while the process leaves.
+        withExtendedLifetime(runtime) { CurrentProcess.exit(0) }
     }
 
     /// haproxy's closing line after configuration alerts, then exit 1.
