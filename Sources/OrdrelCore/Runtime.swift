@@ -615,9 +615,10 @@ public final class Runtime {
         cliDrainTimer?.cancel()
         // Sessions first: their timers could still fire in the loop's last iteration.
         for connection in Array(httpConnections.values) { connection.finish() }
-        // The signal watchers stay, inert (`loopsExiting`): stopping the last libev watcher of a
-        // signal puts its default action back, and a master passes SIGTERM and SIGUSR1 on to
-        // former workers on their way out, which then died of them (the master reported 143).
+        // The signal watchers stay, inert (`loopsExiting`), until the runtime is released (the
+        // daemon blocks signals first): stopping the last libev watcher of a signal puts its
+        // default action back, and a master passes SIGTERM and SIGUSR1 on to former workers on
+        // their way out, which then died of them (the master reported 143).
         for worker in workers.dropFirst() { worker.post(.exit) }
         cli.post(.exit)
         // Thread 0 serves the CLI thread's `onThread0` until it has left its loop (`.cliExited`).

@@ -122,7 +122,8 @@ public enum Threads {
         while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
     }
 
-    /// Blocks every signal on the calling thread (which hands its loop to another thread).
+    /// Blocks every signal on the calling thread (one that hands its loop to another thread, or
+    /// the last one of a process on its way out).
     public static func blockAllSignals() {
         var all = sigset_t()
         sigfillset(&all)

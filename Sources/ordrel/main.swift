@@ -196,13 +196,16 @@ struct OrdrelCommand: ParsableCommand {
         }
         logger.notice("ordrel \(ordrelVersion) started: \(runtime.proxies.count) proxies, maxconn \(runtime.maxconn), \(runtime.threadCount) thread\(runtime.threadCount == 1 ? "" : "s").")
         runtime.run(forked: background)
+        // Releasing the runtime stops its signal watchers, and libev gives each signal its
+        // default action back; a master passes SIGTERM and SIGUSR1 on to former workers on
+        // their way out. Blocked first (the loops' threads have ended, this one is the last to
+        // take signals), they stay pending and the process exits with its own status.
+        Threads.blockAllSignals()
+        withExtendedLifetime(runtime) {}
         // After a reload the pidfile names the new process: only our own is removed.
         if let path = ownPidfile, Files.firstLine(of: path) == "\(CurrentProcess.id)" {
             try? Files.unlinkIfPresent(path)
         }
-        // Exit with the runtime alive: releasing it stops its signal watchers, which gives
-        // SIGTERM and SIGUSR1 their default actions back while the process leaves.
-        withExtendedLifetime(runtime) { CurrentProcess.exit(0) }
     }
 
     /// haproxy's closing line after configuration alerts, then exit 1.
