@@ -264,7 +264,9 @@ public final class Master {
         }
         if workers.isEmpty {
             logger.warning("All workers exited. Exiting... (\(exitCode))")
-            signalWatchers.removeAll()
+            // The signal watchers stay until `exit`: stopping the last libev watcher of a signal
+            // gives it its default action back, and a SIGTERM sent again now would end the
+            // master with 143 instead of its workers' status.
             childWatcher = nil
             loop.stop()
         }

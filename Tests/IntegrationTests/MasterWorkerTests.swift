@@ -252,6 +252,23 @@ final class MasterWorkerTests: XCTestCase {
         XCTAssertTrue(waitUntil(5) { Self.echoOnce(port: port, payload: [3]) == nil }, master.stderrText)
     }
 
+    /// SIGTERM again and again until the master has left (an operator, or systemd, insisting):
+    /// the master still exits 0 with its workers, never of the signal.
+    func testRepeatedSIGTERMStillExitsZero() throws {
+        let backend = try TestBackend(.echo)
+        defer { backend.stop() }
+        for _ in 0..<10 {
+            let master = try MasterWorkerProcess(config: config(port: try TestSocket.unusedPort(), backend: backend.port))
+            defer { master.stop() }
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, master.waitForExit(timeout: 0) == nil {
+                master.signal(SIGTERM)
+                usleep(200)
+            }
+            XCTAssertEqual(master.waitForExit(timeout: 1), 0, master.stderrText)
+        }
+    }
+
     /// A current worker that dies with a failure status takes everything down (haproxy 2.6's
     /// exit-on-failure): the master exits with that status, 128 + 9 for SIGKILL.
     func testCurrentWorkerFailureStopsTheMaster() throws {
