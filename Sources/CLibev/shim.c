@@ -36,6 +36,9 @@ void ordrel_ev_child_init(ev_child *w, void (*cb)(struct ev_loop *, ev_child *, 
 void ordrel_ev_async_init(ev_async *w, void (*cb)(struct ev_loop *, ev_async *, int)) {
     ev_async_init(w, cb);
 }
+void ordrel_ev_prepare_init(ev_prepare *w, void (*cb)(struct ev_loop *, ev_prepare *, int)) {
+    ev_prepare_init(w, cb);
+}
 int ordrel_ev_io_is_active(const ev_io *w) { return ev_is_active(w); }
 int ordrel_ev_timer_is_active(const ev_timer *w) { return ev_is_active(w); }
 void ordrel_ev_set_data(void *watcher, void *data) { ((ev_watcher *)watcher)->data = data; }

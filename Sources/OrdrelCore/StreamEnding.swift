@@ -27,7 +27,11 @@ extension Stream {
         // The address the client connected to, when the log line shows it, before the socket closes.
         let frontendAddress = frontend.logsFrontendAddress ? try? client.localAddress() : nil
         let nolinger = frontend.config.options.nolinger || backend.config.options.nolinger
-        tunnel.close(client: client, server: serverSocket, reset: reason.resetsPeers(nolinger: nolinger))
+        // Closed after this loop iteration's callbacks, so that no accept() in them reuses the
+        // numbers before libev has seen these watchers stop (`EventLoop.closeSoon`).
+        let loop = worker.loop
+        tunnel.close(client: client, server: serverSocket, reset: reason.resetsPeers(nolinger: nolinger),
+                     closing: { loop.closeSoon($0) })
         let totalSeconds = max(0, worker.loop.now - acceptedAt)
         let totalMs = UInt64(totalSeconds * 1000)
         let nowMs = worker.loop.nowMilliseconds

@@ -199,9 +199,9 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
 
     // MARK: closing
 
-    /// Drops what is still buffered or piped and closes both sockets; with `reset`, each peer
-    /// gets an RST instead of a FIN.
-    mutating func close(client: Socket, server: Socket?, reset: Bool) {
+    /// Drops what is still buffered or piped and closes both sockets with `closing`; with
+    /// `reset`, each peer gets an RST instead of a FIN.
+    mutating func close(client: Socket, server: Socket?, reset: Bool, closing: (Socket) -> Void = { $0.close() }) {
         if let pipe = requestPipe { pipes.give(pipe, empty: request.piped == 0) }
         if let pipe = responsePipe { pipes.give(pipe, empty: response.piped == 0) }
         requestPipe = nil
@@ -209,10 +209,10 @@ struct Tunnel<Socket: StreamSocket, Pipes: PipeSupply> where Pipes.Pipe == Socke
         request.abort(pool: pool)
         response.abort(pool: pool)
         if reset { try? client.setLingerZero() }
-        client.close()
+        closing(client)
         if let server {
             if reset { try? server.setLingerZero() }
-            server.close()
+            closing(server)
         }
     }
 }

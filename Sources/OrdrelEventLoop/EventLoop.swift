@@ -10,6 +10,11 @@ import OrdrelSystem
 public final class EventLoop {
     /// The underlying `struct ev_loop *`.
     public let raw: OpaquePointer
+    /// Runs `closePending` at the start of the next iteration; armed only while `closing` holds
+    /// descriptors. Owned here (not an own watcher class), since watchers hold their loop.
+    private let closer: UnsafeMutablePointer<ev_prepare>
+    /// Descriptors `closeSoon` was given, closed by `closer`.
+    private var closing: [FD] = []
 
     /// The process's default loop: the only one that can watch signals.
     public static func makeDefault() -> EventLoop {
@@ -23,9 +28,37 @@ public final class EventLoop {
         return EventLoop(raw: loop)
     }
 
-    private init(raw: OpaquePointer) { self.raw = raw }
+    private init(raw: OpaquePointer) {
+        self.raw = raw
+        closer = .allocate(capacity: 1)
+        ordrel_ev_prepare_init(closer, prepareTrampoline)
+        ordrel_ev_set_data(closer, Unmanaged.passUnretained(self).toOpaque())
+    }
 
-    deinit { ev_loop_destroy(raw) }
+    deinit {
+        closePending()
+        closer.deallocate()
+        ev_loop_destroy(raw)
+    }
+
+    /// Closes `fd` at the start of the loop's next iteration, after the callbacks of this one and
+    /// before libev hands its watcher changes to epoll; every watcher on `fd` must be stopped.
+    /// libev remembers the last interest of each fd number and trusts it is still registered:
+    /// a number closed and taken again in the same iteration (the next `accept` or `socket`)
+    /// with another interest costs a failing `EPOLL_CTL_MOD` before the `EPOLL_CTL_ADD`. Closed
+    /// once libev has seen its watchers stop, the number is known free and is added at once.
+    /// On the loop's thread only.
+    public func closeSoon(_ fd: FD) {
+        if closing.isEmpty { ev_prepare_start(raw, closer) }
+        closing.append(fd)
+    }
+
+    fileprivate func closePending() {
+        guard !closing.isEmpty else { return }
+        ev_prepare_stop(raw, closer)
+        for fd in closing { fd.close() }
+        closing.removeAll(keepingCapacity: true)
+    }
 
     /// libev's version, `major.minor` (`ordrel -vv`).
     public static var libevVersion: String { "\(ev_version_major()).\(ev_version_minor())" }
@@ -33,8 +66,12 @@ public final class EventLoop {
     /// The backends this libev supports, as its `EVBACKEND_*` bit mask (`ordrel -vv`).
     public static var supportedBackends: UInt32 { ev_supported_backends() }
 
-    /// Runs until `stop()` is called or no active watcher remains.
-    public func run() { ev_run(raw, 0) }
+    /// Runs until `stop()` is called or no active watcher remains; what `closeSoon` was given is
+    /// closed before it returns.
+    public func run() {
+        ev_run(raw, 0)
+        closePending()
+    }
 
     /// Runs until `stop()` on a thread of its own, holding `lock` except while it waits for
     /// events: another thread that takes `lock` finds the loop between iterations and may use
@@ -43,6 +80,7 @@ public final class EventLoop {
         ordrel_ev_set_loop_mutex(raw, lock.mutex)
         lock.lock()
         ev_run(raw, 0)
+        closePending()
         lock.unlock()
     }
 
@@ -71,4 +109,9 @@ public final class EventLoop {
     public var pendingCount: Int { Int(ev_pending_count(raw)) }
 
     public var nowMilliseconds: UInt64 { UInt64(max(0, ev_now(raw)) * 1000) }
+}
+
+private func prepareTrampoline(_ loop: OpaquePointer?, _ w: UnsafeMutablePointer<ev_prepare>?, _ revents: Int32) {
+    guard let w, let data = ordrel_ev_get_data(w) else { return }
+    Unmanaged<EventLoop>.fromOpaque(data).takeUnretainedValue().closePending()
 }

@@ -36,20 +36,23 @@ final class LatencyRecordingTests: XCTestCase {
         defer { runtime.stop(.hard) }
         let backend = try XCTUnwrap(runtime.proxy(named: "li"))
 
-        let first = try unixClient(path)
-        defer { close(first) }
-        let firstServed = try drive(runtime) { server.acceptOne() }
-        defer { close(firstServed) }
-        let second = try unixClient(path)
-        defer { close(second) }
+        // Each descriptor is closed once: a second close could hit a number the runtime owns by then.
+        var open: Set<Int32> = []
+        defer { open.forEach { close($0) } }
+        func opened(_ fd: Int32) -> Int32 { open.insert(fd); return fd }
+        func shut(_ fd: Int32) { if open.remove(fd) != nil { close(fd) } }
+
+        let first = opened(try unixClient(path))
+        let firstServed = opened(try drive(runtime) { server.acceptOne() })
+        let second = opened(try unixClient(path))
         try drive(runtime) { backend.queueLength == 1 ? () : nil }
         usleep(20_000) // the queued stream waits at least this long
 
-        close(first)
-        close(firstServed)
-        let secondServed = try drive(runtime) { server.acceptOne() }
-        close(second)
-        close(secondServed)
+        shut(first)
+        shut(firstServed)
+        let secondServed = opened(try drive(runtime) { server.acceptOne() })
+        shut(second)
+        shut(secondServed)
         try drive(runtime) { backend.backendCounters.total == 2 && backend.backendCounters.current == 0 ? () : nil }
 
         var scrape = ByteWriter()

@@ -62,6 +62,58 @@ final class WatcherTests: XCTestCase {
         XCTAssertEqual(watcher.events, [])
     }
 
+    /// `closeSoon` keeps the number taken until the next iteration starts, so nothing opened in
+    /// this one's callbacks reuses it; then it closes (the peer reads EOF), and a watcher on a
+    /// socket that takes the number with another interest gets its events.
+    func testCloseSoonClosesAtTheNextIterationAndTheNumberServesAgain() throws {
+        let loop = EventLoop.makeNew()
+        let (a, b) = try FD.socketPair()
+        defer { b.close() }
+        var reopened: (FD, FD)?
+        var watcher: IOWatcher!
+        watcher = IOWatcher(loop: loop, fd: a.rawValue) { _ in
+            var x: UInt8 = 0
+            _ = read(a.rawValue, &x, 1)
+            watcher.setInterest([])
+            loop.closeSoon(a)
+            XCTAssertTrue(a.isOpen, "still open until the iteration's callbacks are done")
+            reopened = try? FD.socketPair()
+        }
+        _ = try [UInt8]("x".utf8).withUnsafeBytes { try b.write($0) }
+        watcher.setInterest(.read)
+        loop.runOnce(block: true)
+        let (c, d) = try XCTUnwrap(reopened)
+        defer { c.close(); d.close() }
+        XCTAssertNotEqual(c.rawValue, a.rawValue, "opened while a was pending: another number")
+        XCTAssertNotEqual(d.rawValue, a.rawValue)
+        XCTAssertTrue(a.isOpen)
+        loop.runOnce(block: false)
+        XCTAssertFalse(a.isOpen, "closed at the start of the next iteration")
+        var byte: UInt8 = 0
+        XCTAssertEqual(read(b.rawValue, &byte, 1), 0, "the peer reads EOF")
+
+        let (e, f) = try FD.socketPair()
+        defer { e.close(); f.close() }
+        XCTAssertEqual(e.rawValue, a.rawValue, "the lowest free number again")
+        var seen: [IOEvents] = []
+        let again = IOWatcher(loop: loop, fd: e.rawValue) { seen.append($0) }
+        again.setInterest([.read, .write])
+        loop.runOnce(block: true)
+        XCTAssertEqual(seen, [.write])
+        again.setInterest([])
+    }
+
+    /// What is still pending when the loop goes is closed with it.
+    func testCloseSoonPendingAtTheLoopsEndIsClosed() throws {
+        var loop: EventLoop? = EventLoop.makeNew()
+        let (a, b) = try FD.socketPair()
+        defer { b.close() }
+        loop?.closeSoon(a)
+        XCTAssertTrue(a.isOpen)
+        loop = nil
+        XCTAssertFalse(a.isOpen)
+    }
+
     func testWakeUpFromAnotherThreadRunsTheHandlerOnTheLoop() {
         let loop = EventLoop.makeNew()
         let loopThread = pthread_self()

@@ -46,6 +46,8 @@ void ordrel_ev_signal_init(ev_signal *w, void (*cb)(struct ev_loop *, ev_signal 
 void ordrel_ev_child_init(ev_child *w, void (*cb)(struct ev_loop *, ev_child *, int), int pid);
 /* ev_async_init: callback for cross-thread wakeups via ev_async_send. */
 void ordrel_ev_async_init(ev_async *w, void (*cb)(struct ev_loop *, ev_async *, int));
+/* ev_prepare_init: callback at the start of each loop iteration, before libev updates epoll. */
+void ordrel_ev_prepare_init(ev_prepare *w, void (*cb)(struct ev_loop *, ev_prepare *, int));
 /* ev_is_active for each watcher type (the macro takes any watcher). */
 int ordrel_ev_io_is_active(const ev_io *w);
 int ordrel_ev_timer_is_active(const ev_timer *w);
