@@ -2,7 +2,7 @@
 # make bench: ordrel vs haproxy vs direct (no proxy) on 127.0.0.1, in one run, targets interleaved.
 # Both proxies read the same generated haproxy-format config. See docs/performance.md.
 # Knobs (environment): BENCH_REPS (3), BENCH_WRK_SECONDS (2), BENCH_IPERF_SECONDS (2), BENCH_HOLD (2000),
-# BENCH_STATS_N (2000), BENCH_CLOSE_COUNT (3000), BENCH_CLOSE_SECONDS (2), BENCH_NBTHREAD (nproc),
+# BENCH_STATS_N (2000 queries with 1 client, 4x that with 8), BENCH_CLOSE_COUNT (3000), BENCH_CLOSE_SECONDS (2), BENCH_NBTHREAD (nproc),
 # BENCH_PORT_BASE (27000), BENCH_MAX_SECONDS (280: no repetition starts that would end later),
 # BENCH_SAVE=1 (also copy the JSON lines to bench/results/), BENCH_KEEP_TMP=1, ORDREL_BIN/ORDRELCTL_BIN,
 # BENCH_FLAT (1; 0 skips the flatness step), BENCH_FLAT_WRK_SECONDS (1), BENCH_FLAT_LOW (100), BENCH_FLAT_HIGH (10000: lowered to what the
@@ -363,7 +363,7 @@ except OSError as e:
             measure "$rep" "$target" stats_c1 30 json \
                 "$ORDRELCTL_BIN" probe -s "$STATS_SOCK" -n "$STATS_N" -c 1 --command "show stat" --json
             measure "$rep" "$target" stats_c8 30 json \
-                "$ORDRELCTL_BIN" probe -s "$STATS_SOCK" -n "$STATS_N" -c 8 --command "show stat" --json
+                "$ORDRELCTL_BIN" probe -s "$STATS_SOCK" -n $((STATS_N * 4)) -c 8 --command "show stat" --json
         fi
         measure "$rep" "$target" page $((WRK_SECONDS + 10)) wrk \
             wrk -t1 -c4 -d"${WRK_SECONDS}s" --timeout 2s --latency "http://127.0.0.1:$F_STATS/stats"
