@@ -92,15 +92,21 @@ final class WatcherTests: XCTestCase {
         var byte: UInt8 = 0
         XCTAssertEqual(read(b.rawValue, &byte, 1), 0, "the peer reads EOF")
 
+        // A new socket on the freed number, read and write wanted where reads were.
         let (e, f) = try FD.socketPair()
-        defer { e.close(); f.close() }
-        XCTAssertEqual(e.rawValue, a.rawValue, "the lowest free number again")
+        defer { f.close() }
+        if e.rawValue != a.rawValue {
+            XCTAssertEqual(dup2(e.rawValue, a.rawValue), a.rawValue)
+            e.close()
+        }
+        defer { a.close() }
         var seen: [IOEvents] = []
-        let again = IOWatcher(loop: loop, fd: e.rawValue) { seen.append($0) }
+        let again = IOWatcher(loop: loop, fd: a.rawValue) { seen.append($0) }
         again.setInterest([.read, .write])
         loop.runOnce(block: true)
         XCTAssertEqual(seen, [.write])
         again.setInterest([])
+        watcher = nil
     }
 
     /// What is still pending when the loop goes is closed with it.
