@@ -47,7 +47,8 @@ public final class EventLoop {
     /// a number closed and taken again in the same iteration (the next `accept` or `socket`)
     /// with another interest costs a failing `EPOLL_CTL_MOD` before the `EPOLL_CTL_ADD`. Closed
     /// once libev has seen its watchers stop, the number is known free and is added at once.
-    /// On the loop's thread only.
+    /// On the loop's thread, or from another while it holds the loop's lock (`runHoldingLock`),
+    /// as for any watcher change.
     public func closeSoon(_ fd: FD) {
         if closing.isEmpty { ev_prepare_start(raw, closer) }
         closing.append(fd)
