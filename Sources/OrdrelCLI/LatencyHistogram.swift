@@ -39,12 +39,9 @@ public struct LatencyHistogram: Sendable, Equatable {
         record(micros: seconds > 0 ? UInt64(seconds * 1_000_000) : 0)
     }
 
-    /// Samples at or below the bound of bucket `index` (`+Inf` for the last): Prometheus `_bucket`.
-    public func cumulativeCount(throughBucket index: Int) -> UInt64 {
-        var total: UInt64 = 0
-        for i in 0...index { total &+= buckets[i] }
-        return total
-    }
+    /// Samples in bucket `index` alone (`+Inf` for the last); Prometheus's `_bucket` lines are
+    /// their running sum.
+    public func samples(inBucket index: Int) -> UInt64 { buckets[index] }
 
     public static func == (a: LatencyHistogram, b: LatencyHistogram) -> Bool {
         guard a.count == b.count && a.sumMicros == b.sumMicros else { return false }

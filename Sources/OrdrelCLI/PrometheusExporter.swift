@@ -584,9 +584,12 @@ private struct PrometheusWriter {
     }
 
     private mutating func histogram(_ h: LatencyHistogram, _ family: PrometheusHistogramFamily, labels: ImmortalBytes) {
+        // Each `le` line counts the samples at or below its bound: one running sum.
+        var cumulative: UInt64 = 0
         for i in 0..<LatencyHistogram.bucketCount {
+            cumulative &+= h.samples(inBucket: i)
             sampleStart(family.bucket, labels: labels, extra: PrometheusTables.bucketLabels[i])
-            out.appendDecimal(h.cumulativeCount(throughBucket: i))
+            out.appendDecimal(cumulative)
             out.append(0x0A)
         }
         sampleStart(family.sum, labels: labels)
