@@ -17,6 +17,9 @@ enum CLIMessage {
     /// Thread 0 built a batch of a session's `show stat` rows; `rest` builds the
     /// ones after it, nil when they were the last.
     case statsRowsBuilt(StatsRowBatches, [StatsRow], rest: StatsRowIterator?)
+    /// A stats page or scrape to render for a connection of thread 0, and send back to it
+    /// (`WorkerMessage.httpReplyRendered`).
+    case renderHTTPReply(HTTPRenderJob)
 }
 
 /// The thread of the stats sockets, their sessions and the master link: a libev loop of its own

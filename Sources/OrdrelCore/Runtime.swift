@@ -103,6 +103,8 @@ public final class Runtime {
     var cliConnections: [ObjectIdentifier: CLIConnection] = [:]
     /// Where the stats sessions of every socket wait for their next step.
     private(set) lazy var cliTurns = SessionTurns(loop: cliLoop, budget: CLIConnection.turnBudget)
+    /// The turns of the built-in HTTP services' connections, on thread 0.
+    private(set) lazy var httpTurns = SessionTurns(loop: loop, budget: CLIConnection.turnBudget)
     /// Connections of `mode http` sections (built-in services), all on thread 0.
     var httpConnections: [ObjectIdentifier: HTTPConnection] = [:]
     /// What those sections serve, by proxy.
@@ -627,6 +629,14 @@ public final class Runtime {
 
     // MARK: the CLI thread
 
+    /// Hands `job` to the CLI thread, which renders it and sends it back to its connection;
+    /// false when that thread does not run (it could not start, or the process is exiting).
+    func renderOffThread0(_ job: HTTPRenderJob) -> Bool {
+        guard cliRunning && !loopsExiting else { return false }
+        cli.post(.renderHTTPReply(job))
+        return true
+    }
+
     /// What thread 0 asks of the CLI thread, run there.
     private func handle(_ message: CLIMessage) {
         switch message {
@@ -643,6 +653,9 @@ public final class Runtime {
             cliSessionEnded()
         case .statsRowsBuilt(let batches, let rows, let rest):
             batches.arrived(rows, rest: rest)
+        case .renderHTTPReply(let job):
+            job.run()
+            workers[0].post(.httpReplyRendered(job))
         case .exit:
             guard !cliExiting else { return }
             cliExiting = true

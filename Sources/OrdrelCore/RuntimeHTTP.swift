@@ -70,19 +70,42 @@ extension Runtime {
         }
     }
 
-    /// What the stats page shows, at one instant (call isolated).
-    func statsSnapshot() -> StatsSnapshot {
+    /// What the stats page shows: `rows` (a `StatsRowCollection`'s) by proxy, and `show info`
+    /// taken with the other threads paused. Thread 0.
+    func statsSnapshot(rows: [StatsRow]) -> StatsSnapshot {
+        var next = rows.startIndex
         // Proxies disabled in the configuration have no rows and, as in haproxy, no table.
         let pageProxies = proxies.filter { !$0.config.disabled }.map { proxy in
-            var rows: [StatsRow] = []
-            rows.reserveCapacity(statsRowCount(of: proxy))
-            appendStatsRows(of: proxy, to: &rows)
+            let start = next
+            while next < rows.endIndex && rows[next].iid == UInt64(proxy.id) { next += 1 }
             return StatsPageProxy(name: proxy.name, id: proxy.id,
                                   capability: proxy.isFrontend && proxy.isBackend ? "proxy" : proxy.isFrontend ? "frontend" : "backend",
                                   mode: proxy.config.mode.rawValue, description: proxy.config.description,
-                                  hasServers: !proxy.servers.isEmpty, rows: rows)
+                                  hasServers: !proxy.servers.isEmpty, rows: Array(rows[start..<next]))
         }
-        return StatsSnapshot(info: info(), proxies: pageProxies, nodeName: hostName)
+        return StatsSnapshot(info: isolated(readOnly: true) { info() }, proxies: pageProxies, nodeName: hostName)
+    }
+}
+
+/// The rows of a stats page or a scrape, built on thread 0 one batch per turn of the connection
+/// (`show stat`'s batch, each row under `Runtime.lock` as `StatsRowIterator` builds them), so a
+/// configuration of thousands of servers holds up thread 0's streams for one batch at a time.
+struct StatsRowCollection {
+    private var iterator: StatsRowIterator
+    private(set) var rows: [StatsRow] = []
+
+    /// `latency`: the rows carry the histograms (the exporter's).
+    init(runtime: Runtime, latency: Bool) {
+        iterator = StatsRowIterator(runtime: runtime, latency: latency)
+        rows.reserveCapacity(runtime.proxies.reduce(0) { $0 + runtime.statsRowCount(of: $1) })
+    }
+
+    /// Builds the next batch; true once every row is built.
+    mutating func advance() -> Bool {
+        for _ in 0..<StatsRowBatches.batchSize {
+            guard iterator.appendNext(to: &rows) else { return true }
+        }
+        return false
     }
 }
 

@@ -21,19 +21,6 @@ extension Runtime {
         (proxy.isFrontend ? 1 : 0) + (proxy.isBackend ? proxy.servers.count + 1 : 0)
     }
 
-    /// Appends `proxy`'s rows in `StatsRowIterator`'s order under one hold of `lock` (the stats
-    /// page and the exporter take every row at once, isolated). `latency`: with the histograms,
-    /// for the exporter.
-    func appendStatsRows(of proxy: Proxy, to rows: inout [StatsRow], latency: Bool = false) {
-        lock.withLock {
-            if proxy.isFrontend { appendFrontendRow(of: proxy, to: &rows) }
-            if proxy.isBackend {
-                for server in proxy.servers { appendServerRow(of: server, to: &rows, latency: latency) }
-                appendBackendRow(of: proxy, to: &rows, latency: latency)
-            }
-        }
-    }
-
     // Each row is appended blank and filled where it lies in the array: a row is large, and
     // built apart and moved in, it was copied through several temporaries. Under `lock`.
 
@@ -268,19 +255,24 @@ extension Runtime {
 /// Walks proxies in configuration order yielding FRONTEND, server and BACKEND rows on demand, so a
 /// large `show stat` streams without building every row first.
 ///
-/// It runs on thread 0 (`StatsRowBatches` hands it there) without pausing the other threads:
-/// what they change in a row (counters,
-/// queues, slots) changes under `Runtime.lock`, which each row is built under, and the bytes are
-/// relaxed atomics (`PerThreadBytes`); the rest (proxies, servers, their states and checks)
-/// only thread 0 changes. Each row is consistent in itself and rows are apart in time, as
+/// It runs on thread 0 (`StatsRowBatches` hands it there for the CLI, `StatsRowCollection` walks
+/// it for the stats page and the exporter) without pausing the other threads: what they change
+/// in a row (counters, queues, slots) changes under `Runtime.lock`, which each row is built
+/// under, and the bytes are relaxed atomics (`PerThreadBytes`); the rest (proxies, servers,
+/// their states and checks) only thread 0 changes. Each row is consistent in itself and rows are apart in time, as
 /// haproxy's dump, which reads its counters without isolating the threads at all.
 struct StatsRowIterator: IteratorProtocol {
     let runtime: Runtime
+    /// Rows with the latency histograms (the exporter's).
+    private let latency: Bool
     private var proxyIndex = 0
     /// -1: the FRONTEND row is next; 0..<servers: a server row; servers.count: the BACKEND row.
     private var position = -1
 
-    init(runtime: Runtime) { self.runtime = runtime }
+    init(runtime: Runtime, latency: Bool = false) {
+        self.runtime = runtime
+        self.latency = latency
+    }
 
     mutating func next() -> StatsRow? {
         var row: [StatsRow] = []
@@ -308,12 +300,12 @@ struct StatsRowIterator: IteratorProtocol {
                 if position < proxy.servers.count {
                     position += 1
                     let server = proxy.servers[position - 1]
-                    runtime.lock.withLock { runtime.appendServerRow(of: server, to: &rows, latency: false) }
+                    runtime.lock.withLock { runtime.appendServerRow(of: server, to: &rows, latency: latency) }
                     return true
                 }
                 if position == proxy.servers.count {
                     position += 1
-                    runtime.lock.withLock { runtime.appendBackendRow(of: proxy, to: &rows, latency: false) }
+                    runtime.lock.withLock { runtime.appendBackendRow(of: proxy, to: &rows, latency: latency) }
                     return true
                 }
             }

@@ -17,6 +17,8 @@ enum WorkerMessage {
     case run(HandedWork)
     /// The next batch of a CLI session's `show stat` rows, from where `StatsRowIterator` is.
     case buildStatsRows(StatsRowBatches, StatsRowIterator)
+    /// The CLI thread rendered a built-in service's reply (sent to worker 0).
+    case httpReplyRendered(HTTPRenderJob)
     /// The CLI thread, draining at the end of a stop, has no session left (sent to worker 0).
     case cliDrained
     /// After a hand-over, the CLI thread closed the stats sockets: the stop goes on (worker 0).
@@ -124,6 +126,8 @@ final class Worker {
                 work.run()
             case .buildStatsRows(let batches, let rows):
                 batches.build(from: rows)
+            case .httpReplyRendered(let job):
+                job.connection.rendered(job)
             case .cliDrained:
                 runtime.cliSessionsDrained()
             case .statsSocketsClosed:

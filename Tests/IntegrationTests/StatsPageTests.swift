@@ -469,6 +469,57 @@ final class StatsPageTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(tcp).split(separator: ",", omittingEmptySubsequences: false)[39...48].joined(separator: ","), ",,,,,,,0,0,0")
     }
 
+    /// A page and a scrape of hundreds of servers: their rows are built a batch per turn and
+    /// they are rendered on the CLI thread, then written in parts. Both come whole, in order when
+    /// pipelined, on one keep-alive connection, and match the CLI's `show stat`. Its own daemon.
+    func testLargePageAndScrapeComeWholeAndInOrder() throws {
+        let port = try TestSocket.unusedPort()
+        let servers = (1...300).map { "        server s\($0) 127.0.0.1:\(20000 + $0)\n" }.joined()
+        let directory = TemporaryDirectory()
+        let socket = directory.path + "/stats.sock"
+        let daemon = try OrdrelProcess(config: """
+            global
+                stats socket \(socket) level admin
+            defaults
+                mode http
+                timeout client 30s
+                timeout http-keep-alive 30s
+            listen stats
+                bind 127.0.0.1:\(port)
+                stats uri /
+                http-request use-service prometheus-exporter if { path /metrics }
+            backend big
+                mode tcp
+            \(servers)
+            """, readyPort: port)
+        defer { daemon.stop() }
+        func csvNames(_ text: String) -> [Substring] {
+            text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false).prefix(2).joined(separator: ",")[...] }
+        }
+        let cli = try runCommand("/usr/bin/socat", ["-t", "5", "stdio", "UNIX-CONNECT:\(socket)"], input: "show stat\n").stdout
+        let expected = csvNames(cli)
+        XCTAssertEqual(expected.count, 2 + 301, "stats FRONTEND and BACKEND, 300 servers and big's BACKEND")
+
+        let client = try HTTPTestClient(port: port)
+        let page = try XCTUnwrap(client.get("/;csv"))
+        XCTAssertEqual(page.status, 200)
+        XCTAssertEqual(csvNames(page.text), expected)
+        let scrape = try XCTUnwrap(client.get("/metrics"))
+        XCTAssertEqual(scrape.status, 200)
+        XCTAssertGreaterThan(scrape.text.utf8.count, 1 << 20, "large enough to go out in several writes")
+        let weights = scrape.text.split(separator: "\n").filter { $0.hasPrefix("haproxy_server_weight{proxy=\"big\"") }
+        XCTAssertEqual(weights.count, 300)
+        XCTAssertTrue(scrape.text.hasSuffix("\n") && !scrape.text.contains("\0"))
+
+        // Pipelined on the same connection: the HTML page, then the CSV, each whole and in turn.
+        try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /;csv HTTP/1.1\r\nHost: x\r\n\r\n")
+        let html = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(html.headers["content-type"], "text/html")
+        XCTAssertTrue(html.text.contains(">s300<") && html.text.hasSuffix("</html>\n"), String(html.text.suffix(200)))
+        let csv = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(csvNames(csv.text), expected)
+    }
+
     /// A soft stop (SIGUSR1) closes an idle keep-alive connection at once (without a reply) and
     /// lets the process exit without waiting for `timeout http-keep-alive`. Its own daemon.
     func testSoftStopClosesIdleConnections() throws {

@@ -56,7 +56,9 @@ final class LatencyRecordingTests: XCTestCase {
         try drive(runtime) { backend.backendCounters.total == 2 && backend.backendCounters.current == 0 ? () : nil }
 
         var scrape = ByteWriter()
-        runtime.prometheusMetrics(PrometheusQuery(), into: &scrape)
+        var collection = StatsRowCollection(runtime: runtime, latency: true)
+        while !collection.advance() {}
+        runtime.prometheusSnapshot(PrometheusQuery(), rows: collection.rows).render(PrometheusQuery(), into: &scrape)
         let metrics = scrape.withBytes { String(decoding: $0, as: UTF8.self) }
         let lines = Set(metrics.split(separator: "\n").map(String.init))
         func value(_ sample: String) -> Double? {

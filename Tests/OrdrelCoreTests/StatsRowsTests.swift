@@ -36,7 +36,36 @@ final class StatsRowsTests: XCTestCase {
         var iterator = runtime.statsRows()
         while let row = iterator.next() { rows.append("\(row.pxname)/\(row.svname)/\(row.status)") }
         XCTAssertEqual(rows, ["fe_on/FRONTEND/OPEN", "be_on/y/no check", "be_on/BACKEND/UP"])
-        XCTAssertEqual(runtime.statsSnapshot().proxies.map(\.name), ["fe_on", "be_on"], "nor does its stats page")
+        var collection = StatsRowCollection(runtime: runtime, latency: false)
+        while !collection.advance() {}
+        XCTAssertEqual(runtime.statsSnapshot(rows: collection.rows).proxies.map(\.name), ["fe_on", "be_on"],
+                       "nor does its stats page")
+    }
+
+    /// The stats page's and the exporter's rows are built a batch at a time (one turn of their
+    /// connection each): the same rows as `show stat`'s, in order, grouped back by proxy.
+    func testRowCollectionBuildsInBatches() throws {
+        var text = "defaults\n    mode tcp\n    timeout connect 1s\nfrontend fe\n    bind 127.0.0.1:3\n    default_backend big\n"
+        text += "backend big\n" + (1...70).map { "    server s\($0) 127.0.0.1:\(2000 + $0)\n" }.joined()
+        text += "backend small\n    server t1 127.0.0.1:1\n"
+        let parsed = try ConfigParser.parse(text: text, file: "test.cfg")
+        let runtime = try Runtime(configuration: parsed.configuration, logger: Logger(label: "test"), loop: .makeNew())
+        var expected: [String] = []
+        var iterator = runtime.statsRows()
+        while let row = iterator.next() { expected.append("\(row.pxname)/\(row.svname)") }
+        XCTAssertEqual(expected.count, 1 + 71 + 2)
+
+        var collection = StatsRowCollection(runtime: runtime, latency: true)
+        var batches = 1
+        while !collection.advance() { batches += 1 }
+        XCTAssertEqual(batches, 3, "74 rows in batches of \(StatsRowBatches.batchSize)")
+        XCTAssertEqual(collection.rows.map { "\($0.pxname)/\($0.svname)" }, expected)
+        XCTAssertNotNil(collection.rows[1].latency, "the exporter's rows carry the histograms")
+
+        let page = runtime.statsSnapshot(rows: collection.rows).proxies
+        XCTAssertEqual(page.map(\.name), ["fe", "big", "small"])
+        XCTAssertEqual(page.map(\.rows.count), [1, 71, 2])
+        XCTAssertEqual(page[2].rows.map(\.svname), ["t1", "BACKEND"])
     }
 
     /// Maintenance pauses the check and empties its `show stat` cells, but the exporter still

@@ -70,6 +70,23 @@ public final class HTTPSession {
         }
     }
 
+    /// Most bytes of a reply one `.write` carries: a driver that runs the session in turns
+    /// hands its loop back between the parts of a large page or scrape (several MiB with
+    /// thousands of servers), whose single write would hold the loop for milliseconds.
+    public static let maxWriteBytes = 256 * 1024
+
+    /// Whether the next step may do work (answer a request, write part of a reply), for a
+    /// driver that runs the session in turns; false when what is left is a read, the FIN or the
+    /// close.
+    public var hasWorkLeft: Bool {
+        switch phase {
+        case .handling: return true
+        case .sending(let bytes, let sent, _): return sent < bytes.count
+        case .awaitingRequest, .receivingRequest: return !input.isEmpty
+        case .shuttingDown, .closed: return false
+        }
+    }
+
     public var wantsInput: Bool {
         switch phase {
         case .awaitingRequest, .receivingRequest: return !inputEOF
@@ -177,7 +194,7 @@ public final class HTTPSession {
             case .handling(let request):
                 return .handle(request)
             case .sending(let bytes, let sent, let closeAfter):
-                if sent < bytes.count { return .write(bytes[sent...]) }
+                if sent < bytes.count { return .write(bytes[sent..<min(bytes.count, sent + Self.maxWriteBytes)]) }
                 requestsServed += 1
                 if closeAfter {
                     phase = .shuttingDown
