@@ -4,9 +4,11 @@
 # backend of BENCH_STALL_SERVERS servers for `show stat` to walk). Each load is measured as
 # round-trip percentiles of 4-byte echoes through the proxy, first without CLI load ("quiet"), then
 # with it: `prompt` + `show info` x 2000, `prompt` + `show stat` x 50, and 4 clients each sending
-# 32 KiB of garbage, all repeated until the phase ends. Then (issue 16, item 4; needs nginx and
-# wrk) keep-alive HTTP through the proxy to nginx, `wrk -t2 -c50` for BENCH_STALL_SECONDS, quiet and
-# while 8 clients each loop on `show stat` (one query per connection). The two proxies take turns for
+# 32 KiB of garbage, a scraper of the Prometheus exporter and one of the stats page (a `mode http`
+# frontend of the same config, one request per connection), all repeated until the phase ends.
+# Then (issue 16, item 4; needs nginx and wrk) keep-alive HTTP through the proxy to nginx,
+# `wrk -t2 -c50` for BENCH_STALL_SECONDS, quiet and while 8 clients each loop on `show stat` (one
+# query per connection). The two proxies take turns for
 # BENCH_STALL_ROUNDS rounds (3) and the summary gives the median of each figure over the rounds,
 # with the issue's two goals per load: loaded p99 / quiet p99 <= 1.5, and ordrel's loaded p99 /
 # haproxy's <= 1. Knobs: BENCH_STALL_SECONDS (4), BENCH_STALL_ROUNDS (3), BENCH_STALL_SERVERS (2000),
@@ -46,18 +48,22 @@ ECHO_PORT=$PORT_BASE
 FRONT_PORT=$((PORT_BASE + 1))
 NGINX_PORT=$((PORT_BASE + 2))
 HTTP_PORT=$((PORT_BASE + 3))
+MONITOR_PORT=$((PORT_BASE + 4))
 SOCK=$TMP/stats.sock
 {
     printf 'global\n    nbthread %s\n    maxconn 4096\n    stats socket %s mode 600 level admin\n' "$NBTHREAD" "$SOCK"
     printf 'defaults\n    mode tcp\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n'
     printf 'listen echo\n    bind 127.0.0.1:%s\n    server e1 127.0.0.1:%s\n' "$FRONT_PORT" "$ECHO_PORT"
     printf 'listen http\n    bind 127.0.0.1:%s\n    server nginx 127.0.0.1:%s\n' "$HTTP_PORT" "$NGINX_PORT"
+    printf 'frontend monitor\n    bind 127.0.0.1:%s\n    mode http\n    stats enable\n    stats uri /stats\n' "$MONITOR_PORT"
+    printf '    http-request use-service prometheus-exporter if { path /metrics }\n'
     printf 'backend many\n'
     for i in $(seq 1 "$SERVERS"); do printf '    server s%s 127.0.0.1:%s\n' "$i" $((20000 + i % 1000)); done
 } >"$TMP/stall.cfg"
 # The control's second ordrel: the same config on ports and a socket of its own.
 sed -e "s#$SOCK#$TMP/other.sock#" -e "s#127.0.0.1:$FRONT_PORT\$#127.0.0.1:$((PORT_BASE + 11))#" \
-    -e "s#127.0.0.1:$HTTP_PORT\$#127.0.0.1:$((PORT_BASE + 13))#" "$TMP/stall.cfg" >"$TMP/other.cfg"
+    -e "s#127.0.0.1:$HTTP_PORT\$#127.0.0.1:$((PORT_BASE + 13))#" \
+    -e "s#127.0.0.1:$MONITOR_PORT\$#127.0.0.1:$((PORT_BASE + 14))#" "$TMP/stall.cfg" >"$TMP/other.cfg"
 
 $PY "$HERE/lib/stall.py" echo --port "$ECHO_PORT" &
 if [ "$WRK_ROW" = 1 ]; then
@@ -71,21 +77,21 @@ sleep 0.3
 
 run_target() {  # round label command...
     local round=$1 label=$2; shift 2
-    local cli_sock=$SOCK other=""
+    local cli_sock=$SOCK monitor=$MONITOR_PORT other=""
     rm -f "$SOCK" "$TMP/other.sock"
     "$@" -f "$TMP/stall.cfg" >"$TMP/$label.log" 2>&1 &
     local pid=$!
     if [ "$label" = elsewhere ]; then
-        cli_sock=$TMP/other.sock
+        cli_sock=$TMP/other.sock monitor=$((PORT_BASE + 14))
         "$@" -f "$TMP/other.cfg" >"$TMP/other.log" 2>&1 &
         other=$!
     fi
     for _ in $(seq 50); do [ -S "$SOCK" ] && [ -S "$cli_sock" ] && break; sleep 0.1; done
     [ -S "$SOCK" ] && [ -S "$cli_sock" ] || { echo "$label did not start:"; cat "$TMP/$label.log"; kill $pid $other; return 1; }
-    for load in show-info show-stat garbage; do
+    for load in show-info show-stat garbage metrics page; do
         local clients=1
         [ "$load" = garbage ] && clients=4
-        $PY "$HERE/lib/stall.py" measure --port "$FRONT_PORT" --sock "$cli_sock" --load "$load" \
+        $PY "$HERE/lib/stall.py" measure --port "$FRONT_PORT" --sock "$cli_sock" --http-port "$monitor" --load "$load" \
             --label "$label" --seconds "$SECONDS_PER_PHASE" --cli-clients $clients --round "$round"
     done
     if [ "$WRK_ROW" = 1 ]; then

@@ -3,12 +3,14 @@
 
 Several clients each keep one connection through the proxy to an echo server and time 4-byte
 round trips back to back. Meanwhile (after a quiet baseline of the same length) one stats
-client runs a CLI load on the proxy's stats socket. Prints one JSON line per phase with the
+client runs a CLI load on the proxy's stats socket, or a monitoring client loads its `mode http` frontend (the
+stats page, the Prometheus exporter). Prints one JSON line per phase with the
 round-trip percentiles in milliseconds, so a proxy that stalls its traffic while it answers the
 CLI shows it in p99/max.
 
   stall.py echo --port P                       run an echo server until killed
-  stall.py measure --port P --sock S --load L  measure (L: show-info, show-stat, garbage)
+  stall.py measure --port P --sock S --load L  measure (L: show-info, show-stat, garbage; with
+           [--http-port H]                     --http-port: metrics, page, scraped one per connection)
   stall.py wrk --url U --sock S                keep-alive HTTP through the proxy (wrk), quiet
                                                and while 8 clients loop on `show stat`
   stall.py summary ROWS.jsonl                  medians over rounds and the goals per load
@@ -63,8 +65,29 @@ def round_trips(port, seconds, out, stop):
     conn.close()
 
 
-def cli_load(sock_path, load, stop, counters):
+def http_load(port, path, stop, counters):
+    """GETs `path` one connection after another until stopped, as a scraper that keeps no
+    connection; counts whole replies (a 200 read to the server's close)."""
+    request = b"GET %s HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n" % path.encode()
+    while not stop.is_set():
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(request)
+        head = b""
+        while True:
+            chunk = s.recv(1 << 16)
+            if not chunk:
+                break
+            head = head or chunk[:12]
+        s.close()
+        with counters.get_lock():
+            counters[0] += head.startswith(b"HTTP/1.1 200")
+            counters[1] += 1
+
+
+def cli_load(sock_path, load, stop, counters, http_port=None):
     """Runs the CLI load in rounds until stopped; counts commands answered."""
+    if load in ("metrics", "page"):
+        return http_load(http_port, "/metrics" if load == "metrics" else "/stats", stop, counters)
     if load == "show-info":
         batch, commands = b"prompt\n" + b"show info\n" * 2000, 2000
     elif load == "show-stat":
@@ -156,7 +179,8 @@ def measure(args):
         loaders = []
         if phase != "quiet":
             for _ in range(args.cli_clients):
-                p = multiprocessing.Process(target=cli_load, args=(args.sock, args.load, stop, counters), daemon=True)
+                p = multiprocessing.Process(target=cli_load, args=(args.sock, args.load, stop, counters, args.http_port),
+                                            daemon=True)
                 p.start()
                 loaders.append(p)
             time.sleep(0.2)
@@ -233,6 +257,7 @@ def main():
     m.add_argument("--clients", type=int, default=4)
     m.add_argument("--cli-clients", type=int, default=1)
     m.add_argument("--round", type=int, default=1)
+    m.add_argument("--http-port", type=int)
     w = sub.add_parser("wrk")
     w.add_argument("--url", required=True)
     w.add_argument("--sock", required=True)
