@@ -98,14 +98,16 @@ final class HTTPConnection: SessionDriverHost {
     /// Renders a reply of `rows` stats rows here when small, else on the CLI thread (false: the
     /// session waits for it).
     private func renderReply(_ body: @escaping @Sendable (inout HTTPReplyBuffers) -> HTTPReply, rows: Int) -> Bool {
-        let job = HTTPRenderJob(connection: self, buffers: buffers, render: body)
-        buffers = HTTPReplyBuffers()
-        if rows > Self.rowsRenderedHere && runtime.renderOffThread0(job) {
-            work = .rendering
-            return false
+        if rows > Self.rowsRenderedHere {
+            // The job takes the buffers along: this side keeps none while it runs.
+            let job = HTTPRenderJob(connection: self, buffers: buffers, render: body)
+            if runtime.renderOffThread0(job) {
+                buffers = HTTPReplyBuffers()
+                work = .rendering
+                return false
+            }
         }
-        job.run()
-        respond(to: job)
+        respond(body(&buffers))
         return true
     }
 
@@ -113,14 +115,10 @@ final class HTTPConnection: SessionDriverHost {
     /// was closed meanwhile (its timeout, a hard stop), when the session ignores it.
     func rendered(_ job: HTTPRenderJob) {
         work = .none
-        respond(to: job)
-        withExtendedLifetime(self) { driver.drive() }
-    }
-
-    private func respond(to job: HTTPRenderJob) {
         buffers = job.buffers
         guard let reply = job.reply else { preconditionFailure("an HTTP reply came back unrendered") }
         respond(reply)
+        withExtendedLifetime(self) { driver.drive() }
     }
 
     private func respond(_ reply: HTTPReply) {
@@ -190,9 +188,9 @@ final class HTTPConnection: SessionDriverHost {
     /// The request's reply. The stats page's and the exporter's rows are built here as `show
     /// stat`'s, a batch per turn, the admin actions applied with the other threads paused; a
     /// large page or scrape is rendered on the CLI thread, at its low priority, so that thread
-    /// 0's streams do not wait while thousands of servers are written out. The request and its interception are
-    /// counted first, so a scrape or page shows itself in `req_tot` and `intercepted` but not yet
-    /// in `hrsp_*`, as in haproxy.
+    /// 0's streams do not wait while thousands of servers are written out. The request and its
+    /// interception are counted first, so a scrape or page shows itself in `req_tot` and
+    /// `intercepted` but not yet in `hrsp_*`, as in haproxy.
     private func answer(_ request: HTTPRequest) -> Answer {
         // The rules' input (a getsockname for `dst`) only when there are rules.
         let allowed = proxy.config.http.stats.flatMap { $0.adminRules.isEmpty ? nil : $0 }.map {
