@@ -101,12 +101,7 @@ struct StatsRowCollection {
     }
 
     /// Builds the next batch; true once every row is built.
-    mutating func advance() -> Bool {
-        for _ in 0..<StatsRowBatches.batchSize {
-            guard iterator.appendNext(to: &rows) else { return true }
-        }
-        return false
-    }
+    mutating func advance() -> Bool { iterator.appendBatch(to: &rows) }
 }
 
 extension BuiltinServices {

@@ -259,8 +259,9 @@ extension Runtime {
 /// it for the stats page and the exporter) without pausing the other threads: what they change
 /// in a row (counters, queues, slots) changes under `Runtime.lock`, which each row is built
 /// under, and the bytes are relaxed atomics (`PerThreadBytes`); the rest (proxies, servers,
-/// their states and checks) only thread 0 changes. Each row is consistent in itself and rows are apart in time, as
-/// haproxy's dump, which reads its counters without isolating the threads at all.
+/// their states and checks) only thread 0 changes. Each row is consistent in itself and rows are
+/// apart in time, as haproxy's dump, which reads its counters without isolating the threads at
+/// all.
 struct StatsRowIterator: IteratorProtocol {
     let runtime: Runtime
     /// Rows with the latency histograms (the exporter's).
@@ -277,6 +278,15 @@ struct StatsRowIterator: IteratorProtocol {
     mutating func next() -> StatsRow? {
         var row: [StatsRow] = []
         return appendNext(to: &row) ? row[0] : nil
+    }
+
+    /// Builds the next `StatsRowBatches.batchSize` rows at the end of `rows` (fewer at the end);
+    /// true when the walk has ended.
+    mutating func appendBatch(to rows: inout [StatsRow]) -> Bool {
+        for _ in 0..<StatsRowBatches.batchSize {
+            guard appendNext(to: &rows) else { return true }
+        }
+        return false
     }
 
     /// Builds the next row at the end of `rows`, where it stays; false at the end.
@@ -383,8 +393,7 @@ final class StatsRowBatches: IteratorProtocol, DeferredRows {
         var rows = rows
         var batch: [StatsRow] = []
         batch.reserveCapacity(Self.batchSize)
-        while batch.count < Self.batchSize, rows.appendNext(to: &batch) {}
-        let rest = batch.count == Self.batchSize ? rows : nil
+        let rest = rows.appendBatch(to: &batch) ? nil : rows
         runtime.cli.post(.statsRowsBuilt(self, batch, rest: rest))
     }
 

@@ -3,8 +3,8 @@
 
 Several clients each keep one connection through the proxy to an echo server and time 4-byte
 round trips back to back. Meanwhile (after a quiet baseline of the same length) one stats
-client runs a CLI load on the proxy's stats socket, or a monitoring client loads its `mode http` frontend (the
-stats page, the Prometheus exporter). Prints one JSON line per phase with the
+client runs a CLI load on the proxy's stats socket, or a monitoring client loads its `mode http`
+frontend (the stats page, the Prometheus exporter). Prints one JSON line per phase with the
 round-trip percentiles in milliseconds, so a proxy that stalls its traffic while it answers the
 CLI shows it in p99/max.
 
